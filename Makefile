@@ -1,0 +1,45 @@
+# Two commands matter: `make run` (dashboard on the demo portfolio) and `make test` (every test).
+# Both build what they need: the virtual environment, the demo database, the headless browser.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= $(or $(MONITOR_DB),data/monitor.duckdb)
+LOANS  ?= 50000
+SEED   ?= 42
+
+.PHONY: run test demo venv browser bench lint clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(DB): | $(VENV)/.installed
+	$(BIN)/python -m monitor generate --db $(DB) --loans $(LOANS) --seed $(SEED)
+
+demo: $(DB)
+
+run: $(VENV)/.installed $(DB)
+	MONITOR_DB=$(DB) $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+
+# Debian's Chromium for the browser tests, and a CJK font so Chinese renders in screenshots.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+test: $(VENV)/.installed browser
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Delinquency monitor: the analytics behind the dashboard (no Streamlit in here)."""

@@ -1,0 +1,215 @@
+"""The one place that opens the DuckDB file and owns the schema.
+
+Every table of DESIGN.md §3 is declared here with its key, NOT NULL and CHECK constraints.
+No foreign keys: DuckDB turns updates of referenced rows into errors, so referential integrity is
+checked by whoever writes (the generator's tests, the ingest validator) rather than declared.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "data/monitor.duckdb"
+DEFAULT_CHARGE_OFF_DPD = 181
+
+LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
+PRODUCTS = ("cash_loan", "installment")
+REPAYMENT_METHODS = ("equal_installment", "equal_principal")
+PAYMENT_CHANNELS = ("auto_debit", "app", "collections", "legal", "recovery")
+ACTION_TYPES = ("sms", "ivr", "call", "letter", "field_visit", "legal_notice", "lawsuit")
+CONTACT_PARTIES = ("debtor", "third_party")
+OUTCOMES = ("no_answer", "contacted", "promise_to_pay", "refused", "paid", "wrong_number")
+RESTRUCTURING_KINDS = ("extension", "reinstallment", "rate_cut", "fee_waiver", "settlement")
+
+# Source tables, in load order. Derived tables are rebuilt by monitor.status.derive.
+SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings")
+DERIVED_TABLES = ("installment_settlement", "loan_month")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+MONEY = "DECIMAL(14,2)"
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS schema_info (
+    version     INTEGER NOT NULL,
+    applied_at  TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS settings (
+    key         VARCHAR PRIMARY KEY,
+    value       VARCHAR NOT NULL,
+    description VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS customers (
+    customer_id     BIGINT PRIMARY KEY,
+    name            VARCHAR NOT NULL,
+    phone           VARCHAR NOT NULL CHECK (length(phone) = 11),
+    id_number       VARCHAR NOT NULL CHECK (length(id_number) = 18),
+    birth_year      INTEGER NOT NULL CHECK (birth_year BETWEEN 1930 AND 2010),
+    monthly_income  {MONEY} NOT NULL CHECK (monthly_income > 0),
+    employment_type VARCHAR NOT NULL,
+    province        VARCHAR NOT NULL,
+    city_tier       INTEGER NOT NULL CHECK (city_tier BETWEEN 1 AND 5),
+    bureau_score    INTEGER CHECK (bureau_score BETWEEN 300 AND 900),
+    created_at      TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS loans (
+    loan_id           BIGINT PRIMARY KEY,
+    customer_id       BIGINT NOT NULL,
+    product           VARCHAR NOT NULL CHECK (product IN {_in(PRODUCTS)}),
+    channel           VARCHAR NOT NULL,
+    origination_date  DATE NOT NULL,
+    principal         {MONEY} NOT NULL CHECK (principal > 0),
+    annual_rate       DECIMAL(6,4) NOT NULL CHECK (annual_rate >= 0 AND annual_rate <= 0.24),
+    term_months       INTEGER NOT NULL CHECK (term_months > 0),
+    repayment_method  VARCHAR NOT NULL CHECK (repayment_method IN {_in(REPAYMENT_METHODS)}),
+    application_score INTEGER CHECK (application_score BETWEEN 300 AND 900),
+    status            VARCHAR NOT NULL CHECK (status IN {_in(LOAN_STATUSES)}),
+    closed_date       DATE,
+    charge_off_date   DATE,
+    parent_loan_id    BIGINT,
+    CHECK ((status = 'active') = (closed_date IS NULL)),
+    CHECK (closed_date IS NULL OR closed_date >= origination_date),
+    CHECK ((status = 'charged_off') = (charge_off_date IS NOT NULL)),
+    CHECK (charge_off_date IS NULL OR charge_off_date = closed_date)
+);
+
+CREATE TABLE IF NOT EXISTS installments (
+    loan_id        BIGINT NOT NULL,
+    installment_no INTEGER NOT NULL CHECK (installment_no > 0),
+    due_date       DATE NOT NULL,
+    principal_due  {MONEY} NOT NULL CHECK (principal_due >= 0),
+    interest_due   {MONEY} NOT NULL CHECK (interest_due >= 0),
+    fee_due        {MONEY} NOT NULL CHECK (fee_due >= 0),
+    amount_due     {MONEY} NOT NULL CHECK (amount_due > 0),
+    PRIMARY KEY (loan_id, installment_no),
+    CHECK (amount_due = principal_due + interest_due + fee_due)
+);
+
+CREATE TABLE IF NOT EXISTS payments (
+    payment_id BIGINT PRIMARY KEY,
+    loan_id    BIGINT NOT NULL,
+    paid_at    TIMESTAMP NOT NULL,
+    amount     {MONEY} NOT NULL CHECK (amount > 0),
+    channel    VARCHAR NOT NULL CHECK (channel IN {_in(PAYMENT_CHANNELS)})
+);
+
+CREATE TABLE IF NOT EXISTS collection_actions (
+    action_id     BIGINT PRIMARY KEY,
+    loan_id       BIGINT NOT NULL,
+    action_at     TIMESTAMP NOT NULL,
+    action_type   VARCHAR NOT NULL CHECK (action_type IN {_in(ACTION_TYPES)}),
+    agent_id      VARCHAR,
+    contact_party VARCHAR CHECK (contact_party IN {_in(CONTACT_PARTIES)}),
+    outcome       VARCHAR NOT NULL CHECK (outcome IN {_in(OUTCOMES)}),
+    ptp_amount    {MONEY} CHECK (ptp_amount > 0),
+    ptp_date      DATE,
+    CHECK ((outcome = 'promise_to_pay') = (ptp_date IS NOT NULL AND ptp_amount IS NOT NULL))
+);
+
+CREATE TABLE IF NOT EXISTS restructurings (
+    restructuring_id    BIGINT PRIMARY KEY,
+    old_loan_id         BIGINT NOT NULL,
+    new_loan_id         BIGINT NOT NULL,
+    restructured_on     DATE NOT NULL,
+    kind                VARCHAR NOT NULL CHECK (kind IN {_in(RESTRUCTURING_KINDS)}),
+    arrears_capitalized {MONEY} NOT NULL CHECK (arrears_capitalized >= 0),
+    approved_by         VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS synthetic_truth (
+    loan_id          BIGINT PRIMARY KEY,
+    customer_id      BIGINT NOT NULL,
+    latent_risk      DOUBLE NOT NULL,
+    monthly_miss_prob DOUBLE NOT NULL,
+    behaviour        VARCHAR NOT NULL
+);
+"""
+
+SETTINGS = (
+    (
+        "charge_off_dpd",
+        str(DEFAULT_CHARGE_OFF_DPD),
+        "A loan is charged off on the day its DPD reaches this value (DESIGN.md §4).",
+    ),
+    ("currency", "CNY", "All money is yuan with 2 decimals."),
+    ("timezone", "Asia/Shanghai", "Event timestamps are local time."),
+)
+
+
+class DatabaseError(Exception):
+    """A database that cannot be used as asked; the message says what to do."""
+
+
+def resolve_db_path(cli_value: str | None = None) -> Path:
+    """--db wins, then MONITOR_DB, then the default demo database."""
+    return Path(cli_value or os.environ.get("MONITOR_DB") or DEFAULT_DB)
+
+
+def connect(path: str | Path, *, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database file, turning DuckDB's lock and missing-file errors into clear messages."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise DatabaseError(
+            f"database file not found: {path}. Create it with `python -m monitor generate --db {path}` "
+            "or point --db / MONITOR_DB at an existing file."
+        )
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseError(
+                f"database file is locked by another process: {path}. Wait for it to finish "
+                "or stop it, then try again."
+            ) from exc
+        raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> None:
+    """Run a statement to its end. DuckDB 2 keeps an unread result open otherwise, which blocks
+    register() and other work on the connection."""
+    con.execute(sql, params).complete()
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table (idempotent) and record the schema version and settings."""
+    run(con, DDL)
+    if con.execute("SELECT count(*) FROM schema_info").fetchall()[0][0] == 0:
+        run(con, "INSERT INTO schema_info VALUES (?, current_timestamp)", [SCHEMA_VERSION])
+    for key, value, description in SETTINGS:
+        run(con, 
+            "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING", [key, value, description]
+        )
+
+
+def drop_all(con: duckdb.DuckDBPyConnection) -> None:
+    for table in (*DERIVED_TABLES, *SOURCE_TABLES, "synthetic_truth", "settings", "schema_info"):
+        run(con, f"DROP TABLE IF EXISTS {table}")
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT max(version) FROM schema_info").fetchall()[0][0]
+
+
+def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:
+    rows = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()
+    if not rows:
+        raise DatabaseError(f"setting {key!r} is missing from the settings table")
+    return rows[0][0]
+
+
+def charge_off_dpd(con: duckdb.DuckDBPyConnection) -> int:
+    return int(setting(con, "charge_off_dpd"))

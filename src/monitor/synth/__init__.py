@@ -1,0 +1,1 @@
+"""The synthetic lender: a deterministic, realistic consumer-finance book for demos, tests and benchmarks."""

@@ -1,0 +1,257 @@
+"""Builds the whole synthetic book into a DuckDB file.
+
+1. Draw customers and new loans (population), simulate their payments (behaviour).
+2. Loans that asked for a restructuring by the as-of date get a linked new loan, simulated the same way.
+3. Load everything into staging tables and settle each loan's fate by the exact rules of DESIGN.md §4:
+   charge-off on the day DPD reaches the policy's DPD, payoff on the day the last installment is
+   settled, restructuring on its day; whatever comes first.
+4. Recoveries after charge-off, collection actions that follow each delinquency, then the derived tables.
+
+The database is written to a temporary file and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from monitor import db, status
+from monitor.synth import behaviour, population
+from monitor.synth.collections import COLLECTION_ACTIONS_SQL
+
+def yuan(fen_sql: str) -> str:
+    """Exact conversion of an integer fen expression to DECIMAL(14,2) yuan."""
+    return f"CAST(CAST({fen_sql} AS DECIMAL(18,0)) * 0.01 AS DECIMAL(14,2))"
+
+
+RESTRUCTURE_KINDS = ("extension", "reinstallment", "settlement")
+RESTRUCTURE_SHARE = (0.45, 0.35, 0.2)
+
+
+def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date) -> dict[str, int]:
+    path = Path(path)
+    rng = np.random.default_rng(seed)
+    book = population.draw_book(rng, n_loans, as_of)
+    first = behaviour.simulate(book.loans, rng, as_of)
+
+    requests = first.restructure_requests.filter(pl.col("restructured_on") <= as_of).sort("loan_id")
+    new_loans, restructurings, new_truth = _restructured_loans(rng, book, requests, n_loans)
+    second = behaviour.simulate(new_loans, rng, as_of)
+
+    tmp = path.with_name(path.name + ".tmp")
+    for stale in (tmp, Path(str(tmp) + ".wal")):
+        stale.unlink(missing_ok=True)
+    con = db.connect(tmp, create=True)
+    try:
+        db.create_schema(con)
+        _load(con, book, new_loans, restructurings, new_truth, first, second, rng, seed, as_of)
+        status.derive(con, as_of)
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                  for t in (*db.SOURCE_TABLES, *db.DERIVED_TABLES)}
+        db.run(con, "CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    Path(str(path) + ".wal").unlink(missing_ok=True)
+    return counts
+
+
+def _restructured_loans(rng: np.random.Generator, book: population.Book, requests: pl.DataFrame, first_id: int):
+    """The linked loans opened by restructurings: arrears capitalized, a longer or discounted plan."""
+    n = requests.height
+    old = requests.join(book.loans, on="loan_id", how="left")
+    kind_idx = rng.choice(len(RESTRUCTURE_KINDS), n, p=RESTRUCTURE_SHARE)
+    kind = np.asarray(RESTRUCTURE_KINDS)[kind_idx]
+    owed = old["balance_fen"].to_numpy() + old["arrears_fen"].to_numpy()
+    discount = rng.uniform(0.25, 0.55, n)
+    principal = np.where(kind == "settlement", np.rint(owed * (1 - discount)), owed).astype(np.int64)
+    months_left = old["months_left"].to_numpy()
+    term = np.select(
+        [kind == "extension", kind == "reinstallment"],
+        [np.where(months_left + 6 > 12, 24, 12), np.where(rng.random(n) < 0.5, 6, 12)],
+        rng.integers(1, 4, n),
+    ).astype(np.int32)
+    old_miss = old["miss_prob"].to_numpy()
+    new_id = np.arange(first_id + 1, first_id + 1 + n, dtype=np.int64)
+    loans = pl.DataFrame({
+        "loan_id": new_id,
+        "customer_id": old["customer_id"],
+        "product": old["product"],
+        "channel": old["channel"],
+        "origination_date": old["restructured_on"],
+        "principal_fen": principal,
+        "annual_rate": np.where(kind == "settlement", 0.0, old["annual_rate"].to_numpy()),
+        "term_months": term,
+        "repayment_method": np.full(n, "equal_installment"),
+        "application_score": old["application_score"],
+        "monthly_income_fen": old["monthly_income_fen"],
+        "miss_prob": np.clip(np.where(kind == "settlement", 0.5, 0.9) * np.minimum(old_miss, 0.5), 0.01, 0.6),
+        "prepay_prob": np.full(n, 0.01),
+        "lateness": old["lateness"],
+        "restructurable": np.zeros(n, dtype=bool),
+        "parent_loan_id": old["loan_id"],
+    }).filter(pl.col("principal_fen") > 0)
+    restructurings = pl.DataFrame({
+        "restructuring_id": np.arange(1, n + 1, dtype=np.int64),
+        "old_loan_id": old["loan_id"],
+        "new_loan_id": new_id,
+        "restructured_on": old["restructured_on"],
+        "kind": kind,
+        "arrears_fen": old["arrears_fen"],
+        "approved_by": np.where(owed > 2_000_000, "credit_committee",
+                                np.char.add("collections_lead_", rng.integers(1, 13, n).astype(str))),
+    }).filter(pl.col("new_loan_id").is_in(loans["loan_id"].implode()))
+    truth = loans.select("loan_id", "parent_loan_id", monthly_miss_prob="miss_prob").join(
+        book.truth.select("customer_id", "latent_risk", parent_loan_id="loan_id"), on="parent_loan_id"
+    ).select("loan_id", "customer_id", "latent_risk", "monthly_miss_prob", behaviour=pl.lit("restructured"))
+    return loans, restructurings, truth
+
+
+def _load(con, book, new_loans, restructurings, new_truth, first, second, rng, seed: int, as_of: dt.date):
+    loans = pl.concat([book.loans, new_loans.cast(book.loans.schema)])
+    installments = pl.concat([first.installments, second.installments])
+    payments = pl.concat([first.payments, second.payments]).filter(pl.col("paid_on") <= as_of)
+    co_dpd = db.charge_off_dpd(con)
+    con.register("loans_df", loans)
+    con.register("installments_df", installments)
+    con.register("payments_df", payments)
+    con.register("restructurings_df", restructurings)
+    db.run(con, f"""
+        CREATE TEMP TABLE stg_loans AS
+        SELECT *, {yuan('principal_fen')} AS principal, CAST(NULL AS DATE) AS charge_off_date
+        FROM loans_df;
+        CREATE TEMP TABLE stg_installments AS
+        SELECT loan_id, installment_no, due_date,
+               {yuan('principal_fen')} AS principal_due,
+               {yuan('interest_fen')} AS interest_due,
+               {yuan('fee_fen')} AS fee_due,
+               {yuan('principal_fen + interest_fen + fee_fen')} AS amount_due
+        FROM installments_df;
+        CREATE TEMP TABLE stg_payments AS
+        SELECT loan_id, paid_on, {yuan('amount_fen')} AS amount, channel_code,
+               CAST(paid_on AS TIMESTAMP) AS paid_at
+        FROM payments_df;
+    """)
+    db.run(con, f"CREATE TEMP TABLE stg_settlement AS {status.settlement_query('stg_loans', 'stg_installments', 'stg_payments')}",
+                {"as_of": as_of})
+    # Each loan's fate: the first of charge-off (DPD reaches the policy), payoff, restructuring.
+    db.run(con, 
+        """
+        CREATE TEMP TABLE fate AS
+        WITH charge_off AS (
+            SELECT loan_id, min(due_date + CAST($co_dpd AS INTEGER)) AS day
+            FROM stg_settlement
+            WHERE settled_on IS NULL OR settled_on > due_date + CAST($co_dpd AS INTEGER)
+            GROUP BY loan_id
+        ),
+        payoff AS (
+            SELECT loan_id, max(settled_on) AS day, bool_and(settled_on IS NOT NULL) AS done
+            FROM stg_settlement GROUP BY loan_id
+        ),
+        restructured AS (
+            SELECT old_loan_id AS loan_id, restructured_on AS day,
+                   CASE WHEN kind = 'settlement' THEN 'settled' ELSE 'restructured' END AS status
+            FROM restructurings_df
+        )
+        SELECT l.loan_id,
+               CASE WHEN r.day IS NOT NULL THEN r.status
+                    WHEN c.day <= $as_of THEN 'charged_off'
+                    WHEN p.done THEN 'paid_off' ELSE 'active' END AS status,
+               CASE WHEN r.day IS NOT NULL THEN r.day
+                    WHEN c.day <= $as_of THEN c.day
+                    WHEN p.done THEN p.day END AS closed_date,
+               CASE WHEN r.day IS NULL AND c.day <= $as_of THEN c.day END AS charge_off_date
+        FROM stg_loans l
+        LEFT JOIN charge_off c USING (loan_id)
+        LEFT JOIN payoff p USING (loan_id)
+        LEFT JOIN restructured r USING (loan_id)
+        """,
+        {"co_dpd": co_dpd, "as_of": as_of},
+    )
+    db.run(con, "UPDATE stg_loans SET charge_off_date = f.charge_off_date FROM fate f "
+                "WHERE f.loan_id = stg_loans.loan_id")
+    recoveries = _recoveries(con, rng, co_dpd, as_of)
+    con.register("recoveries_df", recoveries)
+
+    con.register("customers_df", book.customers)
+    db.run(con, """
+        INSERT INTO customers
+        SELECT customer_id, name, phone, id_number, birth_year, monthly_income, employment_type, province,
+               city_tier, CAST(CASE WHEN NOT isnan(bureau_score) THEN bureau_score END AS INTEGER), created_at
+        FROM customers_df ORDER BY customer_id
+    """)
+    db.run(con, """
+        INSERT INTO loans
+        SELECT l.loan_id, l.customer_id, l.product, l.channel, l.origination_date, l.principal,
+               l.annual_rate, l.term_months, l.repayment_method, l.application_score,
+               f.status, f.closed_date, f.charge_off_date, l.parent_loan_id
+        FROM stg_loans l JOIN fate f USING (loan_id) ORDER BY l.loan_id
+    """)
+    db.run(con, "INSERT INTO installments SELECT * FROM stg_installments ORDER BY loan_id, installment_no")
+    db.run(con, 
+        f"""
+        INSERT INTO payments
+        WITH kept AS (
+            SELECT p.loan_id, p.paid_on, p.amount, p.channel_code FROM stg_payments p JOIN fate f USING (loan_id)
+            WHERE f.charge_off_date IS NULL OR p.paid_on < f.charge_off_date
+            UNION ALL
+            SELECT loan_id, paid_on, {yuan('amount_fen')}, 4 FROM recoveries_df
+        ),
+        timed AS (
+            SELECT *, CAST(paid_on AS TIMESTAMP) + to_seconds(CASE channel_code
+                WHEN 0 THEN 6 * 3600 + hash(loan_id, paid_on, $seed) % (3 * 3600)
+                WHEN 3 THEN 10 * 3600 + hash(loan_id, paid_on, $seed) % (7 * 3600)
+                ELSE 8 * 3600 + hash(loan_id, paid_on, $seed) % (15 * 3600) END) AS paid_at
+            FROM kept
+        )
+        SELECT row_number() OVER (ORDER BY paid_at, loan_id, amount), loan_id, paid_at, amount,
+               ['auto_debit', 'app', 'collections', 'legal', 'recovery'][channel_code + 1]
+        FROM timed ORDER BY paid_at, loan_id, amount
+        """,
+        {"seed": seed},
+    )
+    db.run(con, f"""
+        INSERT INTO restructurings
+        SELECT restructuring_id, old_loan_id, new_loan_id, restructured_on, kind,
+               {yuan('arrears_fen')}, approved_by
+        FROM restructurings_df ORDER BY restructuring_id
+    """)
+    con.register("truth_df", pl.concat([book.truth, new_truth]))
+    db.run(con, "INSERT INTO synthetic_truth SELECT loan_id, customer_id, latent_risk, monthly_miss_prob, behaviour "
+                "FROM truth_df ORDER BY loan_id")
+    status._build_installment_settlement(con, as_of)
+    db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
+    db.run(con, "DROP TABLE installment_settlement")
+    for name in ("loans_df", "installments_df", "payments_df", "restructurings_df", "recoveries_df",
+                 "customers_df", "truth_df"):
+        con.unregister(name)
+
+
+def _recoveries(con, rng: np.random.Generator, co_dpd: int, as_of: dt.date) -> pl.DataFrame:
+    """Post-charge-off recoveries: about 4 in 10 charged-off loans repay part of the balance later."""
+    grid = "SELECT loan_id, charge_off_date - 1 AS as_of FROM stg_loans WHERE charge_off_date IS NOT NULL"
+    balances = con.sql(
+        f"SELECT loan_id, as_of + 1 AS charge_off_date, principal_balance FROM "
+        f"({status.status_query(grid, 'stg_loans', 'stg_installments', 'stg_payments')}) ORDER BY loan_id",
+        params={"as_of_max": as_of, "charge_off_dpd": co_dpd},
+    ).pl()
+    n = balances.height
+    recovered = rng.random(n) < 0.4
+    share = rng.beta(2, 9, n)
+    parts = rng.integers(1, 5, n)
+    idx = np.repeat(np.arange(n)[recovered], parts[recovered])
+    weights = rng.random(idx.size) + 0.2
+    totals = np.bincount(idx, weights=weights, minlength=n)
+    balance_fen = (balances["principal_balance"].cast(pl.Float64).to_numpy() * 100)
+    amount_fen = np.floor(balance_fen[idx] * share[idx] * weights / totals[idx])
+    day = balances["charge_off_date"].to_numpy()[idx] + rng.integers(15, 420, idx.size).astype("timedelta64[D]")
+    return pl.DataFrame({
+        "loan_id": balances["loan_id"].to_numpy()[idx],
+        "paid_on": day,
+        "amount_fen": amount_fen.astype(np.int64),
+    }).filter((pl.col("paid_on") <= as_of) & (pl.col("amount_fen") > 0))
