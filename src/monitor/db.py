@@ -166,7 +166,7 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False) 
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseError(
@@ -176,6 +176,8 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False) 
         raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
     except duckdb.Error as exc:
         raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+    con.execute("SET enable_progress_bar = false").fetchall()
+    return con
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> None:

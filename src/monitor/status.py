@@ -4,15 +4,14 @@ One SQL definition (`_STATUS_SQL`) computes DPD, bucket, principal balance and o
 *grid* of (loan_id, as_of) pairs. The status command uses a grid of one day; `loan_month` uses every
 month-end. Both read the source tables, so a status is always exact, whatever was loaded since.
 
-How the definition becomes set-oriented SQL (no loop over loans):
-- paid(d): daily payment sums, accumulated per loan; an ASOF join picks the last total on or before d.
-- installments carry their running sums cum_due(k) and cum_due(k-1). Since payments settle the oldest
-  installment first, the first unsettled installment is the one with the greatest cum_due(k-1) that
-  is <= paid(d) + 0.005 (another ASOF join), unsettled only if its own cum_due(k) > paid(d) + 0.005.
-- Within that installment fees and interest come before principal, so the principal repaid is
-  cum_principal(k-1) + clamp(paid(d) - cum_due(k-1) - charges(k), 0, principal_due(k)).
-- Overdue amount: cum_due of the last installment due before d (a third ASOF join), less paid(d).
-The ASOF joins are DuckDB-only; the portable twin would be a range join with a window, much slower.
+How the definition becomes set-oriented SQL (no loop over loans), in the portable subset of
+DESIGN.md §9 (joins, GROUP BY, standard windows; it runs unchanged on Spark):
+- paid(d): the sum of the loan's payments with paid_at before d + 1 day.
+- each installment carries its running sum cum_due(k); it is unsettled at d when cum_due(k) > paid(d),
+  and DPD counts from the earliest unsettled installment due before d.
+- payments go to installments in order, fees and interest before principal, so installment k has
+  received min(principal_due, max(0, paid - cum_due(k-1) - charges(k))) of principal.
+- overdue amount: what fell due before d, less paid(d), never below zero.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from monitor import db
 BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6")
 BUCKET_RANGES = {"M0": (0, 0), "M1": (1, 30), "M2": (31, 60), "M3": (61, 90), "M4": (91, 120),
                  "M5": (121, 150), "M6": (151, 180)}
-SETTLE_TOLERANCE = 0.005
 
 
 def bucket_sql(dpd: str, charge_off_dpd: str = "$charge_off_dpd") -> str:
@@ -49,68 +47,72 @@ def bucket_of(dpd: int, charge_off_dpd: int = db.DEFAULT_CHARGE_OFF_DPD) -> str:
     return "M6"
 
 
-# $grid must be a relation (loan_id BIGINT, as_of DATE); $as_of_max bounds the payments read.
+# $grid must be a relation (loan_id BIGINT, as_of DATE).
+# Money is summed in integer fen: exact, and much faster than 38-digit decimals. With whole fen the
+# 0.005-yuan settlement tolerance of DESIGN.md §4 becomes "cum_due <= paid".
 _STATUS_SQL = """
 WITH grid AS ({grid}),
 grid_loans AS (SELECT DISTINCT loan_id FROM grid),
-daily_paid AS (
-    SELECT p.loan_id, CAST(p.paid_at AS DATE) AS paid_date, sum(p.amount) AS amount
-    FROM {payments} p SEMI JOIN grid_loans g ON p.loan_id = g.loan_id
-    WHERE CAST(p.paid_at AS DATE) <= $as_of_max
-    GROUP BY ALL
-),
-cum_paid AS (
-    SELECT loan_id, paid_date,
-           sum(amount) OVER (PARTITION BY loan_id ORDER BY paid_date) AS cum_paid
-    FROM daily_paid
+paid AS (
+    SELECT g.loan_id, g.as_of, coalesce(sum(CAST(p.amount * 100 AS BIGINT)), 0) AS paid
+    FROM grid g
+    LEFT JOIN {payments} p ON p.loan_id = g.loan_id AND p.paid_at < CAST(g.as_of + 1 AS TIMESTAMP)
+    GROUP BY g.loan_id, g.as_of
 ),
 inst AS (
-    SELECT i.loan_id, i.installment_no, i.due_date, i.principal_due,
-           i.interest_due + i.fee_due AS charges_due,
-           sum(i.amount_due) OVER w AS cum_due,
-           sum(i.amount_due) OVER w - i.amount_due AS cum_due_prev,
-           sum(i.principal_due) OVER w - i.principal_due AS cum_principal_prev
-    FROM {installments} i SEMI JOIN grid_loans g ON i.loan_id = g.loan_id
-    WINDOW w AS (PARTITION BY i.loan_id ORDER BY i.installment_no ROWS UNBOUNDED PRECEDING)
+    SELECT loan_id, due_date, principal_due, charges_due, amount_due,
+           sum(amount_due) OVER (PARTITION BY loan_id ORDER BY installment_no
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_due
+    FROM (
+        SELECT i.loan_id, i.installment_no, i.due_date,
+               CAST(i.principal_due * 100 AS BIGINT) AS principal_due,
+               CAST((i.interest_due + i.fee_due) * 100 AS BIGINT) AS charges_due,
+               CAST(i.amount_due * 100 AS BIGINT) AS amount_due
+        FROM {installments} i
+        WHERE i.loan_id IN (SELECT loan_id FROM grid_loans)
+    ) AS fen
 ),
-paid AS (
-    SELECT g.loan_id, g.as_of, coalesce(cp.cum_paid, 0) AS paid,
-           coalesce(cp.cum_paid, 0) + {tol} AS paid_tol
-    FROM grid g ASOF LEFT JOIN cum_paid cp ON g.loan_id = cp.loan_id AND g.as_of >= cp.paid_date
-),
-first_open AS (
+per_loan AS (
     SELECT p.loan_id, p.as_of, p.paid,
-           CASE WHEN i.cum_due > p.paid_tol AND i.due_date < p.as_of
-                THEN CAST(p.as_of - i.due_date AS INTEGER) ELSE 0 END AS dpd,
-           coalesce(i.cum_principal_prev + least(i.principal_due,
-                    greatest(0, p.paid - i.cum_due_prev - i.charges_due)), 0) AS principal_repaid
-    FROM paid p ASOF LEFT JOIN inst i ON p.loan_id = i.loan_id AND p.paid_tol >= i.cum_due_prev
+           coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < p.as_of), 0) AS due_before,
+           min(i.due_date) FILTER (WHERE i.cum_due > p.paid AND i.due_date < p.as_of) AS oldest_unsettled_due,
+           coalesce(sum(least(i.principal_due,
+                              greatest(0, p.paid - (i.cum_due - i.amount_due) - i.charges_due))), 0)
+               AS principal_repaid
+    FROM paid p JOIN inst i ON i.loan_id = p.loan_id
+    GROUP BY p.loan_id, p.as_of, p.paid
 ),
-due_before AS (
-    SELECT g.loan_id, g.as_of, coalesce(i.cum_due, 0) AS cum_due_before
-    FROM grid g ASOF LEFT JOIN inst i ON g.loan_id = i.loan_id AND g.as_of > i.due_date
+dpd AS (
+    SELECT s.*, coalesce(CAST(s.as_of - s.oldest_unsettled_due AS INTEGER), 0) AS dpd FROM per_loan s
 )
 SELECT f.loan_id, f.as_of, l.origination_date,
        CAST(12 * (year(f.as_of) - year(l.origination_date))
             + month(f.as_of) - month(l.origination_date) AS INTEGER) AS mob,
        f.dpd,
        {bucket} AS bucket,
-       CAST(l.principal - f.principal_repaid AS DECIMAL(14,2)) AS principal_balance,
-       CAST(greatest(0, d.cum_due_before - f.paid) AS DECIMAL(14,2)) AS overdue_amount
-FROM first_open f
-JOIN due_before d ON f.loan_id = d.loan_id AND f.as_of = d.as_of
+       l.principal - {repaid} AS principal_balance,
+       {overdue} AS overdue_amount
+FROM dpd f
 JOIN {loans} l ON l.loan_id = f.loan_id
 """
+
+
+def fen_to_yuan(fen_sql: str) -> str:
+    """Exact conversion of an integer fen expression to DECIMAL(14,2) yuan."""
+    return f"CAST(CAST({fen_sql} AS DECIMAL(18,0)) * 0.01 AS DECIMAL(14,2))"
+
 
 ACTIVE_AT = "l.origination_date <= {d} AND (l.closed_date IS NULL OR l.closed_date > {d})"
 
 
 def status_query(grid_sql: str, loans: str = "loans", installments: str = "installments",
                  payments: str = "payments") -> str:
-    """The status SQL over a grid relation (loan_id, as_of); parameters $as_of_max, $charge_off_dpd.
+    """The status SQL over a grid relation (loan_id, as_of); parameter $charge_off_dpd.
 
     The table names are code constants (the generator points them at its staging tables)."""
-    return _STATUS_SQL.format(grid=grid_sql, tol=SETTLE_TOLERANCE, bucket=bucket_sql("f.dpd"),
+    return _STATUS_SQL.format(grid=grid_sql, bucket=bucket_sql("f.dpd"),
+                              repaid=fen_to_yuan("f.principal_repaid"),
+                              overdue=fen_to_yuan("greatest(0, f.due_before - f.paid)"),
                               loans=loans, installments=installments, payments=payments)
 
 
@@ -120,7 +122,7 @@ def status_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame
     query = f"""
         SELECT loan_id, dpd, bucket, principal_balance, overdue_amount
         FROM ({status_query(grid)}) ORDER BY loan_id"""
-    params = {"as_of": as_of, "as_of_max": as_of, "charge_off_dpd": db.charge_off_dpd(con)}
+    params = {"as_of": as_of, "charge_off_dpd": db.charge_off_dpd(con)}
     return con.sql(query, params=params).pl()
 
 
@@ -174,12 +176,14 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
 def settlement_query(loans: str = "loans", installments: str = "installments", payments: str = "payments") -> str:
     """Each installment with its running sums and the day it was settled (NULL: not by $as_of).
 
-    Settled on the first day the loan's cumulative payments reach cum_due(k) - 0.005. Payments on or
+    Settled on the first day the loan's cumulative payments reach cum_due(k) (in whole fen, which is
+    the 0.005 tolerance of DESIGN.md §4). Payments on or
     after a charge-off are recoveries and settle nothing.
     """
     return f"""
         WITH daily_paid AS (
-            SELECT p.loan_id, CAST(p.paid_at AS DATE) AS paid_date, sum(p.amount) AS amount
+            SELECT p.loan_id, CAST(p.paid_at AS DATE) AS paid_date,
+                   sum(CAST(p.amount * 100 AS BIGINT)) AS amount
             FROM {payments} p JOIN {loans} l USING (loan_id)
             WHERE CAST(p.paid_at AS DATE) <= $as_of
               AND (l.charge_off_date IS NULL OR CAST(p.paid_at AS DATE) < l.charge_off_date)
@@ -192,14 +196,13 @@ def settlement_query(loans: str = "loans", installments: str = "installments", p
         ),
         inst AS (
             SELECT loan_id, installment_no, due_date, principal_due, interest_due, fee_due, amount_due,
-                   sum(amount_due) OVER w AS cum_due,
-                   sum(amount_due) OVER w - amount_due AS cum_due_prev
+                   sum(CAST(amount_due * 100 AS BIGINT)) OVER w AS cum_due_fen
             FROM {installments}
             WINDOW w AS (PARTITION BY loan_id ORDER BY installment_no ROWS UNBOUNDED PRECEDING)
         )
-        SELECT i.*, cp.paid_date AS settled_on
-        FROM inst i ASOF LEFT JOIN cum_paid cp
-             ON i.loan_id = cp.loan_id AND i.cum_due - {SETTLE_TOLERANCE} <= cp.cum_paid
+        SELECT i.loan_id, i.installment_no, i.due_date, i.principal_due, i.interest_due, i.fee_due,
+               i.amount_due, {fen_to_yuan("i.cum_due_fen")} AS cum_due, cp.paid_date AS settled_on
+        FROM inst i ASOF LEFT JOIN cum_paid cp ON i.loan_id = cp.loan_id AND i.cum_due_fen <= cp.cum_paid
     """
 
 
@@ -231,5 +234,5 @@ def _build_loan_month(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co:
         FROM ({status_query(grid)})
         ORDER BY month_end, loan_id
         """,
-        {"as_of": as_of, "as_of_max": as_of, **params_co},
+        {"as_of": as_of, **params_co},
     )

@@ -21,14 +21,11 @@ import numpy as np
 import polars as pl
 
 from monitor import db, status
+from monitor.status import fen_to_yuan
 from monitor.synth import behaviour, population
 from monitor.synth.collections import COLLECTION_ACTIONS_SQL
 
-def yuan(fen_sql: str) -> str:
-    """Exact conversion of an integer fen expression to DECIMAL(14,2) yuan."""
-    return f"CAST(CAST({fen_sql} AS DECIMAL(18,0)) * 0.01 AS DECIMAL(14,2))"
-
-
+DUCKDB_MEMORY = "2GB"  # with the simulation's arrays, keeps generation of 1M loans under 4 GB
 RESTRUCTURE_KINDS = ("extension", "reinstallment", "settlement")
 RESTRUCTURE_SHARE = (0.45, 0.35, 0.2)
 
@@ -42,6 +39,9 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date) -> dict[
     requests = first.restructure_requests.filter(pl.col("restructured_on") <= as_of).sort("loan_id")
     new_loans, restructurings, new_truth = _restructured_loans(rng, book, requests, n_loans)
     second = behaviour.simulate(new_loans, rng, as_of)
+    frames = {"book": book, "new_loans": new_loans, "restructurings": restructurings, "new_truth": new_truth,
+              "first": first, "second": second}
+    del book, first, second, new_loans, restructurings, new_truth  # _load frees each once staged
 
     tmp = path.with_name(path.name + ".tmp")
     for stale in (tmp, Path(str(tmp) + ".wal")):
@@ -49,8 +49,10 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date) -> dict[
     con = db.connect(tmp, create=True)
     try:
         db.create_schema(con)
-        _load(con, book, new_loans, restructurings, new_truth, first, second, rng, seed, as_of)
+        db.run(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
+        _load(con, frames, rng, seed, as_of)
         status.derive(con, as_of)
+        db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                   for t in (*db.SOURCE_TABLES, *db.DERIVED_TABLES)}
         db.run(con, "CHECKPOINT")
@@ -112,10 +114,14 @@ def _restructured_loans(rng: np.random.Generator, book: population.Book, request
     return loans, restructurings, truth
 
 
-def _load(con, book, new_loans, restructurings, new_truth, first, second, rng, seed: int, as_of: dt.date):
-    loans = pl.concat([book.loans, new_loans.cast(book.loans.schema)])
+def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
+    """Stage the simulated frames in DuckDB, settle each loan's fate, write the source tables."""
+    book, first, second = frames.pop("book"), frames.pop("first"), frames.pop("second")
+    restructurings, new_truth = frames.pop("restructurings"), frames.pop("new_truth")
+    loans = pl.concat([book.loans, frames.pop("new_loans").cast(book.loans.schema)])
     installments = pl.concat([first.installments, second.installments])
     payments = pl.concat([first.payments, second.payments]).filter(pl.col("paid_on") <= as_of)
+    del first, second
     co_dpd = db.charge_off_dpd(con)
     con.register("loans_df", loans)
     con.register("installments_df", installments)
@@ -123,20 +129,23 @@ def _load(con, book, new_loans, restructurings, new_truth, first, second, rng, s
     con.register("restructurings_df", restructurings)
     db.run(con, f"""
         CREATE TEMP TABLE stg_loans AS
-        SELECT *, {yuan('principal_fen')} AS principal, CAST(NULL AS DATE) AS charge_off_date
+        SELECT *, {fen_to_yuan('principal_fen')} AS principal, CAST(NULL AS DATE) AS charge_off_date
         FROM loans_df;
         CREATE TEMP TABLE stg_installments AS
         SELECT loan_id, installment_no, due_date,
-               {yuan('principal_fen')} AS principal_due,
-               {yuan('interest_fen')} AS interest_due,
-               {yuan('fee_fen')} AS fee_due,
-               {yuan('principal_fen + interest_fen + fee_fen')} AS amount_due
+               {fen_to_yuan('principal_fen')} AS principal_due,
+               {fen_to_yuan('interest_fen')} AS interest_due,
+               {fen_to_yuan('fee_fen')} AS fee_due,
+               {fen_to_yuan('principal_fen + interest_fen + fee_fen')} AS amount_due
         FROM installments_df;
         CREATE TEMP TABLE stg_payments AS
-        SELECT loan_id, paid_on, {yuan('amount_fen')} AS amount, channel_code,
+        SELECT loan_id, paid_on, {fen_to_yuan('amount_fen')} AS amount, channel_code,
                CAST(paid_on AS TIMESTAMP) AS paid_at
         FROM payments_df;
     """)
+    for name in ("loans_df", "installments_df", "payments_df"):
+        con.unregister(name)
+    del loans, installments, payments
     db.run(con, f"CREATE TEMP TABLE stg_settlement AS {status.settlement_query('stg_loans', 'stg_installments', 'stg_payments')}",
                 {"as_of": as_of})
     # Each loan's fate: the first of charge-off (DPD reaches the policy), payoff, restructuring.
@@ -200,7 +209,7 @@ def _load(con, book, new_loans, restructurings, new_truth, first, second, rng, s
             SELECT p.loan_id, p.paid_on, p.amount, p.channel_code FROM stg_payments p JOIN fate f USING (loan_id)
             WHERE f.charge_off_date IS NULL OR p.paid_on < f.charge_off_date
             UNION ALL
-            SELECT loan_id, paid_on, {yuan('amount_fen')}, 4 FROM recoveries_df
+            SELECT loan_id, paid_on, {fen_to_yuan('amount_fen')}, 4 FROM recoveries_df
         ),
         timed AS (
             SELECT *, CAST(paid_on AS TIMESTAMP) + to_seconds(CASE channel_code
@@ -218,16 +227,13 @@ def _load(con, book, new_loans, restructurings, new_truth, first, second, rng, s
     db.run(con, f"""
         INSERT INTO restructurings
         SELECT restructuring_id, old_loan_id, new_loan_id, restructured_on, kind,
-               {yuan('arrears_fen')}, approved_by
+               {fen_to_yuan('arrears_fen')}, approved_by
         FROM restructurings_df ORDER BY restructuring_id
     """)
     con.register("truth_df", pl.concat([book.truth, new_truth]))
     db.run(con, "INSERT INTO synthetic_truth SELECT loan_id, customer_id, latent_risk, monthly_miss_prob, behaviour "
                 "FROM truth_df ORDER BY loan_id")
-    status._build_installment_settlement(con, as_of)
-    db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
-    db.run(con, "DROP TABLE installment_settlement")
-    for name in ("loans_df", "installments_df", "payments_df", "restructurings_df", "recoveries_df",
+    for name in ("restructurings_df", "recoveries_df",
                  "customers_df", "truth_df"):
         con.unregister(name)
 
@@ -238,7 +244,7 @@ def _recoveries(con, rng: np.random.Generator, co_dpd: int, as_of: dt.date) -> p
     balances = con.sql(
         f"SELECT loan_id, as_of + 1 AS charge_off_date, principal_balance FROM "
         f"({status.status_query(grid, 'stg_loans', 'stg_installments', 'stg_payments')}) ORDER BY loan_id",
-        params={"as_of_max": as_of, "charge_off_dpd": co_dpd},
+        params={"charge_off_dpd": co_dpd},
     ).pl()
     n = balances.height
     recovered = rng.random(n) < 0.4
