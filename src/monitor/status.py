@@ -116,14 +116,22 @@ def status_query(grid_sql: str, loans: str = "loans", installments: str = "insta
                               loans=loans, installments=installments, payments=payments)
 
 
+def day_status_sql() -> str:
+    """Status of every loan active at the end of day $as_of (parameters $as_of, $charge_off_dpd);
+    a relation to select from or aggregate over."""
+    return status_query(f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {ACTIVE_AT.format(d='$as_of')}")
+
+
+def status_params(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
+    return {"as_of": as_of, "charge_off_dpd": db.charge_off_dpd(con)}
+
+
 def status_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
     """One row per loan active at the end of `as_of`: loan_id, dpd, bucket, principal_balance, overdue_amount."""
-    grid = f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {ACTIVE_AT.format(d='$as_of')}"
     query = f"""
         SELECT loan_id, dpd, bucket, principal_balance, overdue_amount
-        FROM ({status_query(grid)}) ORDER BY loan_id"""
-    params = {"as_of": as_of, "charge_off_dpd": db.charge_off_dpd(con)}
-    return con.sql(query, params=params).pl()
+        FROM ({day_status_sql()}) ORDER BY loan_id"""
+    return con.sql(query, params=status_params(con, as_of)).pl()
 
 
 def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
