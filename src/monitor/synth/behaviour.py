@@ -115,6 +115,7 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
         prepay = live & (prepay_at == k) & (k < term - 1) & (behind == 0) & (paid == cum_prev[:, k]) & ~never_pay
         if prepay.any():
             day = prev_due[:, k] + np.minimum(rng.integers(1, 28, n), gap - 1).astype("timedelta64[D]")
+            prepay &= day <= np.datetime64(as_of)  # a payoff not yet made must not show in today's schedule
             rest = principal - cum_principal_prev[:, k]
             accrued = np.rint(rest * rate / 12 * (day - prev_due[:, k]).astype(np.int64) / 30).astype(np.int64)
             idx = np.nonzero(prepay)[0]
