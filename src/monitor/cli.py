@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 
@@ -76,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, db.DatabaseError) as exc:
         print(f"monitor {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _open_existing(args, read_only: bool):
@@ -96,6 +100,8 @@ def cmd_generate(args) -> int:
 
     path = db.resolve_db_path(args.db)
     as_of = args.as_of or dt.date.today()
+    if path.exists():  # refuse to replace a database another process is using
+        db.connect(path, read_only=True).close()
     started = time.perf_counter()
     counts = generate(path, args.loans, args.seed, as_of)
     summary = ", ".join(f"{table} {n:,}" for table, n in counts.items())
@@ -130,7 +136,7 @@ def cmd_status(args) -> int:
                          .write_json())
         sys.stdout.write("\n")
     else:
-        frame.write_csv(sys.stdout)
+        sys.stdout.write(frame.write_csv())
     return 0
 
 
