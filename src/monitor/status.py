@@ -21,7 +21,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import db
+from monitor import db, segments
 
 # Buckets in their order; the DPD ranges are DESIGN.md §4. CO is the charged-off state.
 BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6")
@@ -170,6 +170,7 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
     try:
         _build_installment_settlement(con, as_of)
         _build_loan_month(con, as_of, params_co)
+        segments.build_loan_segment(con)
         db.run(con, 
             "INSERT OR REPLACE INTO settings VALUES ('derived_as_of', ?, 'Derived tables were built up to this day.')",
             [as_of.isoformat()],

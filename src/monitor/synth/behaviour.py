@@ -26,7 +26,7 @@ AUTO_DEBIT, APP, COLLECTIONS, LEGAL, RECOVERY = range(5)
 CHANNEL_NAMES = ("auto_debit", "app", "collections", "legal", "recovery")
 EXTRA_CYCLES = 7  # months after the last due date in which arrears can still be paid or roll to charge-off
 # Chance that a borrower m installments behind pays everything in the coming month (before risk).
-CURE_BASE = np.array([0.0, 0.5, 0.3, 0.18, 0.11, 0.08, 0.05, 0.03])
+CURE_BASE = np.array([0.0, 0.62, 0.32, 0.18, 0.11, 0.08, 0.05, 0.03])
 RESTRUCTURE_PROB = 0.06
 INSTALLMENT_FEE_RATE = 0.002  # monthly service fee of shopping installment loans, on the original principal
 

@@ -123,7 +123,7 @@ def draw_book(rng: np.random.Generator, n_loans: int, as_of: dt.date) -> Book:
     burden = principal_yuan / term / income
     bureau_filled = np.where(np.isnan(bureau), 560.0, bureau)
     logit = (
-        -4.5
+        -4.35
         + 0.85 * z
         + channel_risk
         + np.asarray(EMPLOYMENT_RISK)[emp_idx]
@@ -166,7 +166,7 @@ def draw_book(rng: np.random.Generator, n_loans: int, as_of: dt.date) -> Book:
             "monthly_income_fen": (income * 100).astype(np.int64),
             "miss_prob": np.where(never_pay, 1.0, miss),
             "prepay_prob": np.where(is_shopping, 0.015, 0.035) * np.where(miss < 0.02, 1.5, 0.7),
-            "lateness": np.clip(rng.beta(2, 12, n_loans) + 0.5 * miss, 0, 0.6),
+            "lateness": np.clip(rng.beta(1.5, 25, n_loans) + 0.5 * miss, 0, 0.6),
             "restructurable": np.ones(n_loans, dtype=bool),
         }
     ).with_columns(parent_loan_id=pl.lit(None, dtype=pl.Int64))

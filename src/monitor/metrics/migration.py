@@ -1,0 +1,123 @@
+"""Where delinquency is going: roll rates between month-ends, cure rates, the flow-rate chain and the
+loss rate it implies (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from monitor import status
+from monitor.metrics._sql import frame, segment_filter
+
+ROLL_TO_STATES = (*status.BUCKETS, "paid_off", "charged_off", "restructured", "settled")
+FLOW_STEPS = tuple(f"{a}->{b}" for a, b in zip(status.BUCKETS, (*status.BUCKETS[1:], "CO"), strict=True))
+
+
+def _roll_sql(where: str) -> str:
+    return f"""
+        WITH pairs AS (
+            SELECT month_end AS t1, lag(month_end) OVER (ORDER BY month_end) AS t0
+            FROM (SELECT DISTINCT month_end FROM loan_month)
+        ),
+        start AS (
+            SELECT p.t0, p.t1, m.loan_id, m.bucket, m.principal_balance
+            FROM loan_month m JOIN pairs p ON m.month_end = p.t0 JOIN loan_segment s USING (loan_id)
+            WHERE p.t1 BETWEEN $first AND $last AND {where}
+        ),
+        moves AS (
+            SELECT st.t0, st.t1, st.bucket AS from_bucket, coalesce(f.bucket, l.status) AS to_state,
+                   st.principal_balance
+            FROM start st
+            LEFT JOIN loan_month f ON f.loan_id = st.loan_id AND f.month_end = st.t1
+            JOIN loans l ON l.loan_id = st.loan_id
+        )
+        SELECT t0 AS from_month_end, t1 AS to_month_end, from_bucket, to_state, count(*) AS loans,
+               CAST(sum(principal_balance) AS DOUBLE) AS balance,
+               count(*) / sum(count(*)) OVER (PARTITION BY t1, from_bucket) AS count_rate,
+               CAST(sum(principal_balance) / nullif(sum(sum(principal_balance)) OVER (PARTITION BY t1, from_bucket), 0)
+                    AS DOUBLE) AS balance_rate
+        FROM moves GROUP BY t0, t1, from_bucket, to_state ORDER BY to_month_end, from_bucket, to_state
+    """
+
+
+def roll_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date, segment: str | None = None,
+                     value: str | None = None) -> pl.DataFrame:
+    """Roll rates for every pair of consecutive month-ends whose later one is in [first, last]: of the loans
+    in bucket i at t-1, the share in state j at t (a bucket, or the closing status of loans that closed in
+    between), by count and by balance at t-1. Long format: from_month_end, to_month_end, from_bucket,
+    to_state, loans, balance, count_rate, balance_rate."""
+    where, params = segment_filter(segment, value)
+    return frame(con, _roll_sql(where), first=first, last=last, **params)
+
+
+def roll_rates(con: duckdb.DuckDBPyConnection, from_month_end: dt.date, to_month_end: dt.date,
+               segment: str | None = None, value: str | None = None) -> pl.DataFrame:
+    """The roll-rate matrix from one month-end to the next, in long format (see roll_rate_series)."""
+    result = roll_rate_series(con, to_month_end, to_month_end, segment, value)
+    if result.height and result["from_month_end"][0] != from_month_end:
+        raise ValueError(f"{from_month_end} and {to_month_end} are not consecutive month-ends")
+    return result.drop("from_month_end", "to_month_end")
+
+
+def cure_rates(rolls: pl.DataFrame) -> pl.DataFrame:
+    """Cure rate per delinquent bucket: the roll from Mi (i >= 1) back to M0, from a roll-rate frame."""
+    delinquent = rolls.filter(pl.col("from_bucket") != "M0")
+    keys = [c for c in ("to_month_end", "from_bucket") if c in rolls.columns]
+    cured = delinquent.filter(pl.col("to_state") == "M0").select(*keys, "count_rate", "balance_rate")
+    return (delinquent.select(keys).unique().join(cured, on=keys, how="left")
+            .with_columns(pl.col("count_rate", "balance_rate").fill_null(0.0)).sort(keys))
+
+
+def flow_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date, segment: str | None = None,
+                     value: str | None = None) -> pl.DataFrame:
+    """Flow rates (迁徙率) at each month-end t in [first, last]: balance in M(k+1) at t / balance in Mk at t-1,
+    and M6 -> CO: principal charged off during the month (balance the day before charge-off) / M6 at t-1.
+    Long format: month_end, step ('M0->M1'...'M6->CO'), rate, numerator, denominator."""
+    where, params = segment_filter(segment, value)
+    grid = """SELECT l.loan_id, l.charge_off_date - 1 AS as_of FROM loans l
+              WHERE l.charge_off_date IS NOT NULL AND l.charge_off_date <= $last"""
+    return frame(
+        con,
+        f"""
+        WITH calendar AS (SELECT month_end, lag(month_end) OVER (ORDER BY month_end) AS previous
+                          FROM (SELECT DISTINCT month_end FROM loan_month)),
+        by_bucket AS (
+            SELECT m.month_end, m.bucket, sum(m.principal_balance) AS balance
+            FROM loan_month m JOIN loan_segment s USING (loan_id) WHERE {where} GROUP BY 1, 2
+        ),
+        charged AS (
+            SELECT last_day(c.as_of + 1) AS month_end, 'CO' AS bucket, sum(c.principal_balance) AS balance
+            FROM ({status.status_query(grid)}) c JOIN loan_segment s USING (loan_id) WHERE {where} GROUP BY 1
+        ),
+        balances AS (SELECT * FROM by_bucket UNION ALL SELECT * FROM charged),
+        steps(step_no, from_bucket, to_bucket) AS (
+            VALUES (0, 'M0', 'M1'), (1, 'M1', 'M2'), (2, 'M2', 'M3'), (3, 'M3', 'M4'), (4, 'M4', 'M5'),
+                   (5, 'M5', 'M6'), (6, 'M6', 'CO')
+        )
+        SELECT c.month_end, st.from_bucket || '->' || st.to_bucket AS step,
+               CAST(coalesce(num.balance, 0) / nullif(den.balance, 0) AS DOUBLE) AS rate,
+               CAST(coalesce(num.balance, 0) AS DOUBLE) AS numerator, CAST(den.balance AS DOUBLE) AS denominator
+        FROM calendar c CROSS JOIN steps st
+        LEFT JOIN balances num ON num.month_end = c.month_end AND num.bucket = st.to_bucket
+        LEFT JOIN balances den ON den.month_end = c.previous AND den.bucket = st.from_bucket
+        WHERE c.month_end BETWEEN $first AND $last AND c.previous IS NOT NULL
+        ORDER BY c.month_end, st.step_no
+        """,
+        first=first, last=last, charge_off_dpd=status.db.charge_off_dpd(con), **params,
+    )
+
+
+def implied_loss_rate(flows: pl.DataFrame, months: int = 3) -> dict:
+    """The loss rate the flow-rate chain implies: the product of the seven flow rates M0->M1 ... M6->CO,
+    each averaged over the last `months` month-ends (balance-weighted). The share of today's current
+    balance that would end in charge-off if the recent flows held."""
+    recent = flows.filter(pl.col("month_end").is_in(flows["month_end"].unique().sort().tail(months).implode()))
+    steps = (recent.group_by("step").agg(rate=pl.col("numerator").sum() / pl.col("denominator").sum())
+             .with_columns(order=pl.col("step").replace_strict({s: i for i, s in enumerate(FLOW_STEPS)}))
+             .sort("order"))
+    loss = 1.0
+    for rate in steps["rate"]:
+        loss *= rate if rate is not None else 0.0
+    return {"months": months, "steps": dict(zip(steps["step"], steps["rate"], strict=True)), "loss_rate": loss}

@@ -1,0 +1,112 @@
+"""How each origination cohort performs as it ages: vintage curves and first/second/third payment default."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from monitor.metrics._sql import frame, last_month_end, rows, segment_filter
+
+
+def vintages(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
+             value: str | None = None) -> pl.DataFrame:
+    """Ever-30+ and ever-90+ rates by cohort and MOB (DESIGN.md §4).
+
+    A cohort is the new loans (parent_loan_id null) originated in one calendar month; MOB 0 is that
+    month's end, MOB m the m-th month-end after it. A loan counts from the first month-end at which its
+    DPD reached x (or the month of its charge-off, if earlier), for every MOB observed by `as_of`.
+    Columns: cohort ('YYYY-MM'), mob, loans, principal, ever_30_count, ever_30_balance, ever_90_count,
+    ever_90_balance (rates; balance = original principal)."""
+    where, params = segment_filter(segment, value)
+    return frame(
+        con,
+        f"""
+        WITH members AS (
+            SELECT s.loan_id, s.cohort, s.original_principal, l.origination_date,
+                   CASE WHEN l.charge_off_date <= $as_of THEN
+                        CAST(12 * (year(l.charge_off_date) - year(l.origination_date))
+                             + month(l.charge_off_date) - month(l.origination_date) AS INTEGER) END AS co_mob
+            FROM loan_segment s JOIN loans l USING (loan_id)
+            WHERE s.is_new AND l.origination_date <= $last_end AND {where}
+        ),
+        first_bad AS (
+            SELECT loan_id, min(mob) FILTER (WHERE dpd >= 30) AS mob_30, min(mob) FILTER (WHERE dpd >= 90) AS mob_90
+            FROM loan_month WHERE month_end <= $last_end AND loan_id IN (SELECT loan_id FROM members)
+            GROUP BY loan_id
+        ),
+        loans AS (
+            SELECT m.cohort, m.original_principal,
+                   least(f.mob_30, m.co_mob) AS bad_30, least(f.mob_90, m.co_mob) AS bad_90
+            FROM members m LEFT JOIN first_bad f USING (loan_id)
+        ),
+        cohorts AS (
+            SELECT cohort, count(*) AS loans, sum(original_principal) AS principal,
+                   CAST(12 * (year($last_end) - CAST(left(cohort, 4) AS INTEGER))
+                        + month($last_end) - CAST(right(cohort, 2) AS INTEGER) AS INTEGER) AS max_mob
+            FROM loans GROUP BY cohort
+        ),
+        grid AS (SELECT cohort, loans, principal, unnest(range(0, max_mob + 1)) AS mob FROM cohorts)
+        SELECT g.cohort, CAST(g.mob AS INTEGER) AS mob, g.loans, CAST(g.principal AS DOUBLE) AS principal,
+               count(*) FILTER (WHERE l.bad_30 <= g.mob) / g.loans AS ever_30_count,
+               CAST(coalesce(sum(l.original_principal) FILTER (WHERE l.bad_30 <= g.mob), 0) / g.principal
+                    AS DOUBLE) AS ever_30_balance,
+               count(*) FILTER (WHERE l.bad_90 <= g.mob) / g.loans AS ever_90_count,
+               CAST(coalesce(sum(l.original_principal) FILTER (WHERE l.bad_90 <= g.mob), 0) / g.principal
+                    AS DOUBLE) AS ever_90_balance
+        FROM grid g JOIN loans l USING (cohort)
+        GROUP BY g.cohort, g.mob, g.loans, g.principal
+        ORDER BY g.cohort, g.mob
+        """,
+        as_of=as_of, last_end=last_month_end(as_of), **params,
+    )
+
+
+def vintage_comparison(vintage: pl.DataFrame, mob: int = 3, cohorts: int = 6) -> dict:
+    """The last `cohorts` cohorts observed at `mob` against the `cohorts` before them: principal-weighted
+    ever-30+ balance rate at that MOB for each group."""
+    at_mob = vintage.filter(pl.col("mob") == mob).sort("cohort")
+    recent = at_mob.tail(cohorts)
+    before = at_mob.head(max(at_mob.height - cohorts, 0)).tail(cohorts)
+
+    def weighted(group: pl.DataFrame) -> float | None:
+        total = group["principal"].sum()
+        return float((group["ever_30_balance"] * group["principal"]).sum() / total) if total else None
+
+    return {"mob": mob, "recent_cohorts": recent["cohort"].to_list(), "recent": weighted(recent),
+            "earlier_cohorts": before["cohort"].to_list(), "earlier": weighted(before)}
+
+
+def payment_default(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = 30, installment_no: int = 1,
+                    segment: str | None = None, value: str | None = None) -> dict:
+    """FPD/SPD/TPD x (installment 1/2/3): of new loans whose installment fell due at least `days` days
+    before `as_of`, the share whose installment was still unsettled `days` days after its due date."""
+    where, params = segment_filter(segment, value)
+    eligible, defaulted = rows(
+        con,
+        f"""
+        SELECT count(*), count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days)
+        FROM installment_settlement i JOIN loan_segment s USING (loan_id)
+        WHERE s.is_new AND i.installment_no = $n AND i.due_date <= $as_of - $days AND {where}
+        """,
+        as_of=as_of, days=days, n=installment_no, **params,
+    )[0]
+    return {"eligible": eligible, "defaulted": defaulted, "rate": defaulted / eligible if eligible else None}
+
+
+def payment_default_by_cohort(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = 30,
+                              installment_no: int = 1) -> pl.DataFrame:
+    """FPD/SPD/TPD by origination cohort (only installments due at least `days` days before `as_of`)."""
+    return frame(
+        con,
+        """
+        SELECT s.cohort, count(*) AS eligible,
+               count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days) AS defaulted,
+               count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days) / count(*) AS rate
+        FROM installment_settlement i JOIN loan_segment s USING (loan_id)
+        WHERE s.is_new AND i.installment_no = $n AND i.due_date <= $as_of - $days
+        GROUP BY 1 ORDER BY 1
+        """,
+        as_of=as_of, days=days, n=installment_no,
+    )

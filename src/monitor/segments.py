@@ -1,0 +1,49 @@
+"""Segments a portfolio is cut by, and the derived table that gives every loan its segment values.
+
+The allow-list below is the only way a segment name reaches SQL as a column; values are bound parameters.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from monitor import db
+
+SCORE_BANDS = ("<600", "600-649", "650-699", "700-749", "750+", "none")
+
+# segment name -> SQL over loans l JOIN customers c, producing a VARCHAR
+SEGMENTS = {
+    "product": "l.product",
+    "channel": "l.channel",
+    "province": "c.province",
+    "city_tier": "CAST(c.city_tier AS VARCHAR)",
+    "score_band": """CASE WHEN l.application_score IS NULL THEN 'none'
+                          WHEN l.application_score < 600 THEN '<600'
+                          WHEN l.application_score < 650 THEN '600-649'
+                          WHEN l.application_score < 700 THEN '650-699'
+                          WHEN l.application_score < 750 THEN '700-749' ELSE '750+' END""",
+    "cohort": "strftime(l.origination_date, '%Y-%m')",
+}
+
+
+class UnknownSegment(ValueError):
+    """A segment name that is not in the allow-list."""
+
+
+def column(segment: str) -> str:
+    """The loan_segment column for a segment name, only from the allow-list."""
+    if segment not in SEGMENTS:
+        raise UnknownSegment(f"unknown segment {segment!r}; choose one of {', '.join(SEGMENTS)}")
+    return segment
+
+
+def build_loan_segment(con: duckdb.DuckDBPyConnection) -> None:
+    """loan_segment: one row per loan with its segment values and whether it is a new loan."""
+    columns = ",\n".join(f"{sql} AS {name}" for name, sql in SEGMENTS.items())
+    db.run(con, f"""
+        CREATE OR REPLACE TABLE loan_segment AS
+        SELECT l.loan_id, l.parent_loan_id IS NULL AS is_new, l.principal AS original_principal,
+               {columns}
+        FROM loans l LEFT JOIN customers c USING (customer_id)
+        ORDER BY l.loan_id
+    """)
