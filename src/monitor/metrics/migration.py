@@ -111,13 +111,17 @@ def flow_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
 
 def implied_loss_rate(flows: pl.DataFrame, months: int = 3) -> dict:
     """The loss rate the flow-rate chain implies: the product of the seven flow rates M0->M1 ... M6->CO,
-    each averaged over the last `months` month-ends (balance-weighted). The share of today's current
-    balance that would end in charge-off if the recent flows held."""
+    each pooled over the last `months` month-ends (sum of numerators / sum of denominators). It is the share
+    of today's current balance that would end in charge-off if the recent flows held; None when a step
+    had no balance to flow from."""
     recent = flows.filter(pl.col("month_end").is_in(flows["month_end"].unique().sort().tail(months).implode()))
-    steps = (recent.group_by("step").agg(rate=pl.col("numerator").sum() / pl.col("denominator").sum())
-             .with_columns(order=pl.col("step").replace_strict({s: i for i, s in enumerate(FLOW_STEPS)}))
-             .sort("order"))
-    loss = 1.0
-    for rate in steps["rate"]:
-        loss *= rate if rate is not None else 0.0
-    return {"months": months, "steps": dict(zip(steps["step"], steps["rate"], strict=True)), "loss_rate": loss}
+    pooled = recent.group_by("step").agg(numerator=pl.col("numerator").sum(),
+                                         denominator=pl.col("denominator").sum())
+    steps = {}
+    for row in pooled.iter_rows(named=True):
+        steps[row["step"]] = row["numerator"] / row["denominator"] if row["denominator"] else None
+    steps = {step: steps.get(step) for step in FLOW_STEPS}
+    loss = None if any(rate is None for rate in steps.values()) else 1.0
+    for rate in steps.values():
+        loss = loss * rate if loss is not None else None
+    return {"months": months, "steps": steps, "loss_rate": loss}
