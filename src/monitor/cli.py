@@ -112,8 +112,7 @@ def cmd_generate(args) -> int:
 def cmd_derive(args) -> int:
     con = _open_existing(args, read_only=False)
     try:
-        if args.as_of is not None:
-            _check_as_of(con, args.as_of)
+        _check_as_of(con, args.as_of or status.latest_data_date(con) or dt.date.min)
         started = time.perf_counter()
         counts = status.derive(con, args.as_of)
     finally:
@@ -127,6 +126,10 @@ def cmd_status(args) -> int:
     con = _open_existing(args, read_only=True)
     try:
         _check_as_of(con, args.as_of)
+        latest = status.latest_data_date(con)
+        if args.as_of > latest:
+            print(f"monitor status: note: the data ends on {latest}; later days assume no further payments",
+                  file=sys.stderr)
         frame = status.status_as_of(con, args.as_of)
     finally:
         con.close()

@@ -31,6 +31,13 @@ RESTRUCTURE_PROB = 0.06
 INSTALLMENT_FEE_RATE = 0.002  # monthly service fee of shopping installment loans, on the original principal
 
 
+INSTALLMENT_SCHEMA = {"loan_id": pl.Int64, "installment_no": pl.Int32, "due_date": pl.Date,
+                      "principal_fen": pl.Int64, "interest_fen": pl.Int64, "fee_fen": pl.Int64}
+PAYMENT_SCHEMA = {"loan_id": pl.Int64, "paid_on": pl.Date, "amount_fen": pl.Int64, "channel_code": pl.Int8}
+RESTRUCTURE_SCHEMA = {"loan_id": pl.Int64, "restructured_on": pl.Date, "balance_fen": pl.Int64,
+                      "arrears_fen": pl.Int64, "months_left": pl.Int32}
+
+
 @dataclass(frozen=True)
 class Simulated:
     installments: pl.DataFrame  # loan_id, installment_no, due_date, principal_fen, interest_fen, fee_fen
@@ -41,6 +48,9 @@ class Simulated:
 def simulate(loans: pl.DataFrame, rng: np.random.Generator, as_of: dt.date) -> Simulated:
     parts = [_simulate_term(loans.filter(pl.col("term_months") == term), term, rng, as_of)
              for term in sorted(loans["term_months"].unique().to_list())]
+    if not parts:  # e.g. no loan asked for a restructuring
+        return Simulated(*(pl.DataFrame(schema=schema) for schema in (INSTALLMENT_SCHEMA, PAYMENT_SCHEMA,
+                                                                      RESTRUCTURE_SCHEMA)))
     return Simulated(*(pl.concat([p[i] for p in parts]) for i in range(3)))
 
 
@@ -217,8 +227,7 @@ def _assemble(loan_id, term, due, principal_due, interest_due, fee_due, pay_rows
             "channel_code": np.concatenate([r[3] for r in pay_rows]).astype(np.int8),
         })
     else:
-        payments = pl.DataFrame(schema={"loan_id": pl.Int64, "paid_on": pl.Date, "amount_fen": pl.Int64,
-                                        "channel_code": pl.Int8})
+        payments = pl.DataFrame(schema=PAYMENT_SCHEMA)
     if restructure_rows:
         restructures = pl.DataFrame({
             "loan_id": np.concatenate([loan_id[r[0]] for r in restructure_rows]),
@@ -228,6 +237,5 @@ def _assemble(loan_id, term, due, principal_due, interest_due, fee_due, pay_rows
             "months_left": np.concatenate([np.full(r[0].size, r[4]) for r in restructure_rows]).astype(np.int32),
         })
     else:
-        restructures = pl.DataFrame(schema={"loan_id": pl.Int64, "restructured_on": pl.Date, "balance_fen": pl.Int64,
-                                            "arrears_fen": pl.Int64, "months_left": pl.Int32})
+        restructures = pl.DataFrame(schema=RESTRUCTURE_SCHEMA)
     return installments, payments, restructures
