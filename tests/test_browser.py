@@ -1,0 +1,155 @@
+"""The real server in headless Chromium: every page in both languages, opened at its own URL.
+
+Screenshots land in tests/artifacts/<page>-<lang>.png for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from monitor.i18n import LANGUAGES, t
+from ui import navigation
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGE_STEMS = [stem for stem, _ in navigation.PAGES]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+STARTUP_SECONDS = 60
+RUN_TIMEOUT_MS = 60_000
+FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+LOADING = '[data-testid="stSkeleton"]'  # an element whose code the browser is still fetching
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not answer within {STARTUP_SECONDS} s")
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    """A fresh Streamlit server over the demo book."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "MONITOR_DB": str(demo_db)}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make browser)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open(browser, url: str, title: str, locale: str = "en-US"):
+    """Open `url` and wait until the page titled `title` has run to its end and every element and chart
+    has drawn. The title first: before the first run starts, the app already reads as not running."""
+    context = browser.new_context(locale=locale, viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.goto(url)
+    page.locator("h1").filter(has_text=title).wait_for(timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector(FINISHED, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector(LOADING, state="detached", timeout=RUN_TIMEOUT_MS)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator("svg.marks, canvas").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    return context, page
+
+
+def _screenshot(page, path: Path) -> None:
+    """The whole page. Streamlit scrolls inside its main block, so grow the viewport to its height first."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": max(height, 600)})
+    page.wait_for_timeout(500)  # let the page lay out at the new size
+    page.screenshot(path=path, full_page=True)
+
+
+def _assert_healthy(page) -> None:
+    text = page.inner_text("body")
+    assert page.locator('[data-testid="stException"]').count() == 0, text
+    assert "Traceback" not in text
+    assert "Page not found" not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("stem", PAGE_STEMS)
+def test_page_renders(server, browser, stem, lang):
+    title = t(f"{stem}.title", lang)
+    context, page = _open(browser, f"{server}/{navigation.url_path(stem)}?lang={lang}", title)
+    try:
+        _assert_healthy(page)
+        assert page.locator("h1").filter(has_text=title).count() == 1
+        assert t("app.title", lang) in page.inner_text('[data-testid="stSidebar"]')
+        ARTIFACTS.mkdir(exist_ok=True)
+        _screenshot(page, ARTIFACTS / f"{stem}-{lang}.png")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "money_unit"), [("zh", "万"), ("en", "M")])
+def test_bucket_chart_labels_read_as_yuan(server, browser, lang, money_unit):
+    """The balance labels, Vega expressions in the spec, as the browser draws them: ¥820.1万 / ¥8.2M."""
+    url = f"{server}/{navigation.url_path('data')}?lang={lang}"
+    context, page = _open(browser, url, t("data.title", lang))
+    try:
+        labels = page.locator('[data-testid="stVegaLiteChart"]').inner_text()
+        assert re.search(rf"¥[\d,.]+{money_unit}", labels), labels
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("zh-CN", "zh"), ("en-US", "en")])
+def test_language_follows_the_browser(server, browser, locale, lang):
+    context, page = _open(browser, server, t(f"{PAGE_STEMS[0]}.title", lang), locale=locale)
+    try:
+        _assert_healthy(page)
+        assert f"lang={lang}" in page.url
+    finally:
+        context.close()

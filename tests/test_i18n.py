@@ -1,0 +1,92 @@
+"""The UI catalog: complete in both languages, and every key the app looks up exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from monitor import db, overview
+from monitor.i18n import CATALOG, LANGUAGES, label, t
+from monitor.synth import population
+
+ROOT = Path(__file__).resolve().parents[1]
+UI_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")])
+PAGE_STEMS = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+T_CALL = re.compile(r"""\bt\(\s*(["'])([^"']+)\1""")
+LABEL_CALL = re.compile(r"""\b(?:label|_localize)\(\s*(["'])([a-z_]+)\1""")
+
+
+def test_every_key_has_both_languages():
+    for key, texts in CATALOG.items():
+        assert set(texts) == set(LANGUAGES), key
+        for lang in LANGUAGES:
+            assert texts[lang].strip(), f"{key} is empty in {lang}"
+
+
+def test_chinese_is_translated():
+    """A zh text equal to its en text was left untranslated (the bilingual language label aside)."""
+    untranslated = [key for key, texts in CATALOG.items() if texts["zh"] == texts["en"]]
+    assert untranslated == ["sidebar.language"]
+
+
+def test_placeholders_match_between_languages():
+    for key, texts in CATALOG.items():
+        fields = [set(re.findall(r"{(\w+)}", texts[lang])) for lang in LANGUAGES]
+        assert fields[0] == fields[1], key
+
+
+def test_lookup_formats_and_rejects_unknown_keys():
+    assert t("data.policy_value", "en", dpd=181) == "DPD 181"
+    assert t("data.policy_value", "zh", dpd=181) == "逾期 181 天"
+    assert label("status", "charged_off", "zh") == "已核销"
+    with pytest.raises(KeyError):
+        t("no.such.key", "en")
+
+
+def test_files_are_scanned():
+    assert ROOT / "app.py" in UI_FILES and PAGE_STEMS, "the scan below would check nothing"
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_literal_key_in_the_ui_exists(path):
+    missing = [key for _, key in T_CALL.findall(path.read_text()) if key not in CATALOG]
+    assert not missing, f"{path.name} looks up keys missing from the catalog: {missing}"
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_label_kind_in_the_ui_exists(path):
+    """label("kind", value, lang) and _localize("kind", column, lang) name a kind of stored value; the
+    catalog must have labels of that kind (each value is checked in test_every_stored_value_has_a_label)."""
+    kinds = {kind for _, kind in LABEL_CALL.findall(path.read_text())}
+    missing = [kind for kind in kinds if not any(key.startswith(f"{kind}.") for key in CATALOG)]
+    assert not missing, f"{path.name} labels values of kinds missing from the catalog: {missing}"
+
+
+@pytest.mark.parametrize("stem", PAGE_STEMS)
+def test_every_page_has_its_navigation_label_and_title(stem):
+    """app.py builds a page's menu label from nav.<stem>, and the page's title is <stem>.title."""
+    assert f"nav.{stem}" in CATALOG
+    assert f"{stem}.title" in CATALOG
+
+
+@pytest.mark.parametrize(("kind", "values"), [
+    ("table", (*db.SOURCE_TABLES, *db.DERIVED_TABLES, overview.TRUTH_TABLE)),
+    ("col", tuple(overview.DATE_COLUMNS.values())),
+    ("kind", tuple(kind for kind, _ in overview.TABLE_KINDS)),
+    ("status", db.LOAN_STATUSES),
+    ("product", db.PRODUCTS),
+    ("repayment", db.REPAYMENT_METHODS),
+    ("loan_channel", population.CHANNELS),
+    ("payment_channel", db.PAYMENT_CHANNELS),
+    ("action", db.ACTION_TYPES),
+    ("party", db.CONTACT_PARTIES),
+    ("outcome", db.OUTCOMES),
+    ("restructuring", db.RESTRUCTURING_KINDS),
+    ("employment", population.EMPLOYMENT),
+])
+def test_every_stored_value_has_a_label(kind, values):
+    for value in values:
+        for lang in LANGUAGES:
+            assert label(kind, value, lang)

@@ -1,0 +1,76 @@
+"""Cached loaders: each opens the database read-only, reads one small result and closes it.
+
+The dashboard never holds a connection, so a loader or the live feed can take the file read-write
+between two reruns. Results are cached per data version (the file's and its WAL's mtime and size), so
+a new load shows up on the next rerun without a restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from monitor import db, metrics, overview
+from monitor.i18n import t
+from ui import context
+
+
+def db_path() -> Path:
+    """--db after `--` on the streamlit command line, else MONITOR_DB, else the default file."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--db")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return db.resolve_db_path(args.db)
+
+
+def data_version(path: Path) -> tuple:
+    """Changes whenever DuckDB writes the file: its checkpointed part or its write-ahead log."""
+    version: list = [str(path.resolve())]
+    for file in (path, Path(f"{path}.wal")):
+        stat = file.stat() if file.exists() else None
+        version += [stat.st_mtime_ns, stat.st_size] if stat else [None, None]
+    return tuple(version)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached(name: str, path: str, version: tuple, args: tuple, _query: Callable):
+    con = db.connect(path, read_only=True)
+    try:
+        return _query(con, *args)
+    finally:
+        con.close()
+
+
+def _load(query: Callable, *args):
+    """Run `query(con, *args)` through the cache. A database that cannot be read (missing, locked, or
+    built by an older version without a table) stops the page with its message, not a traceback."""
+    path = db_path()
+    try:
+        return _cached(f"{query.__module__}.{query.__qualname__}", str(path), data_version(path), args,
+                       _query=query)
+    except (db.DatabaseError, duckdb.Error) as exc:
+        st.error(t("error.database", context.language(), message=str(exc)))
+        st.stop()
+
+
+def freshness() -> overview.Freshness:
+    return _load(overview.freshness)
+
+
+def table_summary() -> pl.DataFrame:
+    return _load(overview.table_summary)
+
+
+def charge_off_policy() -> overview.ChargeOffPolicy:
+    return _load(overview.charge_off_policy)
+
+
+def bucket_distribution(as_of: dt.date) -> pl.DataFrame:
+    return _load(metrics.bucket_distribution, as_of)
