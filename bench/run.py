@@ -145,8 +145,10 @@ def write_results(rows: list[dict]) -> None:
     ]
     for r in rows:
         lines.append(
-            f"| {r['loans']:,} | {r['generate_s']:.1f} | {max(r['generate_gb'], r['derive_gb'], r['status_cmd_gb']):.2f} "
-            f"| {r['derive_s']:.1f} | {r['loan_month_s']:.1f} ({r['month_ends']} month-ends) | {r['loan_month_rows']:,} "
+            f"| {r['loans']:,} | {r['generate_s']:.1f} "
+            f"| {max(r['generate_gb'], r['derive_gb'], r['status_cmd_gb']):.2f} "
+            f"| {r['derive_s']:.1f} | {r['loan_month_s']:.1f} ({r['month_ends']} month-ends) "
+            f"| {r['loan_month_rows']:,} "
             f"| {r['status_cmd_s']:.2f} | {r['status_fn_cold_s']:.2f} / {r['status_fn_warm_s']:.2f} "
             f"| {r['pandas_s']:.1f} | {r['pandas_s'] / r['status_fn_warm_s']:.0f}x |")
     big = next((r for r in rows if r["loans"] == 1_000_000), None)

@@ -3,15 +3,15 @@
 Eight loans, no interest or fees (so every payment is principal), seen at the month-ends 2026-01-31 and
 2026-02-28; between them there is a cure, a roll, a roll-back, a payoff, a charge-off and a restructuring:
 
-  loan  originated   schedule (100 yuan each)        what happens                    01-31          02-28
-  L1    2025-12-15   01-15, 02-15, 03-15             pays on every due date           M0  200        M0  100
-  L2    2025-12-15   01-15, 02-15, 03-15             misses 01-15, pays 200 on 02-20  M1  300 (16)   M0  100      cure
-  L3    2025-12-15   01-15, 02-15, 03-15             never pays                       M1  300 (16)   M2  300 (44) roll
-  L4    2025-11-15   12-15, 01-15, 02-15, 03-15      misses two, pays 200 on 02-10    M2  400 (47)   M1  200 (13) roll-back
-  L5    2025-12-15   01-15, 02-15, 03-15             pays 01-15, pays off 200 02-10   M0  200        paid_off
-  L6    2025-07-20   08-20, 09-20, 10-20             never pays, 30 recovered 02-25   M6  300 (164)  charged_off 02-17
-  L7    2025-10-15   11-15, 12-15, 01-15             never pays, restructured 02-05   M3  300 (77)   restructured
-  L8    2026-02-05   6 x 50 from 03-05 (parent L7)   the restructured loan                           M0  300
+  loan  originated   schedule (100 yuan each)    what happens                     01-31          02-28
+  L1    2025-12-15   01-15, 02-15, 03-15         pays on every due date           M0  200        M0  100
+  L2    2025-12-15   01-15, 02-15, 03-15         misses 01-15, pays 200 on 02-20  M1  300 (16)   M0  100      cure
+  L3    2025-12-15   01-15, 02-15, 03-15         never pays                       M1  300 (16)   M2  300 (44) roll
+  L4    2025-11-15   12-15, 01-15, 02-15, 03-15  misses two, pays 200 on 02-10    M2  400 (47)   M1  200 (13) roll-back
+  L5    2025-12-15   01-15, 02-15, 03-15         pays 01-15, pays off 200 02-10   M0  200        paid_off
+  L6    2025-07-20   08-20, 09-20, 10-20         never pays, 30 recovered 02-25   M6  300 (164)  charged_off 02-17
+  L7    2025-10-15   11-15, 12-15, 01-15         never pays, restructured 02-05   M3  300 (77)   restructured
+  L8    2026-02-05   6 x 50 from 03-05 (of L7)   the restructured loan                           M0  300
 """
 
 from __future__ import annotations

@@ -56,7 +56,8 @@ def test_same_seed_same_book_and_another_seed_another(tmp_path):
 
 
 def test_originations_span_24_months_up_to_as_of_and_nothing_happens_later(con):
-    first, last = q(con, "SELECT min(origination_date), max(origination_date) FROM loans WHERE parent_loan_id IS NULL")[0]
+    first, last = q(con, """SELECT min(origination_date), max(origination_date) FROM loans
+                            WHERE parent_loan_id IS NULL""")[0]
     assert first == dt.date(2024, 11, 1)  # first day of the month 24 months before 2026-11
     assert last == DEMO_AS_OF
     months = q(con, "SELECT count(DISTINCT date_trunc('month', origination_date)) FROM loans")[0][0]

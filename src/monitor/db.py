@@ -192,7 +192,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("SELECT count(*) FROM schema_info").fetchall()[0][0] == 0:
         run(con, "INSERT INTO schema_info VALUES (?, current_timestamp)", [SCHEMA_VERSION])
     for key, value, description in SETTINGS:
-        run(con, 
+        run(con,
             "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING", [key, value, description]
         )
 

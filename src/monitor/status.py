@@ -119,7 +119,8 @@ def status_query(grid_sql: str, loans: str = "loans", installments: str = "insta
 def day_status_sql() -> str:
     """Status of every loan active at the end of day $as_of (parameters $as_of, $charge_off_dpd);
     a relation to select from or aggregate over."""
-    return status_query(f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {ACTIVE_AT.format(d='$as_of')}")
+    active = ACTIVE_AT.format(d="$as_of")
+    return status_query(f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {active}")
 
 
 def status_params(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
@@ -171,7 +172,7 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
         _build_installment_settlement(con, as_of)
         _build_loan_month(con, as_of, params_co)
         segments.build_loan_segment(con)
-        db.run(con, 
+        db.run(con,
             "INSERT OR REPLACE INTO settings VALUES ('derived_as_of', ?, 'Derived tables were built up to this day.')",
             [as_of.isoformat()],
         )
@@ -216,7 +217,7 @@ def settlement_query(loans: str = "loans", installments: str = "installments", p
 
 
 def _build_installment_settlement(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
-    db.run(con, 
+    db.run(con,
         f"CREATE OR REPLACE TABLE installment_settlement AS {settlement_query()} ORDER BY loan_id, installment_no",
         {"as_of": as_of},
     )
@@ -235,7 +236,7 @@ def _build_loan_month(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co:
         )
         WHERE last_day(m) <= $as_of AND (closed_date IS NULL OR last_day(m) < closed_date)
     """
-    db.run(con, 
+    db.run(con,
         f"""
         CREATE OR REPLACE TABLE loan_month AS
         SELECT loan_id, CAST(as_of AS DATE) AS month_end, mob, dpd, bucket, principal_balance, overdue_amount,

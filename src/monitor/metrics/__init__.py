@@ -4,7 +4,12 @@ Every function takes an open DuckDB connection (reading the source and derived t
 frame or plain numbers. Segment filters take a segment name from monitor.segments.SEGMENTS and a value.
 """
 
-from monitor.metrics.collection import cash_collected, cash_series, collection_entry_rate, collection_entry_series
+from monitor.metrics.collection import (
+    cash_collected,
+    cash_series,
+    collection_entry_rate,
+    collection_entry_series,
+)
 from monitor.metrics.delinquency import (
     BUCKET_ORDER,
     DPD_THRESHOLDS,

@@ -16,7 +16,6 @@ import datetime as dt
 import os
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import polars as pl
 
@@ -146,10 +145,11 @@ def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
     for name in ("loans_df", "installments_df", "payments_df"):
         con.unregister(name)
     del loans, installments, payments
-    db.run(con, f"CREATE TEMP TABLE stg_settlement AS {status.settlement_query('stg_loans', 'stg_installments', 'stg_payments')}",
+    settlement = status.settlement_query("stg_loans", "stg_installments", "stg_payments")
+    db.run(con, f"CREATE TEMP TABLE stg_settlement AS {settlement}",
                 {"as_of": as_of})
     # Each loan's fate: the first of charge-off (DPD reaches the policy), payoff, restructuring.
-    db.run(con, 
+    db.run(con,
         """
         CREATE TEMP TABLE fate AS
         WITH charge_off AS (
@@ -202,7 +202,7 @@ def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
         FROM stg_loans l JOIN fate f USING (loan_id) ORDER BY l.loan_id
     """)
     db.run(con, "INSERT INTO installments SELECT * FROM stg_installments ORDER BY loan_id, installment_no")
-    db.run(con, 
+    db.run(con,
         f"""
         INSERT INTO payments
         WITH kept AS (
