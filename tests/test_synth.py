@@ -221,3 +221,12 @@ def test_portfolio_figures_in_a_real_lenders_range(book_20k):
     assert 0.15 <= m1_m2 <= 0.5
     nco = metrics.net_charge_off_rate(book_20k, dt.date(2026, 10, 1))["rate"]
     assert 0.03 <= nco <= 0.10
+
+
+def test_only_loans_that_paid_off_early_have_a_rewritten_schedule(con):
+    """An early payoff rewrites the rest of the schedule into one installment due on the payoff day; a loan
+    still active has its contractual schedule, every installment on its due day of the month."""
+    off_cadence = q(con, """
+        SELECT l.status, count(*) FROM installments i JOIN loans l USING (loan_id)
+        WHERE day(i.due_date) <> least(day(l.origination_date), 28) GROUP BY 1""")
+    assert {status for status, _ in off_cadence} == {"paid_off"}

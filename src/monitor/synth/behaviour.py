@@ -97,6 +97,7 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
 
     prepay_at = rng.geometric(np.clip(loans["prepay_prob"].to_numpy(), 1e-6, 1)) - 1  # installment index
     paid = np.zeros(n, dtype=np.int64)
+    last_paid = orig.copy()  # the day of each loan's latest payment so far
     closed = np.zeros(n, dtype=bool)
     pay_rows: list[tuple[np.ndarray, ...]] = []  # (loan index, day, amount in fen, channel)
     prepaid_rows: list[tuple[np.ndarray, ...]] = []
@@ -126,6 +127,7 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
         if prepay.any():
             day = prev_due[:, k] + np.minimum(rng.integers(1, 28, n), gap - 1).astype("timedelta64[D]")
             prepay &= day <= np.datetime64(as_of)  # a payoff not yet made must not show in today's schedule
+            prepay &= day > last_paid  # and it comes after every payment made so far
             rest = principal - cum_principal_prev[:, k]
             accrued = np.rint(rest * rate / 12 * (day - prev_due[:, k]).astype(np.int64) / 30).astype(np.int64)
             idx = np.nonzero(prepay)[0]
@@ -176,8 +178,9 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
                                                           due[idx], day, principal[idx]), term - k))
             closed |= restructure
 
-        for idx, _, amount_fen, _ in cycle:
+        for idx, day_paid, amount_fen, _ in cycle:
             np.add.at(paid, idx, amount_fen)
+            np.maximum.at(last_paid, idx, day_paid)
         pay_rows.extend(cycle)
 
     return _assemble(loan_id, term, due, principal_due, interest_due, fee_due, pay_rows, prepaid_rows,
