@@ -185,3 +185,18 @@ def test_delinquent_loans_are_listed_worst_first_and_masked(con):
     listed = metrics.delinquent_loans(con, JAN)
     assert listed["loan_id"].to_list() == [6, 7, 4, 2, 3]
     assert listed["customer"][0] == "T*****" and listed["phone"][0] == "138****0001"  # "Test 1", 13800000001
+
+
+def test_pinning_a_day_changes_no_number(con):
+    """Pages pin the as-of day's status once; every metric must read the same numbers from it."""
+    before = (metrics.bucket_distribution(con, JAN), metrics.dpd_rates(con, JAN),
+              metrics.segment_movers(con, FEB, "cohort"), metrics.delinquent_loans(con, JAN))
+    status.pin_day(con, JAN)
+    status.pin_day(con, FEB)
+    status.pin_day(con, JAN)  # idempotent
+    assert status.pinned_days(con) == {JAN, FEB}
+    after = (metrics.bucket_distribution(con, JAN), metrics.dpd_rates(con, JAN),
+             metrics.segment_movers(con, FEB, "cohort"), metrics.delinquent_loans(con, JAN))
+    assert before[0].equals(after[0]) and before[1] == after[1]
+    assert before[2].equals(after[2]) and before[3].equals(after[3])
+    assert "pinned_day_status" in status.day_status_source(con, JAN)

@@ -123,6 +123,38 @@ def day_status_sql() -> str:
     return status_query(f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {active}")
 
 
+_PINNED = "pinned_day_status"
+
+
+def pin_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Compute the status of every loan active at the end of `as_of` once, into a temporary table of this
+    connection, so that the many metrics of one page or report read it instead of recomputing it.
+    Several days can be pinned. Temporary tables live in memory: this works on a read-only connection."""
+    if as_of in pinned_days(con):
+        return
+    params = status_params(con, as_of)
+    db.run(con, f"CREATE TEMP TABLE IF NOT EXISTS {_PINNED} AS SELECT * FROM ({day_status_sql()}) WHERE false",
+           params)
+    db.run(con, f"CREATE TEMP TABLE IF NOT EXISTS {_PINNED}_days (as_of DATE PRIMARY KEY)")
+    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({day_status_sql()})", params)
+    db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
+
+
+def pinned_days(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
+    """The days whose status this connection has pinned."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                         [f"{_PINNED}_days"]).fetchall()[0][0]
+    return {row[0] for row in con.execute(f"SELECT as_of FROM {_PINNED}_days").fetchall()} if exists else set()
+
+
+def day_status_source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
+    """The day-status relation for `as_of` (same columns and parameters as day_status_sql): the pinned
+    rows when this connection pinned that day, else the computation itself."""
+    if as_of in pinned_days(con):
+        return f"SELECT * FROM {_PINNED} WHERE as_of = $as_of AND $charge_off_dpd IS NOT NULL"
+    return day_status_sql()
+
+
 def status_params(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     return {"as_of": as_of, "charge_off_dpd": db.charge_off_dpd(con)}
 

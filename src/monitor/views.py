@@ -1,0 +1,105 @@
+"""The data behind each page, assembled in one pass over one connection.
+
+A page asks for its view; the view pins the as-of day's loan status once (monitor.status.pin_day) and
+calls the metric functions, so a page costs one status computation however many figures it shows.
+The benchmark times these same functions, cold and warm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from monitor import metrics, status
+from monitor.metrics._sql import last_month_end, months_before
+
+TREND_MONTHS = 13
+ENTRY_DAYS = 60
+
+
+def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
+                     value: str | None = None, dimension: str = "product") -> dict:
+    """Everything the Delinquency page shows for one as-of date and (optionally) one segment value.
+    `dimension` is the segment whose values the movers table lists."""
+    status.pin_day(con, as_of)
+    to_end = last_month_end(as_of)
+    first = months_before(to_end, TREND_MONTHS - 1)
+    rolls = metrics.roll_rate_series(con, first, to_end, segment, value)
+    latest_rolls = rolls.filter(pl.col("to_month_end") == to_end)
+    flows = metrics.flow_rate_series(con, first, to_end, segment, value)
+    return {
+        "as_of": as_of,
+        "month_end": to_end,
+        "rates": metrics.dpd_rates(con, as_of, segment, value, lags=(3, 6)),
+        "buckets": metrics.bucket_distribution(con, as_of, segment, value),
+        "series": metrics.dpd_rate_series(con, first, to_end, segment, value),
+        "rolls": latest_rolls,
+        "cures": metrics.cure_rates(rolls),
+        "flows": flows,
+        "implied_loss": metrics.implied_loss_rate(flows),
+        "vintages": metrics.vintages(con, as_of, segment, value),
+        "fpd": metrics.payment_default_by_cohort(con, as_of),
+        "entry": metrics.collection_entry_series(con, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of),
+        "movers": metrics.segment_movers(con, as_of, dimension),
+    }
+
+
+def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
+    """The Executive Summary: KPIs now, a month and a year earlier; 13-month trends; recent cohorts
+    against earlier ones; the three segments whose 30+ rate moved most."""
+    status.pin_day(con, as_of)
+    to_end = last_month_end(as_of)
+    first = months_before(to_end, TREND_MONTHS - 1)
+    vintage = metrics.vintages(con, as_of)
+    return {
+        "as_of": as_of,
+        "kpis": kpi_table(con, as_of),
+        "balance": metrics.balance_series(con, first, to_end),
+        "rates": metrics.dpd_rate_series(con, first, to_end).filter(pl.col("measure") == "balance"),
+        "nco": metrics.net_charge_off_series(con, as_of, TREND_MONTHS),
+        "cash": metrics.cash_series(con, first.replace(day=1), as_of),
+        "vintage_comparison": metrics.vintage_comparison(vintage),
+        "vintages": vintage,
+        "movers": metrics.largest_movers(con, as_of),
+    }
+
+
+def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
+    """The executive KPIs at the end of one day."""
+    totals = metrics.day_totals(con, day)
+    ecl = metrics.expected_credit_loss(con, day)["ecl"]
+    return {
+        "active_balance": float(totals["balance"]),
+        "active_loans": int(totals["loans"]),
+        "rate_30": float(totals["balance_30"] / totals["balance"]) if totals["balance"] else None,
+        "rate_90": float(totals["balance_90"] / totals["balance"]) if totals["balance"] else None,
+        "net_charge_off": metrics.net_charge_off_rate(con, day, day)["rate"],
+        "ecl": sum(ecl.values()),
+        "cash_collected": metrics.cash_collected(con, day.replace(day=1), day),
+    }
+
+
+def same_day_months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` months earlier, clipped to that month's end."""
+    end = months_before(day, months)
+    return end.replace(day=min(day.day, end.day))
+
+
+def kpi_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
+    """KPIs at as_of with month-on-month and year-on-year comparisons (same day a month / a year earlier;
+    cash collected is month-to-date at each). Columns: kpi, now, month_ago, year_ago, mom, yoy."""
+    now = kpis_at(con, as_of)
+    month_ago = kpis_at(con, same_day_months_before(as_of, 1))
+    year_ago = kpis_at(con, same_day_months_before(as_of, 12))
+
+    def change(a, b):
+        return None if a is None or b is None else a - b
+
+    return pl.DataFrame([
+        {"kpi": k, "now": now[k], "month_ago": month_ago[k], "year_ago": year_ago[k],
+         "mom": change(now[k], month_ago[k]), "yoy": change(now[k], year_ago[k])}
+        for k in now
+    ], schema={"kpi": pl.String, "now": pl.Float64, "month_ago": pl.Float64, "year_ago": pl.Float64,
+               "mom": pl.Float64, "yoy": pl.Float64})
