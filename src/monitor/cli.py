@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(st)
     st.add_argument("--as-of", type=_date, required=True, help="the day, YYYY-MM-DD")
     st.add_argument("--format", choices=("csv", "json"), default="csv")
+    rep = sub.add_parser("report", help="the executive report at an as-of date, as JSON or one HTML file")
+    _add_db(rep)
+    rep.add_argument("--as-of", type=_date, required=True, help="the day, YYYY-MM-DD")
+    rep.add_argument("--format", choices=("json", "html"), default="json")
+    rep.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the HTML report")
+    rep.add_argument("--out", help="write to this file instead of standard output")
     return parser
 
 
@@ -143,4 +149,26 @@ def cmd_status(args) -> int:
     return 0
 
 
-COMMANDS = {"generate": cmd_generate, "derive": cmd_derive, "status": cmd_status}
+def cmd_report(args) -> int:
+    from monitor import report
+
+    con = _open_existing(args, read_only=True)
+    try:
+        _check_as_of(con, args.as_of)
+        figures = report.build_report(con, args.as_of)
+        text = report.to_json(figures) if args.format == "json" else report.to_html(con, figures, args.lang)
+    finally:
+        con.close()
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror}; choose a writable path") from None
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+COMMANDS = {"generate": cmd_generate, "derive": cmd_derive, "status": cmd_status, "report": cmd_report}
