@@ -27,7 +27,7 @@ RESTRUCTURING_KINDS = ("extension", "reinstallment", "rate_cut", "fee_waiver", "
 
 # Source tables, in load order. Derived tables are rebuilt by monitor.status.derive.
 SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings")
-DERIVED_TABLES = ("installment_settlement", "loan_month", "loan_segment")
+DERIVED_TABLES = ("installment_settlement", "loan_month", "day_snapshot", "loan_segment")
 
 
 def _in(values: tuple[str, ...]) -> str:

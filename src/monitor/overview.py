@@ -26,6 +26,7 @@ DATE_COLUMNS = {
     "restructurings": "restructured_on",
     "installment_settlement": "due_date",
     "loan_month": "month_end",
+    "day_snapshot": "as_of",
 }
 
 TABLE_KINDS = (("source", db.SOURCE_TABLES), ("derived", db.DERIVED_TABLES), ("synthetic", (TRUTH_TABLE,)))

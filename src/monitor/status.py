@@ -85,7 +85,7 @@ per_loan AS (
 dpd AS (
     SELECT s.*, coalesce(CAST(s.as_of - s.oldest_unsettled_due AS INTEGER), 0) AS dpd FROM per_loan s
 )
-SELECT f.loan_id, f.as_of, l.origination_date,
+SELECT f.loan_id, f.as_of,
        CAST(12 * (year(f.as_of) - year(l.origination_date))
             + month(f.as_of) - month(l.origination_date) AS INTEGER) AS mob,
        f.dpd,
@@ -136,7 +136,7 @@ def pin_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     db.run(con, f"CREATE TEMP TABLE IF NOT EXISTS {_PINNED} AS SELECT * FROM ({day_status_sql()}) WHERE false",
            params)
     db.run(con, f"CREATE TEMP TABLE IF NOT EXISTS {_PINNED}_days (as_of DATE PRIMARY KEY)")
-    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({day_status_sql()})", params)
+    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({day_status_source(con, as_of)})", params)
     db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
 
 
@@ -147,11 +147,23 @@ def pinned_days(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
     return {row[0] for row in con.execute(f"SELECT as_of FROM {_PINNED}_days").fetchall()} if exists else set()
 
 
+_PRECOMPUTED_COLUMNS = "loan_id, {day} AS as_of, mob, dpd, bucket, principal_balance, overdue_amount"
+
+
 def day_status_source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
-    """The day-status relation for `as_of` (same columns and parameters as day_status_sql): the pinned
-    rows when this connection pinned that day, else the computation itself."""
+    """The day-status relation for `as_of`, with the columns and parameters of day_status_sql. The first of:
+    the rows this connection pinned for that day; the derived day_snapshot or loan_month rows for it, when
+    the derived tables were built from the data as it is now (same numbers: the same status_query built
+    them); else the computation itself."""
     if as_of in pinned_days(con):
         return f"SELECT * FROM {_PINNED} WHERE as_of = $as_of AND $charge_off_dpd IS NOT NULL"
+    if derived_is_fresh(con):
+        for table, day in (("day_snapshot", "as_of"), ("loan_month", "month_end")):
+            found = con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table} WHERE {day} = ? LIMIT 1)",
+                                [as_of]).fetchall()[0][0]
+            if found:
+                return (f"SELECT {_PRECOMPUTED_COLUMNS.format(day=day)} FROM {table} "
+                        f"WHERE {day} = $as_of AND $charge_off_dpd IS NOT NULL")
     return day_status_sql()
 
 
@@ -203,16 +215,51 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
     try:
         _build_installment_settlement(con, as_of)
         _build_loan_month(con, as_of, params_co)
+        _build_day_snapshot(con, as_of, params_co)
         segments.build_loan_segment(con)
         db.run(con,
             "INSERT OR REPLACE INTO settings VALUES ('derived_as_of', ?, 'Derived tables were built up to this day.')",
             [as_of.isoformat()],
         )
+        db.run(con, "INSERT OR REPLACE INTO settings VALUES ('derived_from', ?, ?)",
+               [data_fingerprint(con), "Row counts of the source tables the derived tables were built from."])
         con.commit()
     except Exception:
         con.rollback()
         raise
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in db.DERIVED_TABLES}
+
+
+def snapshot_days(as_of: dt.date) -> list[dt.date]:
+    """The days whose status derive precomputes: the as-of day and the same day a month and a year
+    earlier, which the default views compare it with."""
+    days = [as_of]
+    for months in (1, 12):
+        index = as_of.year * 12 + as_of.month - 1 - months
+        year, month = divmod(index, 12)
+        first_next = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+        days.append(dt.date(year, month + 1, min(as_of.day, (first_next - dt.timedelta(days=1)).day)))
+    return days
+
+
+def _build_day_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:
+    """day_snapshot: every loan's status at the end of each of snapshot_days(as_of)."""
+    grid = f"""SELECT l.loan_id, d.as_of FROM loans l
+               JOIN (SELECT unnest($days::DATE[]) AS as_of) d ON {ACTIVE_AT.format(d='d.as_of')}"""
+    db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS SELECT * FROM ({status_query(grid)}) ORDER BY as_of, loan_id",
+           {"days": snapshot_days(as_of), **params_co})
+
+
+def data_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """Row counts of the tables loan status is computed from; derived tables built from other counts are stale."""
+    counts = con.execute("""SELECT (SELECT count(*) FROM loans), (SELECT count(*) FROM installments),
+                                   (SELECT count(*) FROM payments)""").fetchall()[0]
+    return ",".join(str(n) for n in counts)
+
+
+def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
+    rows = con.execute("SELECT value FROM settings WHERE key = 'derived_from'").fetchall()
+    return bool(rows) and rows[0][0] == data_fingerprint(con)
 
 
 def settlement_query(loans: str = "loans", installments: str = "installments", payments: str = "payments") -> str:

@@ -26,8 +26,8 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
     status.pin_day(con, as_of)
     to_end = last_month_end(as_of)
     first = months_before(to_end, TREND_MONTHS - 1)
-    rolls = metrics.roll_rate_series(con, first, to_end, segment, value)
-    latest_rolls = rolls.filter(pl.col("to_month_end") == to_end)
+    latest_rolls = metrics.roll_rate_series(con, to_end, to_end, segment, value)
+    delinquent_rolls = metrics.roll_rate_series(con, first, to_end, segment, value, delinquent_only=True)
     flows = metrics.flow_rate_series(con, first, to_end, segment, value)
     return {
         "as_of": as_of,
@@ -36,7 +36,7 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
         "buckets": metrics.bucket_distribution(con, as_of, segment, value),
         "series": metrics.dpd_rate_series(con, first, to_end, segment, value),
         "rolls": latest_rolls,
-        "cures": metrics.cure_rates(rolls),
+        "cures": metrics.cure_rates(delinquent_rolls),
         "flows": flows,
         "implied_loss": metrics.implied_loss_rate(flows),
         "vintages": metrics.vintages(con, as_of, segment, value),

@@ -15,9 +15,11 @@ DPD_THRESHOLDS = (1, 30, 60, 90)
 LAGS = (3, 6)
 
 
-def _day_status_in_segment(segment: str | None) -> str:
+def _day_status_in_segment(con, as_of: dt.date, segment: str | None) -> str:
+    if segment is None:
+        return status.day_status_source(con, as_of)
     where, _ = segment_filter(segment, None)
-    return f"""SELECT d.* FROM ({status.day_status_sql()}) d
+    return f"""SELECT d.* FROM ({status.day_status_source(con, as_of)}) d
                JOIN loan_segment s USING (loan_id) WHERE {where}"""
 
 
@@ -29,7 +31,7 @@ def bucket_distribution(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment:
     counts = frame(
         con,
         f"""SELECT bucket, count(*) AS loans, sum(principal_balance) AS balance
-            FROM ({_day_status_in_segment(segment)}) GROUP BY bucket""",
+            FROM ({_day_status_in_segment(con, as_of, segment)}) GROUP BY bucket""",
         **day_status_params(con, as_of), **params,
     )
     result = (
@@ -56,7 +58,7 @@ def day_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | No
                value: str | None = None) -> dict:
     """Active loans and balance at the end of `as_of`, in total and at DPD >= 1/30/60/90."""
     _, params = segment_filter(segment, value)
-    result = con.sql(_totals_sql(_day_status_in_segment(segment)),
+    result = con.sql(_totals_sql(_day_status_in_segment(con, as_of, segment)),
                      params={**day_status_params(con, as_of), **params})
     return dict(zip(result.columns, result.fetchall()[0], strict=True))
 
@@ -146,7 +148,7 @@ def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str,
         WITH now AS (
             SELECT s.{col} AS value, count(*) AS loans, sum(d.principal_balance) AS balance,
                    sum(d.principal_balance) FILTER (WHERE d.dpd >= $x) AS bad
-            FROM ({status.day_status_sql()}) d JOIN loan_segment s USING (loan_id) GROUP BY 1
+            FROM ({status.day_status_source(con, as_of)}) d JOIN loan_segment s USING (loan_id) GROUP BY 1
         ),
         before AS (
             SELECT s.{col} AS value, sum(m.principal_balance) AS balance,
@@ -189,7 +191,7 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
                l.product, l.channel, c.province, d.dpd, d.bucket,
                CAST(d.principal_balance AS DOUBLE) AS principal_balance,
                CAST(d.overdue_amount AS DOUBLE) AS overdue_amount
-        FROM ({status.day_status_sql()}) d
+        FROM ({status.day_status_source(con, as_of)}) d
         JOIN loan_segment s USING (loan_id) JOIN loans l USING (loan_id) JOIN customers c USING (customer_id)
         WHERE d.dpd >= $min_dpd AND {where}
         ORDER BY d.dpd DESC, d.principal_balance DESC, d.loan_id

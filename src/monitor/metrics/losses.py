@@ -14,35 +14,46 @@ from monitor.metrics.delinquency import day_totals
 DEFAULT_STATES = ("charged_off", "settled")  # closing states that count as default, besides reaching 90+
 
 
-def net_charge_off_rate(con: duckdb.DuckDBPyConnection, month: dt.date, as_of: dt.date | None = None) -> dict:
-    """Annualized net charge-off rate of the calendar month containing `month`: (principal balance of the
-    loans charged off in the month, taken the day before charge-off, - payments received in the month on
-    loans charged off earlier) / the mean active principal balance at the month-end before and the
-    month's end (or `as_of`, if the month is not over) x 12. Returns the parts too."""
-    first = month.replace(day=1)
-    last = min(month_end(first), as_of or dt.date.max)
-    grid = "SELECT loan_id, charge_off_date - 1 AS as_of FROM loans WHERE charge_off_date BETWEEN $first AND $last"
-    gross = rows(con, f"SELECT coalesce(sum(principal_balance), 0) FROM ({status.status_query(grid)})",
-                 first=first, last=last, charge_off_dpd=db.charge_off_dpd(con))[0][0]
-    recoveries = rows(
-        con,
-        """SELECT coalesce(sum(p.amount), 0) FROM payments p JOIN loans l USING (loan_id)
-           WHERE CAST(p.paid_at AS DATE) BETWEEN $first AND $last
-             AND CAST(p.paid_at AS DATE) >= l.charge_off_date""",
-        first=first, last=last,
-    )[0][0]
-    opening = day_totals(con, first - dt.timedelta(days=1))["balance"]
-    closing = day_totals(con, last)["balance"]
-    mean_balance = (opening + closing) / 2
-    rate = float((gross - recoveries) / mean_balance * 12) if mean_balance else None
-    return {"month": first, "through": last, "gross_charge_off": float(gross), "recoveries": float(recoveries),
-            "mean_balance": float(mean_balance), "rate": rate}
-
-
 def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months: int = 13) -> pl.DataFrame:
-    """The annualized net charge-off rate of each of the last `months` calendar months up to `last`."""
-    parts = [net_charge_off_rate(con, months_before(last, k), as_of=last) for k in range(months - 1, -1, -1)]
-    return pl.DataFrame(parts)
+    """The annualized net charge-off rate of each of the `months` calendar months up to the one containing
+    `last` (which counts only through `last`): (principal balance of the loans charged off in the month,
+    taken the day before charge-off, - payments received in the month on loans charged off earlier) / the
+    mean active principal balance at the month-end before and the month's end (or `last`) x 12.
+    Columns: month (its first day), through, gross_charge_off, recoveries, mean_balance, rate."""
+    starts = [months_before(last, k).replace(day=1) for k in range(months - 1, -1, -1)]
+    grid = "SELECT loan_id, charge_off_date - 1 AS as_of FROM loans WHERE charge_off_date BETWEEN $first AND $last"
+    gross = dict(rows(
+        con,
+        f"""SELECT CAST(date_trunc('month', as_of + 1) AS DATE), sum(principal_balance)
+            FROM ({status.status_query(grid)}) GROUP BY 1""",
+        first=starts[0], last=last, charge_off_dpd=db.charge_off_dpd(con),
+    ))
+    recovered = dict(rows(
+        con,
+        """SELECT CAST(date_trunc('month', p.paid_at) AS DATE), sum(p.amount)
+           FROM payments p JOIN loans l USING (loan_id)
+           WHERE CAST(p.paid_at AS DATE) BETWEEN $first AND $last
+             AND CAST(p.paid_at AS DATE) >= l.charge_off_date GROUP BY 1""",
+        first=starts[0], last=last,
+    ))
+    result = []
+    for start in starts:
+        through = min(month_end(start), last)
+        opening = day_totals(con, start - dt.timedelta(days=1))["balance"]
+        closing = day_totals(con, through)["balance"]
+        mean_balance = float(opening + closing) / 2
+        charged, recoveries = float(gross.get(start, 0)), float(recovered.get(start, 0))
+        result.append({"month": start, "through": through, "gross_charge_off": charged, "recoveries": recoveries,
+                       "mean_balance": mean_balance,
+                       "rate": (charged - recoveries) / mean_balance * 12 if mean_balance else None})
+    return pl.DataFrame(result, schema={"month": pl.Date, "through": pl.Date, "gross_charge_off": pl.Float64,
+                                        "recoveries": pl.Float64, "mean_balance": pl.Float64, "rate": pl.Float64})
+
+
+def net_charge_off_rate(con: duckdb.DuckDBPyConnection, month: dt.date, as_of: dt.date | None = None) -> dict:
+    """The annualized net charge-off rate of the calendar month containing `month`, through `as_of` if the
+    month is not over (see net_charge_off_series). Returns the parts too."""
+    return net_charge_off_series(con, min(month_end(month), as_of or dt.date.max), months=1).row(0, named=True)
 
 
 def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, horizon: int = 12) -> pl.DataFrame:
@@ -110,7 +121,7 @@ def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict
             f"""
             WITH loans_now AS (
                 SELECT d.loan_id, d.dpd, d.bucket, d.principal_balance, l.parent_loan_id IS NOT NULL AS restructured
-                FROM ({status.day_status_sql()}) d JOIN loans l USING (loan_id)
+                FROM ({status.day_status_source(con, as_of)}) d JOIN loans l USING (loan_id)
             ),
             staged AS (
                 SELECT *, CASE WHEN dpd > 90 THEN 3 WHEN dpd > 30 OR restructured THEN 2 ELSE 1 END AS stage,

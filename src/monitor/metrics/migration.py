@@ -43,12 +43,15 @@ def _roll_sql(where: str) -> str:
 
 
 def roll_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date, segment: str | None = None,
-                     value: str | None = None) -> pl.DataFrame:
+                     value: str | None = None, delinquent_only: bool = False) -> pl.DataFrame:
     """Roll rates for every pair of consecutive month-ends whose later one is in [first, last]: of the loans
     in bucket i at t-1, the share in state j at t (a bucket, or the closing status of loans that closed in
     between), by count and by balance at t-1. Long format: from_month_end, to_month_end, from_bucket,
-    to_state, loans, balance, count_rate, balance_rate."""
+    to_state, loans, balance, count_rate, balance_rate. `delinquent_only` leaves out the rows from M0
+    (most of the book), which cure rates do not need."""
     where, params = segment_filter(segment, value)
+    if delinquent_only:
+        where += " AND m.bucket <> 'M0'"
     return frame(con, _roll_sql(where), first=first, last=last, **params)
 
 

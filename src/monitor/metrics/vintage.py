@@ -23,23 +23,11 @@ def vintages(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None
     return frame(
         con,
         f"""
-        WITH members AS (
-            SELECT s.loan_id, s.cohort, s.original_principal, l.origination_date,
-                   CASE WHEN l.charge_off_date <= $as_of THEN
-                        CAST(12 * (year(l.charge_off_date) - year(l.origination_date))
-                             + month(l.charge_off_date) - month(l.origination_date) AS INTEGER) END AS co_mob
+        WITH loans AS (
+            SELECT s.cohort, s.original_principal,
+                   least(s.mob_30, s.co_mob) AS bad_30, least(s.mob_90, s.co_mob) AS bad_90
             FROM loan_segment s JOIN loans l USING (loan_id)
             WHERE s.is_new AND l.origination_date <= $last_end AND {where}
-        ),
-        first_bad AS (
-            SELECT loan_id, min(mob) FILTER (WHERE dpd >= 30) AS mob_30, min(mob) FILTER (WHERE dpd >= 90) AS mob_90
-            FROM loan_month WHERE month_end <= $last_end AND loan_id IN (SELECT loan_id FROM members)
-            GROUP BY loan_id
-        ),
-        loans AS (
-            SELECT m.cohort, m.original_principal,
-                   least(f.mob_30, m.co_mob) AS bad_30, least(f.mob_90, m.co_mob) AS bad_90
-            FROM members m LEFT JOIN first_bad f USING (loan_id)
         ),
         cohorts AS (
             SELECT cohort, count(*) AS loans, sum(original_principal) AS principal,
@@ -47,19 +35,24 @@ def vintages(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None
                         + month($last_end) - CAST(right(cohort, 2) AS INTEGER) AS INTEGER) AS max_mob
             FROM loans GROUP BY cohort
         ),
-        grid AS (SELECT cohort, loans, principal, unnest(range(0, max_mob + 1)) AS mob FROM cohorts)
+        grid AS (SELECT cohort, loans, principal, unnest(range(0, max_mob + 1)) AS mob FROM cohorts),
+        milestones AS (
+            SELECT cohort, bad_30 AS mob, 30 AS x, count(*) AS n, sum(original_principal) AS amount
+            FROM loans WHERE bad_30 IS NOT NULL GROUP BY cohort, bad_30
+            UNION ALL
+            SELECT cohort, bad_90 AS mob, 90 AS x, count(*) AS n, sum(original_principal) AS amount
+            FROM loans WHERE bad_90 IS NOT NULL GROUP BY cohort, bad_90
+        )
         SELECT g.cohort, CAST(g.mob AS INTEGER) AS mob, g.loans, CAST(g.principal AS DOUBLE) AS principal,
-               count(*) FILTER (WHERE l.bad_30 <= g.mob) / g.loans AS ever_30_count,
-               CAST(coalesce(sum(l.original_principal) FILTER (WHERE l.bad_30 <= g.mob), 0) / g.principal
-                    AS DOUBLE) AS ever_30_balance,
-               count(*) FILTER (WHERE l.bad_90 <= g.mob) / g.loans AS ever_90_count,
-               CAST(coalesce(sum(l.original_principal) FILTER (WHERE l.bad_90 <= g.mob), 0) / g.principal
-                    AS DOUBLE) AS ever_90_balance
-        FROM grid g JOIN loans l USING (cohort)
+               CAST(coalesce(sum(b.n) FILTER (WHERE b.x = 30), 0) AS DOUBLE) / g.loans AS ever_30_count,
+               CAST(coalesce(sum(b.amount) FILTER (WHERE b.x = 30), 0) / g.principal AS DOUBLE) AS ever_30_balance,
+               CAST(coalesce(sum(b.n) FILTER (WHERE b.x = 90), 0) AS DOUBLE) / g.loans AS ever_90_count,
+               CAST(coalesce(sum(b.amount) FILTER (WHERE b.x = 90), 0) / g.principal AS DOUBLE) AS ever_90_balance
+        FROM grid g LEFT JOIN milestones b ON b.cohort = g.cohort AND b.mob <= g.mob
         GROUP BY g.cohort, g.mob, g.loans, g.principal
         ORDER BY g.cohort, g.mob
         """,
-        as_of=as_of, last_end=last_month_end(as_of), **params,
+        last_end=last_month_end(as_of), **params,
     )
 
 
