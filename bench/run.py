@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import subprocess
@@ -71,6 +72,13 @@ def bench_scale(loans: int) -> dict:
         row["month_ends"] = con.execute("SELECT count(DISTINCT month_end) FROM loan_month").fetchall()[0][0]
     finally:
         con.close()
+
+    pages = subprocess.run([sys.executable, str(ROOT / "pages.py"), "--db", str(path)], capture_output=True,
+                           text=True, check=True).stdout
+    row["pages"] = [json.loads(line) for line in pages.splitlines() if line.startswith("{")]
+    row["report_json_s"], _ = run_measured(monitor_cmd("report", "--db", str(path), "--as-of", str(AS_OF)))
+    row["report_html_s"], _ = run_measured(monitor_cmd("report", "--db", str(path), "--as-of", str(AS_OF),
+                                                       "--format", "html", "--out", str(OUT / "report.html")))
 
     con = db.connect(path, read_only=True)
     try:
@@ -162,6 +170,20 @@ def write_results(rows: list[dict]) -> None:
         ]
         lines += ["", "Targets at 1,000,000 loans (2 cores):", ""]
         lines += [f"- {'met' if ok else 'MISSED'}: {name}" for name, ok in checks]
+    lines += ["", "## Page data and the report (issue 3)", "",
+              "`bench/pages.py` times the data behind each page as the dashboard gets it, in one process: cold "
+              "(first call on a newly opened database), warm (the same call again, what a rerun costs without "
+              "the cache) and cached (through st.cache_data keyed by the data version, what a rerun costs). "
+              f"{AS_OF} is the latest day, whose status `derive` precomputes (with the same day a month and a "
+              "year earlier); 2026-06-15 is a day nothing was precomputed for. The report command is timed "
+              "end to end as a process.", "",
+              "| loans | page | as of | cold (s) | warm (s) | cached (ms) |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        for p in r["pages"]:
+            lines.append(f"| {r['loans']:,} | {p['page']} | {p['as_of']} | {p['cold_s']:.2f} | {p['warm_s']:.2f} "
+                         f"| {p['cached_s'] * 1000:.1f} |")
+    lines += ["", "| loans | report --format json (s) | report --format html (s) |", "|---|---|---|"]
+    lines += [f"| {r['loans']:,} | {r['report_json_s']:.2f} | {r['report_html_s']:.2f} |" for r in rows]
     lines += ["", "Table sizes:", ""]
     for r in rows:
         lines.append(f"- {r['loans']:,} loans: " + ", ".join(f"{t} {n:,}" for t, n in r["counts"].items()))

@@ -68,6 +68,7 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
 
 def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
     """The executive KPIs at the end of one day."""
+    status.pin_day(con, day)
     totals = metrics.day_totals(con, day)
     ecl = metrics.expected_credit_loss(con, day)["ecl"]
     return {

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from monitor import segments, status
-from monitor.metrics._sql import day_status_params, frame, months_before, segment_filter
+from monitor.metrics._sql import day_status_params, frame, months_before, rows, segment_filter
 
 BUCKET_ORDER = (*status.BUCKETS, "CO")
 DPD_THRESHOLDS = (1, 30, 60, 90)
@@ -61,6 +61,23 @@ def day_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | No
     result = con.sql(_totals_sql(_day_status_in_segment(con, as_of, segment)),
                      params={**day_status_params(con, as_of), **params})
     return dict(zip(result.columns, result.fetchall()[0], strict=True))
+
+
+def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date]) -> dict[dt.date, float]:
+    """Active principal balance at the end of each day; the precomputed month-end and snapshot days in one
+    query when the derived tables match the data, the others one by one."""
+    found: dict[dt.date, float] = {}
+    if status.derived_is_fresh(con):
+        found.update(rows(con, """
+            SELECT month_end, CAST(sum(principal_balance) AS DOUBLE) FROM loan_month
+            WHERE month_end IN (SELECT unnest($days::DATE[])) GROUP BY 1
+            UNION ALL
+            SELECT as_of, CAST(sum(principal_balance) AS DOUBLE) FROM day_snapshot
+            WHERE as_of IN (SELECT unnest($days::DATE[])) GROUP BY 1""", days=list(days)))
+    for day in days:
+        if day not in found:
+            found[day] = float(day_totals(con, day)["balance"])
+    return found
 
 
 def _month_end_totals(con, month_end: dt.date, segment: str | None, value: str | None) -> dict:
@@ -135,33 +152,40 @@ def dpd_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.dat
     return result.with_columns(pl.col("coincident", "lag3", "lag6", "base").cast(pl.Float64))
 
 
-def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str, min_share: float = 0.0,
-                   threshold: int = 30) -> pl.DataFrame:
-    """Each value of a segment: loans, balance and its DPD x+ balance rate at `as_of` against the last
-    month-end before the as-of month, sorted by the largest movers (absolute change).
-    Columns: value, loans, balance, rate, rate_before, change, balance_share."""
-    col = segments.column(segment)
-    before = months_before(as_of, 1)
+def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | tuple[str, ...],
+                   min_share: float = 0.0, threshold: int = 30) -> pl.DataFrame:
+    """Each value of one or more segments: loans, balance and its DPD x+ balance rate at `as_of` against
+    the last month-end before the as-of month, sorted by the largest movers (absolute change).
+    Columns: segment, value, loans, balance, rate, rate_before, change, balance_share (within its segment)."""
+    names = (segment,) if isinstance(segment, str) else segment
+    columns = [segments.column(name) for name in names]
+
+    def grouped(rows: str) -> str:
+        return " UNION ALL ".join(
+            f"""SELECT '{col}' AS segment, {col} AS value, count(*) AS loans, sum(principal_balance) AS balance,
+                       sum(principal_balance) FILTER (WHERE dpd >= $x) AS bad FROM {rows} GROUP BY {col}"""
+            for col in columns)
+
     result = frame(
         con,
         f"""
-        WITH now AS (
-            SELECT s.{col} AS value, count(*) AS loans, sum(d.principal_balance) AS balance,
-                   sum(d.principal_balance) FILTER (WHERE d.dpd >= $x) AS bad
-            FROM ({status.day_status_source(con, as_of)}) d JOIN loan_segment s USING (loan_id) GROUP BY 1
+        WITH now_rows AS MATERIALIZED (
+            SELECT s.*, d.principal_balance, d.dpd
+            FROM ({status.day_status_source(con, as_of)}) d JOIN loan_segment s USING (loan_id)
         ),
-        before AS (
-            SELECT s.{col} AS value, sum(m.principal_balance) AS balance,
-                   sum(m.principal_balance) FILTER (WHERE m.dpd >= $x) AS bad
-            FROM loan_month m JOIN loan_segment s USING (loan_id) WHERE m.month_end = $before GROUP BY 1
-        )
-        SELECT now.value, now.loans, CAST(now.balance AS DOUBLE) AS balance,
+        before_rows AS MATERIALIZED (
+            SELECT s.*, m.principal_balance, m.dpd
+            FROM loan_month m JOIN loan_segment s USING (loan_id) WHERE m.month_end = $before
+        ),
+        now AS ({grouped("now_rows")}),
+        before AS ({grouped("before_rows")})
+        SELECT now.segment, now.value, now.loans, CAST(now.balance AS DOUBLE) AS balance,
                CAST(coalesce(now.bad, 0) / now.balance AS DOUBLE) AS rate,
                CAST(coalesce(before.bad, 0) / nullif(before.balance, 0) AS DOUBLE) AS rate_before,
-               CAST(now.balance / sum(now.balance) OVER () AS DOUBLE) AS balance_share
-        FROM now LEFT JOIN before USING (value)
+               CAST(now.balance / sum(now.balance) OVER (PARTITION BY now.segment) AS DOUBLE) AS balance_share
+        FROM now LEFT JOIN before USING (segment, value)
         """,
-        **day_status_params(con, as_of), x=threshold, before=before,
+        **day_status_params(con, as_of), x=threshold, before=months_before(as_of, 1),
     )
     return (result.with_columns(change=pl.col("rate") - pl.col("rate_before"))
             .filter(pl.col("balance_share") >= min_share)
@@ -172,9 +196,8 @@ def largest_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int = 3, m
                    dimensions: tuple[str, ...] = ("product", "channel", "province", "city_tier", "score_band"),
                    ) -> pl.DataFrame:
     """The `n` segments, across dimensions, whose 30+ balance rate moved most since the last month-end;
-    segments under `min_share` of the balance are left out as noise."""
-    parts = [segment_movers(con, as_of, dim, min_share).with_columns(segment=pl.lit(dim)) for dim in dimensions]
-    return (pl.concat(parts).drop_nulls("change").sort(pl.col("change").abs(), descending=True).head(n)
+    segments under `min_share` of their dimension's balance are left out as noise."""
+    return (segment_movers(con, as_of, dimensions, min_share).drop_nulls("change").head(n)
             .select("segment", "value", "rate_before", "rate", "change", "balance"))
 
 

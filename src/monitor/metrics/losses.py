@@ -9,7 +9,7 @@ import polars as pl
 
 from monitor import db, status
 from monitor.metrics._sql import frame, month_end, months_before, rows
-from monitor.metrics.delinquency import day_totals
+from monitor.metrics.delinquency import balances_at
 
 DEFAULT_STATES = ("charged_off", "settled")  # closing states that count as default, besides reaching 90+
 
@@ -36,12 +36,12 @@ def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months:
              AND CAST(p.paid_at AS DATE) >= l.charge_off_date GROUP BY 1""",
         first=starts[0], last=last,
     ))
+    ends = {start: (start - dt.timedelta(days=1), min(month_end(start), last)) for start in starts}
+    balance = balances_at(con, sorted({day for pair in ends.values() for day in pair}))
     result = []
     for start in starts:
-        through = min(month_end(start), last)
-        opening = day_totals(con, start - dt.timedelta(days=1))["balance"]
-        closing = day_totals(con, through)["balance"]
-        mean_balance = float(opening + closing) / 2
+        opening, through = ends[start]
+        mean_balance = (balance[opening] + balance[through]) / 2
         charged, recoveries = float(gross.get(start, 0)), float(recovered.get(start, 0))
         result.append({"month": start, "through": through, "gross_charge_off": charged, "recoveries": recoveries,
                        "mean_balance": mean_balance,
