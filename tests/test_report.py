@@ -115,3 +115,24 @@ def test_report_command_bad_input(demo_db, args, words):
     result = run("report", "--db", str(demo_db), *args)
     assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ecl_by_stage_recomputed_loan_by_loan(con):
+    """ECL = PD x LGD x EAD per loan (DESIGN.md §4), staged by DPD and restructuring, recomputed in polars."""
+    result = metrics.expected_credit_loss(con, DEMO_AS_OF)
+    pd_by_bucket = dict(zip(result["pd_by_bucket"]["bucket"], result["pd_by_bucket"]["pd"], strict=True))
+    lgd = result["lgd"]["lgd"]
+    restructured = {r[0] for r in con.execute("SELECT loan_id FROM loans WHERE parent_loan_id IS NOT NULL").fetchall()}
+    expected = {1: 0.0, 2: 0.0, 3: 0.0}
+    for row in status.status_as_of(con, DEMO_AS_OF).iter_rows(named=True):
+        ead = float(row["principal_balance"])
+        is_restructured = row["loan_id"] in restructured
+        if row["dpd"] > 90:
+            expected[3] += ead * lgd
+        elif row["dpd"] > 30 or is_restructured:
+            expected[2] += ead * lgd * pd_by_bucket["M2" if row["dpd"] <= 30 else row["bucket"]]
+        else:
+            expected[1] += ead * lgd * pd_by_bucket[row["bucket"]]
+    assert result["ecl"] == pytest.approx({f"stage{k}": v for k, v in expected.items()}, rel=1e-9)
+    assert result["stages"]["ead"].sum() == pytest.approx(float(metrics.day_totals(con, DEMO_AS_OF)["balance"]))
+    assert 0 < lgd <= 1 and list(result["pd_by_bucket"]["pd"]) == sorted(result["pd_by_bucket"]["pd"])

@@ -60,10 +60,18 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
     """Observed `horizon`-month PD per bucket: of the loans in each bucket at the month-end `horizon`
     months before the last month-end on or before `as_of`, the share that defaulted (reached DPD 90+ at a
     month-end, were charged off, or settled at a discount) within the next `horizon` months.
-    Columns: bucket, loans, defaulted, pd, observed_from, observed_to."""
+    When the book is younger than that, the window starts at the first month-end that had loans in each of
+    M1, M2 and M3 (a shorter horizon, shown by observed_from). A bucket nobody was in at the start gets the
+    PD of the bucket before it (never less: PD rises with arrears), flagged observed = false.
+    Columns: bucket, loans, defaulted, pd, observed, observed_from, observed_to."""
     end = months_before(as_of, 0) if month_end(as_of) == as_of else months_before(as_of, 1)
+    seasoned = rows(con, """SELECT min(month_end) FROM (
+                                SELECT month_end FROM loan_month WHERE bucket IN ('M1', 'M2', 'M3')
+                                GROUP BY month_end HAVING count(DISTINCT bucket) = 3)""")[0][0]
     start = months_before(end, horizon)
-    return frame(
+    if seasoned is not None and start < seasoned < end:
+        start = seasoned
+    observed = frame(
         con,
         """
         WITH base AS (SELECT loan_id, bucket FROM loan_month WHERE month_end = $start),
@@ -83,6 +91,11 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
         """,
         start=start, end=end,
     )
+    return (pl.DataFrame({"bucket": list(status.BUCKETS)})
+            .join(observed.drop("observed_from", "observed_to"), on="bucket", how="left")
+            .with_columns(observed=pl.col("pd").is_not_null(), pd=pl.col("pd").cum_max().forward_fill(),
+                          loans=pl.col("loans").fill_null(0), defaulted=pl.col("defaulted").fill_null(0),
+                          observed_from=pl.lit(start), observed_to=pl.lit(end)))
 
 
 def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date, seasoning_months: int = 12) -> dict:

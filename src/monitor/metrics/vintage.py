@@ -67,8 +67,10 @@ def vintage_comparison(vintage: pl.DataFrame, mob: int = 3, cohorts: int = 6) ->
         total = group["principal"].sum()
         return float((group["ever_30_balance"] * group["principal"]).sum() / total) if total else None
 
-    return {"mob": mob, "recent_cohorts": recent["cohort"].to_list(), "recent": weighted(recent),
-            "earlier_cohorts": before["cohort"].to_list(), "earlier": weighted(before)}
+    recent_rate, earlier_rate = weighted(recent), weighted(before)
+    return {"mob": mob, "recent_cohorts": recent["cohort"].to_list(), "recent": recent_rate,
+            "earlier_cohorts": before["cohort"].to_list(), "earlier": earlier_rate,
+            "difference": None if recent_rate is None or earlier_rate is None else recent_rate - earlier_rate}
 
 
 def payment_default(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = 30, installment_no: int = 1,
