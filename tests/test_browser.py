@@ -1,4 +1,5 @@
-"""The real server in headless Chromium: every page in both languages, opened at its own URL.
+"""The real server in headless Chromium: every page in both languages, opened at its own URL, at a laptop's
+1440x900 viewport.
 
 Screenshots land in tests/artifacts/<page>-<lang>.png for a human to look at.
 """
@@ -31,6 +32,9 @@ STARTUP_SECONDS = 60
 RUN_TIMEOUT_MS = 60_000
 FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 LOADING = '[data-testid="stSkeleton"]'  # an element whose code the browser is still fetching
+VIEWPORT = {"width": 1440, "height": 900}
+MAIN_TITLE = '[data-testid="stMain"] h1'  # the page's title (the sidebar's h1 is the app's: 逾期监控 too)
+KPI_CARDS = '.st-key-kpi-cards [data-testid="stMetric"]'  # the executive summary's KPI cards
 
 
 def _free_port() -> int:
@@ -91,10 +95,10 @@ def browser():
 def _open(browser, url: str, title: str, locale: str = "en-US"):
     """Open `url` and wait until the page titled `title` has run to its end and every element and chart
     has drawn. The title first: before the first run starts, the app already reads as not running."""
-    context = browser.new_context(locale=locale, viewport={"width": 1500, "height": 1000})
+    context = browser.new_context(locale=locale, viewport=VIEWPORT)
     page = context.new_page()
     page.goto(url)
-    page.locator("h1").filter(has_text=title).wait_for(timeout=RUN_TIMEOUT_MS)
+    page.locator(MAIN_TITLE).filter(has_text=title).wait_for(timeout=RUN_TIMEOUT_MS)
     page.wait_for_selector(FINISHED, timeout=RUN_TIMEOUT_MS)
     page.wait_for_selector(LOADING, state="detached", timeout=RUN_TIMEOUT_MS)
     charts = page.locator('[data-testid="stVegaLiteChart"]')
@@ -114,6 +118,7 @@ def _screenshot(page, path: Path) -> None:
 def _assert_healthy(page) -> None:
     text = page.inner_text("body")
     assert page.locator('[data-testid="stException"]').count() == 0, text
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0, text
     assert "Traceback" not in text
     assert "Page not found" not in text
 
@@ -125,10 +130,46 @@ def test_page_renders(server, browser, stem, lang):
     context, page = _open(browser, f"{server}/{navigation.url_path(stem)}?lang={lang}", title)
     try:
         _assert_healthy(page)
-        assert page.locator("h1").filter(has_text=title).count() == 1
+        assert page.locator(MAIN_TITLE).filter(has_text=title).count() == 1
         assert t("app.title", lang) in page.inner_text('[data-testid="stSidebar"]')
         ARTIFACTS.mkdir(exist_ok=True)
         _screenshot(page, ARTIFACTS / f"{stem}-{lang}.png")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_executive_kpis_are_above_the_fold(server, browser, lang):
+    """An executive reads every KPI card on one 1440x900 screen, without scrolling."""
+    url = f"{server}/{navigation.url_path('executive')}?lang={lang}"
+    context, page = _open(browser, url, t("executive.title", lang))
+    try:
+        cards = page.locator(KPI_CARDS)
+        assert cards.count() == 7
+        labels = cards.all_inner_texts()
+        for kpi in ("active_balance", "rate_30", "ecl"):
+            assert any(t(f"kpi.{kpi}", lang) in text for text in labels), labels
+        for i in range(cards.count()):
+            box = cards.nth(i).bounding_box()
+            assert box is not None and box["width"] > 0
+            assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], (labels[i], box)
+            assert box["x"] + box["width"] <= VIEWPORT["width"], (labels[i], box)
+    finally:
+        context.close()
+
+
+def test_a_delinquency_link_restores_its_view(server, browser):
+    """A copied link (segment, value, measure) opens the same view, and the URL keeps it."""
+    query = "lang=en&segment=channel&value=broker&measure=count&movers=city_tier"
+    context, page = _open(browser, f"{server}/{navigation.url_path('delinquency')}?{query}",
+                          t("delinquency.title", "en"))
+    try:
+        _assert_healthy(page)
+        text = page.inner_text('[data-testid="stMain"]')
+        assert "Channel “Broker”" in text
+        assert t("measure.count", "en") in text
+        for part in query.split("&"):
+            assert part in page.url, page.url
     finally:
         context.close()
 

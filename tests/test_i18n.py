@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor import db, overview
+from monitor import db, metrics, overview, segments
 from monitor.i18n import CATALOG, LANGUAGES, label, t
 from monitor.synth import population
 
@@ -85,6 +85,14 @@ def test_every_page_has_its_navigation_label_and_title(stem):
     ("outcome", db.OUTCOMES),
     ("restructuring", db.RESTRUCTURING_KINDS),
     ("employment", population.EMPLOYMENT),
+    ("segment", ("all", *segments.SEGMENTS)),
+    ("province", tuple(province for province, *_ in population.PROVINCES)),
+    ("city_tier", ("1", "2", "3", "4", "5")),
+    ("score_band", segments.SCORE_BANDS),
+    ("status", tuple(s for s in metrics.ROLL_TO_STATES if s.startswith(("paid", "charged", "restr", "settl")))),
+    ("measure", ("balance", "count")),
+    ("measure_phrase", ("balance", "count")),
+    ("basis", ("coincident", "lag3", "lag6")),
 ])
 def test_every_stored_value_has_a_label(kind, values):
     for value in values:

@@ -36,6 +36,13 @@ def run(at: AppTest, **query) -> AppTest:
     return at
 
 
+def open_page(at: AppTest, stem: str) -> AppTest:
+    """Go to another page of a session that has run (the default page is the first in ui/navigation.py)."""
+    at.switch_page(f"pages/{stem}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def test_every_page_file_is_in_the_navigation():
     assert sorted(PAGE_STEMS) == sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
 
@@ -51,7 +58,14 @@ def test_every_page_runs_in_both_languages(app, stem, lang):
     assert [title.value for title in app.main.title] == [t(f"{stem}.title", lang)]
     assert app.sidebar.title[0].value == t("app.title", lang)
     assert app.sidebar.date_input[0].value == DEMO_AS_OF
-    assert app.query_params == {"lang": lang, "as_of": DEMO_AS_OF.isoformat()}
+    # the sidebar's state is in the URL on every page (a page may add its own view, as the Delinquency page does)
+    assert app.query_params.items() >= {"lang": lang, "as_of": DEMO_AS_OF.isoformat()}.items()
+
+
+def test_the_delinquency_page_is_the_default():
+    assert PAGE_STEMS[0] == "delinquency"
+    assert PAGE_STEMS.index("delinquency") < PAGE_STEMS.index("executive") < PAGE_STEMS.index("data")
+    assert navigation.url_path("delinquency") == "" and navigation.url_path("data") == "data"
 
 
 @pytest.mark.parametrize(("locale", "lang"), [("zh-CN", "zh"), ("zh-TW", "zh"), ("en-US", "en"),
@@ -66,13 +80,13 @@ def test_language_defaults_to_the_browser_locale(app, locale, lang):
 def test_the_url_language_wins_over_the_browser(app):
     app.context["locale"] = "zh-CN"
     run(app, lang="en")
-    assert app.main.title[0].value == "Data"
+    assert app.main.title[0].value == "Delinquency"
 
 
 def test_switching_language_translates_and_updates_the_url(app):
     run(app, lang="zh")
     app.sidebar.radio[0].set_value("en").run()
-    assert app.main.title[0].value == "Data"
+    assert app.main.title[0].value == "Delinquency"
     assert app.query_params["lang"] == "en"
 
 
@@ -82,7 +96,7 @@ def test_switching_language_translates_and_updates_the_url(app):
     ("not-a-date", DEMO_AS_OF),             # unreadable: the latest
 ])
 def test_as_of_from_the_url(app, query, expected):
-    run(app, lang="en", as_of=query)
+    open_page(run(app, lang="en", as_of=query), "data")
     as_of = app.sidebar.date_input[0].value
     if expected is None:
         assert as_of == app.sidebar.date_input[0].min
@@ -111,7 +125,7 @@ def test_new_data_shows_up_without_a_restart(demo_db, monkeypatch, tmp_path, pic
     path = tmp_path / "live.duckdb"
     shutil.copy(demo_db, path)
     monkeypatch.setenv("MONITOR_DB", str(path))
-    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang="en")
+    at = open_page(run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang="en"), "data")
     if picked:
         at.sidebar.date_input[0].set_value(picked).run()
     _add_payment(path, dt.date(2026, 12, 3))
@@ -123,7 +137,7 @@ def test_new_data_shows_up_without_a_restart(demo_db, monkeypatch, tmp_path, pic
 
 
 def test_data_page_shows_localized_figures(app):
-    run(app, lang="en")
+    open_page(run(app, lang="en"), "data")
     metrics_by_label = {m.label: m for m in app.main.metric}
     assert metrics_by_label["Latest data date"].value == "2026-11-29"
     assert metrics_by_label["Derived tables as of"].value == "2026-11-29"
@@ -138,7 +152,7 @@ def test_data_page_shows_localized_figures(app):
 
 
 def test_data_page_in_chinese(app):
-    run(app, lang="zh")
+    open_page(run(app, lang="zh"), "data")
     metric_values = {m.label: m.value for m in app.main.metric}
     assert metric_values["核销政策"] == "逾期 181 天"
     assert "贷款" in app.main.dataframe[0].value["table"].to_list()
@@ -192,7 +206,10 @@ def test_a_day_without_active_loans_says_so(monkeypatch, tmp_path):
     monkeypatch.setenv("MONITOR_DB", str(path))
     at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang="en")
     assert at.sidebar.date_input[0].value == dt.date(2026, 5, 1)
-    assert "No loans were active" in at.main.info[0].value
+    for stem in PAGE_STEMS:  # every page says so, none fails
+        open_page(at, stem)
+        assert not at.error, [e.value for e in at.error]
+        assert any("No loans were active" in info.value for info in at.main.info), stem
 
 
 @pytest.fixture(scope="module")

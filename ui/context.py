@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import runpy
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -21,6 +22,8 @@ LANG_KEY = "lang"
 AS_OF_KEY = "as_of"
 _LATEST_KEY = "_latest_data_date"
 _SHELL_KEY = "_shell_ran"
+_CHOICE_KEY = "choice.{}"  # a page widget restored from the URL: its widget key
+_KEPT_KEY = "_kept.{}"     # ... and its value and scope, kept for the session across page switches
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
@@ -92,3 +95,63 @@ def start_page() -> tuple[str, dt.date]:
         st.stop()
     return st.session_state[LANG_KEY], st.session_state[AS_OF_KEY]
 
+
+
+def _held_choice(param: str, options: list, default, scope, keep_unknown: bool) -> tuple:
+    """The value a url_choice widget shows on this run, and its options (with a kept unknown value)."""
+    key, kept = _CHOICE_KEY.format(param), _KEPT_KEY.format(param)
+    options = list(options)
+    held_value, held_scope = st.session_state.get(kept, (None, None))
+    if key in st.session_state:
+        value = st.session_state[key]
+    elif kept in st.session_state:
+        value = held_value
+    else:
+        value = st.query_params.get(param)
+    if value not in options:
+        from_url_or_same_scope = kept not in st.session_state or held_scope == scope
+        if keep_unknown and value and from_url_or_same_scope:
+            options.append(value)
+        else:
+            value = default if default in options else (options[0] if options else None)
+    return value, options
+
+
+def held_choice(param: str, options: Sequence[str], default: str | None = None) -> str | None:
+    """The value the url_choice of `param` will show on this run, for a page that needs it before the
+    widget is drawn (further down the page)."""
+    return _held_choice(param, list(options), default, None, False)[0]
+
+
+def url_choice(widget: Callable, label: str, options: Sequence[str], *, param: str, default: str | None = None,
+               scope: str | None = None, keep_unknown: bool = False, **kwargs):
+    """Draw a page's choice widget (st.selectbox, st.radio, or a column's) whose value lives in the URL as
+    ?<param>=, the way the sidebar keeps the language and date: read from the URL when a session starts,
+    kept for the session (also across page switches, when Streamlit forgets a widget that is not drawn),
+    and written back to the URL on every run, so a copied link reproduces the view.
+
+    A value that is not among `options` falls back to `default` (else the first option), unless
+    `keep_unknown`: then a value from the URL stays, and keeps staying while `scope` (what the options
+    depend on, e.g. the segment whose values they are) is unchanged. The page then says the value has no
+    data, instead of silently showing another one. Returns the chosen option (None when there is none)."""
+    key, kept = _CHOICE_KEY.format(param), _KEPT_KEY.format(param)
+    value, options = _held_choice(param, list(options), default, scope, keep_unknown)
+    st.session_state[key] = value
+    chosen = widget(label, options, key=key, **kwargs)
+    st.session_state[kept] = (chosen, scope)
+    if chosen is None:
+        drop_choice(param)
+    else:
+        st.query_params[param] = str(chosen)
+    return chosen
+
+
+def drop_choice(param: str) -> None:
+    """Take `param` out of the URL (a choice that does not apply to the current view); the session keeps it."""
+    if param in st.query_params:
+        del st.query_params[param]
+
+
+def choice_key(param: str) -> str:
+    """The widget key of a url_choice, for tests and for reading it elsewhere on the page."""
+    return _CHOICE_KEY.format(param)

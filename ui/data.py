@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from monitor import db, metrics, overview
+from monitor import db, metrics, overview, report, views
 from monitor.i18n import t
 from ui import context
 
@@ -74,3 +74,32 @@ def charge_off_policy() -> overview.ChargeOffPolicy:
 
 def bucket_distribution(as_of: dt.date) -> pl.DataFrame:
     return _load(metrics.bucket_distribution, as_of)
+
+
+def delinquency_view(as_of: dt.date, segment: str | None, value: str | None, dimension: str) -> dict:
+    """monitor.views.delinquency_view: everything the Delinquency page shows (segment None: all loans)."""
+    return _load(views.delinquency_view, as_of, segment, value, dimension)
+
+
+def executive_view(as_of: dt.date) -> dict:
+    return _load(views.executive_view, as_of)
+
+
+def delinquent_loans(as_of: dt.date, segment: str | None, value: str | None) -> pl.DataFrame:
+    """The delinquent loans of a segment value, worst first (names and phones masked by monitor)."""
+    return _load(metrics.delinquent_loans, as_of, segment, value)
+
+
+def segment_movers(as_of: dt.date, segment: str) -> pl.DataFrame:
+    """Each value of a segment with active loans at `as_of` (monitor.metrics.segment_movers)."""
+    return _load(metrics.segment_movers, as_of, segment)
+
+
+def _report_html(con, as_of: dt.date, lang: str) -> bytes:
+    """One call each of monitor.report.build_report and to_html: the report a page offers for download."""
+    return report.to_html(con, report.build_report(con, as_of), lang).encode("utf-8")
+
+
+def report_html(as_of: dt.date, lang: str) -> bytes:
+    """The executive report for `as_of` in `lang`, as the bytes of one self-contained HTML file."""
+    return _load(_report_html, as_of, lang)

@@ -8,6 +8,8 @@ import streamlit as st
 from monitor.i18n import t
 
 PAGES = (
+    ("delinquency", ":material/monitoring:"),
+    ("executive", ":material/summarize:"),
     ("data", ":material/database:"),
 )
 

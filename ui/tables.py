@@ -6,6 +6,8 @@ import polars as pl
 import streamlit as st
 
 from monitor.i18n import label, t
+from ui import format as fmt
+from ui import labels
 
 
 def _localize(kind: str, column: str, lang: str) -> pl.Expr:
@@ -20,6 +22,7 @@ def table_summary(frame: pl.DataFrame, lang: str) -> None:
         shown,
         hide_index=True,
         width="content",
+        height="content",  # every table, without a scroll bar
         placeholder="—",
         column_config={
             "table": st.column_config.TextColumn(t("summary.table", lang)),
@@ -28,5 +31,64 @@ def table_summary(frame: pl.DataFrame, lang: str) -> None:
             "date_column": st.column_config.TextColumn(t("summary.date_column", lang)),
             "first_date": st.column_config.DateColumn(t("summary.first_date", lang), format="YYYY-MM-DD"),
             "last_date": st.column_config.DateColumn(t("summary.last_date", lang), format="YYYY-MM-DD"),
+        },
+    )
+
+
+MONEY = "¥%,.2f"  # yuan with 2 decimals, as every page shows money in tables
+
+
+def segment_movers(frame: pl.DataFrame, segment: str, lang: str) -> None:
+    """monitor.metrics.segment_movers' frame (value, loans, balance, rate, rate_before, change,
+    balance_share), in its order (largest movers first), with localized values and headings."""
+    shown = frame.select(
+        pl.col("value").map_elements(lambda value: labels.segment_value(segment, value, lang), return_dtype=pl.String),
+        "loans", "balance", "rate", "rate_before",
+        pl.col("change") * 100,  # shown in percentage points
+        "balance_share",
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        placeholder=fmt.NONE,
+        column_config={
+            "value": st.column_config.TextColumn(t("movers.value", lang)),
+            "loans": st.column_config.NumberColumn(t("movers.loans", lang), format="localized"),
+            "balance": st.column_config.NumberColumn(t("movers.balance", lang), format=MONEY),
+            "rate": st.column_config.NumberColumn(t("movers.rate", lang), format="percent"),
+            "rate_before": st.column_config.NumberColumn(t("movers.rate_before", lang), format="percent"),
+            "change": st.column_config.NumberColumn(t("movers.change", lang), format="%+.2f"),
+            "balance_share": st.column_config.NumberColumn(t("movers.balance_share", lang), format="percent"),
+        },
+    )
+
+
+def delinquent_loans(frame: pl.DataFrame, lang: str) -> None:
+    """monitor.metrics.delinquent_loans' frame: one row per loan, worst first; names and phones masked."""
+    shown = frame.with_columns(
+        pl.col("loan_id").cast(pl.String),
+        _localize("product", "product", lang),
+        _localize("loan_channel", "channel", lang),
+        pl.col("province").map_elements(lambda value: labels.segment_value("province", value, lang),
+                                        return_dtype=pl.String),
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * max(shown.height, 1)),
+        placeholder=fmt.NONE,
+        column_config={
+            "loan_id": st.column_config.TextColumn(t("col.loan_id", lang)),
+            "customer": st.column_config.TextColumn(t("col.customer", lang)),
+            "phone": st.column_config.TextColumn(t("col.phone", lang)),
+            "product": st.column_config.TextColumn(t("col.product", lang)),
+            "channel": st.column_config.TextColumn(t("col.channel", lang)),
+            "province": st.column_config.TextColumn(t("col.province", lang)),
+            "dpd": st.column_config.NumberColumn(t("col.dpd", lang), format="%d"),
+            "bucket": st.column_config.TextColumn(t("col.bucket", lang)),
+            "principal_balance": st.column_config.NumberColumn(t("col.principal_balance", lang), format=MONEY),
+            "overdue_amount": st.column_config.NumberColumn(t("col.overdue_amount", lang), format=MONEY),
         },
     )

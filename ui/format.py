@@ -1,0 +1,65 @@
+"""Numbers written for reading: percentages, percentage points, yuan with 万/亿 (zh) or k/M/B (en).
+
+Formatting only: every value arrives computed from monitor."""
+
+from __future__ import annotations
+
+from monitor.i18n import t
+
+NONE = "–"  # a figure that cannot be computed
+
+
+def pct(value: float | None, digits: int = 2) -> str:
+    return NONE if value is None else f"{value:.{digits}%}"
+
+
+def pp(change: float | None, lang: str, digits: int = 2, signed: bool = True) -> str:
+    """A change of a rate in percentage points: 0.0123 -> '+1.23 pp' / '+1.23个百分点'."""
+    if change is None:
+        return NONE
+    number = f"{change * 100:+.{digits}f}" if signed else f"{abs(change) * 100:.{digits}f}"
+    return t("fmt.pp", lang, value=number)
+
+
+def money(value: float | None, lang: str, signed: bool = False) -> str:
+    """Yuan, short: ¥916.69万, ¥1.23亿 / ¥9.17M, ¥917k. A sign in front when `signed` (for deltas)."""
+    if value is None:
+        return NONE
+    sign = ("+" if value >= 0 else "-") if signed else ("-" if value < 0 else "")
+    amount = abs(value)
+    if lang == "zh":
+        if amount >= 1e8:
+            text = f"{amount / 1e8:,.2f}亿"
+        elif amount >= 1e4:
+            text = f"{amount / 1e4:,.2f}万"
+        else:
+            text = f"{amount:,.0f}"
+    elif amount >= 1e9:
+        text = f"{amount / 1e9:,.2f}B"
+    elif amount >= 1e6:
+        text = f"{amount / 1e6:,.2f}M"
+    elif amount >= 1e3:
+        text = f"{amount / 1e3:,.1f}k"
+    else:
+        text = f"{amount:,.0f}"
+    return f"{sign}¥{text}"
+
+
+def count(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return NONE
+    return f"{value:+,.0f}" if signed else f"{value:,.0f}"
+
+
+def pp_size(change: float, digits: int = 2) -> str:
+    """The size of a change of a rate in percentage points, without sign or unit: -0.0123 -> '1.23'."""
+    return f"{abs(change) * 100:.{digits}f}"
+
+
+def reads_as_zero(change: float | None, kind: str) -> bool:
+    """Whether a change would be written as zero (a rate to 2 decimals of a point, yuan, a count): the page
+    then shows it grey and without an arrow, not as a rise."""
+    if change is None:
+        return False
+    smallest = {"rate": 0.00005, "money": 0.5, "count": 0.5}[kind]
+    return abs(change) < smallest
