@@ -4,6 +4,8 @@ vintages, FPD and collection entry, and the segments that moved most; for all lo
 Every figure comes from monitor.views.delinquency_view. The view (segment, value, measure, cohort, movers
 dimension) lives in the URL, so a copied link reproduces it."""
 
+import datetime as dt
+
 import streamlit as st
 
 from monitor.i18n import t
@@ -98,23 +100,21 @@ def vintage_section(vintages) -> None:
     st.altair_chart(charts.vintage_chart(vintages, int(ever), measure, cohort, lang), width="stretch")
 
 
-def whole_book_section(fpd, entry) -> None:
-    """7: FPD30 by cohort and the daily collection entry rate (the whole book, whatever the segment)."""
+def early_default_section(fpd, entry) -> None:
+    """7: FPD30 by cohort and the daily collection entry rate."""
     fpd_box, entry_box = st.columns(2)
     for box, title, frame, chart, empty in (
             (fpd_box, "delinquency.fpd", fpd, charts.fpd_chart, "delinquency.no_fpd"),
             (entry_box, "delinquency.entry", entry, charts.entry_chart, "delinquency.no_entry")):
         with box:
             st.subheader(t(title, lang))
-            if segment is not None:
-                st.caption(t("delinquency.whole_book", lang))
             if frame.height:
                 st.altair_chart(chart(frame, lang), width="stretch")
             else:
                 st.info(t(empty, lang))
 
 
-def movers_section(movers, dimension: str) -> None:
+def movers_section(movers, dimension: str, since: dt.date) -> None:
     """8: the values of one segment dimension, largest movers of the 30+ rate first, and the delinquent loans
     of the value chosen."""
     st.subheader(t("delinquency.movers", lang))
@@ -124,7 +124,7 @@ def movers_section(movers, dimension: str) -> None:
     if not movers.height:
         st.info(t("delinquency.no_movers", lang))
         return
-    st.caption(t("delinquency.movers_caption", lang, as_of=day))
+    st.caption(t("delinquency.movers_caption", lang, as_of=day, since=since.isoformat()))
     tables.segment_movers(movers, dimension, lang)
     chosen = loans_box.selectbox(t("delinquency.loans_of", lang), movers["value"].to_list(),
                                  key="delinquency.loans_of",
@@ -132,7 +132,8 @@ def movers_section(movers, dimension: str) -> None:
     chosen_scope = labels.scope(dimension, chosen, lang)
     loans = data.delinquent_loans(as_of, dimension, chosen)
     if loans.height:
-        st.markdown(t("delinquency.loans", lang, scope=chosen_scope, shown=fmt.count(loans.height)))
+        st.markdown(t("delinquency.loans", lang, scope=chosen_scope, shown=fmt.count(loans.height),
+                      total=fmt.count(loans["delinquent_total"][0])))
         st.caption(t("delinquency.masked", lang))
         tables.delinquent_loans(loans, lang)
     else:
@@ -151,7 +152,7 @@ if segment == labels.ALL:
     context.drop_choice("value")
     segment = value = None
 else:
-    known = data.segment_movers(as_of, segment)["value"].to_list()
+    known = data.segment_values(segment)
     value = context.url_choice(value_box.selectbox, t("delinquency.value", lang),
                                labels.ordered_values(segment, known, lang), param="value", scope=segment,
                                keep_unknown=True, format_func=lambda v: labels.segment_value(segment, v, lang))
@@ -173,11 +174,11 @@ else:
     rates_section(view["rates"], view["buckets"])
 
 # A segment value that never had a loan (say, one typed into a URL) has no history either: the message above
-# says so, and the sections about the segment are left out; the whole-book sections 7 and 8 remain.
+# says so, and the sections about the segment are left out; the movers of section 8 cover the whole book.
 if active or has_values(view["series"], "coincident") or view["rolls"].height or view["vintages"].height:
     trend_section(view["series"])
     roll_section(view["rolls"])
     cure_and_flow_section(view["cures"], view["flows"], view["implied_loss"])
     vintage_section(view["vintages"])
-whole_book_section(view["fpd"], view["entry"])
-movers_section(view["movers"], movers_dimension)
+    early_default_section(view["fpd"], view["entry"])
+movers_section(view["movers"], movers_dimension, view["movers_since"])

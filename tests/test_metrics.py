@@ -200,3 +200,16 @@ def test_pinning_a_day_changes_no_number(con):
     assert before[0].equals(after[0]) and before[1] == after[1]
     assert before[2].equals(after[2]) and before[3].equals(after[3])
     assert "pinned_day_status" in status.day_status_source(con, JAN)
+
+
+def test_segment_values_and_segment_filters_on_early_defaults(con):
+    from monitor import segments
+
+    assert segments.values(con, "cohort") == ["2025-07", "2025-10", "2025-11", "2025-12", "2026-02"]
+    # The 2025-12 cohort: L1 L2 L3 L5, first installments due 01-15; L2 and L3 still unpaid 30 days later.
+    fpd = metrics.payment_default_by_cohort(con, FEB, segment="cohort", value="2025-12")
+    assert fpd.rows() == [("2025-12", 4, 2, 0.5)]
+    entry = metrics.collection_entry_series(con, D(2026, 1, 15), D(2026, 1, 15), "cohort", "2025-12")
+    assert entry.row(0) == (D(2026, 1, 15), 4, 2, 0.5)
+    assert metrics.delinquent_loans(con, JAN)["delinquent_total"].to_list() == [5] * 5
+    assert metrics.delinquent_loans(con, JAN, limit=2)["delinquent_total"].to_list() == [5, 5]

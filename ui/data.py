@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from monitor import db, metrics, overview, report, views
+from monitor import db, metrics, overview, report, segments, views
 from monitor.i18n import t
 from ui import context
 
@@ -90,9 +90,9 @@ def delinquent_loans(as_of: dt.date, segment: str | None, value: str | None) -> 
     return _load(metrics.delinquent_loans, as_of, segment, value)
 
 
-def segment_movers(as_of: dt.date, segment: str) -> pl.DataFrame:
-    """Each value of a segment with active loans at `as_of` (monitor.metrics.segment_movers)."""
-    return _load(metrics.segment_movers, as_of, segment)
+def segment_values(segment: str) -> list[str]:
+    """The values a segment takes in the book (monitor.segments.values)."""
+    return _load(segments.values, segment)
 
 
 def _report_html(con, as_of: dt.date, lang: str) -> bytes:

@@ -66,7 +66,7 @@ def segment_movers(frame: pl.DataFrame, segment: str, lang: str) -> None:
 
 def delinquent_loans(frame: pl.DataFrame, lang: str) -> None:
     """monitor.metrics.delinquent_loans' frame: one row per loan, worst first; names and phones masked."""
-    shown = frame.with_columns(
+    shown = frame.drop("delinquent_total").with_columns(
         pl.col("loan_id").cast(pl.String),
         _localize("product", "product", lang),
         _localize("loan_channel", "channel", lang),

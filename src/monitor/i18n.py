@@ -194,16 +194,15 @@ _ENTRIES = (
     ("delinquency.no_fpd", "还没有首期到期满30天的贷款。", "No first installment has been due for 30 days yet."),
     ("delinquency.entry", "近60天每日入催率", "Daily collection entry rate, last 60 days"),
     ("delinquency.no_entry", "近60天没有到期的还款。", "No installment fell due in the last 60 days."),
-    ("delinquency.whole_book", "全量贷款口径，不随分群筛选。", "Whole book: not filtered by the segment."),
     ("delinquency.movers", "分群变动（30+逾期率，按余额）", "Segment movers (30+ DPD rate by balance)"),
     ("delinquency.movers_dimension", "分群维度", "Segment"),
-    ("delinquency.movers_caption", "按 {as_of} 日终与上月末相比的变动幅度排序；逾期明细可在右上方选择分群取值。",
-     "Sorted by the size of the change between the end of {as_of} and the last month-end; pick a value above "
-     "right to list its delinquent loans."),
+    ("delinquency.movers_caption", "按 {as_of} 日终与 {since} 月末相比的变动幅度排序；逾期明细可在右上方选择分群取值。",
+     "Sorted by the size of the change between the end of {as_of} and the month-end {since}; pick a value "
+     "above right to list its delinquent loans."),
     ("delinquency.no_movers", "没有可比较的分群。", "There is no segment to compare."),
     ("delinquency.loans_of", "查看逾期贷款明细", "Show the delinquent loans of"),
-    ("delinquency.loans", "{scope}的逾期贷款（逾期天数 ≥ 1）：显示 {shown} 笔，逾期最久的在前",
-     "Delinquent loans of {scope} (DPD >= 1): {shown} shown, worst first"),
+    ("delinquency.loans", "{scope}的逾期贷款（逾期天数 ≥ 1）：共 {total} 笔，显示 {shown} 笔，逾期最久的在前",
+     "Delinquent loans of {scope} (DPD >= 1): {total} in all, {shown} shown, worst first"),
     ("delinquency.no_loans", "{scope}没有逾期贷款。", "{scope} has no delinquent loan."),
     ("delinquency.masked", "客户姓名和手机号已脱敏。", "Customer names and phone numbers are masked."),
     # movers table

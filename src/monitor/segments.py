@@ -56,3 +56,10 @@ def build_loan_segment(con: duckdb.DuckDBPyConnection) -> None:
         FROM loans l LEFT JOIN customers c USING (customer_id) LEFT JOIN milestones m USING (loan_id)
         ORDER BY l.loan_id
     """)
+
+
+def values(con: duckdb.DuckDBPyConnection, segment: str) -> list[str]:
+    """The values a segment takes in the book, sorted."""
+    col = column(segment)
+    return [row[0] for row in con.execute(
+        f"SELECT DISTINCT {col} FROM loan_segment WHERE {col} IS NOT NULL ORDER BY 1").fetchall()]

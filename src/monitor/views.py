@@ -40,9 +40,11 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
         "flows": flows,
         "implied_loss": metrics.implied_loss_rate(flows),
         "vintages": metrics.vintages(con, as_of, segment, value),
-        "fpd": metrics.payment_default_by_cohort(con, as_of),
-        "entry": metrics.collection_entry_series(con, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of),
+        "fpd": metrics.payment_default_by_cohort(con, as_of, segment=segment, value=value),
+        "entry": metrics.collection_entry_series(con, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of,
+                                                 segment, value),
         "movers": metrics.segment_movers(con, as_of, dimension),
+        "movers_since": months_before(as_of, 1),
     }
 
 

@@ -7,25 +7,27 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor.metrics._sql import frame, rows
+from monitor.metrics._sql import frame, rows, segment_filter
 
 
-def collection_entry_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> pl.DataFrame:
+def collection_entry_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date,
+                            segment: str | None = None, value: str | None = None) -> pl.DataFrame:
     """入催率 for each day t in [first, last]: installments of loans active at t that fall due on t and are
     unsettled at the end of t / installments of loans active at t that fall due on t.
     Columns: day, due, entered, rate."""
+    where, params = segment_filter(segment, value)
     return frame(
         con,
-        """
+        f"""
         SELECT i.due_date AS day, count(*) AS due,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date) AS entered,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date) / count(*) AS rate
-        FROM installment_settlement i JOIN loans l USING (loan_id)
-        WHERE i.due_date BETWEEN $first AND $last
+        FROM installment_settlement i JOIN loans l USING (loan_id) JOIN loan_segment s USING (loan_id)
+        WHERE i.due_date BETWEEN $first AND $last AND {where}
           AND l.origination_date <= i.due_date AND (l.closed_date IS NULL OR l.closed_date > i.due_date)
         GROUP BY 1 ORDER BY 1
         """,
-        first=first, last=last,
+        first=first, last=last, **params,
     )
 
 

@@ -203,8 +203,8 @@ def largest_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int = 3, m
 
 def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
                      value: str | None = None, min_dpd: int = 1, limit: int = 500) -> pl.DataFrame:
-    """The delinquent loans (DPD >= min_dpd) of a segment at `as_of`, worst first; customer names and
-    phone numbers masked."""
+    """The delinquent loans (DPD >= min_dpd) of a segment at `as_of`, worst first, at most `limit` of them;
+    customer names and phone numbers masked. delinquent_total counts them all."""
     where, params = segment_filter(segment, value)
     return frame(
         con,
@@ -213,7 +213,8 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
                left(c.phone, 3) || '****' || right(c.phone, 4) AS phone,
                l.product, l.channel, c.province, d.dpd, d.bucket,
                CAST(d.principal_balance AS DOUBLE) AS principal_balance,
-               CAST(d.overdue_amount AS DOUBLE) AS overdue_amount
+               CAST(d.overdue_amount AS DOUBLE) AS overdue_amount,
+               count(*) OVER () AS delinquent_total
         FROM ({status.day_status_source(con, as_of)}) d
         JOIN loan_segment s USING (loan_id) JOIN loans l USING (loan_id) JOIN customers c USING (customer_id)
         WHERE d.dpd >= $min_dpd AND {where}

@@ -91,17 +91,19 @@ def payment_default(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = 
 
 
 def payment_default_by_cohort(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = 30,
-                              installment_no: int = 1) -> pl.DataFrame:
+                              installment_no: int = 1, segment: str | None = None,
+                              value: str | None = None) -> pl.DataFrame:
     """FPD/SPD/TPD by origination cohort (only installments due at least `days` days before `as_of`)."""
+    where, params = segment_filter(segment, value)
     return frame(
         con,
-        """
+        f"""
         SELECT s.cohort, count(*) AS eligible,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days) AS defaulted,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days) / count(*) AS rate
         FROM installment_settlement i JOIN loan_segment s USING (loan_id)
-        WHERE s.is_new AND i.installment_no = $n AND i.due_date <= $as_of - $days
+        WHERE s.is_new AND i.installment_no = $n AND i.due_date <= $as_of - $days AND {where}
         GROUP BY 1 ORDER BY 1
         """,
-        as_of=as_of, days=days, n=installment_no,
+        as_of=as_of, days=days, n=installment_no, **params,
     )
