@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor import db, status
 from monitor.synth.book import generate
 
 DEMO_AS_OF = dt.date(2026, 11, 29)
@@ -19,4 +20,28 @@ def demo_db(tmp_path_factory) -> Path:
     """Path to a generated book of 4,000 loans as of 2026-11-29 (seed 7). Treat it as read-only."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     generate(path, DEMO_LOANS, DEMO_SEED, DEMO_AS_OF)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_con(demo_db):
+    """A read-only connection to the demo book, shared by the tests that only read it."""
+    con = db.connect(demo_db, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def closed_db(tmp_path_factory) -> Path:
+    """One loan, paid off on the day it was made: a book with a date but no active loan."""
+    path = tmp_path_factory.mktemp("closed") / "closed.duckdb"
+    con = db.connect(path, create=True)
+    try:
+        db.create_schema(con)
+        db.run(con, """INSERT INTO loans VALUES (1, 1, 'cash_loan', 'app', DATE '2026-05-01', 1000, 0.2, 1,
+                       'equal_installment', 700, 'paid_off', DATE '2026-05-01', NULL, NULL)""")
+        db.run(con, "INSERT INTO installments VALUES (1, 1, DATE '2026-06-01', 1000, 16.67, 0, 1016.67)")
+        status.derive(con)
+    finally:
+        con.close()
     return path

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import db, metrics, status
+from monitor import db, metrics
 from monitor.i18n import LANGUAGES, t
 from monitor.status import BUCKETS
 from ui import charts, data, navigation
@@ -191,19 +191,9 @@ def test_a_database_locked_by_a_writer_shows_a_message(demo_db, monkeypatch, tmp
         holder.wait(timeout=30)
 
 
-def test_a_day_without_active_loans_says_so(monkeypatch, tmp_path):
+def test_a_day_without_active_loans_says_so(monkeypatch, closed_db):
     """One loan, paid off on the day it was made: the book has a date but no active loan."""
-    path = tmp_path / "closed.duckdb"
-    con = db.connect(path, create=True)
-    try:
-        db.create_schema(con)
-        db.run(con, """INSERT INTO loans VALUES (1, 1, 'cash_loan', 'app', DATE '2026-05-01', 1000, 0.2, 1,
-                       'equal_installment', 700, 'paid_off', DATE '2026-05-01', NULL, NULL)""")
-        db.run(con, "INSERT INTO installments VALUES (1, 1, DATE '2026-06-01', 1000, 16.67, 0, 1016.67)")
-        status.derive(con)
-    finally:
-        con.close()
-    monkeypatch.setenv("MONITOR_DB", str(path))
+    monkeypatch.setenv("MONITOR_DB", str(closed_db))
     at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang="en")
     assert at.sidebar.date_input[0].value == dt.date(2026, 5, 1)
     for stem in PAGE_STEMS:  # every page says so, none fails

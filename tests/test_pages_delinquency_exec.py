@@ -15,7 +15,7 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from monitor import db, metrics, status, views
+from monitor import db, metrics, views
 from monitor.i18n import CATALOG, LANGUAGES, label, t
 from monitor.segments import SCORE_BANDS, SEGMENTS
 from monitor.status import BUCKETS
@@ -32,13 +32,6 @@ RATE_KPIS = ("rate_30", "rate_90", "net_charge_off", "ecl")  # a rise is bad: sh
 # ------------------------------------------------------------------------------------------------ fixtures
 
 @pytest.fixture(scope="module")
-def demo_con(demo_db):
-    con = db.connect(demo_db, read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
 def delinquency(demo_con) -> dict:
     return views.delinquency_view(demo_con, DEMO_AS_OF)
 
@@ -52,22 +45,6 @@ def executive(demo_con) -> dict:
 def app(demo_db, monkeypatch):
     monkeypatch.setenv("MONITOR_DB", str(demo_db))
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-
-
-@pytest.fixture(scope="module")
-def closed_db(tmp_path_factory) -> Path:
-    """One loan, paid off on the day it was made: a book with a date but no active loan."""
-    path = tmp_path_factory.mktemp("closed") / "closed.duckdb"
-    con = db.connect(path, create=True)
-    try:
-        db.create_schema(con)
-        db.run(con, """INSERT INTO loans VALUES (1, 1, 'cash_loan', 'app', DATE '2026-05-01', 1000, 0.2, 1,
-                       'equal_installment', 700, 'paid_off', DATE '2026-05-01', NULL, NULL)""")
-        db.run(con, "INSERT INTO installments VALUES (1, 1, DATE '2026-06-01', 1000, 16.67, 0, 1016.67)")
-        status.derive(con)
-    finally:
-        con.close()
-    return path
 
 
 def run(at: AppTest, **query) -> AppTest:

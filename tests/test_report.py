@@ -10,7 +10,7 @@ import sys
 import polars as pl
 import pytest
 
-from monitor import db, metrics, report, status
+from monitor import metrics, report, status
 
 from .conftest import DEMO_AS_OF
 
@@ -18,16 +18,14 @@ KEYS = {"as_of", "active_loans", "principal_balance", "dpd_rates", "buckets", "r
         "collection_entry_rate", "net_charge_off_rate", "ecl"}
 
 
-@pytest.fixture(scope="module")
-def con(demo_db):
-    con = db.connect(demo_db, read_only=True)
-    yield con
-    con.close()
+@pytest.fixture
+def con(demo_con):
+    return demo_con
 
 
 @pytest.fixture(scope="module")
-def figures(con):
-    return report.build_report(con, DEMO_AS_OF)
+def figures(demo_con):
+    return report.build_report(demo_con, DEMO_AS_OF)
 
 
 def test_the_json_has_exactly_the_agreed_keys(figures):

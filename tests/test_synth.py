@@ -17,11 +17,9 @@ TABLES = ("customers", "loans", "installments", "payments", "collection_actions"
           "synthetic_truth", "loan_month")
 
 
-@pytest.fixture(scope="module")
-def con(demo_db):
-    con = db.connect(demo_db, read_only=True)
-    yield con
-    con.close()
+@pytest.fixture
+def con(demo_con):
+    return demo_con
 
 
 @pytest.fixture(scope="module")
