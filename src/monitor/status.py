@@ -59,19 +59,7 @@ paid AS (
     LEFT JOIN {payments} p ON p.loan_id = g.loan_id AND p.paid_at < CAST(g.as_of + 1 AS TIMESTAMP)
     GROUP BY g.loan_id, g.as_of
 ),
-inst AS (
-    SELECT loan_id, due_date, principal_due, charges_due, amount_due,
-           sum(amount_due) OVER (PARTITION BY loan_id ORDER BY installment_no
-                                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_due
-    FROM (
-        SELECT i.loan_id, i.installment_no, i.due_date,
-               CAST(i.principal_due * 100 AS BIGINT) AS principal_due,
-               CAST((i.interest_due + i.fee_due) * 100 AS BIGINT) AS charges_due,
-               CAST(i.amount_due * 100 AS BIGINT) AS amount_due
-        FROM {installments} i
-        WHERE i.loan_id IN (SELECT loan_id FROM grid_loans)
-    ) AS fen
-),
+inst AS ({inst}),
 per_loan AS (
     SELECT p.loan_id, p.as_of, p.paid,
            coalesce(sum(i.amount_due) FILTER (WHERE i.due_date < p.as_of), 0) AS due_before,
@@ -105,22 +93,49 @@ def fen_to_yuan(fen_sql: str) -> str:
 ACTIVE_AT = "l.origination_date <= {d} AND (l.closed_date IS NULL OR l.closed_date > {d})"
 
 
+# Each installment of the grid's loans in fen, with its running sum cum_due(k): computed with a window...
+_INST_COMPUTED = """
+    SELECT loan_id, due_date, principal_due, charges_due, amount_due,
+           sum(amount_due) OVER (PARTITION BY loan_id ORDER BY installment_no
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_due
+    FROM (
+        SELECT i.loan_id, i.installment_no, i.due_date,
+               CAST(i.principal_due * 100 AS BIGINT) AS principal_due,
+               CAST((i.interest_due + i.fee_due) * 100 AS BIGINT) AS charges_due,
+               CAST(i.amount_due * 100 AS BIGINT) AS amount_due
+        FROM {installments} i
+        WHERE i.loan_id IN (SELECT loan_id FROM grid_loans)
+    ) AS fen"""
+# ... or read from installment_settlement, which derive built with the same running sums (a third of the
+# cost of a status); only while the derived tables match the data (derived_is_fresh).
+_INST_PRECOMPUTED = """
+    SELECT i.loan_id, i.due_date, CAST(i.principal_due * 100 AS BIGINT) AS principal_due,
+           CAST((i.interest_due + i.fee_due) * 100 AS BIGINT) AS charges_due,
+           CAST(i.amount_due * 100 AS BIGINT) AS amount_due, CAST(i.cum_due * 100 AS BIGINT) AS cum_due
+    FROM installment_settlement i
+    WHERE i.loan_id IN (SELECT loan_id FROM grid_loans)"""
+
+
 def status_query(grid_sql: str, loans: str = "loans", installments: str = "installments",
-                 payments: str = "payments") -> str:
+                 payments: str = "payments", precomputed_sums: bool = False) -> str:
     """The status SQL over a grid relation (loan_id, as_of); parameter $charge_off_dpd.
 
-    The table names are code constants (the generator points them at its staging tables)."""
-    return _STATUS_SQL.format(grid=grid_sql, bucket=bucket_sql("f.dpd"),
+    The table names are code constants (the generator points them at its staging tables).
+    `precomputed_sums` reads the installments' running sums from installment_settlement: only for a
+    caller that checked derived_is_fresh."""
+    inst = _INST_PRECOMPUTED if precomputed_sums else _INST_COMPUTED.format(installments=installments)
+    return _STATUS_SQL.format(grid=grid_sql, bucket=bucket_sql("f.dpd"), inst=inst,
                               repaid=fen_to_yuan("f.principal_repaid"),
                               overdue=fen_to_yuan("greatest(0, f.due_before - f.paid)"),
-                              loans=loans, installments=installments, payments=payments)
+                              loans=loans, payments=payments)
 
 
-def day_status_sql() -> str:
+def day_status_sql(precomputed_sums: bool = False) -> str:
     """Status of every loan active at the end of day $as_of (parameters $as_of, $charge_off_dpd);
     a relation to select from or aggregate over."""
     active = ACTIVE_AT.format(d="$as_of")
-    return status_query(f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {active}")
+    return status_query(f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {active}",
+                        precomputed_sums=precomputed_sums)
 
 
 _PINNED = "pinned_day_status"
@@ -154,7 +169,8 @@ def day_status_source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     """The day-status relation for `as_of`, with the columns and parameters of day_status_sql. The first of:
     the rows this connection pinned for that day; the derived day_snapshot or loan_month rows for it, when
     the derived tables were built from the data as it is now (same numbers: the same status_query built
-    them); else the computation itself."""
+    them); else the computation itself (reading the installments' running sums from the derived tables
+    when they are fresh)."""
     if as_of in pinned_days(con):
         return f"SELECT * FROM {_PINNED} WHERE as_of = $as_of AND $charge_off_dpd IS NOT NULL"
     if derived_is_fresh(con):
@@ -164,6 +180,7 @@ def day_status_source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
             if found:
                 return (f"SELECT {_PRECOMPUTED_COLUMNS.format(day=day)} FROM {table} "
                         f"WHERE {day} = $as_of AND $charge_off_dpd IS NOT NULL")
+        return day_status_sql(precomputed_sums=True)
     return day_status_sql()
 
 
@@ -175,7 +192,7 @@ def status_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame
     """One row per loan active at the end of `as_of`: loan_id, dpd, bucket, principal_balance, overdue_amount."""
     query = f"""
         SELECT loan_id, dpd, bucket, principal_balance, overdue_amount
-        FROM ({day_status_sql()}) ORDER BY loan_id"""
+        FROM ({day_status_source(con, as_of)}) ORDER BY loan_id"""
     return con.sql(query, params=status_params(con, as_of)).pl()
 
 
@@ -246,20 +263,29 @@ def _build_day_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_c
     """day_snapshot: every loan's status at the end of each of snapshot_days(as_of)."""
     grid = f"""SELECT l.loan_id, d.as_of FROM loans l
                JOIN (SELECT unnest($days::DATE[]) AS as_of) d ON {ACTIVE_AT.format(d='d.as_of')}"""
-    db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS SELECT * FROM ({status_query(grid)}) ORDER BY as_of, loan_id",
+    # installment_settlement was just rebuilt from the same installments, in the same transaction
+    snapshot = status_query(grid, precomputed_sums=True)
+    db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS SELECT * FROM ({snapshot}) ORDER BY as_of, loan_id",
            {"days": snapshot_days(as_of), **params_co})
 
 
 def data_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """Row counts of the tables loan status is computed from; derived tables built from other counts are stale."""
-    counts = con.execute("""SELECT (SELECT count(*) FROM loans), (SELECT count(*) FROM installments),
-                                   (SELECT count(*) FROM payments)""").fetchall()[0]
-    return ",".join(str(n) for n in counts)
+    """Row counts and totals of the tables loan status is computed from; derived tables built from other
+    data are stale. (Source rows are appended, never edited in place: a load changes the counts.)"""
+    values = con.execute("""SELECT (SELECT count(*) FROM loans), (SELECT count(*) FROM loans WHERE status = 'active'),
+                                   (SELECT count(*) FROM installments), (SELECT sum(amount_due) FROM installments),
+                                   (SELECT count(*) FROM payments), (SELECT sum(amount) FROM payments)""").fetchall()[0]
+    return ",".join(str(v) for v in values)
 
 
 def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the derived tables exist and were built from the data as it is now."""
     rows = con.execute("SELECT value FROM settings WHERE key = 'derived_from'").fetchall()
-    return bool(rows) and rows[0][0] == data_fingerprint(con)
+    if not rows:
+        return False
+    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND table_name IN "
+                          "('installment_settlement', 'loan_month', 'day_snapshot')").fetchall()[0][0]
+    return present == 3 and rows[0][0] == data_fingerprint(con)
 
 
 def settlement_query(loans: str = "loans", installments: str = "installments", payments: str = "payments") -> str:
@@ -303,7 +329,8 @@ def _build_installment_settlement(con: duckdb.DuckDBPyConnection, as_of: dt.date
 
 
 def _build_loan_month(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:
-    """Every month-end from the first origination to `as_of`, every loan active then."""
+    """Every month-end from the first origination to `as_of`, every loan active then. Reads the running
+    sums of installment_settlement, which derive builds first."""
     grid = """
         SELECT loan_id, last_day(m) AS as_of
         FROM (
@@ -320,7 +347,7 @@ def _build_loan_month(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co:
         CREATE OR REPLACE TABLE loan_month AS
         SELECT loan_id, CAST(as_of AS DATE) AS month_end, mob, dpd, bucket, principal_balance, overdue_amount,
                'active' AS status
-        FROM ({status_query(grid)})
+        FROM ({status_query(grid, precomputed_sums=True)})
         ORDER BY month_end, loan_id
         """,
         {"as_of": as_of, **params_co},
