@@ -213,3 +213,11 @@ def test_segment_values_and_segment_filters_on_early_defaults(con):
     assert entry.row(0) == (D(2026, 1, 15), 4, 2, 0.5)
     assert metrics.delinquent_loans(con, JAN)["delinquent_total"].to_list() == [5] * 5
     assert metrics.delinquent_loans(con, JAN, limit=2)["delinquent_total"].to_list() == [5, 5]
+
+
+def test_net_charge_off_of_one_segment(con):
+    # The 2025-07 cohort is L6 alone: 300 charged off, 30 recovered; balance 300 at 01-31, nothing at 02-28.
+    nco = metrics.net_charge_off_rate(con, FEB, segment="cohort", value="2025-07")
+    assert (nco["gross_charge_off"], nco["recoveries"], nco["mean_balance"]) == (300.0, 30.0, 150.0)
+    assert nco["rate"] == pytest.approx(270 / 150 * 12)
+    assert metrics.net_charge_off_rate(con, FEB, segment="cohort", value="2025-12")["rate"] == 0.0

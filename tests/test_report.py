@@ -134,3 +134,11 @@ def test_ecl_by_stage_recomputed_loan_by_loan(con):
     assert result["ecl"] == pytest.approx({f"stage{k}": v for k, v in expected.items()}, rel=1e-9)
     assert result["stages"]["ead"].sum() == pytest.approx(float(metrics.day_totals(con, DEMO_AS_OF)["balance"]))
     assert 0 < lgd <= 1 and list(result["pd_by_bucket"]["pd"]) == sorted(result["pd_by_bucket"]["pd"])
+
+
+def test_ecl_of_the_segments_adds_up_to_the_book(con):
+    whole = metrics.expected_credit_loss(con, DEMO_AS_OF)["ecl"]
+    parts = [metrics.expected_credit_loss(con, DEMO_AS_OF, "product", product)["ecl"]
+             for product in ("cash_loan", "installment")]
+    for stage in whole:
+        assert sum(part[stage] for part in parts) == pytest.approx(whole[stage], rel=1e-9)

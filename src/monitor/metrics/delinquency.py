@@ -63,11 +63,12 @@ def day_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | No
     return dict(zip(result.columns, result.fetchall()[0], strict=True))
 
 
-def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date]) -> dict[dt.date, float]:
-    """Active principal balance at the end of each day; the precomputed month-end and snapshot days in one
-    query when the derived tables match the data, the others one by one."""
+def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date], segment: str | None = None,
+                value: str | None = None) -> dict[dt.date, float]:
+    """Active principal balance at the end of each day (in a segment); for the whole book the precomputed
+    month-end and snapshot days in one query when the derived tables match the data, the others one by one."""
     found: dict[dt.date, float] = {}
-    if status.derived_is_fresh(con):
+    if segment is None and status.derived_is_fresh(con):
         found.update(rows(con, """
             SELECT month_end, CAST(sum(principal_balance) AS DOUBLE) FROM loan_month
             WHERE month_end IN (SELECT unnest($days::DATE[])) GROUP BY 1
@@ -76,7 +77,7 @@ def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date]) -> dict[dt.
             WHERE as_of IN (SELECT unnest($days::DATE[])) GROUP BY 1""", days=list(days)))
     for day in days:
         if day not in found:
-            found[day] = float(day_totals(con, day)["balance"])
+            found[day] = float(day_totals(con, day, segment, value)["balance"])
     return found
 
 

@@ -8,36 +8,39 @@ import duckdb
 import polars as pl
 
 from monitor import db, status
-from monitor.metrics._sql import frame, month_end, months_before, rows
+from monitor.metrics._sql import frame, month_end, months_before, rows, segment_filter
 from monitor.metrics.delinquency import balances_at
 
 DEFAULT_STATES = ("charged_off", "settled")  # closing states that count as default, besides reaching 90+
 
 
-def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months: int = 13) -> pl.DataFrame:
+def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months: int = 13,
+                          segment: str | None = None, value: str | None = None) -> pl.DataFrame:
     """The annualized net charge-off rate of each of the `months` calendar months up to the one containing
     `last` (which counts only through `last`): (principal balance of the loans charged off in the month,
     taken the day before charge-off, - payments received in the month on loans charged off earlier) / the
     mean active principal balance at the month-end before and the month's end (or `last`) x 12.
     Columns: month (its first day), through, gross_charge_off, recoveries, mean_balance, rate."""
+    where, params = segment_filter(segment, value)
     starts = [months_before(last, k).replace(day=1) for k in range(months - 1, -1, -1)]
-    grid = "SELECT loan_id, charge_off_date - 1 AS as_of FROM loans WHERE charge_off_date BETWEEN $first AND $last"
+    grid = f"""SELECT l.loan_id, l.charge_off_date - 1 AS as_of FROM loans l JOIN loan_segment s USING (loan_id)
+               WHERE l.charge_off_date BETWEEN $first AND $last AND {where}"""
     gross = dict(rows(
         con,
         f"""SELECT CAST(date_trunc('month', as_of + 1) AS DATE), sum(principal_balance)
             FROM ({status.status_query(grid)}) GROUP BY 1""",
-        first=starts[0], last=last, charge_off_dpd=db.charge_off_dpd(con),
+        first=starts[0], last=last, charge_off_dpd=db.charge_off_dpd(con), **params,
     ))
     recovered = dict(rows(
         con,
-        """SELECT CAST(date_trunc('month', p.paid_at) AS DATE), sum(p.amount)
-           FROM payments p JOIN loans l USING (loan_id)
-           WHERE CAST(p.paid_at AS DATE) BETWEEN $first AND $last
-             AND CAST(p.paid_at AS DATE) >= l.charge_off_date GROUP BY 1""",
-        first=starts[0], last=last,
+        f"""SELECT CAST(date_trunc('month', p.paid_at) AS DATE), sum(p.amount)
+            FROM payments p JOIN loans l USING (loan_id) JOIN loan_segment s USING (loan_id)
+            WHERE CAST(p.paid_at AS DATE) BETWEEN $first AND $last
+              AND CAST(p.paid_at AS DATE) >= l.charge_off_date AND {where} GROUP BY 1""",
+        first=starts[0], last=last, **params,
     ))
     ends = {start: (start - dt.timedelta(days=1), min(month_end(start), last)) for start in starts}
-    balance = balances_at(con, sorted({day for pair in ends.values() for day in pair}))
+    balance = balances_at(con, sorted({day for pair in ends.values() for day in pair}), segment, value)
     result = []
     for start in starts:
         opening, through = ends[start]
@@ -50,10 +53,12 @@ def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months:
                                         "recoveries": pl.Float64, "mean_balance": pl.Float64, "rate": pl.Float64})
 
 
-def net_charge_off_rate(con: duckdb.DuckDBPyConnection, month: dt.date, as_of: dt.date | None = None) -> dict:
+def net_charge_off_rate(con: duckdb.DuckDBPyConnection, month: dt.date, as_of: dt.date | None = None,
+                        segment: str | None = None, value: str | None = None) -> dict:
     """The annualized net charge-off rate of the calendar month containing `month`, through `as_of` if the
     month is not over (see net_charge_off_series). Returns the parts too."""
-    return net_charge_off_series(con, min(month_end(month), as_of or dt.date.max), months=1).row(0, named=True)
+    last = min(month_end(month), as_of or dt.date.max)
+    return net_charge_off_series(con, last, 1, segment, value).row(0, named=True)
 
 
 def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, horizon: int = 12) -> pl.DataFrame:
@@ -117,14 +122,17 @@ def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date, seasoning
             "charged_off_by": cutoff}
 
 
-def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
+def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
+                         value: str | None = None) -> dict:
     """ECL = PD x LGD x EAD per loan, summed by IFRS 9 stage, at the end of `as_of`.
 
     Stage 1: DPD <= 30 and not restructured, 12-month PD of its bucket. Stage 2: DPD 31-90, or a loan born of a
     restructuring; lifetime PD, taken as the 12-month PD of its bucket (the book's loans run 24 months at
     most), and for restructured loans not past 30 DPD the PD of M2. Stage 3: DPD > 90, PD = 1.
     PD per bucket is the observed 12-month roll-forward (default_rates_by_bucket) until the early-warning
-    model exists; LGD is observed (loss_given_default); EAD is the principal balance."""
+    model exists; LGD is observed (loss_given_default); EAD is the principal balance. PD and LGD are the
+    book's; a segment filter restricts the loans they apply to."""
+    where, params = segment_filter(segment, value)
     pds = default_rates_by_bucket(con, as_of)
     lgd = loss_given_default(con, as_of)
     con.register("bucket_pd", pds.select("bucket", "pd"))
@@ -135,6 +143,7 @@ def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict
             WITH loans_now AS (
                 SELECT d.loan_id, d.dpd, d.bucket, d.principal_balance, l.parent_loan_id IS NOT NULL AS restructured
                 FROM ({status.day_status_source(con, as_of)}) d JOIN loans l USING (loan_id)
+                JOIN loan_segment s USING (loan_id) WHERE {where}
             ),
             staged AS (
                 SELECT *, CASE WHEN dpd > 90 THEN 3 WHEN dpd > 30 OR restructured THEN 2 ELSE 1 END AS stage,
@@ -147,7 +156,7 @@ def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict
             FROM staged s LEFT JOIN bucket_pd p ON p.bucket = s.pd_bucket
             GROUP BY s.stage ORDER BY s.stage
             """,
-            **status.status_params(con, as_of), lgd=lgd["lgd"],
+            **status.status_params(con, as_of), lgd=lgd["lgd"], **params,
         )
     finally:
         con.unregister("bucket_pd")
