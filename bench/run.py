@@ -187,7 +187,18 @@ def write_results(rows: list[dict]) -> None:
     lines += ["", "Table sizes:", ""]
     for r in rows:
         lines.append(f"- {r['loans']:,} loans: " + ", ".join(f"{t} {n:,}" for t, n in r["counts"].items()))
-    (ROOT / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    kept = _kept_sections(ROOT / "RESULTS.md")
+    (ROOT / "RESULTS.md").write_text("\n".join(lines) + "\n" + kept)
+
+
+KEPT_HEADING = "## Scorecard on public data"
+
+
+def _kept_sections(path: Path) -> str:
+    """Sections other benchmarks wrote (bench/scorecard_public.py), kept when this one rewrites the file."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find(KEPT_HEADING)
+    return "\n" + text[start:] if start >= 0 else ""
 
 
 def main() -> None:

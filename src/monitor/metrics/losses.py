@@ -28,7 +28,7 @@ def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months:
     gross = dict(rows(
         con,
         f"""SELECT CAST(date_trunc('month', as_of + 1) AS DATE), sum(principal_balance)
-            FROM ({status.status_query(grid)}) GROUP BY 1""",
+            FROM ({status.grid_status_sql(con, grid)}) GROUP BY 1""",
         first=starts[0], last=last, charge_off_dpd=db.charge_off_dpd(con), **params,
     ))
     recovered = dict(rows(
@@ -114,7 +114,7 @@ def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date, seasoning
                    coalesce((SELECT sum(p.amount) FROM payments p JOIN loans l USING (loan_id)
                              WHERE l.charge_off_date <= $cutoff AND CAST(p.paid_at AS DATE) >= l.charge_off_date
                                AND CAST(p.paid_at AS DATE) <= $as_of), 0), count(*)
-            FROM ({status.status_query(grid)}) b""",
+            FROM ({status.grid_status_sql(con, grid)}) b""",
         cutoff=cutoff, as_of=as_of, charge_off_dpd=db.charge_off_dpd(con),
     )[0]
     lgd = 1 - float(recovered) / float(balance) if balance else 1.0

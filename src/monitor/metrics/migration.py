@@ -92,7 +92,7 @@ def flow_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
         ),
         charged AS (
             SELECT last_day(c.as_of + 1) AS month_end, 'CO' AS bucket, sum(c.principal_balance) AS balance
-            FROM ({status.status_query(grid)}) c JOIN loan_segment s USING (loan_id) WHERE {where} GROUP BY 1
+            FROM ({status.grid_status_sql(con, grid)}) c JOIN loan_segment s USING (loan_id) WHERE {where} GROUP BY 1
         ),
         balances AS (SELECT * FROM by_bucket UNION ALL SELECT * FROM charged),
         steps(step_no, from_bucket, to_bucket) AS (
