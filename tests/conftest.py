@@ -6,9 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from monitor import db, status
 from monitor.synth.book import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+APPTEST_TIMEOUT = 60
 
 DEMO_AS_OF = dt.date(2026, 11, 29)
 DEMO_LOANS = 4000
@@ -45,3 +49,10 @@ def closed_db(tmp_path_factory) -> Path:
     finally:
         con.close()
     return path
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch) -> AppTest:
+    """A fresh app session over the demo book (not yet run)."""
+    monkeypatch.setenv("MONITOR_DB", str(demo_db))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)

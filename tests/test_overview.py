@@ -9,7 +9,7 @@ import pytest
 
 from monitor import db, overview
 
-DEMO_AS_OF = dt.date(2026, 11, 29)  # the demo_db fixture's book ends on this day
+from .conftest import DEMO_AS_OF
 
 
 @pytest.fixture

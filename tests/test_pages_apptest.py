@@ -16,17 +16,11 @@ from monitor.i18n import LANGUAGES, t
 from monitor.status import BUCKETS
 from ui import charts, data, navigation
 
+from .conftest import DEMO_AS_OF
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE_STEMS = [stem for stem, _ in navigation.PAGES]
-DEMO_AS_OF = dt.date(2026, 11, 29)  # the demo_db fixture's book ends on this day
 TIMEOUT = 60
-
-
-@pytest.fixture
-def app(demo_db, monkeypatch):
-    """A fresh app session over the demo book (not yet run)."""
-    monkeypatch.setenv("MONITOR_DB", str(demo_db))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
 
 
 def run(at: AppTest, **query) -> AppTest:

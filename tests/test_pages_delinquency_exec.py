@@ -23,8 +23,9 @@ from monitor.synth import population
 from ui import charts, context, labels
 from ui import format as fmt
 
+from .conftest import DEMO_AS_OF
+
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_AS_OF = dt.date(2026, 11, 29)  # the demo_db fixture's book ends on this day
 TIMEOUT = 60
 RATE_KPIS = ("rate_30", "rate_90", "net_charge_off", "ecl")  # a rise is bad: shown in red
 
@@ -39,12 +40,6 @@ def delinquency(demo_con) -> dict:
 @pytest.fixture(scope="module")
 def executive(demo_con) -> dict:
     return views.executive_view(demo_con, DEMO_AS_OF)
-
-
-@pytest.fixture
-def app(demo_db, monkeypatch):
-    monkeypatch.setenv("MONITOR_DB", str(demo_db))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
 
 
 def run(at: AppTest, **query) -> AppTest:

@@ -197,11 +197,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def drop_all(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (*DERIVED_TABLES, *SOURCE_TABLES, "synthetic_truth", "settings", "schema_info"):
-        run(con, f"DROP TABLE IF EXISTS {table}")
-
-
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT max(version) FROM schema_info").fetchall()[0][0]
 

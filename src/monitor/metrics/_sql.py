@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import segments, status
+from monitor import segments
 
 
 def segment_filter(segment: str | None, value: str | None, alias: str = "s") -> tuple[str, dict]:
@@ -39,7 +39,3 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, **params) -> list[tuple]:
     return con.execute(sql, params or None).fetchall()
-
-
-def day_status_params(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
-    return status.status_params(con, as_of)

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from monitor import segments, status
-from monitor.metrics._sql import day_status_params, frame, months_before, rows, segment_filter
+from monitor.metrics._sql import frame, months_before, rows, segment_filter
 
 BUCKET_ORDER = (*status.BUCKETS, "CO")
 DPD_THRESHOLDS = (1, 30, 60, 90)
@@ -32,7 +32,7 @@ def bucket_distribution(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment:
         con,
         f"""SELECT bucket, count(*) AS loans, sum(principal_balance) AS balance
             FROM ({_day_status_in_segment(con, as_of, segment)}) GROUP BY bucket""",
-        **day_status_params(con, as_of), **params,
+        **status.status_params(con, as_of), **params,
     )
     result = (
         pl.DataFrame({"bucket": list(status.BUCKETS)})
@@ -59,7 +59,7 @@ def day_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | No
     """Active loans and balance at the end of `as_of`, in total and at DPD >= 1/30/60/90."""
     _, params = segment_filter(segment, value)
     result = con.sql(_totals_sql(_day_status_in_segment(con, as_of, segment)),
-                     params={**day_status_params(con, as_of), **params})
+                     params={**status.status_params(con, as_of), **params})
     return dict(zip(result.columns, result.fetchall()[0], strict=True))
 
 
@@ -186,7 +186,7 @@ def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str 
                CAST(now.balance / sum(now.balance) OVER (PARTITION BY now.segment) AS DOUBLE) AS balance_share
         FROM now LEFT JOIN before USING (segment, value)
         """,
-        **day_status_params(con, as_of), x=threshold, before=months_before(as_of, 1),
+        **status.status_params(con, as_of), x=threshold, before=months_before(as_of, 1),
     )
     return (result.with_columns(change=pl.col("rate") - pl.col("rate_before"))
             .filter(pl.col("balance_share") >= min_share)
@@ -222,7 +222,7 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
         ORDER BY d.dpd DESC, d.principal_balance DESC, d.loan_id
         LIMIT $limit
         """,
-        **day_status_params(con, as_of), **params, min_dpd=min_dpd, limit=limit,
+        **status.status_params(con, as_of), **params, min_dpd=min_dpd, limit=limit,
     )
 
 

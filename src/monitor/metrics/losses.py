@@ -11,8 +11,6 @@ from monitor import db, status
 from monitor.metrics._sql import frame, month_end, months_before, rows, segment_filter
 from monitor.metrics.delinquency import balances_at
 
-DEFAULT_STATES = ("charged_off", "settled")  # closing states that count as default, besides reaching 90+
-
 
 def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months: int = 13,
                           segment: str | None = None, value: str | None = None) -> pl.DataFrame:

@@ -23,6 +23,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from monitor.scoring.scorecard import (
+    TabularClassifierMixin,
     _as_frame,
     _binary_target,
     _category_values,
@@ -34,7 +35,7 @@ from monitor.scoring.scorecard import (
 )
 
 
-class Challenger(ClassifierMixin, BaseEstimator):
+class Challenger(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
     """Gradient boosting on a pandas or polars frame of numeric and categorical columns with missing values.
 
     Parameters
@@ -75,15 +76,6 @@ class Challenger(ClassifierMixin, BaseEstimator):
         self.base_odds = base_odds
         self.pdo = pdo
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.target_tags.required = True
-        tags.classifier_tags.multi_class = False  # good or bad
-        return tags
 
     def _matrix(self, X) -> np.ndarray:
         cols = []

@@ -412,7 +412,21 @@ def _fit_categorical(name, s: pl.Series, y, *, n_min, smoothing, unseen):
 # The estimator
 
 
-class Scorecard(ClassifierMixin, BaseEstimator):
+class TabularClassifierMixin:
+    """scikit-learn tags shared by the scorecard and its challenger: binary classifiers of frames whose
+    columns may be strings (categories) and may hold missing values."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        tags.target_tags.required = True
+        tags.classifier_tags.multi_class = False  # good or bad
+        return tags
+
+
+class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
     """Points scorecard: supervised WOE binning per feature, logistic regression on the WOE, points scaled to
     `base_points` at `base_odds` (good:bad) with `pdo` points to double the odds. See the module docstring for
     the rules.
@@ -468,15 +482,6 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         self.base_odds = base_odds
         self.pdo = pdo
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.target_tags.required = True
-        tags.classifier_tags.multi_class = False  # good or bad
-        return tags
 
     # ---------------------------------------------------------------- fit
 
