@@ -20,6 +20,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 $(DB): | $(VENV)/.installed
 	$(BIN)/python -m monitor generate --db $(DB) --loans $(LOANS) --seed $(SEED)
+	$(BIN)/python -m monitor train --db $(DB)
+	$(BIN)/python -m monitor score --db $(DB) --month-ends 6
 
 demo: $(DB)
 

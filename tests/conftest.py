@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,19 @@ def demo_con(demo_db):
     con = db.connect(demo_db, read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def scored_db(demo_db, tmp_path_factory) -> Path:
+    """A copy of the demo book with a trained model (its file in models/ beside the copy) and scores at the
+    as-of day and the 3 month-ends before it. Treat it as read-only; copy it to change it."""
+    from monitor.scoring import jobs  # scikit-learn only for the tests that score
+
+    path = tmp_path_factory.mktemp("scored") / "scored.duckdb"
+    shutil.copyfile(demo_db, path)
+    jobs.train_model(path, backtest_months=6)
+    jobs.score_book(path, DEMO_AS_OF, month_ends=3)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -211,3 +211,52 @@ def test_derive_on_a_database_without_loans(tmp_path):
     result = monitor("derive", "--db", "empty.duckdb", cwd=tmp_path)
     assert_bad_input(result, "no loans")
     assert snapshot(tmp_path) == before
+
+
+# ------------------------------------------------------------------------------- train and score --
+
+def test_train_then_score(demo_db, tmp_path):
+    """train prints the issue's JSON keys and saves the model beside the database, outside the file; score writes
+    one row per loan of the early-warning population."""
+    book = tmp_path / "book.duckdb"
+    book.write_bytes(demo_db.read_bytes())
+    result = monitor("train", "--db", "book.duckdb", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert {"auc_oot", "gini_oot", "ks_oot", "brier_oot", "psi", "auc_hidden_risk", "challenger"} <= summary.keys()
+    assert 0.5 < summary["auc_oot"] <= 1 and summary["psi"] >= 0
+    assert (tmp_path / "models" / "book" / f"{summary['model_version']}.pkl").exists()
+    assert json.loads((tmp_path / "models" / "book" / f"{summary['model_version']}.json").read_text())[
+        "metrics"]["auc_oot"] == summary["auc_oot"]
+
+    result = monitor("score", "--db", "book.duckdb", "--as-of", AS_OF, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(book), read_only=True)
+    try:
+        scored = con.execute("SELECT count(*), min(model_version), max(model_version) FROM scores").fetchall()[0]
+        population = con.execute("SELECT count(*) FROM day_snapshot WHERE as_of = ? AND dpd < 30",
+                                 [dt.date.fromisoformat(AS_OF)]).fetchall()[0][0]
+    finally:
+        con.close()
+    assert scored == (population, summary["model_version"], summary["model_version"])
+    assert f"scored {population:,} loans as of {AS_OF}" in result.stderr
+
+
+def test_score_without_a_model(tiny_book):
+    before = snapshot(tiny_book.parent)
+    result = monitor("score", "--db", tiny_book.name, cwd=tiny_book.parent)
+    assert_bad_input(result, "no model has been trained", "monitor train")
+    assert snapshot(tiny_book.parent) == before
+
+
+def test_train_on_a_book_with_too_few_bads(tmp_path):
+    """Progress lines come first (training is long); the error is the last line, with no traceback."""
+    result = monitor("generate", "--db", "small.duckdb", "--loans", "150", "--seed", "1", "--as-of", AS_OF,
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    before = snapshot(tmp_path)
+    result = monitor("train", "--db", "small.duckdb", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    assert re.fullmatch(r"monitor train: .* has \d+ bad and [\d,]+ good loans; at least 20 of each are needed",
+                        result.stderr.splitlines()[-1]), result.stderr
+    assert snapshot(tmp_path) == before

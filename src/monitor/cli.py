@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -15,6 +16,8 @@ import time
 import polars as pl
 
 from monitor import db, status
+from monitor.scoring.store import ModelError
+from monitor.scoring.training import TrainingError
 
 EXIT_BAD_INPUT = 2
 
@@ -73,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=("json", "html"), default="json")
     rep.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the HTML report")
     rep.add_argument("--out", help="write to this file instead of standard output")
+
+    trn = sub.add_parser("train", help="train the early-warning scorecard and challenger, test out of time, save")
+    _add_db(trn)
+    trn.add_argument("--format", choices=("text", "json"), default="text")
+    trn.add_argument("--train-months", type=_positive_int, default=6, help="month-ends to train on (default 6)")
+    trn.add_argument("--max-rows", type=_positive_int, default=500_000,
+                     help="sample the training rows down to this many (default 500000)")
+
+    sco = sub.add_parser("score", help="score the early-warning population with the newest model into `scores`")
+    _add_db(sco)
+    sco.add_argument("--as-of", type=_date, default=None, help="the day, YYYY-MM-DD (default: the latest data day)")
+    sco.add_argument("--month-ends", type=int, default=0,
+                     help="also score this many month-ends before the day (a score history for a new model)")
+    sco.add_argument("--model", help="model version (default: the newest)")
     return parser
 
 
@@ -80,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, db.DatabaseError) as exc:
+    except (UsageError, db.DatabaseError, ModelError, TrainingError) as exc:
         print(f"monitor {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early; that is not an error
@@ -171,4 +188,78 @@ def cmd_report(args) -> int:
     return 0
 
 
-COMMANDS = {"generate": cmd_generate, "derive": cmd_derive, "status": cmd_status, "report": cmd_report}
+
+TRAIN_METRICS = ("auc_oot", "gini_oot", "ks_oot", "brier_oot", "capture_10_oot", "psi", "auc_train",
+                 "auc_hidden_risk", "auc_oracle")
+
+
+def train_summary(metadata: dict) -> dict:
+    """What `train --format json` prints: the champion's metrics at the top level (auc_oot, gini_oot, ks_oot,
+    brier_oot, psi, ...), the challenger's beside them, and the data the model was built and tested on."""
+    data = metadata["data"]
+    return {
+        "model_version": metadata["model_version"],
+        **{name: metadata["metrics"][name] for name in TRAIN_METRICS},
+        "psi_verdict": metadata["stability"]["verdict"],
+        "challenger": metadata["challenger"],
+        "oot_month_end": data["oot_month_end"],
+        "train_month_ends": data["train_month_ends"],
+        "training_rows": data["training_rows_used"],
+        "oot_rows": data["oot_rows"],
+        "seconds": round(metadata["timings"]["total_s"], 1),
+    }
+
+
+def cmd_train(args) -> int:
+    from monitor.scoring import jobs  # scikit-learn is not needed by the other commands
+
+    path = db.resolve_db_path(args.db)
+    _check_book(path)
+
+    def progress(step: str, fraction: float) -> None:
+        print(f"monitor train: {fraction:4.0%} {step}", file=sys.stderr)
+
+    bundle = jobs.train_model(path, progress=progress, train_months=args.train_months, max_rows=args.max_rows)
+    summary = train_summary(bundle.metadata)
+    if args.format == "json":
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(f"model {summary['model_version']}: trained on {summary['training_rows']:,} loan-months at "
+          f"{', '.join(summary['train_month_ends'])}; tested out of time at {summary['oot_month_end']} "
+          f"({summary['oot_rows']:,} loans)")
+    print(f"{'':18}{'scorecard':>12}{'challenger':>12}")
+    for name in ("auc_oot", "gini_oot", "ks_oot", "brier_oot", "capture_10_oot"):
+        print(f"{name:18}{summary[name]:12.4f}{summary['challenger'][name]:12.4f}")
+    for name in ("auc_hidden_risk", "auc_oracle"):
+        if summary[name] is not None:
+            print(f"{name:18}{summary[name]:12.4f}")
+    print(f"{'psi':18}{summary['psi']:12.4f}  ({summary['psi_verdict']})")
+    return 0
+
+
+def cmd_score(args) -> int:
+    from monitor.scoring import jobs
+
+    path = db.resolve_db_path(args.db)
+    if args.month_ends < 0:
+        raise UsageError(f"--month-ends must be 0 or more, got {args.month_ends}")
+    _check_book(path, args.as_of)
+    started = time.perf_counter()
+    scored = jobs.score_book(path, args.as_of, month_ends=args.month_ends, version=args.model)
+    for day, loans in scored:
+        print(f"scored {loans:,} loans as of {day}", file=sys.stderr)
+    print(f"monitor score: {len(scored)} day(s) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _check_book(path, as_of: dt.date | None = None) -> None:
+    """_check_as_of on a short read-only connection: the book has loans, and `as_of` (when given) is not before them."""
+    con = db.connect(path, read_only=True)
+    try:
+        _check_as_of(con, as_of or status.first_data_date(con) or dt.date.min)
+    finally:
+        con.close()
+
+
+COMMANDS = {"generate": cmd_generate, "derive": cmd_derive, "status": cmd_status, "report": cmd_report,
+            "train": cmd_train, "score": cmd_score}

@@ -24,6 +24,8 @@ ACTION_TYPES = ("sms", "ivr", "call", "letter", "field_visit", "legal_notice", "
 CONTACT_PARTIES = ("debtor", "third_party")
 OUTCOMES = ("no_answer", "contacted", "promise_to_pay", "refused", "paid", "wrong_number")
 RESTRUCTURING_KINDS = ("extension", "reinstallment", "rate_cut", "fee_waiver", "settlement")
+RISK_TIERS = ("A", "B", "C", "D", "E")  # A lowest PD ... E highest (monitor.scoring.treatment)
+TREATMENTS = ("reminder", "call", "plan_offer", "field", "legal")
 
 # Source tables, in load order. Derived tables are rebuilt by monitor.status.derive.
 SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings")
@@ -132,6 +134,39 @@ CREATE TABLE IF NOT EXISTS synthetic_truth (
     latent_risk      DOUBLE NOT NULL,
     monthly_miss_prob DOUBLE NOT NULL,
     behaviour        VARCHAR NOT NULL
+);
+
+-- Early warning (monitor.scoring): the trained models, and each loan's score per day scored.
+CREATE TABLE IF NOT EXISTS models (
+    model_version VARCHAR PRIMARY KEY,
+    created_at    TIMESTAMP NOT NULL,
+    path          VARCHAR NOT NULL,   -- the pickled estimator's file name in models/<database name>/ (not in git)
+    metadata      JSON NOT NULL       -- data range, features, metrics, monitoring baselines (monitor.scoring.store)
+);
+
+CREATE TABLE IF NOT EXISTS scores (
+    loan_id           BIGINT NOT NULL,
+    as_of             DATE NOT NULL,
+    pd                DOUBLE NOT NULL CHECK (pd >= 0 AND pd <= 1),
+    points            DOUBLE NOT NULL,
+    tier              VARCHAR NOT NULL CHECK (tier IN {_in(RISK_TIERS)}),
+    reason_1          VARCHAR,
+    reason_2          VARCHAR,
+    reason_3          VARCHAR,
+    treatment         VARCHAR NOT NULL CHECK (treatment IN {_in(TREATMENTS)}),
+    model_version     VARCHAR NOT NULL,
+    dpd               INTEGER NOT NULL CHECK (dpd >= 0),
+    principal_balance {MONEY} NOT NULL,
+    PRIMARY KEY (loan_id, as_of)
+);
+
+CREATE TABLE IF NOT EXISTS score_runs (
+    as_of         DATE NOT NULL,
+    model_version VARCHAR NOT NULL,
+    scored_at     TIMESTAMP NOT NULL,
+    loans         INTEGER NOT NULL,
+    stability     JSON NOT NULL,      -- PSI of the score and CSI per feature against the training population
+    PRIMARY KEY (as_of)
 );
 """
 

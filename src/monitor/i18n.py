@@ -1,12 +1,15 @@
 """Every string the dashboard shows, in Simplified Chinese and English: one catalog, one lookup.
 
-Keys are dotted: `<page>.<what>` for page text, `nav.<page>` for navigation labels, and
+The entries of the scoring pages live in monitor.texts, one module per area; this module holds the rest and
+joins them. Keys are dotted: `<page>.<what>` for page text, `nav.<page>` for navigation labels, and
 `<kind>.<value>` for labels of values stored in the database (`table.loans`, `col.principal_balance`,
 `status.charged_off`, ...), so that no raw table, column or code value reaches a user.
 Page files follow a convention the tests check: `pages/<name>.py` has `nav.<name>` and `<name>.title`.
 """
 
 from __future__ import annotations
+
+from monitor.texts import account, early_warning, model_monitoring, scoring
 
 LANGUAGES = ("zh", "en")
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -460,7 +463,9 @@ def _build(entries) -> dict[str, dict[str, str]]:
     return catalog
 
 
-CATALOG: dict[str, dict[str, str]] = _build(_ENTRIES)
+CATALOG: dict[str, dict[str, str]] = _build(
+    _ENTRIES + scoring.ENTRIES + early_warning.ENTRIES + account.ENTRIES + model_monitoring.ENTRIES
+)
 
 
 def t(key: str, lang: str, **fmt) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import segments, status
+from monitor import pii, segments, status
 from monitor.metrics._sql import frame, months_before, rows, segment_filter
 
 BUCKET_ORDER = (*status.BUCKETS, "CO")
@@ -210,8 +210,7 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
     return frame(
         con,
         f"""
-        SELECT d.loan_id, left(c.name, 1) || repeat('*', length(c.name) - 1) AS customer,
-               left(c.phone, 3) || '****' || right(c.phone, 4) AS phone,
+        SELECT d.loan_id, {pii.masked_name("c.name")} AS customer, {pii.masked_phone("c.phone")} AS phone,
                l.product, l.channel, c.province, d.dpd, d.bucket,
                CAST(d.principal_balance AS DOUBLE) AS principal_balance,
                CAST(d.overdue_amount AS DOUBLE) AS overdue_amount,

@@ -38,6 +38,15 @@ def horizon_end(as_of: dt.date, horizon_months: int = 3) -> dt.date:
     return months_before(last_month_end(as_of), -horizon_months)
 
 
+def latest_month_end(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The newest month-end whose statuses are known: the latest in loan_month while the derived tables are
+    fresh, else the last month-end of the data; None for an empty book."""
+    if derived_through(con) is not None:
+        return con.execute("SELECT max(month_end) FROM loan_month").fetchall()[0][0]
+    latest_day = status.latest_data_date(con)
+    return None if latest_day is None else last_month_end(latest_day)
+
+
 def build_labels(con: duckdb.DuckDBPyConnection, as_of: dt.date, horizon_months: int = 3) -> pl.DataFrame:
     """One row per loan of build_features(con, as_of): loan_id, label (Int32, 1 bad / 0 good), observed
     (Boolean, the whole window is in the data).
@@ -49,11 +58,7 @@ def build_labels(con: duckdb.DuckDBPyConnection, as_of: dt.date, horizon_months:
         raise ValueError(f"horizon_months must be at least 1, got {horizon_months}")
     end = horizon_end(as_of, horizon_months)
     through = derived_through(con)
-    if through is not None:
-        latest = con.execute("SELECT max(month_end) FROM loan_month").fetchall()[0][0]
-    else:
-        latest_day = status.latest_data_date(con)
-        latest = None if latest_day is None else last_month_end(latest_day)
+    latest = latest_month_end(con)
     observed = latest is not None and end <= latest
     window = status.month_ends(as_of + dt.timedelta(days=1), min(end, latest or as_of))
     month_end_dpd, needs_month_ends = month_end_dpd_sql(through, window[-1] if window else as_of)

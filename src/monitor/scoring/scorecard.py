@@ -61,6 +61,7 @@ row's points are added feature by feature in a fixed order.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -549,13 +550,27 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         self.coef_ = {n: float(c) for n, c in zip(selected, lr.coef_[0], strict=True)}
         self.intercept_ = float(lr.intercept_[0])
 
+        self._scale()
+        return self
+
+    def _scale(self) -> None:
+        """Points per bin from the coefficients and the intercept; the intercept's points spread evenly."""
         self.factor_, self.offset_ = scaling(self.base_points, self.base_odds, self.pdo)
         self.intercept_points_ = self.offset_ - self.factor_ * self.intercept_
-        share = self.intercept_points_ / len(selected)
+        share = self.intercept_points_ / len(self.selected_features_)
         self.points_ = {
-            n: -self.factor_ * self.coef_[n] * self.binnings_[n].woe + share for n in selected
+            n: -self.factor_ * self.coef_[n] * self.binnings_[n].woe + share for n in self.selected_features_
         }
-        return self
+
+    def with_log_odds_shift(self, shift: float) -> Scorecard:
+        """A copy whose log-odds of a bad are `shift` higher for every row (calibration in the large: moving the
+        PD level to a more recent bad rate). Ranking, bins and reasons stay as they are; every row's points move
+        by -factor x shift."""
+        check_is_fitted(self, "points_")
+        shifted = copy.deepcopy(self)
+        shifted.intercept_ = self.intercept_ + shift
+        shifted._scale()
+        return shifted
 
     # ---------------------------------------------------------------- scoring
 

@@ -1,0 +1,119 @@
+"""Where trained models live: the estimator in a pickle file beside the database (never in git), its metadata in
+the database's `models` table, so that pages read a model's health like any other data.
+
+Files: <database folder>/models/<database name>/<version>.pkl, and <version>.json with the same metadata for a
+person to read. The `models` row keeps the pickle's file name; it is looked up in the database's models folder, so
+a database and its models folder can move (or be copied under a new name, with the folder) together. Only files
+this module wrote are unpickled (pickle runs code: never load a model file from elsewhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import sklearn
+
+from monitor import db
+
+
+class ModelError(Exception):
+    """A model that cannot be used as asked; the message says what to do."""
+
+
+@dataclass
+class ModelBundle:
+    """What `score` needs: the champion estimator, the feature columns it takes, and a sample of the training
+    population (those columns and its points) that PSI and CSI compare the scored population with."""
+
+    version: str
+    estimator: object
+    features: tuple[str, ...]
+    reference: pl.DataFrame
+    metadata: dict = field(default_factory=dict)
+
+
+def models_dir(db_path: str | Path) -> Path:
+    db_path = Path(db_path)
+    return db_path.parent / "models" / db_path.stem
+
+
+def new_version(created_at: dt.datetime) -> str:
+    return f"scorecard-{created_at:%Y%m%d-%H%M%S}"
+
+
+def save(con: duckdb.DuckDBPyConnection, db_path: str | Path, bundle: ModelBundle) -> Path:
+    """Write the pickle and its JSON beside the database (each written whole, then renamed into place), then
+    register the model in `models`. `con` must be writable."""
+    folder = models_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{bundle.version}.pkl"
+    metadata = {**bundle.metadata, "sklearn_version": sklearn.__version__}
+    bundle.metadata = metadata
+    _write_atomically(path, pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL))
+    _write_atomically(path.with_suffix(".json"), json.dumps(metadata, indent=2, ensure_ascii=False).encode())
+    db.create_schema(con)  # a database made before the models table existed
+    db.run(con, "INSERT INTO models VALUES ($version, $created_at, $path, $metadata)",
+           {"version": bundle.version, "created_at": dt.datetime.fromisoformat(metadata["created_at"]),
+            "path": path.name, "metadata": json.dumps(metadata)})
+    return path
+
+
+def _write_atomically(path: Path, payload: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(payload)
+    os.replace(partial, path)
+
+
+def _has_models_table(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'models'").fetchall()[0][0])
+
+
+def registry(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every registered model, newest first: model_version, created_at, path, metadata (JSON text)."""
+    if not _has_models_table(con):
+        return pl.DataFrame(schema={"model_version": pl.String, "created_at": pl.Datetime, "path": pl.String,
+                                    "metadata": pl.String})
+    return con.sql("SELECT model_version, created_at, path, CAST(metadata AS VARCHAR) AS metadata FROM models "
+                   "ORDER BY created_at DESC, model_version DESC").pl()
+
+
+def metadata(con: duckdb.DuckDBPyConnection, version: str | None = None) -> dict | None:
+    """The metadata of `version`, or of the newest model; None when there is none."""
+    models = registry(con)
+    if version is not None:
+        models = models.filter(pl.col("model_version") == version)
+    return json.loads(models["metadata"][0]) if models.height else None
+
+
+def load(con: duckdb.DuckDBPyConnection, db_path: str | Path, version: str | None = None) -> ModelBundle:
+    """The bundle of `version`, or of the newest model, with a clear ModelError when it cannot be used."""
+    models = registry(con)
+    if models.height == 0:
+        raise ModelError(f"no model has been trained for {db_path}; run `python -m monitor train --db {db_path}`")
+    if version is not None:
+        models = models.filter(pl.col("model_version") == version)
+        if models.height == 0:
+            raise ModelError(f"no model {version!r} is registered in {db_path}; "
+                             f"the models there are {', '.join(registry(con)['model_version'])}")
+    row = models.row(0, named=True)
+    path = models_dir(db_path) / row["path"]
+    if not path.exists():
+        raise ModelError(f"the file of model {row['model_version']} is missing ({path}); "
+                         f"train again with `python -m monitor train --db {db_path}`")
+    try:
+        with path.open("rb") as handle:
+            bundle = pickle.load(handle)  # noqa: S301 - our own file, see the module docstring
+    except (pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError) as exc:
+        raise ModelError(f"model file {path} cannot be read ({exc}); train again") from exc
+    trained_with = bundle.metadata.get("sklearn_version")
+    if trained_with != sklearn.__version__:
+        raise ModelError(f"model {bundle.version} was trained with scikit-learn {trained_with}, this is "
+                         f"{sklearn.__version__}; train again with `python -m monitor train --db {db_path}`")
+    return bundle
