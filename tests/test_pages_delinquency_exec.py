@@ -24,6 +24,7 @@ from ui import charts, context, labels
 from ui import format as fmt
 
 from .conftest import DEMO_AS_OF
+from .specs import chart_titles
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -310,21 +311,6 @@ def test_the_report_downloads_as_html(app, monkeypatch, lang):
 
 # -------------------------------------------------------------------------------------------- chart specs
 
-def _titles(spec) -> list[str]:
-    """Every axis, legend, tooltip and chart title in a spec."""
-    found = []
-    if isinstance(spec, dict):
-        for key, value in spec.items():
-            if key == "title" and isinstance(value, str):
-                found.append(value)
-            else:
-                found += _titles(value)
-    elif isinstance(spec, list):
-        for item in spec:
-            found += _titles(item)
-    return found
-
-
 def _rows(spec: dict) -> list[dict]:
     return next(iter(spec["datasets"].values()))
 
@@ -351,7 +337,7 @@ def test_every_chart_title_comes_from_the_catalog(delinquency, executive, lang):
     texts = {entry[lang] for entry in CATALOG.values()}
     for name, chart in _builders(delinquency, executive, lang).items():
         spec = chart.to_dict()
-        titles = _titles({k: v for k, v in spec.items() if k != "datasets"})
+        titles = chart_titles({k: v for k, v in spec.items() if k != "datasets"})
         assert titles, name
         assert set(titles) <= texts, (name, set(titles) - texts)
         assert _rows(spec), f"{name}: no data"

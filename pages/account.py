@@ -1,0 +1,303 @@
+"""Account view (账户视图), for risk managers: one loan's story at the end of the as-of day: the loan and its
+customer (masked), its status, the schedule against the payments, the DPD history, collection actions with
+their promises to pay, and the early-warning scores with their reasons.
+
+The loan lives in the URL as ?loan=<id>, so a copied link, or another page's
+st.switch_page("pages/account.py", query_params={"loan": id}), opens it. With none chosen the page opens on
+the most delinquent loan active at the as-of date. Every figure comes from monitor.account.account_view."""
+
+import polars as pl
+import streamlit as st
+
+from monitor.i18n import label, t
+from ui import account_charts, account_data, context, labels, tables
+from ui import format as fmt
+from ui.account_charts import value_label
+
+lang, as_of = context.start_page()
+day = as_of.isoformat()
+
+LOAN_PARAM = "loan"
+LOAN_KEY = context.choice_key(LOAN_PARAM)
+_SHOWN = "_account.loan"              # the loan shown, kept for the session across page switches
+_IN_URL = "_account.loan_in_url"      # the ?loan= this page wrote last: another value there is a new link
+_DEFAULTED = "_account.default_loan"  # the loan the page chose itself (none was chosen)
+MAX_LOAN_ID = 2**53 - 1               # the largest integer a browser's number input holds exactly
+
+
+def yuan(value: float | None) -> str:
+    """Yuan with 2 decimals, as the page shows money."""
+    return fmt.NONE if value is None else f"¥{value:,.2f}"
+
+
+def whole(value) -> str:
+    return fmt.NONE if value is None else str(value)
+
+
+def parse_loan(text: str | None) -> int | None:
+    """A loan ID from the URL; None when it is not one."""
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        return None
+    return value if 1 <= value <= MAX_LOAN_ID else None
+
+
+def open_loan(loan_id: int) -> None:
+    """Button callback: show another loan (before the input is drawn on the next run)."""
+    st.session_state[LOAN_KEY] = loan_id
+    st.session_state.pop(_DEFAULTED, None)
+
+
+def choose_loan() -> tuple[int | None, bool]:
+    """Draw the loan input and return the loan to show, and whether the page chose it (none was chosen).
+
+    The URL is read when it holds another loan than the one this page wrote there: at the start of a session
+    (a link) and when another page switched here with ?loan=. Otherwise the input is the truth; the loan is
+    kept for the session and written back to the URL on every run. A loan the page chose itself follows the
+    as-of date: it is the most delinquent loan of the day shown."""
+    url = st.query_params.get(LOAN_PARAM)
+    if url is not None and url != st.session_state.get(_IN_URL):
+        value = parse_loan(url)
+        st.session_state.pop(_DEFAULTED, None)
+    elif LOAN_KEY in st.session_state:
+        value = st.session_state[LOAN_KEY]
+    else:
+        value = st.session_state.get(_SHOWN)
+    if value is None or value == st.session_state.get(_DEFAULTED):
+        value = account_data.default_loan(as_of)
+        st.session_state[_DEFAULTED] = value
+    st.session_state[LOAN_KEY] = value
+    box, _ = st.columns([1, 3])
+    chosen = box.number_input(t("account.loan_input", lang), min_value=1, max_value=MAX_LOAN_ID, step=1,
+                              format="%d", value=None, key=LOAN_KEY, placeholder=t("account.loan_placeholder", lang),
+                              help=t("account.loan_input_help", lang))
+    st.session_state[_SHOWN] = chosen
+    if chosen is None:
+        context.drop_choice(LOAN_PARAM)
+        st.session_state.pop(_IN_URL, None)
+    else:
+        st.query_params[LOAN_PARAM] = str(chosen)
+        st.session_state[_IN_URL] = str(chosen)
+    return chosen, chosen is not None and chosen == st.session_state.get(_DEFAULTED)
+
+
+# The sections, drawn in order at the end of the file.
+
+def header_section(loan: dict, status: dict | None) -> None:
+    """The loan's status at the end of the day: status, DPD, bucket, principal balance, overdue amount."""
+    st.subheader(t("account.heading", lang, loan_id=loan["loan_id"], product=label("product", loan["product"], lang),
+                   as_of=day))
+    closed = status is None
+    if closed:
+        st.info(t("account.closed", lang, closed_date=loan["closed_date"].isoformat(),
+                  status=label("status", loan["status"], lang)))
+        figures = (fmt.NONE,) * 4
+    else:
+        figures = (fmt.count(status["dpd"]), labels.bucket(status["bucket"], lang),
+                   yuan(status["principal_balance"]), yuan(status["overdue_amount"]))
+    cards = st.columns([1.3, 0.8, 0.8, 1.1, 1.1])  # room for the longest status (已重组 / Restructured)
+    cards[0].metric(t("col.status", lang), label("status", loan["status"], lang), border=True,
+                    help=t("account.status_help", lang))
+    helps = (t("account.dpd_help", lang), None, None, None)
+    for card, key, value, help_text in zip(cards[1:], ("col.dpd", "col.bucket", "col.principal_balance",
+                                                       "col.overdue_amount"), figures, helps, strict=True):
+        card.metric(t(key, lang), value, border=True,
+                    help=t("account.closed_figure_help", lang) if closed else help_text)
+
+
+def facts_table(rows: list[tuple[str, str]]) -> None:
+    """A two-column table of (item, value) rows, every value written as text."""
+    items, values = zip(*rows, strict=True)
+    st.dataframe(pl.DataFrame({"fact": list(items), "value": list(values)}), hide_index=True, width="stretch",
+                 height="content",
+                 column_config={"fact": st.column_config.TextColumn(t("account.fact", lang)),
+                                "value": st.column_config.TextColumn(t("account.value", lang))})
+
+
+def facts_section(loan: dict, status: dict | None) -> None:
+    """The loan's terms and its customer, personal data masked by monitor."""
+    st.subheader(t("account.facts", lang))
+    loan_box, customer_box = st.columns(2)
+    loan_rows = [
+        (t("col.loan_id", lang), str(loan["loan_id"])),
+        (t("col.product", lang), label("product", loan["product"], lang)),
+        (t("col.channel", lang), value_label("loan_channel", loan["channel"], lang)),
+        (t("col.origination_date", lang), loan["origination_date"].isoformat()),
+        (t("col.principal", lang), yuan(loan["principal"])),
+        (t("col.annual_rate", lang), fmt.pct(loan["annual_rate"])),
+        (t("col.term_months", lang), str(loan["term_months"])),
+        (t("col.repayment_method", lang), value_label("repayment", loan["repayment_method"], lang)),
+        (t("col.application_score", lang), whole(loan["application_score"])),
+        (t("account.mob", lang), whole(status["mob"]) if status else fmt.NONE),
+    ]
+    if loan["closed_date"] is not None:
+        loan_rows.append((t("col.closed_date", lang), loan["closed_date"].isoformat()))
+    customer_rows = [
+        (t("col.customer_id", lang), str(loan["customer_id"])),
+        (t("col.name", lang), loan["name"]),
+        (t("col.phone", lang), loan["phone"]),
+        (t("col.id_number", lang), loan["id_number"]),
+        (t("col.birth_year", lang), whole(loan["birth_year"])),
+        (t("col.monthly_income", lang), yuan(loan["monthly_income"])),
+        (t("col.employment_type", lang), value_label("employment", loan["employment_type"], lang)),
+        (t("col.province", lang), labels.segment_value("province", loan["province"], lang)),
+        (t("col.city_tier", lang), labels.segment_value("city_tier", str(loan["city_tier"]), lang)),
+        (t("col.bureau_score", lang), whole(loan["bureau_score"]) if loan["bureau_score"] is not None
+         else t("account.no_score", lang)),
+    ]
+    with loan_box:
+        st.markdown(f"**{t('account.loan_facts', lang)}**")
+        facts_table(loan_rows)
+    with customer_box:
+        st.markdown(f"**{t('account.customer_facts', lang)}**")
+        facts_table(customer_rows)
+        st.caption(t("account.masked", lang))
+
+
+def links_section(links: pl.DataFrame) -> None:
+    """The loan it replaced and the loan that replaced it, each with a button that opens it here."""
+    if not links.height:
+        return
+    st.subheader(t("account.links", lang))
+    for link in links.iter_rows(named=True):  # one or two rows
+        plain = link["kind"] is None
+        key = f"account.link_{link['link']}{'_plain' if plain else ''}"
+        text = t(key, lang, loan_id=link["loan_id"], date=link["restructured_on"].isoformat()) if plain else t(
+            key, lang, loan_id=link["loan_id"], date=link["restructured_on"].isoformat(),
+            kind=label("restructuring", link["kind"], lang), amount=yuan(link["arrears_capitalized"]))
+        text_box, button_box = st.columns([4, 1], vertical_alignment="center")
+        text_box.markdown(text)
+        button_box.button(t("account.open_loan", lang, loan_id=link["loan_id"]), key=f"account.open.{link['loan_id']}",
+                          on_click=open_loan, args=(link["loan_id"],))
+
+
+def _localized(column: str, kind: str) -> pl.Expr:
+    return pl.col(column).map_elements(lambda value: value_label(kind, value, lang), return_dtype=pl.String)
+
+
+def schedule_table(schedule: pl.DataFrame) -> None:
+    shown = schedule.with_columns(
+        pl.col("state").map_elements(lambda s: t(f"account.installment_{s}", lang), return_dtype=pl.String))
+    money = {column: st.column_config.NumberColumn(t(f"col.{column}", lang), format=tables.MONEY)
+             for column in ("principal_due", "interest_due", "fee_due", "amount_due")}
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder=fmt.NONE, column_config={
+        "installment_no": st.column_config.NumberColumn(t("account.installment_no", lang), format="%d"),
+        "due_date": st.column_config.DateColumn(t("col.due_date", lang), format="YYYY-MM-DD"),
+        **money,
+        "settled_on": st.column_config.DateColumn(t("col.settled_on", lang), format="YYYY-MM-DD"),
+        "state": st.column_config.TextColumn(t("account.state", lang)),
+        "days_late": st.column_config.NumberColumn(t("account.days_late", lang), format="%d"),
+    })
+
+
+def payments_table(payments: pl.DataFrame) -> None:
+    shown = payments.select("paid_at", "amount", _localized("channel", "payment_channel"))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "paid_at": st.column_config.DatetimeColumn(t("col.paid_at", lang), format="YYYY-MM-DD HH:mm"),
+        "amount": st.column_config.NumberColumn(t("col.amount", lang), format=tables.MONEY),
+        "channel": st.column_config.TextColumn(t("chart.payment_channel", lang)),
+    })
+
+
+def timeline_section(schedule: pl.DataFrame, payments: pl.DataFrame, active: bool) -> None:
+    """The schedule against the payments on one time axis, and both as tables beneath. The as-of date is marked
+    while the loan is on the book (a closed loan's story ends at its closure, or its last recovery)."""
+    st.subheader(t("account.timeline", lang))
+    st.caption(t("account.timeline_caption" if active else "account.timeline_caption_closed", lang))
+    chart = account_charts.timeline_chart(schedule, payments, as_of if active else None, lang)
+    st.altair_chart(chart, width="stretch")
+    schedule_box, payments_box = st.columns([3, 2])
+    with schedule_box.expander(t("account.schedule_table", lang, n=schedule.height)):
+        schedule_table(schedule)
+    with payments_box.expander(t("account.payments_table", lang, n=payments.height)):
+        if payments.height:
+            payments_table(payments)
+        else:
+            st.info(t("account.no_payments", lang, as_of=day))
+
+
+def history_section(history: pl.DataFrame, charge_off_dpd: int) -> None:
+    """The DPD at the end of every day the loan was on the book, over the bucket bands."""
+    st.subheader(t("account.dpd_history", lang))
+    if not history.height:
+        st.info(t("account.no_history", lang))
+        return
+    st.caption(t("account.dpd_caption", lang, end=history["day"].max().isoformat(), co=charge_off_dpd))
+    st.altair_chart(account_charts.dpd_history_chart(history, lang), width="stretch")
+
+
+def collections_section(actions: pl.DataFrame, promises: dict[str, int]) -> None:
+    """Collection actions, newest first, with each promise to pay kept, broken or pending."""
+    st.subheader(t("account.collections", lang))
+    if not actions.height:
+        st.info(t("account.no_actions", lang, as_of=day))
+        return
+    st.caption(t("account.collections_caption", lang))
+    for card, state in zip(st.columns(len(promises) + 1)[:-1], promises, strict=True):
+        card.metric(t(f"account.promises_{state}", lang), fmt.count(promises[state]), border=True)
+    shown = actions.drop("action_id").with_columns(
+        _localized("action_type", "action"), _localized("contact_party", "party"), _localized("outcome", "outcome"),
+        pl.col("promise").map_elements(lambda s: t(f"account.promise_{s}", lang), return_dtype=pl.String))
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder=fmt.NONE,
+                 height=min(420, 38 + 35 * shown.height), column_config={
+        "action_at": st.column_config.DatetimeColumn(t("col.action_at", lang), format="YYYY-MM-DD HH:mm"),
+        "action_type": st.column_config.TextColumn(t("col.action_type", lang)),
+        "contact_party": st.column_config.TextColumn(t("col.contact_party", lang)),
+        "outcome": st.column_config.TextColumn(t("col.outcome", lang)),
+        "agent_id": st.column_config.TextColumn(t("col.agent_id", lang)),
+        "ptp_amount": st.column_config.NumberColumn(t("col.ptp_amount", lang), format=tables.MONEY),
+        "ptp_date": st.column_config.DateColumn(t("col.ptp_date", lang), format="YYYY-MM-DD"),
+        "ptp_paid": st.column_config.NumberColumn(t("account.ptp_paid", lang), format=tables.MONEY),
+        "promise": st.column_config.TextColumn(t("account.promise", lang)),
+    })
+
+
+def scores_section(scores: pl.DataFrame) -> None:
+    """PD over the days the loan was scored, and each score with its reasons in words (newest first); the
+    models that scored it in the caption."""
+    st.subheader(t("account.scores", lang))
+    if not scores.height:
+        st.info(t("account.no_scores", lang, as_of=day))
+        return
+    models = t("fmt.list_separator", lang).join(scores["model_version"].unique(maintain_order=True).to_list())
+    st.caption(t("account.scores_caption", lang, models=models))
+    st.altair_chart(account_charts.score_chart(scores, lang), width="stretch")
+    reasons = pl.concat_str([_localized(f"reason_{i}", "reason") for i in (1, 2, 3)],
+                            separator=t("fmt.list_separator", lang), ignore_nulls=True)
+    shown = scores.sort("as_of", descending=True).select(
+        "as_of", "pd", "points", _localized("tier", "tier"), reasons.alias("reasons"),
+        _localized("treatment", "treatment"))
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder=fmt.NONE, column_config={
+        "as_of": st.column_config.DateColumn(t("account.score_day", lang), format="YYYY-MM-DD"),
+        "pd": st.column_config.NumberColumn(t("account.pd", lang), format="percent"),
+        "points": st.column_config.NumberColumn(t("account.points", lang), format="%.0f"),
+        "tier": st.column_config.TextColumn(t("account.tier", lang)),
+        "reasons": st.column_config.TextColumn(t("account.reasons", lang)),
+        "treatment": st.column_config.TextColumn(t("account.treatment", lang)),
+    })
+
+
+# ------------------------------------------------------------------------------------------------ the page
+st.title(t("account.title", lang))
+st.caption(t("account.caption", lang, as_of=day))
+
+loan_id, defaulted = choose_loan()
+if loan_id is None:
+    st.info(t("data.no_active", lang, as_of=day))
+    st.stop()
+if defaulted:
+    st.caption(t("account.defaulted", lang, as_of=day))
+
+view = account_data.account_view(loan_id, as_of)
+if view["presence"] != "on_book":
+    st.info(t(f"account.{view['presence']}", lang, loan_id=loan_id, as_of=day))
+    st.stop()
+
+header_section(view["loan"], view["status"])
+facts_section(view["loan"], view["status"])
+links_section(view["links"])
+timeline_section(view["schedule"], view["payments"], view["status"] is not None)
+history_section(view["dpd_history"], view["charge_off_dpd"])
+collections_section(view["actions"], view["promises"])
+scores_section(view["scores"])
