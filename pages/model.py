@@ -1,0 +1,181 @@
+"""Model monitoring (模型监控): the live early-warning model's out-of-time metrics against the challenger and the
+hidden-risk ceiling, its score distribution at training and now, PSI/CSI, calibration and backtest, and the
+button that retrains it.
+
+Every figure comes from monitor.scoring.monitoring.monitoring_view; the retrain job is ui.model_data.retrain."""
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from monitor.db import DatabaseError
+from monitor.i18n import t
+from monitor.scoring.store import ModelError
+from monitor.scoring.training import SCORE_BIN_WIDTH, TrainingError
+from ui import context, data, model_charts, model_data
+from ui import format as fmt
+
+lang, as_of = context.start_page()
+day = as_of.isoformat()
+RETRAINED_KEY = "model_retrained"  # the new model's version and AUC, said on the run after the retrain
+JOB_ERRORS = (ModelError, TrainingError, DatabaseError, duckdb.Error)
+VERDICT_BADGES = {"stable": "green", "watch": "orange", "act": "red"}
+# metric -> how its values read: a decimal with `digits`, or a percentage (capture rate)
+METRIC_DIGITS = {"auc": 3, "gini": 3, "ks": 3, "brier": 4}
+
+
+def metric_text(metric: str, value: float) -> str:
+    return f"{value:.{METRIC_DIGITS[metric]}f}" if metric in METRIC_DIGITS else fmt.pct(value, 1)
+
+
+def difference_text(metric: str, difference: float) -> str:
+    return f"{difference:+.{METRIC_DIGITS[metric]}f}" if metric in METRIC_DIGITS else fmt.pp(difference, lang, 1)
+
+
+def retrain() -> None:
+    """Run the retrain job, its progress in a status box; on success remember what to say and rerun the page,
+    which then reads the new model."""
+    with st.status(t("model.retraining", lang), expanded=True) as box:
+        bar = box.progress(0.0, text=t("model.step.features", lang))
+        try:
+            bundle = model_data.retrain(lambda step, fraction: bar.progress(fraction, t(f"model.step.{step}", lang)))
+        except JOB_ERRORS as exc:
+            box.update(label=t("model.retrain_failed", lang), state="error")
+            st.error(t("model.retrain_error", lang, message=str(exc)))
+            return
+        box.update(state="complete")
+    st.session_state[RETRAINED_KEY] = (bundle.version, bundle.metadata["metrics"]["auc_oot"])
+    st.rerun()
+
+
+def retrain_button(label_key: str, place) -> bool:
+    return place.button(t(label_key, lang), key="retrain", type="primary", icon=":material/model_training:",
+                        help=t("model.retrain_help", lang))
+
+
+st.title(t("model.title", lang))
+st.caption(t("model.caption", lang))
+
+if data.bucket_distribution(as_of)["loans"].sum() == 0:
+    st.info(t("data.no_active", lang, as_of=day))
+    st.stop()
+if RETRAINED_KEY in st.session_state:
+    version, auc = st.session_state.pop(RETRAINED_KEY)
+    st.success(t("model.retrained", lang, version=version, auc=metric_text("auc", auc)), icon=":material/check:")
+
+view = model_data.monitoring_view(as_of)
+if view is None:
+    st.info(t("model.none", lang))
+    if retrain_button("model.train_first", st):
+        retrain()
+    st.stop()
+
+# ------------------------------------------------------------------------------------------- live model
+model = view["model"]
+st.subheader(t("model.live", lang))
+text_box, button_box = st.columns([4, 1], vertical_alignment="center")
+text_box.markdown(t("model.live_text", lang, version=model["version"],
+                    created_at=model["created_at"].strftime("%Y-%m-%d %H:%M"),
+                    selected=model["selected_features"], features=model["features"]))
+if retrain_button("model.retrain", button_box):
+    retrain()
+
+months = model["train_month_ends"]
+train_box, oot_box, range_box = st.columns(3)
+train_box.metric(t("model.train_data", lang), f"{months[0]:%Y-%m} – {months[-1]:%Y-%m}", border=True,
+                 help=t("model.window_help", lang, horizon=model["horizon_months"]))
+sampled = model["training_rows_used"] < model["training_rows"]
+train_box.caption(t("model.train_data_sampled" if sampled else "model.train_data_caption", lang,
+                    months=len(months), rows=fmt.count(model["training_rows"]),
+                    used=fmt.count(model["training_rows_used"]), bad_rate=fmt.pct(model["training_bad_rate"])))
+oot_box.metric(t("model.oot_data", lang), model["oot_month_end"].isoformat(), border=True,
+               help=t("model.window_help", lang, horizon=model["horizon_months"]))
+oot_box.caption(t("model.oot_data_caption", lang, rows=fmt.count(model["oot_rows"]),
+                  bad_rate=fmt.pct(model["oot_bad_rate"])))
+range_box.metric(t("model.data_range", lang), model["latest_data_date"].isoformat(), border=True)
+range_box.caption(t("model.data_range_caption", lang, first=model["first_data_date"].isoformat()))
+
+models = view["models"]
+with st.expander(t("model.history", lang, count=models.height)):
+    st.caption(t("model.history_caption", lang))
+    st.dataframe(
+        models, hide_index=True, width="stretch",
+        column_config={
+            "model_version": st.column_config.TextColumn(t("model.col.version", lang)),
+            "created_at": st.column_config.DatetimeColumn(t("model.col.created_at", lang), format="YYYY-MM-DD HH:mm"),
+            "oot_month_end": st.column_config.DateColumn(t("model.col.oot_month_end", lang), format="YYYY-MM-DD"),
+            "auc_oot": st.column_config.NumberColumn(t("model.col.auc_oot", lang), format="%.3f"),
+            "live": st.column_config.CheckboxColumn(t("model.col.live", lang)),
+        })
+
+# ----------------------------------------------------------------------------- out-of-time metric cards
+st.subheader(t("model.oot", lang, month_end=model["oot_month_end"].isoformat()))
+metric_rows = list(view["metrics"].iter_rows(named=True))
+for column, row in zip(st.columns(len(metric_rows)), metric_rows, strict=True):
+    name = row["metric"]
+    column.metric(t(f"model.metric.{name}", lang), metric_text(name, row["champion"]),
+                  delta=difference_text(name, row["difference"]),
+                  delta_color="inverse" if row["lower_is_better"] else "normal",
+                  help=t(f"model.metric_help.{name}", lang), border=True)
+    column.caption(t("model.challenger_value", lang, value=metric_text(name, row["challenger"])))
+st.caption(t("model.oot_caption", lang, auc_train=metric_text("auc", model["auc_train"])))
+
+# ------------------------------------------------------------------------------------------ the ceiling
+st.subheader(t("model.ceiling", lang))
+gap = view["ceiling_gap"]
+if gap is None:
+    st.info(t("model.no_ceiling", lang))
+else:
+    chart_box, text_box = st.columns([3, 2])
+    chart_box.altair_chart(model_charts.ceiling_chart(view["ceiling"], lang), width="stretch")
+    text_box.caption(t("model.ceiling_caption", lang))
+    text_box.markdown(t("model.ceiling_below" if gap > 0 else "model.ceiling_reached", lang,
+                        gap=metric_text("auc", abs(gap))))
+
+# ------------------------------------------------------------------------------------ score distribution
+st.subheader(t("model.distribution", lang))
+scored = view["scored"]
+if scored is None:
+    st.info(t("model.not_scored", lang, as_of=day))
+else:
+    st.caption(t("model.distribution_caption", lang, width=SCORE_BIN_WIDTH, day=scored["day"].isoformat(),
+                 loans=fmt.count(scored["loans"])))
+st.altair_chart(model_charts.distribution_chart(view["distribution"], scored["day"] if scored else None, lang),
+                width="stretch")
+
+# -------------------------------------------------------------------------------------------- stability
+st.subheader(t("model.stability", lang))
+stability = view["stability"]
+psi_box, table_box = st.columns([1, 2])
+psi_box.metric(t("model.psi", lang), f"{stability['psi']:.3f}", help=t("model.psi_help", lang), border=True)
+psi_box.badge(t(f"verdict.{stability['verdict']}", lang), color=VERDICT_BADGES[stability["verdict"]])
+psi_box.caption(t(f"model.stability_{stability['source']}", lang, as_of=stability["as_of"].isoformat()))
+psi_box.caption(t("model.thresholds", lang))
+csi = stability["csi"].with_columns(
+    pl.col("feature").map_elements(lambda name: t(f"feature.{name}", lang), return_dtype=pl.String),
+    verdict_label=pl.col("verdict").map_elements(lambda name: t(f"verdict.{name}", lang), return_dtype=pl.String))
+verdict_colors = {t(f"verdict.{name}", lang): color for name, color in model_charts.VERDICT_COLORS.items()}
+table_box.caption(t("model.csi_caption", lang))
+table_box.dataframe(
+    csi.select("feature", "csi", "verdict_label", "in_model").to_pandas().style
+    .format({"csi": "{:.4f}"})
+    .map(lambda label: f"color: {verdict_colors[label]}; font-weight: 600", subset=["verdict_label"]),
+    hide_index=True, width="stretch", height=320,
+    column_config={
+        "feature": st.column_config.TextColumn(t("model.col.feature", lang)),
+        "csi": st.column_config.NumberColumn(t("model.col.csi", lang)),
+        "verdict_label": st.column_config.TextColumn(t("model.col.verdict", lang)),
+        "in_model": st.column_config.CheckboxColumn(t("model.col.in_model", lang)),
+    })
+
+# --------------------------------------------------------------------------- calibration and backtest
+calibration_box, backtest_box = st.columns(2)
+calibration_box.markdown(f"**{t('model.calibration', lang)}**")
+calibration_box.altair_chart(model_charts.calibration_chart(view["calibration"], lang), width="stretch")
+calibration_box.caption(t("model.calibration_caption", lang))
+level = model["calibration_in_the_large"]
+calibration_box.caption(t("model.calibration_level", lang, month_end=level["month_end"],
+                          rate=fmt.pct(level["observed_rate"]), before=fmt.pct(level["mean_pd_before"])))
+backtest_box.markdown(f"**{t('model.backtest', lang)}**")
+backtest_box.altair_chart(model_charts.backtest_chart(view["backtest"], lang), width="stretch")
+backtest_box.caption(t("model.backtest_caption", lang))
