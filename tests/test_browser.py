@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,13 +58,12 @@ def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:
     raise RuntimeError(f"streamlit did not answer within {STARTUP_SECONDS} s")
 
 
-@pytest.fixture(scope="module")
-def server(demo_db, tmp_path_factory):
-    """A fresh Streamlit server over the demo book."""
+@contextmanager
+def serve(db_path: Path, log_dir: Path):
+    """A fresh Streamlit server over the database at `db_path`, stopped on exit; yields its URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "MONITOR_DB": str(demo_db)}
-    with log.open("w") as out:
+    env = {**os.environ, "MONITOR_DB": str(db_path)}
+    with (log_dir / "streamlit.log").open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -79,6 +79,13 @@ def server(demo_db, tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    """A fresh Streamlit server over the demo book."""
+    with serve(demo_db, tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

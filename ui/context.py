@@ -146,6 +146,25 @@ def url_choice(widget: Callable, label: str, options: Sequence[str], *, param: s
     return chosen
 
 
+def url_multiselect(box, label: str, options: Sequence[str], *, param: str, **kwargs) -> list[str]:
+    """A multiselect drawn in `box` (st, a column, the sidebar) whose choice lives in the URL as repeated
+    parameters (?tier=D&tier=E), kept as url_choice keeps a single choice; values not among `options` are
+    dropped. Returns the chosen options (empty: none chosen)."""
+    key, kept = _CHOICE_KEY.format(param), _KEPT_KEY.format(param)
+    if key in st.session_state:
+        held = st.session_state[key]
+    else:
+        held = st.session_state.get(kept, st.query_params.get_all(param))
+    st.session_state[key] = [value for value in held if value in options]
+    chosen = box.multiselect(label, options, key=key, **kwargs)
+    st.session_state[kept] = chosen
+    if chosen:
+        st.query_params[param] = chosen
+    else:
+        drop_choice(param)
+    return chosen
+
+
 def drop_choice(param: str) -> None:
     """Take `param` out of the URL (a choice that does not apply to the current view); the session keeps it."""
     if param in st.query_params:

@@ -10,6 +10,9 @@ from monitor.i18n import t
 PAGES = (
     ("delinquency", ":material/monitoring:"),
     ("executive", ":material/summarize:"),
+    ("early_warning", ":material/notification_important:"),
+    ("account", ":material/person_search:"),
+    ("model", ":material/query_stats:"),
     ("data", ":material/database:"),
 )
 
