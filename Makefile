@@ -42,6 +42,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/early_warning.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -24,6 +24,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pandas_status import pandas_status  # noqa: E402
+from results import sections_except  # noqa: E402
 
 from monitor import db, status  # noqa: E402
 
@@ -170,7 +171,7 @@ def write_results(rows: list[dict]) -> None:
         ]
         lines += ["", "Targets at 1,000,000 loans (2 cores):", ""]
         lines += [f"- {'met' if ok else 'MISSED'}: {name}" for name, ok in checks]
-    lines += ["", "## Page data and the report (issue 3)", "",
+    lines += ["", PAGES_HEADING, "",
               "`bench/pages.py` times the data behind each page as the dashboard gets it, in one process: cold "
               "(first call on a newly opened database), warm (the same call again, what a rerun costs without "
               "the cache) and cached (through st.cache_data keyed by the data version, what a rerun costs). "
@@ -187,18 +188,11 @@ def write_results(rows: list[dict]) -> None:
     lines += ["", "Table sizes:", ""]
     for r in rows:
         lines.append(f"- {r['loans']:,} loans: " + ", ".join(f"{t} {n:,}" for t, n in r["counts"].items()))
-    kept = _kept_sections(ROOT / "RESULTS.md")
-    (ROOT / "RESULTS.md").write_text("\n".join(lines) + "\n" + kept)
+    kept = sections_except({PAGES_HEADING})  # what bench/scorecard_public.py and bench/early_warning.py wrote
+    (ROOT / "RESULTS.md").write_text("\n".join(lines) + "\n\n" + kept)
 
 
-KEPT_HEADING = "## Scorecard on public data"
-
-
-def _kept_sections(path: Path) -> str:
-    """Sections other benchmarks wrote (bench/scorecard_public.py), kept when this one rewrites the file."""
-    text = path.read_text() if path.exists() else ""
-    start = text.find(KEPT_HEADING)
-    return "\n" + text[start:] if start >= 0 else ""
+PAGES_HEADING = "## Page data and the report (issue 3)"
 
 
 def main() -> None:
