@@ -13,6 +13,8 @@ PAGES = (
     ("early_warning", ":material/notification_important:"),
     ("account", ":material/person_search:"),
     ("model", ":material/query_stats:"),
+    ("simulator_loan", ":material/tune:"),
+    ("simulator_portfolio", ":material/ssid_chart:"),
     ("data", ":material/database:"),
 )
 

@@ -1,0 +1,2 @@
+"""What-if restructuring (DESIGN.md §6): loan-level options with their NPV, and portfolio projections under
+policies and stress."""
