@@ -35,7 +35,7 @@ browser:
 	fi
 
 test: $(VENV)/.installed browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
