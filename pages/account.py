@@ -295,6 +295,9 @@ if view["presence"] != "on_book":
     st.stop()
 
 header_section(view["loan"], view["status"])
+if view["status"] is not None:
+    st.page_link("pages/simulator_loan.py", label=t("account.open_simulator", lang), icon=":material/tune:",
+                 query_params={LOAN_PARAM: str(loan_id)})
 facts_section(view["loan"], view["status"])
 links_section(view["links"])
 timeline_section(view["schedule"], view["payments"], view["status"] is not None)

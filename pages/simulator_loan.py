@@ -1,10 +1,227 @@
-"""simulator_loan page (being built)."""
+"""What-if for one loan (单笔贷款重组模拟): the restructuring options of one active loan side by side, with their
+schedules, NPV, ΔNPV against doing nothing and break-even re-default rates, under assumptions the user can edit
+(each with its default estimated from the data and its source).
 
+The loan lives in the URL as ?loan=<id>, the Account view's parameter, so that page links here. The book-wide
+estimates load once per as-of day; each edit recomputes the options in memory (monitor.simulate.options)."""
+
+import polars as pl
 import streamlit as st
 
-from monitor.i18n import t
-from ui import context
+from monitor.i18n import label, t
+from monitor.simulate import options
+from monitor.simulate.assumptions import ASSUMPTIONS, loan_defaults
+from monitor.simulate.inputs import SimulationInputError
+from ui import account_data, context, tables
+from ui import format as fmt
+from ui import simulator_loan_charts as charts
+from ui import simulator_loan_data as data
 
 lang, as_of = context.start_page()
+day = as_of.isoformat()
+
+LOAN_PARAM = "loan"
+LOAN_KEY = "simulator_loan.loan"
+_IN_URL = "_simulator_loan.loan_in_url"  # the ?loan= this page wrote last: another value there is a new link
+MAX_LOAN_ID = 2**53 - 1
+MONTHS = ("redefault_months", "recovery_months", "legal_months")
+
+
+def parse_loan(text: str | None) -> int | None:
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        return None
+    return value if 1 <= value <= MAX_LOAN_ID else None
+
+
+def choose_loan() -> tuple[int | None, bool]:
+    """The loan input, kept in the URL as ?loan=; a new link wins over the input, and with neither the page
+    opens on the most delinquent active loan. Returns the loan and whether the page chose it."""
+    url = st.query_params.get(LOAN_PARAM)
+    defaulted = False
+    if url is not None and url != st.session_state.get(_IN_URL):
+        st.session_state[LOAN_KEY] = parse_loan(url)
+    if st.session_state.get(LOAN_KEY) is None:
+        st.session_state[LOAN_KEY] = account_data.default_loan(as_of)
+        defaulted = True
+    box, _ = st.columns([1, 3])
+    chosen = box.number_input(t("simulator_loan.loan_input", lang), min_value=1, max_value=MAX_LOAN_ID, step=1,
+                              format="%d", key=LOAN_KEY, placeholder=t("simulator_loan.loan_placeholder", lang),
+                              help=t("simulator_loan.loan_input_help", lang))
+    if chosen is None:
+        context.drop_choice(LOAN_PARAM)
+        st.session_state.pop(_IN_URL, None)
+    else:
+        st.query_params[LOAN_PARAM] = str(chosen)
+        st.session_state[_IN_URL] = str(chosen)
+    return chosen, defaulted
+
+
+def yuan(fen: int) -> str:
+    return f"¥{fen / 100:,.2f}"
+
+
+def header(state) -> None:
+    st.subheader(t("simulator_loan.loan_heading", lang, loan_id=state.loan_id, bucket=state.bucket, dpd=state.dpd))
+    cards = st.columns(5)
+    figures = ((t("simulator_loan.balance", lang), yuan(state.principal_balance_fen)),
+               (t("simulator_loan.arrears", lang), yuan(state.overdue_fen)),
+               (t("simulator_loan.arrears_charges", lang), yuan(state.arrears_charges_fen)),
+               (t("simulator_loan.remaining_term", lang), str(len(state.contract_fen))),
+               (t("simulator_loan.apr", lang), fmt.pct(state.annual_rate)))
+    for card, (name, value) in zip(cards, figures, strict=True):
+        card.metric(name, value, border=True)
+    st.page_link("pages/account.py", label=t("simulator_loan.open_account", lang), icon=":material/person_search:",
+                 query_params={LOAN_PARAM: str(state.loan_id)})
+
+
+def source_text(assumption) -> str:
+    return t(assumption.source, lang, **assumption.basis)
+
+
+def assumption_inputs(defaults: dict, scope: str) -> dict[str, float]:
+    """One number input per assumption, its default and source beneath; returns the values in model units."""
+    st.subheader(t("simulator_loan.assumptions", lang))
+    st.caption(t("simulator_loan.assumptions_caption", lang))
+    values = {}
+    columns = st.columns(2)
+    for i, name in enumerate(ASSUMPTIONS):
+        default = defaults[name]
+        percent = data.is_percent(name)
+        shown = data.shown(name, default.value)
+        with columns[i % 2]:
+            entered = st.number_input(
+                t(f"simulator_loan.assumption.{name}", lang), min_value=0.0,
+                max_value=100.0 if percent else None, value=round(shown, 2), step=1.0 if name in MONTHS else 0.5,
+                format="%.2f", key=f"simulator_loan.a.{scope}.{name}")
+            default_text = f"{shown:.2f}%" if percent else f"{shown:,.2f}"
+            st.caption(f"{t('simulator_loan.default', lang, value=default_text)} · {source_text(default)}")
+        values[name] = data.taken(name, entered)
+    with st.expander(t("simulator_loan.redefault_by_option", lang)):
+        st.caption(t("simulator_loan.redefault_by_option_help", lang))
+        boxes = st.columns(3)
+        for i, option in enumerate(options.REDEFAULT_OPTIONS):
+            key = options.redefault_key(option)
+            # keyed by the base rate too, so that editing the base resets the options' rates to it
+            entered = boxes[i % 3].number_input(
+                charts.option_label(option, lang), min_value=0.0, max_value=100.0,
+                value=round(data.shown(key, values["redefault_rate"]), 2), step=0.5, format="%.2f",
+                key=f"simulator_loan.a.{scope}.{key}.{values['redefault_rate']}")
+            values[key] = data.taken(key, entered)
+    return values
+
+
+def option_params(state, scope: str) -> dict:
+    """The option parameters, as number inputs (shares and rate points in percent)."""
+    st.subheader(t("simulator_loan.params", lang))
+    d = options.DEFAULT_PARAMS
+    boxes = st.columns(4)
+    key = f"simulator_loan.p.{scope}."
+    apr_points = round(state.annual_rate * 100, 2)
+    return {
+        "extension_months": boxes[0].number_input(t("simulator_loan.param.extension_months", lang), 1, 60,
+                                                  d["extension_months"], key=key + "extension"),
+        "new_term": boxes[1].number_input(t("simulator_loan.param.new_term", lang), 1, 60, d["new_term"],
+                                          key=key + "new_term"),
+        "rate_cut": boxes[2].number_input(t("simulator_loan.param.rate_cut", lang), 0.0, apr_points,
+                                          min(d["rate_cut"] * 100, apr_points), 0.5, format="%.2f",
+                                          key=key + "rate_cut") / 100,
+        "waiver_share": boxes[3].number_input(t("simulator_loan.param.waiver_share", lang), 0.0, 100.0,
+                                              d["waiver_share"] * 100, 5.0, format="%.0f",
+                                              key=key + "waiver") / 100,
+        "holiday_months": boxes[0].number_input(t("simulator_loan.param.holiday_months", lang), 1,
+                                                options.MAX_HOLIDAY, d["holiday_months"], key=key + "holiday"),
+        "settlement_discount": boxes[1].number_input(t("simulator_loan.param.settlement_discount", lang), 0.0,
+                                                     100.0, d["settlement_discount"] * 100, 5.0, format="%.0f",
+                                                     key=key + "discount") / 100,
+        "holiday_capitalize": boxes[2].checkbox(t("simulator_loan.param.holiday_capitalize", lang),
+                                                d["holiday_capitalize"], key=key + "capitalize",
+                                                help=t("simulator_loan.param.holiday_capitalize_help", lang)),
+    }
+
+
+def break_even_text(row: dict) -> str:
+    kind = row["break_even_kind"]
+    if kind is None:
+        return t("simulator_loan.break_even.none", lang)
+    if kind in ("below", "above"):
+        return t(f"simulator_loan.break_even.{kind}", lang, p=fmt.pct(row["break_even"]))
+    return t(f"simulator_loan.break_even.{kind}", lang)
+
+
+def options_table(table: pl.DataFrame) -> None:
+    rows = table.sort("npv", descending=True).iter_rows(named=True)
+    shown = pl.DataFrame([{
+        "option": ("★ " if row["best"] else "") + charts.option_label(row["option"], lang),
+        "term": row["term_months"], "payment": row["payment"], "pti": row["payment_to_income"],
+        "total_interest": row["total_interest"], "p_redefault": row["p_redefault"],
+        "expected_cash": row["expected_cash"], "npv": row["npv"], "delta_npv": row["delta_npv"],
+        "break_even": break_even_text(row)} for row in rows])
+    money = {c: st.column_config.NumberColumn(t(f"simulator_loan.col.{c}", lang), format=tables.MONEY)
+             for c in ("payment", "total_interest", "expected_cash", "npv", "delta_npv")}
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder=fmt.NONE, column_config={
+        "option": st.column_config.TextColumn(t("simulator_loan.col.option", lang)),
+        "term": st.column_config.NumberColumn(t("simulator_loan.col.term", lang), format="%d", width="small"),
+        "pti": st.column_config.NumberColumn(t("simulator_loan.col.pti", lang), format="percent",
+                                     width="small"),
+        "p_redefault": st.column_config.NumberColumn(t("simulator_loan.col.p_redefault", lang), format="percent"),
+        "break_even": st.column_config.TextColumn(t("simulator_loan.col.break_even", lang),
+                                                  help=t("simulator_loan.break_even_help", lang)),
+        **money,
+    })
+
+
+def results(comparison) -> None:
+    table = data.in_yuan(comparison.table)
+    best = table.filter("best").row(0, named=True)
+    st.subheader(t("simulator_loan.options", lang))
+    st.success(t("simulator_loan.best", lang, option=charts.option_label(best["option"], lang),
+                 npv=f"¥{best['npv']:,.2f}", delta=f"{best['delta_npv']:+,.2f}"))
+    st.caption(t("simulator_loan.options_caption", lang))
+    options_table(table)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('simulator_loan.schedules', lang)}**")
+        st.caption(t("simulator_loan.schedules_caption", lang))
+        st.altair_chart(charts.schedule_chart(data.in_yuan(comparison.schedules), lang), width="stretch")
+    with right:
+        st.markdown(f"**{t('simulator_loan.npv_chart', lang)}**")
+        st.altair_chart(charts.npv_chart(table, lang), width="stretch")
+    st.markdown(f"**{t('simulator_loan.break_even', lang)}**")
+    st.caption(t("simulator_loan.break_even_caption", lang))
+    st.altair_chart(charts.break_even_chart(table, lang), width="stretch")
+    with st.expander(t("simulator_loan.how", lang)):
+        st.markdown(t("simulator_loan.how_text", lang))
+
+
+# ------------------------------------------------------------------------------------------------ the page
 st.title(t("simulator_loan.title", lang))
-st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
+st.caption(t("simulator_loan.caption", lang, as_of=day))
+
+loan_id, defaulted = choose_loan()
+if loan_id is None:
+    st.info(t("data.no_active", lang, as_of=day))
+    st.stop()
+if defaulted:
+    st.caption(t("simulator_loan.defaulted", lang, as_of=day))
+
+state = data.loan_state(loan_id, as_of)
+if state.presence != "on_book":
+    st.info(t(f"simulator_loan.{state.presence}", lang, loan_id=loan_id, as_of=day))
+    st.stop()
+if not state.active:
+    st.info(t("simulator_loan.not_active", lang, loan_id=loan_id, as_of=day, status=label("status", state.status,
+                                                                                          lang)))
+    st.stop()
+
+header(state)
+output = st.container()
+scope = f"{loan_id}.{day}"
+values = assumption_inputs(loan_defaults(data.book_estimates(as_of), state), scope)
+params = option_params(state, scope)
+with output:
+    try:
+        results(options.compare(state, values, params))
+    except SimulationInputError as exc:
+        st.warning(t("simulator_loan.input_error", lang, message=str(exc)))

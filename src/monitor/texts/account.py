@@ -53,6 +53,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("account.link_child_plain", "本贷款于 {date} 重组为贷款 {loan_id}。",
      "This loan was replaced by loan {loan_id} on {date}."),
     ("account.open_loan", "查看贷款 {loan_id}", "Open loan {loan_id}"),
+    ("account.open_simulator", "在重组模拟中打开", "Open in the what-if simulator"),
     # schedule and payments
     ("account.timeline", "还款计划与实际还款", "Schedule and payments"),
     ("account.timeline_caption",
