@@ -90,6 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     sco.add_argument("--month-ends", type=int, default=0,
                      help="also score this many month-ends before the day (a score history for a new model)")
     sco.add_argument("--model", help="model version (default: the newest)")
+
+    sim = sub.add_parser("simulate", help="project the book's balances, charge-offs, cash and ECL (Markov chain)")
+    _add_db(sim)
+    sim.add_argument("--as-of", type=_date, required=True, help="the day to project from, YYYY-MM-DD")
+    sim.add_argument("--months", type=int, default=12, help="months to project (default 12)")
+    sim.add_argument("--policy", help="policy file (JSON: segment, value, option, take_up)")
+    sim.add_argument("--stress", default="1", help="mild (1.2), severe (1.5) or a factor > 0 (default 1: none)")
+    sim.add_argument("--segment", help="simulate one segment's loans: the segment name (with --value)")
+    sim.add_argument("--value", help="the segment value")
+    sim.add_argument("--window", type=int, default=6, help="month-end pairs the chain is estimated from (default 6)")
+    sim.add_argument("--paths", type=int, default=1000, help="Monte Carlo paths (default 1000)")
+    sim.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
+    sim.add_argument("--format", choices=("json",), default="json")
     return parser
 
 
@@ -252,6 +265,46 @@ def cmd_score(args) -> int:
     return 0
 
 
+def _simulate_inputs(args) -> dict:
+    """The simulate options, checked before the database is opened (monitor.simulate.policy's rules)."""
+    from monitor.simulate import policy
+
+    for name, minimum in (("months", 1), ("window", 1), ("paths", 1)):
+        if getattr(args, name) < minimum:
+            raise UsageError(f"--{name} must be at least {minimum}, got {getattr(args, name)}")
+    if (args.segment is None) != (args.value is None):
+        raise UsageError("--segment and --value go together: give both or neither")
+    _checked("--segment", policy.check_segment, args.segment, args.value)
+    return {"stress": _checked("--stress", policy.parse_stress, args.stress),
+            "policy": _checked("--policy", policy.load_policy, args.policy) if args.policy else None}
+
+
+def _checked(flag: str, check, *values):
+    """check(*values), its ValueError (SimulationInputError) turned into a usage error naming the option."""
+    try:
+        return check(*values)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def cmd_simulate(args) -> int:
+    from monitor.simulate import projection
+
+    inputs = _simulate_inputs(args)
+    con = _open_existing(args, read_only=True)
+    try:
+        _check_as_of(con, args.as_of)
+        result = projection.simulate(con, args.as_of, args.months, policy=inputs["policy"], stress=inputs["stress"],
+                                     segment=args.segment, value=args.value, window=args.window,
+                                     paths=args.paths, seed=args.seed)
+    except ValueError as exc:  # SimulationInputError, UnknownSegment: a segment without loans, a bad name
+        raise UsageError(str(exc)) from None
+    finally:
+        con.close()
+    print(json.dumps(result, indent=1))
+    return 0
+
+
 def _check_book(path, as_of: dt.date | None = None) -> None:
     """_check_as_of on a short read-only connection: the book has loans, and `as_of` (when given) is not before them."""
     con = db.connect(path, read_only=True)
@@ -262,4 +315,4 @@ def _check_book(path, as_of: dt.date | None = None) -> None:
 
 
 COMMANDS = {"generate": cmd_generate, "derive": cmd_derive, "status": cmd_status, "report": cmd_report,
-            "train": cmd_train, "score": cmd_score}
+            "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate}

@@ -38,6 +38,18 @@ def _in(values: tuple[str, ...]) -> str:
 
 MONEY = "DECIMAL(14,2)"
 
+# Portfolio what-if scenarios saved from the simulator page (monitor.simulate.scenarios). Kept as its own
+# statement so that saving can create it in a database built before it existed.
+SCENARIOS_DDL = """
+CREATE TABLE IF NOT EXISTS scenarios (
+    name       VARCHAR PRIMARY KEY,
+    created_at TIMESTAMP NOT NULL,
+    as_of      DATE NOT NULL,
+    parameters JSON NOT NULL,         -- segment, policy, stress, window, months, paths, seed
+    summary    JSON NOT NULL          -- totals, end values and monthly series of scenario and baseline
+);
+"""
+
 DDL = f"""
 CREATE TABLE IF NOT EXISTS schema_info (
     version     INTEGER NOT NULL,
@@ -168,7 +180,7 @@ CREATE TABLE IF NOT EXISTS score_runs (
     stability     JSON NOT NULL,      -- PSI of the score and CSI per feature against the training population
     PRIMARY KEY (as_of)
 );
-"""
+""" + SCENARIOS_DDL
 
 SETTINGS = (
     (

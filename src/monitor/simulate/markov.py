@@ -1,0 +1,195 @@
+"""The portfolio Markov chain (DESIGN.md §6) estimated from the month-end roll matrices in loan_month.
+
+States: M0..M6, CO (charged off: a loss) and PO (paid off: principal collected); CO and PO absorb.
+The month-to-month moves are the roll rates of monitor.metrics.migration (the same SQL, the same pairs of
+consecutive month-ends, the same target states), pooled over the last N pairs, with the closing statuses
+mapped into the chain:
+- charged_off, and a loan still open at DPD 181+ (bucket CO) -> CO;
+- settled -> CO: a settlement writes off the unpaid rest; the cash it brought is in the observed LGD;
+- restructured -> M0: the old loan closes and a new current loan carries its balance the same day;
+- paid_off -> PO.
+
+The chain moves BALANCE: row i says where each yuan of principal in bucket i at t-1 is at t. A loan still
+open at t carries its balance at t (so its amortization is visible); a restructured loan carries its balance
+at t-1 to M0; a charged-off or settled loan its balance at t-1 to CO. What a row loses besides (scheduled
+and early principal repayments, payoffs) goes to PO: that is the principal collected, the projection's cash.
+Rows therefore sum to 1 by construction. Loan COUNTS per (from, to) are kept too: they size the Monte Carlo
+draws (monitor.simulate.projection).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+
+from monitor import segments, status
+from monitor.metrics._sql import frame, last_month_end, months_before, rows
+from monitor.metrics.migration import _roll_sql
+from monitor.simulate.inputs import SimulationInputError
+from monitor.simulate.policy import CO, PO, STATES
+
+BUCKETS = status.BUCKETS
+TARGET_STATE = {**{b: b for b in BUCKETS}, "CO": "CO", "charged_off": "CO", "settled": "CO",
+                "restructured": "M0", "paid_off": "PO"}
+CARRY_START_BALANCE = ("CO", "charged_off", "settled", "restructured")  # carry the balance at t-1
+
+Filters = tuple[tuple[str, str], ...]  # ((segment, value), ...): loans in all of them
+
+
+def where(filters: Filters) -> tuple[str, dict]:
+    """A WHERE fragment on loan_segment s for all filters (columns from the allow-list, values bound)."""
+    parts, params = ["TRUE"], {}
+    for k, (segment, value) in enumerate(filters):
+        parts.append(f"s.{segments.column(segment)} = $filter_{k}")
+        params[f"filter_{k}"] = str(value)
+    return " AND ".join(parts), params
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The pooled month-end moves of a set of loans. flows[i, j]: balance from bucket i that was in state j a
+    month later (see the module docstring); exposure[i]: the balance in bucket i at t-1; counts[i, j]: loans."""
+    flows: np.ndarray
+    exposure: np.ndarray
+    counts: np.ndarray
+    first: dt.date | None  # the first and last later month-end of the pairs pooled
+    last: dt.date | None
+    pairs: int
+
+    @property
+    def loans(self) -> np.ndarray:
+        """Loans observed in each bucket (summed over the pairs)."""
+        return self.counts.sum(axis=1)
+
+    @property
+    def observed(self) -> np.ndarray:
+        return self.exposure > 0
+
+    def matrix(self) -> np.ndarray:
+        """The 9 x 9 transition matrix by balance. A bucket nobody was in rolls on to the next bucket
+        (M6 to CO) with certainty: the cautious assumption, flagged by `observed`. CO and PO absorb."""
+        size = len(STATES)
+        result = np.zeros((size, size))
+        for i in range(len(BUCKETS)):
+            if self.exposure[i] > 0:
+                result[i] = self.flows[i] / self.exposure[i]
+            else:
+                result[i, i + 1 if i + 1 < len(BUCKETS) else CO] = 1.0
+        result[CO, CO] = result[PO, PO] = 1.0
+        return result
+
+
+def window(as_of: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """The later month-ends of the last `months` pairs of month-ends on or before `as_of`."""
+    last = last_month_end(as_of)
+    return months_before(last, months - 1), last
+
+
+def estimate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int, filters: Filters = ()) -> Estimate:
+    """Pool the month-end moves of the last `months` pairs of month-ends up to `as_of` (set-oriented SQL:
+    the roll rates of monitor.metrics.migration, and the balance at t of the loans still open)."""
+    first, last = window(as_of, months)
+    condition, params = where(filters)
+    rolls = frame(con, f"""SELECT from_bucket, to_state, CAST(sum(loans) AS DOUBLE) AS loans, sum(balance) AS balance,
+                                  count(DISTINCT to_month_end) AS pairs, min(to_month_end) AS first,
+                                  max(to_month_end) AS last
+                           FROM ({_roll_sql(condition)}) GROUP BY 1, 2""",
+                  first=first, last=last, **params)
+    after = dict(((f, t), b) for f, t, b in rows(con, f"""
+        WITH pairs AS (
+            SELECT month_end AS t1, lag(month_end) OVER (ORDER BY month_end) AS t0
+            FROM (SELECT DISTINCT month_end FROM loan_month)
+        )
+        SELECT m.bucket, f.bucket, CAST(sum(f.principal_balance) AS DOUBLE)
+        FROM loan_month m JOIN pairs p ON m.month_end = p.t0 JOIN loan_segment s USING (loan_id)
+        JOIN loan_month f ON f.loan_id = m.loan_id AND f.month_end = p.t1
+        WHERE p.t1 BETWEEN $first AND $last AND {condition}
+        GROUP BY 1, 2""", first=first, last=last, **params))
+    size = len(STATES)
+    flows, counts = np.zeros((len(BUCKETS), size)), np.zeros((len(BUCKETS), size))
+    exposure = np.zeros(len(BUCKETS))
+    for row in rolls.iter_rows(named=True):
+        if row["from_bucket"] not in BUCKETS:
+            continue
+        i, to = BUCKETS.index(row["from_bucket"]), row["to_state"]
+        j = STATES.index(TARGET_STATE.get(to, row["from_bucket"]))
+        exposure[i] += row["balance"]
+        counts[i, j] += row["loans"]
+        if to in CARRY_START_BALANCE:
+            flows[i, j] += row["balance"]
+        elif to in BUCKETS:
+            flows[i, j] += after.get((row["from_bucket"], to), 0.0)
+    flows[:, PO] = np.maximum(exposure - flows.sum(axis=1), 0.0)
+    pairs = int(rolls["pairs"].max() or 0) if rolls.height else 0
+    return Estimate(flows, exposure, counts, rolls["first"].min() if rolls.height else None,
+                    rolls["last"].max() if rolls.height else None, pairs)
+
+
+def start_balances(con: duckdb.DuckDBPyConnection, as_of: dt.date, filters: Filters = ()) -> dict:
+    """Balance and loans by state at the end of `as_of` (M0..M6; CO and PO start at 0).
+    Returns {"balance": array(9), "loans": array(9)}."""
+    condition, params = where(filters)
+    found = rows(con, f"""SELECT d.bucket, count(*), CAST(sum(d.principal_balance) AS DOUBLE)
+                          FROM ({status.day_status_source(con, as_of)}) d JOIN loan_segment s USING (loan_id)
+                          WHERE {condition} GROUP BY 1""", **status.status_params(con, as_of), **params)
+    return _by_state(found)
+
+
+def month_end_balances(con: duckdb.DuckDBPyConnection, month_end: dt.date, filters: Filters = ()) -> dict:
+    """Balance and loans by state at a month-end, from loan_month (as start_balances)."""
+    condition, params = where(filters)
+    found = rows(con, f"""SELECT m.bucket, count(*), CAST(sum(m.principal_balance) AS DOUBLE)
+                          FROM loan_month m JOIN loan_segment s USING (loan_id)
+                          WHERE m.month_end = $month_end AND {condition} GROUP BY 1""",
+                 month_end=month_end, **params)
+    return _by_state(found)
+
+
+def _by_state(found: list[tuple]) -> dict:
+    balance, loans = np.zeros(len(STATES)), np.zeros(len(STATES))
+    for bucket, count, amount in found:
+        if bucket in BUCKETS:
+            balance[BUCKETS.index(bucket)] = amount
+            loans[BUCKETS.index(bucket)] = count
+    return {"balance": balance, "loans": loans}
+
+
+def followed_balances(con: duckdb.DuckDBPyConnection, origin: dt.date, last: dt.date,
+                      filters: Filters = ()) -> dict[dt.date, np.ndarray]:
+    """What happened to the loans in loan_month at `origin` (and the loans their restructurings opened):
+    their balance by bucket M0..M6 at each later month-end up to `last` (new loans left out, as the
+    projection leaves them out). {month_end: array(7)}."""
+    condition, params = where(filters)
+    found = rows(con, f"""
+        WITH origin AS (SELECT m.loan_id FROM loan_month m JOIN loan_segment s USING (loan_id)
+                        WHERE m.month_end = $origin AND {condition}),
+        followed AS (SELECT loan_id FROM origin
+                     UNION SELECT l.loan_id FROM loans l WHERE l.parent_loan_id IN (SELECT loan_id FROM origin))
+        SELECT month_end, bucket, CAST(sum(principal_balance) AS DOUBLE)
+        FROM loan_month WHERE loan_id IN (SELECT loan_id FROM followed)
+          AND month_end > $origin AND month_end <= $last
+        GROUP BY 1, 2""", origin=origin, last=last, **params)
+    result: dict[dt.date, np.ndarray] = {}
+    for month_end, bucket, amount in found:
+        if bucket in BUCKETS:
+            result.setdefault(month_end, np.zeros(len(BUCKETS)))[BUCKETS.index(bucket)] = amount
+    return result
+
+
+def check_filters(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) -> None:
+    """Each filter names an allow-listed segment and together they select at least one loan active at `as_of`."""
+    for segment, _ in filters:
+        if segment not in segments.SEGMENTS:
+            raise SimulationInputError(f"unknown segment {segment!r}; choose one of {', '.join(segments.SEGMENTS)}")
+    if not filters:
+        return
+    condition, params = where(filters)
+    active = status.ACTIVE_AT.format(d="$as_of")
+    found = rows(con, f"""SELECT count(*) FROM loans l JOIN loan_segment s USING (loan_id)
+                          WHERE {active} AND {condition}""", as_of=as_of, **params)[0][0]
+    if not found:
+        names = ", ".join(f"{segment}={value}" for segment, value in filters)
+        raise SimulationInputError(f"segment {names} has no loans active at {as_of}; choose a value the book holds")

@@ -1,0 +1,196 @@
+"""Portfolio what-if inputs (DESIGN.md §6): the policy (which loans, which option, what take-up), the stress
+factor, and their validation. A bad value raises SimulationInputError with a one-line message naming the
+field and the rule (monitor.simulate.inputs), which the command line prints and the page shows.
+
+How each option changes a row of the treated loans' transition matrix. Every option replaces a take-up
+share u of the row by a target row: new row = row + u x (target - row), so a take-up of 0 leaves it
+exactly as it was. The option's assumptions are the constants below (shown on the page).
+
+- extension (展期): M1-M2: the treated balance is brought current (M0), but EXTENSION_REDEFAULT of it
+  re-defaults and rolls one bucket on; M0: the longer term halves (EXTENSION_RELIEF) the principal repaid
+  each month, which stays in M0.
+- reinstallment (再分期): M1-M3: the arrears are re-installed, the balance goes to M0; REINSTALLMENT_REDEFAULT
+  of it re-defaults and rolls one bucket on.
+- rate_cut (降息): M0-M3: a lower payment cuts the forward rolls (to a later bucket or charge-off) by
+  RATE_CUT_RELIEF; what no longer rolls stays current (M0).
+- settlement (协商结清): M3-M6: the balance is settled at a discount: 1 - SETTLEMENT_HAIRCUT paid in cash
+  (to paid-off), SETTLEMENT_HAIRCUT written off (to charge-off).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from monitor import segments
+from monitor.simulate.inputs import SimulationInputError, check_share
+from monitor.status import BUCKETS
+
+STATES = (*BUCKETS, "CO", "PO")  # M0..M6, charged off (loss), paid off (principal collected)
+CO, PO = STATES.index("CO"), STATES.index("PO")
+M0 = 0
+
+OPTIONS = ("extension", "reinstallment", "rate_cut", "settlement")
+EXTENSION_REDEFAULT = 0.40
+EXTENSION_RELIEF = 0.50
+REINSTALLMENT_REDEFAULT = 0.35
+RATE_CUT_RELIEF = 0.25
+SETTLEMENT_HAIRCUT = 0.50
+ASSUMPTIONS = {"extension_redefault": EXTENSION_REDEFAULT, "extension_relief": EXTENSION_RELIEF,
+               "reinstallment_redefault": REINSTALLMENT_REDEFAULT, "rate_cut_relief": RATE_CUT_RELIEF,
+               "settlement_haircut": SETTLEMENT_HAIRCUT}
+
+STRESS_PRESETS = {"mild": 1.2, "severe": 1.5}  # forward rolls x 1.2 / 1.5, cures / 1.2 / 1.5
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A policy: the loans it treats (one segment value, or the whole simulated book when segment is None),
+    the option offered and the share of eligible balance that takes it up (0-1)."""
+    option: str
+    take_up: float
+    segment: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_take_up(value) -> float:
+    if isinstance(value, bool):
+        raise SimulationInputError(f"take_up must be a number between 0 and 1 (0% to 100%), got {value!r}")
+    return check_share("take_up", value)
+
+
+def check_option(option) -> str:
+    if option not in OPTIONS:
+        raise SimulationInputError(f"unknown option {option!r}; choose one of {', '.join(OPTIONS)}")
+    return option
+
+
+def check_segment(segment, value) -> tuple[str | None, str | None]:
+    """A segment from the allow-list with a value, or neither (all loans)."""
+    if segment is None and value is None:
+        return None, None
+    if segment not in segments.SEGMENTS:
+        raise SimulationInputError(f"unknown segment {segment!r}; choose one of {', '.join(segments.SEGMENTS)}")
+    if value is None or str(value) == "":
+        raise SimulationInputError(f"segment {segment!r} needs a value")
+    return segment, str(value)
+
+
+def make_policy(option, take_up, segment=None, value=None) -> Policy:
+    segment, value = check_segment(segment, value)
+    return Policy(check_option(option), check_take_up(take_up), segment, value)
+
+
+def parse_policy(text: str, source: str = "policy") -> Policy:
+    """A policy from its JSON text: {"segment": "channel", "value": "broker", "option": "reinstallment",
+    "take_up": 0.3} (segment and value may be left out: the whole book)."""
+    try:
+        spec = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SimulationInputError(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                                   f"{exc.msg}); write an object like {{\"option\": \"reinstallment\", "
+                                   f"\"take_up\": 0.3}}") from None
+    if not isinstance(spec, dict):
+        raise SimulationInputError(f"{source} must be a JSON object with option and take_up")
+    unknown = set(spec) - {"segment", "value", "option", "take_up"}
+    if unknown:
+        raise SimulationInputError(f"{source} has unknown field(s) {', '.join(sorted(unknown))}; "
+                                   "use segment, value, option, take_up")
+    for field in ("option", "take_up"):
+        if field not in spec:
+            raise SimulationInputError(f"{source} lacks the field {field!r}")
+    return make_policy(spec["option"], spec["take_up"], spec.get("segment"), spec.get("value"))
+
+
+def load_policy(path: str | Path) -> Policy:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SimulationInputError(f"cannot read policy file {path}: {exc}") from None
+    return parse_policy(text, f"policy file {path}")
+
+
+def parse_stress(text) -> float:
+    """A stress factor: 'mild' (1.2), 'severe' (1.5) or a number > 0 (1: no stress)."""
+    if isinstance(text, str) and text in STRESS_PRESETS:
+        return STRESS_PRESETS[text]
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise SimulationInputError(f"stress must be mild, severe or a number > 0, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise SimulationInputError(f"stress must be a number > 0, got {text}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------- matrix effects
+
+
+def _next_bucket(i: int) -> int:
+    return i + 1 if i + 1 < len(BUCKETS) else CO
+
+
+def _targets(matrix: np.ndarray, option: str) -> tuple[np.ndarray, list[int]]:
+    """The target rows of an option (same shape as matrix) and the rows it treats."""
+    target = matrix.copy()
+    size = len(STATES)
+    if option in ("extension", "reinstallment"):
+        redefault = EXTENSION_REDEFAULT if option == "extension" else REINSTALLMENT_REDEFAULT
+        rows = [1, 2] if option == "extension" else [1, 2, 3]
+        for i in rows:
+            target[..., i, :] = 0.0
+            target[..., i, M0] = 1 - redefault
+            target[..., i, _next_bucket(i)] += redefault
+        if option == "extension":
+            relief = matrix[..., M0, PO] * EXTENSION_RELIEF
+            target[..., M0, PO] -= relief
+            target[..., M0, M0] += relief
+            rows = [M0, *rows]
+        return target, rows
+    if option == "rate_cut":
+        rows = [0, 1, 2, 3]
+        for i in rows:
+            forward = np.array([j > i for j in range(size)])
+            forward[PO] = False
+            relief = matrix[..., i, :] * forward * RATE_CUT_RELIEF
+            target[..., i, :] -= relief
+            target[..., i, M0] += relief.sum(axis=-1)
+        return target, rows
+    rows = [3, 4, 5, 6]
+    for i in rows:
+        target[..., i, :] = 0.0
+        target[..., i, PO] = 1 - SETTLEMENT_HAIRCUT
+        target[..., i, CO] = SETTLEMENT_HAIRCUT
+    return target, rows
+
+
+def apply_policy(matrix: np.ndarray, option: str, take_up: float) -> np.ndarray:
+    """The transition matrix (or stack of matrices, ... x 9 x 9) of the treated loans under an option."""
+    target, rows = _targets(matrix, check_option(option))
+    result = matrix.copy()
+    result[..., rows, :] = matrix[..., rows, :] + take_up * (target[..., rows, :] - matrix[..., rows, :])
+    return result
+
+
+def apply_stress(matrix: np.ndarray, factor: float) -> np.ndarray:
+    """Stress: forward rolls (to a later bucket or charge-off) times `factor`, cures (to an earlier bucket)
+    divided by it, each row renormalized to 1. Factor 1 returns the matrix unchanged."""
+    if factor == 1:
+        return matrix
+    size = len(STATES)
+    scale = np.ones((size, size))
+    for i in range(len(BUCKETS)):
+        for j in range(size):
+            if j == CO or (j < len(BUCKETS) and j > i):
+                scale[i, j] = factor
+            elif j < i:
+                scale[i, j] = 1 / factor
+    stressed = matrix * scale
+    return stressed / stressed.sum(axis=-1, keepdims=True)

@@ -1,0 +1,106 @@
+"""Saved portfolio scenarios (the `scenarios` table of monitor.db): save, list, load, delete, compare.
+
+The dashboard only reads the database; saving opens a short read-write connection of its own (closed at once)
+so that a loader or the live feed is not locked out for longer than one insert. A locked file raises
+db.DatabaseError with the message to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from monitor import db
+from monitor.simulate.inputs import SimulationInputError
+
+MAX_NAME = 80
+LIST_COLUMNS = {"name": pl.String, "created_at": pl.Datetime, "as_of": pl.Date, "parameters": pl.String,
+                "summary": pl.String}
+
+
+def check_name(name) -> str:
+    text = (name or "").strip() if isinstance(name, str) else ""
+    if not text:
+        raise SimulationInputError("name must not be empty; give the scenario a name")
+    if len(text) > MAX_NAME:
+        raise SimulationInputError(f"name must be at most {MAX_NAME} characters, got {len(text)}")
+    return text
+
+
+def save(path: str | Path, name: str, as_of: dt.date, parameters: dict, summary: dict,
+         replace: bool = False) -> str:
+    """Write one scenario through a short read-write connection; returns the name saved. An existing name
+    raises SimulationInputError unless `replace`."""
+    name = check_name(name)
+    con = db.connect(path)
+    try:
+        db.run(con, db.SCENARIOS_DDL)
+        exists = con.execute("SELECT count(*) FROM scenarios WHERE name = ?", [name]).fetchall()[0][0]
+        if exists and not replace:
+            raise SimulationInputError(f"name {name!r} is already saved; choose another name or replace it")
+        db.run(con, "INSERT OR REPLACE INTO scenarios VALUES (?, current_localtimestamp(), ?, ?, ?)",
+               [name, as_of, json.dumps(parameters), json.dumps(summary)])
+    finally:
+        con.close()
+    return name
+
+
+def delete(path: str | Path, name: str) -> None:
+    con = db.connect(path)
+    try:
+        db.run(con, db.SCENARIOS_DDL)
+        db.run(con, "DELETE FROM scenarios WHERE name = ?", [name])
+    finally:
+        con.close()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'scenarios' AND NOT temporary"
+                       ).fetchall()[0][0] > 0
+
+
+def list_scenarios(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every saved scenario, newest first: name, created_at, as_of, parameters and summary (JSON text).
+    Empty (with those columns) in a database that never saved one."""
+    if not _has_table(con):
+        return pl.DataFrame(schema=LIST_COLUMNS)
+    return con.sql("""SELECT name, created_at, as_of, CAST(parameters AS VARCHAR) AS parameters,
+                             CAST(summary AS VARCHAR) AS summary
+                      FROM scenarios ORDER BY created_at DESC, name""").pl()
+
+
+def load(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
+    """One saved scenario: {name, created_at, as_of, parameters: dict, summary: dict}, or None."""
+    if not _has_table(con):
+        return None
+    found = con.sql("""SELECT name, created_at, as_of, CAST(parameters AS VARCHAR) AS parameters,
+                              CAST(summary AS VARCHAR) AS summary FROM scenarios WHERE name = $name""",
+                    params={"name": name}).pl()
+    if not found.height:
+        return None
+    row = found.row(0, named=True)
+    return {**row, "parameters": json.loads(row["parameters"]), "summary": json.loads(row["summary"])}
+
+
+def compare(saved: pl.DataFrame, names: list[str]) -> dict[str, pl.DataFrame]:
+    """Scenarios side by side, from list_scenarios rows: `table` (one row a scenario: its parameters and
+    totals, baseline beside scenario) and `series` (long: name, month_end, measure, value) for charts."""
+    table, series = [], []
+    for row in saved.filter(pl.col("name").is_in(names)).iter_rows(named=True):
+        params, summary = json.loads(row["parameters"]), json.loads(row["summary"])
+        policy = params.get("policy") or {}
+        scenario, baseline = summary["scenario"], summary["baseline"]
+        table.append({"name": row["name"], "as_of": row["as_of"], "segment": policy.get("segment"),
+                      "value": policy.get("value"), "option": policy.get("option"),
+                      "take_up": policy.get("take_up"), "stress": params.get("stress"),
+                      "months": params.get("months"), "charge_offs": scenario["charge_offs"],
+                      "baseline_charge_offs": baseline["charge_offs"], "cash": scenario["cash"],
+                      "delinquent_end": scenario["delinquent_end"], "ecl_end": scenario["ecl_end"]})
+        for measure in ("delinquent", "charge_offs", "cash", "ecl"):
+            for month_end, value in zip(scenario["series"]["month_end"], scenario["series"][measure], strict=True):
+                series.append({"name": row["name"], "month_end": month_end, "measure": measure, "value": value})
+    schema = {"name": pl.String, "month_end": pl.String, "measure": pl.String, "value": pl.Float64}
+    return {"table": pl.DataFrame(table, infer_schema_length=None), "series": pl.DataFrame(series, schema=schema)}

@@ -1,0 +1,68 @@
+"""The portfolio simulator page in the real server and headless Chromium, over a copy of the demo book with
+two saved scenarios (so the comparison draws). Screenshots: tests/artifacts/simulator_portfolio-<lang>.png."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from monitor import db
+from monitor.i18n import LANGUAGES, t
+from monitor.simulate import projection, scenarios
+from ui import navigation
+
+from .conftest import DEMO_AS_OF
+from .test_browser import (
+    ARTIFACTS,
+    _assert_healthy,
+    _open,
+    _screenshot,
+    browser,  # noqa: F401 - the fixture, shared
+    serve,
+)
+
+pytestmark = pytest.mark.browser
+
+CHARTS = 7  # delinquent, states, ECL, flows, matrix, backtest, comparison
+
+
+@pytest.fixture(scope="module")
+def scenario_server(demo_db, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("simulator")
+    path = folder / "book.duckdb"
+    shutil.copyfile(demo_db, path)
+    con = db.connect(path, read_only=True)
+    try:
+        runs = {name: projection.simulate(con, DEMO_AS_OF, 12, stress=stress, paths=100)
+                for name, stress in (("基准 baseline", 1.0), ("严重 severe", 1.5))}
+    finally:
+        con.close()
+    for name, result in runs.items():
+        scenarios.save(path, name, DEMO_AS_OF, {"stress": result["stress"], "months": 12, "policy": None},
+                       result["summary"])
+    with serve(path, folder) as url:
+        yield url
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_simulator_page_draws(scenario_server, browser, lang):  # noqa: F811 - the fixture
+    title = t("simulator_portfolio.title", lang)
+    url = f"{scenario_server}/{navigation.url_path('simulator_portfolio')}?lang={lang}"
+    context, page = _open(browser, url, title)
+    try:
+        _assert_healthy(page)
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        assert charts.count() == CHARTS
+        for i in range(CHARTS):
+            assert charts.nth(i).locator("svg.marks path, canvas").count() > 0
+        text = page.inner_text('[data-testid="stMain"]')
+        for key in ("builder", "saved_list", "compare_chart"):
+            assert t(f"simulator_portfolio.{key}", lang) in text
+        assert "MAPE" in text
+        assert not re.search(r"\b(reinstallment|rate_cut|charge_offs|stage\d)\b", text)
+        ARTIFACTS.mkdir(exist_ok=True)
+        _screenshot(page, ARTIFACTS / f"simulator_portfolio-{lang}.png")
+    finally:
+        context.close()

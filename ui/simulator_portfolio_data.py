@@ -1,0 +1,52 @@
+"""The portfolio simulator page's data: cached runs of monitor.simulate (read-only, through ui.data._load),
+and saving a scenario through monitor.simulate.scenarios' short read-write connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from monitor import db
+from monitor.simulate import markov, policy, projection, scenarios
+from monitor.simulate.inputs import SimulationInputError
+from ui import data
+
+
+def _active_loans(con, as_of: dt.date) -> int:
+    return int(markov.start_balances(con, as_of)["loans"].sum())
+
+
+def active_loans(as_of: dt.date) -> int:
+    """Loans active at the end of `as_of` (the projection's start)."""
+    return data._load(_active_loans, as_of)
+
+
+def _simulate(con, as_of: dt.date, months: int, option: str | None, take_up: float, segment: str | None,
+              value: str | None, stress: float, window: int, paths: int) -> dict:
+    """The simulation, or {"error": "no_loans"} when the policy's segment has no active loan."""
+    chosen = None if option is None else policy.make_policy(option, take_up, segment, value)
+    try:
+        return projection.simulate(con, as_of, months, policy=chosen, stress=stress, window=window, paths=paths)
+    except SimulationInputError:
+        return {"error": "no_loans"}
+
+
+def simulation(as_of: dt.date, months: int, option: str | None, take_up: float, segment: str | None,
+               value: str | None, stress: float, window: int, paths: int) -> dict:
+    """monitor.simulate.projection.simulate for the page's choices (cached per data version); option None:
+    no policy."""
+    return data._load(_simulate, as_of, months, option, take_up, segment, value, stress, window, paths)
+
+
+def saved_scenarios() -> pl.DataFrame:
+    return data._load(scenarios.list_scenarios)
+
+
+def save(name: str, as_of: dt.date, parameters: dict, summary: dict) -> str | None:
+    """Save a scenario; returns the error message to show (a locked file, a name taken), else None."""
+    try:
+        scenarios.save(data.db_path(), name, as_of, parameters, summary)
+    except (db.DatabaseError, ValueError) as exc:
+        return str(exc)
+    return None
