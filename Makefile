@@ -43,6 +43,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/early_warning.py
+	$(BIN)/python bench/what_if.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
