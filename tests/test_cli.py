@@ -100,7 +100,24 @@ def test_status_before_all_data(tiny_book):
     assert ok.stdout.splitlines()[0] == HEADER
 
 
-def test_status_on_a_database_locked_by_another_process(tiny_book):
+def test_status_waits_out_a_brief_lock(tiny_book):
+    """Another process holds the file read-write for a second (a load): status waits for it, then answers."""
+    hold = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "time.sleep(1.5); c.close()")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(tiny_book)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = monitor("status", "--db", tiny_book.name, "--as-of", AS_OF, cwd=tiny_book.parent)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0] == HEADER
+    finally:
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_status_on_a_database_locked_by_another_process(tiny_book, monkeypatch):
+    """A lock held longer than MONITOR_LOCK_WAIT: the command gives up with a message."""
+    monkeypatch.setenv("MONITOR_LOCK_WAIT", "1")
     holder = duckdb.connect(str(tiny_book))         # read-write: DuckDB locks the file for this process
     try:
         before = sorted(p.name for p in tiny_book.parent.iterdir())

@@ -132,7 +132,8 @@ def test_scenarios_round_trip(demo_db, tmp_path):
         con.close()
 
 
-def test_saving_to_a_locked_book_says_so(demo_db, tmp_path):
+def test_saving_to_a_locked_book_says_so(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("MONITOR_LOCK_WAIT", "1")  # the lock below is held until the test ends
     path = tmp_path / "locked.duckdb"
     shutil.copyfile(demo_db, path)
     hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"

@@ -178,6 +178,7 @@ def test_a_database_locked_by_a_writer_shows_a_message(demo_db, monkeypatch, tmp
     try:
         assert holder.stdout.readline().strip() == "ready"
         monkeypatch.setenv("MONITOR_DB", str(path))
+        monkeypatch.setenv("MONITOR_LOCK_WAIT", "1")  # held until the test ends: give up after a second
         at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang="en")
         assert "locked" in at.error[0].value
     finally:

@@ -73,6 +73,7 @@ def test_a_locked_book_gives_a_message(demo_db, monkeypatch, tmp_path):
     path = tmp_path / "copy.duckdb"
     shutil.copyfile(demo_db, path)
     monkeypatch.setenv("MONITOR_DB", str(path))
+    monkeypatch.setenv("MONITOR_LOCK_WAIT", "1")  # held until the test ends: give up after a second
     at = _page("zh")
     hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
     holder = subprocess.Popen([sys.executable, "-c", hold, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -8,6 +8,8 @@ checked by whoever writes (the generator's tests, the ingest validator) rather t
 from __future__ import annotations
 
 import os
+import random
+import time
 from pathlib import Path
 
 import duckdb
@@ -15,6 +17,7 @@ import duckdb
 SCHEMA_VERSION = 1
 DEFAULT_DB = "data/monitor.duckdb"
 DEFAULT_CHARGE_OFF_DPD = 181
+DEFAULT_LOCK_WAIT = 60.0  # seconds; the longest a writer holds the file is a 1M-row load or a derive
 
 LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
 PRODUCTS = ("cash_loan", "installment")
@@ -202,8 +205,19 @@ def resolve_db_path(cli_value: str | None = None) -> Path:
     return Path(cli_value or os.environ.get("MONITOR_DB") or DEFAULT_DB)
 
 
-def connect(path: str | Path, *, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database file, turning DuckDB's lock and missing-file errors into clear messages."""
+def lock_wait() -> float:
+    """Seconds a process waits for another's lock on the file: $MONITOR_LOCK_WAIT, else 60."""
+    return float(os.environ.get("MONITOR_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+
+
+def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
+            wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the database file, turning DuckDB's lock and missing-file errors into clear messages.
+
+    DuckDB lets one process hold the file read-write, or several hold it read-only, never both (DESIGN.md §7).
+    Every process here holds it only while it works, so a lock is brief: a locked file is tried again, with
+    growing, jittered pauses, for up to `wait` seconds (default: lock_wait()) before the lock becomes an error.
+    So is a connection of another configuration in this process (a page saving while another page reads)."""
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(
@@ -212,17 +226,28 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False) 
         )
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseError(
-                f"database file is locked by another process: {path}. Wait for it to finish "
-                "or stop it, then try again."
-            ) from exc
-        raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
-    except duckdb.Error as exc:
-        raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+    wait = lock_wait() if wait is None else wait
+    deadline = time.monotonic() + wait
+    pause = 0.02
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            locked = "lock" in str(exc).lower() or "different configuration" in str(exc)
+            if locked and time.monotonic() + pause < deadline:
+                time.sleep(pause * random.uniform(0.5, 1.5))
+                pause = min(pause * 2, 0.5)
+                continue
+            if locked:
+                waited = f" (waited {wait:.0f} s)" if wait else ""
+                raise DatabaseError(
+                    f"database file is locked by another process: {path}{waited}. Wait for it to finish "
+                    "or stop it, then try again."
+                ) from exc
+            raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
+        except duckdb.Error as exc:
+            raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
     con.execute("SET enable_progress_bar = false").fetchall()
     return con
 
