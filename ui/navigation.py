@@ -9,6 +9,7 @@ from monitor.i18n import t
 
 PAGES = (
     ("delinquency", ":material/monitoring:"),
+    ("today", ":material/today:"),
     ("executive", ":material/summarize:"),
     ("early_warning", ":material/notification_important:"),
     ("account", ":material/person_search:"),

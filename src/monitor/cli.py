@@ -103,6 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--paths", type=int, default=1000, help="Monte Carlo paths (default 1000)")
     sim.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
     sim.add_argument("--format", choices=("json",), default="json")
+
+    ing = sub.add_parser("ingest", help="load loan tapes, schedules, payments or collection actions")
+    _add_db(ing)
+    ing.add_argument("files", nargs="+", help="CSV (UTF-8 or GB18030) or Parquet files")
+    ing.add_argument("--kind", choices=("loans", "installments", "payments", "collection_actions"),
+                     help="what the files hold (default: detected from the columns)")
+
+    fd = sub.add_parser("feed", help="continue the synthetic lender in real time: payments, loans, actions")
+    _add_db(fd)
+    fd.add_argument("--rate", type=float, default=20.0, help="events per second (default 20)")
+    fd.add_argument("--seconds", type=float, default=None, help="stop after this many seconds (default: never)")
+    fd.add_argument("--seed", type=int, default=0)
     return parser
 
 
@@ -305,6 +317,18 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_ingest(args) -> int:
+    from monitor.ingest.command import run_ingest  # exit 0 all landed, 1 some rows rejected, 2 a file unusable
+
+    return run_ingest(args)
+
+
+def cmd_feed(args) -> int:
+    from monitor.live.command import run_feed
+
+    return run_feed(args)
+
+
 def _check_book(path, as_of: dt.date | None = None) -> None:
     """_check_as_of on a short read-only connection: the book has loans, and `as_of` (when given) is not before them."""
     con = db.connect(path, read_only=True)
@@ -315,4 +339,4 @@ def _check_book(path, as_of: dt.date | None = None) -> None:
 
 
 COMMANDS = {"generate": cmd_generate, "derive": cmd_derive, "status": cmd_status, "report": cmd_report,
-            "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate}
+            "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate, "ingest": cmd_ingest, "feed": cmd_feed}

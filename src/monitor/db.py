@@ -53,6 +53,32 @@ CREATE TABLE IF NOT EXISTS scenarios (
 );
 """
 
+# Loading (monitor.ingest) and the live feed (monitor.live): one row per batch that landed, and every row a batch
+# rejected, with the file, its row number and the rule it broke (DESIGN.md §8).
+INGEST_DDL = """
+CREATE TABLE IF NOT EXISTS ingest_batches (
+    batch_id       VARCHAR PRIMARY KEY,  -- a file: sha256 of its bytes (loaded again: nothing changes); feed: its id
+    source         VARCHAR NOT NULL CHECK (source IN ('file', 'upload', 'feed')),
+    file_name      VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,     -- loans, installments, payments, collection_actions, or feed
+    loaded_at      TIMESTAMP NOT NULL,
+    rows_total     INTEGER NOT NULL,
+    rows_accepted  INTEGER NOT NULL,
+    rows_rejected  INTEGER NOT NULL,
+    rows_duplicate INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS quarantine (
+    batch_id   VARCHAR NOT NULL,
+    file_name  VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,
+    row_number INTEGER NOT NULL,         -- 1 = the first data row after the header
+    rule       VARCHAR NOT NULL,         -- the rule's code, e.g. unknown_loan (labels: catalog rule.<code>)
+    message    VARCHAR NOT NULL,         -- what is wrong, in English, naming the column and the value
+    raw        JSON NOT NULL             -- the row as it was read, so nothing is lost
+);
+"""
+
 DDL = f"""
 CREATE TABLE IF NOT EXISTS schema_info (
     version     INTEGER NOT NULL,
@@ -183,7 +209,7 @@ CREATE TABLE IF NOT EXISTS score_runs (
     stability     JSON NOT NULL,      -- PSI of the score and CSI per feature against the training population
     PRIMARY KEY (as_of)
 );
-""" + SCENARIOS_DDL
+""" + SCENARIOS_DDL + INGEST_DDL
 
 SETTINGS = (
     (

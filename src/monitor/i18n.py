@@ -9,7 +9,16 @@ Page files follow a convention the tests check: `pages/<name>.py` has `nav.<name
 
 from __future__ import annotations
 
-from monitor.texts import account, early_warning, model_monitoring, scoring, simulator_loan, simulator_portfolio
+from monitor.texts import (
+    account,
+    early_warning,
+    ingest,
+    model_monitoring,
+    scoring,
+    simulator_loan,
+    simulator_portfolio,
+    today,
+)
 
 LANGUAGES = ("zh", "en")
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -465,7 +474,7 @@ def _build(entries) -> dict[str, dict[str, str]]:
 
 CATALOG: dict[str, dict[str, str]] = _build(
     _ENTRIES + scoring.ENTRIES + early_warning.ENTRIES + account.ENTRIES + model_monitoring.ENTRIES
-    + simulator_loan.ENTRIES + simulator_portfolio.ENTRIES
+    + simulator_loan.ENTRIES + simulator_portfolio.ENTRIES + today.ENTRIES + ingest.ENTRIES
 )
 
 
