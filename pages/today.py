@@ -1,10 +1,71 @@
-"""today page (being built)."""
+"""Today page: the latest data day as it happens (payments, new loans, collection actions, loans entering
+M1 and curing, the DPD rates against yesterday), refreshed every few seconds without a page reload.
+
+Only the fragment below reruns on its timer; the choices above it (and the event kind in it) keep their values.
+"""
 
 import streamlit as st
 
 from monitor.i18n import t
-from ui import context
+from ui import context, labels, today_charts, today_data
+from ui import format as fmt
+
+REFRESH_SECONDS = 2
+MEASURES = ("count", "balance")
+EVENT_KINDS = ("payments", "loans", "actions")
 
 lang, as_of = context.start_page()
 st.title(t("today.title", lang))
-st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
+latest = today_data.latest_day()
+measure = context.url_choice(st.radio, t("today.measure", lang), MEASURES, param="measure", horizontal=True,
+                             format_func=lambda m: labels.measure(m, lang))
+
+
+def _figures(view: dict) -> None:
+    cards = st.columns(4)
+    cards[0].metric(t("today.payments", lang), fmt.count(view["payments"]), border=True)
+    cards[1].metric(t("today.collected", lang), fmt.money(view["collected"], lang), border=True)
+    cards[2].metric(t("today.new_loans", lang), fmt.count(view["new_loans"]), border=True,
+                    help=t("today.new_loans_help", lang, principal=fmt.money(view["new_principal"], lang)))
+    cards[3].metric(t("today.actions", lang), fmt.count(view["actions"]), border=True,
+                    help=t("today.actions_help", lang, promises=fmt.count(view["promises"])))
+    cards = st.columns(4)
+    cards[0].metric(t("today.entered_m1", lang), fmt.count(view["entered_m1"]), border=True,
+                    help=t("today.entered_m1_help", lang, balance=fmt.money(view["entered_m1_balance"], lang)))
+    cards[1].metric(t("today.cured", lang), fmt.count(view["cured"]), border=True,
+                    help=t("today.cured_help", lang, balance=fmt.money(view["cured_balance"], lang)))
+    for card, x in zip(cards[2:], ("1+", "30+"), strict=True):
+        now, before = view["rates"]["today"][x][measure], view["rates"]["yesterday"][x][measure]
+        change = None if now is None or before is None else now - before
+        card.metric(t("today.rate", lang, x=x), fmt.pct(now), fmt.pp(change, lang), delta_color="inverse",
+                    border=True, help=t("today.rate_help", lang, days=x.rstrip("+"), yesterday=fmt.pct(before),
+                                        measure=labels.measure(measure, lang, phrase=True)))
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live() -> None:
+    """The day's figures, chart and latest events; on a new data day the whole page moves to it."""
+    if as_of == latest and today_data.latest_day() != latest:
+        st.rerun()
+    view = today_data.today_view(as_of)
+    st.caption(t("today.caption", lang, day=as_of.isoformat(), previous=view["previous"].isoformat(),
+                 seconds=REFRESH_SECONDS))
+    if as_of != latest:
+        st.info(t("today.past_day", lang, day=as_of.isoformat(), latest=latest.isoformat()))
+    if view["active_loans"] == 0:
+        st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
+        return
+    _figures(view)
+    st.altair_chart(today_charts.payments_by_hour(view["by_hour"], lang), width="stretch")
+    st.subheader(t("today.events", lang))
+    kind = context.url_choice(st.selectbox, t("today.event_kind", lang), EVENT_KINDS, param="events",
+                              format_func=lambda k: t(f"today.kind.{k}", lang))
+    events = view["events"][kind]
+    if events.is_empty():
+        st.info(t("today.no_events", lang, day=as_of.isoformat()))
+    else:
+        st.caption(t("today.events_caption", lang, n=events.height))
+        today_charts.events_table(events, kind, lang)
+
+
+live()

@@ -1,0 +1,201 @@
+"""python -m monitor feed: the live feed's loop, its writer, and what it reports.
+
+Every COMMIT_INTERVAL the feed draws the events due at the rate (monitor.live.feed) and commits all it has
+buffered in one transaction over a short read-write connection: open, insert, log the batch in
+ingest_batches, commit, close (DESIGN.md §7: every process holds the file only while it works). When another
+process holds the file, the commit waits BUSY_WAIT at most and the feed keeps buffering; the next commit
+takes everything. A batch leaves the buffer only once committed, so nothing is lost or written twice.
+SIGTERM and SIGINT stop the loop; what is buffered is committed (waiting out locks as long as every command
+does) before the totals are printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import signal
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import polars as pl
+
+from monitor import db
+from monitor.cli import UsageError
+from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
+from monitor.status import fen_to_yuan
+
+COMMIT_INTERVAL = 0.5  # seconds between batches
+BUSY_WAIT = 0.25       # the longest a batch waits for another process's lock before the feed buffers on
+REPORT_INTERVAL = 5.0  # seconds between the progress lines on stderr
+COUNTED = (*KINDS, "customers", "installments", "payoffs", "charge_offs")
+
+_IDS_SQL = """SELECT (SELECT coalesce(max(loan_id), 0) FROM loans),
+                     (SELECT coalesce(max(customer_id), 0) FROM customers),
+                     (SELECT coalesce(max(payment_id), 0) FROM payments),
+                     (SELECT coalesce(max(action_id), 0) FROM collection_actions)"""
+_INSERTS = {
+    "customers": """INSERT INTO customers SELECT customer_id, name, phone, id_number, birth_year, monthly_income,
+        employment_type, province, city_tier, CAST(CASE WHEN NOT isnan(bureau_score) THEN bureau_score END AS INTEGER),
+        created_at FROM frame ORDER BY customer_id""",
+    "loans": f"""INSERT INTO loans SELECT loan_id, customer_id, product, channel, origination_date,
+        {fen_to_yuan('principal_fen')}, annual_rate, term_months, repayment_method, application_score, 'active', NULL,
+        NULL, NULL FROM frame ORDER BY loan_id""",
+    "installments": f"""INSERT INTO installments SELECT loan_id, installment_no, due_date,
+        {fen_to_yuan('principal_fen')}, {fen_to_yuan('interest_fen')}, {fen_to_yuan('fee_fen')},
+        {fen_to_yuan('amount_fen')} FROM frame ORDER BY loan_id, installment_no""",
+    "synthetic_truth": """INSERT INTO synthetic_truth SELECT loan_id, customer_id, latent_risk, monthly_miss_prob,
+        behaviour FROM frame ORDER BY loan_id""",
+    "payments": f"""INSERT INTO payments SELECT payment_id, loan_id, paid_at, {fen_to_yuan('amount_fen')}, channel
+        FROM frame ORDER BY payment_id""",
+    "collection_actions": f"""INSERT INTO collection_actions SELECT action_id, loan_id, action_at, action_type,
+        agent_id, contact_party, outcome, {fen_to_yuan('ptp_amount_fen')}, ptp_date FROM frame ORDER BY action_id""",
+    "closures": """UPDATE loans SET status = frame.status, closed_date = frame.closed_date,
+        charge_off_date = frame.charge_off_date FROM frame WHERE loans.loan_id = frame.loan_id""",
+}
+
+
+def local_now(zone: ZoneInfo) -> dt.datetime:
+    """The book's wall clock: local time in its time zone, naive (event timestamps are local, DESIGN.md §3)."""
+    return dt.datetime.now(zone).replace(tzinfo=None)
+
+
+def with_ids(buffer: Buffer, maxima: tuple[int, int, int, int]) -> dict[str, pl.DataFrame]:
+    """The buffered frames with final ids that continue the tables' maxima: new loans max + 1.. in order of
+    their provisional refs, new customers likewise (refs -1, -2, ...), payments and actions in time order."""
+    max_loan, max_customer, max_payment, max_action = maxima
+    customer = pl.when(pl.col("customer_id") < 0).then(max_customer - pl.col("customer_id")) \
+        .otherwise(pl.col("customer_id")).alias("customer_id")
+    loan = (max_loan + pl.col("loan_ref")).alias("loan_id")
+    frames = {}
+    for name, ids in (("customers", [customer]), ("loans", [loan, customer]), ("installments", [loan]),
+                      ("synthetic_truth", [loan, customer]), ("closures", [])):
+        if (frame := buffer.table(name)) is not None:
+            frames[name] = frame.with_columns(*ids)
+    for name, column, at, first in (("payments", "payment_id", "paid_at", max_payment),
+                                    ("collection_actions", "action_id", "action_at", max_action)):
+        if (frame := buffer.table(name)) is not None:
+            frames[name] = frame.sort(at, maintain_order=True).with_row_index(column, offset=first + 1) \
+                .with_columns(pl.col(column).cast(pl.Int64))
+    return frames
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, buffer: Buffer, batch_id: str, loaded_at: dt.datetime
+                ) -> pl.DataFrame:
+    """Write the buffer and its ingest_batches row in one transaction; returns the new loans as committed
+    (loan_id, customer_id, miss_prob, total, first_due) for the working set."""
+    con.begin()
+    try:
+        db.run(con, db.INGEST_DDL)  # a database built before the table existed gets it
+        frames = with_ids(buffer, tuple(con.execute(_IDS_SQL).fetchall()[0]))
+        for name, sql in _INSERTS.items():
+            if name in frames:  # registered for this short connection only
+                con.register(f"feed_{name}", frames[name])
+                db.run(con, sql.replace("frame", f"feed_{name}"))
+        events = buffer.events
+        db.run(con, "INSERT INTO ingest_batches VALUES (?, 'feed', 'live feed', 'feed', ?, ?, ?, 0, 0)",
+               [batch_id, loaded_at, events, events])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    loans = frames.get("loans")
+    if loans is None:
+        return pl.DataFrame(schema={"loan_id": pl.Int64, "customer_id": pl.Int64, "miss_prob": pl.Float64,
+                                    "total": pl.Int64, "first_due": pl.Int64})
+    return loans.select("loan_id", "customer_id", "miss_prob", "total", "first_due")
+
+
+class Writer:
+    """Commits the feed's buffer in batches and keeps the totals of what was committed."""
+
+    def __init__(self, path: Path, feed: Feed, zone: ZoneInfo):
+        self.path, self.feed, self.zone = path, feed, zone
+        self.buffer = Buffer()
+        self.totals = dict.fromkeys(COUNTED, 0) | {"events": 0, "batches": 0}
+
+    def commit(self, wait: float) -> bool:
+        """Commit everything buffered (and, on a new day, reload the working set) unless another process holds
+        the file for more than `wait` seconds; False then, and the buffer is kept for the next try."""
+        new_day = local_now(self.zone).date() != self.feed.book.day
+        if self.buffer.empty() and not new_day:
+            return True
+        try:
+            con = db.connect(self.path, wait=wait)
+        except db.DatabaseError as exc:
+            if "locked" in str(exc):
+                return False
+            raise
+        try:
+            if not self.buffer.empty():
+                loans = write_batch(con, self.buffer, f"feed-{uuid.uuid4()}", local_now(self.zone))
+                for key, n in self.buffer.counts.items():
+                    self.totals[key] = self.totals.get(key, 0) + n
+                self.totals["events"] += self.buffer.events
+                self.totals["batches"] += 1
+                self.buffer = Buffer()
+                self.feed.book.add(loans)
+            if new_day:  # the due dates of the new day, and the charge-offs they bring
+                self.feed.book = LiveBook.load(con, local_now(self.zone).date())
+                self.feed.charge_offs(self.buffer)
+        finally:
+            con.close()
+        return True
+
+
+def run_feed(args) -> int:
+    """Run the feed until --seconds have passed or a signal stops it; print totals as one JSON line."""
+    if not args.rate > 0:
+        raise UsageError(f"--rate must be a positive number of events per second, got {args.rate}")
+    if args.seconds is not None and not args.seconds > 0:
+        raise UsageError(f"--seconds must be positive, got {args.seconds}")
+    path = db.resolve_db_path(args.db)
+    con = db.connect(path, read_only=True)
+    try:
+        zone = ZoneInfo(db.setting(con, "timezone"))
+        feed = Feed(LiveBook.load(con, local_now(zone).date()), args.seed, db.charge_off_dpd(con))
+    finally:
+        con.close()
+    writer = Writer(path, feed, zone)
+    feed.charge_offs(writer.buffer)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+    started, drawn, last = time.monotonic(), 0, local_now(zone)
+    limit = args.seconds or math.inf
+    reported, reported_totals = started, dict(writer.totals)
+    while not stop.is_set():
+        stop.wait(COMMIT_INTERVAL)
+        elapsed = min(time.monotonic() - started, limit)
+        now = local_now(zone)
+        due = int(args.rate * elapsed) - drawn
+        feed.draw(writer.buffer, due, last, now)
+        drawn, last = drawn + due, now
+        writer.commit(BUSY_WAIT)
+        if time.monotonic() - reported >= REPORT_INTERVAL:
+            _report(writer, reported_totals, time.monotonic() - reported)
+            reported, reported_totals = time.monotonic(), dict(writer.totals)
+        if elapsed >= limit:
+            break
+    committed = writer.commit(db.lock_wait())
+    seconds = time.monotonic() - started
+    totals = writer.totals | {"unsaved": writer.buffer.events, "seconds": round(seconds, 1),
+                              "events_per_second": round(writer.totals["events"] / max(seconds, 1e-9), 1)}
+    print(json.dumps(totals), flush=True)
+    if not committed:
+        print(f"monitor feed: the database stayed locked; {writer.buffer.events} events were not saved",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _report(writer: Writer, before: dict, seconds: float) -> None:
+    parts = ", ".join(f"+{writer.totals[k] - before[k]} {k}" for k in KINDS)
+    print(f"monitor feed: {seconds:.1f} s: {parts}; {writer.totals['batches']} batches, "
+          f"{writer.buffer.events} buffered", file=sys.stderr, flush=True)

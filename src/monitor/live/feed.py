@@ -1,0 +1,353 @@
+"""The synthetic lender in real time: payments, new loans and collection actions, generated in memory.
+
+The feed keeps a working set of the active loans (`LiveBook`): what each has paid and what falls due, in
+integer fen, as of the book's day. Events are drawn for many loans at once with numpy (no loop per event)
+and update the working set as they are drawn, so the next draw sees them even before they are written.
+Delinquency needs no event: it follows from the schedule and the clock (monitor.status).
+
+Ids are not decided here. A `Buffer` holds what was drawn with provisional references (new loans 1..m,
+new customers -1..-m); the writer (monitor.live.command) turns them into ids that continue the tables'
+maxima inside its write transaction, so a concurrent writer cannot collide with them. New loans join the
+working set only once committed, with their final ids: until then nothing refers to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from monitor import status
+from monitor.schedule import amortize_fen
+from monitor.synth import behaviour, calendar, population
+from monitor.synth.collections import STRATEGY
+
+KINDS = ("payments", "loans", "collection_actions")  # the events the rate counts
+KIND_SHARE = (0.7, 0.1, 0.2)
+# Which payments, among the loans that can make one: an installment due today, arrears, ahead of time.
+PAYMENT_SHARE = {"due_today": 0.5, "delinquent": 0.08, "ahead": 0.42}
+RETURNING_CUSTOMER = 0.3   # new loans taken by an existing customer
+PAYOFF_SHARE = 0.05        # payments ahead of time that repay the whole loan
+HUMAN_ACTIONS = ("call", "field_visit")
+STRATEGY_DPD = np.array([dpd for dpd, _, _ in STRATEGY])
+STRATEGY_TYPE = np.array([kind for _, kind, _ in STRATEGY])
+
+_WORKING_SET_SQL = """
+WITH active AS (
+    SELECT loan_id, customer_id, origination_date FROM loans
+    WHERE status = 'active' AND origination_date <= $as_of
+),
+sums AS (
+    SELECT i.loan_id,
+           coalesce(sum(CAST(i.amount_due * 100 AS BIGINT)) FILTER (WHERE i.due_date < $as_of), 0) AS due_before,
+           coalesce(sum(CAST(i.amount_due * 100 AS BIGINT)) FILTER (WHERE i.due_date <= $as_of), 0) AS due_through,
+           sum(CAST(i.amount_due * 100 AS BIGINT)) AS total,
+           min(i.due_date) FILTER (WHERE i.due_date > $as_of) AS next_date
+    FROM installments i JOIN active a USING (loan_id) GROUP BY i.loan_id
+),
+next_due AS (
+    SELECT s.loan_id,
+           coalesce(sum(CAST(i.amount_due * 100 AS BIGINT)) FILTER (WHERE i.due_date <= s.next_date),
+                    s.total) AS next_due,
+           coalesce(sum(CAST(i.amount_due * 100 AS BIGINT)) FILTER (WHERE i.due_date = s.next_date), 0) AS installment
+    FROM sums s JOIN installments i USING (loan_id) GROUP BY s.loan_id, s.next_date, s.total
+),
+paid AS (
+    SELECT p.loan_id, sum(CAST(p.amount * 100 AS BIGINT)) AS paid
+    FROM payments p JOIN active a USING (loan_id) GROUP BY p.loan_id
+)
+SELECT a.loan_id, a.customer_id, a.origination_date, coalesce(t.monthly_miss_prob, 0.05) AS miss_prob,
+       coalesce(p.paid, 0) AS paid, s.due_before, s.due_through, n.next_due, n.installment, s.total, st.dpd
+FROM active a
+JOIN sums s USING (loan_id)
+JOIN next_due n USING (loan_id)
+JOIN ({status}) st USING (loan_id)
+LEFT JOIN paid p USING (loan_id)
+LEFT JOIN synthetic_truth t USING (loan_id)
+ORDER BY a.loan_id
+"""
+
+
+@dataclass
+class LiveBook:
+    """The active loans as the feed sees them on `day`; money in integer fen, one array element per loan."""
+
+    day: dt.date
+    loan_id: np.ndarray
+    customer_id: np.ndarray
+    miss_prob: np.ndarray
+    paid: np.ndarray
+    due_before: np.ndarray   # falling due before the day: unpaid, it is arrears
+    due_through: np.ndarray  # falling due up to the end of the day
+    next_due: np.ndarray     # falling due up to the next due date after the day
+    installment: np.ndarray  # the installment of that next due date (0: none left)
+    total: np.ndarray
+    dpd: np.ndarray
+    active: np.ndarray
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, day: dt.date) -> LiveBook:
+        """The loans active on `day` (status active, originated by then), with their DPD by monitor.status."""
+        grid = "SELECT loan_id, CAST($as_of AS DATE) AS as_of FROM loans WHERE status = 'active' " \
+               "AND origination_date <= $as_of"
+        frame = con.sql(_WORKING_SET_SQL.format(status=status.status_query(grid)),
+                        params=status.status_params(con, day)).pl()
+        col = {name: frame[name].to_numpy() for name in frame.columns}
+        return cls(day=day, loan_id=col["loan_id"], customer_id=col["customer_id"],
+                   miss_prob=col["miss_prob"].astype(np.float64), paid=col["paid"].astype(np.int64),
+                   due_before=col["due_before"].astype(np.int64), due_through=col["due_through"].astype(np.int64),
+                   next_due=col["next_due"].astype(np.int64), installment=col["installment"].astype(np.int64),
+                   total=col["total"].astype(np.int64),
+                   dpd=col["dpd"].astype(np.int64), active=np.ones(frame.height, dtype=bool))
+
+    def arrears(self) -> np.ndarray:
+        return self.due_before - self.paid
+
+    def add(self, loans: pl.DataFrame) -> None:
+        """Committed new loans (loan_id, customer_id, miss_prob, total, first_due) join the working set."""
+        n = loans.height
+        zeros = np.zeros(n, dtype=np.int64)
+        self.loan_id = np.concatenate([self.loan_id, loans["loan_id"].to_numpy()])
+        self.customer_id = np.concatenate([self.customer_id, loans["customer_id"].to_numpy()])
+        self.miss_prob = np.concatenate([self.miss_prob, loans["miss_prob"].to_numpy()])
+        self.paid = np.concatenate([self.paid, zeros])
+        self.due_before = np.concatenate([self.due_before, zeros])
+        self.due_through = np.concatenate([self.due_through, zeros])
+        self.next_due = np.concatenate([self.next_due, loans["first_due"].to_numpy()])
+        self.installment = np.concatenate([self.installment, loans["first_due"].to_numpy()])
+        self.total = np.concatenate([self.total, loans["total"].to_numpy()])
+        self.dpd = np.concatenate([self.dpd, zeros])
+        self.active = np.concatenate([self.active, np.ones(n, dtype=bool)])
+
+
+@dataclass
+class Buffer:
+    """Events drawn but not yet committed, per table, and the loans that closed (payoff, charge-off)."""
+
+    frames: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    next_loan_ref: int = 1
+    next_customer_ref: int = 1
+
+    def append(self, table: str, frame: pl.DataFrame, events: str | None = None) -> None:
+        if frame.height:
+            self.frames.setdefault(table, []).append(frame)
+            key = events or table
+            self.counts[key] = self.counts.get(key, 0) + frame.height
+
+    def table(self, name: str) -> pl.DataFrame | None:
+        parts = self.frames.get(name)
+        return pl.concat(parts) if parts else None
+
+    @property
+    def events(self) -> int:
+        return sum(self.counts.get(kind, 0) for kind in KINDS)
+
+    def empty(self) -> bool:
+        return not self.frames
+
+
+class Feed:
+    """Draws the events of one interval for a LiveBook into a Buffer."""
+
+    def __init__(self, book: LiveBook, seed: int, charge_off_dpd: int):
+        self.book = book
+        self.rng = np.random.default_rng(seed)
+        self.charge_off_dpd = charge_off_dpd
+
+    def charge_offs(self, buffer: Buffer) -> None:
+        """Loans whose DPD reached the policy's DPD by the book's day are charged off on the day they reached it."""
+        b = self.book
+        hit = np.flatnonzero(b.active & (b.dpd >= self.charge_off_dpd))
+        day = np.datetime64(b.day, "D") - (b.dpd[hit] - self.charge_off_dpd).astype("timedelta64[D]")
+        buffer.append("closures", pl.DataFrame({
+            "loan_id": b.loan_id[hit], "status": ["charged_off"] * hit.size,
+            "closed_date": day, "charge_off_date": day}, schema=_CLOSURE_SCHEMA), "charge_offs")
+        b.active[hit] = False
+
+    def draw(self, buffer: Buffer, n: int, start: dt.datetime, end: dt.datetime) -> None:
+        """`n` events with times spread over [start, end): payments, new loans and collection actions."""
+        if n <= 0:
+            return
+        n_pay, n_loans, n_act = self.rng.multinomial(n, KIND_SHARE)
+        delinquent = np.flatnonzero(self.book.active & (self.book.arrears() > 0))
+        n_act_done = min(n_act, delinquent.size)
+        n_pay_done = self._payments(buffer, n_pay + n_act - n_act_done, start, end)
+        self._actions(buffer, delinquent, n_act_done, start, end)
+        self._new_loans(buffer, n - n_pay_done - n_act_done, start, end)
+
+    def _times(self, n: int, start: dt.datetime, end: dt.datetime) -> np.ndarray:
+        span = max((end - start) / dt.timedelta(microseconds=1), 1)
+        offsets = np.sort(self.rng.integers(0, int(span), n)).astype("timedelta64[us]")
+        return np.datetime64(start, "us") + offsets
+
+    def _pick(self, pool: np.ndarray, k: int, weight: np.ndarray) -> np.ndarray:
+        k = min(k, pool.size)
+        if k == 0:
+            return pool[:0]
+        return self.rng.choice(pool, size=k, replace=False, p=weight / weight.sum())
+
+    def _payments(self, buffer: Buffer, k: int, start: dt.datetime, end: dt.datetime) -> int:
+        """Up to `k` payments, at most one per loan: installments due today (mostly in full), arrears (cures
+        or part payments, the riskier loans less often), and installments or the whole loan paid ahead."""
+        b, rng = self.book, self.rng
+        owed = b.due_through - b.paid
+        arrears = b.arrears()
+        pools = {
+            "delinquent": np.flatnonzero(b.active & (arrears > 0)),
+            "due_today": np.flatnonzero(b.active & (arrears <= 0) & (owed > 0)),
+            "ahead": np.flatnonzero(b.active & (owed <= 0) & (b.total > b.paid)),
+        }
+        wanted = dict(zip(PAYMENT_SHARE, rng.multinomial(k, list(PAYMENT_SHARE.values())), strict=True))
+        chosen, amounts, channels = [], [], []
+        spare = 0
+        for name in ("delinquent", "due_today", "ahead"):  # what a pool cannot take goes to the next
+            idx = self._pick(pools[name], wanted[name] + spare, 1.05 - b.miss_prob[pools[name]])
+            spare = wanted[name] + spare - idx.size
+            due = b.due_through[idx] - b.paid[idx]
+            if name == "delinquent":
+                full = rng.random(idx.size) < 0.55 * (1 - b.miss_prob[idx])
+                amount = np.where(full, due, np.rint(arrears[idx] * rng.uniform(0.2, 0.9, idx.size)))
+                channel = rng.choice(behaviour.CHANNEL_NAMES[:3], idx.size, p=(0.1, 0.4, 0.5))
+            elif name == "due_today":
+                amount = np.where(rng.random(idx.size) < 0.88, due, np.rint(due * rng.uniform(0.3, 0.9, idx.size)))
+                channel = rng.choice(behaviour.CHANNEL_NAMES[:2], idx.size, p=(0.7, 0.3))
+            else:
+                # the next installment, or (already paid) the one after it; now and then the whole loan
+                left = b.total[idx] - b.paid[idx]
+                ahead = np.where(b.next_due[idx] > b.paid[idx], b.next_due[idx] - b.paid[idx],
+                                 np.minimum(np.maximum(b.installment[idx], 1), left))
+                amount = np.where(rng.random(idx.size) < PAYOFF_SHARE, left, ahead)
+                channel = np.full(idx.size, "app")
+            chosen.append(idx)
+            amounts.append(np.maximum(amount.astype(np.int64), 1))
+            channels.append(channel)
+        idx, amount = np.concatenate(chosen), np.concatenate(amounts)
+        order = rng.permutation(idx.size)
+        idx, amount, channel = idx[order], amount[order], np.concatenate(channels)[order]
+        b.paid[idx] += amount
+        b.dpd[idx] = np.where(b.arrears()[idx] <= 0, 0, b.dpd[idx])
+        buffer.append("payments", pl.DataFrame({
+            "loan_id": b.loan_id[idx], "paid_at": self._times(idx.size, start, end), "amount_fen": amount,
+            "channel": channel}))
+        paid_off = idx[b.paid[idx] >= b.total[idx]]
+        b.active[paid_off] = False
+        buffer.append("closures", pl.DataFrame({
+            "loan_id": b.loan_id[paid_off], "status": ["paid_off"] * paid_off.size,
+            "closed_date": [b.day] * paid_off.size, "charge_off_date": [None] * paid_off.size},
+            schema=_CLOSURE_SCHEMA), "payoffs")
+        return int(idx.size)
+
+    def _actions(self, buffer: Buffer, delinquent: np.ndarray, k: int, start: dt.datetime, end: dt.datetime) -> None:
+        """Collection actions on delinquent loans, the strategy's step for their DPD; calls and visits reach
+        someone about half the time, and a share of those who answer promise to pay their arrears."""
+        b, rng = self.book, self.rng
+        idx = self._pick(delinquent, k, np.ones(delinquent.size))
+        dpd = np.maximum(b.dpd[idx], 1)
+        step = np.searchsorted(STRATEGY_DPD, dpd, side="right") - 1
+        kind = np.where(rng.random(idx.size) < 0.5, STRATEGY_TYPE[step], "call")
+        human = np.isin(kind, HUMAN_ACTIONS)
+        roll = rng.integers(0, 100, idx.size)
+        outcome = np.select(
+            [~human & (kind == "ivr") & (roll < 45), ~human, roll < 40, roll < 58, roll < 78, roll < 92],
+            ["no_answer", "contacted", "no_answer", "contacted", "promise_to_pay", "refused"], "wrong_number")
+        promise = outcome == "promise_to_pay"
+        agent = np.char.add("A", np.char.zfill(rng.integers(0, 240, idx.size).astype(str), 4))
+        ptp_day = np.datetime64(b.day, "D") + rng.integers(2, 8, idx.size).astype("timedelta64[D]")
+        buffer.append("collection_actions", pl.DataFrame({
+            "loan_id": b.loan_id[idx],
+            "action_at": self._times(idx.size, start, end),
+            "action_type": kind,
+            "agent_id": np.where(human | np.isin(kind, ("legal_notice", "lawsuit")), agent, "system"),
+            "contact_party": np.where(human & (dpd > 40) & (roll % 10 < 3), "third_party", "debtor"),
+            "outcome": outcome,
+            "promise": promise,
+            "ptp_amount_fen": np.maximum(b.arrears()[idx], 1),
+            "ptp_date": ptp_day,
+        }).with_columns(pl.when("promise").then(pl.col("ptp_amount_fen", "ptp_date"))).drop("promise"))
+
+    def _new_loans(self, buffer: Buffer, k: int, start: dt.datetime, end: dt.datetime) -> None:
+        """`k` new loans drawn as the generator draws them (monitor.synth.population), originated today, with
+        their schedules; some go to existing customers."""
+        if k <= 0:
+            return
+        rng, day = self.rng, self.book.day
+        drawn = _draw(rng, k, day)
+        times = self._times(k, start, end)
+        loans = drawn.loans.with_columns(origination_date=pl.lit(day),
+                                         loan_ref=np.arange(buffer.next_loan_ref, buffer.next_loan_ref + k))
+        buffer.next_loan_ref += k
+        # Customers: the drawn ones are new (provisional refs -1, -2, ...), unless an existing one returns.
+        known = self.book.customer_id
+        returning = (rng.random(k) < RETURNING_CUSTOMER) & (known.size > 0)
+        drawn_customer = loans["customer_id"].to_numpy()
+        new_ids = np.unique(drawn_customer[~returning])
+        refs = -(buffer.next_customer_ref + np.arange(new_ids.size, dtype=np.int64))
+        buffer.next_customer_ref += new_ids.size
+        position = np.clip(np.searchsorted(new_ids, drawn_customer), 0, max(new_ids.size - 1, 0))
+        existing = known[rng.integers(0, known.size, k)] if known.size else np.zeros(k, dtype=np.int64)
+        customer = np.where(returning, existing, refs[position] if new_ids.size else 0)
+        created = np.full(new_ids.size, np.datetime64("9999-01-01", "us"))
+        np.minimum.at(created, position[~returning], times[~returning])  # a customer appears with a first loan
+        customers = drawn.customers.join(pl.DataFrame({"customer_id": new_ids, "ref": refs, "first": created}),
+                                         on="customer_id").with_columns(
+            customer_id=pl.col("ref"), created_at=pl.col("first")).drop("ref", "first")
+        loans = loans.with_columns(customer_id=customer)
+        installments = _schedules(loans)
+        totals = installments.group_by("loan_ref").agg(
+            total=pl.col("amount_fen").sum(),
+            first_due=pl.col("amount_fen").filter(pl.col("installment_no") == 1).first())
+        truth = drawn.truth.with_columns(loan_ref=loans["loan_ref"], customer_id=customer)
+        buffer.append("customers", customers)
+        buffer.append("loans", loans.join(totals, on="loan_ref"), "loans")
+        buffer.append("installments", installments)
+        buffer.append("synthetic_truth", truth)
+
+
+DRAW_CHUNK = 5  # population.draw_book gives each of n loans a customer only for n <= 5 (it draws n / 1.25 + 1)
+
+
+def _draw(rng: np.random.Generator, k: int, day: dt.date) -> population.Book:
+    """`k` loans, their customers and hidden truth, drawn by the generator's own population model."""
+    parts, customers = [], 0
+    for size in np.diff(np.append(np.arange(0, k, DRAW_CHUNK), k)).tolist():
+        book = population.draw_book(rng, size, day)
+        shift = pl.col("customer_id") + customers
+        parts.append(population.Book(book.customers.with_columns(shift), book.loans.with_columns(shift),
+                                     book.truth.with_columns(shift)))
+        customers += book.customers.height
+    return population.Book(*(pl.concat([getattr(p, name) for p in parts]) for name in ("customers", "loans", "truth")))
+
+
+_CLOSURE_SCHEMA = {"loan_id": pl.Int64, "status": pl.String, "closed_date": pl.Date, "charge_off_date": pl.Date}
+
+
+def _schedules(loans: pl.DataFrame) -> pl.DataFrame:
+    """Each new loan's installments in fen: monthly from the origination day (days past the 28th fall on the
+    28th, as the generator's), 等额本息 or 等额本金 (monitor.schedule), shopping loans with their monthly fee."""
+    parts = []
+    for term in sorted(loans["term_months"].unique().to_list()):
+        group = loans.filter(pl.col("term_months") == term)
+        orig = group["origination_date"].to_numpy().astype("datetime64[D]")
+        due_day = np.minimum((orig - orig.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1, 28)
+        principal = group["principal_fen"].to_numpy()
+        principal_due, interest_due = amortize_fen(principal, group["annual_rate"].to_numpy(), term,
+                                                   (group["repayment_method"] == "equal_principal").to_numpy())
+        fee = np.where((group["product"] == "installment").to_numpy(),
+                       np.rint(principal * behaviour.INSTALLMENT_FEE_RATE), 0).astype(np.int64)
+        due = np.stack([calendar.add_months(orig, k + 1, due_day) for k in range(term)], axis=1)
+        n = group.height
+        parts.append(pl.DataFrame({
+            "loan_ref": np.repeat(group["loan_ref"].to_numpy(), term),
+            "installment_no": np.tile(np.arange(1, term + 1, dtype=np.int32), n),
+            "due_date": due.ravel(),
+            "principal_fen": principal_due.ravel(),
+            "interest_fen": interest_due.ravel(),
+            "fee_fen": np.repeat(fee, term),
+        }))
+    return pl.concat(parts).with_columns(amount_fen=pl.col("principal_fen") + pl.col("interest_fen")
+                                         + pl.col("fee_fen"))
+

@@ -1,0 +1,78 @@
+"""The Today page in headless Chromium while the live feed writes: it refreshes itself, choices survive."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from monitor.i18n import LANGUAGES, t
+from ui import navigation
+
+from .test_browser import ARTIFACTS, ROOT, _assert_healthy, _open, _screenshot, browser, serve  # noqa: F401
+
+pytestmark = pytest.mark.browser
+REFRESH_WAIT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def live_server(demo_db, tmp_path_factory):
+    """A server over a copy of the demo book, with the feed writing 40 events a second into it."""
+    folder = tmp_path_factory.mktemp("live")
+    path = folder / "live.duckdb"
+    shutil.copyfile(demo_db, path)
+    feed = subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", str(path), "--rate", "40"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with serve(path, folder) as url:
+            yield url
+    finally:
+        feed.send_signal(signal.SIGTERM)
+        _, err = feed.communicate(timeout=60)
+        assert feed.returncode == 0, err[-2000:]
+
+
+def _payments(page, lang: str) -> int:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=t("today.payments", lang)).first
+    return int(re.sub(r"\D", "", card.locator('[data-testid="stMetricValue"]').inner_text()))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_follows_the_feed(live_server, browser, lang):  # noqa: F811
+    url = f"{live_server}/{navigation.url_path('today')}?lang={lang}"
+    context, page = _open(browser, url, t("today.title", lang))
+    try:
+        _assert_healthy(page)
+        # the user's choices: rates by balance, the new loans' table
+        page.get_by_text(t("measure.balance", lang), exact=True).click()
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        for _ in range(3):  # a refresh landing while the list is open closes it: try again
+            page.locator('[data-testid="stSelectbox"] input').click()
+            page.keyboard.type(t("today.kind.loans", lang))
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(1500)
+            if "events=loans" in page.url:
+                break
+        first = _payments(page, lang)
+        page.wait_for_function(
+            """([label, first]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .some(m => m.innerText.includes(label) && parseInt(
+                     m.querySelector('[data-testid="stMetricValue"]').innerText.replace(/\\D/g, '')) > first)""",
+            arg=[t("today.payments", lang), first], timeout=REFRESH_WAIT_MS)
+        assert _payments(page, lang) > first
+        shown = page.locator('[data-testid="stSelectbox"]').evaluate(
+            "e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value + ' ' + "
+            "(i.getAttribute('aria-label') || '')).join(' ')")
+        assert t("today.kind.loans", lang) in shown, shown
+        checked = page.locator('[data-testid="stMain"] [data-testid="stRadio"] input:checked').first
+        assert checked.evaluate("e => e.closest('label').innerText") == t("measure.balance", lang)
+        assert "events=loans" in page.url and "measure=balance" in page.url
+        _assert_healthy(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        _screenshot(page, ARTIFACTS / f"today-{lang}.png")
+    finally:
+        context.close()

@@ -1,0 +1,124 @@
+"""The live feed as a real process on a copy of the demo book: what it reports is what landed, once, and valid."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor import db
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = ("payments", "loans", "collection_actions", "customers", "installments")
+
+
+def _counts(path: Path) -> dict[str, int]:
+    con = db.connect(path, read_only=True)
+    try:
+        counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+                  for table in (*TABLES, "ingest_batches")}
+        return counts | {"max_loan": con.execute("SELECT max(loan_id) FROM loans").fetchall()[0][0]}
+    finally:
+        con.close()
+
+
+def _feed(path: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", str(path), *args],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _totals(process: subprocess.Popen, timeout: float = 60) -> dict:
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def copy(demo_db, tmp_path) -> Path:
+    path = tmp_path / "feed.duckdb"
+    shutil.copyfile(demo_db, path)
+    return path
+
+
+def _assert_landed(path: Path, before: dict, totals: dict) -> None:
+    """Every reported event is a row, no more and no fewer, and every row keeps the book's rules."""
+    after = _counts(path)
+    for table in TABLES:
+        assert after[table] - before[table] == totals[table], table
+    assert after["ingest_batches"] - before["ingest_batches"] == totals["batches"]
+    assert totals["unsaved"] == 0
+    con = db.connect(path, read_only=True)
+    try:
+        def one(sql: str):
+            return con.execute(sql).fetchall()[0]
+
+        assert one("SELECT coalesce(sum(rows_total), 0), coalesce(sum(rows_accepted), 0) FROM ingest_batches "
+                   "WHERE source = 'feed' AND kind = 'feed'") == (totals["events"], totals["events"])
+        for table, key in (("payments", "payment_id"), ("loans", "loan_id"), ("collection_actions", "action_id"),
+                           ("customers", "customer_id")):
+            assert one(f"SELECT count(*) - count(DISTINCT {key}) FROM {table}") == (0,)
+        # payments and actions only for loans that exist, never before their origination
+        assert one("""SELECT count(*) FROM payments p LEFT JOIN loans l USING (loan_id)
+                      WHERE l.loan_id IS NULL OR p.paid_at < l.origination_date OR p.amount <= 0""") == (0,)
+        assert one("SELECT count(*) FROM collection_actions a LEFT JOIN loans l USING (loan_id) "
+                   "WHERE l.loan_id IS NULL") == (0,)
+        # new loans came with their whole schedule and a customer
+        assert one(f"""SELECT count(*) FROM loans l LEFT JOIN customers c USING (customer_id)
+                      LEFT JOIN (SELECT loan_id, count(*) AS n, sum(principal_due) AS principal FROM installments
+                                 GROUP BY 1) i USING (loan_id)
+                      WHERE l.loan_id > {before["max_loan"]} AND (c.customer_id IS NULL
+                         OR i.n IS DISTINCT FROM l.term_months OR i.principal IS DISTINCT FROM l.principal)""") == (0,)
+        # a loan the feed paid off was paid in full
+        assert one("""SELECT count(*) FROM loans l JOIN (SELECT loan_id, sum(amount) AS paid FROM payments GROUP BY 1)
+                      p USING (loan_id) JOIN (SELECT loan_id, sum(amount_due) AS due FROM installments GROUP BY 1)
+                      d USING (loan_id) WHERE l.status = 'paid_off' AND l.closed_date = CAST(
+                      (SELECT max(paid_at) FROM payments) AS DATE) AND p.paid < d.due""") == (0,)
+    finally:
+        con.close()
+    # every CHECK constraint holds: the rows load into a fresh database with the same schema
+    fresh = db.connect(path.with_name("check.duckdb"), create=True)
+    try:
+        db.create_schema(fresh)
+        fresh.execute(f"ATTACH '{path}' AS fed (READ_ONLY)")
+        for table in (*TABLES, "ingest_batches"):
+            db.run(fresh, f"INSERT INTO {table} SELECT * FROM fed.{table}")
+    finally:
+        fresh.close()
+
+
+def test_the_feed_reports_what_it_wrote(copy):
+    before = _counts(copy)
+    totals = _totals(_feed(copy, "--rate", "100", "--seconds", "4", "--seed", "3"))
+    assert totals["events"] == 400  # the rate times the seconds, none lost
+    assert totals["payments"] > totals["collection_actions"] > 0 and totals["loans"] > 0
+    _assert_landed(copy, before, totals)
+
+
+def test_sigterm_commits_what_is_buffered_and_exits_0(copy):
+    before = _counts(copy)
+    process = _feed(copy, "--rate", "150", "--seed", "4")
+    time.sleep(5)  # the feed starts (a second or two), then writes
+    process.send_signal(signal.SIGTERM)
+    totals = _totals(process)
+    assert totals["events"] > 0 and totals["batches"] > 0
+    _assert_landed(copy, before, totals)
+
+
+def test_a_locked_database_delays_batches_without_losing_them(copy):
+    """Another process holds the file for 3 s: the feed buffers, then commits everything."""
+    before = _counts(copy)
+    process = _feed(copy, "--rate", "100", "--seconds", "7", "--seed", "5")
+    time.sleep(2)
+    holder = subprocess.run(
+        [sys.executable, "-c", "import sys, time; from monitor import db; c = db.connect(sys.argv[1], "
+         "read_only=True); time.sleep(3); c.close()", str(copy)], cwd=ROOT, timeout=60)
+    assert holder.returncode == 0
+    totals = _totals(process)
+    assert totals["events"] == 700
+    _assert_landed(copy, before, totals)
