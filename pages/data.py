@@ -1,9 +1,11 @@
-"""Data page: what the database holds, how fresh it is, the charge-off policy, and the book by bucket."""
+"""Data page: what the database holds, how fresh it is, the charge-off policy; loading files (upload, preview, land,
+the recent batches and the quarantine); and the book by bucket at the as-of date."""
 
 import streamlit as st
 
-from monitor.i18n import t
-from ui import charts, context, data, tables
+from monitor.i18n import label, t
+from ui import charts, context, data, ingest_data, tables
+from ui import format as fmt
 
 lang, as_of = context.start_page()
 
@@ -27,6 +29,63 @@ if fresh.derived_is_stale:
 
 st.subheader(t("data.tables", lang))
 tables.table_summary(data.table_summary(), lang)
+
+st.subheader(t("ingest.heading", lang))
+st.caption(t("ingest.caption", lang))
+uploads = st.file_uploader(t("ingest.upload", lang), type=["csv", "parquet"], accept_multiple_files=True,
+                           key="ingest_files", help=t("ingest.upload_help", lang)) or []
+usable = []
+for upload in uploads:
+    data_bytes = upload.getvalue()
+    outcome = ingest_data.preview(data_bytes, upload.name)
+    if isinstance(outcome, ingest_data.Unusable):
+        st.error(t(f"ingest.error.{outcome.code}", lang, **outcome.params))
+        continue
+    st.markdown(f"**{t('ingest.file_heading', lang, file=upload.name, kind=label('batch_kind', outcome.kind, lang))}**")
+    if outcome.loaded_on is not None:
+        st.info(t("ingest.already", lang, loaded_on=f"{outcome.loaded_on:%Y-%m-%d %H:%M}"))
+        continue
+    usable.append((data_bytes, upload.name))
+    st.write(t("ingest.counts", lang, total=fmt.count(outcome.rows_total), accepted=fmt.count(outcome.rows_accepted),
+               rejected=fmt.count(outcome.rows_rejected), duplicates=fmt.count(outcome.rows_duplicate)))
+    if outcome.sample.height:
+        st.caption(t("ingest.sample", lang, rows=outcome.sample.height))
+        st.dataframe(outcome.sample, hide_index=True, column_config=ingest_data.sample_headings(outcome.sample, lang))
+    if outcome.rejects.height:
+        st.caption(t("ingest.rejects", lang))
+        rejects, headings = ingest_data.localized(outcome.rejects, lang)
+        st.dataframe(rejects, hide_index=True, column_config=headings)
+if uploads:
+    if st.button(t("ingest.land", lang, files=len(usable)), type="primary", disabled=not usable, key="ingest_land"):
+        for data_bytes, name in usable:
+            landed = ingest_data.land(data_bytes, name)
+            if isinstance(landed, ingest_data.Unusable):
+                st.error(t(f"ingest.error.{landed.code}", lang, **landed.params))
+            else:
+                st.success(t("ingest.landed", lang, file=name, accepted=fmt.count(landed.rows_accepted),
+                             rejected=fmt.count(landed.rows_rejected), duplicates=fmt.count(landed.rows_duplicate),
+                             batch=landed.batch_id[:12]))
+    elif not usable:
+        st.caption(t("ingest.nothing", lang))
+
+st.subheader(t("ingest.batches", lang))
+batches = ingest_data.recent_batches()
+if batches.height == 0:
+    st.caption(t("ingest.no_batches", lang))
+else:
+    shown, headings = ingest_data.localized(batches, lang)
+    st.dataframe(shown, hide_index=True, column_config=headings)
+    st.subheader(t("ingest.quarantine", lang))
+    batch_names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
+    batch = st.selectbox(t("ingest.quarantine_batch", lang), [None, *batch_names], key="ingest_quarantine_batch",
+                         format_func=lambda b: t("ingest.all_batches", lang) if b is None
+                         else f"{batch_names[b]} · {b[:12]}")
+    rejected = ingest_data.quarantined(batch)
+    if rejected.height == 0:
+        st.caption(t("ingest.no_quarantine", lang))
+    else:
+        shown, headings = ingest_data.localized(rejected, lang)
+        st.dataframe(shown, hide_index=True, column_config=headings)
 
 st.subheader(t("data.buckets", lang, as_of=as_of.isoformat()))
 distribution = data.bucket_distribution(as_of)

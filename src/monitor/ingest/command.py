@@ -1,0 +1,69 @@
+"""`python -m monitor ingest`: load files, one batch each, and say what became of every row.
+
+Exit code: 0 every row of every file landed (or had landed before), 1 some rows were rejected (they are in
+quarantine), 2 a file could not be used at all (nothing of it was written; the message names the file).
+Files of one command load loans first, then installments, payments and collection actions, so a payment file may
+refer to loans in a loan tape given beside it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from monitor import db
+from monitor.ingest import read, schema
+from monitor.ingest.load import Outcome, already_loaded, batch_id, check_file, land
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+SHOWN_REJECTS = 20  # lines per file; the rest are in quarantine
+
+
+def run_ingest(args) -> int:
+    path = db.resolve_db_path(args.db)
+    checked = []
+    worst = EXIT_OK
+    for name in args.files:
+        try:
+            data = Path(name).read_bytes()
+            batch = batch_id(data)
+            loaded_on = already_loaded(path, batch)
+            if loaded_on is not None:
+                print(_skipped(name, loaded_on, batch))
+                continue
+            checked.append((check_file(data, name, args.kind), batch))
+        except OSError as exc:
+            worst = _unusable(f"{name}: cannot be read ({exc.strerror})")
+        except read.FileError as exc:
+            worst = _unusable(str(exc))
+    for file, batch in sorted(checked, key=lambda item: schema.KINDS.index(item[0].kind)):
+        outcome = land(path, file, batch)
+        print(summary(outcome))
+        worst = max(worst, EXIT_REJECTED if outcome.rows_rejected else EXIT_OK)
+    return worst
+
+
+def _unusable(message: str) -> int:
+    print(f"monitor ingest: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def _skipped(name: str, loaded_on, batch: str) -> str:
+    return f"{name}: skipped: already loaded on {loaded_on:%Y-%m-%d %H:%M} (batch {batch[:12]})"
+
+
+def summary(outcome: Outcome) -> str:
+    """The lines printed for one file: counts, rejected rows by rule, and the first rejects one by one."""
+    name = outcome.file_name
+    if outcome.loaded_on is not None:
+        return _skipped(name, outcome.loaded_on, outcome.batch_id)
+    by_rule = ", ".join(f"{rule} {n:,}" for rule, n in outcome.by_rule.items())
+    lines = [f"{name}: {outcome.kind}, {outcome.rows_total:,} rows: {outcome.rows_accepted:,} accepted, "
+             f"{outcome.rows_rejected:,} rejected{f' ({by_rule})' if by_rule else ''}, "
+             f"{outcome.rows_duplicate:,} skipped as duplicates; batch {outcome.batch_id[:12]}"]
+    shown = outcome.rejects.head(SHOWN_REJECTS)
+    lines += [f"{name} row {row}: {rule}: {message}" for row, rule, message in shown.iter_rows()]
+    if outcome.rejects.height > SHOWN_REJECTS:
+        lines.append(f"{name}: ... and {outcome.rejects.height - SHOWN_REJECTS:,} more in the quarantine table "
+                     f"(batch {outcome.batch_id[:12]})")
+    return "\n".join(lines)

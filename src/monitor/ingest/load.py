@@ -1,0 +1,205 @@
+"""Landing a file: one batch, one write transaction, all or nothing.
+
+A batch is one file, named by the sha256 of its bytes. Its accepted rows, its rejected rows (into quarantine, with
+the rule, a message and the raw row) and its ingest_batches record are written in ONE transaction: a load killed
+at any point leaves the whole batch or none of it (DuckDB rolls back what was not committed when the file is
+opened again). A batch id already recorded is skipped, so loading a file twice changes nothing; a row identical
+to one the book already holds is skipped as a duplicate; a different row under an existing id is rejected.
+
+The file is read, cast and checked against the file rules before the database is opened; the write connection
+is held only for the book rules and the inserts. Derived tables are not rebuilt: the load changes the data
+fingerprint (monitor.status.data_fingerprint), so pages compute from the source tables until the next derive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import polars as pl
+
+from monitor import db
+from monitor.ingest import read, rules, schema
+from monitor.ingest.read import RAW, ROW
+
+PREVIEW_ROWS = 20
+TIMEZONE = ZoneInfo("Asia/Shanghai")  # loaded_at is local time, as every event
+STAGED = "ingest_staged"
+REJECTS = "ingest_rejects"
+
+
+@dataclass
+class Outcome:
+    """What a file gives (preview) or gave (load)."""
+    file_name: str
+    batch_id: str
+    kind: str
+    rows_total: int
+    rows_accepted: int
+    rows_rejected: int
+    rows_duplicate: int
+    rejects: pl.DataFrame = field(repr=False)   # row_number, rule, message (one row per rule a row breaks)
+    sample: pl.DataFrame = field(repr=False)    # the first rows that land (or would land)
+    landed: bool = False
+    loaded_on: dt.datetime | None = None        # set when the batch had been loaded before: nothing was done
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        """Rejected rows per rule, in the order of rules.RULES."""
+        counts = dict(self.rejects.group_by("rule").agg(pl.col("row_number").n_unique()).iter_rows())
+        return {rule: counts[rule] for rule in rules.RULES if rule in counts}
+
+
+@dataclass
+class _Checked:
+    parsed: read.Parsed
+    kind: str
+    typed: pl.DataFrame
+    file_violations: pl.DataFrame
+
+
+def batch_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_file(data: bytes, file_name: str, kind: str | None = None) -> _Checked:
+    """Read, detect the kind and apply the file rules; raises read.FileError for a file that cannot be used."""
+    parsed = read.read_bytes(data, file_name)
+    kind = read.detect_kind(parsed, kind)
+    typed, violations = rules.file_rules(parsed, kind)
+    return _Checked(parsed, kind, typed, violations)
+
+
+def _loaded_on(con: duckdb.DuckDBPyConnection, batch: str) -> dt.datetime | None:
+    if not _has_ingest_tables(con):
+        return None
+    found = con.sql("SELECT loaded_at FROM ingest_batches WHERE batch_id = $batch", params={"batch": batch}).pl()
+    return found["loaded_at"][0] if found.height else None
+
+
+def already_loaded(db_path: str | Path, batch: str) -> dt.datetime | None:
+    """When the batch was loaded, on a short read-only look (None: never): a file loaded before is skipped
+    without being read. land() asks again inside its transaction."""
+    con = db.connect(db_path, read_only=True)
+    try:
+        return _loaded_on(con, batch)
+    finally:
+        con.close()
+
+
+def _has_ingest_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.sql("""SELECT count(*) AS n FROM duckdb_tables() WHERE NOT temporary
+                       AND table_name IN ('ingest_batches', 'quarantine')""").pl()
+    return found["n"][0] == 2
+
+
+def _classify(con: duckdb.DuckDBPyConnection, checked: _Checked, batch: str) -> tuple[Outcome, pl.DataFrame]:
+    """Apply the book rules on `con` (the typed rows registered as STAGED): the outcome and the rows that land."""
+    violations, duplicates = rules.book_rules(con, checked.kind, STAGED)
+    rejects = pl.concat([checked.file_violations, violations]).sort("row_number", "rule")
+    rejected = rejects["row_number"].unique()
+    skipped = duplicates["row_number"].filter(~duplicates["row_number"].is_in(rejected.implode()))
+    landing = checked.typed.filter(~pl.col(ROW).is_in(rejected.implode()) & ~pl.col(ROW).is_in(skipped.implode()))
+    total = checked.parsed.frame.height
+    return Outcome(checked.parsed.file_name, batch, checked.kind, total, landing.height, rejected.len(),
+                   skipped.len(), rejects, landing.head(PREVIEW_ROWS).drop(ROW)), landing
+
+
+def preview(db_path_or_con, file_bytes: bytes, file_name: str, kind: str | None = None) -> Outcome:
+    """What loading the file would do, on a read-only look at the book: nothing is written.
+    Raises read.FileError for a file that cannot be used."""
+    checked = check_file(file_bytes, file_name, kind)
+    batch = batch_id(file_bytes)
+    own = not isinstance(db_path_or_con, duckdb.DuckDBPyConnection)
+    con = db.connect(db_path_or_con, read_only=True) if own else db_path_or_con
+    try:
+        con.register(STAGED, checked.typed)
+        try:
+            outcome, _ = _classify(con, checked, batch)
+            outcome.loaded_on = _loaded_on(con, batch)
+        finally:
+            con.unregister(STAGED)
+    finally:
+        if own:
+            con.close()
+    return outcome
+
+
+def load_bytes(db_path: str | Path, file_bytes: bytes, file_name: str, kind: str | None = None,
+               source: str = "file") -> Outcome:
+    """Validate and land one file as one batch (see the module's docstring). Raises read.FileError for a file that
+    cannot be used, db.DatabaseError for a database that cannot be opened."""
+    return land(db_path, check_file(file_bytes, file_name, kind), batch_id(file_bytes), source)
+
+
+def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file") -> Outcome:
+    """Land a file check_file has read and checked, as the batch `batch`, in one write transaction."""
+    con = db.connect(db_path)
+    try:
+        db.run(con, "BEGIN TRANSACTION")
+        try:
+            db.run(con, db.INGEST_DDL)
+            loaded_on = _loaded_on(con, batch)
+            if loaded_on is not None:
+                db.run(con, "ROLLBACK")
+                return Outcome(checked.parsed.file_name, batch, checked.kind, checked.parsed.frame.height, 0, 0, 0,
+                               checked.file_violations.clear(), checked.typed.clear().drop(ROW), False, loaded_on)
+            con.register(STAGED, checked.typed)
+            outcome, landing = _classify(con, checked, batch)
+            _write(con, checked, outcome, landing, source)
+            db.run(con, "COMMIT")
+        except BaseException:
+            db.run(con, "ROLLBACK")
+            raise
+    finally:
+        con.close()
+    outcome.landed = True
+    return outcome
+
+
+def _write(con, checked: _Checked, outcome: Outcome, landing: pl.DataFrame, source: str) -> None:
+    columns = ", ".join(f'"{c}"' for c in schema.names(checked.kind))
+    con.register(STAGED, landing)
+    db.run(con, f"INSERT INTO {checked.kind} ({columns}) SELECT {columns} FROM {STAGED} ORDER BY {ROW}")
+    raws = checked.parsed.frame.select(ROW, RAW).filter(pl.col(ROW).is_in(outcome.rejects["row_number"].implode()))
+    con.register(REJECTS, outcome.rejects.join(raws, left_on="row_number", right_on=ROW, how="left"))
+    params = {"batch": outcome.batch_id, "file": outcome.file_name, "kind": outcome.kind}
+    db.run(con, f"""INSERT INTO quarantine SELECT $batch, $file, $kind, row_number, rule, message, CAST({RAW} AS JSON)
+                    FROM {REJECTS} ORDER BY row_number, rule""", params)
+    db.run(con, """INSERT INTO ingest_batches VALUES ($batch, $source, $file, $kind, $loaded_at, $total,
+                                                      $accepted, $rejected, $duplicate)""",
+           {**params, "source": source, "loaded_at": dt.datetime.now(TIMEZONE).replace(tzinfo=None),
+            "total": outcome.rows_total, "accepted": outcome.rows_accepted,
+            "rejected": outcome.rows_rejected, "duplicate": outcome.rows_duplicate})
+    con.unregister(REJECTS)
+    con.unregister(STAGED)
+
+
+def recent_batches(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pl.DataFrame:
+    """The newest batches first: batch_id, source, file_name, kind, loaded_at and the row counts."""
+    if not _has_ingest_tables(con):
+        return pl.DataFrame(schema={"batch_id": pl.String, "source": pl.String, "file_name": pl.String,
+                                    "kind": pl.String, "loaded_at": pl.Datetime, "rows_total": pl.Int32,
+                                    "rows_accepted": pl.Int32, "rows_rejected": pl.Int32,
+                                    "rows_duplicate": pl.Int32})
+    return con.sql("SELECT * FROM ingest_batches ORDER BY loaded_at DESC, batch_id LIMIT $limit",
+                   params={"limit": limit}).pl()
+
+
+def quarantined(con: duckdb.DuckDBPyConnection, batch: str | None = None, limit: int = 1000) -> pl.DataFrame:
+    """Rejected rows, newest batch first (one batch when `batch` is given): batch_id, file_name, kind, row_number,
+    rule, message, raw."""
+    if not _has_ingest_tables(con):
+        return pl.DataFrame(schema={"batch_id": pl.String, "file_name": pl.String, "kind": pl.String,
+                                    "row_number": pl.Int32, "rule": pl.String, "message": pl.String,
+                                    "raw": pl.String})
+    return con.sql("""SELECT q.batch_id, q.file_name, q.kind, q.row_number, q.rule, q.message,
+                             CAST(q.raw AS VARCHAR) AS raw
+                      FROM quarantine q LEFT JOIN ingest_batches b USING (batch_id)
+                      WHERE CAST($batch AS VARCHAR) IS NULL OR q.batch_id = $batch
+                      ORDER BY b.loaded_at DESC, q.batch_id, q.row_number, q.rule LIMIT $limit""",
+                   params={"batch": batch, "limit": limit}).pl()

@@ -1,0 +1,143 @@
+"""Reading a file's bytes into a frame of text values, one row per data row, and telling which table it feeds.
+
+CSV is decoded as UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else as GB18030 (what Excel and
+banks in China write). Every value stays text here: the rules cast them, so a bad value becomes a rejected
+row rather than a failed file. A row's number counts data rows from 1 (the header is row 0).
+
+Ragged rows: the CSV parser pads short rows and cuts long ones, so the number of fields of each record is
+counted separately, on the same bytes split into records (a newline inside quotes continues a record).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from monitor.ingest import schema
+
+PARQUET_MAGIC = b"PAR1"
+ROW = "row_number"      # 1 = the first data row
+FIELDS = "_fields"      # how many fields the row had
+RAW = "_raw"            # the row as read, JSON
+QUOTED = r'"(?:[^"]|"")*"'
+
+
+class FileError(Exception):
+    """A file that cannot be used at all. `code` names the problem (catalog ingest.error.<code>), `params` fill
+    its message; str() is the English message, naming the file."""
+
+    def __init__(self, code: str, file_name: str, message: str, **params):
+        super().__init__(f"{file_name}: {message}")
+        self.code = code
+        self.file_name = file_name
+        self.params = {"file": file_name, **params}
+
+
+@dataclass
+class Parsed:
+    file_name: str
+    file_format: str                 # csv or parquet
+    encoding: str | None             # utf-8, utf-8-sig or gb18030 (CSV)
+    columns: list[str]               # the header, as written
+    frame: pl.DataFrame = field(repr=False)  # the header's columns as text, plus ROW, FIELDS and RAW
+
+
+def read_bytes(data: bytes, file_name: str) -> Parsed:
+    if data[:4] == PARQUET_MAGIC:
+        return _read_parquet(data, file_name)
+    return _read_csv(data, file_name)
+
+
+def _read_parquet(data: bytes, file_name: str) -> Parsed:
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # polars raises several kinds for a damaged file
+        raise FileError("not_readable", file_name, f"cannot be read as Parquet ({exc})") from None
+    if frame.height == 0:
+        raise FileError("empty_file", file_name, "is empty: no data rows")
+    columns = frame.columns
+    text = frame.select(pl.col(c).cast(pl.String) for c in columns)
+    text = text.with_columns(pl.struct(columns).struct.json_encode().alias(RAW))
+    text = text.with_row_index(ROW, offset=1).with_columns(pl.lit(len(columns)).alias(FIELDS))
+    return Parsed(file_name, "parquet", None, columns, text)
+
+
+def _decode(data: bytes, file_name: str) -> tuple[str, str]:
+    if b"\x00" in data:
+        raise FileError("not_csv", file_name, "is not a CSV or Parquet file (it holds binary data)")
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise FileError("not_readable", file_name,
+                        f"is neither UTF-8 nor GB18030 text (byte {exc.start} cannot be decoded)") from None
+
+
+def _read_csv(data: bytes, file_name: str) -> Parsed:
+    text, encoding = _decode(data, file_name)
+    if not text.strip():
+        raise FileError("empty_file", file_name, "is empty")
+    utf8 = text.encode("utf-8")
+    try:
+        values = pl.read_csv(utf8, infer_schema=False, truncate_ragged_lines=True, empty_string_is_null=False)
+        lines = pl.read_csv(utf8, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
+                            new_columns=["line"], empty_string_is_null=False, truncate_ragged_lines=True)
+    except Exception as exc:  # polars' parse errors have no common base class
+        raise FileError("not_csv", file_name, f"cannot be parsed as CSV ({str(exc).splitlines()[0]})") from None
+    columns = [c.strip() for c in values.columns]
+    values.columns = columns
+    if values.height == 0:
+        raise FileError("empty_file", file_name, "is empty: a header but no data rows")
+    records = _records(lines)
+    if records.height != values.height + 1:
+        raise FileError("not_csv", file_name, "cannot be parsed as CSV (unbalanced quotes)")
+    body = records.slice(1)
+    fields = body["line"].str.replace_all(QUOTED, "").str.count_matches(",") + 1
+    raw = pl.when(fields == len(columns)).then(pl.struct(columns).struct.json_encode()).otherwise(
+        pl.struct(line=body["line"]).struct.json_encode())
+    frame = values.with_columns(fields.alias(FIELDS)).with_columns(raw.alias(RAW)).with_row_index(ROW, offset=1)
+    return Parsed(file_name, "csv", encoding, columns, frame)
+
+
+def _records(lines: pl.DataFrame) -> pl.DataFrame:
+    """Physical lines joined into CSV records: a line starts a record unless a quote is open before it."""
+    quotes = pl.col("line").str.count_matches('"')
+    starts = ((quotes.cum_sum() - quotes) % 2 == 0)
+    return (lines.with_columns(pl.col("line").str.strip_suffix("\r"))
+            .with_columns(starts.cum_sum().alias("record"))
+            .group_by("record", maintain_order=True).agg(pl.col("line").str.join("\n")))
+
+
+def detect_kind(parsed: Parsed, kind: str | None = None) -> str:
+    """The table the file feeds: `kind` if given (its required columns must all be there), else the one kind whose
+    required columns are all present. Columns the table does not have are an error too (a misnamed column)."""
+    seen = parsed.columns
+    shown = ", ".join(seen)
+    if len(set(seen)) != len(seen):
+        raise FileError("duplicate_column", parsed.file_name, f"names a column twice; columns seen: {shown}",
+                        columns=shown)
+    candidates = [kind] if kind else [k for k in schema.KINDS if set(schema.required(k)) <= set(seen)]
+    if not candidates:
+        raise FileError("unknown_kind", parsed.file_name,
+                        f"matches no kind of file (loans, installments, payments, collection_actions); "
+                        f"columns seen: {shown}", columns=shown)
+    if len(candidates) > 1:
+        raise FileError("ambiguous_kind", parsed.file_name,
+                        f"could be {' or '.join(candidates)}; give --kind. Columns seen: {shown}", columns=shown)
+    chosen = candidates[0]
+    missing = [c for c in schema.required(chosen) if c not in seen]
+    if missing:
+        raise FileError("missing_column", parsed.file_name,
+                        f"lacks the column(s) {', '.join(missing)} that {chosen} need; columns seen: {shown}",
+                        columns=", ".join(missing), kind=chosen)
+    unknown = [c for c in seen if c not in schema.names(chosen)]
+    if unknown:
+        raise FileError("unknown_column", parsed.file_name,
+                        f"has column(s) {', '.join(unknown)} that {chosen} do not have (misnamed?); "
+                        f"expected: {', '.join(schema.names(chosen))}", columns=", ".join(unknown), kind=chosen)
+    return chosen

@@ -1,0 +1,76 @@
+"""Loaders of the Data page's upload, on ui.data's cache: the preview of uploaded files (read-only, cached by their
+bytes and the data version), the batches and the quarantine; the one call that writes, land(); and the headings
+that show these frames in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from monitor import db, ingest
+from monitor.i18n import label, t
+from ui.data import _load, db_path
+from ui.tables import MONEY
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """A file that cannot be used: ingest.FileError's code and message parameters (catalog ingest.error.<code>)."""
+    code: str
+    params: dict
+
+
+def _preview(con, data: bytes, file_name: str) -> ingest.Outcome | Unusable:
+    try:
+        return ingest.preview(con, data, file_name)
+    except ingest.FileError as exc:
+        return Unusable(exc.code, exc.params)
+
+
+def preview(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
+    """monitor.ingest.preview: what loading the file would do, nothing written."""
+    return _load(_preview, data, file_name)
+
+
+def land(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
+    """monitor.ingest.load_bytes for an upload: the file lands as one batch (not cached: it writes)."""
+    try:
+        return ingest.load_bytes(db_path(), data, file_name, source="upload")
+    except ingest.FileError as exc:
+        return Unusable(exc.code, exc.params)
+    except db.DatabaseError as exc:  # locked by another writer for longer than MONITOR_LOCK_WAIT
+        return Unusable("database", {"file": file_name, "message": str(exc)})
+
+
+def recent_batches() -> pl.DataFrame:
+    return _load(ingest.recent_batches)
+
+
+def quarantined(batch: str | None) -> pl.DataFrame:
+    """The rejected rows of one batch (None: of every batch), newest first."""
+    return _load(ingest.quarantined, batch)
+
+
+def localized(frame: pl.DataFrame, lang: str) -> tuple[pl.DataFrame, dict]:
+    """A batches / quarantine / rejects frame with its codes in words (rule, kind, source), batch ids cut to
+    their first 12 characters (as the summaries print them) and its column headings: (frame, column_config)."""
+    kinds = {"rule": "rule", "kind": "batch_kind", "source": "source"}
+    shown = frame.with_columns(
+        pl.col(column).replace_strict({v: label(kind, v, lang) for v in frame[column].unique().drop_nulls()},
+                                      default=pl.col(column))
+        for column, kind in kinds.items() if column in frame.columns)
+    if "batch_id" in shown.columns:
+        shown = shown.with_columns(pl.col("batch_id").str.slice(0, 12))
+    config = {column: st.column_config.Column(t(f"ingest.col.{column}", lang)) for column in frame.columns}
+    if "message" in frame.columns:
+        config["message"] = st.column_config.TextColumn(t("ingest.col.message", lang), width="large")
+    return shown, config
+
+
+def sample_headings(frame: pl.DataFrame, lang: str) -> dict:
+    """The column_config of the rows that will land: the table's columns in words, money in yuan."""
+    return {column: st.column_config.NumberColumn(label("col", column, lang), format=MONEY)
+            if frame.schema[column] == pl.Decimal(14, 2) else st.column_config.Column(label("col", column, lang))
+            for column in frame.columns}
