@@ -113,9 +113,10 @@ def main() -> int:
         sessions = [_open(browser, today_url, t("today.title", args.lang))[1] for _ in range(args.sessions)]
         cycler = browser.new_context(viewport=VIEWPORT).new_page()
         started_at = dt.datetime.now(ZONE).replace(tzinfo=None)
+        feed_log = (folder / "feed.log").open("w")  # a file, not a pipe: nobody reads it until the end
         feed = subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", str(path), "--rate", str(args.rate),
                                  "--seconds", str(args.minutes * 60), "--seed", "1"],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=feed_log, text=True)
         page_index, next_switch = 0, 0.0
         while feed.poll() is None:
             if time.monotonic() >= next_switch:  # the fourth session: another page every 10 s
@@ -131,9 +132,14 @@ def main() -> int:
                 if page.evaluate(PROBLEMS_JS):
                     problems.append({"page": "today", "session": i, "text": page.inner_text("body")[:500]})
             time.sleep(POLL)
-        out, err = feed.communicate()
+        out, _ = feed.communicate()
+        feed_log.close()
+        err = (folder / "feed.log").read_text()
         time.sleep(3)  # the last batch reaches the pages
         browser.close()
+    if feed.returncode != 0 or not out.strip():
+        raise RuntimeError(f"the feed failed (exit {feed.returncode}); its log, {folder / 'feed.log'}, ends:\n"
+                           + err[-3000:])
     totals = json.loads(out.strip().splitlines()[-1])
     after = _counts(path)
     log = (folder / "streamlit.log").read_text(errors="replace")

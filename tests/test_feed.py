@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import signal
@@ -10,9 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from monitor import db
+from monitor.live.feed import Buffer, Feed, LiveBook
+
+from .conftest import DEMO_AS_OF
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("payments", "loans", "collection_actions", "customers", "installments")
@@ -122,3 +127,19 @@ def test_a_locked_database_delays_batches_without_losing_them(copy):
     totals = _totals(process)
     assert totals["events"] == 700
     _assert_landed(copy, before, totals)
+
+
+def test_a_book_without_arrears_gets_no_collection_actions(demo_db):
+    """A fast feed can cure every loan in arrears; then there is nobody to call, and the feed goes on."""
+    con = db.connect(demo_db, read_only=True)
+    try:
+        book = LiveBook.load(con, DEMO_AS_OF)
+    finally:
+        con.close()
+    book.paid[:] = np.maximum(book.paid, book.due_through)  # everyone pays up
+    assert not (book.active & (book.arrears() > 0)).any()
+    buffer = Buffer()
+    start = dt.datetime(2026, 11, 29, 10)
+    Feed(book, seed=0, charge_off_dpd=181).draw(buffer, 100, start, start + dt.timedelta(seconds=1))
+    assert buffer.table("collection_actions") is None
+    assert buffer.events == 100  # payments and new loans take the actions' share

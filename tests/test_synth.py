@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import polars as pl
 import pytest
 
 from monitor import db, metrics, status
+from monitor.synth import population
 from monitor.synth.book import generate
 
 from .conftest import DEMO_AS_OF
@@ -228,3 +230,11 @@ def test_only_loans_that_paid_off_early_have_a_rewritten_schedule(con):
         SELECT l.status, count(*) FROM installments i JOIN loans l USING (loan_id)
         WHERE day(i.due_date) <> least(day(l.origination_date), 28) GROUP BY 1""")
     assert {status for status, _ in off_cadence} == {"paid_off"}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_handful_of_loans_each_gets_a_customer(seed):
+    """The live feed draws a few loans at a time: the customers' loan counts must cover them all."""
+    book = population.draw_book(np.random.default_rng(seed), 7, dt.date(2026, 11, 30))
+    assert book.loans.height == 7
+    assert set(book.loans["customer_id"]) <= set(book.customers["customer_id"])

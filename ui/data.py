@@ -34,7 +34,10 @@ def data_version(path: Path) -> tuple:
     """Changes whenever DuckDB writes the file: its checkpointed part or its write-ahead log."""
     version: list = [str(path.resolve())]
     for file in (path, Path(f"{path}.wal")):
-        stat = file.stat() if file.exists() else None
+        try:
+            stat = file.stat()
+        except FileNotFoundError:  # no WAL, or a checkpoint removed it just now
+            stat = None
         version += [stat.st_mtime_ns, stat.st_size] if stat else [None, None]
     return tuple(version)
 

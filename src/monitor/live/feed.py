@@ -246,6 +246,8 @@ class Feed:
         someone about half the time, and a share of those who answer promise to pay their arrears."""
         b, rng = self.book, self.rng
         idx = self._pick(delinquent, k, np.ones(delinquent.size))
+        if idx.size == 0:  # no loan in arrears (a fast feed can cure them all): no action to take
+            return
         dpd = np.maximum(b.dpd[idx], 1)
         step = np.searchsorted(STRATEGY_DPD, dpd, side="right") - 1
         kind = np.where(rng.random(idx.size) < 0.5, STRATEGY_TYPE[step], "call")
@@ -307,19 +309,9 @@ class Feed:
         buffer.append("synthetic_truth", truth)
 
 
-DRAW_CHUNK = 5  # population.draw_book gives each of n loans a customer only for n <= 5 (it draws n / 1.25 + 1)
-
-
 def _draw(rng: np.random.Generator, k: int, day: dt.date) -> population.Book:
     """`k` loans, their customers and hidden truth, drawn by the generator's own population model."""
-    parts, customers = [], 0
-    for size in np.diff(np.append(np.arange(0, k, DRAW_CHUNK), k)).tolist():
-        book = population.draw_book(rng, size, day)
-        shift = pl.col("customer_id") + customers
-        parts.append(population.Book(book.customers.with_columns(shift), book.loans.with_columns(shift),
-                                     book.truth.with_columns(shift)))
-        customers += book.customers.height
-    return population.Book(*(pl.concat([getattr(p, name) for p in parts]) for name in ("customers", "loans", "truth")))
+    return population.draw_book(rng, k, day)
 
 
 _CLOSURE_SCHEMA = {"loan_id": pl.Int64, "status": pl.String, "closed_date": pl.Date, "charge_off_date": pl.Date}

@@ -90,6 +90,8 @@ def draw_book(rng: np.random.Generator, n_loans: int, as_of: dt.date) -> Book:
 
     # Customers: most have one loan, some come back for more.
     loans_per_customer = 1 + rng.poisson(0.3, size=int(n_loans / 1.25) + 1)
+    if loans_per_customer.sum() < n_loans:  # a few loans can come up short: one customer each for the rest
+        loans_per_customer = np.append(loans_per_customer, np.ones(n_loans - loans_per_customer.sum(), dtype=int))
     owner = np.repeat(np.arange(loans_per_customer.size), loans_per_customer)[:n_loans]
     n_cust = int(owner.max()) + 1
     owner = rng.permutation(owner)
