@@ -10,7 +10,6 @@ from monitor.i18n import t
 from ui import context, labels, today_charts, today_data
 from ui import format as fmt
 
-REFRESH_SECONDS = 2
 MEASURES = ("count", "balance")
 EVENT_KINDS = ("payments", "loans", "actions")
 
@@ -42,14 +41,14 @@ def _figures(view: dict) -> None:
                                         measure=labels.measure(measure, lang, phrase=True)))
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@st.fragment(run_every=today_data.REFRESH_SECONDS)
 def live() -> None:
     """The day's figures, chart and latest events; on a new data day the whole page moves to it."""
     if as_of == latest and today_data.latest_day() != latest:
         st.rerun()
     view = today_data.today_view(as_of)
     st.caption(t("today.caption", lang, day=as_of.isoformat(), previous=view["previous"].isoformat(),
-                 seconds=REFRESH_SECONDS))
+                 seconds=today_data.REFRESH_SECONDS))
     if as_of != latest:
         st.info(t("today.past_day", lang, day=as_of.isoformat(), latest=latest.isoformat()))
     if view["active_loans"] == 0:

@@ -8,6 +8,8 @@ from monitor import status
 from monitor.live import today
 from ui.data import _load
 
+REFRESH_SECONDS = 1  # the Today page reruns its figures this often (load test: bench/load_test.py)
+
 
 def today_view(day: dt.date) -> dict:
     """monitor.live.today.today_view: the day's figures against the day before, and the latest events."""
