@@ -26,7 +26,9 @@ HEADING = "## Live data at scale (issue 6)"
 
 
 def figures(script: str, *args: str) -> dict:
-    result = subprocess.run([sys.executable, str(HERE / script), *args], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, str(HERE / script), *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{script} failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
     return json.loads(result.stdout)
 
 

@@ -8,7 +8,7 @@ from monitor import status
 from monitor.live import today
 from ui.data import _load
 
-REFRESH_SECONDS = 1  # the Today page reruns its figures this often (load test: bench/load_test.py)
+REFRESH_SECONDS = 2  # the Today page reruns its figures this often (load test: bench/load_test.py)
 
 
 def today_view(day: dt.date) -> dict:
