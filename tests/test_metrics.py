@@ -38,9 +38,10 @@ def monthly(first: str, n: int, amount: str = "100.00") -> list[tuple]:
     return dues
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    book = Book(tmp_path_factory.mktemp("metrics") / "hand.duckdb")
+def eight_loan_book(path) -> Book:
+    """The eight loans of the table above, derived as of the end of February 2026 (also used by
+    tests/test_simulate_markov.py)."""
+    book = Book(path)
     book.loan(1, "2025-12-15", "300.00", monthly("2026-01-15", 3))
     book.payment(1, "2026-01-15 09:00:00", "100.00")
     book.payment(1, "2026-02-15 09:00:00", "100.00")
@@ -58,6 +59,12 @@ def con(tmp_path_factory):
     book.loan(8, "2026-02-05", "300.00", monthly("2026-03-05", 6, "50.00"), parent_loan_id=7)
     book.restructuring(7, 8, "2026-02-05", "reinstallment")
     status.derive(book.con, FEB)
+    return book
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    book = eight_loan_book(tmp_path_factory.mktemp("metrics") / "hand.duckdb")
     yield book.con
     book.close()
 

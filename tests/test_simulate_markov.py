@@ -13,8 +13,7 @@ from monitor import metrics, status
 from monitor.simulate import markov, projection
 from monitor.simulate.policy import STATES
 
-from .builders import Book
-from .test_metrics import FEB, JAN, monthly
+from .test_metrics import FEB, JAN, eight_loan_book
 
 S = {s: i for i, s in enumerate(STATES)}
 
@@ -22,24 +21,7 @@ S = {s: i for i, s in enumerate(STATES)}
 @pytest.fixture(scope="module")
 def hand(tmp_path_factory):
     """The eight loans of tests/test_metrics.py (see its table)."""
-    book = Book(tmp_path_factory.mktemp("markov") / "hand.duckdb")
-    book.loan(1, "2025-12-15", "300.00", monthly("2026-01-15", 3))
-    book.payment(1, "2026-01-15 09:00:00", "100.00")
-    book.payment(1, "2026-02-15 09:00:00", "100.00")
-    book.loan(2, "2025-12-15", "300.00", monthly("2026-01-15", 3))
-    book.payment(2, "2026-02-20 10:00:00", "200.00")
-    book.loan(3, "2025-12-15", "300.00", monthly("2026-01-15", 3))
-    book.loan(4, "2025-11-15", "400.00", monthly("2025-12-15", 4))
-    book.payment(4, "2026-02-10 11:00:00", "200.00")
-    book.loan(5, "2025-12-15", "300.00", monthly("2026-01-15", 3), closed_date="2026-02-10")
-    book.payment(5, "2026-01-15 08:00:00", "100.00")
-    book.payment(5, "2026-02-10 08:00:00", "200.00")
-    book.loan(6, "2025-07-20", "300.00", monthly("2025-08-20", 3), charge_off_date="2026-02-17")
-    book.payment(6, "2026-02-25 15:00:00", "30.00", channel="recovery")
-    book.loan(7, "2025-10-15", "300.00", monthly("2025-11-15", 3), status="restructured", closed_date="2026-02-05")
-    book.loan(8, "2026-02-05", "300.00", monthly("2026-03-05", 6, "50.00"), parent_loan_id=7)
-    book.restructuring(7, 8, "2026-02-05", "reinstallment")
-    status.derive(book.con, FEB)
+    book = eight_loan_book(tmp_path_factory.mktemp("markov") / "hand.duckdb")
     yield book.con
     book.close()
 
