@@ -17,12 +17,7 @@ from ui.account_charts import value_label
 lang, as_of = context.start_page()
 day = as_of.isoformat()
 
-LOAN_PARAM = "loan"
-LOAN_KEY = context.choice_key(LOAN_PARAM)
-_SHOWN = "_account.loan"              # the loan shown, kept for the session across page switches
-_IN_URL = "_account.loan_in_url"      # the ?loan= this page wrote last: another value there is a new link
-_DEFAULTED = "_account.default_loan"  # the loan the page chose itself (none was chosen)
-MAX_LOAN_ID = 2**53 - 1               # the largest integer a browser's number input holds exactly
+LOAN_KEY = context.choice_key(context.LOAN_PARAM)
 
 
 def yuan(value: float | None) -> str:
@@ -34,52 +29,12 @@ def whole(value) -> str:
     return fmt.NONE if value is None else str(value)
 
 
-def parse_loan(text: str | None) -> int | None:
-    """A loan ID from the URL; None when it is not one."""
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        return None
-    return value if 1 <= value <= MAX_LOAN_ID else None
-
-
-def open_loan(loan_id: int) -> None:
-    """Button callback: show another loan (before the input is drawn on the next run)."""
-    st.session_state[LOAN_KEY] = loan_id
-    st.session_state.pop(_DEFAULTED, None)
-
-
 def choose_loan() -> tuple[int | None, bool]:
-    """Draw the loan input and return the loan to show, and whether the page chose it (none was chosen).
-
-    The URL is read when it holds another loan than the one this page wrote there: at the start of a session
-    (a link) and when another page switched here with ?loan=. Otherwise the input is the truth; the loan is
-    kept for the session and written back to the URL on every run. A loan the page chose itself follows the
-    as-of date: it is the most delinquent loan of the day shown."""
-    url = st.query_params.get(LOAN_PARAM)
-    if url is not None and url != st.session_state.get(_IN_URL):
-        value = parse_loan(url)
-        st.session_state.pop(_DEFAULTED, None)
-    elif LOAN_KEY in st.session_state:
-        value = st.session_state[LOAN_KEY]
-    else:
-        value = st.session_state.get(_SHOWN)
-    if value is None or value == st.session_state.get(_DEFAULTED):
-        value = account_data.default_loan(as_of)
-        st.session_state[_DEFAULTED] = value
-    st.session_state[LOAN_KEY] = value
+    """The loan input (ui.context.url_loan); with none chosen, the most delinquent loan active at the as-of date."""
     box, _ = st.columns([1, 3])
-    chosen = box.number_input(t("account.loan_input", lang), min_value=1, max_value=MAX_LOAN_ID, step=1,
-                              format="%d", value=None, key=LOAN_KEY, placeholder=t("account.loan_placeholder", lang),
-                              help=t("account.loan_input_help", lang))
-    st.session_state[_SHOWN] = chosen
-    if chosen is None:
-        context.drop_choice(LOAN_PARAM)
-        st.session_state.pop(_IN_URL, None)
-    else:
-        st.query_params[LOAN_PARAM] = str(chosen)
-        st.session_state[_IN_URL] = str(chosen)
-    return chosen, chosen is not None and chosen == st.session_state.get(_DEFAULTED)
+    return context.url_loan(box, t("account.loan_input", lang), key=LOAN_KEY,
+                            default=lambda: account_data.default_loan(as_of),
+                            placeholder=t("account.loan_placeholder", lang), help=t("account.loan_input_help", lang))
 
 
 # The sections, drawn in order at the end of the file.
@@ -169,7 +124,7 @@ def links_section(links: pl.DataFrame) -> None:
         text_box, button_box = st.columns([4, 1], vertical_alignment="center")
         text_box.markdown(text)
         button_box.button(t("account.open_loan", lang, loan_id=link["loan_id"]), key=f"account.open.{link['loan_id']}",
-                          on_click=open_loan, args=(link["loan_id"],))
+                          on_click=context.open_loan, args=(LOAN_KEY, link["loan_id"]))
 
 
 def _localized(column: str, kind: str) -> pl.Expr:
@@ -297,7 +252,7 @@ if view["presence"] != "on_book":
 header_section(view["loan"], view["status"])
 if view["status"] is not None:
     st.page_link("pages/simulator_loan.py", label=t("account.open_simulator", lang), icon=":material/tune:",
-                 query_params={LOAN_PARAM: str(loan_id)})
+                 query_params={context.LOAN_PARAM: str(loan_id)})
 facts_section(view["loan"], view["status"])
 links_section(view["links"])
 timeline_section(view["schedule"], view["payments"], view["status"] is not None)

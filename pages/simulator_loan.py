@@ -20,42 +20,17 @@ from ui import simulator_loan_data as data
 lang, as_of = context.start_page()
 day = as_of.isoformat()
 
-LOAN_PARAM = "loan"
 LOAN_KEY = "simulator_loan.loan"
-_IN_URL = "_simulator_loan.loan_in_url"  # the ?loan= this page wrote last: another value there is a new link
-MAX_LOAN_ID = 2**53 - 1
 MONTHS = ("redefault_months", "recovery_months", "legal_months")
 
 
-def parse_loan(text: str | None) -> int | None:
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        return None
-    return value if 1 <= value <= MAX_LOAN_ID else None
-
-
 def choose_loan() -> tuple[int | None, bool]:
-    """The loan input, kept in the URL as ?loan=; a new link wins over the input, and with neither the page
-    opens on the most delinquent active loan. Returns the loan and whether the page chose it."""
-    url = st.query_params.get(LOAN_PARAM)
-    defaulted = False
-    if url is not None and url != st.session_state.get(_IN_URL):
-        st.session_state[LOAN_KEY] = parse_loan(url)
-    if st.session_state.get(LOAN_KEY) is None:
-        st.session_state[LOAN_KEY] = account_data.default_loan(as_of)
-        defaulted = True
+    """The loan input (ui.context.url_loan); with none chosen, the most delinquent loan active at the as-of date."""
     box, _ = st.columns([1, 3])
-    chosen = box.number_input(t("simulator_loan.loan_input", lang), min_value=1, max_value=MAX_LOAN_ID, step=1,
-                              format="%d", key=LOAN_KEY, placeholder=t("simulator_loan.loan_placeholder", lang),
-                              help=t("simulator_loan.loan_input_help", lang))
-    if chosen is None:
-        context.drop_choice(LOAN_PARAM)
-        st.session_state.pop(_IN_URL, None)
-    else:
-        st.query_params[LOAN_PARAM] = str(chosen)
-        st.session_state[_IN_URL] = str(chosen)
-    return chosen, defaulted
+    return context.url_loan(box, t("simulator_loan.loan_input", lang), key=LOAN_KEY,
+                            default=lambda: account_data.default_loan(as_of),
+                            placeholder=t("simulator_loan.loan_placeholder", lang),
+                            help=t("simulator_loan.loan_input_help", lang))
 
 
 def yuan(fen: int) -> str:
@@ -73,7 +48,7 @@ def header(state) -> None:
     for card, (name, value) in zip(cards, figures, strict=True):
         card.metric(name, value, border=True)
     st.page_link("pages/account.py", label=t("simulator_loan.open_account", lang), icon=":material/person_search:",
-                 query_params={LOAN_PARAM: str(state.loan_id)})
+                 query_params={context.LOAN_PARAM: str(state.loan_id)})
 
 
 def source_text(assumption) -> str:

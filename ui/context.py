@@ -165,6 +165,59 @@ def url_multiselect(box, label: str, options: Sequence[str], *, param: str, **kw
     return chosen
 
 
+LOAN_PARAM = "loan"
+MAX_LOAN_ID = 2**53 - 1  # the largest integer a browser's number input holds exactly
+
+
+def _parse_loan(text: str | None) -> int | None:
+    """A loan ID from the URL; None when it is not one."""
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        return None
+    return value if 1 <= value <= MAX_LOAN_ID else None
+
+
+def url_loan(box, label: str, *, key: str, default: Callable[[], int | None], **kwargs) -> tuple[int | None, bool]:
+    """Draw a loan-number input in `box` whose value lives in the URL as ?loan=, the way the account view and the
+    loan simulator open a loan from a link or from another page (st.switch_page(..., query_params={"loan": id})).
+
+    The URL is read when it holds another loan than the one this input wrote there: at the start of a session and
+    when another page switched here with ?loan=. Otherwise the input is the truth; the loan is kept for the session
+    (across page switches) and written back to the URL on every run. With no loan chosen, `default()` gives one,
+    and a loan the page chose itself follows it (e.g. the as-of date). Returns the loan (None: none) and whether
+    the page chose it."""
+    shown, in_url, defaulted = f"_{key}.shown", f"_{key}.in_url", f"_{key}.default"
+    url = st.query_params.get(LOAN_PARAM)
+    if url is not None and url != st.session_state.get(in_url):
+        value = _parse_loan(url)
+        st.session_state.pop(defaulted, None)
+    elif key in st.session_state:
+        value = st.session_state[key]
+    else:
+        value = st.session_state.get(shown)
+    if value is None or value == st.session_state.get(defaulted):
+        value = default()
+        st.session_state[defaulted] = value
+    st.session_state[key] = value
+    chosen = box.number_input(label, min_value=1, max_value=MAX_LOAN_ID, step=1, format="%d", value=None, key=key,
+                              **kwargs)
+    st.session_state[shown] = chosen
+    if chosen is None:
+        drop_choice(LOAN_PARAM)
+        st.session_state.pop(in_url, None)
+    else:
+        st.query_params[LOAN_PARAM] = str(chosen)
+        st.session_state[in_url] = str(chosen)
+    return chosen, chosen is not None and chosen == st.session_state.get(defaulted)
+
+
+def open_loan(key: str, loan_id: int) -> None:
+    """Button callback: show another loan in the url_loan input `key` (before it is drawn on the next run)."""
+    st.session_state[key] = loan_id
+    st.session_state.pop(f"_{key}.default", None)
+
+
 def drop_choice(param: str) -> None:
     """Take `param` out of the URL (a choice that does not apply to the current view); the session keeps it."""
     if param in st.query_params:
