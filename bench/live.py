@@ -1,6 +1,7 @@
 """Runs the live-data benchmarks and writes their section of bench/RESULTS.md: `ingest` of 1,000,000 payment rows
-into a copy of the 1M-loan book (bench/ingest.py), and the load test of the feed at 200 events/s with browser
-sessions open on the Today page (bench/load_test.py, 10 minutes by default).
+into a copy of the 1M-loan book (bench/ingest.py), one refresh of the Today figures on a live day of that book
+(bench/today_refresh.py), and the load test of the feed at 200 events/s with browser sessions open on the Today
+page (bench/load_test.py, 10 minutes by default).
 
     .venv/bin/python bench/live.py [--minutes 10]
 """
@@ -36,10 +37,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", default="10")
     minutes = parser.parse_args().minutes
-    write(figures("ingest.py"), figures("load_test.py", "--minutes", minutes))
+    write(figures("ingest.py"), figures("today_refresh.py"), figures("load_test.py", "--minutes", minutes))
 
 
-def write(ingest: dict, load: dict) -> None:
+def write(ingest: dict, refresh: dict, load: dict) -> None:
     latency = load["refresh_latency_s"]
     lost = {table: n for table, n in load["lost_or_doubled"].items() if n}
     problems = load["page_problems"] + load["server_log_problems"] + load["feed_stderr_problems"]
@@ -51,17 +52,32 @@ def write(ingest: dict, load: dict) -> None:
         f"book: {ingest['ingest_s']:.1f} s ({ingest['rows_per_s']:,} rows/s), exit {ingest['exit_code']}; the same "
         f"file again: {ingest['again_s']:.1f} s, nothing changed. Target 30 s: "
         f"{'met' if ingest['ingest_s'] <= 30 else 'MISSED'}.",
+        f"- Today's figures on a live day of the 1,000,000-loan book ({refresh['active_loans']:,} active loans, "
+        f"{refresh['payments_today']:,} payments so far today from 30 s of the feed), each on a fresh read-only "
+        f"connection: the first view, both days computed, {refresh['full_s']:.2f} s; every refresh after it "
+        f"{refresh['refresh_s']:.2f} s (max {refresh['refresh_max_s']:.2f} s), with yesterday kept by the server and "
+        f"{refresh['computed_again']:,} of today's loans computed again, the others carrying yesterday's row.",
         f"- Load test: the feed at {load['rate']:.0f} events/s for {load['minutes']:g} minutes into a 50,000-loan book "
         f"with {load['sessions']} browser sessions on the Today page and one cycling through the other pages, server, "
         f"browsers and feed on the same 2 cores: {events:,} events; rows added against events reported: "
         f"{'all equal (none lost, none doubled)' if not lost else lost}; errors in pages, server log and feed: "
         f"{problems}.",
         f"- Refresh: from a batch's commit to a Today session showing it (fragment every {REFRESH_SECONDS:g} s, "
-        f"so up to {REFRESH_SECONDS:g} s of it is waiting for the timer), over {latency['batches']:,} batches: "
+        f"so up to {REFRESH_SECONDS:g} s of it is waiting for the timer; stamped in the page by a MutationObserver),"
+        f" over {latency['batches']:,} batch arrivals in the {load['sessions']} sessions: "
         f"median {latency.get('p50')} s, p95 {latency.get('p95')} s, max {latency.get('max')} s. Target 2 s: "
-        f"{'met' if latency.get('p95', 99) <= 2 else 'MISSED at p95' if latency.get('p50', 99) <= 2 else 'MISSED'}.",
+        f"{_verdict(latency)}.",
     ]
     replace_section(HEADING, "\n".join(lines))
+
+
+def _verdict(latency: dict) -> str:
+    if not latency.get("batches"):
+        return "NOT MEASURED (no batch reached a page)"
+    if latency["max"] <= 2:
+        return "met by every arrival"
+    share = f"{latency['over_2s']:,} of {latency['batches']:,} arrivals ({latency['over_2s'] / latency['batches']:.1%})"
+    return f"met at p95; {share} took longer" if latency["p95"] <= 2 else f"MISSED: {share} took longer"
 
 
 if __name__ == "__main__":

@@ -44,9 +44,9 @@ def _figures(view: dict) -> None:
 @st.fragment(run_every=today_data.REFRESH_SECONDS)
 def live() -> None:
     """The day's figures, chart and latest events; on a new data day the whole page moves to it."""
-    if as_of == latest and today_data.latest_day() != latest:
-        st.rerun()
     view = today_data.today_view(as_of)
+    if as_of == latest and view["latest"] != latest:
+        st.rerun()
     st.caption(t("today.caption", lang, day=as_of.isoformat(), previous=view["previous"].isoformat(),
                  seconds=today_data.REFRESH_SECONDS))
     if as_of != latest:

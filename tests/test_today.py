@@ -45,7 +45,7 @@ def view(tmp_path_factory):
 
 
 def test_the_days_events(view):
-    assert view["day"] == DAY and view["previous"] == dt.date(2026, 3, 10)
+    assert view["day"] == DAY and view["previous"] == dt.date(2026, 3, 10) and view["latest"] == DAY
     assert (view["payments"], view["collected"]) == (2, 220.0)
     assert (view["new_loans"], view["new_principal"]) == (1, 100.0)
     assert (view["actions"], view["promises"]) == (1, 1)

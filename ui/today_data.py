@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
+import streamlit as st
+
 from monitor import status
 from monitor.live import today
-from ui.data import _load
+from ui.data import _load, db_path
 
-REFRESH_SECONDS = 2  # the Today page reruns its figures this often (load test: bench/load_test.py)
+REFRESH_SECONDS = 1  # the Today page reruns its figures this often (load test: bench/load_test.py)
+
+
+@st.cache_resource(show_spinner=False)
+def _day_ends(path: str) -> today.DayEndCache:
+    """Yesterday's status for every session of the server, kept while the data up to yesterday is unchanged."""
+    return today.DayEndCache()
+
+
+def _today_view(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
+    return today.today_view(con, day, _day_ends(str(db_path())))
 
 
 def today_view(day: dt.date) -> dict:
-    """monitor.live.today.today_view: the day's figures against the day before, and the latest events."""
-    return _load(today.today_view, day)
+    """monitor.live.today.today_view: the day's figures against the day before, the latest events and the
+    newest day in the data (to notice a new day while the page refreshes itself); one read per refresh."""
+    return _load(_today_view, day)
 
 
 def latest_day() -> dt.date | None:
-    """The newest day in the data, to notice a new day while the page refreshes itself."""
+    """The newest day in the data when the page opens."""
     return _load(status.latest_data_date)

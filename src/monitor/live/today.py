@@ -1,15 +1,19 @@
 """What happened on one day: the figures of the Today page, in set-oriented SQL over one connection.
 
-The status of the day and of the day before is computed once each by monitor.status (pin_day), the one DPD
-definition: the DPD rates, the loans that entered M1 (DPD 0 at the end of yesterday, >= 1 at the end of the
-day) and those that cured (DPD >= 1 yesterday, 0 now: still active, or paid off during the day) all read it.
+The status of the day and of the day before is pinned once each by monitor.status, the one DPD definition:
+the DPD rates, the loans that entered M1 (DPD 0 at the end of yesterday, >= 1 at the end of the day) and those
+that cured (DPD >= 1 yesterday, 0 now: still active, or paid off during the day) all read it. The day's status
+is pinned from yesterday's (status.pin_next_day: only the loans that can have moved are computed), and a
+DayEndCache keeps yesterday's between the refreshes of a live page, so that a refresh computes only today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import duckdb
+import polars as pl
 
 from monitor import metrics, pii, status
 from monitor.metrics._sql import frame
@@ -65,17 +69,47 @@ _EVENTS_SQL = {
 }
 
 
-def today_view(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
+class DayEndCache:
+    """The status rows of past day-ends, kept across connections. The rows of a day are reused while
+    status.data_through(day) is unchanged: events of a later day (the live feed's) leave them valid, a load
+    of earlier data does not. Holds the newest `size` days; safe to share between threads."""
+
+    def __init__(self, size: int = 2):
+        self._size = size
+        self._rows: dict[tuple, pl.DataFrame] = {}
+        self._lock = threading.Lock()
+
+    def pin(self, con: duckdb.DuckDBPyConnection, day: dt.date) -> None:
+        """Pin the status at the end of `day` on `con`: from the cache when it still matches the data."""
+        key = (day, status.data_through(con, day))
+        with self._lock:
+            rows = self._rows.get(key)
+        if rows is not None:
+            status.pin_rows(con, day, rows)
+            return
+        status.pin_day(con, day)
+        rows = status.pinned_rows(con, day)
+        with self._lock:
+            self._rows = {k: v for k, v in self._rows.items() if k[0] != day}
+            self._rows[key] = rows
+            for old in sorted(self._rows, key=lambda k: k[0])[:-self._size]:
+                del self._rows[old]
+
+
+def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, day_ends: DayEndCache | None = None) -> dict:
     """Everything the Today page shows for `day`, compared with the day before:
 
-    day, previous, active_loans; payments, collected (yuan), new_loans, new_principal, actions, promises;
+    day, previous, latest (the newest day in the data), active_loans; payments, collected (yuan), new_loans,
+    new_principal, actions, promises;
     entered_m1, entered_m1_balance (their balance at the end of the day), cured, cured_balance (their
     balance the day before); rates {"today"|"yesterday": {"1+"|"30+": {"count", "balance"}}};
     by_hour (hour 0-23, payments, amount); events {"payments"|"loans"|"actions": newest first, customers masked}.
+    `day_ends` keeps yesterday's status for the next call.
     """
     previous = day - dt.timedelta(days=1)
-    for d in (day, previous):
-        status.pin_day(con, d)
+    if day_ends is not None:
+        day_ends.pin(con, previous)
+    status.pin_next_day(con, day)
     params = status.status_params(con, day)
     movements = frame(con, _MOVEMENTS_SQL.format(today=status.day_status_source(con, day),
                                                  yesterday=status.day_status_source(con, previous)
@@ -89,6 +123,7 @@ def today_view(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
     return {
         "day": day,
         "previous": previous,
+        "latest": status.latest_data_date(con),
         "active_loans": metrics.day_totals(con, day)["loans"],
         **counts.row(0, named=True),
         **{k: (float(v) if "balance" in k else v) for k, v in movements.row(0, named=True).items()},

@@ -1,0 +1,74 @@
+"""Times one refresh of the Today page's figures (monitor.live.today.today_view) on a live day of the 1M-loan book.
+
+On a copy of the book (as of a day before today), the feed runs for --feed-seconds at 200 events/s, so that
+today has payments, new loans and actions as on a live day. Then, each time on a fresh read-only connection
+as the dashboard opens one per refresh:
+- full: without a DayEndCache, both days' status computed (what a page's first view costs);
+- refresh: with the server's DayEndCache already holding yesterday (every refresh after the first);
+and how many of today's active loans the refresh computed again (the others kept yesterday's row).
+Prints one JSON object.
+
+    .venv/bin/python bench/today_refresh.py [--db bench/out/bench_1000000.duckdb] [--work /tmp]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from monitor import db, status
+from monitor.live import today
+
+REPEATS = 5
+
+
+def timed_view(path: Path, day_ends: today.DayEndCache | None) -> tuple[float, dict]:
+    started = time.perf_counter()
+    con = db.connect(path, read_only=True)
+    try:
+        day = status.latest_data_date(con)
+        view = today.today_view(con, day, day_ends)
+        moved = con.execute("SELECT count(*) FROM pinned_day_status WHERE as_of = ?", [day]).fetchall()[0][0] \
+            - con.execute("SELECT count(*) FROM pinned_day_status_unchanged").fetchall()[0][0]
+    finally:
+        con.close()
+    return time.perf_counter() - started, view | {"computed_again": moved}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="bench/out/bench_1000000.duckdb")
+    parser.add_argument("--feed-seconds", type=float, default=30)
+    parser.add_argument("--work", default=tempfile.gettempdir(), help="folder for the copy")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench_today_", dir=args.work))
+    try:
+        book = work / "book.duckdb"
+        shutil.copyfile(args.db, book)
+        subprocess.run([sys.executable, "-m", "monitor", "feed", "--db", str(book), "--rate", "200",
+                        "--seconds", str(args.feed_seconds), "--seed", "3"], check=True, capture_output=True)
+        full = [timed_view(book, None)[0] for _ in range(REPEATS)]
+        day_ends = today.DayEndCache()
+        first, _ = timed_view(book, day_ends)
+        refreshes = [timed_view(book, day_ends) for _ in range(REPEATS)]
+        view = refreshes[-1][1]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps({
+        "loans": 1_000_000, "day": view["day"].isoformat(), "active_loans": view["active_loans"],
+        "payments_today": view["payments"], "computed_again": view["computed_again"],
+        "full_s": round(statistics.median(full), 3), "first_with_cache_s": round(first, 3),
+        "refresh_s": round(statistics.median(t for t, _ in refreshes), 3),
+        "refresh_max_s": round(max(t for t, _ in refreshes), 3),
+    }))
+
+
+if __name__ == "__main__":
+    main()

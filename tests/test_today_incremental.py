@@ -1,0 +1,98 @@
+"""The Today page's shortcuts give the numbers of the full computation: the day's status pinned from the day
+before (status.pin_next_day), and yesterday's status kept across refreshes (today.DayEndCache)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from monitor import db, status
+from monitor.live.today import DayEndCache, today_view
+
+from .conftest import DEMO_AS_OF
+
+FIRST = dt.date(2026, 9, 20)  # through two month starts (mob changes) to the demo's last day
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def test_each_day_pinned_from_the_day_before_equals_its_full_status(demo_db):
+    chained, full = db.connect(demo_db, read_only=True), db.connect(demo_db, read_only=True)
+    try:
+        carried = 0
+        for day in _days(FIRST, DEMO_AS_OF):
+            status.pin_next_day(chained, day)  # the day before is already pinned from its own day before
+            status.pin_day(full, day)
+            assert status.pinned_rows(chained, day).sort("loan_id").equals(
+                status.pinned_rows(full, day).sort("loan_id")), day
+            carried += chained.execute("SELECT count(*) FROM pinned_day_status_unchanged").fetchall()[0][0]
+        assert carried > 0  # the shortcut was taken, not only the full computation
+    finally:
+        chained.close()
+        full.close()
+
+
+@pytest.fixture
+def live_book(demo_db, tmp_path):
+    path = tmp_path / "live.duckdb"
+    shutil.copyfile(demo_db, path)
+    return path
+
+
+def _view(path, day_ends=None) -> dict:
+    con = db.connect(path, read_only=True)
+    try:
+        view = today_view(con, DEMO_AS_OF, day_ends)
+    finally:
+        con.close()
+    return {k: v for k, v in view.items() if k not in ("by_hour", "events")}
+
+
+def _pay(path, loan_id: int, paid_at: str, amount: str) -> None:
+    con = db.connect(path)
+    try:
+        db.run(con, "INSERT INTO payments SELECT max(payment_id) + 1, ?, CAST(? AS TIMESTAMP), "
+                    "CAST(? AS DECIMAL(14,2)), 'app' FROM payments", [loan_id, paid_at, amount])
+    finally:
+        con.close()
+
+
+def _loan_in_arrears(path, day: dt.date) -> int:
+    con = db.connect(path, read_only=True)
+    try:
+        found = status.status_as_of(con, day).filter(status.pl.col("dpd") >= 1)
+    finally:
+        con.close()
+    return int(found["loan_id"][0])
+
+
+def test_yesterday_is_reused_after_todays_events_and_recomputed_after_a_late_payment(live_book):
+    previous = DEMO_AS_OF - dt.timedelta(days=1)
+    day_ends = DayEndCache()
+    assert _view(live_book, day_ends) == _view(live_book)
+    con = db.connect(live_book, read_only=True)
+    yesterday = status.data_through(con, previous)
+    con.close()
+
+    # a payment today leaves yesterday's data as it was: its cached status still serves, and the numbers move
+    loan = _loan_in_arrears(live_book, previous)
+    before = _view(live_book, day_ends)
+    _pay(live_book, loan, f"{DEMO_AS_OF} 12:00:00", "100000.00")
+    con = db.connect(live_book, read_only=True)
+    assert status.data_through(con, previous) == yesterday
+    con.close()
+    after = _view(live_book, day_ends)
+    assert after == _view(live_book)
+    assert after["payments"] == before["payments"] + 1 and after["cured"] == before["cured"] + 1
+
+    # a payment loaded late, dated yesterday, changes yesterday: the cached rows no longer match and are replaced
+    other = _loan_in_arrears(live_book, previous - dt.timedelta(days=1))
+    _pay(live_book, other, f"{previous} 15:00:00", "100000.00")
+    con = db.connect(live_book, read_only=True)
+    assert status.data_through(con, previous) != yesterday
+    con.close()
+    assert _view(live_book, day_ends) == _view(live_book)
