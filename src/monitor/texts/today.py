@@ -4,7 +4,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("nav.today", "今日动态", "Today"),
     ("today.title", "今日动态", "Today"),
     ("today.caption", "{day} 的实时动态（与昨日 {previous} 日终比较），每 {seconds} 秒自动刷新。",
-     "What happened on {day}, against the end of {previous}; refreshed every {seconds} seconds."),
+     "What happened on {day}, against the end of {previous}; refreshed every {seconds} s."),
     ("today.past_day", "所选日期 {day} 不是最新数据日（{latest}），以下数字不会再变化。",
      "{day} is not the latest data day ({latest}): these figures no longer change."),
     ("today.payments", "今日还款笔数", "Payments today"),
