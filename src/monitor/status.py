@@ -155,8 +155,14 @@ _PINNED = "pinned_day_status"
 def pin_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     """Compute the status of every loan active at the end of `as_of` once, into a temporary table of this
     connection, so that the many metrics of one page or report read it instead of recomputing it.
-    Several days can be pinned. Temporary tables live in memory: this works on a read-only connection."""
+    Several days can be pinned. Temporary tables live in memory: this works on a read-only connection.
+    A day with no derived rows whose day before is pinned or has them (a live day after the last derive) is
+    pinned from the day before (pin_next_day), which computes only the loans that can have moved."""
     if as_of in pinned_days(con):
+        return
+    previous = as_of - dt.timedelta(days=1)
+    if _derived_rows(con, as_of) is None and (previous in pinned_days(con) or _derived_rows(con, previous)):
+        pin_next_day(con, as_of)
         return
     params = status_params(con, as_of)
     _create_pinned(con)
@@ -253,21 +259,26 @@ _PRECOMPUTED_COLUMNS = "loan_id, {day} AS as_of, mob, dpd, bucket, principal_bal
 
 def day_status_source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     """The day-status relation for `as_of`, with the columns and parameters of day_status_sql. The first of:
-    the rows this connection pinned for that day; the derived day_snapshot or loan_month rows for it, when
-    the derived tables were built from the data as it is now (same numbers: the same status_query built
-    them); else the computation itself (reading the installments' running sums from the derived tables
-    when they are fresh)."""
+    the rows this connection pinned for that day; the derived day_snapshot or loan_month rows for it, while
+    they still hold (derived_covers; same numbers: the same status_query built them); else the computation
+    itself (reading the installments' running sums from the derived tables when they are fresh)."""
     if as_of in pinned_days(con):
         return f"SELECT * FROM {_PINNED} WHERE as_of = $as_of AND $charge_off_dpd IS NOT NULL"
-    if derived_is_fresh(con):
-        for table, day in (("day_snapshot", "as_of"), ("loan_month", "month_end")):
-            found = con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table} WHERE {day} = ? LIMIT 1)",
-                                [as_of]).fetchall()[0][0]
-            if found:
-                return (f"SELECT {_PRECOMPUTED_COLUMNS.format(day=day)} FROM {table} "
-                        f"WHERE {day} = $as_of AND $charge_off_dpd IS NOT NULL")
-        return day_status_sql(precomputed_sums=True)
-    return day_status_sql()
+    return _derived_rows(con, as_of) or day_status_sql(precomputed_sums=derived_is_fresh(con))
+
+
+def _derived_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
+    """The derived day_snapshot or loan_month rows of `as_of` as a day-status relation, if there are any and
+    they still hold; else None."""
+    if not derived_covers(con, as_of):
+        return None
+    for table, day in (("day_snapshot", "as_of"), ("loan_month", "month_end")):
+        found = con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table} WHERE {day} = ? LIMIT 1)",
+                            [as_of]).fetchall()[0][0]
+        if found:
+            return (f"SELECT {_PRECOMPUTED_COLUMNS.format(day=day)} FROM {table} "
+                    f"WHERE {day} = $as_of AND $charge_off_dpd IS NOT NULL")
+    return None
 
 
 def status_params(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
@@ -326,6 +337,9 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
         )
         db.run(con, "INSERT OR REPLACE INTO settings VALUES ('derived_from', ?, ?)",
                [data_fingerprint(con), "Row counts of the source tables the derived tables were built from."])
+        db.run(con, "INSERT OR REPLACE INTO settings VALUES ('derived_through', ?, ?)",
+               [_fingerprint_text(data_through(con, as_of)),
+                "data_through(derived_as_of) at the build: the derived rows hold while it is unchanged."])
         con.commit()
     except Exception:
         con.rollback()
@@ -383,6 +397,40 @@ def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
     if read_only:
         db.run(con, "CREATE TEMP TABLE derived_freshness AS SELECT ? AS fresh", [fresh])
     return fresh
+
+
+def derived_covers(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
+    """Whether the derived status rows of `as_of` (day_snapshot, loan_month) still hold: the derived tables were
+    built through `as_of` or later, and the data up to the day they were built through is as it was then
+    (data_through). Events of later days, such as the live feed's today, leave them valid; derived_is_fresh
+    asks for all the data to be unchanged, which the running sums of installment_settlement need. A read-only
+    connection remembers the answer, as derived_is_fresh does."""
+    if derived_is_fresh(con):
+        return True
+    through = _derived_through(con)
+    return through is not None and as_of <= through
+
+
+def _derived_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The day the derived rows hold through (derived_as_of) while the data up to it is unchanged, else None."""
+    read_only = con.execute("SELECT current_setting('access_mode') = 'read_only'").fetchall()[0][0]
+    if read_only and con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = "
+                                 "'derived_holds_through'").fetchall()[0][0]:
+        return con.execute("SELECT day FROM derived_holds_through").fetchall()[0][0]
+    rows = dict(con.execute("SELECT key, value FROM settings WHERE key IN ('derived_as_of', 'derived_through')")
+                .fetchall())
+    through = None
+    if len(rows) == 2:
+        day = dt.date.fromisoformat(rows["derived_as_of"])
+        if _fingerprint_text(data_through(con, day)) == rows["derived_through"]:
+            through = day
+    if read_only:
+        db.run(con, "CREATE TEMP TABLE derived_holds_through AS SELECT CAST(? AS DATE) AS day", [through])
+    return through
+
+
+def _fingerprint_text(values: tuple) -> str:
+    return ",".join(str(v) for v in values)
 
 
 def settlement_query(loans: str = "loans", installments: str = "installments", payments: str = "payments") -> str:

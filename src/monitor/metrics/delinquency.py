@@ -66,15 +66,17 @@ def day_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | No
 def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date], segment: str | None = None,
                 value: str | None = None) -> dict[dt.date, float]:
     """Active principal balance at the end of each day (in a segment); for the whole book the precomputed
-    month-end and snapshot days in one query when the derived tables match the data, the others one by one."""
+    month-end and snapshot days in one query while their rows hold (status.derived_covers), the others one by
+    one."""
     found: dict[dt.date, float] = {}
-    if segment is None and status.derived_is_fresh(con):
+    covered = [day for day in days if status.derived_covers(con, day)] if segment is None else []
+    if covered:
         found.update(rows(con, """
             SELECT month_end, CAST(sum(principal_balance) AS DOUBLE) FROM loan_month
             WHERE month_end IN (SELECT unnest($days::DATE[])) GROUP BY 1
             UNION ALL
             SELECT as_of, CAST(sum(principal_balance) AS DOUBLE) FROM day_snapshot
-            WHERE as_of IN (SELECT unnest($days::DATE[])) GROUP BY 1""", days=list(days)))
+            WHERE as_of IN (SELECT unnest($days::DATE[])) GROUP BY 1""", days=covered))
     for day in days:
         if day not in found:
             found[day] = float(day_totals(con, day, segment, value)["balance"])
