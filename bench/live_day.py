@@ -1,14 +1,16 @@
-"""Times one refresh of the Today page's figures (monitor.live.today.today_view) on a live day of the 1M-loan book.
+"""Times the dashboard's figures on a live day of the 1M-loan book: the Today page's refresh, and the delinquency and
+executive pages while the feed's events make the derived tables stale.
 
-On a copy of the book (as of a day before today), the feed runs for --feed-seconds at 200 events/s, so that
-today has payments, new loans and actions as on a live day. Then, each time on a fresh read-only connection
-as the dashboard opens one per refresh:
-- full: without a DayEndCache, both days' status computed (what a page's first view costs);
-- refresh: with the server's DayEndCache already holding yesterday (every refresh after the first);
-and how many of today's active loans the refresh computed again (the others kept yesterday's row).
+On a copy of the book (as of a day before today), `derive` runs as it would at night, then the feed for
+--feed-seconds at 200 events/s, so that today has payments, new loans and actions as on a live day. Then, each
+time on a fresh read-only connection as the dashboard opens one per loader:
+- today full: monitor.live.today.today_view without a DayEndCache, both days' status computed (a first view);
+- today refresh: with the server's DayEndCache already holding yesterday (every refresh after the first), and
+  how many of today's active loans it computed again (the others kept yesterday's row);
+- the delinquency page's and the executive summary's views for today (monitor.views), cold.
 Prints one JSON object.
 
-    .venv/bin/python bench/today_refresh.py [--db bench/out/bench_1000000.duckdb] [--work /tmp]
+    .venv/bin/python bench/live_day.py [--db bench/out/bench_1000000.duckdb] [--work /tmp]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from monitor import db, status
+from monitor import db, status, views
 from monitor.live import today
 
 REPEATS = 5
@@ -42,6 +44,16 @@ def timed_view(path: Path, day_ends: today.DayEndCache | None) -> tuple[float, d
     return time.perf_counter() - started, view | {"computed_again": moved}
 
 
+def timed_page(path: Path, view) -> float:
+    started = time.perf_counter()
+    con = db.connect(path, read_only=True)
+    try:
+        view(con, status.latest_data_date(con))
+    finally:
+        con.close()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="bench/out/bench_1000000.duckdb")
@@ -52,6 +64,7 @@ def main() -> None:
     try:
         book = work / "book.duckdb"
         shutil.copyfile(args.db, book)
+        subprocess.run([sys.executable, "-m", "monitor", "derive", "--db", str(book)], check=True, capture_output=True)
         subprocess.run([sys.executable, "-m", "monitor", "feed", "--db", str(book), "--rate", "200",
                         "--seconds", str(args.feed_seconds), "--seed", "3"], check=True, capture_output=True)
         full = [timed_view(book, None)[0] for _ in range(REPEATS)]
@@ -59,6 +72,9 @@ def main() -> None:
         first, _ = timed_view(book, day_ends)
         refreshes = [timed_view(book, day_ends) for _ in range(REPEATS)]
         view = refreshes[-1][1]
+        delinquency = [timed_page(book, lambda con, day: views.delinquency_view(con, day, None, None, "product"))
+                       for _ in range(REPEATS)]
+        executive = [timed_page(book, views.executive_view) for _ in range(REPEATS)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps({
@@ -67,6 +83,8 @@ def main() -> None:
         "full_s": round(statistics.median(full), 3), "first_with_cache_s": round(first, 3),
         "refresh_s": round(statistics.median(t for t, _ in refreshes), 3),
         "refresh_max_s": round(max(t for t, _ in refreshes), 3),
+        "delinquency_s": round(statistics.median(delinquency), 3),
+        "executive_s": round(statistics.median(executive), 3),
     }))
 
 
