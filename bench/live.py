@@ -60,7 +60,7 @@ def write(ingest: dict, refresh: dict, load: dict) -> None:
         f"{refresh['computed_again']:,} of today's loans computed again, the others carrying yesterday's row. "
         f"On the same live day (derived tables built the night before, stale since the feed's first event), "
         f"the delinquency page's figures {refresh['delinquency_s']:.2f} s and the executive summary's "
-        f"{refresh['executive_s']:.2f} s, cold (at rest, just after a derive: section Page data).",
+        f"{refresh['executive_s']:.2f} s, cold (the same figures at rest, just after a derive: section Page data).",
         f"- Load test: the feed at {load['rate']:.0f} events/s for {load['minutes']:g} minutes into a 50,000-loan book "
         f"with {load['sessions']} browser sessions on the Today page and one cycling through the other pages, server, "
         f"browsers and feed on the same 2 cores: {events:,} events; rows added against events reported: "
@@ -80,7 +80,7 @@ def _verdict(latency: dict) -> str:
         return "NOT MEASURED (no batch reached a page)"
     if latency["max"] <= 2:
         return "met by every arrival"
-    share = f"{latency['over_2s']:,} of {latency['batches']:,} arrivals ({latency['over_2s'] / latency['batches']:.1%})"
+    share = f"{latency['over_2s']:,} of {latency['batches']:,} arrivals ({latency['over_2s'] / latency['batches']:.2%})"
     return f"met at p95; {share} took longer" if latency["p95"] <= 2 else f"MISSED: {share} took longer"
 
 
