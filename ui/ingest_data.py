@@ -63,7 +63,11 @@ def localized(frame: pl.DataFrame, lang: str) -> tuple[pl.DataFrame, dict]:
         for column, kind in kinds.items() if column in frame.columns)
     if "batch_id" in shown.columns:
         shown = shown.with_columns(pl.col("batch_id").str.slice(0, 12))
-    config = {column: st.column_config.Column(t(f"ingest.col.{column}", lang)) for column in frame.columns}
+    if "message_zh" in shown.columns:  # what is wrong, in the reader's language
+        if lang == "zh":
+            shown = shown.with_columns(pl.coalesce("message_zh", "message").alias("message"))
+        shown = shown.drop("message_zh")
+    config = {column: st.column_config.Column(t(f"ingest.col.{column}", lang)) for column in shown.columns}
     if "message" in frame.columns:
         config["message"] = st.column_config.TextColumn(t("ingest.col.message", lang), width="large")
     return shown, config

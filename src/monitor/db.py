@@ -75,8 +75,10 @@ CREATE TABLE IF NOT EXISTS quarantine (
     row_number INTEGER NOT NULL,         -- 1 = the first data row after the header
     rule       VARCHAR NOT NULL,         -- the rule's code, e.g. unknown_loan (labels: catalog rule.<code>)
     message    VARCHAR NOT NULL,         -- what is wrong, in English, naming the column and the value
-    raw        JSON NOT NULL             -- the row as it was read, so nothing is lost
+    raw        JSON NOT NULL,            -- the row as it was read, so nothing is lost
+    message_zh VARCHAR                   -- the message in Chinese (NULL in rows from before it was kept)
 );
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS message_zh VARCHAR;  -- a database built before it gets it
 """
 
 DDL = f"""

@@ -62,7 +62,8 @@ def summary(outcome: Outcome) -> str:
              f"{outcome.rows_rejected:,} rejected{f' ({by_rule})' if by_rule else ''}, "
              f"{outcome.rows_duplicate:,} skipped as duplicates; batch {outcome.batch_id[:12]}"]
     shown = outcome.rejects.head(SHOWN_REJECTS)
-    lines += [f"{name} row {row}: {rule}: {message}" for row, rule, message in shown.iter_rows()]
+    lines += [f"{name} row {row}: {rule}: {message}"
+              for row, rule, message in shown.select("row_number", "rule", "message").iter_rows()]
     if outcome.rejects.height > SHOWN_REJECTS:
         lines.append(f"{name}: ... and {outcome.rejects.height - SHOWN_REJECTS:,} more in the quarantine table "
                      f"(batch {outcome.batch_id[:12]})")

@@ -42,7 +42,7 @@ class Outcome:
     rows_accepted: int
     rows_rejected: int
     rows_duplicate: int
-    rejects: pl.DataFrame = field(repr=False)   # row_number, rule, message (one row per rule a row breaks)
+    rejects: pl.DataFrame = field(repr=False)   # row_number, rule, message, message_zh (one per rule broken)
     sample: pl.DataFrame = field(repr=False)    # the first rows that land (or would land)
     landed: bool = False
     loaded_on: dt.datetime | None = None        # set when the batch had been loaded before: nothing was done
@@ -168,7 +168,8 @@ def _write(con, checked: _Checked, outcome: Outcome, landing: pl.DataFrame, sour
     raws = checked.parsed.frame.select(ROW, RAW).filter(pl.col(ROW).is_in(outcome.rejects["row_number"].implode()))
     con.register(REJECTS, outcome.rejects.join(raws, left_on="row_number", right_on=ROW, how="left"))
     params = {"batch": outcome.batch_id, "file": outcome.file_name, "kind": outcome.kind}
-    db.run(con, f"""INSERT INTO quarantine SELECT $batch, $file, $kind, row_number, rule, message, CAST({RAW} AS JSON)
+    db.run(con, f"""INSERT INTO quarantine (batch_id, file_name, kind, row_number, rule, message, raw, message_zh)
+                    SELECT $batch, $file, $kind, row_number, rule, message, CAST({RAW} AS JSON), message_zh
                     FROM {REJECTS} ORDER BY row_number, rule""", params)
     db.run(con, """INSERT INTO ingest_batches VALUES ($batch, $source, $file, $kind, $loaded_at, $total,
                                                       $accepted, $rejected, $duplicate)""",
@@ -192,12 +193,16 @@ def recent_batches(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pl.DataFr
 
 def quarantined(con: duckdb.DuckDBPyConnection, batch: str | None = None, limit: int = 1000) -> pl.DataFrame:
     """Rejected rows, newest batch first (one batch when `batch` is given): batch_id, file_name, kind, row_number,
-    rule, message, raw."""
+    rule, message, message_zh, raw."""
     if not _has_ingest_tables(con):
         return pl.DataFrame(schema={"batch_id": pl.String, "file_name": pl.String, "kind": pl.String,
                                     "row_number": pl.Int32, "rule": pl.String, "message": pl.String,
-                                    "raw": pl.String})
-    return con.sql("""SELECT q.batch_id, q.file_name, q.kind, q.row_number, q.rule, q.message,
+                                    "message_zh": pl.String, "raw": pl.String})
+    kept = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'quarantine' "
+                       "AND column_name = 'message_zh'").fetchall()[0][0]
+    message_zh = "q.message_zh" if kept else "CAST(NULL AS VARCHAR)"  # a book not written since it was added
+    return con.sql(f"""SELECT q.batch_id, q.file_name, q.kind, q.row_number, q.rule, q.message,
+                             {message_zh} AS message_zh,
                              CAST(q.raw AS VARCHAR) AS raw
                       FROM quarantine q LEFT JOIN ingest_batches b USING (batch_id)
                       WHERE CAST($batch AS VARCHAR) IS NULL OR q.batch_id = $batch

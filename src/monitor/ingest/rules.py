@@ -1,5 +1,6 @@
 """The rules a file's rows must follow (DESIGN.md §8 and the schema's CHECKs), each a set-oriented SQL query that
-yields (row_number, rule, message) for every row that breaks it. A message names the column and the value.
+yields (row_number, rule, message, message_zh) for every row that breaks it. A message names the column and the
+value, in English and in Chinese: the catalog's reject.<case> text, its placeholders filled in SQL (_message).
 
 Two stages:
 - file rules need only the file: run on a private in-memory database, before the book is touched. They also cast
@@ -13,12 +14,15 @@ Column names in the SQL come only from the table's own column list (monitor.inge
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 
 from monitor import db, status
+from monitor.i18n import t
 from monitor.ingest import schema
 from monitor.ingest.read import FIELDS, ROW, Parsed
 
@@ -35,12 +39,11 @@ ALLOWED = {
     "collection_actions": {"action_type": db.ACTION_TYPES, "contact_party": db.CONTACT_PARTIES,
                            "outcome": db.OUTCOMES},
 }
-RANGES = {  # column: (low, high, how it reads)
-    "loans": {"annual_rate": (0, 0.24, "between 0 and 0.24 (APR at most 24%)"),
-              "term_months": (1, None, "at least 1"),
-              "application_score": (300, 900, "between 300 and 900")},
-    "installments": {"installment_no": (1, None, "at least 1")},
+RANGES = {  # column: (low, high or None)
+    "loans": {"annual_rate": (0, 0.24), "term_months": (1, None), "application_score": (300, 900)},
+    "installments": {"installment_no": (1, None)},
 }
+NOT_A = {"DATE": "not_date", "TIMESTAMP": "not_timestamp", "BIGINT": "not_integer", "INTEGER": "not_integer"}
 # Dates that cannot lie after the book's today, and dates that cannot lie before the loan's origination.
 NOT_FUTURE = {"loans": ("origination_date", "closed_date", "charge_off_date"), "payments": ("paid_at",),
               "collection_actions": ("action_at",)}
@@ -51,15 +54,37 @@ def _q(name: str) -> str:
     return '"' + name + '"'
 
 
-def _shown(expr: str) -> str:
-    """SQL for a value as a message shows it: quoted, or (empty)."""
-    return f"coalesce('''' || CAST({expr} AS VARCHAR) || '''', '(empty)')"
+def _literal(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
-def _violation(rule: str, column: str | None, condition: str, text: str, source: str = "typed t") -> str:
-    """One rule as a query. `text` is a SQL expression for the message after the column name."""
-    prefix = f"'column {column}: ' || " if column else ""
-    return f"SELECT t.{ROW} AS row_number, '{rule}' AS rule, {prefix}{text} AS message FROM {source} WHERE {condition}"
+Part = str | Callable[[str], str]  # a SQL expression, or a function of the language that gives one
+
+
+def _shown(expr: str) -> Part:
+    """A value as a message shows it: quoted, or the catalog's word for empty."""
+    return lambda lang: f"coalesce('''' || CAST({expr} AS VARCHAR) || '''', {_literal(t('reject.empty', lang))})"
+
+
+def _message(case: str, **parts: Part) -> str:
+    """The SQL of the columns `message` (English) and `message_zh`: the catalog's reject.<case> text in each
+    language, its {placeholders} filled by the SQL expressions in `parts`."""
+    columns = []
+    for lang, name in (("en", "message"), ("zh", "message_zh")):
+        pieces = re.split(r"\{(\w+)\}", t(f"reject.{case}", lang))  # text, name, text, name, ..., text
+        sql = [_literal(piece) if i % 2 == 0 else _part_sql(parts[piece], lang)
+               for i, piece in enumerate(pieces) if i % 2 or piece]
+        columns.append(f"concat({', '.join(sql)}) AS {name}")
+    return ", ".join(columns)
+
+
+def _part_sql(part: Part, lang: str) -> str:
+    return part(lang) if callable(part) else f"CAST({part} AS VARCHAR)"
+
+
+def _violation(rule: str, condition: str, message: str, source: str = "typed t") -> str:
+    """One rule as a query; `message` is _message's SQL."""
+    return f"SELECT t.{ROW} AS row_number, '{rule}' AS rule, {message} FROM {source} WHERE {condition}"
 
 
 def file_rules(parsed: Parsed, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -75,8 +100,8 @@ def file_rules(parsed: Parsed, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         raws = ", ".join(f"{text[c.name]} AS {_q('raw_' + c.name)}" for c in cols)
         db.run(con, f"""CREATE TEMP TABLE typed AS SELECT r.{ROW}, {casts}, {raws} FROM raw r
                         WHERE r.{FIELDS} = {len(parsed.columns)}""")
-        queries = [_violation("ragged_row", None, f"t.{FIELDS} <> {len(parsed.columns)}",
-                              f"'has ' || t.{FIELDS} || ' fields, the header has {len(parsed.columns)}'", "raw t")]
+        queries = [_violation("ragged_row", f"t.{FIELDS} <> {len(parsed.columns)}",
+                              _message("ragged_row", fields=f"t.{FIELDS}", header=str(len(parsed.columns))), "raw t")]
         queries += _column_rules(kind, cols)
         queries += _row_rules(kind)
         queries.append(_duplicates_in_file(kind))
@@ -91,72 +116,74 @@ def _column_rules(kind: str, cols) -> list[str]:
     queries = []
     for c in cols:
         name, raw, typed = c.name, f"t.{_q('raw_' + c.name)}", f"t.{_q(c.name)}"
+        column, value = _literal(name), _shown(raw)
         if c.required:
-            queries.append(_violation("missing_value", name, f"{raw} IS NULL", "'a value is required'"))
-        what = {"DATE": "a date (YYYY-MM-DD)", "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM:SS)",
-                "BIGINT": "a whole number", "INTEGER": "a whole number"}.get(c.sql_type, "a number")
+            queries.append(_violation("missing_value", f"{raw} IS NULL", _message("missing_value", column=column)))
         if c.sql_type != "VARCHAR":
-            queries.append(_violation("wrong_type", name, f"{raw} IS NOT NULL AND {typed} IS NULL",
-                                      f"{_shown(raw)} || ' is not {what}'"))
+            queries.append(_violation("wrong_type", f"{raw} IS NOT NULL AND {typed} IS NULL",
+                                      _message(NOT_A.get(c.sql_type, "not_number"), column=column, value=value)))
         if name in POSITIVE.get(kind, ()):
-            queries.append(_violation("non_positive_amount", name, f"{typed} <= 0",
-                                      f"{_shown(raw)} || ' must be greater than 0'"))
+            queries.append(_violation("non_positive_amount", f"{typed} <= 0",
+                                      _message("not_positive", column=column, value=value)))
         if name in NON_NEGATIVE.get(kind, ()):
-            queries.append(_violation("non_positive_amount", name, f"{typed} < 0",
-                                      f"{_shown(raw)} || ' must not be negative'"))
+            queries.append(_violation("non_positive_amount", f"{typed} < 0",
+                                      _message("negative", column=column, value=value)))
         if name in ALLOWED.get(kind, {}):
             allowed = ALLOWED[kind][name]
-            listed = ", ".join(allowed)
-            queries.append(_violation("invalid_value", name,
+            queries.append(_violation("invalid_value",
                                       f"{raw} IS NOT NULL AND {raw} NOT IN ({', '.join(repr(v) for v in allowed)})",
-                                      f"{_shown(raw)} || ' is not one of {listed}'"))
+                                      _message("not_allowed", column=column, value=value,
+                                               allowed=_literal(", ".join(allowed)))))
         if name in RANGES.get(kind, {}):
-            low, high, reads = RANGES[kind][name]
-            outside = f"{typed} < {low}" + (f" OR {typed} > {high}" if high is not None else "")
-            queries.append(_violation("out_of_range", name, outside, f"{_shown(raw)} || ' must be {reads}'"))
+            low, high = RANGES[kind][name]
+            if high is None:
+                queries.append(_violation("out_of_range", f"{typed} < {low}",
+                                          _message("at_least", column=column, value=value, low=_literal(low))))
+            else:
+                queries.append(_violation("out_of_range", f"{typed} < {low} OR {typed} > {high}",
+                                          _message("between", column=column, value=value, low=_literal(low),
+                                                   high=_literal(high))))
     return queries
 
 
 def _row_rules(kind: str) -> list[str]:
     """The schema's CHECKs that tie several columns of a row together."""
     if kind == "installments":
-        return [_violation("amount_mismatch", "amount_due",
-                           "t.amount_due <> t.principal_due + t.interest_due + t.fee_due",
-                           "t.raw_amount_due || ' is not principal_due + interest_due + fee_due = ' || "
-                           "CAST(t.principal_due + t.interest_due + t.fee_due AS VARCHAR)")]
+        return [_violation("amount_mismatch", "t.amount_due <> t.principal_due + t.interest_due + t.fee_due",
+                           _message("amount_mismatch", value=_shown("t.raw_amount_due"),
+                                    total="t.principal_due + t.interest_due + t.fee_due"))]
     if kind == "loans":
+        loan_status = _shown("t.status")
         return [
-            _violation("inconsistent_status", "closed_date", "(t.status = 'active') <> (t.closed_date IS NULL)",
-                       f"{_shown('t.raw_closed_date')} || ' does not fit status ''' || t.status || ''' "
-                       "(only an active loan has no closed_date)'"),
-            _violation("inconsistent_status", "charge_off_date",
+            _violation("inconsistent_status", "(t.status = 'active') <> (t.closed_date IS NULL)",
+                       _message("closed_date_status", value=_shown("t.raw_closed_date"), status=loan_status)),
+            _violation("inconsistent_status",
                        "(t.status = 'charged_off') <> (t.charge_off_date IS NOT NULL) "
                        "OR t.charge_off_date <> t.closed_date",
-                       f"{_shown('t.raw_charge_off_date')} || ' does not fit status ''' || t.status || ''' "
-                       "(a charged-off loan has charge_off_date = closed_date, others none)'"),
-            _violation("before_origination", "closed_date", "t.closed_date < t.origination_date",
-                       "t.raw_closed_date || ' is before origination_date ' || t.raw_origination_date"),
+                       _message("charge_off_date_status", value=_shown("t.raw_charge_off_date"), status=loan_status)),
+            _violation("before_origination", "t.closed_date < t.origination_date",
+                       _message("closed_before_origination", value=_shown("t.raw_closed_date"),
+                                origination="t.raw_origination_date")),
         ]
     if kind == "collection_actions":
-        return [_violation("inconsistent_promise", "outcome",
+        return [_violation("inconsistent_promise",
                            "(t.outcome = 'promise_to_pay') <> (t.ptp_date IS NOT NULL AND t.ptp_amount IS NOT NULL)",
-                           f"{_shown('t.raw_outcome')} || ' needs ptp_date and ptp_amount exactly when it is "
-                           "promise_to_pay'")]
+                           _message("promise", value=_shown("t.raw_outcome")))]
     return []
 
 
-def _key_text(kind: str, alias: str = "t") -> tuple[str, str]:
+def _key_text(kind: str, alias: str = "t") -> tuple[str, Part]:
+    """The key columns of a table and their values in a row, for a message: (SQL literal, shown value)."""
     keys = schema.KEYS[kind]
-    label = ", ".join(keys)
     value = " || ', ' || ".join(f"CAST({alias}.{k} AS VARCHAR)" for k in keys)
-    return label, value
+    return _literal(", ".join(keys)), _shown(value)
 
 
 def _duplicates_in_file(kind: str) -> str:
     keys = ", ".join(schema.KEYS[kind])
-    label, value = _key_text(kind)
+    column, value = _key_text(kind)
     return f"""SELECT t.{ROW} AS row_number, 'duplicate_id' AS rule,
-                      'column {label}: ''' || {value} || ''' repeats row ' || t.first_row AS message
+                      {_message("repeats_row", column=column, value=value, row="t.first_row")}
                FROM (SELECT *, first_value({ROW}) OVER (PARTITION BY {keys} ORDER BY {ROW}) AS first_row
                      FROM typed WHERE {' AND '.join(f'{k} IS NOT NULL' for k in schema.KEYS[kind])}) t
                WHERE t.{ROW} <> t.first_row"""
@@ -177,35 +204,31 @@ def book_rules(con: duckdb.DuckDBPyConnection, kind: str, staged: str) -> tuple[
     queries = []
     if kind == "loans":
         queries.append(f"""SELECT t.{ROW} AS row_number, 'unknown_loan' AS rule,
-                                  'column parent_loan_id: ''' || t.parent_loan_id || ''' is no loan in the book '
-                                  || 'or in this file' AS message
+                                  {_message("unknown_parent", value=_shown("t.parent_loan_id"))}
                            FROM {staged} t WHERE t.parent_loan_id IS NOT NULL
                              AND t.parent_loan_id NOT IN (SELECT loan_id FROM loans)
                              AND t.parent_loan_id NOT IN (SELECT loan_id FROM {staged} WHERE loan_id IS NOT NULL)""")
     else:
         queries.append(f"""SELECT t.{ROW} AS row_number, 'unknown_loan' AS rule,
-                                  'column loan_id: ''' || t.loan_id || ''' is no loan in the book' AS message
+                                  {_message("unknown_loan", value=_shown("t.loan_id"))}
                            FROM {staged} t ANTI JOIN loans l ON l.loan_id = t.loan_id
                            WHERE t.loan_id IS NOT NULL""")
     for column in NOT_FUTURE.get(kind, ()):
-        queries.append(f"""SELECT t.{ROW} AS row_number, 'future_date' AS rule,
-                                  'column {column}: ''' || CAST(t.{column} AS VARCHAR) || ''' is after today ('
-                                  || CAST($today AS VARCHAR) || ')' AS message
+        message = _message("future_date", column=_literal(column), value=_shown(f"t.{column}"), today="$today")
+        queries.append(f"""SELECT t.{ROW} AS row_number, 'future_date' AS rule, {message}
                            FROM {staged} t WHERE CAST(t.{column} AS DATE) > $today""")
     for column in AFTER_ORIGINATION.get(kind, ()):
-        queries.append(f"""SELECT t.{ROW} AS row_number, 'before_origination' AS rule,
-                                  'column {column}: ''' || CAST(t.{column} AS VARCHAR) || ''' is before loan '
-                                  || t.loan_id || '''s origination on ' || CAST(l.origination_date AS VARCHAR)
-                                  AS message
+        message = _message("before_origination", column=_literal(column), value=_shown(f"t.{column}"),
+                           loan="t.loan_id", origination="l.origination_date")
+        queries.append(f"""SELECT t.{ROW} AS row_number, 'before_origination' AS rule, {message}
                            FROM {staged} t JOIN loans l ON l.loan_id = t.loan_id
                            WHERE CAST(t.{column} AS DATE) < l.origination_date""")
     keys = schema.KEYS[kind]
     on = " AND ".join(f"b.{k} = t.{k}" for k in keys)
     same = " AND ".join(f"b.{_q(c)} IS NOT DISTINCT FROM t.{_q(c)}" for c in schema.names(kind))
-    label, value = _key_text(kind)
+    column, value = _key_text(kind)
     queries.append(f"""SELECT t.{ROW} AS row_number, 'duplicate_id' AS rule,
-                              'column {label}: ''' || {value} || ''' is already in the book with other values'
-                              AS message
+                              {_message("in_book", column=column, value=value)}
                        FROM {staged} t JOIN {kind} b ON {on} WHERE NOT ({same})""")
     params = {"today": today} if any("$today" in q for q in queries) else None
     violations = con.sql(" UNION ALL ".join(queries), params=params).pl()

@@ -1,15 +1,18 @@
-"""Catalog entries (key, zh, en) for loading files (the Data page's upload, rule.<code> labels of the rules)."""
+"""Catalog entries (key, zh, en) for loading files (the Data page's upload, rule.<code> labels of the rules, and the
+reject.<case> messages that say what is wrong with a row; monitor.ingest.rules builds them in SQL)."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("ingest.heading", "导入文件", "Load files"),
     ("ingest.caption",
      "上传放款、还款计划、还款或催收记录文件（CSV：UTF-8 或 GB18030；Parquet），可多选。先预览：哪些行将入库、"
      "哪些行被拒及原因；确认后整批入库（每个文件一批，全部成功或全部不写入）。被拒的行进入隔离表，"
-     "同一文件重复导入不会改变数据。派生表不会自动重建，页面将直接按源数据计算。",
+     "同一文件重复导入不会改变数据。派生表不会自动重建：派生截止日之后的数据不影响已有快照，"
+     "更早的数据会让页面改按源数据计算，直到下次派生。",
      "Upload loan tapes, schedules, payments or collection actions (CSV in UTF-8 or GB18030, or Parquet), several "
      "at once. The preview shows what will land and what is rejected and why; the button lands each file as one "
      "batch, whole or not at all. Rejected rows go to quarantine; loading a file again changes nothing. Derived "
-     "tables are not rebuilt: pages compute from the source tables until the next derive."),
+     "tables are not rebuilt: data dated after the day they were built through leaves their snapshots in use; "
+     "earlier data makes pages compute from the source tables until the next derive."),
     ("ingest.upload", "选择文件", "Choose files"),
     ("ingest.upload_help", "表类型按列名自动识别。", "The table is recognised from the column names."),
     ("ingest.file_heading", "{file}（{kind}）", "{file} ({kind})"),
@@ -41,7 +44,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("ingest.col.rows_duplicate", "重复跳过", "Duplicates"),
     ("ingest.col.row_number", "行号", "Row"),
     ("ingest.col.rule", "规则", "Rule"),
-    ("ingest.col.message", "详情（英文）", "Details"),
+    ("ingest.col.message", "详情", "Details"),
     ("ingest.col.raw", "原始行", "Row as read"),
     ("ingest.col.rows", "行数", "Rows"),
     ("batch_kind.loans", "放款", "Loans"),
@@ -84,4 +87,43 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("rule.unknown_loan", "贷款不存在", "Unknown loan"),
     ("rule.future_date", "日期晚于今天", "Date in the future"),
     ("rule.before_origination", "日期早于放款日", "Date before origination"),
+    # what is wrong with a row, per case of a rule: {value} is the value as read, quoted, or reject.empty
+    ("reject.empty", "（空）", "(empty)"),
+    ("reject.ragged_row", "有 {fields} 个字段，表头有 {header} 个", "has {fields} fields, the header has {header}"),
+    ("reject.missing_value", "列 {column}：必须有值", "column {column}: a value is required"),
+    ("reject.not_date", "列 {column}：{value} 不是日期（YYYY-MM-DD）",
+     "column {column}: {value} is not a date (YYYY-MM-DD)"),
+    ("reject.not_timestamp", "列 {column}：{value} 不是日期时间（YYYY-MM-DD HH:MM:SS）",
+     "column {column}: {value} is not a date and time (YYYY-MM-DD HH:MM:SS)"),
+    ("reject.not_integer", "列 {column}：{value} 不是整数", "column {column}: {value} is not a whole number"),
+    ("reject.not_number", "列 {column}：{value} 不是数字", "column {column}: {value} is not a number"),
+    ("reject.not_positive", "列 {column}：{value} 必须大于 0", "column {column}: {value} must be greater than 0"),
+    ("reject.negative", "列 {column}：{value} 不能为负数", "column {column}: {value} must not be negative"),
+    ("reject.not_allowed", "列 {column}：{value} 不是允许的取值（{allowed}）",
+     "column {column}: {value} is not one of {allowed}"),
+    ("reject.between", "列 {column}：{value} 必须在 {low} 与 {high} 之间",
+     "column {column}: {value} must be between {low} and {high}"),
+    ("reject.at_least", "列 {column}：{value} 不能小于 {low}", "column {column}: {value} must be at least {low}"),
+    ("reject.amount_mismatch", "列 amount_due：{value} 不等于 principal_due + interest_due + fee_due = {total}",
+     "column amount_due: {value} is not principal_due + interest_due + fee_due = {total}"),
+    ("reject.closed_date_status", "列 closed_date：{value} 与状态 {status} 不符（只有在贷的贷款没有 closed_date）",
+     "column closed_date: {value} does not fit status {status} (only an active loan has no closed_date)"),
+    ("reject.charge_off_date_status",
+     "列 charge_off_date：{value} 与状态 {status} 不符（已核销贷款的 charge_off_date 等于 closed_date，其他贷款没有）",
+     "column charge_off_date: {value} does not fit status {status} (a charged-off loan has charge_off_date = "
+     "closed_date, others none)"),
+    ("reject.closed_before_origination", "列 closed_date：{value} 早于放款日 origination_date {origination}",
+     "column closed_date: {value} is before origination_date {origination}"),
+    ("reject.promise", "列 outcome：{value} 与承诺还款信息不符（结果为 promise_to_pay 时必须有 ptp_date 和 ptp_amount，"
+     "否则不能有）", "column outcome: {value} needs ptp_date and ptp_amount exactly when it is promise_to_pay"),
+    ("reject.repeats_row", "列 {column}：{value} 与第 {row} 行重复", "column {column}: {value} repeats row {row}"),
+    ("reject.unknown_parent", "列 parent_loan_id：{value} 既不在库中，也不在本文件中",
+     "column parent_loan_id: {value} is no loan in the book or in this file"),
+    ("reject.unknown_loan", "列 loan_id：{value} 不是库中的贷款", "column loan_id: {value} is no loan in the book"),
+    ("reject.future_date", "列 {column}：{value} 晚于今天（{today}）",
+     "column {column}: {value} is after today ({today})"),
+    ("reject.before_origination", "列 {column}：{value} 早于贷款 {loan} 的放款日 {origination}",
+     "column {column}: {value} is before loan {loan}'s origination on {origination}"),
+    ("reject.in_book", "列 {column}：{value} 已在库中，但其他字段不同",
+     "column {column}: {value} is already in the book with other values"),
 )
