@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from monitor import db, status
+from monitor import db, freshness, status
 from monitor.live.today import DayEndCache, today_view
 
 from .conftest import DEMO_AS_OF
@@ -75,7 +75,7 @@ def test_yesterday_is_reused_after_todays_events_and_recomputed_after_a_late_pay
     day_ends = DayEndCache()
     assert _view(live_book, day_ends) == _view(live_book)
     con = db.connect(live_book, read_only=True)
-    yesterday = status.data_through(con, previous)
+    yesterday = freshness.data_through(con, previous)
     con.close()
 
     # a payment today leaves yesterday's data as it was: its cached status still serves, and the numbers move
@@ -83,7 +83,7 @@ def test_yesterday_is_reused_after_todays_events_and_recomputed_after_a_late_pay
     before = _view(live_book, day_ends)
     _pay(live_book, loan, f"{DEMO_AS_OF} 12:00:00", "100000.00")
     con = db.connect(live_book, read_only=True)
-    assert status.data_through(con, previous) == yesterday
+    assert freshness.data_through(con, previous) == yesterday
     con.close()
     after = _view(live_book, day_ends)
     assert after == _view(live_book)
@@ -93,7 +93,7 @@ def test_yesterday_is_reused_after_todays_events_and_recomputed_after_a_late_pay
     other = _loan_in_arrears(live_book, previous - dt.timedelta(days=1))
     _pay(live_book, other, f"{previous} 15:00:00", "100000.00")
     con = db.connect(live_book, read_only=True)
-    assert status.data_through(con, previous) != yesterday
+    assert freshness.data_through(con, previous) != yesterday
     con.close()
     assert _view(live_book, day_ends) == _view(live_book)
 
@@ -114,7 +114,7 @@ def _status_rows(path, day: dt.date):
     """(whether the derived rows of `day` serve its status, the status rows of `day`)."""
     con = db.connect(path, read_only=True)
     try:
-        served = status.derived_covers(con, day) and "day_snapshot" in status.day_status_source(con, day)
+        served = freshness.derived_covers(con, day) and "day_snapshot" in status.day_status_source(con, day)
         rows = con.sql(f"SELECT * FROM ({status.day_status_source(con, day)})",
                        params=status.status_params(con, day)).pl().sort("loan_id")
     finally:
@@ -132,7 +132,7 @@ def test_the_derived_rows_of_past_days_serve_while_only_later_days_change(live_b
     _pay(live_book, _loan_in_arrears(live_book, DEMO_AS_OF), f"{after} 09:00:00", "100000.00")
     _new_loan_today(live_book, after)
     con = db.connect(live_book, read_only=True)
-    assert not status.derived_is_fresh(con) and not status.derived_covers(con, after)
+    assert not freshness.derived_is_fresh(con) and not freshness.derived_covers(con, after)
     con.close()
     served, still = _status_rows(live_book, DEMO_AS_OF)
     assert served and still.equals(derived)

@@ -21,7 +21,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import db, segments
+from monitor import db, freshness, segments
 
 # Buckets in their order; the DPD ranges are DESIGN.md §4. CO is the charged-off state.
 BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6")
@@ -111,7 +111,7 @@ _INST_COMPUTED = """
         WHERE i.loan_id IN (SELECT loan_id FROM grid_loans)
     ) AS fen"""
 # ... or read from installment_settlement, which derive built with the same running sums (a third of the
-# cost of a status); only while the derived tables match the data (derived_is_fresh).
+# cost of a status); only while the derived tables match the data (freshness.derived_is_fresh).
 _INST_PRECOMPUTED = """
     SELECT i.loan_id, i.due_date, CAST(i.principal_due * 100 AS BIGINT) AS principal_due,
            CAST((i.interest_due + i.fee_due) * 100 AS BIGINT) AS charges_due,
@@ -126,7 +126,7 @@ def status_query(grid_sql: str, loans: str = "loans", installments: str = "insta
 
     The table names are code constants (the generator points them at its staging tables).
     `precomputed_sums` reads the installments' running sums from installment_settlement: only for a
-    caller that checked derived_is_fresh."""
+    caller that checked freshness.derived_is_fresh."""
     inst = _INST_PRECOMPUTED if precomputed_sums else _INST_COMPUTED.format(installments=installments)
     return _STATUS_SQL.format(grid=grid_sql, bucket=bucket_sql("f.dpd"), inst=inst,
                               mob=months_on_book_sql("f.as_of", "l.origination_date"),
@@ -138,7 +138,7 @@ def status_query(grid_sql: str, loans: str = "loans", installments: str = "insta
 def grid_status_sql(con: duckdb.DuckDBPyConnection, grid_sql: str) -> str:
     """status_query over a grid, reading the installments' running sums from the derived tables while
     they match the data (a third faster), else computing them."""
-    return status_query(grid_sql, precomputed_sums=derived_is_fresh(con))
+    return status_query(grid_sql, precomputed_sums=freshness.derived_is_fresh(con))
 
 
 def day_status_sql(precomputed_sums: bool = False) -> str:
@@ -239,38 +239,23 @@ def pin_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date, rows: pl.DataFrame)
     db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
 
 
-def data_through(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple:
-    """A fingerprint of the data the status at the end of `as_of` reads: the loans originated by then (how many,
-    how many closed by then), their installments, the payments made by then, and the charge-off DPD. Source rows
-    are appended and loans only close (as for data_fingerprint), so events after `as_of` leave it unchanged."""
-    # the installments of the loans known by then: all, less those of the (few) loans originated later
-    return con.execute("""
-        WITH known AS (SELECT loan_id, closed_date FROM loans WHERE origination_date <= $as_of)
-        SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM known WHERE closed_date <= $as_of),
-               (SELECT count(*) FROM installments) - (SELECT count(*) FROM installments WHERE loan_id IN
-                   (SELECT loan_id FROM loans WHERE origination_date > $as_of)),
-               (SELECT count(*) FROM payments WHERE paid_at < CAST($as_of + 1 AS TIMESTAMP)),
-               (SELECT sum(amount) FROM payments WHERE paid_at < CAST($as_of + 1 AS TIMESTAMP))""",
-                       {"as_of": as_of}).fetchall()[0] + (db.charge_off_dpd(con),)
-
-
 _PRECOMPUTED_COLUMNS = "loan_id, {day} AS as_of, mob, dpd, bucket, principal_balance, overdue_amount"
 
 
 def day_status_source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     """The day-status relation for `as_of`, with the columns and parameters of day_status_sql. The first of:
     the rows this connection pinned for that day; the derived day_snapshot or loan_month rows for it, while
-    they still hold (derived_covers; same numbers: the same status_query built them); else the computation
+    they still hold (freshness.derived_covers; same numbers: the same status_query built them); else the computation
     itself (reading the installments' running sums from the derived tables when they are fresh)."""
     if as_of in pinned_days(con):
         return f"SELECT * FROM {_PINNED} WHERE as_of = $as_of AND $charge_off_dpd IS NOT NULL"
-    return _derived_rows(con, as_of) or day_status_sql(precomputed_sums=derived_is_fresh(con))
+    return _derived_rows(con, as_of) or day_status_sql(precomputed_sums=freshness.derived_is_fresh(con))
 
 
 def _derived_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
     """The derived day_snapshot or loan_month rows of `as_of` as a day-status relation, if there are any and
     they still hold; else None."""
-    if not derived_covers(con, as_of):
+    if not freshness.derived_covers(con, as_of):
         return None
     for table, day in (("day_snapshot", "as_of"), ("loan_month", "month_end")):
         found = con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table} WHERE {day} = ? LIMIT 1)",
@@ -331,15 +316,7 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
         _build_loan_month(con, as_of, params_co)
         _build_day_snapshot(con, as_of, params_co)
         segments.build_loan_segment(con)
-        db.run(con,
-            "INSERT OR REPLACE INTO settings VALUES ('derived_as_of', ?, 'Derived tables were built up to this day.')",
-            [as_of.isoformat()],
-        )
-        db.run(con, "INSERT OR REPLACE INTO settings VALUES ('derived_from', ?, ?)",
-               [data_fingerprint(con), "Row counts of the source tables the derived tables were built from."])
-        db.run(con, "INSERT OR REPLACE INTO settings VALUES ('derived_through', ?, ?)",
-               [_fingerprint_text(data_through(con, as_of)),
-                "data_through(derived_as_of) at the build: the derived rows hold while it is unchanged."])
+        freshness.record_build(con, as_of)
         con.commit()
     except Exception:
         con.rollback()
@@ -367,70 +344,6 @@ def _build_day_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_c
     snapshot = status_query(grid, precomputed_sums=True)
     db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS SELECT * FROM ({snapshot}) ORDER BY as_of, loan_id",
            {"days": snapshot_days(as_of), **params_co})
-
-
-def data_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """Row counts and latest dates of the tables loan status is computed from, and how many loans are
-    active; derived tables built from other data are stale. (Source rows are appended, and loans only
-    change status: a load or a closure changes these.)"""
-    values = con.execute("""
-        SELECT (SELECT count(*) FROM loans), (SELECT count(*) FROM loans WHERE status = 'active'),
-               (SELECT max(closed_date) FROM loans), (SELECT count(*) FROM installments),
-               (SELECT count(*) FROM payments), (SELECT max(paid_at) FROM payments)""").fetchall()[0]
-    return ",".join(str(v) for v in values)
-
-
-def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the derived tables exist and were built from the data as it is now. A read-only connection
-    sees data that cannot change while it is open (DuckDB locks writers out), so it remembers the answer
-    in a temporary table; a read-write connection asks every time."""
-    read_only = con.execute("SELECT current_setting('access_mode') = 'read_only'").fetchall()[0][0]
-    if read_only:
-        remembered = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = "
-                                 "'derived_freshness'").fetchall()[0][0]
-        if remembered:
-            return con.execute("SELECT fresh FROM derived_freshness").fetchall()[0][0]
-    rows = con.execute("SELECT value FROM settings WHERE key = 'derived_from'").fetchall()
-    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND table_name IN "
-                          "('installment_settlement', 'loan_month', 'day_snapshot')").fetchall()[0][0]
-    fresh = bool(rows) and present == 3 and rows[0][0] == data_fingerprint(con)
-    if read_only:
-        db.run(con, "CREATE TEMP TABLE derived_freshness AS SELECT ? AS fresh", [fresh])
-    return fresh
-
-
-def derived_covers(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
-    """Whether the derived status rows of `as_of` (day_snapshot, loan_month) still hold: the derived tables were
-    built through `as_of` or later, and the data up to the day they were built through is as it was then
-    (data_through). Events of later days, such as the live feed's today, leave them valid; derived_is_fresh
-    asks for all the data to be unchanged, which the running sums of installment_settlement need. A read-only
-    connection remembers the answer, as derived_is_fresh does."""
-    if derived_is_fresh(con):
-        return True
-    through = _derived_through(con)
-    return through is not None and as_of <= through
-
-
-def _derived_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The day the derived rows hold through (derived_as_of) while the data up to it is unchanged, else None."""
-    read_only = con.execute("SELECT current_setting('access_mode') = 'read_only'").fetchall()[0][0]
-    if read_only and con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = "
-                                 "'derived_holds_through'").fetchall()[0][0]:
-        return con.execute("SELECT day FROM derived_holds_through").fetchall()[0][0]
-    rows = dict(con.execute("SELECT key, value FROM settings WHERE key IN ('derived_as_of', 'derived_through')")
-                .fetchall())
-    through = None
-    if len(rows) == 2:
-        day = dt.date.fromisoformat(rows["derived_as_of"])
-        if _fingerprint_text(data_through(con, day)) == rows["derived_through"]:
-            through = day
-    if read_only:
-        db.run(con, "CREATE TEMP TABLE derived_holds_through AS SELECT CAST(? AS DATE) AS day", [through])
-    return through
-
-
-def _fingerprint_text(values: tuple) -> str:
-    return ",".join(str(v) for v in values)
 
 
 def settlement_query(loans: str = "loans", installments: str = "installments", payments: str = "payments") -> str:

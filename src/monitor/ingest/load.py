@@ -7,8 +7,9 @@ opened again). A batch id already recorded is skipped, so loading a file twice c
 to one the book already holds is skipped as a duplicate; a different row under an existing id is rejected.
 
 The file is read, cast and checked against the file rules before the database is opened; the write connection
-is held only for the book rules and the inserts. Derived tables are not rebuilt: the load changes the data
-fingerprint (monitor.status.data_fingerprint), so pages compute from the source tables until the next derive.
+is held only for the book rules and the inserts. Derived tables are not rebuilt: a load of data dated after the
+day they were built through leaves their snapshots in use; earlier data makes pages compute from the source tables
+until the next derive (monitor.freshness).
 """
 
 from __future__ import annotations

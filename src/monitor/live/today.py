@@ -15,7 +15,7 @@ import threading
 import duckdb
 import polars as pl
 
-from monitor import metrics, pii, status
+from monitor import freshness, metrics, pii, status
 from monitor.metrics._sql import frame
 
 LATEST_EVENTS = 50
@@ -71,7 +71,7 @@ _EVENTS_SQL = {
 
 class DayEndCache:
     """The status rows of past day-ends, kept across connections. The rows of a day are reused while
-    status.data_through(day) is unchanged: events of a later day (the live feed's) leave them valid, a load
+    freshness.data_through(day) is unchanged: events of a later day (the live feed's) leave them valid, a load
     of earlier data does not. Holds the newest `size` days; safe to share between threads."""
 
     def __init__(self, size: int = 2):
@@ -81,7 +81,7 @@ class DayEndCache:
 
     def pin(self, con: duckdb.DuckDBPyConnection, day: dt.date) -> None:
         """Pin the status at the end of `day` on `con`: from the cache when it still matches the data."""
-        key = (day, status.data_through(con, day))
+        key = (day, freshness.data_through(con, day))
         with self._lock:
             rows = self._rows.get(key)
         if rows is not None:

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import pii, segments, status
+from monitor import freshness, pii, segments, status
 from monitor.metrics._sql import frame, months_before, rows, segment_filter
 
 BUCKET_ORDER = (*status.BUCKETS, "CO")
@@ -66,10 +66,10 @@ def day_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | No
 def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date], segment: str | None = None,
                 value: str | None = None) -> dict[dt.date, float]:
     """Active principal balance at the end of each day (in a segment); for the whole book the precomputed
-    month-end and snapshot days in one query while their rows hold (status.derived_covers), the others one by
+    month-end and snapshot days in one query while their rows hold (freshness.derived_covers), the others one by
     one."""
     found: dict[dt.date, float] = {}
-    covered = [day for day in days if status.derived_covers(con, day)] if segment is None else []
+    covered = [day for day in days if freshness.derived_covers(con, day)] if segment is None else []
     if covered:
         found.update(rows(con, """
             SELECT month_end, CAST(sum(principal_balance) AS DOUBLE) FROM loan_month

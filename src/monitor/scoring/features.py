@@ -28,7 +28,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import status
+from monitor import freshness, status
 from monitor.metrics._sql import last_month_end, months_before
 
 WINDOWS = (3, 6, 12)  # months of month-end history
@@ -79,7 +79,7 @@ DESCRIPTIONS = {
 
 def derived_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The day the derived tables were built up to, when they match the data as it is now; else None."""
-    if not status.derived_is_fresh(con):
+    if not freshness.derived_is_fresh(con):
         return None
     rows = con.execute("SELECT value FROM settings WHERE key = 'derived_as_of'").fetchall()
     return dt.date.fromisoformat(rows[0][0]) if rows else None

@@ -1,0 +1,98 @@
+"""Whether what `derive` built still matches the data, and fingerprints of the data to tell.
+
+Source rows are appended, and loans only close: a load or the live feed adds rows, a payoff or a charge-off closes
+a loan. So counts (and a few sums and maxima) of the source tables tell whether the data changed:
+- data_fingerprint: all the data. The installments' running sums of installment_settlement need it unchanged.
+- data_through(day): the data up to `day`. A day's status, and so its snapshot rows, read nothing later; events of
+  later days (the live feed's today) leave it unchanged, a late file of earlier payments does not.
+`derive` records both (record_build); derived_is_fresh and derived_covers compare them with the data as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import duckdb
+
+from monitor import db
+
+
+def data_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """Row counts and latest dates of the tables loan status is computed from, and how many loans are active."""
+    values = con.execute("""
+        SELECT (SELECT count(*) FROM loans), (SELECT count(*) FROM loans WHERE status = 'active'),
+               (SELECT max(closed_date) FROM loans), (SELECT count(*) FROM installments),
+               (SELECT count(*) FROM payments), (SELECT max(paid_at) FROM payments)""").fetchall()[0]
+    return _text(values)
+
+
+def data_through(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple:
+    """The data the status at the end of `as_of` reads: the loans originated by then (how many, how many closed by
+    then), their installments, the payments made by then (count and sum), and the charge-off DPD."""
+    # the installments of the loans known by then: all, less those of the (few) loans originated later
+    return con.execute("""
+        WITH known AS (SELECT loan_id, closed_date FROM loans WHERE origination_date <= $as_of)
+        SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM known WHERE closed_date <= $as_of),
+               (SELECT count(*) FROM installments) - (SELECT count(*) FROM installments WHERE loan_id IN
+                   (SELECT loan_id FROM loans WHERE origination_date > $as_of)),
+               (SELECT count(*) FROM payments WHERE paid_at < CAST($as_of + 1 AS TIMESTAMP)),
+               (SELECT sum(amount) FROM payments WHERE paid_at < CAST($as_of + 1 AS TIMESTAMP))""",
+                       {"as_of": as_of}).fetchall()[0] + (db.charge_off_dpd(con),)
+
+
+def record_build(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Record, in the settings, the day the derived tables were just built through and what they were built from."""
+    for key, value, description in (
+        ("derived_as_of", as_of.isoformat(), "Derived tables were built up to this day."),
+        ("derived_from", data_fingerprint(con), "Row counts of the source tables the derived tables were built from."),
+        ("derived_through", _text(data_through(con, as_of)),
+         "data_through(derived_as_of) at the build: the derived rows hold while it is unchanged."),
+    ):
+        db.run(con, "INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", [key, value, description])
+
+
+def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the derived tables exist and were built from the data as it is now."""
+    def fresh() -> bool:
+        rows = con.execute("SELECT value FROM settings WHERE key = 'derived_from'").fetchall()
+        present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND table_name IN "
+                              "('installment_settlement', 'loan_month', 'day_snapshot')").fetchall()[0][0]
+        return bool(rows) and present == 3 and rows[0][0] == data_fingerprint(con)
+    return _remembered(con, "derived_freshness", "BOOLEAN", fresh)
+
+
+def derived_covers(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
+    """Whether the derived status rows of `as_of` (day_snapshot, loan_month) still hold: the derived tables were
+    built through `as_of` or later, and the data up to the day they were built through is as it was then."""
+    if derived_is_fresh(con):
+        return True
+    through = _remembered(con, "derived_holds_through", "DATE", lambda: _derived_through(con))
+    return through is not None and as_of <= through
+
+
+def _derived_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The day the derived rows hold through (derived_as_of) while the data up to it is unchanged, else None."""
+    rows = dict(con.execute("SELECT key, value FROM settings WHERE key IN ('derived_as_of', 'derived_through')")
+                .fetchall())
+    if len(rows) < 2:
+        return None
+    day = dt.date.fromisoformat(rows["derived_as_of"])
+    return day if _text(data_through(con, day)) == rows["derived_through"] else None
+
+
+def _remembered(con: duckdb.DuckDBPyConnection, table: str, sql_type: str, compute: Callable):
+    """compute(), once per read-only connection: the data it sees cannot change while it is open (DuckDB locks
+    writers out), so the answer is kept in a temporary table. A read-write connection computes every time."""
+    read_only = con.execute("SELECT current_setting('access_mode') = 'read_only'").fetchall()[0][0]
+    if read_only and con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                                 [table]).fetchall()[0][0]:
+        return con.execute(f"SELECT value FROM {table}").fetchall()[0][0]
+    value = compute()
+    if read_only:
+        db.run(con, f"CREATE TEMP TABLE {table} AS SELECT CAST(? AS {sql_type}) AS value", [value])
+    return value
+
+
+def _text(values: tuple) -> str:
+    return ",".join(str(v) for v in values)
