@@ -20,11 +20,6 @@ day = as_of.isoformat()
 LOAN_KEY = context.choice_key(context.LOAN_PARAM)
 
 
-def yuan(value: float | None) -> str:
-    """Yuan with 2 decimals, as the page shows money."""
-    return fmt.NONE if value is None else f"¥{value:,.2f}"
-
-
 def whole(value) -> str:
     return fmt.NONE if value is None else str(value)
 
@@ -50,7 +45,7 @@ def header_section(loan: dict, status: dict | None) -> None:
         figures = (fmt.NONE,) * 4
     else:
         figures = (fmt.count(status["dpd"]), labels.bucket(status["bucket"], lang),
-                   yuan(status["principal_balance"]), yuan(status["overdue_amount"]))
+                   fmt.exact_money(status["principal_balance"]), fmt.exact_money(status["overdue_amount"]))
     cards = st.columns([1.3, 0.8, 0.8, 1.1, 1.1])  # room for the longest status (已重组 / Restructured)
     cards[0].metric(t("col.status", lang), label("status", loan["status"], lang), border=True,
                     help=t("account.status_help", lang))
@@ -79,7 +74,7 @@ def facts_section(loan: dict, status: dict | None) -> None:
         (t("col.product", lang), label("product", loan["product"], lang)),
         (t("col.channel", lang), value_label("loan_channel", loan["channel"], lang)),
         (t("col.origination_date", lang), loan["origination_date"].isoformat()),
-        (t("col.principal", lang), yuan(loan["principal"])),
+        (t("col.principal", lang), fmt.exact_money(loan["principal"])),
         (t("col.annual_rate", lang), fmt.pct(loan["annual_rate"])),
         (t("col.term_months", lang), str(loan["term_months"])),
         (t("col.repayment_method", lang), value_label("repayment", loan["repayment_method"], lang)),
@@ -94,7 +89,7 @@ def facts_section(loan: dict, status: dict | None) -> None:
         (t("col.phone", lang), loan["phone"]),
         (t("col.id_number", lang), loan["id_number"]),
         (t("col.birth_year", lang), whole(loan["birth_year"])),
-        (t("col.monthly_income", lang), yuan(loan["monthly_income"])),
+        (t("col.monthly_income", lang), fmt.exact_money(loan["monthly_income"])),
         (t("col.employment_type", lang), value_label("employment", loan["employment_type"], lang)),
         (t("col.province", lang), labels.segment_value("province", loan["province"], lang)),
         (t("col.city_tier", lang), labels.segment_value("city_tier", str(loan["city_tier"]), lang)),
@@ -120,7 +115,7 @@ def links_section(links: pl.DataFrame) -> None:
         key = f"account.link_{link['link']}{'_plain' if plain else ''}"
         text = t(key, lang, loan_id=link["loan_id"], date=link["restructured_on"].isoformat()) if plain else t(
             key, lang, loan_id=link["loan_id"], date=link["restructured_on"].isoformat(),
-            kind=label("restructuring", link["kind"], lang), amount=yuan(link["arrears_capitalized"]))
+            kind=label("restructuring", link["kind"], lang), amount=fmt.exact_money(link["arrears_capitalized"]))
         text_box, button_box = st.columns([4, 1], vertical_alignment="center")
         text_box.markdown(text)
         button_box.button(t("account.open_loan", lang, loan_id=link["loan_id"]), key=f"account.open.{link['loan_id']}",
@@ -195,7 +190,7 @@ def collections_section(actions: pl.DataFrame, promises: dict[str, int]) -> None
         _localized("action_type", "action"), _localized("contact_party", "party"), _localized("outcome", "outcome"),
         pl.col("promise").map_elements(lambda s: t(f"account.promise_{s}", lang), return_dtype=pl.String))
     st.dataframe(shown, hide_index=True, width="stretch", placeholder=fmt.NONE,
-                 height=min(420, 38 + 35 * shown.height), column_config={
+                 height=tables.list_height(shown.height), column_config={
         "action_at": st.column_config.DatetimeColumn(t("col.action_at", lang), format="YYYY-MM-DD HH:mm"),
         "action_type": st.column_config.TextColumn(t("col.action_type", lang)),
         "contact_party": st.column_config.TextColumn(t("col.contact_party", lang)),

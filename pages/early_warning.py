@@ -13,11 +13,10 @@ import streamlit as st
 from monitor.db import RISK_TIERS
 from monitor.early_warning import FILTERS, REASON_COLUMNS, TREATMENT_RULE_ORDER, localize, matches
 from monitor.i18n import label, t
-from ui import context, data, labels
+from ui import context, data, labels, tables
 from ui import early_warning_charts as charts
 from ui import early_warning_data as ew
 from ui import format as fmt
-from ui.tables import MONEY
 
 lang, as_of = context.start_page()
 TABLE_KEY = "early_warning.table"
@@ -40,12 +39,7 @@ COLUMNS = {
     "tier": st.column_config.TextColumn(t("early_warning.col_tier", lang)),
     "treatment": st.column_config.TextColumn(t("early_warning.col_treatment", lang), width=WIDTHS["treatment"]),
     "reasons": st.column_config.TextColumn(t("early_warning.col_reasons", lang), width=WIDTHS["reasons"]),
-    "dpd": st.column_config.NumberColumn(t("col.dpd", lang), format="%d"),
-    "bucket": st.column_config.TextColumn(t("col.bucket", lang)),
-    "principal_balance": st.column_config.NumberColumn(t("col.principal_balance", lang), format=MONEY),
-    "product": st.column_config.TextColumn(t("col.product", lang)),
-    "channel": st.column_config.TextColumn(t("col.channel", lang)),
-    "province": st.column_config.TextColumn(t("col.province", lang)),
+    **tables.loan_columns(lang, "dpd", "bucket", "principal_balance", "product", "channel", "province"),
     "phone": st.column_config.TextColumn(t("early_warning.col_phone", lang)),
     "id_number": st.column_config.TextColumn(t("early_warning.col_id_number", lang)),
     "points": st.column_config.NumberColumn(t("early_warning.col_points", lang), format="%d"),

@@ -33,16 +33,12 @@ def choose_loan() -> tuple[int | None, bool]:
                             help=t("simulator_loan.loan_input_help", lang))
 
 
-def yuan(fen: int) -> str:
-    return f"¥{fen / 100:,.2f}"
-
-
 def header(state) -> None:
     st.subheader(t("simulator_loan.loan_heading", lang, loan_id=state.loan_id, bucket=state.bucket, dpd=state.dpd))
     cards = st.columns(5)
-    figures = ((t("simulator_loan.balance", lang), yuan(state.principal_balance_fen)),
-               (t("simulator_loan.arrears", lang), yuan(state.overdue_fen)),
-               (t("simulator_loan.arrears_charges", lang), yuan(state.arrears_charges_fen)),
+    figures = ((t("simulator_loan.balance", lang), fmt.exact_money_fen(state.principal_balance_fen)),
+               (t("simulator_loan.arrears", lang), fmt.exact_money_fen(state.overdue_fen)),
+               (t("simulator_loan.arrears_charges", lang), fmt.exact_money_fen(state.arrears_charges_fen)),
                (t("simulator_loan.remaining_term", lang), str(len(state.contract_fen))),
                (t("simulator_loan.apr", lang), fmt.pct(state.annual_rate)))
     for card, (name, value) in zip(cards, figures, strict=True):
@@ -152,7 +148,7 @@ def results(comparison) -> None:
     best = table.filter("best").row(0, named=True)
     st.subheader(t("simulator_loan.options", lang))
     st.success(t("simulator_loan.best", lang, option=charts.option_label(best["option"], lang),
-                 npv=f"¥{best['npv']:,.2f}", delta=f"{best['delta_npv']:+,.2f}"))
+                 npv=fmt.exact_money(best["npv"]), delta=f"{best['delta_npv']:+,.2f}"))
     st.caption(t("simulator_loan.options_caption", lang))
     options_table(table)
     left, right = st.columns(2)

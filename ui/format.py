@@ -45,6 +45,16 @@ def money(value: float | None, lang: str, signed: bool = False) -> str:
     return f"{sign}¥{text}"
 
 
+def exact_money(value: float | None) -> str:
+    """Yuan to the fen, as a statement shows money: ¥1,234.56."""
+    return NONE if value is None else f"¥{value:,.2f}"
+
+
+def exact_money_fen(fen: int | None) -> str:
+    """exact_money of an amount in fen (monitor.simulate's unit)."""
+    return exact_money(None if fen is None else fen / 100)
+
+
 def count(value: float | None, signed: bool = False) -> str:
     if value is None:
         return NONE

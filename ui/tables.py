@@ -36,6 +36,20 @@ def table_summary(frame: pl.DataFrame, lang: str) -> None:
 
 
 MONEY = "¥%,.2f"  # yuan with 2 decimals, as every page shows money in tables
+LIST_HEIGHT = 420  # pixels: the most a list of loans or events takes before it scrolls
+_LOAN_NUMBERS = {"dpd": "%d", "principal_balance": MONEY, "overdue_amount": MONEY}
+
+
+def list_height(rows: int) -> int:
+    """Pixels for a list of `rows` rows (a header and rows of 35 px), up to LIST_HEIGHT: no empty space below."""
+    return min(LIST_HEIGHT, 38 + 35 * max(rows, 1))
+
+
+def loan_columns(lang: str, *names: str) -> dict:
+    """The column_config of the loan columns the lists share (loan_id, customer, product, channel, province, dpd,
+    bucket, principal_balance, overdue_amount), headed by their catalog col.<name>, in the order given."""
+    return {name: st.column_config.NumberColumn(t(f"col.{name}", lang), format=_LOAN_NUMBERS[name])
+            if name in _LOAN_NUMBERS else st.column_config.TextColumn(t(f"col.{name}", lang)) for name in names}
 
 
 def segment_movers(frame: pl.DataFrame, segment: str, lang: str) -> None:
@@ -77,18 +91,8 @@ def delinquent_loans(frame: pl.DataFrame, lang: str) -> None:
         shown,
         hide_index=True,
         width="stretch",
-        height=min(420, 38 + 35 * max(shown.height, 1)),
+        height=list_height(shown.height),
         placeholder=fmt.NONE,
-        column_config={
-            "loan_id": st.column_config.TextColumn(t("col.loan_id", lang)),
-            "customer": st.column_config.TextColumn(t("col.customer", lang)),
-            "phone": st.column_config.TextColumn(t("col.phone", lang)),
-            "product": st.column_config.TextColumn(t("col.product", lang)),
-            "channel": st.column_config.TextColumn(t("col.channel", lang)),
-            "province": st.column_config.TextColumn(t("col.province", lang)),
-            "dpd": st.column_config.NumberColumn(t("col.dpd", lang), format="%d"),
-            "bucket": st.column_config.TextColumn(t("col.bucket", lang)),
-            "principal_balance": st.column_config.NumberColumn(t("col.principal_balance", lang), format=MONEY),
-            "overdue_amount": st.column_config.NumberColumn(t("col.overdue_amount", lang), format=MONEY),
-        },
+        column_config=loan_columns(lang, "loan_id", "customer", "phone", "product", "channel", "province", "dpd",
+                                   "bucket", "principal_balance", "overdue_amount"),
     )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from monitor.i18n import label, t
 from ui import format as fmt
-from ui.tables import MONEY
+from ui.tables import MONEY, list_height, loan_columns
 
 BAR_COLOR = "#3b6ea5"
 CHART_HEIGHT = 220
@@ -43,11 +43,8 @@ def events_table(frame: pl.DataFrame, kind: str, lang: str) -> None:
     config = {
         "at": st.column_config.DatetimeColumn(
             t("col.paid_at" if kind == "payments" else "col.action_at", lang), format="HH:mm:ss"),
-        "loan_id": st.column_config.TextColumn(t("col.loan_id", lang)),
-        "customer": st.column_config.TextColumn(t("col.customer", lang)),
+        **loan_columns(lang, "loan_id", "customer", "channel", "product"),
         "amount": st.column_config.NumberColumn(t("col.amount", lang), format=MONEY),
-        "channel": st.column_config.TextColumn(t("col.channel", lang)),
-        "product": st.column_config.TextColumn(t("col.product", lang)),
         "principal": st.column_config.NumberColumn(t("col.principal", lang), format=MONEY),
         "term_months": st.column_config.NumberColumn(t("col.term_months", lang), format="%d"),
         "action_type": st.column_config.TextColumn(t("col.action_type", lang)),
@@ -55,6 +52,6 @@ def events_table(frame: pl.DataFrame, kind: str, lang: str) -> None:
         "ptp_amount": st.column_config.NumberColumn(t("col.ptp_amount", lang), format=MONEY),
         "ptp_date": st.column_config.DateColumn(t("col.ptp_date", lang), format="YYYY-MM-DD"),
     }
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * max(shown.height, 1)),
+    st.dataframe(shown, hide_index=True, width="stretch", height=list_height(shown.height),
                  placeholder=fmt.NONE, column_config={c: config[c] for c in shown.columns})
 
