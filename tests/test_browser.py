@@ -89,6 +89,13 @@ def server(demo_db, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def scored_server(scored_db, tmp_path_factory):
+    """A fresh Streamlit server over the scored demo book (trained and scored: the pages of issue 4 in full)."""
+    with serve(scored_db, tmp_path_factory.mktemp("scored-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
@@ -120,6 +127,14 @@ def _screenshot(page, path: Path) -> None:
     page.set_viewport_size({"width": page.viewport_size["width"], "height": max(height, 600)})
     page.wait_for_timeout(500)  # let the page lay out at the new size
     page.screenshot(path=path, full_page=True)
+
+
+def _assert_charts_drawn(page, count: int) -> None:
+    """The page holds `count` charts, each with marks drawn (an empty chart is a bug)."""
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() == count
+    for i in range(count):
+        assert charts.nth(i).locator("svg.marks path, canvas").count() > 0
 
 
 def _assert_healthy(page) -> None:

@@ -23,7 +23,7 @@ from .test_browser import (
     _open,
     _screenshot,
     browser,  # noqa: F401  (a fixture)
-    serve,
+    scored_server,  # noqa: F401  (a fixture)
 )
 
 pytestmark = pytest.mark.browser
@@ -37,13 +37,6 @@ MAIN_TEXT = """() => {
 }"""
 ROW_HEIGHT = 35  # st.dataframe's rows and header, in pixels
 CHECKBOX_X = 15  # the row-selection column
-
-
-@pytest.fixture(scope="module")
-def scored_server(scored_db, tmp_path_factory):
-    """A fresh Streamlit server over the scored demo book."""
-    with serve(scored_db, tmp_path_factory.mktemp("scored-server")) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,23 +10,17 @@ from ui import navigation
 
 from .test_browser import (
     ARTIFACTS,
+    _assert_charts_drawn,
     _assert_healthy,
     _open,
     _screenshot,
     browser,  # noqa: F401 - the fixture, shared
-    serve,
+    scored_server,  # noqa: F401 - the fixture, shared
 )
 
 pytestmark = pytest.mark.browser
 
 CHARTS = 4  # ceiling, score distribution, calibration, backtest
-
-
-@pytest.fixture(scope="module")
-def scored_server(scored_db, tmp_path_factory):
-    """A fresh Streamlit server over the scored demo book."""
-    with serve(scored_db, tmp_path_factory.mktemp("server")) as url:
-        yield url
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -35,10 +29,7 @@ def test_model_page_renders_a_scored_book(scored_server, browser, lang):  # noqa
     context, page = _open(browser, f"{scored_server}/{navigation.url_path('model')}?lang={lang}", title)
     try:
         _assert_healthy(page)
-        charts = page.locator('[data-testid="stVegaLiteChart"]')
-        assert charts.count() == CHARTS
-        for i in range(CHARTS):
-            assert charts.nth(i).locator("svg.marks path, canvas").count() > 0
+        _assert_charts_drawn(page, CHARTS)
         text = page.inner_text('[data-testid="stMain"]')
         for key in ("model.live", "model.distribution", "model.stability", "model.calibration", "model.backtest"):
             assert t(key, lang) in text

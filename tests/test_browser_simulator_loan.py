@@ -10,32 +10,24 @@ from ui import navigation
 
 from .test_browser import (
     ARTIFACTS,
+    _assert_charts_drawn,
     _assert_healthy,
     _open,
     _screenshot,
     browser,  # noqa: F401 - the fixture, shared
-    serve,
+    server,  # noqa: F401 - the fixture, shared
 )
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def demo_server(demo_db, tmp_path_factory):
-    with serve(demo_db, tmp_path_factory.mktemp("server")) as url:
-        yield url
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_simulator_renders(demo_server, browser, lang):  # noqa: F811 - the fixture
+def test_the_simulator_renders(server, browser, lang):  # noqa: F811 - the fixture
     title = t("simulator_loan.title", lang)
-    context, page = _open(browser, f"{demo_server}/{navigation.url_path('simulator_loan')}?lang={lang}", title)
+    context, page = _open(browser, f"{server}/{navigation.url_path('simulator_loan')}?lang={lang}", title)
     try:
         _assert_healthy(page)
-        charts = page.locator('[data-testid="stVegaLiteChart"]')
-        assert charts.count() == 3
-        for i in range(3):
-            assert charts.nth(i).locator("svg.marks path, canvas").count() > 0
+        _assert_charts_drawn(page, 3)
         text = page.inner_text('[data-testid="stMain"]')
         for key in ("simulator_loan.options", "simulator_loan.assumptions", "simulator_loan.params"):
             assert t(key, lang) in text

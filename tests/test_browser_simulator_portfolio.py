@@ -16,6 +16,7 @@ from ui import navigation
 from .conftest import DEMO_AS_OF
 from .test_browser import (
     ARTIFACTS,
+    _assert_charts_drawn,
     _assert_healthy,
     _open,
     _screenshot,
@@ -53,10 +54,7 @@ def test_the_simulator_page_draws(scenario_server, browser, lang):  # noqa: F811
     context, page = _open(browser, url, title)
     try:
         _assert_healthy(page)
-        charts = page.locator('[data-testid="stVegaLiteChart"]')
-        assert charts.count() == CHARTS
-        for i in range(CHARTS):
-            assert charts.nth(i).locator("svg.marks path, canvas").count() > 0
+        _assert_charts_drawn(page, CHARTS)
         text = page.inner_text('[data-testid="stMain"]')
         for key in ("builder", "saved_list", "compare_chart"):
             assert t(f"simulator_portfolio.{key}", lang) in text
