@@ -19,25 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from monitor import db
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the same file the load tests write
+from tests.ingest.bigfile import write_payments  # noqa: E402
 
 FIRST_ID = 9_000_000_000
-
-
-def write_payments(book: Path, out: Path, rows: int) -> None:
-    con = db.connect(book, read_only=True)
-    try:
-        db.run(con, f"""COPY (
-            WITH l AS (SELECT loan_id, origination_date, row_number() OVER (ORDER BY loan_id) - 1 AS i
-                       FROM loans WHERE origination_date <= DATE '2026-11-01'),
-                 g AS (SELECT k, k % (SELECT count(*) FROM l) AS i FROM range($rows) r(k))
-            SELECT $first + g.k AS payment_id, l.loan_id,
-                   CAST(l.origination_date AS TIMESTAMP) + INTERVAL 1 DAY + to_seconds(g.k % 86400) AS paid_at,
-                   CAST(10 + g.k % 500 AS DECIMAL(14,2)) AS amount, 'app' AS channel
-            FROM g JOIN l ON l.i = g.i ORDER BY payment_id
-        ) TO '{out}' (HEADER, DELIMITER ',')""", {"first": FIRST_ID, "rows": rows})
-    finally:
-        con.close()
 
 
 def timed_ingest(book: Path, file: Path) -> tuple[float, subprocess.CompletedProcess]:
@@ -60,7 +45,7 @@ def main() -> None:
         shutil.copyfile(args.db, book)
         file = work / "payments.csv"
         started = time.perf_counter()
-        write_payments(book, file, args.rows)
+        write_payments(book, file, args.rows, first_id=FIRST_ID)
         generated = time.perf_counter() - started
         seconds, result = timed_ingest(book, file)
         again, repeat = timed_ingest(book, file)
