@@ -2,11 +2,16 @@
 
 Bad input never shows a traceback: one line on stderr that says what is wrong and what to do, exit 2,
 and nothing written.
+
+A command imports what it needs inside its handler (scoring brings scikit-learn, 2.6 s; the simulator, the
+generator, the loaders, the feed and the report's charts their own), so that `status` or `report` does not
+pay for them; this module imports only the database and status modules. tests/test_imports.py checks it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -16,8 +21,6 @@ import time
 import polars as pl
 
 from monitor import db, status
-from monitor.scoring.store import ModelError
-from monitor.scoring.training import TrainingError
 
 EXIT_BAD_INPUT = 2
 
@@ -122,12 +125,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, db.DatabaseError, ModelError, TrainingError) as exc:
+    except (UsageError, db.DatabaseError) as exc:
         print(f"monitor {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+@contextlib.contextmanager
+def _usage_errors(*errors: type[Exception]):
+    """Report `errors` (exceptions of a module the handler imported itself) as bad input: one line, exit 2."""
+    try:
+        yield
+    except errors as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _open_existing(args, read_only: bool):
@@ -237,6 +249,7 @@ def train_summary(metadata: dict) -> dict:
 
 def cmd_train(args) -> int:
     from monitor.scoring import jobs  # scikit-learn is not needed by the other commands
+    from monitor.scoring.training import TrainingError
 
     path = db.resolve_db_path(args.db)
     _check_book(path)
@@ -244,7 +257,8 @@ def cmd_train(args) -> int:
     def progress(step: str, fraction: float) -> None:
         print(f"monitor train: {fraction:4.0%} {step}", file=sys.stderr)
 
-    bundle = jobs.train_model(path, progress=progress, train_months=args.train_months, max_rows=args.max_rows)
+    with _usage_errors(TrainingError):
+        bundle = jobs.train_model(path, progress=progress, train_months=args.train_months, max_rows=args.max_rows)
     summary = train_summary(bundle.metadata)
     if args.format == "json":
         print(json.dumps(summary, indent=2))
@@ -264,13 +278,15 @@ def cmd_train(args) -> int:
 
 def cmd_score(args) -> int:
     from monitor.scoring import jobs
+    from monitor.scoring.store import ModelError
 
     path = db.resolve_db_path(args.db)
     if args.month_ends < 0:
         raise UsageError(f"--month-ends must be 0 or more, got {args.month_ends}")
     _check_book(path, args.as_of)
     started = time.perf_counter()
-    scored = jobs.score_book(path, args.as_of, month_ends=args.month_ends, version=args.model)
+    with _usage_errors(ModelError):
+        scored = jobs.score_book(path, args.as_of, month_ends=args.month_ends, version=args.model)
     for day, loans in scored:
         print(f"scored {loans:,} loans as of {day}", file=sys.stderr)
     print(f"monitor score: {len(scored)} day(s) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
