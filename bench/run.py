@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pandas_status import pandas_status  # noqa: E402
+from pandas_status import load_tables, pandas_status  # noqa: E402
 from results import sections_except  # noqa: E402
 
 from monitor import db, status  # noqa: E402
@@ -83,6 +83,9 @@ def bench_scale(loans: int) -> dict:
 
     con = db.connect(path, read_only=True)
     try:
+        started = time.perf_counter()
+        tables = load_tables(con)  # once, as a notebook holds them: the yardstick is timed on its computation
+        row["pandas_load_s"] = time.perf_counter() - started
         cold, warm, pandas_s, active = [], [], [], 0
         for day in STATUS_DAYS:
             started = time.perf_counter()
@@ -92,7 +95,7 @@ def bench_scale(loans: int) -> dict:
             status.status_as_of(con, day)
             warm.append(time.perf_counter() - started)
             started = time.perf_counter()
-            theirs = pandas_status(con, day)
+            theirs = pandas_status(tables, day)
             pandas_s.append(time.perf_counter() - started)
             _assert_same(ours, theirs, day)
             active = max(active, ours.height)
@@ -146,11 +149,12 @@ def write_results(rows: list[dict]) -> None:
         f"({', '.join(str(d) for d in STATUS_DAYS)}), including start-up and writing the CSV;",
         "the in-process figures time `monitor.status.status_as_of` alone, cold (first call) and warm.",
         "pandas is a straightforward pandas computation of the same numbers (bench/pandas_status.py),",
-        "checked equal to ours to the fen and the day.",
+        "checked equal to ours to the fen and the day, timed on the three tables already in pandas",
+        "(reading them out of DuckDB, done once, is the pandas load column and is not counted).",
         "",
         "| loans | generate + derive (s) | peak memory (GB) | derive (s) | loan_month build (s) | loan_month rows "
-        "| status command (s) | status_as_of cold / warm (s) | pandas (s) | pandas / ours |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| status command (s) | status_as_of cold / warm (s) | pandas (s) | pandas / ours | pandas load (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
@@ -159,7 +163,7 @@ def write_results(rows: list[dict]) -> None:
             f"| {r['derive_s']:.1f} | {r['loan_month_s']:.1f} ({r['month_ends']} month-ends) "
             f"| {r['loan_month_rows']:,} "
             f"| {r['status_cmd_s']:.2f} | {r['status_fn_cold_s']:.2f} / {r['status_fn_warm_s']:.2f} "
-            f"| {r['pandas_s']:.1f} | {r['pandas_s'] / r['status_fn_warm_s']:.0f}x |")
+            f"| {r['pandas_s']:.1f} | {r['pandas_s'] / r['status_fn_warm_s']:.0f}x | {r['pandas_load_s']:.1f} |")
     big = next((r for r in rows if r["loans"] == 1_000_000), None)
     if big:
         peak = max(big["generate_gb"], big["derive_gb"], big["status_cmd_gb"])
