@@ -22,4 +22,9 @@ if fresh.latest_data_date is None:
     st.info(t("error.no_data", lang))
     st.stop()
 context.select_as_of(fresh.first_data_date, fresh.latest_data_date)
+derived = data.derived_state()
+if derived.state == "waiting":
+    st.warning(t("derived.waiting", lang, built_through=derived.built_through.isoformat(),
+                 since=f"{derived.waiting_since:%Y-%m-%d %H:%M}" if derived.waiting_since
+                 else t("derived.since_unknown", lang)))
 context.run_page(page)

@@ -100,8 +100,8 @@ def vintage_section(vintages) -> None:
     st.altair_chart(charts.vintage_chart(vintages, int(ever), measure, cohort, lang), width="stretch")
 
 
-def early_default_section(fpd, entry) -> None:
-    """7: FPD30 by cohort and the daily collection entry rate."""
+def early_default_section(fpd, entry, entry_day, entry_mtd) -> None:
+    """7: FPD30 by cohort and the daily collection entry rate, with the day's and the month-to-date rate."""
     fpd_box, entry_box = st.columns(2)
     for box, title, frame, chart, empty in (
             (fpd_box, "delinquency.fpd", fpd, charts.fpd_chart, "delinquency.no_fpd"),
@@ -112,6 +112,11 @@ def early_default_section(fpd, entry) -> None:
                 st.altair_chart(chart(frame, lang), width="stretch")
             else:
                 st.info(t(empty, lang))
+    entry_box.caption(t("delinquency.entry_rates", lang,
+                        day=fmt.pct(entry_day["rate"]) if entry_day["due"] else t("delinquency.entry_none_today", lang),
+                        mtd=fmt.pct(entry_mtd["rate"]), due=fmt.count(entry_mtd["due"]),
+                        entered=fmt.count(entry_mtd["entered"]), first=entry_mtd["first"].isoformat(),
+                        last=entry_mtd["last"].isoformat()))
 
 
 def movers_section(movers, dimension: str, since: dt.date) -> None:
@@ -180,5 +185,5 @@ if active or has_values(view["series"], "coincident") or view["rolls"].height or
     roll_section(view["rolls"])
     cure_and_flow_section(view["cures"], view["flows"], view["implied_loss"])
     vintage_section(view["vintages"])
-    early_default_section(view["fpd"], view["entry"])
+    early_default_section(view["fpd"], view["entry"], view["entry_day"], view["entry_mtd"])
 movers_section(view["movers"], movers_dimension, view["movers_since"])

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from monitor import db, metrics, overview, report, segments, views
+from monitor import db, derived, metrics, overview, report, report_html, segments, views
 from monitor.i18n import t
 from ui import context
 
@@ -67,6 +67,10 @@ def freshness() -> overview.Freshness:
     return _load(overview.freshness)
 
 
+def derived_state() -> derived.DerivedState:
+    return _load(derived.state)
+
+
 def table_summary() -> pl.DataFrame:
     return _load(overview.table_summary)
 
@@ -99,8 +103,8 @@ def segment_values(segment: str) -> list[str]:
 
 
 def _report_html(con, as_of: dt.date, lang: str) -> bytes:
-    """One call each of monitor.report.build_report and to_html: the report a page offers for download."""
-    return report.to_html(con, report.build_report(con, as_of), lang).encode("utf-8")
+    """One call each of monitor.report.build_report and report_html.to_html: the report a page offers for download."""
+    return report_html.to_html(report.build_report(con, as_of), lang).encode("utf-8")
 
 
 def report_html(as_of: dt.date, lang: str) -> bytes:

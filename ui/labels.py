@@ -46,6 +46,11 @@ def state(name: str, lang: str) -> str:
     return name if name in BUCKETS else label("status", name, lang)
 
 
+def pd_source(name: str, lang: str) -> str:
+    """Where a bucket's PD came from: observed, nearest (an observed bucket before it), prior (a stated prior)."""
+    return label("pd_source", name, lang)
+
+
 def flow_step(step: str, lang: str) -> str:
     """'M6->CO' -> 'M6→核销' / 'M6→Charge-off'."""
     return "→".join(bucket(part, lang) for part in step.split("->"))

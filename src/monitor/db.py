@@ -310,3 +310,9 @@ def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:
 
 def charge_off_dpd(con: duckdb.DuckDBPyConnection) -> int:
     return int(setting(con, "charge_off_dpd"))
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database (not this connection's temporary catalog) has a table `name`."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND table_name = ?",
+                            [name]).fetchall()[0][0])

@@ -5,7 +5,8 @@ a loan. So counts (and a few sums and maxima) of the source tables tell whether 
 - data_fingerprint: all the data. The installments' running sums of installment_settlement need it unchanged.
 - data_through(day): the data up to `day`. A day's status, and so its snapshot rows, read nothing later; events of
   later days (the live feed's today) leave it unchanged, a late file of earlier payments does not.
-`derive` records both (record_build); derived_is_fresh and derived_covers compare them with the data as it is.
+`derive` records both (record_build), data_through of the day it built through and of the last month-end before it;
+derived_is_fresh and valid_through compare them with the data as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 import duckdb
 
 from monitor import db
+from monitor.months import last_month_end
 
 
 def data_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -42,12 +44,16 @@ def data_through(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple:
 
 
 def record_build(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
-    """Record, in the settings, the day the derived tables were just built through and what they were built from."""
+    """Record, in the settings, the day the derived tables were just built through, when, and what from."""
     for key, value, description in (
         ("derived_as_of", as_of.isoformat(), "Derived tables were built up to this day."),
+        ("derived_at", dt.datetime.now().isoformat(timespec="seconds"), "When the derived tables were built."),
         ("derived_from", data_fingerprint(con), "Row counts of the source tables the derived tables were built from."),
         ("derived_through", _text(data_through(con, as_of)),
          "data_through(derived_as_of) at the build: the derived rows hold while it is unchanged."),
+        ("derived_month_end", _text(data_through(con, last_month_end(as_of))),
+         "data_through(the last month-end on or before derived_as_of) at the build: the month-end rows up to that "
+         "month-end hold while it is unchanged."),
     ):
         db.run(con, "INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", [key, value, description])
 
@@ -63,22 +69,34 @@ def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def derived_covers(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
-    """Whether the derived status rows of `as_of` (day_snapshot, loan_month) still hold: the derived tables were
-    built through `as_of` or later, and the data up to the day they were built through is as it was then."""
+    """Whether the derived status rows of `as_of` (day_snapshot, loan_month) still hold: the data has not changed
+    since the build, or `as_of` is on or before valid_through."""
     if derived_is_fresh(con):
         return True
-    through = _remembered(con, "derived_holds_through", "DATE", lambda: _derived_through(con))
+    through = valid_through(con)
     return through is not None and as_of <= through
 
 
-def _derived_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The day the derived rows hold through (derived_as_of) while the data up to it is unchanged, else None."""
-    rows = dict(con.execute("SELECT key, value FROM settings WHERE key IN ('derived_as_of', 'derived_through')")
-                .fetchall())
-    if len(rows) < 2:
+def valid_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The latest day through which every derived row still holds: the day derive built through while the data up
+    to it is unchanged (the live feed adds only later days); else the last month-end before it while the data up
+    to that is unchanged (data of the days after it came in since the build); else None (data of an earlier day
+    came in since: the derived tables wait for derive). Also None when derive never ran."""
+    return _remembered(con, "derived_valid_through", "DATE", lambda: _valid_through(con))
+
+
+def _valid_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    settings = dict(con.execute("SELECT key, value FROM settings WHERE key IN "
+                                "('derived_as_of', 'derived_through', 'derived_month_end')").fetchall())
+    if "derived_as_of" not in settings or "derived_through" not in settings:
         return None
-    day = dt.date.fromisoformat(rows["derived_as_of"])
-    return day if _text(data_through(con, day)) == rows["derived_through"] else None
+    built_through = dt.date.fromisoformat(settings["derived_as_of"])
+    if derived_is_fresh(con) or _text(data_through(con, built_through)) == settings["derived_through"]:
+        return built_through
+    month_end = last_month_end(built_through)
+    if settings.get("derived_month_end") == _text(data_through(con, month_end)):
+        return month_end
+    return None
 
 
 def _remembered(con: duckdb.DuckDBPyConnection, table: str, sql_type: str, compute: Callable):

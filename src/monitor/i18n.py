@@ -14,6 +14,7 @@ from monitor.texts import (
     early_warning,
     ingest,
     model_monitoring,
+    report,
     scoring,
     simulator_loan,
     simulator_portfolio,
@@ -136,6 +137,9 @@ _ENTRIES = (
     ("province.宁夏", "宁夏", "Ningxia"),
     ("province.新疆", "新疆", "Xinjiang"),
     # measures, thresholds, bases of a rate, states of a roll
+    ("pd_source.observed", "观测值", "observed"),
+    ("pd_source.nearest", "取相邻阶段", "nearest observed bucket"),
+    ("pd_source.prior", "先验值", "stated prior"),
     ("measure.balance", "按余额", "By balance"),
     ("measure.count", "按笔数", "By count"),
     ("measure_phrase.balance", "按余额", "by balance"),
@@ -261,10 +265,36 @@ _ENTRIES = (
     ("executive.download_help", "{as_of} 的资产质量报告，单个 HTML 文件，可直接转发。",
      "The portfolio health report for {as_of}: one self-contained HTML file to forward."),
     ("executive.ecl_note",
-     "预期信用损失（ECL）= PD × LGD × EAD：在预警模型上线前，PD 取各逾期阶段过去12个月的实际滚动违约率，"
-     "LGD 取已核销贷款的实际回收情况，EAD 为剩余本金。",
-     "Expected credit loss = PD x LGD x EAD. Until the early-warning model exists, PD per bucket is the "
-     "observed 12-month roll-forward to default; LGD is observed on charged-off loans; EAD is the principal balance."),
+     "预期信用损失（ECL）= PD × LGD × EAD，按 IFRS 9 分三阶段：阶段3 为逾期90天以上（PD = 1）；阶段2 为逾期31–90天、"
+     "重组贷款或预警模型 PD 显著上升（≥ {sicr_pd}，且为该笔贷款首次评分的 {sicr_multiple} 倍以上），用剩余期限内的 PD；"
+     "其余为阶段1，用12个月 PD。PD 以各逾期阶段过去12个月的实际违约率定水平，预警模型评分的贷款按模型 PD 在本阶段内分配"
+     "（评分日 {score_day}，{scored} 笔）；LGD 取核销和折扣结清贷款的实际回收（{lgd}）；EAD 为剩余本金。",
+     "Expected credit loss = PD x LGD x EAD by IFRS 9 stage: stage 3 is DPD > 90 (PD = 1); stage 2 is DPD 31-90, "
+     "a restructured loan, or a large rise in the early-warning PD (at least {sicr_pd} and {sicr_multiple} times the "
+     "loan's first score), with the PD over the months left; stage 1 the rest, with a 12-month PD. Each bucket's "
+     "observed 12-month default rate sets the PD level; the loans the early-warning model scored (on {score_day}: "
+     "{scored}) share it in proportion to their model PD. LGD is observed on charge-offs and discounted settlements "
+     "({lgd}); EAD is the principal balance."),
+    ("executive.ecl_no_model", "无", "none"),
+    ("executive.ecl_prior",
+     "账簿尚短，部分逾期阶段的 PD 无法观测：取相邻阶段的观测值或设定的先验值（{buckets}）。",
+     "The book is too young to observe the PD of some buckets: they take the nearest observed bucket or a stated prior "
+     "({buckets})."),
+    ("executive.lgd_prior", "尚无满12个月的违约样本，LGD 取设定的先验值 {lgd}。",
+     "No default is 12 months old yet: LGD is the stated prior of {lgd}."),
+    ("executive.nco_month_to_date", "年化净核销率（月初至今）", "Net charge-off (ann., month to date)"),
+    ("derived.waiting",
+     "月末指标等待重算：{since} 载入的数据改动了衍生表所依据的 {built_through} 及以前的数据，趋势、迁移率、账龄和首逾等"
+     "月末指标仍为上次重算的结果。请运行 `python -m monitor derive`。",
+     "Month-end figures are waiting for `derive`: data loaded at {since} changed days up to {built_through} that the "
+     "derived tables were built from, so trends, roll rates, vintages and FPD still show the last derive. Run "
+     "`python -m monitor derive`."),
+    ("derived.since_unknown", "上次重算之后", "some time after the last derive"),
+    ("delinquency.entry_rates",
+     "当日入催率：{day}；本月至今：{mtd}（{first} 至 {last} 到期的 {due} 期中 {entered} 期到期日日终未结清）。",
+     "Entry rate of the day: {day}; month to date: {mtd} ({entered} of the {due} installments due from {first} to "
+     "{last} were unsettled at the end of their due day)."),
+    ("delinquency.entry_none_today", "当日无到期", "no installment due"),
     ("executive.no_active", "{as_of} 日终没有在贷贷款，请选择其他截至日期。",
      "No loans were active at the end of {as_of}. Pick another as-of date."),
     ("kpi.active_balance", "在贷余额", "Active balance"),
@@ -280,8 +310,10 @@ _ENTRIES = (
      "Balance of active loans with DPD >= 30 / all active balance."),
     ("kpi.rate_90_help", "逾期天数 ≥ 90 的在贷余额 / 全部在贷余额。",
      "Balance of active loans with DPD >= 90 / all active balance."),
-    ("kpi.net_charge_off_help", "当月（截至当日）核销本金减核销后回收，除以月初与当日平均在贷余额，年化（×12）。",
-     "This month so far: principal charged off less recoveries, over the mean active balance, x 12."),
+    ("kpi.net_charge_off_help",
+     "当月（截至当日）核销本金减核销后回收，除以上月末与当日在贷余额的平均值，年化：× 12 × 当月天数 / 已过天数。",
+     "This month so far: principal charged off less recoveries, over the mean active balance at the previous "
+     "month-end and the day, annualized: x 12 x days in the month / days elapsed."),
     ("kpi.ecl_help", "按 IFRS 9 三阶段计算的预期信用损失合计。", "Expected credit loss over the three IFRS 9 stages."),
     ("kpi.cash_collected_help", "本月1日至截至日收到的全部还款（含催收、司法和核销后回收）。",
      "All money received from the 1st of the month to the as-of day (collections, legal and recoveries included)."),
@@ -431,29 +463,6 @@ _ENTRIES = (
     ("restructuring.rate_cut", "降息", "Rate cut"),
     ("restructuring.fee_waiver", "减免费息", "Fee waiver"),
     ("restructuring.settlement", "协商结清", "Settlement"),
-    # the executive report (python -m monitor report)
-    ("report.title", "资产质量报告", "Portfolio health report"),
-    ("report.as_of", "截至 {as_of} 日终", "As of the end of {as_of}"),
-    ("report.kpis", "核心指标", "Key figures"),
-    ("report.active_loans", "在贷笔数", "Active loans"),
-    ("report.principal_balance", "剩余本金", "Principal balance"),
-    ("report.dpd_rate", "逾期{x}率（余额 / 笔数）", "DPD {x} rate (balance / count)"),
-    ("report.fpd30", "首期逾期30天率（FPD30）", "First payment default 30 (FPD30)"),
-    ("report.entry_rate", "当日入催率", "Collection entry rate (the day)"),
-    ("report.nco", "年化净核销率（当月）", "Annualized net charge-off (the month)"),
-    ("report.ecl_stage1", "预期信用损失 · 阶段一", "Expected credit loss · stage 1"),
-    ("report.ecl_stage2", "预期信用损失 · 阶段二", "Expected credit loss · stage 2"),
-    ("report.ecl_stage3", "预期信用损失 · 阶段三", "Expected credit loss · stage 3"),
-    ("report.bucket_title", "剩余本金按逾期阶段分布", "Principal balance by bucket"),
-    ("report.bucket", "逾期阶段", "Bucket"),
-    ("report.balance_millions", "剩余本金（百万元）", "Principal balance (¥ millions)"),
-    ("report.trend_title", "近13个月逾期率（按余额）", "Delinquency over 13 month-ends (by balance)"),
-    ("report.month_end", "月末", "Month-end"),
-    ("report.rate_by_balance", "逾期率（余额口径）", "Rate by balance"),
-    ("report.threshold", "逾期口径", "Threshold"),
-    ("report.roll_title", "迁移率（按余额）：{start} → {end}", "Roll rates by balance: {start} → {end}"),
-    ("report.footer", "口径见 DESIGN.md §4：逾期x+ 指逾期天数 ≥ x；已核销贷款不计入在贷。",
-     "Definitions as in DESIGN.md §4: x+ means DPD >= x; charged-off loans are not active."),
     # employment types
     ("employment.salaried", "受薪", "Salaried"),
     ("employment.self_employed", "个体经营", "Self-employed"),
@@ -474,7 +483,7 @@ def _build(entries) -> dict[str, dict[str, str]]:
 
 CATALOG: dict[str, dict[str, str]] = _build(
     _ENTRIES + scoring.ENTRIES + early_warning.ENTRIES + account.ENTRIES + model_monitoring.ENTRIES
-    + simulator_loan.ENTRIES + simulator_portfolio.ENTRIES + today.ENTRIES + ingest.ENTRIES
+    + simulator_loan.ENTRIES + simulator_portfolio.ENTRIES + today.ENTRIES + ingest.ENTRIES + report.ENTRIES
 )
 
 

@@ -37,16 +37,16 @@ def column(segment: str) -> str:
     return segment
 
 
-def build_loan_segment(con: duckdb.DuckDBPyConnection) -> None:
-    """loan_segment: one row per loan with its segment values, whether it is a new loan, and the vintage
-    milestones read from loan_month (so build that first): the first MOB at which a month-end found it at
-    DPD 30+ (mob_30) and 90+ (mob_90), and the MOB of the month it was charged off in (co_mob)."""
+def segment_rows_sql(month_rows: str, loan_filter: str = "TRUE") -> str:
+    """The loan_segment rows of the loans passing `loan_filter` (SQL over loans l): segment values, whether the loan
+    is new, and the vintage milestones read from the month-end rows `month_rows` (a relation with the columns of
+    loan_month): the first MOB at which a month-end found it at DPD 30+ (mob_30) and 90+ (mob_90), and the MOB of
+    the month it was charged off in (co_mob)."""
     columns = ",\n".join(f"{sql} AS {name}" for name, sql in SEGMENTS.items())
-    db.run(con, f"""
-        CREATE OR REPLACE TABLE loan_segment AS
+    return f"""
         WITH milestones AS (
             SELECT loan_id, min(mob) FILTER (WHERE dpd >= 30) AS mob_30, min(mob) FILTER (WHERE dpd >= 90) AS mob_90
-            FROM loan_month GROUP BY loan_id
+            FROM {month_rows} GROUP BY loan_id
         )
         SELECT l.loan_id, l.parent_loan_id IS NULL AS is_new, l.principal AS original_principal,
                {columns},
@@ -54,8 +54,13 @@ def build_loan_segment(con: duckdb.DuckDBPyConnection) -> None:
                CAST(12 * (year(l.charge_off_date) - year(l.origination_date))
                     + month(l.charge_off_date) - month(l.origination_date) AS INTEGER) AS co_mob
         FROM loans l LEFT JOIN customers c USING (customer_id) LEFT JOIN milestones m USING (loan_id)
-        ORDER BY l.loan_id
-    """)
+        WHERE {loan_filter}
+    """
+
+
+def build_loan_segment(con: duckdb.DuckDBPyConnection) -> None:
+    """loan_segment: one row per loan (segment_rows_sql over loan_month, so build that first)."""
+    db.run(con, f"CREATE OR REPLACE TABLE loan_segment AS {segment_rows_sql('loan_month')} ORDER BY loan_id")
 
 
 def values(con: duckdb.DuckDBPyConnection, segment: str) -> list[str]:

@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, freshness, segments
+from monitor.months import month_ends  # noqa: F401 (status.month_ends is the generator's and the tests')
 
 # Buckets in their order; the DPD ranges are DESIGN.md §4. CO is the charged-off state.
 BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6")
@@ -276,20 +277,6 @@ def status_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame
         SELECT loan_id, dpd, bucket, principal_balance, overdue_amount
         FROM ({day_status_source(con, as_of)}) ORDER BY loan_id"""
     return con.sql(query, params=status_params(con, as_of)).pl()
-
-
-def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every calendar month-end e with first <= e <= last."""
-    ends = []
-    year, month = first.year, first.month
-    while True:
-        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-        end = nxt - dt.timedelta(days=1)
-        if end > last:
-            return ends
-        if end >= first:
-            ends.append(end)
-        year, month = nxt.year, nxt.month
 
 
 def latest_data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:

@@ -12,8 +12,8 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import metrics, status
-from monitor.metrics._sql import last_month_end, months_before
+from monitor import derived, metrics, status
+from monitor.months import last_month_end, month_end, months_before
 
 TREND_MONTHS = 13
 ENTRY_DAYS = 60
@@ -43,8 +43,11 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
         "fpd": metrics.payment_default_by_cohort(con, as_of, segment=segment, value=value),
         "entry": metrics.collection_entry_series(con, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of,
                                                  segment, value),
+        "entry_day": metrics.collection_entry_rate(con, as_of, segment=segment, value=value),
+        "entry_mtd": metrics.collection_entry_rate(con, as_of, month_to_date=True, segment=segment, value=value),
         "movers": metrics.segment_movers(con, as_of, dimension),
         "movers_since": months_before(as_of, 1),
+        "derived": derived.state(con),
     }
 
 
@@ -55,9 +58,10 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     to_end = last_month_end(as_of)
     first = months_before(to_end, TREND_MONTHS - 1)
     vintage = metrics.vintages(con, as_of)
+    ecl = metrics.expected_credit_loss(con, as_of)
     return {
         "as_of": as_of,
-        "kpis": kpi_table(con, as_of),
+        "kpis": kpi_table(con, as_of, ecl),
         "balance": metrics.balance_series(con, first, to_end),
         "rates": metrics.dpd_rate_series(con, first, to_end).filter(pl.col("measure") == "balance"),
         "nco": metrics.net_charge_off_series(con, as_of, TREND_MONTHS),
@@ -65,14 +69,17 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
         "vintage_comparison": metrics.vintage_comparison(vintage),
         "vintages": vintage,
         "movers": metrics.largest_movers(con, as_of),
+        "ecl": ecl,
+        "nco_month_to_date": month_end(as_of) != as_of,
+        "derived": derived.state(con),
     }
 
 
-def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
-    """The executive KPIs at the end of one day."""
+def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = None) -> dict:
+    """The executive KPIs at the end of one day (`ecl`: that day's expected_credit_loss, when already computed)."""
     status.pin_day(con, day)
     totals = metrics.day_totals(con, day)
-    ecl = metrics.expected_credit_loss(con, day)["ecl"]
+    ecl = (ecl or metrics.expected_credit_loss(con, day))["ecl"]
     return {
         "active_balance": float(totals["balance"]),
         "active_loans": int(totals["loans"]),
@@ -90,10 +97,11 @@ def same_day_months_before(day: dt.date, months: int) -> dt.date:
     return end.replace(day=min(day.day, end.day))
 
 
-def kpi_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
+def kpi_table(con: duckdb.DuckDBPyConnection, as_of: dt.date, ecl: dict | None = None) -> pl.DataFrame:
     """KPIs at as_of with month-on-month and year-on-year comparisons (same day a month / a year earlier;
-    cash collected is month-to-date at each). Columns: kpi, now, month_ago, year_ago, mom, yoy."""
-    now = kpis_at(con, as_of)
+    cash collected and net charge-off are month-to-date at each). Columns: kpi, now, month_ago, year_ago, mom, yoy.
+    `ecl`: as_of's expected_credit_loss, when already computed."""
+    now = kpis_at(con, as_of, ecl)
     month_ago = kpis_at(con, same_day_months_before(as_of, 1))
     year_ago = kpis_at(con, same_day_months_before(as_of, 12))
 

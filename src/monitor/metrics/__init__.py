@@ -10,6 +10,7 @@ from monitor.metrics.collection import (
     collection_entry_rate,
     collection_entry_series,
 )
+from monitor.metrics.credit_loss import default_rates_by_bucket, expected_credit_loss, loss_given_default
 from monitor.metrics.delinquency import (
     BUCKET_ORDER,
     DPD_THRESHOLDS,
@@ -23,13 +24,7 @@ from monitor.metrics.delinquency import (
     largest_movers,
     segment_movers,
 )
-from monitor.metrics.losses import (
-    default_rates_by_bucket,
-    expected_credit_loss,
-    loss_given_default,
-    net_charge_off_rate,
-    net_charge_off_series,
-)
+from monitor.metrics.losses import net_charge_off_rate, net_charge_off_series
 from monitor.metrics.migration import (
     FLOW_STEPS,
     ROLL_TO_STATES,

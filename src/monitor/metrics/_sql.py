@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import polars as pl
 
 from monitor import segments
+from monitor.months import last_month_end, month_end, months_before  # noqa: F401 (the metric modules' month arithmetic)
 
 
 def segment_filter(segment: str | None, value: str | None, alias: str = "s") -> tuple[str, dict]:
@@ -15,22 +14,6 @@ def segment_filter(segment: str | None, value: str | None, alias: str = "s") -> 
     if segment is None:
         return "TRUE", {}
     return f"{alias}.{segments.column(segment)} = $segment_value", {"segment_value": str(value)}
-
-
-def month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The month-end `months` calendar months before the month of `day` (0: the end of day's month)."""
-    index = day.year * 12 + day.month - 1 - months
-    return month_end(dt.date(index // 12, index % 12 + 1, 1))
-
-
-def last_month_end(day: dt.date) -> dt.date:
-    """The latest month-end on or before `day`."""
-    end = month_end(day)
-    return end if end == day else months_before(day, 1)
 
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:

@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from monitor import derived
 from monitor.metrics._sql import frame, rows, segment_filter
 
 
@@ -22,7 +23,8 @@ def collection_entry_series(con: duckdb.DuckDBPyConnection, first: dt.date, last
         SELECT i.due_date AS day, count(*) AS due,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date) AS entered,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date) / count(*) AS rate
-        FROM installment_settlement i JOIN loans l USING (loan_id) JOIN loan_segment s USING (loan_id)
+        FROM {derived.installment_settlement(con)} i JOIN loans l USING (loan_id)
+        JOIN {derived.loan_segment(con)} s USING (loan_id)
         WHERE i.due_date BETWEEN $first AND $last AND {where}
           AND l.origination_date <= i.due_date AND (l.closed_date IS NULL OR l.closed_date > i.due_date)
         GROUP BY 1 ORDER BY 1
@@ -31,9 +33,15 @@ def collection_entry_series(con: duckdb.DuckDBPyConnection, first: dt.date, last
     )
 
 
-def collection_entry_rate(con: duckdb.DuckDBPyConnection, day: dt.date) -> float | None:
-    series = collection_entry_series(con, day, day)
-    return series["rate"][0] if series.height else None
+def collection_entry_rate(con: duckdb.DuckDBPyConnection, day: dt.date, month_to_date: bool = False,
+                          segment: str | None = None, value: str | None = None) -> dict:
+    """入催率 of `day` (collection_entry_series), or with `month_to_date` of the installments due from the 1st of
+    its month to `day`, each judged at the end of its own due day: {first, last, due, entered, rate}; rate None when
+    no installment fell due (due days stop at the 28th, so the 29th-31st have none of their own)."""
+    first = day.replace(day=1) if month_to_date else day
+    series = collection_entry_series(con, first, day, segment, value)
+    due, entered = int(series["due"].sum()), int(series["entered"].sum())
+    return {"first": first, "last": day, "due": due, "entered": entered, "rate": entered / due if due else None}
 
 
 def cash_collected(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> float:

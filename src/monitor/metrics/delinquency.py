@@ -7,12 +7,11 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import freshness, pii, segments, status
+from monitor import derived, freshness, pii, segments, status
 from monitor.metrics._sql import frame, months_before, rows, segment_filter
 
 BUCKET_ORDER = (*status.BUCKETS, "CO")
 DPD_THRESHOLDS = (1, 30, 60, 90)
-LAGS = (3, 6)
 
 
 def _day_status_in_segment(con, as_of: dt.date, segment: str | None) -> str:
@@ -20,7 +19,7 @@ def _day_status_in_segment(con, as_of: dt.date, segment: str | None) -> str:
         return status.day_status_source(con, as_of)
     where, _ = segment_filter(segment, None)
     return f"""SELECT d.* FROM ({status.day_status_source(con, as_of)}) d
-               JOIN loan_segment s USING (loan_id) WHERE {where}"""
+               JOIN {derived.loan_segment(con)} s USING (loan_id) WHERE {where}"""
 
 
 def bucket_distribution(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
@@ -86,8 +85,8 @@ def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date], segment: st
 def _month_end_totals(con, month_end: dt.date, segment: str | None, value: str | None) -> dict:
     where, params = segment_filter(segment, value)
     result = con.sql(
-        _totals_sql(f"SELECT m.* FROM loan_month m JOIN loan_segment s USING (loan_id) "
-                    f"WHERE m.month_end = $month_end AND {where}"),
+        _totals_sql(f"SELECT m.* FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s "
+                    f"USING (loan_id) WHERE m.month_end = $month_end AND {where}"),
         params={"month_end": month_end, **params})
     return dict(zip(result.columns, result.fetchall()[0], strict=True))
 
@@ -135,10 +134,11 @@ def dpd_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.dat
     result = frame(
         con,
         f"""
-        WITH calendar AS (SELECT DISTINCT month_end FROM loan_month),
+        WITH calendar AS (SELECT DISTINCT month_end FROM {derived.loan_month(con)}),
         sums AS (
             SELECT m.month_end, count(*) AS count_all, sum(m.principal_balance) AS balance_all, {sums}
-            FROM loan_month m JOIN loan_segment s USING (loan_id) WHERE {where} GROUP BY m.month_end
+            FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s USING (loan_id)
+            WHERE {where} GROUP BY m.month_end
         ),
         totals AS (SELECT * FROM calendar LEFT JOIN sums USING (month_end)),
         long AS ({unpivot})
@@ -174,11 +174,12 @@ def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str 
         f"""
         WITH now_rows AS MATERIALIZED (
             SELECT s.*, d.principal_balance, d.dpd
-            FROM ({status.day_status_source(con, as_of)}) d JOIN loan_segment s USING (loan_id)
+            FROM ({status.day_status_source(con, as_of)}) d JOIN {derived.loan_segment(con)} s USING (loan_id)
         ),
         before_rows AS MATERIALIZED (
             SELECT s.*, m.principal_balance, m.dpd
-            FROM loan_month m JOIN loan_segment s USING (loan_id) WHERE m.month_end = $before
+            FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s USING (loan_id)
+            WHERE m.month_end = $before
         ),
         now AS ({grouped("now_rows")}),
         before AS ({grouped("before_rows")})
@@ -218,7 +219,8 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
                CAST(d.overdue_amount AS DOUBLE) AS overdue_amount,
                count(*) OVER () AS delinquent_total
         FROM ({status.day_status_source(con, as_of)}) d
-        JOIN loan_segment s USING (loan_id) JOIN loans l USING (loan_id) JOIN customers c USING (customer_id)
+        JOIN {derived.loan_segment(con)} s USING (loan_id) JOIN loans l USING (loan_id)
+        JOIN customers c USING (customer_id)
         WHERE d.dpd >= $min_dpd AND {where}
         ORDER BY d.dpd DESC, d.principal_balance DESC, d.loan_id
         LIMIT $limit
@@ -229,16 +231,17 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
 
 def balance_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> pl.DataFrame:
     """Active loans and principal balance at each month-end from `first` to `last`."""
-    return frame(con, """SELECT month_end, count(*) AS loans, CAST(sum(principal_balance) AS DOUBLE) AS balance
-                         FROM loan_month WHERE month_end BETWEEN $first AND $last
-                         GROUP BY 1 ORDER BY 1""", first=first, last=last)
+    return frame(con, f"""SELECT month_end, count(*) AS loans, CAST(sum(principal_balance) AS DOUBLE) AS balance
+                          FROM {derived.loan_month(con)} WHERE month_end BETWEEN $first AND $last
+                          GROUP BY 1 ORDER BY 1""", first=first, last=last)
 
 
 def bucket_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> pl.DataFrame:
     """Loans and balance by bucket at each month-end (long format)."""
-    return frame(con, """SELECT month_end, bucket, count(*) AS loans, CAST(sum(principal_balance) AS DOUBLE) AS balance
-                         FROM loan_month WHERE month_end BETWEEN $first AND $last
-                         GROUP BY 1, 2 ORDER BY 1, 2""", first=first, last=last)
+    return frame(con, f"""SELECT month_end, bucket, count(*) AS loans,
+                                 CAST(sum(principal_balance) AS DOUBLE) AS balance
+                          FROM {derived.loan_month(con)} WHERE month_end BETWEEN $first AND $last
+                          GROUP BY 1, 2 ORDER BY 1, 2""", first=first, last=last)
 
 
 __all__ = ["BUCKET_ORDER", "DPD_THRESHOLDS", "balance_series", "bucket_distribution", "bucket_series",

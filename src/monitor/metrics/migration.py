@@ -8,29 +8,30 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import status
+from monitor import derived, status
 from monitor.metrics._sql import frame, segment_filter
 
 ROLL_TO_STATES = (*status.BUCKETS, "paid_off", "charged_off", "restructured", "settled")
 FLOW_STEPS = tuple(f"{a}->{b}" for a, b in zip(status.BUCKETS, (*status.BUCKETS[1:], "CO"), strict=True))
 
 
-def _roll_sql(where: str) -> str:
+def _roll_sql(where: str, month_rows: str = "loan_month", segment_rows: str = "loan_segment") -> str:
+    """The roll-rate rows (see roll_rate_series) over month-end rows and segment rows (derived relations)."""
     return f"""
         WITH pairs AS (
             SELECT month_end AS t1, lag(month_end) OVER (ORDER BY month_end) AS t0
-            FROM (SELECT DISTINCT month_end FROM loan_month)
+            FROM (SELECT DISTINCT month_end FROM {month_rows})
         ),
         start AS (
             SELECT p.t0, p.t1, m.loan_id, m.bucket, m.principal_balance
-            FROM loan_month m JOIN pairs p ON m.month_end = p.t0 JOIN loan_segment s USING (loan_id)
+            FROM {month_rows} m JOIN pairs p ON m.month_end = p.t0 JOIN {segment_rows} s USING (loan_id)
             WHERE p.t1 BETWEEN $first AND $last AND {where}
         ),
         moves AS (
             SELECT st.t0, st.t1, st.bucket AS from_bucket, coalesce(f.bucket, l.status) AS to_state,
                    st.principal_balance
             FROM start st
-            LEFT JOIN loan_month f ON f.loan_id = st.loan_id AND f.month_end = st.t1
+            LEFT JOIN {month_rows} f ON f.loan_id = st.loan_id AND f.month_end = st.t1
             JOIN loans l ON l.loan_id = st.loan_id
         )
         SELECT t0 AS from_month_end, t1 AS to_month_end, from_bucket, to_state, count(*) AS loans,
@@ -52,7 +53,8 @@ def roll_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
     where, params = segment_filter(segment, value)
     if delinquent_only:
         where += " AND m.bucket <> 'M0'"
-    return frame(con, _roll_sql(where), first=first, last=last, **params)
+    return frame(con, _roll_sql(where, derived.loan_month(con), derived.loan_segment(con)), first=first, last=last,
+                 **params)
 
 
 def roll_rates(con: duckdb.DuckDBPyConnection, from_month_end: dt.date, to_month_end: dt.date,
@@ -85,14 +87,16 @@ def flow_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
         con,
         f"""
         WITH calendar AS (SELECT month_end, lag(month_end) OVER (ORDER BY month_end) AS previous
-                          FROM (SELECT DISTINCT month_end FROM loan_month)),
+                          FROM (SELECT DISTINCT month_end FROM {derived.loan_month(con)})),
         by_bucket AS (
             SELECT m.month_end, m.bucket, sum(m.principal_balance) AS balance
-            FROM loan_month m JOIN loan_segment s USING (loan_id) WHERE {where} GROUP BY 1, 2
+            FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s USING (loan_id)
+            WHERE {where} GROUP BY 1, 2
         ),
         charged AS (
             SELECT last_day(c.as_of + 1) AS month_end, 'CO' AS bucket, sum(c.principal_balance) AS balance
-            FROM ({status.grid_status_sql(con, grid)}) c JOIN loan_segment s USING (loan_id) WHERE {where} GROUP BY 1
+            FROM ({status.grid_status_sql(con, grid)}) c JOIN {derived.loan_segment(con)} s USING (loan_id)
+            WHERE {where} GROUP BY 1
         ),
         balances AS (SELECT * FROM by_bucket UNION ALL SELECT * FROM charged),
         steps(step_no, from_bucket, to_bucket) AS (

@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from monitor import derived
 from monitor.metrics._sql import frame, last_month_end, rows, segment_filter
 
 
@@ -26,7 +27,7 @@ def vintages(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None
         WITH loans AS (
             SELECT s.cohort, s.original_principal,
                    least(s.mob_30, s.co_mob) AS bad_30, least(s.mob_90, s.co_mob) AS bad_90
-            FROM loan_segment s JOIN loans l USING (loan_id)
+            FROM {derived.loan_segment(con)} s JOIN loans l USING (loan_id)
             WHERE s.is_new AND l.origination_date <= $last_end AND {where}
         ),
         cohorts AS (
@@ -82,7 +83,7 @@ def payment_default(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = 
         con,
         f"""
         SELECT count(*), count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days)
-        FROM installment_settlement i JOIN loan_segment s USING (loan_id)
+        FROM {derived.installment_settlement(con)} i JOIN {derived.loan_segment(con)} s USING (loan_id)
         WHERE s.is_new AND i.installment_no = $n AND i.due_date <= $as_of - $days AND {where}
         """,
         as_of=as_of, days=days, n=installment_no, **params,
@@ -101,7 +102,7 @@ def payment_default_by_cohort(con: duckdb.DuckDBPyConnection, as_of: dt.date, da
         SELECT s.cohort, count(*) AS eligible,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days) AS defaulted,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days) / count(*) AS rate
-        FROM installment_settlement i JOIN loan_segment s USING (loan_id)
+        FROM {derived.installment_settlement(con)} i JOIN {derived.loan_segment(con)} s USING (loan_id)
         WHERE s.is_new AND i.installment_no = $n AND i.due_date <= $as_of - $days AND {where}
         GROUP BY 1 ORDER BY 1
         """,

@@ -1,0 +1,246 @@
+"""Expected credit loss (DESIGN.md §4): the one ECL function, with the PD and LGD it is built from.
+
+ECL = PD x LGD x EAD per loan, EAD the principal balance, summed by IFRS 9 stage:
+- stage 3: DPD > 90; PD = 1.
+- stage 2: DPD 31-90, a loan born of a restructuring, or a significant increase in credit risk (SICR): the
+  early-warning model's PD at least SICR_MIN_PD and at least SICR_MULTIPLE times the loan's first score on record.
+  Lifetime PD.
+- stage 1: the rest; 12-month PD (lifetime, when less than 12 months are left).
+A loan's 12-month PD is its bucket's observed 12-month default rate (default_rates_by_bucket; restructured loans not
+past 30 DPD take M2's); where the early-warning model scored the loan (the latest score run within SCORE_MAX_AGE_DAYS
+of the day), that rate is spread over the bucket's scored loans in proportion to their model PD: the book's history
+sets the level, the model ranks the loans (over the whole book, so the ECL of the segments adds up to the book's).
+A current loan can only start to default while installments fall due, so its PD covers the months left:
+1 - (1 - PD12)^(months / 12), months = min(left, 12) in stage 1 and all that is left in stage 2. A loan in arrears
+defaults through its arrears whatever its term: PD12 as it is.
+A PD or LGD the book cannot show yet (a young book) takes the nearest observed bucket or a stated prior
+(PD_PRIOR, LGD_PRIOR), and says so (source); never a silent 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from monitor import db, derived, status
+from monitor.metrics._sql import frame, month_end, months_before, rows, segment_filter
+
+# Stated priors for a book too young to show its own: 12-month default probability by bucket and loss given default
+# of an unsecured consumer loan book (roll-forward rates typical of Chinese consumer finance; LGD after collection).
+PD_PRIOR = {"M0": 0.04, "M1": 0.30, "M2": 0.55, "M3": 0.75, "M4": 0.85, "M5": 0.90, "M6": 0.95}
+LGD_PRIOR = 0.85
+MIN_OBSERVED_LOANS = 20  # a bucket's default rate is observed only from at least this many loans
+SICR_MIN_PD = 0.20       # the model's 3-month 30+ PD of risk tiers D and E
+SICR_MULTIPLE = 3.0
+SCORE_MAX_AGE_DAYS = 35
+LGD_SEASONING_MONTHS = 12
+
+
+def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, horizon: int = 12) -> pl.DataFrame:
+    """Observed `horizon`-month PD per bucket: of the loans in each bucket at the month-end `horizon` months before
+    the last month-end on or before `as_of`, the share that defaulted (reached DPD 90+ at a month-end, were charged
+    off, or settled at a discount) within the next `horizon` months.
+    When the book is younger than that, the window starts at the first month-end that had loans in each of M1, M2
+    and M3 (a shorter horizon, shown by observed_from). A bucket with fewer than MIN_OBSERVED_LOANS loans at the start
+    takes the PD of the nearest observed bucket before it (never less: PD rises with arrears), source 'nearest'; with
+    none before it, the stated prior PD_PRIOR, source 'prior'.
+    Columns: bucket, loans, defaulted, pd, observed, source, observed_from, observed_to."""
+    months = derived.loan_month(con)
+    end = month_end(as_of) if month_end(as_of) == as_of else months_before(as_of, 1)
+    seasoned = rows(con, f"""SELECT min(month_end) FROM (
+                                 SELECT month_end FROM {months} WHERE bucket IN ('M1', 'M2', 'M3')
+                                 GROUP BY month_end HAVING count(DISTINCT bucket) = 3)""")[0][0]
+    start = months_before(end, horizon)
+    if seasoned is not None and start < seasoned < end:
+        start = seasoned
+    observed = frame(
+        con,
+        f"""
+        WITH base AS (SELECT loan_id, bucket FROM {months} WHERE month_end = $start),
+        later_90 AS (SELECT DISTINCT loan_id FROM {months}
+                     WHERE month_end > $start AND month_end <= $end AND dpd >= 90),
+        outcome AS (
+            SELECT b.bucket,
+                   b.loan_id IN (SELECT loan_id FROM later_90)
+                   OR (l.status IN ('charged_off', 'settled') AND l.closed_date > $start AND l.closed_date <= $end)
+                   AS defaulted
+            FROM base b JOIN loans l USING (loan_id)
+        )
+        SELECT bucket, count(*) AS loans, count(*) FILTER (WHERE defaulted) AS defaulted,
+               count(*) FILTER (WHERE defaulted) / count(*) AS observed_pd
+        FROM outcome GROUP BY bucket
+        """,
+        start=start, end=end,
+    )
+    enough = pl.col("loans") >= MIN_OBSERVED_LOANS
+    result = (pl.DataFrame({"bucket": list(status.BUCKETS), "prior": [PD_PRIOR[b] for b in status.BUCKETS]})
+              .join(observed, on="bucket", how="left")
+              .with_columns(pl.col("loans", "defaulted").fill_null(0))
+              .with_columns(observed=enough,
+                            own=pl.when(enough).then(pl.col("observed_pd")).otherwise(None)))
+    nearest = result["own"].cum_max().forward_fill()
+    return (result.with_columns(nearest=nearest)
+            .with_columns(pd=pl.coalesce("nearest", "prior"),
+                          source=pl.when(pl.col("observed")).then(pl.lit("observed"))
+                          .when(pl.col("nearest").is_not_null()).then(pl.lit("nearest"))
+                          .otherwise(pl.lit("prior")),
+                          observed_from=pl.lit(start), observed_to=pl.lit(end))
+            .select("bucket", "loans", "defaulted", "pd", "observed", "source", "observed_from", "observed_to"))
+
+
+# Defaults whose loss can be measured: charge-offs (balance the day before, less the payments received on the loan
+# from the charge-off on) and settlements at a discount (balance the day before, less what the settlement loan paid).
+# A settlement loan that is charged off in turn is part of its settlement's loss, not a second default.
+_DEFAULTS = """
+    SELECT l.loan_id, 'charge_off' AS kind, l.charge_off_date AS default_date, l.loan_id AS paying_loan
+    FROM loans l
+    WHERE l.charge_off_date <= $cutoff
+      AND l.loan_id NOT IN (SELECT new_loan_id FROM restructurings WHERE kind = 'settlement')
+    UNION ALL
+    SELECT r.old_loan_id, 'settlement', r.restructured_on, r.new_loan_id
+    FROM restructurings r WHERE r.kind = 'settlement' AND r.restructured_on <= $cutoff"""
+
+
+def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date,
+                       seasoning_months: int = LGD_SEASONING_MONTHS) -> dict:
+    """Observed LGD: 1 - recovered / balance at default, over the charge-offs and settlements at least
+    `seasoning_months` before `as_of` (so their recoveries have had time to come in). With none, the stated prior
+    LGD_PRIOR (source 'prior'). Returns lgd, source, loans, balance, recovered, charged_off_by and by_kind
+    {charge_off, settlement: {loans, balance, recovered, lgd}}."""
+    cutoff = months_before(as_of, seasoning_months)
+    grid = f"SELECT loan_id, default_date - 1 AS as_of FROM ({_DEFAULTS})"
+    found = frame(
+        con,
+        f"""
+        WITH defaults AS ({_DEFAULTS}),
+        balance AS (SELECT loan_id, principal_balance FROM ({status.grid_status_sql(con, grid)})),
+        recovered AS (
+            SELECT d.loan_id, sum(p.amount) AS amount FROM defaults d
+            JOIN payments p ON p.loan_id = d.paying_loan
+             AND CAST(p.paid_at AS DATE) >= d.default_date AND CAST(p.paid_at AS DATE) <= $as_of
+            GROUP BY d.loan_id
+        )
+        SELECT d.kind, count(*) AS loans, CAST(coalesce(sum(b.principal_balance), 0) AS DOUBLE) AS balance,
+               CAST(coalesce(sum(r.amount), 0) AS DOUBLE) AS recovered
+        FROM defaults d LEFT JOIN balance b USING (loan_id) LEFT JOIN recovered r USING (loan_id)
+        GROUP BY d.kind
+        """,
+        cutoff=cutoff, as_of=as_of, charge_off_dpd=db.charge_off_dpd(con),
+    )
+    by_kind = {kind: {"loans": 0, "balance": 0.0, "recovered": 0.0, "lgd": None}
+               for kind in ("charge_off", "settlement")}
+    for row in found.iter_rows(named=True):
+        by_kind[row["kind"]] = {"loans": row["loans"], "balance": row["balance"], "recovered": row["recovered"],
+                                "lgd": _lgd(row["balance"], row["recovered"])}
+    balance = sum(part["balance"] for part in by_kind.values())
+    recovered = sum(part["recovered"] for part in by_kind.values())
+    lgd = _lgd(balance, recovered)
+    return {"lgd": LGD_PRIOR if lgd is None else lgd, "source": "prior" if lgd is None else "observed",
+            "loans": sum(part["loans"] for part in by_kind.values()),
+            "charged_off_loans": by_kind["charge_off"]["loans"], "balance": balance, "recovered": recovered,
+            "charged_off_by": cutoff, "by_kind": by_kind}
+
+
+def _lgd(balance: float, recovered: float) -> float | None:
+    return min(1.0, max(0.0, 1 - recovered / balance)) if balance else None
+
+
+def score_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
+    """The day of the latest score run on or before `as_of`, if it is at most SCORE_MAX_AGE_DAYS old."""
+    if not db.table_exists(con, "scores"):
+        return None
+    found = rows(con, "SELECT max(as_of) FROM scores WHERE as_of <= $as_of AND as_of >= $as_of - $age",
+                 as_of=as_of, age=SCORE_MAX_AGE_DAYS)[0][0]
+    return found
+
+
+_LOAN_ECL = """
+WITH now AS (
+    SELECT d.loan_id, d.dpd, d.bucket, CAST(d.principal_balance AS DOUBLE) AS ead,
+           l.parent_loan_id IS NOT NULL AS restructured
+    FROM ({day_status}) d JOIN loans l USING (loan_id)
+),
+months_left AS (
+    SELECT loan_id, count(*) FILTER (WHERE i.due_date > $as_of) AS months_left
+    FROM installments i WHERE loan_id IN (SELECT loan_id FROM now) GROUP BY loan_id
+),
+model AS ({model}),
+staged AS (
+    SELECT n.*, coalesce(m.months_left, 0) AS months_left, s.model_pd,
+           coalesce(s.model_pd >= $sicr_min_pd AND s.model_pd >= $sicr_multiple * s.first_pd, false) AS sicr,
+           CASE WHEN n.restructured AND n.dpd <= 30 THEN 'M2' ELSE n.bucket END AS pd_bucket
+    FROM now n LEFT JOIN months_left m USING (loan_id) LEFT JOIN model s USING (loan_id)
+),
+with_stage AS (
+    SELECT *, CASE WHEN dpd > 90 THEN 3 WHEN dpd > 30 OR restructured OR sicr THEN 2 ELSE 1 END AS stage
+    FROM staged
+),
+pd12 AS (
+    SELECT w.*, b.pd AS bucket_pd,
+           CASE WHEN w.model_pd IS NULL THEN b.pd
+                ELSE least(1.0, b.pd * w.model_pd
+                                / nullif(avg(w.model_pd) OVER (PARTITION BY w.pd_bucket), 0)) END AS pd_12m
+    FROM with_stage w JOIN bucket_pd b ON b.bucket = w.pd_bucket
+)
+SELECT p.loan_id, p.bucket, p.stage, p.ead, p.model_pd IS NOT NULL AS scored,
+       CASE WHEN p.stage = 3 THEN 1.0
+            WHEN p.dpd > 0 THEN p.pd_12m
+            WHEN p.stage = 2 THEN 1 - power(1 - p.pd_12m, p.months_left / 12.0)
+            ELSE 1 - power(1 - p.pd_12m, least(p.months_left, 12) / 12.0) END AS pd
+FROM pd12 p JOIN {segments} s USING (loan_id) WHERE {where}
+"""
+
+_MODEL_PD = """SELECT s.loan_id, s.pd AS model_pd, f.first_pd FROM scores s
+               JOIN (SELECT loan_id, arg_min(pd, as_of) AS first_pd FROM scores WHERE as_of <= $score_day
+                     GROUP BY loan_id) f USING (loan_id)
+               WHERE s.as_of = $score_day"""
+_NO_MODEL = ("SELECT CAST(NULL AS BIGINT) AS loan_id, CAST(NULL AS DOUBLE) AS model_pd, "
+             "CAST(NULL AS DOUBLE) AS first_pd WHERE false")
+
+
+def loan_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
+                     value: str | None = None) -> tuple[pl.DataFrame, dict]:
+    """Every active loan's stage, PD and ECL at the end of `as_of` (loan_id, bucket, stage, ead, scored, pd, ecl), and
+    the inputs: pd_by_bucket (default_rates_by_bucket), lgd (loss_given_default) and score_day."""
+    where, params = segment_filter(segment, value)
+    pds = default_rates_by_bucket(con, as_of)
+    lgd = loss_given_default(con, as_of)
+    scored_on = score_day(con, as_of)
+    query = _LOAN_ECL.format(day_status=status.day_status_source(con, as_of), segments=derived.loan_segment(con),
+                             where=where, model=_MODEL_PD if scored_on else _NO_MODEL)
+    con.register("bucket_pd", pds.select("bucket", "pd"))
+    try:
+        loans = frame(con, f"SELECT *, pd * $lgd * ead AS ecl FROM ({query})",
+                      **status.status_params(con, as_of), **params, lgd=lgd["lgd"],
+                      sicr_min_pd=SICR_MIN_PD, sicr_multiple=SICR_MULTIPLE,
+                      **({"score_day": scored_on} if scored_on else {}))
+    finally:
+        con.unregister("bucket_pd")
+    return loans, {"pd_by_bucket": pds, "lgd": lgd, "score_day": scored_on}
+
+
+def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
+                         value: str | None = None) -> dict:
+    """ECL at the end of `as_of` (see the module): ecl {stage1, stage2, stage3}; stages (stage, loans, ead, ecl);
+    by_bucket (bucket M0..M6, loans, ead, ecl) for a projection to carry forward; pd_by_bucket; lgd; score_day and
+    scored_loans (the loans whose PD the model set); sources {pd, lgd}: 'observed' or what stood in for it.
+    PD and LGD are the book's; a segment filter restricts the loans they apply to."""
+    loans, inputs = loan_credit_loss(con, as_of, segment, value)
+    stages = (pl.DataFrame({"stage": [1, 2, 3]}, schema={"stage": pl.Int32})
+              .join(loans.group_by("stage").agg(loans=pl.len(), ead=pl.col("ead").sum(), ecl=pl.col("ecl").sum())
+                    .with_columns(pl.col("stage").cast(pl.Int32)), on="stage", how="left")
+              .with_columns(pl.col("loans").fill_null(0), pl.col("ead", "ecl").fill_null(0.0)))
+    by_bucket = (pl.DataFrame({"bucket": list(status.BUCKETS)})
+                 .join(loans.group_by("bucket").agg(loans=pl.len(), ead=pl.col("ead").sum(),
+                                                    ecl=pl.col("ecl").sum()), on="bucket", how="left")
+                 .with_columns(pl.col("loans").fill_null(0), pl.col("ead", "ecl").fill_null(0.0)))
+    pd_sources = set(inputs["pd_by_bucket"]["source"])
+    return {"ecl": {f"stage{row['stage']}": float(row["ecl"]) for row in stages.iter_rows(named=True)},
+            "stages": stages, "by_bucket": by_bucket, "pd_by_bucket": inputs["pd_by_bucket"], "lgd": inputs["lgd"],
+            "score_day": inputs["score_day"], "scored_loans": int(loans["scored"].sum()),
+            "sicr": {"min_pd": SICR_MIN_PD, "multiple": SICR_MULTIPLE},
+            "sources": {"pd": "observed" if pd_sources == {"observed"} else
+                        "prior" if "prior" in pd_sources else "nearest",
+                        "lgd": inputs["lgd"]["source"]}}

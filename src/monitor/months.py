@@ -1,0 +1,31 @@
+"""Calendar-month arithmetic on dates: month-ends, and the month-end some months before a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of `day`'s month."""
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The month-end `months` calendar months before the month of `day` (0: the end of day's month)."""
+    index = day.year * 12 + day.month - 1 - months
+    return month_end(dt.date(index // 12, index % 12 + 1, 1))
+
+
+def last_month_end(day: dt.date) -> dt.date:
+    """The latest month-end on or before `day`."""
+    end = month_end(day)
+    return end if end == day else months_before(day, 1)
+
+
+def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every calendar month-end e with first <= e <= last."""
+    ends, end = [], month_end(first)
+    while end <= last:
+        ends.append(end)
+        end = month_end(end + dt.timedelta(days=1))
+    return ends
