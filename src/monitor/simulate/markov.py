@@ -1,20 +1,25 @@
 """The portfolio Markov chain (DESIGN.md §6) estimated from the month-end roll matrices in loan_month.
 
-States: M0..M6, CO (charged off: a loss) and PO (paid off: principal collected); CO and PO absorb.
-The month-to-month moves are the roll rates of monitor.metrics.migration (the same SQL, the same pairs of
-consecutive month-ends, the same target states), pooled over the last N pairs, with the closing statuses
-mapped into the chain:
+States: M0..M6, CO (charged off), ST (settled at a discount) and PO (paid off: principal collected); CO, ST and PO
+absorb. The month-to-month moves are the roll rates of monitor.metrics.migration (the same SQL, the same pairs of
+consecutive month-ends, the same target states), pooled over the last N pairs, with the closing statuses mapped
+into the chain:
 - charged_off, and a loan still open at DPD 181+ (bucket CO) -> CO;
-- settled -> CO: a settlement writes off the unpaid rest; the cash it brought is in the observed LGD;
+- settled -> ST: what a settlement loses (and what it pays) is the book's settlement LGD, applied by
+  monitor.simulate.projection;
 - restructured -> M0: the old loan closes and a new current loan carries its balance the same day;
 - paid_off -> PO.
 
 The chain moves BALANCE: row i says where each yuan of principal in bucket i at t-1 is at t. A loan still
 open at t carries its balance at t (so its amortization is visible); a restructured loan carries its balance
-at t-1 to M0; a charged-off or settled loan its balance at t-1 to CO. What a row loses besides (scheduled
+at t-1 to M0; a charged-off or settled loan its balance at t-1 to CO or ST. What a row loses besides (scheduled
 and early principal repayments, payoffs) goes to PO: that is the principal collected, the projection's cash.
 Rows therefore sum to 1 by construction. Loan COUNTS per (from, to) are kept too: they size the Monte Carlo
 draws (monitor.simulate.projection).
+
+A bucket seen with fewer than MIN_ROW_LOANS loans over the window (a young book, a small segment, deep arrears)
+cannot speak for itself: its row is the stated prior PRIOR_ROWS, flagged (Estimate.sources), never a guess that
+everything there is lost.
 """
 
 from __future__ import annotations
@@ -25,16 +30,32 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-from monitor import segments, status
-from monitor.metrics._sql import frame, last_month_end, months_before, rows
+from monitor import derived, segments, status
+from monitor.metrics._sql import frame, rows
 from monitor.metrics.migration import _roll_sql
+from monitor.months import last_month_end, months_before
 from monitor.simulate.inputs import SimulationInputError
-from monitor.simulate.policy import CO, PO, STATES
+from monitor.simulate.policy import CO, PO, ST, STATES
 
 BUCKETS = status.BUCKETS
-TARGET_STATE = {**{b: b for b in BUCKETS}, "CO": "CO", "charged_off": "CO", "settled": "CO",
+TARGET_STATE = {**{b: b for b in BUCKETS}, "CO": "CO", "charged_off": "CO", "settled": "ST",
                 "restructured": "M0", "paid_off": "PO"}
 CARRY_START_BALANCE = ("CO", "charged_off", "settled", "restructured")  # carry the balance at t-1
+
+MIN_ROW_LOANS = 20  # loans seen in a bucket over the window for its row to be its own (as the ECL's PDs)
+# The stated prior row of a bucket the book cannot show yet: where a yuan in it is a month later, with roll, cure and
+# repayment shares typical of an unsecured consumer-finance book (the same kind of book as the ECL's PD_PRIOR of
+# monitor.metrics): a current loan repays about 8% of its principal a month and 4% of it falls behind; from M1 on,
+# a third cures or less the deeper it is, the rest mostly rolls on, and M6 is charged off.
+PRIOR_ROWS = {
+    "M0": {"M0": 0.88, "M1": 0.04, "PO": 0.08},
+    "M1": {"M0": 0.35, "M1": 0.10, "M2": 0.35, "PO": 0.20},
+    "M2": {"M0": 0.20, "M1": 0.05, "M2": 0.10, "M3": 0.50, "PO": 0.15},
+    "M3": {"M0": 0.10, "M3": 0.10, "M4": 0.70, "PO": 0.10},
+    "M4": {"M0": 0.05, "M4": 0.10, "M5": 0.80, "PO": 0.05},
+    "M5": {"M0": 0.03, "M5": 0.07, "M6": 0.85, "PO": 0.05},
+    "M6": {"M0": 0.02, "M6": 0.03, "CO": 0.92, "PO": 0.03},
+}
 
 Filters = tuple[tuple[str, str], ...]  # ((segment, value), ...): loans in all of them
 
@@ -66,20 +87,33 @@ class Estimate:
 
     @property
     def observed(self) -> np.ndarray:
-        return self.exposure > 0
+        """Whether each bucket's row is its own (at least MIN_ROW_LOANS loans and some balance seen)."""
+        return (self.loans >= MIN_ROW_LOANS) & (self.exposure > 0)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Each bucket's row: 'observed', or 'prior' (PRIOR_ROWS)."""
+        return {b: "observed" if seen else "prior" for b, seen in zip(BUCKETS, self.observed, strict=True)}
 
     def matrix(self) -> np.ndarray:
-        """The 9 x 9 transition matrix by balance. A bucket nobody was in rolls on to the next bucket
-        (M6 to CO) with certainty: the cautious assumption, flagged by `observed`. CO and PO absorb."""
+        """The 10 x 10 transition matrix by balance: each bucket's observed row, or its stated prior (see the module
+        docstring). CO, ST and PO absorb."""
         size = len(STATES)
         result = np.zeros((size, size))
-        for i in range(len(BUCKETS)):
-            if self.exposure[i] > 0:
+        for i, bucket in enumerate(BUCKETS):
+            if self.observed[i]:
                 result[i] = self.flows[i] / self.exposure[i]
             else:
-                result[i, i + 1 if i + 1 < len(BUCKETS) else CO] = 1.0
-        result[CO, CO] = result[PO, PO] = 1.0
+                for state, share in PRIOR_ROWS[bucket].items():
+                    result[i, STATES.index(state)] = share
+        for absorbing in (CO, ST, PO):
+            result[absorbing, absorbing] = 1.0
         return result
+
+    def weights(self) -> np.ndarray:
+        """How many loans each row speaks for, which sizes its Monte Carlo draws: those seen, or MIN_ROW_LOANS for
+        a prior row."""
+        return np.where(self.observed, self.loans, MIN_ROW_LOANS)
 
 
 def window(as_of: dt.date, months: int) -> tuple[dt.date, dt.date]:
@@ -93,19 +127,20 @@ def estimate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int, filter
     the roll rates of monitor.metrics.migration, and the balance at t of the loans still open)."""
     first, last = window(as_of, months)
     condition, params = where(filters)
+    months_rows, segment_rows = derived.loan_month(con), derived.loan_segment(con)
     rolls = frame(con, f"""SELECT from_bucket, to_state, CAST(sum(loans) AS DOUBLE) AS loans, sum(balance) AS balance,
                                   count(DISTINCT to_month_end) AS pairs, min(to_month_end) AS first,
                                   max(to_month_end) AS last
-                           FROM ({_roll_sql(condition)}) GROUP BY 1, 2""",
+                           FROM ({_roll_sql(condition, months_rows, segment_rows)}) GROUP BY 1, 2""",
                   first=first, last=last, **params)
     after = dict(((f, t), b) for f, t, b in rows(con, f"""
         WITH pairs AS (
             SELECT month_end AS t1, lag(month_end) OVER (ORDER BY month_end) AS t0
-            FROM (SELECT DISTINCT month_end FROM loan_month)
+            FROM (SELECT DISTINCT month_end FROM {months_rows})
         )
         SELECT m.bucket, f.bucket, CAST(sum(f.principal_balance) AS DOUBLE)
-        FROM loan_month m JOIN pairs p ON m.month_end = p.t0 JOIN loan_segment s USING (loan_id)
-        JOIN loan_month f ON f.loan_id = m.loan_id AND f.month_end = p.t1
+        FROM {months_rows} m JOIN pairs p ON m.month_end = p.t0 JOIN {segment_rows} s USING (loan_id)
+        JOIN {months_rows} f ON f.loan_id = m.loan_id AND f.month_end = p.t1
         WHERE p.t1 BETWEEN $first AND $last AND {condition}
         GROUP BY 1, 2""", first=first, last=last, **params))
     size = len(STATES)
@@ -129,11 +164,12 @@ def estimate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int, filter
 
 
 def start_balances(con: duckdb.DuckDBPyConnection, as_of: dt.date, filters: Filters = ()) -> dict:
-    """Balance and loans by state at the end of `as_of` (M0..M6; CO and PO start at 0).
-    Returns {"balance": array(9), "loans": array(9)}."""
+    """Balance and loans by state at the end of `as_of` (M0..M6; CO, ST and PO start at 0).
+    Returns {"balance": array(10), "loans": array(10)}."""
     condition, params = where(filters)
     found = rows(con, f"""SELECT d.bucket, count(*), CAST(sum(d.principal_balance) AS DOUBLE)
-                          FROM ({status.day_status_source(con, as_of)}) d JOIN loan_segment s USING (loan_id)
+                          FROM ({status.day_status_source(con, as_of)}) d
+                          JOIN {derived.loan_segment(con)} s USING (loan_id)
                           WHERE {condition} GROUP BY 1""", **status.status_params(con, as_of), **params)
     return _by_state(found)
 
@@ -142,7 +178,7 @@ def month_end_balances(con: duckdb.DuckDBPyConnection, month_end: dt.date, filte
     """Balance and loans by state at a month-end, from loan_month (as start_balances)."""
     condition, params = where(filters)
     found = rows(con, f"""SELECT m.bucket, count(*), CAST(sum(m.principal_balance) AS DOUBLE)
-                          FROM loan_month m JOIN loan_segment s USING (loan_id)
+                          FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s USING (loan_id)
                           WHERE m.month_end = $month_end AND {condition} GROUP BY 1""",
                  month_end=month_end, **params)
     return _by_state(found)
@@ -163,13 +199,14 @@ def followed_balances(con: duckdb.DuckDBPyConnection, origin: dt.date, last: dt.
     their balance by bucket M0..M6 at each later month-end up to `last` (new loans left out, as the
     projection leaves them out). {month_end: array(7)}."""
     condition, params = where(filters)
+    months_rows = derived.loan_month(con)
     found = rows(con, f"""
-        WITH origin AS (SELECT m.loan_id FROM loan_month m JOIN loan_segment s USING (loan_id)
+        WITH origin AS (SELECT m.loan_id FROM {months_rows} m JOIN {derived.loan_segment(con)} s USING (loan_id)
                         WHERE m.month_end = $origin AND {condition}),
         followed AS (SELECT loan_id FROM origin
                      UNION SELECT l.loan_id FROM loans l WHERE l.parent_loan_id IN (SELECT loan_id FROM origin))
         SELECT month_end, bucket, CAST(sum(principal_balance) AS DOUBLE)
-        FROM loan_month WHERE loan_id IN (SELECT loan_id FROM followed)
+        FROM {months_rows} WHERE loan_id IN (SELECT loan_id FROM followed)
           AND month_end > $origin AND month_end <= $last
         GROUP BY 1, 2""", origin=origin, last=last, **params)
     result: dict[dt.date, np.ndarray] = {}
@@ -188,7 +225,7 @@ def check_filters(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.da
         return
     condition, params = where(filters)
     active = status.ACTIVE_AT.format(d="$as_of")
-    found = rows(con, f"""SELECT count(*) FROM loans l JOIN loan_segment s USING (loan_id)
+    found = rows(con, f"""SELECT count(*) FROM loans l JOIN {derived.loan_segment(con)} s USING (loan_id)
                           WHERE {active} AND {condition}""", as_of=as_of, **params)[0][0]
     if not found:
         names = ", ".join(f"{segment}={value}" for segment, value in filters)

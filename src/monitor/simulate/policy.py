@@ -11,10 +11,12 @@ exactly as it was. The option's assumptions are the constants below (shown on th
   each month, which stays in M0.
 - reinstallment (再分期): M1-M3: the arrears are re-installed, the balance goes to M0; REINSTALLMENT_REDEFAULT
   of it re-defaults and rolls one bucket on.
-- rate_cut (降息): M0-M3: a lower payment cuts the forward rolls (to a later bucket or charge-off) by
-  RATE_CUT_RELIEF; what no longer rolls stays current (M0).
-- settlement (协商结清): M3-M6: the balance is settled at a discount: 1 - SETTLEMENT_HAIRCUT paid in cash
-  (to paid-off), SETTLEMENT_HAIRCUT written off (to charge-off).
+- rate_cut (降息): M0-M3: a lower payment cuts the forward rolls (to a later bucket, charge-off or settlement)
+  by RATE_CUT_RELIEF; what no longer rolls stays current (M0).
+- settlement (协商结清): M3-M6: the balance is settled at a discount (to ST); what a settlement loses is the
+  book's own, the settlement LGD of monitor.metrics.loss_given_default (applied by monitor.simulate.projection).
+
+Stress (apply_stress) does what it says where the row allows it: see its docstring.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from monitor import segments
 from monitor.simulate.inputs import SimulationInputError, check_share
 from monitor.status import BUCKETS
 
-STATES = (*BUCKETS, "CO", "PO")  # M0..M6, charged off (loss), paid off (principal collected)
-CO, PO = STATES.index("CO"), STATES.index("PO")
+STATES = (*BUCKETS, "CO", "ST", "PO")  # M0..M6, charged off, settled at a discount, paid off (principal collected)
+CO, ST, PO = STATES.index("CO"), STATES.index("ST"), STATES.index("PO")
+DEFAULTED = (CO, ST)  # the states a forward roll can end in besides a later bucket
 M0 = 0
 
 OPTIONS = ("extension", "reinstallment", "rate_cut", "settlement")
@@ -39,12 +42,10 @@ EXTENSION_REDEFAULT = 0.40
 EXTENSION_RELIEF = 0.50
 REINSTALLMENT_REDEFAULT = 0.35
 RATE_CUT_RELIEF = 0.25
-SETTLEMENT_HAIRCUT = 0.50
 ASSUMPTIONS = {"extension_redefault": EXTENSION_REDEFAULT, "extension_relief": EXTENSION_RELIEF,
-               "reinstallment_redefault": REINSTALLMENT_REDEFAULT, "rate_cut_relief": RATE_CUT_RELIEF,
-               "settlement_haircut": SETTLEMENT_HAIRCUT}
+               "reinstallment_redefault": REINSTALLMENT_REDEFAULT, "rate_cut_relief": RATE_CUT_RELIEF}
 
-STRESS_PRESETS = {"mild": 1.2, "severe": 1.5}  # forward rolls x 1.2 / 1.5, cures / 1.2 / 1.5
+STRESS_PRESETS = {"mild": 1.2, "severe": 1.5}  # forward rolls x 1.2 / 1.5, cures / 1.2 / 1.5 (see apply_stress)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,6 @@ def _next_bucket(i: int) -> int:
 def _targets(matrix: np.ndarray, option: str) -> tuple[np.ndarray, list[int]]:
     """The target rows of an option (same shape as matrix) and the rows it treats."""
     target = matrix.copy()
-    size = len(STATES)
     if option in ("extension", "reinstallment"):
         redefault = EXTENSION_REDEFAULT if option == "extension" else REINSTALLMENT_REDEFAULT
         rows = [1, 2] if option == "extension" else [1, 2, 3]
@@ -157,40 +157,77 @@ def _targets(matrix: np.ndarray, option: str) -> tuple[np.ndarray, list[int]]:
     if option == "rate_cut":
         rows = [0, 1, 2, 3]
         for i in rows:
-            forward = np.array([j > i for j in range(size)])
-            forward[PO] = False
-            relief = matrix[..., i, :] * forward * RATE_CUT_RELIEF
+            relief = matrix[..., i, :] * _FORWARD[i] * RATE_CUT_RELIEF
             target[..., i, :] -= relief
             target[..., i, M0] += relief.sum(axis=-1)
         return target, rows
     rows = [3, 4, 5, 6]
     for i in rows:
         target[..., i, :] = 0.0
-        target[..., i, PO] = 1 - SETTLEMENT_HAIRCUT
-        target[..., i, CO] = SETTLEMENT_HAIRCUT
+        target[..., i, ST] = 1.0
     return target, rows
 
 
 def apply_policy(matrix: np.ndarray, option: str, take_up: float) -> np.ndarray:
-    """The transition matrix (or stack of matrices, ... x 9 x 9) of the treated loans under an option."""
+    """The transition matrix (or stack of matrices, ... x 10 x 10) of the treated loans under an option."""
     target, rows = _targets(matrix, check_option(option))
     result = matrix.copy()
     result[..., rows, :] = matrix[..., rows, :] + take_up * (target[..., rows, :] - matrix[..., rows, :])
     return result
 
 
-def apply_stress(matrix: np.ndarray, factor: float) -> np.ndarray:
-    """Stress: forward rolls (to a later bucket or charge-off) times `factor`, cures (to an earlier bucket)
-    divided by it, each row renormalized to 1. Factor 1 returns the matrix unchanged."""
-    if factor == 1:
-        return matrix
+def _masks() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of a bucket: its forward moves (a later bucket, charge-off, settlement), its cures (an earlier
+    bucket) and the rest (staying in the bucket, principal repaid). Absorbing rows have none."""
     size = len(STATES)
-    scale = np.ones((size, size))
+    forward, cure = np.zeros((size, size), bool), np.zeros((size, size), bool)
     for i in range(len(BUCKETS)):
         for j in range(size):
-            if j == CO or (j < len(BUCKETS) and j > i):
-                scale[i, j] = factor
-            elif j < i:
-                scale[i, j] = 1 / factor
-    stressed = matrix * scale
-    return stressed / stressed.sum(axis=-1, keepdims=True)
+            forward[i, j] = j in DEFAULTED or (i < j < len(BUCKETS))
+            cure[i, j] = j < i
+    rest = ~(forward | cure)
+    rest[len(BUCKETS):] = False
+    return forward, cure, rest
+
+
+_FORWARD, _CURE, _REST = _masks()
+
+
+def apply_stress(matrix: np.ndarray, factor: float) -> np.ndarray:
+    """Stress (a matrix or a stack, ... x 10 x 10): in each bucket's row, every forward roll (to a later bucket,
+    charge-off or settlement) times `factor` and every cure (to an earlier bucket) divided by it, exactly; the
+    balance this moves comes from (or goes back to) the share that stays in the bucket and the share repaid, in
+    proportion to them. Where those run out (M6 already charges off 92%: x 1.5 cannot be), the rolls that grow
+    take all the row has left beside the others, so they grow by less: stress_effect says by how much.
+    Factor 1 returns the matrix unchanged."""
+    if factor == 1:
+        return matrix
+    forward, cure, rest = (matrix * mask for mask in (_FORWARD, _CURE, _REST))
+    f, c, r = forward.sum(axis=-1), cure.sum(axis=-1), rest.sum(axis=-1)
+    f_new, c_new = f * factor, c / factor
+    left = r - (f_new + c_new - f - c)  # what stays or is repaid once the moves are scaled
+    fits = left >= 0
+    # rows without room: the side that shrinks keeps its target, the side that grows takes the rest of the row
+    growing_f = factor > 1
+    f_new = np.where(fits, f_new, 1 - c_new if growing_f else f_new)
+    c_new = np.where(fits, c_new, c_new if growing_f else 1 - f_new)
+    left = np.where(fits, left, 0.0)
+    scale_f = np.divide(f_new, f, out=np.zeros_like(f), where=f > 0)
+    scale_c = np.divide(c_new, c, out=np.zeros_like(c), where=c > 0)
+    scale_r = np.divide(left, r, out=np.zeros_like(r), where=r > 0)
+    stressed = forward * scale_f[..., None] + cure * scale_c[..., None] + rest * scale_r[..., None]
+    # a row with nothing that stays or is repaid keeps what the moves gave back in its bucket
+    freed = np.where((r <= 0) & fits, left, 0.0)
+    diagonal = np.arange(len(BUCKETS))
+    stressed[..., diagonal, diagonal] += freed[..., diagonal]
+    absorbing = np.arange(len(BUCKETS), len(STATES))
+    stressed[..., absorbing, :] = matrix[..., absorbing, :]
+    return stressed
+
+
+def stress_effect(matrix: np.ndarray, stressed: np.ndarray) -> dict[str, float | None]:
+    """By how much the stress multiplied each bucket's forward rolls (the factor, or less where the row had no
+    room); None for a bucket that never rolls forward."""
+    before, after = (m[: len(BUCKETS)] * _FORWARD[: len(BUCKETS)] for m in (matrix, stressed))
+    return {bucket: float(after[i].sum() / before[i].sum()) if before[i].sum() > 0 else None
+            for i, bucket in enumerate(BUCKETS)}
