@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
     sim.add_argument("--format", choices=("json",), default="json")
 
+    sl = sub.add_parser("simulate-loan", help="one loan's restructuring options, NPV and assumptions (what-if)")
+    _add_db(sl)
+    sl.add_argument("--loan-id", type=_positive_int, required=True, help="the loan")
+    sl.add_argument("--as-of", type=_date, default=None, help="the day, YYYY-MM-DD (default: the latest data day)")
+    sl.add_argument("--format", choices=("json", "text"), default="json")
+
     ing = sub.add_parser("ingest", help="load loan tapes, schedules, payments or collection actions")
     _add_db(ing)
     ing.add_argument("files", nargs="+", help="CSV (UTF-8 or GB18030) or Parquet files")
@@ -210,9 +216,14 @@ def cmd_report(args) -> int:
     try:
         _check_as_of(con, args.as_of)
         figures = report.build_report(con, args.as_of)
-        text = report.to_json(figures) if args.format == "json" else report.to_html(con, figures, args.lang)
     finally:
         con.close()
+    if args.format == "json":
+        text = report.to_json(figures)
+    else:
+        from monitor import report_html  # the charts' libraries: only for the HTML report
+
+        text = report_html.to_html(figures, args.lang)
     if args.out:
         try:
             with open(args.out, "w", encoding="utf-8") as handle:
@@ -333,6 +344,22 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_simulate_loan(args) -> int:
+    from monitor.simulate import loan_whatif
+
+    con = _open_existing(args, read_only=True)
+    try:
+        as_of = args.as_of or status.latest_data_date(con) or dt.date.min
+        _check_as_of(con, as_of)
+        result = loan_whatif.what_if(con, args.loan_id, as_of)
+    except ValueError as exc:  # LoanNotSimulable: no such loan, not yet made, closed that day
+        raise UsageError(str(exc)) from None
+    finally:
+        con.close()
+    print(json.dumps(result, indent=1) if args.format == "json" else loan_whatif.to_text(result))
+    return 0
+
+
 def cmd_ingest(args) -> int:
     from monitor.ingest.command import run_ingest  # exit 0 all landed, 1 some rows rejected, 2 a file unusable
 
@@ -355,4 +382,5 @@ def _check_book(path, as_of: dt.date | None = None) -> None:
 
 
 COMMANDS = {"generate": cmd_generate, "derive": cmd_derive, "status": cmd_status, "report": cmd_report,
-            "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate, "ingest": cmd_ingest, "feed": cmd_feed}
+            "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate,
+            "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed}
