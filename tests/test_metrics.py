@@ -228,3 +228,24 @@ def test_net_charge_off_of_one_segment(con):
     assert (nco["gross_charge_off"], nco["recoveries"], nco["mean_balance"]) == (300.0, 30.0, 150.0)
     assert nco["rate"] == pytest.approx(270 / 150 * 12)
     assert metrics.net_charge_off_rate(con, FEB, segment="cohort", value="2025-12")["rate"] == 0.0
+
+
+def test_net_charge_off_of_a_month_in_progress(con):
+    """Through 2026-02-20: L6's 300 charged off on 02-17, no recovery yet (L6's 30 comes on 02-25). Active balance
+    2,000 at 01-31 and 1,000 at 02-20 (L1 100, L2 100 after paying 200 on 02-20, L3 300, L4 200, L8 300): mean
+    1,500. Annualized by the days elapsed: 300 / 1,500 x 12 x 28 / 20 = 3.36 (x 12 alone would read 2.40)."""
+    nco = metrics.net_charge_off_rate(con, D(2026, 2, 20), D(2026, 2, 20))
+    assert (nco["gross_charge_off"], nco["recoveries"], nco["mean_balance"]) == (300.0, 0.0, 1500.0)
+    assert nco["month_to_date"] and nco["rate"] == pytest.approx(300 / 1500 * 12 * 28 / 20)
+    assert not metrics.net_charge_off_rate(con, FEB, FEB)["month_to_date"]
+
+
+def test_collection_entry_rate_of_the_day_and_month_to_date(con):
+    """February's installments of active loans fall due on 02-15: L1 (paid that day), L2 (unpaid until 02-20), L3
+    (never), L4 (its 200 on 02-10 settled 12-15 and 01-15 only): 3 of 4 entered collection. No installment falls due
+    on 02-28: the day has no rate, the month to date still does."""
+    assert metrics.collection_entry_rate(con, D(2026, 2, 15)) == {
+        "first": D(2026, 2, 15), "last": D(2026, 2, 15), "due": 4, "entered": 3, "rate": 0.75}
+    assert metrics.collection_entry_rate(con, FEB)["rate"] is None
+    assert metrics.collection_entry_rate(con, FEB, month_to_date=True) == {
+        "first": D(2026, 2, 1), "last": FEB, "due": 4, "entered": 3, "rate": 0.75}

@@ -193,7 +193,7 @@ def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str 
     )
     return (result.with_columns(change=pl.col("rate") - pl.col("rate_before"))
             .filter(pl.col("balance_share") >= min_share)
-            .sort(pl.col("change").abs(), descending=True, nulls_last=True))
+            .sort(pl.col("change").abs(), "segment", "value", descending=[True, False, False], nulls_last=True))
 
 
 def largest_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int = 3, min_share: float = 0.02,
