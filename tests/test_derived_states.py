@@ -78,7 +78,9 @@ def add_payment(path, paid_at: dt.datetime, batch: dt.datetime | None = None) ->
     `batch`."""
     con = db.connect(path)
     try:
-        loan = con.execute(f"""SELECT loan_id FROM ({status.day_status_source(con, paid_at.date())}) ORDER BY dpd DESC, loan_id LIMIT 1""", status.status_params(con, paid_at.date())).fetchall()[0][0]
+        day = paid_at.date()
+        loan = con.execute(f"SELECT loan_id FROM ({status.day_status_source(con, day)}) ORDER BY dpd DESC, loan_id "
+                           "LIMIT 1", status.status_params(con, day)).fetchall()[0][0]
         db.run(con, "INSERT INTO payments SELECT max(payment_id) + 1, ?, ?, 50.00, 'app' FROM payments",
                [loan, paid_at])
         if batch:
