@@ -17,8 +17,9 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from monitor import db, derived, metrics, overview, report, report_html, segments, views
+from monitor import db, derived, metrics, overview, report, segments, views
 from monitor.i18n import t
+from monitor.report_html import to_html as report_to_html
 from ui import context
 
 
@@ -104,7 +105,7 @@ def segment_values(segment: str) -> list[str]:
 
 def _report_html(con, as_of: dt.date, lang: str) -> bytes:
     """One call each of monitor.report.build_report and report_html.to_html: the report a page offers for download."""
-    return report_html.to_html(report.build_report(con, as_of), lang).encode("utf-8")
+    return report_to_html(report.build_report(con, as_of), lang).encode("utf-8")
 
 
 def report_html(as_of: dt.date, lang: str) -> bytes:
