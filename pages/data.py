@@ -23,9 +23,10 @@ derived.metric(t("data.derived_as_of", lang),
 schema.metric(t("data.schema_version", lang), fresh.schema_version)
 charge_off.metric(t("data.policy", lang), t("data.policy_value", lang, dpd=policy.dpd),
                   help=t("data.policy_help", lang, dpd=policy.dpd, description=policy.description))
-if fresh.derived_is_stale:
-    st.warning(t("data.derived_stale", lang, derived=fresh.derived_as_of.isoformat(),
-                 latest=fresh.latest_data_date.isoformat()))
+derived_state = data.derived_state()
+if derived_state.state == "complete" and derived_state.valid_through < derived_state.latest_day:
+    st.info(t("data.derived_completed", lang, valid=derived_state.valid_through.isoformat(),
+              latest=derived_state.latest_day.isoformat()))
 
 st.subheader(t("data.tables", lang))
 tables.table_summary(data.table_summary(), lang)

@@ -68,7 +68,7 @@ def test_freshness(con):
     assert fresh.latest_data_date == DEMO_AS_OF
     assert fresh.first_data_date == con.execute("SELECT min(origination_date) FROM loans").fetchall()[0][0]
     assert fresh.derived_as_of == DEMO_AS_OF
-    assert not fresh.derived_is_stale
+    assert fresh.derived_as_of == fresh.latest_data_date
     assert fresh.schema_version == db.SCHEMA_VERSION
     assert fresh.timezone == "Asia/Shanghai"
 
@@ -89,13 +89,7 @@ def test_freshness_without_derived_tables(tmp_path):
     finally:
         con.close()
     assert fresh.latest_data_date is None and fresh.derived_as_of is None
-    assert fresh.days_old() is None and not fresh.derived_is_stale
-
-
-def test_stale_derived_tables_are_flagged():
-    fresh = overview.Freshness(first_data_date=dt.date(2026, 1, 1), latest_data_date=dt.date(2026, 3, 2),
-                               derived_as_of=dt.date(2026, 2, 28), schema_version=1, timezone="Asia/Shanghai")
-    assert fresh.derived_is_stale
+    assert fresh.days_old() is None
 
 
 def test_charge_off_policy(con):

@@ -53,10 +53,10 @@ _ENTRIES = (
     ("data.derived_help", "月末快照等派生表计算到的日期。",
      "The day the derived tables (month-end snapshots) were built up to."),
     ("data.not_built", "未生成", "Not built"),
-    ("data.derived_stale",
-     "派生表（截至 {derived}）早于最新数据（{latest}），月末指标可能不完整。请重新运行 derive。",
-     "The derived tables (as of {derived}) are older than the latest data ({latest}); "
-     "month-end figures may be incomplete. Run derive again."),
+    ("data.derived_completed",
+     "派生表的数据有效至 {valid}；此后至 {latest} 的月末状态和结清日由源表补算，与完整重算结果一致，直到下次 derive。",
+     "The derived tables hold through {valid}; the month-ends and settlements after it, up to {latest}, are computed "
+     "from the source tables (the figures equal a full derive) until the next derive."),
     ("data.schema_version", "数据库结构版本", "Schema version"),
     ("data.policy", "核销政策", "Charge-off policy"),
     ("data.policy_value", "逾期 {dpd} 天", "DPD {dpd}"),

@@ -40,12 +40,6 @@ class Freshness:
     schema_version: int
     timezone: str
 
-    @property
-    def derived_is_stale(self) -> bool:
-        """True when the derived tables stop before the latest data (a load came after the last derive)."""
-        return (self.derived_as_of is not None and self.latest_data_date is not None
-                and self.derived_as_of < self.latest_data_date)
-
     def days_old(self, now: dt.datetime | None = None) -> int | None:
         """Days from the latest data date to today in the book's time zone (`now`: an aware datetime)."""
         if self.latest_data_date is None:
