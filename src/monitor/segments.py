@@ -64,7 +64,9 @@ def build_loan_segment(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def values(con: duckdb.DuckDBPyConnection, segment: str) -> list[str]:
-    """The values a segment takes in the book, sorted."""
-    col = column(segment)
+    """The values a segment takes in the book, sorted (from the loans themselves: loan_segment may not hold the loans
+    added since the last derive)."""
+    expression = SEGMENTS[column(segment)]
     return [row[0] for row in con.execute(
-        f"SELECT DISTINCT {col} FROM loan_segment WHERE {col} IS NOT NULL ORDER BY 1").fetchall()]
+        f"SELECT DISTINCT value FROM (SELECT {expression} AS value FROM loans l LEFT JOIN customers c "
+        "USING (customer_id)) WHERE value IS NOT NULL ORDER BY 1").fetchall()]
