@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 SCORING = ("sklearn", "scipy", "monitor.scoring")
 WRITERS = ("monitor.synth", "monitor.ingest", "monitor.live", "monitor.simulate")
 CHARTS = ("altair", "vl_convert", "pandas")

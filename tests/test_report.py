@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from html import escape
 import re
 import subprocess
 import sys
+from html import escape
 
 import polars as pl
 import pytest
