@@ -1,6 +1,8 @@
 """Portfolio scenarios (组合情景), for analysts: the book rolled forward with its recent month-end roll matrices
 under a policy and a stress, baseline beside scenario, with Monte Carlo bands, ECL, the transition matrix,
-a backtest, and scenarios saved, compared and exported. Every figure comes from monitor.simulate."""
+a backtest, and scenarios saved, compared and exported. Every figure comes from monitor.simulate; what the result
+warns of (a backtest that missed, rows on their prior, ECL inputs stood in for) is said beside the KPIs. Every
+choice, the scenarios compared included, lives in the URL (ui.simulator_portfolio_choices)."""
 
 import json
 
@@ -8,10 +10,11 @@ import polars as pl
 import streamlit as st
 
 from monitor.i18n import t
-from monitor.simulate import policy, scenarios
-from ui import context, data, labels
+from monitor.simulate import markov, policy, projection, scenarios
+from ui import context, labels
 from ui import format as fmt
 from ui import simulator_portfolio_charts as charts
+from ui import simulator_portfolio_choices as choices_module
 from ui import simulator_portfolio_data as sim
 from ui.tables import MONEY
 
@@ -22,58 +25,75 @@ def k(key: str, **values) -> str:
     return t(f"simulator_portfolio.{key}", lang, **values)
 
 
+def joined(items) -> str:
+    return t("fmt.list_separator", lang).join(items)
+
+
+def assumptions_caption(option: str | None, settlement: dict) -> str:
+    """The chosen option's assumptions, in words (the settlement's loss is the book's)."""
+    effect = {"extension": {"redefault": fmt.pct(policy.EXTENSION_REDEFAULT, 0),
+                            "relief": fmt.pct(policy.EXTENSION_RELIEF, 0)},
+              "reinstallment": {"redefault": fmt.pct(policy.REINSTALLMENT_REDEFAULT, 0)},
+              "rate_cut": {"relief": fmt.pct(policy.RATE_CUT_RELIEF, 0)},
+              "settlement": {"loss": fmt.pct(settlement["lgd"], 1), "paid": fmt.pct(1 - settlement["lgd"], 1)}}
+    code = option or choices_module.NO_OPTION
+    text = k(f"effect.{code}", **effect.get(code, {}))
+    return f"{k('assumptions')}：{text}" if lang == "zh" else f"{k('assumptions')}: {text}"
+
+
+def show_warnings(result: dict) -> str | None:
+    """The result's warnings beside the KPIs; returns the KPIs' note when the backtest missed."""
+    note = None
+    for warning in result["warnings"]:
+        code = warning["code"]
+        if code == "backtest_missed":
+            mape, margin = fmt.pct(warning["mape"], 1), fmt.pct(warning["margin"], 0)
+            st.warning(k("warn.backtest_missed", origin=result["backtest"]["origin"], mape=mape, margin=margin))
+            note = k("kpi_help_missed", mape=mape, margin=margin)
+        elif code == "no_backtest":
+            st.warning(k("warn.no_backtest"))
+        elif code == "prior_rows":
+            st.info(k("warn.prior_rows", buckets=joined(warning["buckets"]), loans=markov.MIN_ROW_LOANS))
+        elif code == "ecl_stand_in":
+            what = [k(f"stand_in.{name}", source=k(f"source.{warning[name]}")) for name in ("pd", "lgd")
+                    if name in warning]
+            st.info(k("warn.ecl_stand_in", what=joined(what)))
+    return note
+
+
+def stress_caption(result: dict) -> str:
+    factor = f"{result['stress']:.2f}"
+    text = k("stress_caption", factor=factor)
+    capped = [f"{bucket} ×{effect:.2f}" for bucket, effect in result["stress_effect"].items()
+              if effect is not None and abs(effect - result["stress"]) > 0.005]
+    return text + (" " + k("stress_capped", effects=joined(capped)) if capped else "")
+
+
 st.title(k("title"))
 if sim.active_loans(as_of) == 0:
     st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
     st.stop()
-st.caption(k("caption", as_of=as_of.isoformat()))
+st.caption(k("caption", as_of=as_of.isoformat(), first=projection.first_month_end(as_of).isoformat()))
 
 # ---------------------------------------------------------------------------------------------- builder
 st.subheader(k("builder"))
-left, middle, right = st.columns(3)
-segment = left.selectbox(k("segment"), labels.SEGMENT_CHOICES, format_func=lambda s: labels.segment(s, lang))
-value = None
-if segment != labels.ALL:
-    value = left.selectbox(k("value"), data.segment_values(segment),
-                           format_func=lambda v: labels.segment_value(segment, v, lang))
-option = middle.selectbox(k("option"), ("none", *policy.OPTIONS), index=2,
-                          format_func=lambda o: k(f"option.{o}"))
-take_up = middle.slider(k("take_up"), 0, 100, 30, step=5, format="%d%%", help=k("take_up_help"),
-                        disabled=option == "none") / 100
-preset = right.radio(k("stress"), ("none", "mild", "severe", "custom"), horizontal=True,
-                     format_func=lambda p: k(f"preset.{p}"), help=k("stress_help"))
-stress = {"none": 1.0, **policy.STRESS_PRESETS}.get(preset)
-if stress is None:
-    stress = right.number_input(k("stress_factor"), min_value=0.1, max_value=5.0, value=1.3, step=0.1)
-window_box, months_box, paths_box = st.columns(3)
-window = window_box.slider(k("window"), 1, 12, 6)
-months = months_box.slider(k("months"), 12, 36, 12, step=6)
-paths = paths_box.selectbox(k("paths"), (1000, 2000, 5000), format_func=fmt.count)
-effect = {"extension": {"redefault": fmt.pct(policy.EXTENSION_REDEFAULT, 0),
-                        "relief": fmt.pct(policy.EXTENSION_RELIEF, 0)},
-          "reinstallment": {"redefault": fmt.pct(policy.REINSTALLMENT_REDEFAULT, 0)},
-          "rate_cut": {"relief": fmt.pct(policy.RATE_CUT_RELIEF, 0)},
-          "settlement": {"paid": fmt.pct(1 - policy.SETTLEMENT_HAIRCUT, 0),
-                         "haircut": fmt.pct(policy.SETTLEMENT_HAIRCUT, 0)}, "none": {}}
-st.caption(f"{k('assumptions')}：{k('effect.' + option, **effect[option])}" if lang == "zh"
-           else f"{k('assumptions')}: {k('effect.' + option, **effect[option])}")
-
-chosen_option = None if option == "none" else option
-policy_segment = None if segment == labels.ALL else segment
-result = sim.simulation(as_of, months, chosen_option, take_up, policy_segment, value, stress, window, paths)
+choices = choices_module.builder(lang)
+result = sim.simulation(as_of, choices)
 if "error" in result:
-    st.info(k("no_segment_loans", scope=labels.scope(policy_segment, value, lang), as_of=as_of.isoformat()))
+    st.info(k("no_segment_loans", scope=labels.scope(choices.segment, choices.value, lang), as_of=as_of.isoformat()))
     st.stop()
+st.caption(assumptions_caption(choices.option, result["settlement"]))
 
 # ------------------------------------------------------------------------------------------------- KPIs
+kpi_note = show_warnings(result)
 scenario, baseline = result["summary"]["scenario"], result["summary"]["baseline"]
 for column, (key, field) in zip(st.columns(4), (("kpi_charge_offs", "charge_offs"), ("kpi_cash", "cash"),
                                                 ("kpi_delinquent", "delinquent_end"), ("kpi_ecl", "ecl_end")),
                                 strict=True):
     change = scenario[field] - baseline[field]
-    column.metric(k(key, months=months), fmt.money(scenario[field], lang),
+    column.metric(k(key, months=choices.months), fmt.money(scenario[field], lang),
                   delta=fmt.money(change, lang, signed=True), delta_color="inverse" if field != "cash" else "normal",
-                  border=True, help=k("kpi_help"))
+                  border=True, help=kpi_note or k("kpi_help"))
 
 st.subheader(k("delinquent_chart"))
 st.altair_chart(charts.delinquent_chart(result, lang), width="stretch")
@@ -83,19 +103,29 @@ with states_box:
     st.altair_chart(charts.states_chart(result, lang), width="stretch")
 with ecl_box:
     st.subheader(k("ecl_chart"))
+    start_ecl = result["ecl_start"]
+    st.metric(k("kpi_ecl_start", as_of=as_of.isoformat()), fmt.money(start_ecl["total"], lang), border=True,
+              help=k("kpi_ecl_start_help", **{stage: fmt.money(start_ecl[stage], lang)
+                                              for stage in ("stage1", "stage2", "stage3")}))
     st.altair_chart(charts.ecl_chart(result, lang), width="stretch")
-    st.caption(k("ecl_caption", lgd=fmt.pct(result["lgd"], 1)))
+    coverage = joined(f"{bucket} {fmt.pct(share, 1)}" for bucket, share in result["ecl"]["coverage"].items())
+    st.caption(k("ecl_caption", as_of=as_of.isoformat(), coverage=coverage))
+    stood_in = [bucket for bucket, source in result["ecl"]["coverage_source"].items() if source != "start"]
+    if stood_in:
+        st.caption(k("coverage_stand_in", buckets=joined(stood_in)))
 st.subheader(k("flows_chart"))
 st.altair_chart(charts.flows_chart(result, lang))
+settlement = result["settlement"]
+st.caption(k("flows_caption", loss=fmt.pct(settlement["lgd"], 1),
+             source=k(f"settlement_source.{settlement['source']}", loans=fmt.count(settlement["loans"]))))
 
 window_info = result["window"]
 st.subheader(k("matrix_chart", first=window_info["first"] or fmt.NONE, last=window_info["last"] or fmt.NONE,
                pairs=window_info["pairs"]))
 st.altair_chart(charts.matrix_chart(result["scenario_transition"], lang), width="stretch")
 st.caption(k("matrix_caption"))
-unobserved = [bucket for bucket, seen in result["observed"].items() if not seen]
-if unobserved:
-    st.caption(k("unobserved", buckets=t("fmt.list_separator", lang).join(unobserved)))
+if result["stress"] != 1:
+    st.caption(stress_caption(result))
 
 backtest = result["backtest"]
 if backtest is None:
@@ -104,8 +134,8 @@ if backtest is None:
 else:
     st.subheader(k("backtest_chart", origin=backtest["origin"]))
     st.altair_chart(charts.backtest_chart(backtest, lang), width="stretch")
-    st.caption(k("backtest_error", mape=fmt.pct(backtest["mape"], 1)) + " " + k("backtest_caption",
-                                                                             origin=backtest["origin"]))
+    st.caption(k("backtest_error", mape=fmt.pct(backtest["mape"], 1), margin=fmt.pct(backtest["margin"], 0)) + " "
+               + k("backtest_caption", first=backtest["window"]["first"], origin=backtest["origin"]))
 
 # ------------------------------------------------------------------------------- save, compare, export
 st.subheader(k("save"))
@@ -116,8 +146,9 @@ if button_box.button(k("save_button"), disabled=not name):
     if name in saved["name"].to_list():
         st.error(k("name_taken", name=name))
     else:
-        parameters = {"segment": None, "value": None, "policy": result["policy"], "stress": stress,
-                      "window": window, "months": months, "paths": paths, "seed": result["seed"]}
+        parameters = {"segment": None, "value": None, "policy": result["policy"], "stress": choices.stress,
+                      "window": choices.window, "months": choices.months, "paths": choices.paths,
+                      "seed": choices.seed}
         problem = sim.save(name, as_of, parameters, result["summary"])
         if problem:
             st.error(k("save_failed", message=problem))
@@ -151,7 +182,7 @@ config |= {"name": st.column_config.TextColumn(k("col.name")), "as_of": st.colum
            "months": st.column_config.NumberColumn(k("col.months"), format="%d")}
 st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder=fmt.NONE)
 
-picked = st.multiselect(k("compare"), saved["name"].to_list(), default=saved["name"].to_list()[:2])
+picked = choices_module.compared(k("compare"), saved["name"].to_list())
 if len(picked) < 2:
     st.info(k("compare_hint"))
 else:

@@ -13,7 +13,6 @@ from ui.charts import BUCKET_COLORS, money_expr
 
 HEIGHT = 280
 SCENARIO, BASELINE = "#d1553a", "#7d8b99"
-STAGE_COLORS = ("#e6c84f", "#e07b39", "#7f1d1d")
 
 
 def _k(key: str, lang: str) -> str:
@@ -75,7 +74,7 @@ def states_chart(result: dict, lang: str) -> alt.Chart:
 
 
 def flows_chart(result: dict, lang: str) -> alt.HConcatChart:
-    """Charge-offs and principal collected a month, baseline beside scenario: two panels."""
+    """Write-offs and cash a month, baseline beside scenario: two panels."""
     names = {"baseline": _k("series.baseline", lang), "scenario": _k("series.scenario", lang)}
     panels = []
     for measure in ("charge_offs", "cash"):
@@ -93,16 +92,21 @@ def flows_chart(result: dict, lang: str) -> alt.HConcatChart:
 
 
 def ecl_chart(result: dict, lang: str) -> alt.Chart:
-    """The scenario's ECL a month, stacked by IFRS 9 stage."""
-    stages = {s: _k(f"stage.{s}", lang) for s in ("stage1", "stage2", "stage3")}
-    rows = [{"month": _month(m["month_end"]), "stage": stages[s], "value": m["ecl"][s]}
-            for m in result["months"] for s in stages]
+    """ECL stacked by bucket: at the as-of day (the ECL function's figure, by bucket) and at each projected
+    month-end of the scenario. The x axis reads day by day (the first month-end can share the day's month)."""
+    start = _k("chart.start", lang)
+    rows = [{"month": f"{result['as_of']} ({start})", "state": bucket, "value": amount}
+            for bucket, amount in result["ecl_start_by_state"].items()]
+    rows += [{"month": m["month_end"], "state": bucket, "value": amount}
+             for m in result["months"] for bucket, amount in m["ecl"]["by_state"].items()]
     return alt.Chart(pl.DataFrame(rows)).mark_bar().encode(
-        x=_x(lang), y=alt.Y("value:Q", title=_k("chart.amount", lang), axis=_money_axis(lang)),
-        color=alt.Color("stage:N", title=_k("chart.stage", lang), sort=list(stages.values()),
-                        scale=alt.Scale(domain=list(stages.values()), range=list(STAGE_COLORS))),
-        tooltip=_tooltip(lang, alt.Tooltip("stage:N", title=_k("chart.stage", lang))),
-    ).properties(height=HEIGHT)
+        x=alt.X("month:O", title=_k("chart.month", lang), axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("value:Q", title=_k("chart.amount", lang), axis=_money_axis(lang), stack=True),
+        color=alt.Color("state:N", title=_k("chart.state", lang), sort=list(BUCKETS),
+                        scale=alt.Scale(domain=list(BUCKETS), range=list(BUCKET_COLORS))),
+        order=alt.Order("order:Q"),
+        tooltip=_tooltip(lang, alt.Tooltip("state:N", title=_k("chart.state", lang))),
+    ).transform_calculate(order=f"indexof({list(BUCKETS)}, datum.state)").properties(height=HEIGHT)
 
 
 def matrix_chart(transition: dict, lang: str) -> alt.LayerChart:

@@ -11,6 +11,7 @@ from monitor import db
 from monitor.simulate import markov, policy, projection, scenarios
 from monitor.simulate.inputs import SimulationInputError
 from ui import data
+from ui.simulator_portfolio_choices import Choices
 
 
 def _active_loans(con, as_of: dt.date) -> int:
@@ -23,20 +24,20 @@ def active_loans(as_of: dt.date) -> int:
 
 
 def _simulate(con, as_of: dt.date, months: int, option: str | None, take_up: float, segment: str | None,
-              value: str | None, stress: float, window: int, paths: int) -> dict:
+              value: str | None, stress: float, window: int, paths: int, seed: int) -> dict:
     """The simulation, or {"error": "no_loans"} when the policy's segment has no active loan."""
     chosen = None if option is None else policy.make_policy(option, take_up, segment, value)
     try:
-        return projection.simulate(con, as_of, months, policy=chosen, stress=stress, window=window, paths=paths)
+        return projection.simulate(con, as_of, months, policy=chosen, stress=stress, window=window, paths=paths,
+                                   seed=seed)
     except SimulationInputError:
         return {"error": "no_loans"}
 
 
-def simulation(as_of: dt.date, months: int, option: str | None, take_up: float, segment: str | None,
-               value: str | None, stress: float, window: int, paths: int) -> dict:
-    """monitor.simulate.projection.simulate for the page's choices (cached per data version); option None:
-    no policy."""
-    return data._load(_simulate, as_of, months, option, take_up, segment, value, stress, window, paths)
+def simulation(as_of: dt.date, choices: Choices) -> dict:
+    """monitor.simulate.projection.simulate for the page's choices (cached per data version)."""
+    return data._load(_simulate, as_of, choices.months, choices.option, choices.take_up, choices.segment,
+                      choices.value, choices.stress, choices.window, choices.paths, choices.seed)
 
 
 def saved_scenarios() -> pl.DataFrame:

@@ -236,6 +236,8 @@ def simulate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = 12, *
         "row_source": fitted.sources,
         "lgd": credit_loss["lgd"]["lgd"], "settlement": settled,
         "ecl_start": ecl_start,
+        "ecl_start_by_state": dict(zip(credit_loss["by_bucket"]["bucket"], map(float, credit_loss["by_bucket"]["ecl"]),
+                                       strict=True)),
         "ecl": {"coverage": dict(zip(BUCKETS, map(float, weights[:len(BUCKETS)]), strict=True)),
                 "coverage_source": coverage_sources, "sources": credit_loss["sources"],
                 "pd": dict(zip(pd_by_bucket["bucket"], map(float, pd_by_bucket["pd"]), strict=True)),

@@ -4,10 +4,11 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("nav.simulator_portfolio", "组合情景", "What-if: portfolio"),
     ("simulator_portfolio.title", "组合情景与压力测试", "Portfolio scenarios and stress"),
     ("simulator_portfolio.caption",
-     "以 {as_of} 日终的在贷余额为起点，用最近若干个月末的迁徙矩阵（按余额）推演未来各月的余额、核销、"
-     "回收现金和预期信用损失；不含新放款。",
+     "以 {as_of} 日终的在贷余额为起点，用最近若干个月末的迁徙矩阵（按余额）逐月推演余额、核销、回收现金和预期信用损失；"
+     "每步一个月，第 1 个月止于 {first}；不含新放款。",
      "The book at the end of {as_of} rolled forward with the recent month-end roll matrices (by balance): "
-     "balances, charge-offs, cash and expected credit loss month by month, without new lending."),
+     "balances, write-offs, cash and expected credit loss month by month, one month a step, the first ending "
+     "{first}; without new lending."),
     # scenario builder
     ("simulator_portfolio.builder", "情景设置", "Scenario"),
     ("simulator_portfolio.segment", "策略适用客群", "Policy applies to"),
@@ -19,12 +20,18 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_portfolio.stress", "压力情景", "Stress"),
     ("simulator_portfolio.stress_factor", "自定义压力系数", "Custom stress factor"),
     ("simulator_portfolio.stress_help",
-     "前滚率（迁入更差阶段或核销）乘以系数，回滚率（治愈）除以系数，每行再归一。轻度 1.2，严重 1.5。",
-     "Forward rolls (to a worse bucket or charge-off) times the factor, cures divided by it, each row "
-     "renormalized. Mild 1.2, severe 1.5."),
+     "前滚率（迁入更差阶段、核销或结清）乘以系数，治愈率除以系数，差额由留在本阶段和还款的余额按比例承担；"
+     "某阶段余量不足时，前滚率只能升到该行所余（图下注明）。轻度 1.2，严重 1.5。",
+     "Forward rolls (to a worse bucket, charge-off or settlement) times the factor, cures divided by it; the "
+     "difference comes from the balance that stays in its bucket or is repaid, in proportion. Where a bucket has "
+     "not enough of those, its forward rolls rise only as far as the row allows (noted under the matrix). "
+     "Mild 1.2, severe 1.5."),
     ("simulator_portfolio.window", "估计窗口（月末对数）", "Estimation window (month-end pairs)"),
     ("simulator_portfolio.months", "推演月数", "Months projected"),
     ("simulator_portfolio.paths", "蒙特卡洛路径数", "Monte Carlo paths"),
+    ("simulator_portfolio.seed", "随机种子", "Random seed"),
+    ("simulator_portfolio.seed_help", "同一种子得到同样的蒙特卡洛区间。",
+     "The same seed gives the same Monte Carlo bands."),
     ("simulator_portfolio.option.none", "不采取方案", "No option"),
     ("simulator_portfolio.option.extension", "展期", "Extension"),
     ("simulator_portfolio.option.reinstallment", "再分期", "Re-installment"),
@@ -47,61 +54,113 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "降息：M0–M3 接受部分的前滚率降低 {relief}，少滚的余额留在 M0。",
      "Rate cut: forward rolls of the accepted M0-M3 balance fall by {relief}; what no longer rolls stays in M0."),
     ("simulator_portfolio.effect.settlement",
-     "协商结清：M3–M6 接受部分按 {paid} 收回现金，其余 {haircut} 核销。",
-     "Settlement: the accepted M3-M6 balance pays {paid} in cash, the other {haircut} is written off."),
+     "协商结清：M3–M6 接受部分协商结清，按本组合结清贷款的实际损失率 {loss} 核销，其余 {paid} 收回现金。",
+     "Settlement: the accepted M3-M6 balance settles; what settled loans of this book lost, {loss}, is written "
+     "off and the other {paid} comes in as cash."),
     # KPIs
-    ("simulator_portfolio.kpi_charge_offs", "{months} 个月核销", "Charge-offs, {months} months"),
-    ("simulator_portfolio.kpi_cash", "{months} 个月回收本金", "Principal collected, {months} months"),
+    ("simulator_portfolio.kpi_charge_offs", "{months} 个月核销（含结清减免）", "Written off, {months} months"),
+    ("simulator_portfolio.kpi_cash", "{months} 个月回收现金", "Cash, {months} months"),
     ("simulator_portfolio.kpi_delinquent", "期末逾期余额（M1–M6）", "Delinquent at the end"),
     ("simulator_portfolio.kpi_ecl", "期末预期信用损失", "ECL at the end"),
     ("simulator_portfolio.kpi_help", "与基准情景相比的变化。", "Change against the baseline."),
+    ("simulator_portfolio.kpi_help_missed",
+     "与基准情景相比的变化。注意：本方法的回测误差 {mape} 超过 {margin} 的容忍度，数值仅供参考。",
+     "Change against the baseline. Note: this method's backtest missed by {mape}, beyond the {margin} margin: "
+     "the figure is indicative only."),
+    ("simulator_portfolio.kpi_ecl_start", "{as_of} 预期信用损失", "ECL at {as_of}"),
+    ("simulator_portfolio.kpi_ecl_start_help",
+     "与管理层摘要相同（同一 ECL 函数）：第一阶段 {stage1}，第二阶段 {stage2}，第三阶段 {stage3}。",
+     "The executive summary's figure (the same ECL function): stage 1 {stage1}, stage 2 {stage2}, stage 3 {stage3}."),
+    # warnings shown with the KPIs
+    ("simulator_portfolio.warn.backtest_missed",
+     "回测误差偏大：用同样方法在 {origin} 所做的推演，逾期余额的平均绝对百分比误差为 {mape}，超过 {margin} 的容忍度。"
+     "以下指标仅供参考，不宜作为预测（见页末回测）。",
+     "The backtest missed: the same method projecting from {origin} was off by {mape} (MAPE of the delinquent "
+     "balance), beyond the {margin} margin. Read the figures below as indicative, not as a forecast (see the "
+     "backtest at the end)."),
+    ("simulator_portfolio.warn.no_backtest",
+     "无法回测：账簿不足 6 个月末，没有可检验本推演方法的历史。以下指标未经检验。",
+     "No backtest: the book has fewer than 6 month-ends behind it, so nothing has tested this method. The figures "
+     "below are untested."),
+    ("simulator_portfolio.warn.prior_rows",
+     "{buckets} 窗口内贷款不足 {loans} 笔，无法自行估计：迁徙矩阵这些行取设定的先验值"
+     "（消费金融无抵押贷款的典型迁徙率）。",
+     "{buckets}: fewer than {loans} loans in the window, too few to estimate; those rows of the matrix are the "
+     "stated prior (roll rates typical of unsecured consumer finance)."),
+    ("simulator_portfolio.warn.ecl_stand_in",
+     "账簿尚短，预期信用损失的部分输入无法观测：{what}（与管理层摘要相同）。",
+     "The book is too young to show some ECL inputs: {what} (as in the executive summary)."),
+    ("simulator_portfolio.stand_in.pd", "PD 取{source}", "PD from {source}"),
+    ("simulator_portfolio.stand_in.lgd", "LGD 取{source}", "LGD from {source}"),
+    ("simulator_portfolio.source.nearest", "相邻阶段的观测值", "the nearest observed bucket"),
+    ("simulator_portfolio.source.prior", "设定的先验值", "a stated prior"),
+    ("simulator_portfolio.source.pooled", "全部违约（核销与结清）的损失率", "the loss rate of all defaults"),
     # charts
     ("simulator_portfolio.delinquent_chart", "逾期余额：基准与情景（阴影为情景 P5–P95）",
      "Delinquent balance: baseline and scenario (shaded: scenario P5-P95)"),
     ("simulator_portfolio.states_chart", "情景下各阶段余额", "Scenario balance by state"),
-    ("simulator_portfolio.flows_chart", "每月核销与回收本金", "Charge-offs and principal collected by month"),
-    ("simulator_portfolio.ecl_chart", "预期信用损失（IFRS 9 阶段）", "Scenario ECL by IFRS 9 stage"),
+    ("simulator_portfolio.flows_chart", "每月核销与回收现金", "Write-offs and cash by month"),
+    ("simulator_portfolio.flows_caption",
+     "核销含两部分：核销贷款的余额，以及结清余额中按本组合结清贷款实际损失率 {loss}（{source}）减免的部分；"
+     "回收现金为收回的本金加结清所付。",
+     "Written off: the balance charged off, plus the part of the balance settled that settlements lose, the loss "
+     "rate of this book's settled loans, {loss} ({source}); cash: the principal collected plus what settlements pay."),
+    ("simulator_portfolio.settlement_source.observed", "{loans} 笔结清的实际值", "observed on {loans} settlements"),
+    ("simulator_portfolio.settlement_source.pooled", "尚无满 12 个月的结清，取全部违约的损失率",
+     "no settlement 12 months old yet: the loss rate of all defaults"),
+    ("simulator_portfolio.settlement_source.prior", "尚无满 12 个月的违约，取设定的先验值",
+     "no default 12 months old yet: a stated prior"),
+    ("simulator_portfolio.ecl_chart", "预期信用损失：起点与情景推演（按逾期阶段）",
+     "ECL: at the start and projected (scenario, by bucket)"),
     ("simulator_portfolio.ecl_caption",
-     "ECL = 余额 × PD × LGD。PD 为各阶段观察到的 12 个月违约率，LGD 为观察值 {lgd}；第一阶段 M0–M1，"
-     "第二阶段 M2–M3，第三阶段 M4–M6（PD = 1）。",
-     "ECL = balance x PD x LGD, with the observed 12-month PD of each bucket and the observed LGD {lgd}; "
-     "stage 1 M0-M1, stage 2 M2-M3, stage 3 M4-M6 (PD 1)."),
+     "第一根柱为 {as_of} 的预期信用损失，与管理层摘要相同（同一 ECL 函数：逐笔 PD × LGD × EAD，IFRS 9 三阶段）；"
+     "之后各月 = 各阶段推演余额 × 该阶段起点覆盖率（起点 ECL ÷ 余额）：{coverage}。",
+     "The first bar is the ECL at {as_of}, the executive summary's (one ECL function: PD x LGD x EAD per loan, "
+     "IFRS 9 stages); each later month is each bucket's projected balance x its coverage at the start (its ECL / "
+     "its balance): {coverage}."),
+    ("simulator_portfolio.coverage_stand_in",
+     "{buckets} 起点无贷款，覆盖率取该阶段 PD × LGD（第三阶段 PD = 1）。",
+     "No loan in {buckets} at the start: their coverage is the bucket's PD x LGD (PD 1 in stage 3)."),
+    ("simulator_portfolio.chart.start", "起点", "start"),
     ("simulator_portfolio.matrix_chart", "迁徙矩阵（按余额，{first} 至 {last} 共 {pairs} 个月）",
      "Transition matrix (by balance, {pairs} months {first} to {last})"),
     ("simulator_portfolio.matrix_caption",
-     "每行为该阶段每 1 元余额一个月后的去向。重组转入 M0，协商结清计入核销，还款与结清计入已回收。",
-     "Each row: where a yuan in that bucket is a month later. Restructured loans stay in the book at M0, "
-     "settlements count as charge-offs, repayments and payoffs as collected."),
-    ("simulator_portfolio.unobserved", "窗口内无余额的阶段（按保守假设全部滚入下一阶段）：{buckets}",
-     "Buckets with no balance in the window (assumed to roll on in full): {buckets}"),
+     "每行为该阶段每 1 元余额一个月后的去向（含压力）。重组转入 M0，协商结清单列，还款与提前结清计入已回收。",
+     "Each row: where a yuan in that bucket is a month later (stress included). Restructured loans stay in the "
+     "book at M0, settlements have their own column, repayments and payoffs count as collected."),
+    ("simulator_portfolio.stress_caption",
+     "压力系数 {factor}：前滚率 × {factor}，治愈率 ÷ {factor}。",
+     "Stress {factor}: forward rolls x {factor}, cures / {factor}."),
+    ("simulator_portfolio.stress_capped",
+     "以下阶段留在本阶段和还款的余额不足，前滚率实际只提高到：{effects}。",
+     "Where too little stays or is repaid for that, forward rolls rise by less: {effects}."),
     ("simulator_portfolio.backtest_chart", "回测：{origin} 的预测与实际逾期余额",
      "Backtest: the projection made at {origin} against what happened"),
-    ("simulator_portfolio.backtest_error", "平均绝对百分比误差（MAPE）：{mape}。",
-     "Mean absolute percentage error (MAPE): {mape}."),
+    ("simulator_portfolio.backtest_error", "平均绝对百分比误差（MAPE）：{mape}（容忍度 {margin}）。",
+     "Mean absolute percentage error (MAPE): {mape} (margin {margin})."),
     ("simulator_portfolio.backtest_caption",
-     "只用 {origin} 及以前的月末估计矩阵，推演当时在贷贷款（及其重组后的新贷款）的逾期余额。",
-     "Estimated only from month-ends up to {origin}; the loans active then (and the loans their "
-     "restructurings opened), followed to each later month-end."),
+     "只用 {first} 至 {origin} 的月末估计矩阵，推演当时在贷贷款（及其重组后的新贷款）的逾期余额。"
+     "估计窗口内的迁徙与之后不同（如宏观冲击期间），误差就大。",
+     "Estimated only from the month-ends {first} to {origin}; the loans active then (and the loans their "
+     "restructurings opened), followed to each later month-end. When the months in that window rolled "
+     "differently from the months after (a macro shock, say), the error is large."),
     ("simulator_portfolio.no_backtest", "数据不足 6 个月，无法回测。", "Less than 6 months of data: no backtest."),
     ("simulator_portfolio.series.baseline", "基准", "Baseline"),
     ("simulator_portfolio.series.scenario", "情景", "Scenario"),
     ("simulator_portfolio.series.projected", "预测", "Projected"),
     ("simulator_portfolio.series.actual", "实际", "Actual"),
     ("simulator_portfolio.series.band", "情景 P5–P95", "Scenario P5-P95"),
-    ("simulator_portfolio.series.charge_offs", "核销", "Charge-offs"),
-    ("simulator_portfolio.series.cash", "回收本金", "Principal collected"),
+    ("simulator_portfolio.series.charge_offs", "核销（含结清减免）", "Written off"),
+    ("simulator_portfolio.series.cash", "回收现金", "Cash"),
     ("simulator_portfolio.series.delinquent", "逾期余额", "Delinquent balance"),
     ("simulator_portfolio.series.ecl", "预期信用损失", "ECL"),
     ("simulator_portfolio.state.CO", "核销", "Charged off"),
+    ("simulator_portfolio.state.ST", "结清", "Settled"),
     ("simulator_portfolio.state.PO", "已回收", "Collected"),
-    ("simulator_portfolio.stage.stage1", "第一阶段", "Stage 1"),
-    ("simulator_portfolio.stage.stage2", "第二阶段", "Stage 2"),
-    ("simulator_portfolio.stage.stage3", "第三阶段", "Stage 3"),
     ("simulator_portfolio.chart.month", "月末", "Month-end"),
     ("simulator_portfolio.chart.amount", "金额（元）", "Amount (¥)"),
     ("simulator_portfolio.chart.series", "序列", "Series"),
     ("simulator_portfolio.chart.state", "状态", "State"),
-    ("simulator_portfolio.chart.stage", "阶段", "Stage"),
     ("simulator_portfolio.chart.from", "当前阶段", "From"),
     ("simulator_portfolio.chart.to", "一个月后", "A month later"),
     ("simulator_portfolio.chart.share", "比例", "Share"),
@@ -131,9 +190,9 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_portfolio.col.take_up", "接受率", "Take-up"),
     ("simulator_portfolio.col.stress", "压力系数", "Stress"),
     ("simulator_portfolio.col.months", "月数", "Months"),
-    ("simulator_portfolio.col.charge_offs", "核销（元）", "Charge-offs (¥)"),
-    ("simulator_portfolio.col.baseline_charge_offs", "基准核销（元）", "Baseline charge-offs (¥)"),
-    ("simulator_portfolio.col.cash", "回收本金（元）", "Principal collected (¥)"),
+    ("simulator_portfolio.col.charge_offs", "核销（元）", "Written off (¥)"),
+    ("simulator_portfolio.col.baseline_charge_offs", "基准核销（元）", "Baseline written off (¥)"),
+    ("simulator_portfolio.col.cash", "回收现金（元）", "Cash (¥)"),
     ("simulator_portfolio.col.delinquent_end", "期末逾期余额（元）", "Delinquent at the end (¥)"),
     ("simulator_portfolio.col.ecl_end", "期末 ECL（元）", "ECL at the end (¥)"),
 )
