@@ -42,8 +42,8 @@ def delta_text(kind: str, delta: float | None) -> str | None:
 def ecl_note(ecl: dict) -> str:
     """How the ECL card was computed, and what stood in for what the book cannot show yet."""
     lgd = ecl["lgd"]
-    notes = [t("executive.ecl_note", lang, sicr_pd=fmt.pct(ecl["sicr"]["min_pd"]),
-               sicr_multiple=ecl["sicr"]["multiple"], score_day=ecl["score_day"] or t("executive.ecl_no_model", lang),
+    notes = [t("executive.ecl_note", lang, sicr_pd=f"{ecl['sicr']['min_pd']:.0%}",
+               sicr_multiple=f"{ecl['sicr']['multiple']:g}", score_day=ecl["score_day"] or t("executive.ecl_no_model", lang),
                scored=fmt.count(ecl["scored_loans"]), lgd=fmt.pct(lgd["lgd"]))]
     unobserved = ecl["pd_by_bucket"].filter(~ecl["pd_by_bucket"]["observed"])
     if unobserved.height:

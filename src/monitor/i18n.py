@@ -282,7 +282,7 @@ _ENTRIES = (
      "({buckets})."),
     ("executive.lgd_prior", "尚无满12个月的违约样本，LGD 取设定的先验值 {lgd}。",
      "No default is 12 months old yet: LGD is the stated prior of {lgd}."),
-    ("executive.nco_month_to_date", "年化净核销率（月初至今）", "Net charge-off (ann., month to date)"),
+    ("executive.nco_month_to_date", "年化净核销率（本月）", "Net charge-off (ann., MTD)"),
     ("derived.waiting",
      "月末指标等待重算：{since} 载入的数据改动了衍生表所依据的 {built_through} 及以前的数据，趋势、迁移率、账龄和首逾等"
      "月末指标仍为上次重算的结果。请运行 `python -m monitor derive`。",
