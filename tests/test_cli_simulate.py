@@ -3,6 +3,7 @@ and saved scenarios (monitor.simulate.scenarios) on a copy of the demo book."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -64,6 +65,34 @@ def test_a_policy_file_and_a_stress_preset(folder, tmp_path):
     out = json.loads(result.stdout)
     assert out["stress"] == 1.5 and out["policy"]["option"] == "reinstallment"
     assert out["summary"]["scenario"]["charge_offs"] != out["summary"]["baseline"]["charge_offs"]
+
+
+def _young_day(folder) -> str:
+    """A day in the demo book's fifth month: a few month-end pairs, no default 12 months old."""
+    con = db.connect(folder / "book.duckdb", read_only=True)
+    try:
+        first = con.execute("SELECT min(origination_date) FROM loans").fetchall()[0][0]
+    finally:
+        con.close()
+    return (first + dt.timedelta(days=130)).isoformat()
+
+
+@pytest.mark.parametrize("young", [False, True])
+def test_report_and_simulate_give_the_same_starting_ecl(folder, young):
+    """The executive report's ECL and the projection's month 0 are one function's, stage by stage (the report in
+    yuan to the fen), on the grown book and on a young one."""
+    day = _young_day(folder) if young else AS_OF
+    report = monitor("report", "--db", "book.duckdb", "--as-of", day, "--format", "json", cwd=folder)
+    simulated = monitor("simulate", "--db", "book.duckdb", "--as-of", day, "--months", "6", "--paths", "10",
+                        cwd=folder)
+    assert report.returncode == 0 and simulated.returncode == 0, report.stderr + simulated.stderr
+    reported, start = json.loads(report.stdout)["ecl"], json.loads(simulated.stdout)["ecl_start"]
+    assert set(reported) == {"stage1", "stage2", "stage3"}
+    for stage, amount in reported.items():
+        assert start[stage] == pytest.approx(amount, abs=0.0051), stage
+    assert start["total"] == pytest.approx(sum(reported.values()), abs=0.016)
+    if young:
+        assert start["total"] < 0.1 * sum(json.loads(simulated.stdout)["start"].values())  # no PD of 1 on all
 
 
 @pytest.mark.parametrize(("policy", "extra", "words"), [
