@@ -12,6 +12,7 @@ from monitor.i18n import label, t
 from monitor.simulate import options
 from monitor.simulate.assumptions import ASSUMPTIONS, loan_defaults
 from monitor.simulate.inputs import SimulationInputError
+from monitor.simulate.loan_whatif import reason_text, source_text
 from ui import account_data, context, tables
 from ui import format as fmt
 from ui import simulator_loan_charts as charts
@@ -21,7 +22,7 @@ lang, as_of = context.start_page()
 day = as_of.isoformat()
 
 LOAN_KEY = "simulator_loan.loan"
-MONTHS = ("redefault_months", "recovery_months", "legal_months")
+WHOLE = ("recovery_months", "legal_months", "legal_min_dpd")  # stepped by 1
 
 
 def choose_loan() -> tuple[int | None, bool]:
@@ -39,16 +40,13 @@ def header(state) -> None:
     figures = ((t("simulator_loan.balance", lang), fmt.exact_money_fen(state.principal_balance_fen)),
                (t("simulator_loan.arrears", lang), fmt.exact_money_fen(state.overdue_fen)),
                (t("simulator_loan.arrears_charges", lang), fmt.exact_money_fen(state.arrears_charges_fen)),
-               (t("simulator_loan.remaining_term", lang), str(len(state.contract_fen))),
+               (t("simulator_loan.remaining_term", lang), str(state.installments_left)),
                (t("simulator_loan.apr", lang), fmt.pct(state.annual_rate)))
+    helps = {t("simulator_loan.remaining_term", lang): t("simulator_loan.remaining_term_help", lang)}
     for card, (name, value) in zip(cards, figures, strict=True):
-        card.metric(name, value, border=True)
+        card.metric(name, value, border=True, help=helps.get(name))
     st.page_link("pages/account.py", label=t("simulator_loan.open_account", lang), icon=":material/person_search:",
                  query_params={context.LOAN_PARAM: str(state.loan_id)})
-
-
-def source_text(assumption) -> str:
-    return t(assumption.source, lang, **assumption.basis)
 
 
 def assumption_inputs(defaults: dict, scope: str) -> dict[str, float]:
@@ -64,10 +62,10 @@ def assumption_inputs(defaults: dict, scope: str) -> dict[str, float]:
         with columns[i % 2]:
             entered = st.number_input(
                 t(f"simulator_loan.assumption.{name}", lang), min_value=0.0,
-                max_value=100.0 if percent else None, value=round(shown, 2), step=1.0 if name in MONTHS else 0.5,
-                format="%.2f", key=f"simulator_loan.a.{scope}.{name}")
+                max_value=100.0 if percent else None, value=float(shown), step=1.0 if name in WHOLE else 0.5,
+                format="%.0f" if name == "legal_min_dpd" else "%.2f", key=f"simulator_loan.a.{scope}.{name}")
             default_text = f"{shown:.2f}%" if percent else f"{shown:,.2f}"
-            st.caption(f"{t('simulator_loan.default', lang, value=default_text)} · {source_text(default)}")
+            st.caption(f"{t('simulator_loan.default', lang, value=default_text)} · {source_text(default, lang)}")
         values[name] = data.taken(name, entered)
     with st.expander(t("simulator_loan.redefault_by_option", lang)):
         st.caption(t("simulator_loan.redefault_by_option_help", lang))
@@ -77,7 +75,7 @@ def assumption_inputs(defaults: dict, scope: str) -> dict[str, float]:
             # keyed by the base rate too, so that editing the base resets the options' rates to it
             entered = boxes[i % 3].number_input(
                 charts.option_label(option, lang), min_value=0.0, max_value=100.0,
-                value=round(data.shown(key, values["redefault_rate"]), 2), step=0.5, format="%.2f",
+                value=float(data.shown(key, values["redefault_rate"])), step=0.5, format="%.2f",
                 key=f"simulator_loan.a.{scope}.{key}.{values['redefault_rate']}")
             values[key] = data.taken(key, entered)
     return values
@@ -121,47 +119,60 @@ def break_even_text(row: dict) -> str:
     return t(f"simulator_loan.break_even.{kind}", lang)
 
 
-def options_table(table: pl.DataFrame) -> None:
-    rows = table.sort("npv", descending=True).iter_rows(named=True)
+def options_table(table: pl.DataFrame, state, values: dict) -> None:
+    """The options: the best first, then the others that apply by NPV (highest first), then those that do not,
+    with the reason."""
+    rows = table.sort("best", "applicable", "npv", descending=True).iter_rows(named=True)
     shown = pl.DataFrame([{
         "option": ("★ " if row["best"] else "") + charts.option_label(row["option"], lang),
         "term": row["term_months"], "payment": row["payment"], "pti": row["payment_to_income"],
         "total_interest": row["total_interest"], "p_redefault": row["p_redefault"],
         "expected_cash": row["expected_cash"], "npv": row["npv"], "delta_npv": row["delta_npv"],
-        "break_even": break_even_text(row)} for row in rows])
+        "break_even": break_even_text(row) if row["applicable"] else t("simulator_loan.break_even.none", lang),
+        "note": reason_text(row["reason"], state, values, row["payment_to_income"], lang) if row["reason"] else "",
+    } for row in rows])
     money = {c: st.column_config.NumberColumn(t(f"simulator_loan.col.{c}", lang), format=tables.MONEY)
              for c in ("payment", "total_interest", "expected_cash", "npv", "delta_npv")}
     st.dataframe(shown, hide_index=True, width="stretch", placeholder=fmt.NONE, column_config={
         "option": st.column_config.TextColumn(t("simulator_loan.col.option", lang)),
         "term": st.column_config.NumberColumn(t("simulator_loan.col.term", lang), format="%d", width="small"),
         "pti": st.column_config.NumberColumn(t("simulator_loan.col.pti", lang), format="percent",
-                                     width="small"),
+                                             width="small"),
         "p_redefault": st.column_config.NumberColumn(t("simulator_loan.col.p_redefault", lang), format="percent"),
         "break_even": st.column_config.TextColumn(t("simulator_loan.col.break_even", lang),
                                                   help=t("simulator_loan.break_even_help", lang)),
+        "note": st.column_config.TextColumn(t("simulator_loan.col.note", lang), width="large"),
         **money,
     })
 
 
-def results(comparison) -> None:
-    table = data.in_yuan(comparison.table)
+def best_text(table: pl.DataFrame) -> str:
     best = table.filter("best").row(0, named=True)
+    if best["option"] == "do_nothing":
+        return t("simulator_loan.best_do_nothing", lang, npv=fmt.exact_money(best["npv"]))
+    return t("simulator_loan.best", lang, option=charts.option_label(best["option"], lang),
+             npv=fmt.exact_money(best["npv"]), delta=f"{best['delta_npv']:+,.2f}")
+
+
+def results(comparison, state, values: dict) -> None:
+    table = data.in_yuan(comparison.table)
+    applicable = table.filter("applicable")
     st.subheader(t("simulator_loan.options", lang))
-    st.success(t("simulator_loan.best", lang, option=charts.option_label(best["option"], lang),
-                 npv=fmt.exact_money(best["npv"]), delta=f"{best['delta_npv']:+,.2f}"))
-    st.caption(t("simulator_loan.options_caption", lang))
-    options_table(table)
+    st.success(best_text(table))
+    st.caption(t("simulator_loan.options_caption", lang, charge_off_dpd=state.charge_off_dpd))
+    options_table(table, state, values)
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('simulator_loan.schedules', lang)}**")
         st.caption(t("simulator_loan.schedules_caption", lang))
-        st.altair_chart(charts.schedule_chart(data.in_yuan(comparison.schedules), lang), width="stretch")
+        schedules = data.in_yuan(comparison.schedules).filter(pl.col("option").is_in(applicable["option"].implode()))
+        st.altair_chart(charts.schedule_chart(schedules, lang), width="stretch")
     with right:
         st.markdown(f"**{t('simulator_loan.npv_chart', lang)}**")
-        st.altair_chart(charts.npv_chart(table, lang), width="stretch")
+        st.altair_chart(charts.npv_chart(applicable, lang), width="stretch")
     st.markdown(f"**{t('simulator_loan.break_even', lang)}**")
     st.caption(t("simulator_loan.break_even_caption", lang))
-    st.altair_chart(charts.break_even_chart(table, lang), width="stretch")
+    st.altair_chart(charts.break_even_chart(applicable, lang), width="stretch")
     with st.expander(t("simulator_loan.how", lang)):
         st.markdown(t("simulator_loan.how_text", lang))
 
@@ -193,6 +204,6 @@ values = assumption_inputs(loan_defaults(data.book_estimates(as_of), state), sco
 params = option_params(state, scope)
 with output:
     try:
-        results(options.compare(state, values, params))
+        results(options.compare(state, values, params), state, values)
     except SimulationInputError as exc:
         st.warning(t("simulator_loan.input_error", lang, message=str(exc)))

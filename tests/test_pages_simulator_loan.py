@@ -1,5 +1,6 @@
 """The loan-level simulator page through AppTest: both languages without error or raw codes, an assumption edit
-that moves the NPV, the ?loan= deep link (and the Account view's link here), and an inactive loan's info."""
+that moves the NPV, options that do not apply shown last with their reason and never best, the page's figures
+equal to `simulate-loan`'s, the ?loan= deep link (and the Account view's link here), and an inactive loan's info."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from monitor import account
 from monitor.i18n import CATALOG, LANGUAGES, t
-from monitor.simulate import options
+from monitor.simulate import loan_whatif, options
 
 from .conftest import DEMO_AS_OF
 from .test_pages_apptest import open_page, run
@@ -39,7 +40,8 @@ def test_the_page_compares_the_options(app, worst, lang):
     table = app.main.dataframe[0].value
     labels = {t(f"simulator_loan.option.{o}", lang) for o in options.OPTIONS}
     assert {name.removeprefix("★ ") for name in table["option"]} == labels
-    assert table["option"][0].startswith("★ ")  # sorted by NPV, the best first
+    assert table["option"][0].startswith("★ ")  # the options that apply sorted by NPV, the best first
+    assert sum(name.startswith("★ ") for name in table["option"]) == 1
     assert len(app.main.get("vega_lite_chart")) == 3
     texts = {entry[lang] for entry in CATALOG.values()}
     for frame in app.main.dataframe:
@@ -48,8 +50,39 @@ def test_the_page_compares_the_options(app, worst, lang):
             assert config.get(column, {}).get("label") in texts, column
     shown = " ".join([c.value for c in app.main.caption] + [m.label for m in app.main.metric]
                      + [n.label for n in app.main.number_input])
-    for raw in ("simulator_loan.", "_fen", "redefault_rate", "cure_rate", "None", "nan"):
+    for raw in ("simulator_loan.", "_fen", "redefault_rate", "cure_rate", "None", "nan", "{"):
         assert raw not in shown, raw
+
+
+@pytest.fixture(scope="module")
+def current(demo_con) -> int:
+    """A loan in no arrears at the as-of date: a waiver and legal action do not apply to it."""
+    from monitor import status
+    rows = status.status_as_of(demo_con, DEMO_AS_OF)
+    return int(rows.filter(dpd=0)["loan_id"].min())
+
+
+@pytest.mark.parametrize("which", ["worst", "current"])
+def test_the_page_shows_what_the_command_gives(app, demo_con, request, which):
+    """Every option's NPV and ΔNPV, applicability, reason and the best are those of `simulate-loan` (the same
+    functions, the defaults unrounded); an option that does not apply is listed after those that do, with its
+    reason in words."""
+    loan_id = request.getfixturevalue(which)
+    open_simulator(app, "en", loan=str(loan_id))
+    expected = loan_whatif.what_if(demo_con, loan_id, DEMO_AS_OF)
+    table = app.main.dataframe[0].value.to_dict("records")
+    by_label = {row["option"].removeprefix("★ "): row for row in table}
+    for option in expected["options"]:
+        row = by_label[t(f"simulator_loan.option.{option['option']}", "en")]
+        assert row["npv"] == pytest.approx(option["npv"], abs=0.01)
+        assert row["delta_npv"] == pytest.approx(option["delta_npv"], abs=0.01)
+        assert row["option"].startswith("★ ") == option["best"]
+        assert row["note"] == (option["reason_text"] or "")
+    applies = [row["note"] == "" for row in table]
+    assert applies == sorted(applies, reverse=True)  # those that apply first
+    if which == "current":
+        not_applicable = {o["option"] for o in expected["options"] if not o["applicable"]}
+        assert {"waiver", "legal"} <= not_applicable
 
 
 def test_editing_an_assumption_changes_the_npv(app):

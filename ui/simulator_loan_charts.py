@@ -79,7 +79,7 @@ def break_even_chart(table: pl.DataFrame, lang: str) -> alt.LayerChart:
     options = _labelled(table.filter(pl.col("p_redefault").is_not_null()), lang)
     frame = pl.concat([options.select("option_label", pl.lit(0.0).alias("p"), pl.col("pv_performing").alias("npv")),
                        options.select("option_label", pl.lit(1.0).alias("p"), pl.col("pv_failure").alias("npv"))])
-    nothing = table.filter(option="nothing").select("npv")
+    nothing = table.filter(option="do_nothing").select("npv")
     p_title, npv_title = t("simulator_loan.chart.p", lang), t("simulator_loan.chart.npv", lang)
     lines = alt.Chart(frame).mark_line(strokeWidth=2).encode(
         x=alt.X("p:Q", title=p_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
@@ -89,5 +89,5 @@ def break_even_chart(table: pl.DataFrame, lang: str) -> alt.LayerChart:
                  alt.Tooltip("p:Q", title=p_title, format=".0%"),
                  alt.Tooltip("npv:Q", title=npv_title, format=",.2f")])
     rule = alt.Chart(nothing).mark_rule(strokeDash=[6, 4], color=OPTION_COLORS[0], strokeWidth=2).encode(
-        y="npv:Q", tooltip=[alt.Tooltip("npv:Q", title=option_label("nothing", lang), format=",.2f")])
+        y="npv:Q", tooltip=[alt.Tooltip("npv:Q", title=option_label("do_nothing", lang), format=",.2f")])
     return (lines + rule).properties(height=HEIGHT)

@@ -10,7 +10,6 @@ import polars as pl
 from monitor.simulate import assumptions, loan
 from ui.data import _load
 
-PERCENT = ("cure_rate", "redefault_rate", "recovery_rate", "legal_recovery_rate", "discount_rate")
 MONEY_COLUMNS = ("payment_fen", "total_interest_fen", "expected_cash_fen", "npv_fen", "delta_npv_fen",
                  "pv_performing_fen", "pv_failure_fen", "principal_fen", "interest_fen", "balance_fen")
 
@@ -26,7 +25,7 @@ def loan_state(loan_id: int, as_of: dt.date) -> loan.LoanState:
 
 
 def is_percent(name: str) -> bool:
-    return name in PERCENT or name.startswith("redefault.")
+    return name in assumptions.SHARES or name.startswith("redefault.")
 
 
 def shown(name: str, value: float) -> float:

@@ -1,24 +1,30 @@
-"""The loan-level simulator's assumptions, each with a default estimated from the data and its source.
+"""The loan-level simulator's assumptions, each with a default estimated from the book's own history and its
+source.
 
 `estimate_book(con, as_of)` runs the set-oriented SQL once per as-of day (aggregates over loans; cache it);
-`loan_defaults(book, loan)` then picks one loan's defaults in plain Python. Each default is an Assumption:
-its value, the catalog key of its source in words (simulator_loan.source.*) and the numbers behind it, which
-fill that text's placeholders.
+`loan_defaults(book, loan)` then picks one loan's defaults in plain Python. Each default is an Assumption: its
+value, the catalog keys of its source in words (simulator_loan.source.*) and the numbers behind it, which fill
+those texts' placeholders.
 
-Estimates, all observed by the end of as_of:
-- cure rate, per bucket: of the loans in the bucket at one of the 12 month-ends that end 6 months before the
-  latest month-end, the share back in M0 (or paid off) at a month-end within the next 6; for M0, the share
-  that did not reach DPD 90+ and was not charged off or settled in those 6 months. A loan with an early-warning
-  PD that is current (M0) uses 1 - PD instead.
-- re-default rate: the loan's latest early-warning PD on or before as_of; without one, the share of
-  restructured loans (parent_loan_id set) that reached DPD 30+ at a month-end, or were charged off or settled,
-  within 12 months of their restructuring (those restructured less than 12 months ago count over the months
-  seen so far); months to re-default: their mean months to the first such month-end.
-- recovery rate after charge-off: 1 - monitor.metrics.loss_given_default (recoveries over the balance at
-  charge-off, loans charged off at least 12 months ago); delay: the amount-weighted mean months from
-  charge-off to those recoveries.
-- legal action: payments on channel 'legal' after a loan's first lawsuit / its principal balance that day,
-  and their amount-weighted mean months after the lawsuit; the cost is a policy constant (no cost is recorded).
+One model for every option (DESIGN.md §6): a plan either performs or fails, and failing means defaulting: reaching
+DPD 90+ at a month-end, or being charged off or settled, within 12 months. All known by the end of as_of:
+- doing nothing: the loan fails as the loans of its bucket did: the bucket's observed 12-month default rate
+  (monitor.metrics.default_rates_by_bucket, the rate ECL uses); cure_rate = 1 - that rate.
+- an option (a restructuring): the loan fails as the loans restructured out of the same bucket did (the bucket the
+  old loan was in the day before its restructuring): their new loans' default within 12 months of the
+  restructuring, by a monthly life table so that those restructured less than 12 months ago count for the months
+  seen. Where they are few, the rate is pooled with a stated prior, doing nothing's default rate in the bucket,
+  weighted as PRIOR_WEIGHT loans: a plan is taken to change nothing until the book shows that it does.
+- the score: where the loan has an early-warning score of the latest run (within SCORE_MAX_AGE_DAYS of as_of)
+  made in the bucket it is in now, both rates are multiplied by its relative risk, its PD over the mean PD of the
+  loans of that bucket scored that day (capped at 1): the book sets the level, the model ranks the loan. An older
+  score, or one made in another bucket (a PD of when the loan was current), is not used, and the source says so.
+- recovery after charge-off: 1 - monitor.metrics.loss_given_default of the charge-offs; delay: the amount-weighted
+  mean months from charge-off to the recoveries; collection cost: a policy share of what is recovered (no cost is
+  recorded).
+- legal action: payments on channel 'legal' after a loan's first lawsuit / its principal balance that day, and their
+  amount-weighted mean months after the lawsuit; its cost and the DPD from which it is considered are policy.
+- affordability: a policy ceiling on the payment-to-income ratio.
 - discount rate: the loan's own APR (a performing contract is then worth its balance); monthly income: the
   customer's record.
 Without data for an estimate (a young or small book), a documented policy constant is used and named.
@@ -32,116 +38,129 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from monitor import db, status
-from monitor.metrics import loss_given_default
-from monitor.metrics._sql import months_before
+from monitor import db, derived, status
+from monitor.metrics import default_rates_by_bucket, loss_given_default
 from monitor.simulate.loan import LoanState
 
-CURE_HORIZON = 6        # months a delinquent loan has to return to M0
-CURE_WINDOW = 12        # month-ends the cure rate is pooled over
-REDEFAULT_HORIZON = 12  # months after a restructuring in which a 30+ month-end counts as re-default
+HORIZON = 12             # months in which a plan (doing nothing included) defaults or performs
+PRIOR_WEIGHT = 20        # loans the prior of a bucket's re-default rate counts as
+SCORE_MAX_AGE_DAYS = 35  # a score run older than this at as_of is not the loan's current score
 DAYS_PER_MONTH = 30.4375
-# Policy constants, used where the data holds nothing to estimate from.
-POLICY = {"cure_rate": 0.3, "redefault_rate": 0.3, "redefault_months": 4.0, "recovery_rate": 0.1,
-          "recovery_months": 12.0, "legal_recovery_rate": 0.25, "legal_months": 9.0, "legal_cost": 2000.0}
-ASSUMPTIONS = ("cure_rate", "redefault_rate", "redefault_months", "recovery_rate", "recovery_months",
-               "legal_recovery_rate", "legal_months", "legal_cost", "discount_rate", "monthly_income")
-SHARES = ("cure_rate", "redefault_rate", "recovery_rate", "legal_recovery_rate", "discount_rate")
+# Policy constants: where the data holds nothing to estimate from, or the value is the lender's rule.
+POLICY = {"recovery_rate": 0.1, "recovery_months": 12.0, "collection_cost": 0.3, "legal_recovery_rate": 0.25,
+          "legal_months": 9.0, "legal_cost": 2000.0, "legal_min_dpd": 91, "max_payment_to_income": 0.5}
+ASSUMPTIONS = ("cure_rate", "redefault_rate", "recovery_rate", "recovery_months", "collection_cost",
+               "legal_recovery_rate", "legal_months", "legal_cost", "legal_min_dpd", "max_payment_to_income",
+               "discount_rate", "monthly_income")
+SHARES = ("cure_rate", "redefault_rate", "recovery_rate", "collection_cost", "legal_recovery_rate",
+          "max_payment_to_income", "discount_rate")
 
 
 @dataclass(frozen=True)
 class Assumption:
-    """A default: `value` (a share, months, or yuan for legal_cost and monthly_income), `source` (the catalog
-    key of where it comes from, in words) and `basis` (the numbers behind it, the source text's placeholders)."""
+    """A default: `value` (a share, months, days, or yuan for legal_cost and monthly_income), `source` (the catalog
+    key of where it comes from, in words), `notes` (more catalog keys, said after it) and `basis` (the numbers
+    behind it, the placeholders of those texts)."""
 
     value: float
     source: str
     basis: dict = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.source, *self.notes)
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:
     return con.sql(sql, params=params).pl()
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return _frame(con, "SELECT count(*) AS n FROM duckdb_tables() WHERE NOT temporary AND table_name = $name",
-                  name=name)["n"][0] > 0
+def _last_month_end(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
+    return _frame(con, f"SELECT max(month_end) AS m FROM {derived.loan_month(con)} WHERE month_end <= $as_of",
+                  as_of=as_of)["m"][0]
 
 
-def cure_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
-    """Cure rate per bucket (see the module doc): bucket, loans, performing, rate, first_base, last_base."""
-    latest = _frame(con, "SELECT max(month_end) AS m FROM loan_month WHERE month_end <= $as_of", as_of=as_of)["m"][0]
-    if latest is None:
-        return pl.DataFrame(schema={"bucket": pl.String, "loans": pl.Int64, "performing": pl.Int64,
-                                    "rate": pl.Float64, "first_base": pl.Date, "last_base": pl.Date})
-    last_base = months_before(latest, CURE_HORIZON)
-    first_base = months_before(latest, CURE_HORIZON + CURE_WINDOW - 1)
-    return _frame(
+def restructured_outcomes(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
+    """What became of the loans restructured by as_of, by the bucket they were restructured out of (the old loan's
+    bucket the day before its new loan opened): bucket, loans (observed at least one month), defaulted (their new
+    loan reached DPD 90+ at a month-end, or was charged off, settled or restructured again, within HORIZON months)
+    and rate: 1 - the product over months k = 1..HORIZON of (1 - defaults in month k / loans still at risk then).
+    A loan is at risk in month k while it has not defaulted and month k is seen by the last month-end on or before
+    as_of (a loan paid off is seen to the end). Buckets without restructured loans are absent."""
+    last = _last_month_end(con, as_of)
+    if last is None:
+        return pl.DataFrame(schema={"bucket": pl.String, "loans": pl.Int64, "defaulted": pl.Int64,
+                                    "rate": pl.Float64})
+    grid = """SELECT parent_loan_id AS loan_id, CAST(origination_date - 1 AS DATE) AS as_of FROM loans
+              WHERE parent_loan_id IS NOT NULL AND origination_date <= $as_of"""
+    table = _frame(
         con,
-        """
-        WITH base AS (
-            SELECT loan_id, month_end AS t0, bucket,
-                   last_day(month_end + INTERVAL (CAST($horizon AS INTEGER)) MONTH) AS t1
-            FROM loan_month WHERE month_end BETWEEN $first_base AND $last_base
+        f"""
+        WITH restructured AS (
+            SELECT loan_id, parent_loan_id, origination_date AS start, status, closed_date FROM loans
+            WHERE parent_loan_id IS NOT NULL AND origination_date <= $as_of
         ),
-        later AS (
-            SELECT b.loan_id, b.t0, bool_or(m.bucket = 'M0') AS back_to_m0, bool_or(m.dpd >= 90) AS reached_90
-            FROM base b JOIN loan_month m ON m.loan_id = b.loan_id AND m.month_end > b.t0 AND m.month_end <= b.t1
-            GROUP BY b.loan_id, b.t0
-        ),
-        outcome AS (
-            SELECT b.bucket,
-                   CASE WHEN b.bucket = 'M0' THEN NOT (coalesce(x.reached_90, false)
-                            OR (l.status IN ('charged_off', 'settled') AND l.closed_date > b.t0
-                                AND l.closed_date <= b.t1))
-                        ELSE coalesce(x.back_to_m0, false)
-                            OR (l.status = 'paid_off' AND l.closed_date > b.t0 AND l.closed_date <= b.t1)
-                   END AS performing
-            FROM base b JOIN loans l USING (loan_id) LEFT JOIN later x USING (loan_id, t0)
-        )
-        SELECT bucket, count(*) AS loans, count(*) FILTER (WHERE performing) AS performing,
-               count(*) FILTER (WHERE performing) / count(*) AS rate,
-               CAST($first_base AS DATE) AS first_base, CAST($last_base AS DATE) AS last_base
-        FROM outcome GROUP BY bucket ORDER BY bucket
-        """,
-        horizon=CURE_HORIZON, first_base=first_base, last_base=last_base,
-    )
-
-
-def restructured_redefault(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
-    """Re-default of restructured loans (see the module doc): loans, redefaulted, rate, months."""
-    found = _frame(
-        con,
-        """
-        WITH r AS (
-            SELECT loan_id, origination_date, status, closed_date,
-                   last_day(origination_date + INTERVAL (CAST($horizon AS INTEGER)) MONTH) AS until
-            FROM loans WHERE parent_loan_id IS NOT NULL AND origination_date <= $as_of
-        ),
-        first_30 AS (
+        origin AS (SELECT loan_id, as_of, bucket FROM ({status.grid_status_sql(con, grid)})),
+        first_90 AS (
             SELECT r.loan_id, min(m.month_end) AS day
-            FROM r JOIN loan_month m ON m.loan_id = r.loan_id AND m.month_end <= r.until AND m.month_end <= $as_of
-            WHERE m.dpd >= 30 GROUP BY r.loan_id
+            FROM restructured r JOIN {derived.loan_month(con)} m ON m.loan_id = r.loan_id
+            WHERE m.month_end > r.start AND m.month_end <= $last AND m.dpd >= 90 GROUP BY r.loan_id
         ),
-        outcome AS (
-            SELECT r.loan_id, r.origination_date,
-                   coalesce(f.day, CASE WHEN r.status IN ('charged_off', 'settled') AND r.closed_date <= r.until
-                                         AND r.closed_date <= $as_of THEN r.closed_date END) AS bad_day
-            FROM r LEFT JOIN first_30 f USING (loan_id)
+        events AS (
+            SELECT o.bucket, r.start,
+                   least(f.day, CASE WHEN r.status IN ('charged_off', 'settled', 'restructured')
+                                     AND r.closed_date <= $as_of THEN r.closed_date END) AS bad_day,
+                   r.status = 'paid_off' AND r.closed_date <= $as_of AS paid_off
+            FROM restructured r JOIN origin o ON o.loan_id = r.parent_loan_id AND o.as_of = r.start - 1
+            LEFT JOIN first_90 f ON f.loan_id = r.loan_id
+        ),
+        spells AS (
+            SELECT bucket, event_month,
+                   CASE WHEN event_month IS NOT NULL THEN event_month WHEN paid_off THEN $horizon
+                        ELSE least($horizon, greatest(0, date_diff('month', start, CAST($last AS DATE)))) END AS seen
+            FROM (SELECT *, CASE WHEN bad_day IS NOT NULL
+                                  AND greatest(1, date_diff('month', start, bad_day)) <= $horizon
+                                 THEN greatest(1, date_diff('month', start, bad_day)) END AS event_month
+                  FROM events)
         )
-        SELECT count(*) AS loans, count(bad_day) AS redefaulted,
-               avg(CAST(bad_day - origination_date AS DOUBLE)) / $days_per_month AS months
-        FROM outcome
+        SELECT s.bucket, k.k AS month, count(*) FILTER (WHERE s.seen >= k.k) AS at_risk,
+               count(*) FILTER (WHERE s.event_month = k.k) AS defaulted,
+               count(*) FILTER (WHERE s.seen >= 1) AS loans
+        FROM spells s CROSS JOIN (SELECT range + 1 AS k FROM range(CAST($horizon AS BIGINT))) k
+        GROUP BY s.bucket, k.k ORDER BY s.bucket, k.k
         """,
-        horizon=REDEFAULT_HORIZON, as_of=as_of, days_per_month=DAYS_PER_MONTH,
-    ).row(0, named=True)
-    return found | {"rate": found["redefaulted"] / found["loans"] if found["loans"] else None}
+        as_of=as_of, last=last, horizon=HORIZON, charge_off_dpd=db.charge_off_dpd(con),
+    )
+    return (table.filter(pl.col("loans") > 0)
+            .with_columns(hazard=pl.when(pl.col("at_risk") > 0).then(pl.col("defaulted") / pl.col("at_risk"))
+                          .otherwise(0.0))
+            .group_by("bucket", maintain_order=True)
+            .agg(loans=pl.col("loans").first(), defaulted=pl.col("defaulted").sum(),
+                 rate=1 - (1 - pl.col("hazard")).product()))
+
+
+def score_means(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
+    """The latest early-warning score run on or before as_of, if at most SCORE_MAX_AGE_DAYS old: day, and by_bucket
+    (bucket of the scored loan's DPD that day, loans, mean_pd). day None when there is none."""
+    if not db.table_exists(con, "scores"):
+        return {"day": None, "by_bucket": {}}
+    day = _frame(con, "SELECT max(as_of) AS d FROM scores WHERE as_of <= $as_of AND as_of >= $as_of - $age",
+                 as_of=as_of, age=SCORE_MAX_AGE_DAYS)["d"][0]
+    if day is None:
+        return {"day": None, "by_bucket": {}}
+    means = _frame(con, f"""SELECT {status.bucket_sql('dpd')} AS bucket, count(*) AS loans, avg(pd) AS mean_pd
+                            FROM scores WHERE as_of = $day GROUP BY ALL""",
+                   day=day, charge_off_dpd=db.charge_off_dpd(con))
+    return {"day": day, "by_bucket": {row["bucket"]: row for row in means.iter_rows(named=True)}}
 
 
 def charge_off_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
-    """Recovery after charge-off: monitor.metrics.loss_given_default's loans, balance and recoveries, rate =
-    recovered / balance, and months (amount-weighted mean months from charge-off to a recovery)."""
+    """Recovery after charge-off, from monitor.metrics.loss_given_default's charge-offs (by_kind['charge_off']):
+    rate = 1 - their loss given default (None when the book has no seasoned charge-off), loans, balance,
+    recovered, charged_off_by, and months (amount-weighted mean months from charge-off to a recovery)."""
     lgd = loss_given_default(con, as_of)
+    charged_off = lgd["by_kind"]["charge_off"]
     months = _frame(
         con,
         """SELECT sum(p.amount * CAST(CAST(p.paid_at AS DATE) - l.charge_off_date AS DOUBLE))
@@ -151,15 +170,14 @@ def charge_off_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
              AND CAST(p.paid_at AS DATE) <= $as_of""",
         cutoff=lgd["charged_off_by"], as_of=as_of, days_per_month=DAYS_PER_MONTH,
     )["months"][0]
-    rate = lgd["recovered"] / lgd["balance"] if lgd["balance"] else None
-    return {"loans": lgd["charged_off_loans"], "balance": lgd["balance"], "recovered": lgd["recovered"],
-            "charged_off_by": lgd["charged_off_by"], "rate": rate,
-            "months": float(months) if months is not None else None}
+    return {"rate": None if charged_off["lgd"] is None else 1 - charged_off["lgd"], "loans": charged_off["loans"],
+            "balance": charged_off["balance"], "recovered": charged_off["recovered"],
+            "charged_off_by": lgd["charged_off_by"], "months": float(months) if months is not None else None}
 
 
 def legal_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
-    """Legal action (see the module doc): loans sued, balance on the day of the first lawsuit, recovered
-    (legal payments after it), rate and months."""
+    """Legal action: loans sued by as_of, their principal balance on the day of the first lawsuit, recovered (legal
+    payments after it), rate = recovered / balance, and months (amount-weighted mean months after the lawsuit)."""
     until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
     grid = """SELECT loan_id, CAST(min(action_at) AS DATE) AS as_of FROM collection_actions
               WHERE action_type = 'lawsuit' AND action_at < $until GROUP BY loan_id"""
@@ -184,53 +202,91 @@ def legal_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
 
 
 def estimate_book(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
-    """The book-wide estimates behind the defaults, once per as-of day: cure (cure_by_bucket's frame),
-    redefault, recovery and legal (dicts, see their functions; rate None when nothing was observed)."""
-    return {"as_of": as_of, "cure": cure_by_bucket(con, as_of), "redefault": restructured_redefault(con, as_of),
+    """The book-wide estimates behind the defaults, once per as-of day: default (default_rates_by_bucket's frame),
+    restructured (restructured_outcomes' frame), scores (score_means), recovery and legal (dicts; rate None when
+    nothing was observed)."""
+    return {"as_of": as_of, "default": default_rates_by_bucket(con, as_of),
+            "restructured": restructured_outcomes(con, as_of), "scores": score_means(con, as_of),
             "recovery": charge_off_recovery(con, as_of), "legal": legal_recovery(con, as_of)}
+
+
+def _policy(key: str) -> Assumption:
+    return Assumption(float(POLICY[key]), "simulator_loan.source.policy", {"value": POLICY[key]})
 
 
 def _observed(value, key: str, source: str, basis: dict) -> Assumption:
     """The estimate with its source, or the policy constant for `key` when nothing was observed."""
-    if value is None:
-        return Assumption(POLICY[key], "simulator_loan.source.policy", {"value": POLICY[key]})
-    return Assumption(float(value), source, basis)
+    return _policy(key) if value is None else Assumption(float(value), source, basis)
 
 
-def _cure(book: dict, loan: LoanState) -> Assumption:
-    if loan.pd is not None and loan.bucket == "M0":
-        return Assumption(1 - loan.pd, "simulator_loan.source.cure_pd", {"pd": loan.pd, "day": loan.pd_as_of})
-    row = book["cure"].filter(bucket=loan.bucket)
-    if not row.height:
-        return _observed(None, "cure_rate", "", {})
-    found = row.row(0, named=True)
-    key = "simulator_loan.source.cure_m0" if loan.bucket == "M0" else "simulator_loan.source.cure"
-    return Assumption(float(found["rate"]), key, {
-        "bucket": loan.bucket, "loans": found["loans"], "performing": found["performing"],
-        "first": found["first_base"], "last": found["last_base"], "horizon": CURE_HORIZON})
+def relative_risk(book: dict, loan: LoanState) -> tuple[float | None, dict, tuple[str, ...]]:
+    """The loan's PD over the mean PD of its bucket's loans in the latest score run, when that run scored the loan
+    in the bucket it is in now; else None. With the basis of the text and the note keys that say which."""
+    if loan.score_pd is None:
+        return None, {}, ()
+    then = status.bucket_of(loan.score_dpd or 0, loan.charge_off_dpd)
+    basis = {"pd": loan.score_pd, "day": loan.score_day, "then": then, "bucket": loan.bucket}
+    if then != loan.bucket:
+        return None, basis, ("simulator_loan.source.score_other_bucket",)
+    scores = book["scores"]
+    mean = scores["by_bucket"].get(loan.bucket)
+    if loan.score_day != scores["day"] or not mean or not mean["mean_pd"]:
+        return None, basis, ("simulator_loan.source.score_stale",)
+    factor = loan.score_pd / mean["mean_pd"]
+    return factor, basis | {"mean": mean["mean_pd"], "scored": mean["loans"], "factor": factor}, (
+        "simulator_loan.source.score",)
+
+
+def _scaled(rate: float, factor: float | None) -> float:
+    return rate if factor is None else float(min(1.0, rate * factor))
+
+
+def _cure(book: dict, loan: LoanState, factor, score_basis: dict, score_notes: tuple) -> Assumption:
+    row = book["default"].filter(bucket=loan.bucket).row(0, named=True)
+    basis = {"bucket": loan.bucket, "loans": row["loans"], "defaulted": row["defaulted"], "rate": row["pd"],
+             "first": row["observed_from"], "last": row["observed_to"]} | score_basis
+    source = "simulator_loan.source.cure" if row["observed"] else "simulator_loan.source.cure_not_observed"
+    return Assumption(1 - _scaled(row["pd"], factor), source, basis, score_notes)
+
+
+def _redefault(book: dict, loan: LoanState, factor, score_basis: dict, score_notes: tuple) -> Assumption:
+    prior = float(book["default"].filter(bucket=loan.bucket)["pd"][0])
+    found = book["restructured"].filter(bucket=loan.bucket)
+    basis = {"bucket": loan.bucket, "prior": prior, "weight": PRIOR_WEIGHT} | score_basis
+    if not found.height:
+        return Assumption(_scaled(prior, factor), "simulator_loan.source.redefault_prior", basis, score_notes)
+    row = found.row(0, named=True)
+    pooled = (row["loans"] * row["rate"] + PRIOR_WEIGHT * prior) / (row["loans"] + PRIOR_WEIGHT)
+    basis |= {"loans": row["loans"], "defaulted": row["defaulted"], "observed": row["rate"]}
+    return Assumption(_scaled(pooled, factor), "simulator_loan.source.redefault", basis, score_notes)
 
 
 def loan_defaults(book: dict, loan: LoanState) -> dict[str, Assumption]:
     """One active loan's default assumptions (ASSUMPTIONS, in that order) from estimate_book's result."""
-    redefault, recovery, legal = book["redefault"], book["recovery"], book["legal"]
-    if loan.pd is not None:
-        redefault_rate = Assumption(loan.pd, "simulator_loan.source.redefault_pd",
-                                    {"pd": loan.pd, "day": loan.pd_as_of})
-    else:
-        redefault_rate = _observed(redefault["rate"], "redefault_rate", "simulator_loan.source.redefault", redefault)
+    recovery, legal = book["recovery"], book["legal"]
+    factor, score_basis, score_notes = relative_risk(book, loan)
     return {
-        "cure_rate": _cure(book, loan),
-        "redefault_rate": redefault_rate,
-        "redefault_months": _observed(redefault["months"], "redefault_months",
-                                      "simulator_loan.source.redefault_months", redefault),
+        "cure_rate": _cure(book, loan, factor, score_basis, score_notes),
+        "redefault_rate": _redefault(book, loan, factor, score_basis, score_notes),
         "recovery_rate": _observed(recovery["rate"], "recovery_rate", "simulator_loan.source.recovery", recovery),
         "recovery_months": _observed(recovery["months"], "recovery_months",
                                      "simulator_loan.source.recovery_months", recovery),
+        "collection_cost": Assumption(float(POLICY["collection_cost"]), "simulator_loan.source.collection_cost",
+                                      {"value": POLICY["collection_cost"]}),
         "legal_recovery_rate": _observed(legal["rate"], "legal_recovery_rate", "simulator_loan.source.legal",
                                          legal),
         "legal_months": _observed(legal["months"], "legal_months", "simulator_loan.source.legal_months", legal),
         "legal_cost": Assumption(POLICY["legal_cost"], "simulator_loan.source.legal_cost",
                                  {"value": POLICY["legal_cost"]}),
+        "legal_min_dpd": Assumption(float(POLICY["legal_min_dpd"]), "simulator_loan.source.legal_min_dpd",
+                                    {"value": POLICY["legal_min_dpd"]}),
+        "max_payment_to_income": Assumption(POLICY["max_payment_to_income"], "simulator_loan.source.affordability",
+                                            {"value": POLICY["max_payment_to_income"]}),
         "discount_rate": Assumption(loan.annual_rate, "simulator_loan.source.discount", {"rate": loan.annual_rate}),
         "monthly_income": Assumption(loan.monthly_income_fen / 100, "simulator_loan.source.income", {}),
     }
+
+
+def values(defaults: dict[str, Assumption]) -> dict[str, float]:
+    """The values of loan_defaults' result, by name (what monitor.simulate.options.compare takes)."""
+    return {name: float(default.value) for name, default in defaults.items()}
