@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
@@ -27,6 +28,9 @@ from .test_browser import (
 pytestmark = pytest.mark.browser
 
 CHARTS = 7  # delinquent, states, ECL, flows, matrix, backtest, comparison
+LINK = {"policy_segment": "channel", "policy_value": "broker", "option": "settlement", "take_up": "50",
+        "stress": "custom", "factor": "1.7", "window": "3", "months": "18", "paths": "2000", "seed": "7",
+        "compare": "严重 severe"}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +63,31 @@ def test_the_simulator_page_draws(scenario_server, browser, lang):  # noqa: F811
         for key in ("builder", "saved_list", "compare_chart"):
             assert t(f"simulator_portfolio.{key}", lang) in text
         assert "MAPE" in text
+        assert t("simulator_portfolio.warn.backtest_missed", lang, origin="", mape="", margin="")[:6] in text
         assert not re.search(r"\b(reinstallment|rate_cut|charge_offs|stage\d)\b", text)
         ARTIFACTS.mkdir(exist_ok=True)
         _screenshot(page, ARTIFACTS / f"simulator_portfolio-{lang}.png")
+    finally:
+        context.close()
+
+
+def test_a_copied_link_opens_the_same_view(scenario_server, browser):  # noqa: F811 - the fixture
+    """Every choice of the page from the URL, and the URL the page keeps is the link: opened again, the same view."""
+    title = t("simulator_portfolio.title", "en")
+    url = f"{scenario_server}/{navigation.url_path('simulator_portfolio')}?lang=en&{urlencode(LINK)}"
+    context, page = _open(browser, url, title)
+    try:
+        _assert_healthy(page)
+        kept = parse_qs(urlparse(page.url).query)
+        assert {param: values[0] for param, values in kept.items() if param in LINK} == LINK
+        text = page.inner_text('[data-testid="stMain"]')
+        assert "Written off, 18 months" in text and "Settlement" in text and "50%" in text
+        cards = page.locator('[data-testid="stMetric"]').all_inner_texts()
+        link = page.url
+    finally:
+        context.close()
+    context, page = _open(browser, link, title)
+    try:
+        assert page.locator('[data-testid="stMetric"]').all_inner_texts() == cards
     finally:
         context.close()

@@ -137,7 +137,7 @@ def backtest_chart(backtest: dict, lang: str) -> alt.Chart:
         x=_x(lang), y=alt.Y("value:Q", title=_k("series.delinquent", lang), axis=_money_axis(lang)),
         color=alt.Color("series:N", title=_k("chart.series", lang), sort=list(names.values()),
                         scale=alt.Scale(domain=list(names.values()), range=[SCENARIO, "#3b6ea5"])),
-        strokeDash=alt.StrokeDash("series:N", sort=list(names.values()), legend=None,
+        strokeDash=alt.StrokeDash("series:N", sort=list(names.values()), title=_k("chart.series", lang),
                                   scale=alt.Scale(domain=list(names.values()), range=[[6, 3], [1, 0]])),
         tooltip=_tooltip(lang, alt.Tooltip("series:N", title=_k("chart.series", lang))),
     ).properties(height=HEIGHT)
