@@ -4,6 +4,7 @@ listed and compared on a copy of the demo book."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 
@@ -22,8 +23,9 @@ from .test_pages_apptest import ROOT, TIMEOUT, open_page, run
 RAW = re.compile(r"\b(reinstallment|rate_cut|charge_offs|delinquent_end|stage[123]|simulator_portfolio\.)")
 
 
-def _page(lang: str, **query) -> AppTest:
-    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang=lang)
+def _page(lang: str, as_of: str | None = None, **query) -> AppTest:
+    sidebar = {"lang": lang} | ({"as_of": as_of} if as_of else {})
+    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), **sidebar)
     at.query_params.update(query)  # as a link carries them: read when the page's widgets first draw
     return open_page(at, "simulator_portfolio")
 
@@ -72,6 +74,22 @@ def test_the_kpis_say_when_the_backtest_missed_and_month_0_is_the_executive_ecl(
     start = at.metric[4]
     assert start.label == f"ECL at {DEMO_AS_OF}"
     assert start.value == fmt.money(sum(ecl["ecl"].values()), "en")
+
+
+def test_a_young_book_says_what_stands_in(demo_con, demo_db, monkeypatch):
+    """In the book's second month: no backtest (a warning), every row of the chain on its stated prior (said), and
+    the ECL inputs the book cannot show yet (said)."""
+    monkeypatch.setenv("MONITOR_DB", str(demo_db))
+    first = demo_con.execute("SELECT min(origination_date) FROM loans").fetchall()[0][0]
+    day = (first + dt.timedelta(days=40)).isoformat()
+    at = _page("en", as_of=day)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [w.value for w in at.warning] == [t("simulator_portfolio.warn.no_backtest", "en")]
+    infos = [i.value for i in at.info]
+    assert any(i.startswith("M0, M1, M2, M3, M4, M5, M6: fewer than 20 loans") for i in infos), infos
+    assert any(i.startswith("The book is too young to show some ECL inputs") for i in infos), infos
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Written off, 12 months"] != cards["Cash, 12 months"]
 
 
 LINK = {"policy_segment": "channel", "policy_value": "broker", "option": "settlement", "take_up": "50",
