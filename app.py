@@ -6,6 +6,7 @@ as-of date). Each page is a file in pages/ and reads the sidebar state with ui.c
 
 import streamlit as st
 
+from monitor import notes
 from monitor.i18n import t
 from ui import context, data, navigation
 
@@ -22,9 +23,7 @@ if fresh.latest_data_date is None:
     st.info(t("error.no_data", lang))
     st.stop()
 context.select_as_of(fresh.first_data_date, fresh.latest_data_date)
-derived = data.derived_state()
-if derived.state == "waiting":
-    st.warning(t("derived.waiting", lang, built_through=derived.built_through.isoformat(),
-                 since=f"{derived.waiting_since:%Y-%m-%d %H:%M}" if derived.waiting_since
-                 else t("derived.since_unknown", lang)))
+waiting = notes.derived_waiting(data.derived_state().as_json(), lang)
+if waiting:
+    st.warning(waiting)
 context.run_page(page)

@@ -5,6 +5,7 @@ Every figure comes from monitor.views.executive_view; the report is monitor.repo
 
 import streamlit as st
 
+from monitor import notes
 from monitor.i18n import t
 from ui import charts, context, data, labels
 from ui import format as fmt
@@ -39,22 +40,6 @@ def delta_text(kind: str, delta: float | None) -> str | None:
             "rate": lambda: fmt.pp(delta, lang, signed=signed)}[kind]()
 
 
-def ecl_note(ecl: dict) -> str:
-    """How the ECL card was computed, and what stood in for what the book cannot show yet."""
-    lgd = ecl["lgd"]
-    notes = [t("executive.ecl_note", lang, sicr_pd=f"{ecl['sicr']['min_pd']:.0%}",
-               sicr_multiple=f"{ecl['sicr']['multiple']:g}", score_day=ecl["score_day"] or t("executive.ecl_no_model", lang),
-               scored=fmt.count(ecl["scored_loans"]), lgd=fmt.pct(lgd["lgd"]))]
-    unobserved = ecl["pd_by_bucket"].filter(~ecl["pd_by_bucket"]["observed"])
-    if unobserved.height:
-        notes.append(t("executive.ecl_prior", lang, buckets=t("fmt.list_separator", lang).join(
-            f"{row['bucket']} {fmt.pct(row['pd'])} ({labels.pd_source(row['source'], lang)})"
-            for row in unobserved.iter_rows(named=True))))
-    if lgd["source"] == "prior":
-        notes.append(t("executive.lgd_prior", lang, lgd=fmt.pct(lgd["lgd"])))
-    return " ".join(notes)
-
-
 st.title(t("executive.title", lang))
 st.caption(t("executive.caption", lang, as_of=day))
 
@@ -71,9 +56,7 @@ for row in ROWS:
         kind, rise_is_bad = KPIS[kpi]
         figures = kpis[kpi]
         unchanged = fmt.reads_as_zero(figures["mom"], kind)
-        name = ("executive.nco_month_to_date" if kpi == "net_charge_off" and view["nco_month_to_date"]
-                else f"kpi.{kpi}")
-        column.metric(t(name, lang), value_text(kind, figures["now"]),
+        column.metric(notes.kpi_name(kpi, view["nco_month_to_date"], lang), value_text(kind, figures["now"]),
                       delta=delta_text(kind, figures["mom"]),
                       delta_color="off" if unchanged else "inverse" if rise_is_bad else "normal",
                       delta_arrow="off" if unchanged else "auto",
@@ -84,7 +67,7 @@ download_box, note_box = st.columns([1, 3])
 download_box.download_button(t("executive.download", lang), data=data.report_html(as_of, lang),
                              file_name=f"report-{day}.html", mime="text/html", icon=":material/download:",
                              help=t("executive.download_help", lang, as_of=day), on_click="ignore")
-note_box.caption(ecl_note(view["ecl"]))
+note_box.caption(notes.ecl_note(view["ecl"]["basis"], lang))
 
 # ------------------------------------------------------------------------------------------------ trends
 st.subheader(t("executive.trends", lang))

@@ -20,9 +20,9 @@ from monitor.i18n import t
 from .builders import Book
 from .conftest import DEMO_AS_OF
 
-KEYS = {"as_of", "derived", "compared_with", "kpis", "trends", "vintage_comparison", "movers", "active_loans",
-        "principal_balance", "dpd_rates", "buckets", "roll_rates", "vintages", "fpd30", "collection_entry_rate",
-        "collection_entry_rate_mtd", "net_charge_off_rate", "ecl"}
+KEYS = {"as_of", "derived", "nco_month_to_date", "ecl_basis", "compared_with", "kpis", "trends", "vintage_comparison",
+        "movers", "active_loans", "principal_balance", "dpd_rates", "buckets", "roll_rates", "vintages", "fpd30",
+        "collection_entry_rate", "collection_entry_rate_mtd", "net_charge_off_rate", "ecl"}
 SCHEDULE = [("2026-02-10", "300.00", "15.00", "5.00"), ("2026-03-10", "300.00", "15.00", "5.00"),
             ("2026-04-10", "300.00", "15.00", "5.00")]
 TINY_AS_OF = dt.date(2026, 4, 20)

@@ -4,16 +4,14 @@ value typed into a URL, a cohort month) is shown as it is."""
 
 from __future__ import annotations
 
-from monitor.i18n import CATALOG, label, t
+from monitor import notes
+from monitor.i18n import label, t
 from monitor.segments import SCORE_BANDS, SEGMENTS
 from monitor.status import BUCKETS
 
 ALL = "all"  # the segment choice "all loans"
 SEGMENT_CHOICES = (ALL, *SEGMENTS)
 
-# segment name -> the catalog kind labelling its values (None: the value reads as it is, e.g. 2026-07)
-_VALUE_KINDS = {"product": "product", "channel": "loan_channel", "province": "province", "city_tier": "city_tier",
-                "score_band": "score_band", "cohort": None}
 
 
 def segment(name: str, lang: str) -> str:
@@ -22,11 +20,8 @@ def segment(name: str, lang: str) -> str:
 
 
 def segment_value(name: str, value: str, lang: str) -> str:
-    """The label of one value of a segment, e.g. ("channel", "broker") -> 中介 / Broker."""
-    kind = _VALUE_KINDS.get(name)
-    if kind is None or f"{kind}.{value}" not in CATALOG:
-        return str(value)
-    return label(kind, value, lang)
+    """The label of one value of a segment, e.g. ("channel", "broker") -> 中介 / Broker (monitor.notes)."""
+    return notes.segment_value(name, value, lang)
 
 
 def scope(name: str | None, value: str | None, lang: str) -> str:

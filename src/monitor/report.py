@@ -76,6 +76,7 @@ def build_report(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     return {
         "as_of": as_of.isoformat(),
         "derived": view["derived"].as_json(),
+        "nco_month_to_date": view["nco_month_to_date"],
         "compared_with": {"month_ago": views.same_day_months_before(as_of, 1).isoformat(),
                           "year_ago": views.same_day_months_before(as_of, 12).isoformat()},
         "kpis": kpis,
@@ -99,6 +100,7 @@ def build_report(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
         "collection_entry_rate": metrics.collection_entry_rate(con, as_of)["rate"],
         "collection_entry_rate_mtd": metrics.collection_entry_rate(con, as_of, month_to_date=True)["rate"],
         "ecl": {stage: _money(value) for stage, value in ecl["ecl"].items()},
+        "ecl_basis": ecl["basis"],
     }
 
 

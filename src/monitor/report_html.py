@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from monitor import metrics, report_charts, status
-from monitor.i18n import CATALOG, label, t
+from monitor import metrics, notes, report_charts, status
+from monitor.i18n import label, t
 from monitor.report import KPIS
 
 NONE = "–"
@@ -25,6 +25,7 @@ body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", Arial,
 h1 { margin-bottom: 4px; }
 h2 { margin-top: 32px; border-bottom: 1px solid #d9e2ec; padding-bottom: 4px; }
 .muted { color: #616e7c; font-size: 0.9em; }
+.warning { color: #8a5a00; background: #fff4d6; padding: 0.5em 0.8em; }
 .cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 12px 0; }
 .card { border: 1px solid #d9e2ec; border-radius: 8px; padding: 10px 12px; }
 .card .name { font-size: 0.85em; color: #52606d; }
@@ -68,15 +69,9 @@ def _tone(kind: str, change: float | None, rise_is_bad: bool) -> str:
     return "worse" if (change > 0) == rise_is_bad else "better"
 
 
-def _segment_value(segment: str, value: str, lang: str) -> str:
-    """A mover's segment value in words where the catalog has it (渠道 broker -> 中介), else as stored."""
-    kind = "loan_channel" if segment == "channel" else segment
-    return label(kind, value, lang) if f"{kind}.{value}" in CATALOG else str(value)
-
-
 # ------------------------------------------------------------------------------------------------ sections
 
-def _cards(kpis: dict, lang: str) -> str:
+def _cards(kpis: dict, month_to_date: bool, lang: str) -> str:
     rows = []
     for row in CARD_ROWS:
         cards = []
@@ -86,7 +81,8 @@ def _cards(kpis: dict, lang: str) -> str:
             mom = _change(kind, figures["mom"], lang)
             yoy = _change(kind, figures["yoy"], lang)
             cards.append(
-                f'<div class="card" data-kpi="{kpi}"><div class="name">{escape(t(f"kpi.{kpi}", lang))}</div>'
+                f'<div class="card" data-kpi="{kpi}"><div class="name">'
+                f'{escape(notes.kpi_name(kpi, month_to_date, lang))}</div>'
                 f'<div class="value">{escape(_value(kind, figures["now"]))}</div>'
                 f'<div class="change {_tone(kind, figures["mom"], rise_is_bad)}">'
                 f'{escape(t("executive.mom", lang))} {escape(mom)}</div>'
@@ -132,7 +128,7 @@ def _movers(movers: list[dict], lang: str) -> str:
         change = mover["change"]
         direction = "up" if change > 0 else "down" if change < 0 else "flat"
         lines.append(t(f"executive.mover_{direction}", lang, segment=label("segment", mover["segment"], lang),
-                       value=_segment_value(mover["segment"], mover["value"], lang),
+                       value=notes.segment_value(mover["segment"], mover["value"], lang),
                        change=f"{abs(change) * 100:.2f}", rate=_pct(mover["rate"])))
     return ("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
             + f'<p class="muted">{escape(t("executive.movers_caption", lang))}</p>')
@@ -174,13 +170,16 @@ def to_html(report: dict, lang: str = "zh") -> str:
     """One self-contained HTML page of the report's figures (monitor.report.build_report) in `lang`."""
     as_of = dt.date.fromisoformat(report["as_of"])
     compared = report["compared_with"]
+    waiting = notes.derived_waiting(report["derived"], lang)
     head = (f"<h1>{escape(t('report.title', lang))}</h1>"
             f"<p>{escape(t('report.as_of', lang, as_of=as_of.isoformat()))} · "
-            f"{escape(t('report.compared', lang, **compared))}</p>")
+            f"{escape(t('report.compared', lang, **compared))}</p>"
+            + (f'<p class="warning">{escape(waiting)}</p>' if waiting else ""))
     if not report["kpis"]["active_loans"]["now"]:
         body = f"<p>{escape(t('executive.no_active', lang, as_of=as_of.isoformat()))}</p>"
     else:
-        body = (f"<h2>{escape(t('report.kpis', lang))}</h2>{_cards(report['kpis'], lang)}"
+        body = (f"<h2>{escape(t('report.kpis', lang))}</h2>{_cards(report['kpis'], report['nco_month_to_date'], lang)}"
+                f'<p class="muted">{escape(notes.ecl_note(report["ecl_basis"], lang))}</p>'
                 f"<h2>{escape(t('executive.trends', lang))}</h2>{_trends(report['trends'], lang)}"
                 f"<h2>{escape(t('executive.vintage', lang))}</h2>{_vintage(report['vintage_comparison'], lang)}"
                 f"<h2>{escape(t('executive.movers', lang))}</h2>{_movers(report['movers'], lang)}"

@@ -225,7 +225,8 @@ def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment
                          value: str | None = None) -> dict:
     """ECL at the end of `as_of` (see the module): ecl {stage1, stage2, stage3}; stages (stage, loans, ead, ecl);
     by_bucket (bucket M0..M6, loans, ead, ecl) for a projection to carry forward; pd_by_bucket; lgd; score_day and
-    scored_loans (the loans whose PD the model set); sources {pd, lgd}: 'observed' or what stood in for it.
+    scored_loans (the loans whose PD the model set); sources {pd, lgd}: 'observed' or what stood in for it; basis:
+    the same inputs as plain values, for a note or a report to say how the figure was made.
     PD and LGD are the book's; a segment filter restricts the loans they apply to."""
     loans, inputs = loan_credit_loss(con, as_of, segment, value)
     stages = (pl.DataFrame({"stage": [1, 2, 3]}, schema={"stage": pl.Int32})
@@ -237,10 +238,13 @@ def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment
                                                     ecl=pl.col("ecl").sum()), on="bucket", how="left")
                  .with_columns(pl.col("loans").fill_null(0), pl.col("ead", "ecl").fill_null(0.0)))
     pd_sources = set(inputs["pd_by_bucket"]["source"])
+    basis = {"score_day": inputs["score_day"].isoformat() if inputs["score_day"] else None,
+             "scored_loans": int(loans["scored"].sum()), "sicr": {"min_pd": SICR_MIN_PD, "multiple": SICR_MULTIPLE},
+             "lgd": {"lgd": inputs["lgd"]["lgd"], "source": inputs["lgd"]["source"]},
+             "pd_by_bucket": inputs["pd_by_bucket"].select("bucket", "pd", "observed", "source").to_dicts()}
     return {"ecl": {f"stage{row['stage']}": float(row["ecl"]) for row in stages.iter_rows(named=True)},
             "stages": stages, "by_bucket": by_bucket, "pd_by_bucket": inputs["pd_by_bucket"], "lgd": inputs["lgd"],
-            "score_day": inputs["score_day"], "scored_loans": int(loans["scored"].sum()),
-            "sicr": {"min_pd": SICR_MIN_PD, "multiple": SICR_MULTIPLE},
+            "score_day": inputs["score_day"], "scored_loans": int(loans["scored"].sum()), "basis": basis,
             "sources": {"pd": "observed" if pd_sources == {"observed"} else
                         "prior" if "prior" in pd_sources else "nearest",
                         "lgd": inputs["lgd"]["source"]}}
