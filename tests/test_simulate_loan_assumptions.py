@@ -13,6 +13,7 @@ import pytest
 
 from monitor import status
 from monitor.i18n import CATALOG, t
+from monitor.metrics.credit_loss import PD_PRIOR
 from monitor.simulate import assumptions, loan, loan_whatif, options
 
 from .builders import Book
@@ -23,12 +24,14 @@ DAY = D("2026-11-30")
 BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6")
 
 
-def hand_book(default_pd: dict, restructured=(), score_day=None, mean_pd=None) -> dict:
-    """estimate_book's result, by hand: each bucket's 12-month default rate (observed on 100 loans), the loans
-    restructured out of each bucket (bucket, loans, defaulted, life-table rate), the score run's mean PD by bucket."""
-    default = pl.DataFrame({"bucket": list(BUCKETS), "loans": [100] * 7,
-                            "defaulted": [round(100 * default_pd[b]) for b in BUCKETS],
-                            "pd": [default_pd[b] for b in BUCKETS], "observed": [True] * 7,
+def hand_book(counts: dict | None = None, restructured=(), score_day=None, mean_pd=None) -> dict:
+    """estimate_book's result, by hand: the loans in each bucket at the base month-end and how many defaulted
+    within 12 months (default: 100 loans, defaulting at the bucket's stated prior, so that the pooled rate is the
+    prior: M0 4%, M1 30%, M3 75%, M6 95%), the loans restructured out of each bucket (bucket, loans, defaulted,
+    life-table rate), and the score run's mean PD by bucket."""
+    counts = {b: (100, round(100 * PD_PRIOR[b])) for b in BUCKETS} | (counts or {})
+    default = pl.DataFrame({"bucket": list(BUCKETS), "loans": [counts[b][0] for b in BUCKETS],
+                            "defaulted": [counts[b][1] for b in BUCKETS],
                             "observed_from": [D("2025-11-30")] * 7, "observed_to": [DAY] * 7})
     frame = pl.DataFrame(list(restructured), schema={"bucket": pl.String, "loans": pl.Int64, "defaulted": pl.Int64,
                                                      "rate": pl.Float64}, orient="row")
@@ -37,9 +40,6 @@ def hand_book(default_pd: dict, restructured=(), score_day=None, mean_pd=None) -
     nothing = {"rate": None, "months": None, "loans": 0, "balance": 0.0, "recovered": 0.0, "charged_off_by": DAY}
     return {"as_of": DAY, "default": default, "restructured": frame, "scores": scores, "recovery": nothing,
             "legal": nothing}
-
-
-PD12 = {"M0": 0.06, "M1": 0.25, "M2": 0.36, "M3": 0.77, "M4": 0.91, "M5": 0.91, "M6": 0.95}
 
 
 def state(dpd: int, score_pd=None, score_day=None, score_dpd=None, balance=1_000_000, overdue=0,
@@ -56,7 +56,7 @@ def test_a_stale_pd_is_not_the_redefault_rate():
     re-default rate (41%) was its early-warning PD of months ago, when it was current. Now: no loan was restructured
     out of M6, so its re-default is the prior, M6's 12-month default rate, 95%, the same as doing nothing's
     (cure 5%); the PD of 2026-06-30, scored in M0, is not used and the source says so."""
-    book = hand_book(PD12, score_day=DAY, mean_pd={"M0": 0.04})
+    book = hand_book(score_day=DAY, mean_pd={"M0": 0.04})
     late = state(180, score_pd=0.41, score_day=D("2026-06-30"), score_dpd=0, balance=1_960_000, overdue=575_580,
                  contract=(95_935,) * 18)
     defaults = assumptions.loan_defaults(book, late)
@@ -75,12 +75,12 @@ def test_doing_nothing_and_the_options_share_one_basis():
     """Issue 11, loan 44176 (M1, PD 80%): doing nothing used the bucket's average cure rate (81%) and the options the
     loan's own PD, so doing nothing won by construction. Now both start from M1's history and both take the
     loan's relative risk from its score of the day, made in M1: PD 0.8 over M1's mean PD 0.4 = 2. Doing nothing
-    fails at 25% x 2 = 50% (cure 50%); no loan was restructured out of M1, so an option re-defaults at the prior,
-    the same 25% x 2 = 50%."""
-    book = hand_book(PD12, score_day=DAY, mean_pd={"M0": 0.04, "M1": 0.4})
+    fails at 30% x 2 = 60% (cure 40%); no loan was restructured out of M1, so an option re-defaults at the prior,
+    the same 30% x 2 = 60%."""
+    book = hand_book(score_day=DAY, mean_pd={"M0": 0.04, "M1": 0.4})
     defaults = assumptions.loan_defaults(book, state(12, score_pd=0.8, score_day=DAY, score_dpd=10))
-    assert defaults["cure_rate"].value == pytest.approx(0.5)
-    assert defaults["redefault_rate"].value == pytest.approx(0.5)
+    assert defaults["cure_rate"].value == pytest.approx(0.4)
+    assert defaults["redefault_rate"].value == pytest.approx(0.6)
     assert defaults["cure_rate"].basis["factor"] == pytest.approx(2.0)
     assert defaults["cure_rate"].notes == ("simulator_loan.source.score",)
 
@@ -89,23 +89,32 @@ def test_redefault_comes_from_the_bucket_restructured_out_of():
     """Issue 11: a loan at M6 re-defaulted at 25.6% after a re-installment (its 3-month 30+ PD, for every option),
     and M0's cure rate was 1 - PD. Now, at M6 with 10 loans restructured out of M6 of which the life table says
     20% defaulted within 12 months, pooled with the prior 95% counted as 20 loans: (10 x 0.2 + 20 x 0.95) / 30 =
-    70%. At M3 with 186 loans at 18.78%: (186 x 0.1878 + 20 x 0.77) / 206 = 24.43%. A current loan with PD 2%
-    where M0's mean PD is 4%: doing nothing fails at 6% x 0.5 = 3% (cure 97%, not 1 - PD = 98%)."""
-    book = hand_book(PD12, restructured=[("M3", 186, 23, 0.1878), ("M6", 10, 2, 0.2)], score_day=DAY,
-                     mean_pd={"M0": 0.04})
+    70%. At M3 with 186 loans at 18.78%: (186 x 0.1878 + 20 x 0.75) / 206 = 24.24%. A current loan with PD 2%
+    where M0's mean PD is 8%: doing nothing fails at 4% x 0.25 = 1% (cure 99%, not 1 - PD = 98%)."""
+    book = hand_book(restructured=[("M3", 186, 23, 0.1878), ("M6", 10, 2, 0.2)], score_day=DAY,
+                     mean_pd={"M0": 0.08})
     assert assumptions.loan_defaults(book, state(170))["redefault_rate"].value == pytest.approx(0.7)
     m3 = assumptions.loan_defaults(book, state(75))["redefault_rate"]
-    assert m3.value == pytest.approx((186 * 0.1878 + 20 * 0.77) / 206)
+    assert m3.value == pytest.approx((186 * 0.1878 + 20 * 0.75) / 206)
     assert m3.source == "simulator_loan.source.redefault" and m3.basis["weight"] == assumptions.PRIOR_WEIGHT
     current = assumptions.loan_defaults(book, state(0, score_pd=0.02, score_day=DAY, score_dpd=0))
-    assert current["cure_rate"].value == pytest.approx(0.97)
+    assert current["cure_rate"].value == pytest.approx(0.99)
+
+
+def test_a_bucket_few_loans_were_in_is_pooled_with_the_prior():
+    """A young book: 2 loans were in M5 at the base month-end and neither defaulted. Doing nothing does not cure
+    at 100%: (0 + 20 x 90%) / (2 + 20) = 81.82% default, cure 18.18%."""
+    book = hand_book({"M5": (2, 0)})
+    cure = assumptions.loan_defaults(book, state(130))["cure_rate"]
+    assert cure.value == pytest.approx(1 - 18 / 22)
+    assert (cure.basis["loans"], cure.basis["defaulted"], cure.basis["prior"]) == (2, 0, 0.9)
 
 
 def test_an_old_score_is_not_used():
     """A score of M1 from a run before the latest (or the latest more than 35 days ago): bucket rates alone."""
-    book = hand_book(PD12, score_day=DAY, mean_pd={"M1": 0.4})
+    book = hand_book(score_day=DAY, mean_pd={"M1": 0.4})
     defaults = assumptions.loan_defaults(book, state(12, score_pd=0.8, score_day=D("2026-10-31"), score_dpd=10))
-    assert defaults["cure_rate"].value == pytest.approx(0.75)
+    assert defaults["cure_rate"].value == pytest.approx(0.7)
     assert defaults["cure_rate"].notes == ("simulator_loan.source.score_stale",)
 
 
@@ -192,7 +201,7 @@ def test_the_demo_worst_loan_has_every_default_with_its_source(demo_book, demo_c
     for name, default in defaults.items():
         for lang in ("zh", "en"):
             assert loan_whatif.source_text(default, lang), name
-    pd12 = demo_book["default"].filter(bucket=worst.bucket)["pd"][0]
+    pd12, _ = assumptions.default_rate(demo_book, worst.bucket)
     assert defaults["cure_rate"].value == pytest.approx(1 - pd12)  # no current score at DPD 30+
     assert defaults["discount_rate"].value == worst.annual_rate
     table = options.compare_options(worst, assumptions.values(defaults))

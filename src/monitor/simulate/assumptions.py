@@ -8,13 +8,15 @@ those texts' placeholders.
 
 One model for every option (DESIGN.md §6): a plan either performs or fails, and failing means defaulting: reaching
 DPD 90+ at a month-end, or being charged off or settled, within 12 months. All known by the end of as_of:
-- doing nothing: the loan fails as the loans of its bucket did: the bucket's observed 12-month default rate
-  (monitor.metrics.default_rates_by_bucket, the rate ECL uses); cure_rate = 1 - that rate.
+- doing nothing: the loan fails as the loans of its bucket did: of the loans in the bucket at the base month-end of
+  monitor.metrics.default_rates_by_bucket (the count ECL's PD is observed on), those that defaulted within 12
+  months, pooled with the stated prior of ECL (PD_PRIOR) counted as PRIOR_WEIGHT loans, so that a bucket few loans
+  were in (a young book) is not read off one or two of them; cure_rate = 1 - that rate.
 - an option (a restructuring): the loan fails as the loans restructured out of the same bucket did (the bucket the
   old loan was in the day before its restructuring): their new loans' default within 12 months of the
   restructuring, by a monthly life table so that those restructured less than 12 months ago count for the months
-  seen. Where they are few, the rate is pooled with a stated prior, doing nothing's default rate in the bucket,
-  weighted as PRIOR_WEIGHT loans: a plan is taken to change nothing until the book shows that it does.
+  seen, pooled with doing nothing's default rate in the bucket as the prior, counted as PRIOR_WEIGHT loans: a plan
+  is taken to change nothing until the book shows that it does.
 - the score: where the loan has an early-warning score of the latest run (within SCORE_MAX_AGE_DAYS of as_of)
   made in the bucket it is in now, both rates are multiplied by its relative risk, its PD over the mean PD of the
   loans of that bucket scored that day (capped at 1): the book sets the level, the model ranks the loan. An older
@@ -40,6 +42,7 @@ import polars as pl
 
 from monitor import db, derived, status
 from monitor.metrics import default_rates_by_bucket, loss_given_default
+from monitor.metrics.credit_loss import PD_PRIOR
 from monitor.simulate.loan import LoanState
 
 HORIZON = 12             # months in which a plan (doing nothing included) defaults or performs
@@ -241,16 +244,24 @@ def _scaled(rate: float, factor: float | None) -> float:
     return rate if factor is None else float(min(1.0, rate * factor))
 
 
+def default_rate(book: dict, bucket: str) -> tuple[float, dict]:
+    """Doing nothing's 12-month default rate in `bucket`: the loans in it at the base month-end of
+    monitor.metrics.default_rates_by_bucket and how many defaulted, pooled with the stated prior PD_PRIOR of the
+    bucket counted as PRIOR_WEIGHT loans; with the basis of its source text."""
+    row = book["default"].filter(bucket=bucket).row(0, named=True)
+    prior = PD_PRIOR[bucket]
+    rate = (row["defaulted"] + PRIOR_WEIGHT * prior) / (row["loans"] + PRIOR_WEIGHT)
+    return rate, {"bucket": bucket, "loans": row["loans"], "defaulted": row["defaulted"], "rate": rate,
+                  "first": row["observed_from"], "last": row["observed_to"], "prior": prior, "weight": PRIOR_WEIGHT}
+
+
 def _cure(book: dict, loan: LoanState, factor, score_basis: dict, score_notes: tuple) -> Assumption:
-    row = book["default"].filter(bucket=loan.bucket).row(0, named=True)
-    basis = {"bucket": loan.bucket, "loans": row["loans"], "defaulted": row["defaulted"], "rate": row["pd"],
-             "first": row["observed_from"], "last": row["observed_to"]} | score_basis
-    source = "simulator_loan.source.cure" if row["observed"] else "simulator_loan.source.cure_not_observed"
-    return Assumption(1 - _scaled(row["pd"], factor), source, basis, score_notes)
+    rate, basis = default_rate(book, loan.bucket)
+    return Assumption(1 - _scaled(rate, factor), "simulator_loan.source.cure", basis | score_basis, score_notes)
 
 
 def _redefault(book: dict, loan: LoanState, factor, score_basis: dict, score_notes: tuple) -> Assumption:
-    prior = float(book["default"].filter(bucket=loan.bucket)["pd"][0])
+    prior, _ = default_rate(book, loan.bucket)
     found = book["restructured"].filter(bucket=loan.bucket)
     basis = {"bucket": loan.bucket, "prior": prior, "weight": PRIOR_WEIGHT} | score_basis
     if not found.height:

@@ -134,16 +134,11 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "Each defaults to the re-default rate above; for settlement it is the chance the lump sum is not paid."),
     # sources, in words
     ("simulator_loan.source.cure",
-     "数据：1 − {bucket} 的 12 个月违约率 {rate:.2%}：{first} 月末处于 {bucket} 的 {loans:,} 笔贷款中，"
-     "{defaulted:,} 笔在 {last} 前某月末逾期 90 天以上、核销或协商结清（与预期信用损失所用违约率相同）。",
+     "数据：1 − {bucket} 的 12 个月违约率 {rate:.2%}：{first} 月末处于 {bucket} 的 {loans:,} 笔贷款中，{defaulted:,} 笔"
+     "在 {last} 前某月末逾期 90 天以上、核销或协商结清，与既定先验值 {prior:.0%}（按 {weight} 笔贷款计权）合并。",
      "Data: 1 − the 12-month default rate of {bucket}, {rate:.2%}: of the {loans:,} loans in {bucket} at the "
-     "month-end {first}, {defaulted:,} reached DPD 90+ at a month-end, were charged off or settled by {last} "
-     "(the rate ECL uses)."),
-    ("simulator_loan.source.cure_not_observed",
-     "1 − {rate:.2%}：{first} 月末处于 {bucket} 的贷款太少，无法观察；取最近可观察账龄段的违约率或既定先验值"
-     "（与预期信用损失所用违约率相同）。",
-     "1 − {rate:.2%}: too few loans were in {bucket} at the month-end {first} to observe; the rate is the nearest "
-     "observed bucket's or a stated prior (the rate ECL uses)."),
+     "month-end {first}, {defaulted:,} reached DPD 90+ at a month-end, were charged off or settled by {last}; "
+     "pooled with the stated prior {prior:.0%} counted as {weight} loans."),
     ("simulator_loan.source.score",
      "违约率再乘以该贷款的相对风险 {factor:.2f}：其 {day} 的预警违约概率 {pd:.2%}，除以当日 {bucket} "
      "中 {scored:,} 笔被评分贷款的平均违约概率 {mean:.2%}（最高 100%）。",
