@@ -104,7 +104,8 @@ def test_lgd_counts_charge_offs_and_settlements(book):
 
 def twenty_and_twenty(path) -> Book:
     """At 2025-06-30: 20 loans current (M0), 20 at DPD 20 (M1; 5 never pay and are charged off on 2025-12-08, 15 pay
-    everything on 2025-07-05) and one at DPD 50 (M2, never pays). Every loan: 2 installments of 100, no interest."""
+    everything on 2025-07-05), one at DPD 50 (M2) and one at DPD 81 (M3), both never paying. Every loan: 2
+    installments of 100, no interest. 2025-06-30 is the first month-end with loans in M1, M2 and M3."""
     book = Book(path)
     for k in range(20):
         loan = 100 + k
@@ -119,13 +120,14 @@ def twenty_and_twenty(path) -> Book:
             book.loan(loan, "2025-05-10", "200.00", monthly("2025-06-10", 2), closed_date="2025-07-05")
             book.payment(loan, "2025-07-05 09:00:00", "200.00")
     book.loan(300, "2025-04-10", "200.00", monthly("2025-05-11", 2), charge_off_date="2025-11-07")
+    book.loan(301, "2025-03-10", "200.00", monthly("2025-04-10", 2), charge_off_date="2025-10-08")
     status.derive(book.con, D(2026, 6, 30))
     return book
 
 
 def test_default_rates_by_bucket_observed_and_nearest(tmp_path):
-    """Window 2025-06-30 -> 2026-06-30 (no M3 ever, so no shorter seasoned window): M0 0 of 20 defaulted, M1 5 of 20;
-    M2 holds one loan (under 20): it takes M1's 0.25 as nearest, and so do M3..M6."""
+    """Window 2025-06-30 -> 2026-06-30, a full 12 months: M0 0 of 20 defaulted, M1 5 of 20; M2 and M3 hold one loan
+    each (under 20): they take M1's 0.25 as nearest, and so do M4..M6."""
     book = twenty_and_twenty(tmp_path / "pd.duckdb")
     try:
         pds = metrics.default_rates_by_bucket(book.con, D(2026, 6, 30))
@@ -134,6 +136,21 @@ def test_default_rates_by_bucket_observed_and_nearest(tmp_path):
     rows = {row["bucket"]: (row["loans"], row["defaulted"], row["pd"], row["source"])
             for row in pds.iter_rows(named=True)}
     assert rows["M0"] == (20, 0, 0.0, "observed") and rows["M1"] == (20, 5, 0.25, "observed")
-    assert rows["M2"] == (1, 1, 0.25, "nearest")
-    assert all(rows[b] == (0, 0, 0.25, "nearest") for b in ("M3", "M4", "M5", "M6"))
+    assert rows["M2"] == (1, 1, 0.25, "nearest") and rows["M3"] == (1, 1, 0.25, "nearest")
+    assert all(rows[b] == (0, 0, 0.25, "nearest") for b in ("M4", "M5", "M6"))
     assert pds["observed_from"][0] == D(2025, 6, 30) and pds["observed_to"][0] == D(2026, 6, 30)
+
+
+def test_a_window_shorter_than_the_horizon_is_floored_by_the_prior(tmp_path):
+    """At 2026-02-28 a 12-month window would start before the book, so it starts at 2025-06-30, the first month-end
+    with loans in M1, M2 and M3: 8 months. M0's 0 of 20 over 8 months is only a floor of its 12-month rate: the
+    prior 0.04 stands, flagged short_window; M1's 5 of 20 = 0.25 is below its prior 0.30 likewise; M2 takes 0.30 as
+    nearest."""
+    book = twenty_and_twenty(tmp_path / "pd.duckdb")
+    try:
+        pds = metrics.default_rates_by_bucket(book.con, D(2026, 2, 28))
+    finally:
+        book.close()
+    rows = {row["bucket"]: (row["pd"], row["source"], row["observed"]) for row in pds.iter_rows(named=True)}
+    assert rows["M0"] == (0.04, "short_window", False) and rows["M1"] == (0.30, "short_window", False)
+    assert rows["M2"] == (0.30, "nearest", False) and pds["observed_from"][0] == D(2025, 6, 30)

@@ -140,6 +140,7 @@ _ENTRIES = (
     ("pd_source.observed", "观测值", "observed"),
     ("pd_source.nearest", "取相邻阶段", "nearest observed bucket"),
     ("pd_source.prior", "先验值", "stated prior"),
+    ("pd_source.short_window", "观测期不足12个月，不低于先验值", "observed over less than 12 months, floored by the prior"),
     ("measure.balance", "按余额", "By balance"),
     ("measure.count", "按笔数", "By count"),
     ("measure_phrase.balance", "按余额", "by balance"),

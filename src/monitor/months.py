@@ -29,3 +29,8 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
         ends.append(end)
         end = month_end(end + dt.timedelta(days=1))
     return ends
+
+
+def months_between(first: dt.date, last: dt.date) -> int:
+    """Calendar months from the month of `first` to the month of `last`."""
+    return 12 * (last.year - first.year) + last.month - first.month

@@ -26,6 +26,7 @@ import polars as pl
 
 from monitor import db, derived, status
 from monitor.metrics._sql import frame, month_end, months_before, rows, segment_filter
+from monitor.months import months_between
 
 # Stated priors for a book too young to show its own: 12-month default probability by bucket and loss given default
 # of an unsecured consumer loan book (roll-forward rates typical of Chinese consumer finance; LGD after collection).
@@ -43,9 +44,10 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
     the last month-end on or before `as_of`, the share that defaulted (reached DPD 90+ at a month-end, were charged
     off, or settled at a discount) within the next `horizon` months.
     When the book is younger than that, the window starts at the first month-end that had loans in each of M1, M2
-    and M3 (a shorter horizon, shown by observed_from). A bucket with fewer than MIN_OBSERVED_LOANS loans at the start
-    takes the PD of the nearest observed bucket before it (never less: PD rises with arrears), source 'nearest'; with
-    none before it, the stated prior PD_PRIOR, source 'prior'.
+    and M3 (a shorter horizon, shown by observed_from); the share defaulted over a shorter window is only a floor of
+    the horizon's, so it is never taken below the stated prior PD_PRIOR (source 'short_window', observed false). A
+    bucket with fewer than MIN_OBSERVED_LOANS loans at the start takes the PD of the nearest observed bucket before
+    it (never less: PD rises with arrears), source 'nearest'; with none before it, the prior, source 'prior'.
     Columns: bucket, loans, defaulted, pd, observed, source, observed_from, observed_to."""
     months = derived.loan_month(con)
     end = month_end(as_of) if month_end(as_of) == as_of else months_before(as_of, 1)
@@ -75,15 +77,18 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
         start=start, end=end,
     )
     enough = pl.col("loans") >= MIN_OBSERVED_LOANS
+    full_window = months_between(start, end) >= horizon
+    # over a shorter window the share that defaulted is only a floor of the horizon's: never below the prior
+    own = pl.col("observed_pd") if full_window else pl.max_horizontal("observed_pd", "prior")
     result = (pl.DataFrame({"bucket": list(status.BUCKETS), "prior": [PD_PRIOR[b] for b in status.BUCKETS]})
               .join(observed, on="bucket", how="left")
               .with_columns(pl.col("loans", "defaulted").fill_null(0))
-              .with_columns(observed=enough,
-                            own=pl.when(enough).then(pl.col("observed_pd")).otherwise(None)))
+              .with_columns(observed=enough & pl.lit(full_window), own=pl.when(enough).then(own).otherwise(None)))
     nearest = result["own"].cum_max().forward_fill()
     return (result.with_columns(nearest=nearest)
             .with_columns(pd=pl.coalesce("nearest", "prior"),
                           source=pl.when(pl.col("observed")).then(pl.lit("observed"))
+                          .when(pl.col("own").is_not_null()).then(pl.lit("short_window"))
                           .when(pl.col("nearest").is_not_null()).then(pl.lit("nearest"))
                           .otherwise(pl.lit("prior")),
                           observed_from=pl.lit(start), observed_to=pl.lit(end))
@@ -246,5 +251,5 @@ def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment
             "stages": stages, "by_bucket": by_bucket, "pd_by_bucket": inputs["pd_by_bucket"], "lgd": inputs["lgd"],
             "score_day": inputs["score_day"], "scored_loans": int(loans["scored"].sum()), "basis": basis,
             "sources": {"pd": "observed" if pd_sources == {"observed"} else
-                        "prior" if "prior" in pd_sources else "nearest",
+                        "prior" if pd_sources & {"prior", "short_window"} else "nearest",
                         "lgd": inputs["lgd"]["source"]}}
