@@ -119,17 +119,23 @@ def break_even_text(row: dict) -> str:
     return t(f"simulator_loan.break_even.{kind}", lang)
 
 
+def option_cell(row: dict) -> str:
+    """The option's name, ★ for the best, (n/a) for one that does not apply."""
+    name = charts.option_label(row["option"], lang)
+    if not row["applicable"]:
+        return f"{name} ({t('simulator_loan.not_applicable', lang)})"
+    return f"★ {name}" if row["best"] else name
+
+
 def options_table(table: pl.DataFrame, state, values: dict) -> None:
-    """The options: the best first, then the others that apply by NPV (highest first), then those that do not,
-    with the reason."""
-    rows = table.sort("best", "applicable", "npv", descending=True).iter_rows(named=True)
+    """The options: the best first, then the others that apply by NPV (highest first), then those that do not;
+    beneath, why each of those does not apply."""
+    rows = list(table.sort("best", "applicable", "npv", descending=True).iter_rows(named=True))
     shown = pl.DataFrame([{
-        "option": ("★ " if row["best"] else "") + charts.option_label(row["option"], lang),
-        "term": row["term_months"], "payment": row["payment"], "pti": row["payment_to_income"],
-        "total_interest": row["total_interest"], "p_redefault": row["p_redefault"],
+        "option": option_cell(row), "term": row["term_months"], "payment": row["payment"],
+        "pti": row["payment_to_income"], "total_interest": row["total_interest"], "p_redefault": row["p_redefault"],
         "expected_cash": row["expected_cash"], "npv": row["npv"], "delta_npv": row["delta_npv"],
         "break_even": break_even_text(row) if row["applicable"] else t("simulator_loan.break_even.none", lang),
-        "note": reason_text(row["reason"], state, values, row["payment_to_income"], lang) if row["reason"] else "",
     } for row in rows])
     money = {c: st.column_config.NumberColumn(t(f"simulator_loan.col.{c}", lang), format=tables.MONEY)
              for c in ("payment", "total_interest", "expected_cash", "npv", "delta_npv")}
@@ -141,9 +147,13 @@ def options_table(table: pl.DataFrame, state, values: dict) -> None:
         "p_redefault": st.column_config.NumberColumn(t("simulator_loan.col.p_redefault", lang), format="percent"),
         "break_even": st.column_config.TextColumn(t("simulator_loan.col.break_even", lang),
                                                   help=t("simulator_loan.break_even_help", lang)),
-        "note": st.column_config.TextColumn(t("simulator_loan.col.note", lang), width="large"),
         **money,
     })
+    reasons = [f"- **{charts.option_label(row['option'], lang)}**: "
+               f"{reason_text(row['reason'], state, values, row['payment_to_income'], lang)}"
+               for row in rows if not row["applicable"]]
+    if reasons:
+        st.markdown("\n".join([t("simulator_loan.not_applicable_heading", lang), "", *reasons]))
 
 
 def best_text(table: pl.DataFrame) -> str:

@@ -64,22 +64,26 @@ def current(demo_con) -> int:
 
 @pytest.mark.parametrize("which", ["worst", "current"])
 def test_the_page_shows_what_the_command_gives(app, demo_con, request, which):
-    """Every option's NPV and ΔNPV, applicability, reason and the best are those of `simulate-loan` (the same
-    functions, the defaults unrounded); an option that does not apply is listed after those that do, with its
-    reason in words."""
+    """Every option's NPV and ΔNPV, applicability and the best are those of `simulate-loan` (the same functions, the
+    defaults unrounded); an option that does not apply is marked n/a, listed after those that do, and its reason is
+    said in words beneath the table."""
     loan_id = request.getfixturevalue(which)
     open_simulator(app, "en", loan=str(loan_id))
     expected = loan_whatif.what_if(demo_con, loan_id, DEMO_AS_OF)
     table = app.main.dataframe[0].value.to_dict("records")
-    by_label = {row["option"].removeprefix("★ "): row for row in table}
+    by_label = {row["option"].removeprefix("★ ").removesuffix(" (n/a)"): row for row in table}
     for option in expected["options"]:
         row = by_label[t(f"simulator_loan.option.{option['option']}", "en")]
         assert row["npv"] == pytest.approx(option["npv"], abs=0.01)
         assert row["delta_npv"] == pytest.approx(option["delta_npv"], abs=0.01)
         assert row["option"].startswith("★ ") == option["best"]
-        assert row["note"] == (option["reason_text"] or "")
-    applies = [row["note"] == "" for row in table]
+        assert row["option"].endswith(" (n/a)") == (not option["applicable"])
+    applies = [not row["option"].endswith(" (n/a)") for row in table]
     assert applies == sorted(applies, reverse=True)  # those that apply first
+    said = " ".join(m.value for m in app.main.markdown)
+    for option in expected["options"]:
+        if not option["applicable"]:
+            assert option["reason_text"] in said, option["option"]
     if which == "current":
         not_applicable = {o["option"] for o in expected["options"] if not o["applicable"]}
         assert {"waiver", "legal"} <= not_applicable

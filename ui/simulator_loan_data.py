@@ -39,6 +39,8 @@ def taken(name: str, value: float) -> float:
 
 
 def in_yuan(frame: pl.DataFrame) -> pl.DataFrame:
-    """The money columns of monitor.simulate's frames (fen) in yuan, renamed without the _fen suffix."""
+    """The money columns of monitor.simulate's frames (fen) in yuan to the fen (no -0.00), renamed without the _fen
+    suffix."""
     money = [c for c in MONEY_COLUMNS if c in frame.columns]
-    return frame.with_columns((pl.col(c) / 100).alias(c.removesuffix("_fen")) for c in money).drop(money)
+    return frame.with_columns(((pl.col(c) / 100).round(2) + 0.0).alias(c.removesuffix("_fen")) for c in money
+                              ).drop(money)

@@ -89,7 +89,7 @@ def to_text(result: dict) -> str:
     for row in result["options"]:
         def num(value, spec):
             return "-" if value is None else format(value, spec)
-        note = ("best" if row["best"] else "") if row["applicable"] else row["reason_text"]
+        note = ("best" if row["best"] else "") if row["applicable"] else f"not applicable: {row['reason_text']}"
         be = row["break_even"]
         if row["applicable"] and be in ("below", "above"):
             note = (note + "; " if note else "") + f"better while p {be} {row['break_even_redefault']:.1%}"

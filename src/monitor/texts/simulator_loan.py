@@ -42,28 +42,30 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_loan.option.settlement", "折扣结清", "Discounted settlement"),
     ("simulator_loan.option.legal", "诉讼", "Legal action"),
     # why an option does not apply
-    ("simulator_loan.reason.nothing_to_pay", "不适用：该贷款已无应还款项。", "Not applicable: nothing is left to pay."),
-    ("simulator_loan.reason.legal_dpd", "不适用：逾期 {dpd} 天，未达到考虑诉讼的 {min_dpd} 天。",
-     "Not applicable: DPD {dpd} is below {min_dpd}, the DPD from which legal action is considered."),
-    ("simulator_loan.reason.nothing_to_waive", "不适用：没有可减免的逾期利息或费用。",
-     "Not applicable: there is no overdue interest or fee to waive."),
-    ("simulator_loan.reason.no_rate_cut", "不适用：没有可降的利率。", "Not applicable: there is no rate to cut."),
-    ("simulator_loan.reason.no_income", "不适用：客户资料中没有月收入，无法判断能否负担。",
-     "Not applicable: no monthly income on record, so affordability cannot be judged."),
-    ("simulator_loan.reason.unaffordable", "不适用：最高月供为月收入的 {pti:.0%}，超过 {limit:.0%} 的上限。",
-     "Not applicable: the highest payment is {pti:.0%} of monthly income, above the {limit:.0%} ceiling."),
+    ("simulator_loan.not_applicable", "不适用", "n/a"),
+    ("simulator_loan.not_applicable_heading", "不适用的方案及原因：", "Options that do not apply, and why:"),
+    ("simulator_loan.reason.nothing_to_pay", "该贷款已无应还款项。", "nothing is left to pay."),
+    ("simulator_loan.reason.legal_dpd", "逾期 {dpd} 天，未达到考虑诉讼的 {min_dpd} 天。",
+     "DPD {dpd} is below {min_dpd}, the DPD from which legal action is considered."),
+    ("simulator_loan.reason.nothing_to_waive", "没有可减免的逾期利息或费用。",
+     "there is no overdue interest or fee to waive."),
+    ("simulator_loan.reason.no_rate_cut", "没有可降的利率。", "there is no rate to cut."),
+    ("simulator_loan.reason.no_income", "客户资料中没有月收入，无法判断能否负担。",
+     "no monthly income on record, so affordability cannot be judged."),
+    ("simulator_loan.reason.unaffordable", "最高月供为月收入的 {pti:.0%}，超过 {limit:.0%} 的上限。",
+     "the highest payment is {pti:.0%} of monthly income, above the {limit:.0%} ceiling."),
     # the table
     ("simulator_loan.options", "方案比较", "The options side by side"),
     ("simulator_loan.options_caption",
      "★ 为最优方案，列在最前：适用方案中净现值最高者，但须比不采取措施至少多 ¥1（更小的差额只是分位取整），"
-     "否则为不采取措施；其余适用方案按净现值从高到低排列，不适用的方案列在最后并说明原因。"
+     "否则为不采取措施；其余适用方案按净现值从高到低排列，不适用的方案列在最后，原因见表下。"
      "每个方案要么正常履约，要么失败（12 个月内逾期 90 天以上、核销或协商结清）。净现值 = (1 − p) × "
      "按计划全额还款的现金流现值 + p × 失败后回收的现值；p 为该方案的再违约率（“不采取措施”为 1 − 治愈率）。"
      "失败后不再有任何还款：逾期达到 {charge_off_dpd} 天时核销，核销时本金余额 × 回收率、扣除催收成本后，"
      "于核销后的回收月数到账。月供为方案中最高的一期月供。",
      "★ marks the best, listed first: the option that applies with the highest NPV, if it beats doing nothing by "
      "at least ¥1 (less is the rounding of fen), else doing nothing; the other options that apply follow by NPV, "
-     "those that do not come last with the reason. Each option either performs or fails (DPD 90+, charge-off or "
+     "those that do not come last, marked n/a, with the reason below the table. Each option either performs or fails (DPD 90+, charge-off or "
      "settlement within 12 months). NPV = (1 − p) × PV(its schedule paid in full) + p × PV(the recovery after "
      "failure), p the option's re-default rate (doing nothing: 1 − the cure rate). A plan that fails pays nothing "
      "more: the loan is charged off at DPD {charge_off_dpd} and recovery rate × its principal balance then, less "
@@ -78,8 +80,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_loan.col.npv", "净现值（元）", "NPV (¥)"),
     ("simulator_loan.col.delta_npv", "净现值差（元）", "ΔNPV (¥)"),
     ("simulator_loan.col.break_even", "盈亏平衡再违约率", "Break-even re-default"),
-    ("simulator_loan.col.note", "说明", "Note"),
-    ("simulator_loan.break_even.below", "低于 {p}", "below {p}"),
+        ("simulator_loan.break_even.below", "低于 {p}", "below {p}"),
     ("simulator_loan.break_even.above", "高于 {p}", "above {p}"),
     ("simulator_loan.break_even.always", "总是更优", "always better"),
     ("simulator_loan.break_even.never", "总是更差", "never better"),
