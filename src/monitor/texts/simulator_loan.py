@@ -213,9 +213,9 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_loan.how", "计算方法", "How it is computed"),
     ("simulator_loan.how_text",
      "失败的定义对所有方案相同：12 个月内某月末逾期 90 天以上、核销或协商结清。“不采取措施”的失败概率为该贷款"
-     "所在逾期段的 12 个月违约率；各重组方案的再违约率为从同一逾期段重组的贷款在 12 个月内的违约情况（生存表），"
-     "样本少时与先验值（该段不采取措施的违约率）合并。若该贷款有当前逾期段内的最新预警评分，两者都乘以其相对"
-     "风险。\n\n"
+     "所在逾期段的 12 个月违约率（与预期信用损失的既定先验值合并，先验按 20 笔贷款计权）；各重组方案的再违约率为"
+     "从同一逾期段重组的贷款在 12 个月内的违约情况（生存表），与该段不采取措施的违约率合并（同样按 20 笔贷款计权）。"
+     "若该贷款有当前逾期段内的最新预警评分，两者都乘以其相对风险。\n\n"
      "重组方案：逾期利息和费用计入新本金（减免方案扣除减免部分），按原还款方式重新计算还款计划（等额本息："
      "P r / (1 − (1 + r)^−n)，r = 年化利率 / 12）。结清：当下一次性支付（本金余额 + 逾期息费）×（1 − 折扣），"
      "未支付时按“不采取措施”的失败处理。诉讼：诉讼回收率 × 本金余额，于诉讼回收月数后到账，减去当下的诉讼费用；"
@@ -224,10 +224,11 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "核销；核销时本金余额 × 回收率 ×（1 − 催收成本）于其后的回收月数到账。现金流按年折现率 / 12 逐月折现。"
      "最高月供超过月收入上限比例的方案、没有逾期息费时的减免、无应还款项时的任何方案，均列为不适用，不参与最优选择。",
      "Failing means the same for every option: DPD 90+ at a month-end, charge-off or settlement within 12 months. "
-     "Doing nothing fails at the 12-month default rate of the loan's bucket; an option's re-default rate is what "
-     "became of the loans restructured out of the same bucket within 12 months (a life table), pooled with a prior "
-     "(doing nothing's default rate in the bucket) where they are few. Where the loan has a current early-warning "
-     "score made in its bucket, both are multiplied by its relative risk.\n\n"
+     "Doing nothing fails at the 12-month default rate of the loan's bucket (pooled with ECL's stated prior counted "
+     "as 20 loans); an option's re-default rate is what became of the loans restructured out of the same bucket "
+     "within 12 months (a life table), pooled with doing nothing's default rate in the bucket, likewise counted as "
+     "20 loans. Where the loan has a current early-warning score made in its bucket, both are multiplied by its "
+     "relative risk.\n\n"
      "Plans: overdue interest and fees are added to the balance (less the waived share) and the balance is "
      "re-amortized with the loan's repayment method (level payment P r / (1 − (1 + r)^−n), r = APR / 12). "
      "Settlement: (principal balance + overdue charges) × (1 − discount) paid now; if it is not paid, the loan "
