@@ -8,10 +8,10 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_loan.title", "单笔贷款重组模拟", "What-if for one loan"),
     ("simulator_loan.caption",
      "截至 {as_of} 日终，比较一笔在贷贷款的各种处置方案：新的还款计划、月供收入比、总利息、预期回款、净现值"
-     "及相对“不采取措施”的净现值差，以及盈亏平衡的再违约率。所有假设均可修改，默认值由本账簿的历史估计。",
+     "及相对“不采取措施”的净现值差，以及盈亏平衡的再违约率。所有假设均可修改，默认值由本账簿的历史估计或为既定政策值。",
      "Compare what can be done with one active loan at the end of {as_of}: the new schedule, payment-to-income, "
      "total interest, expected cash, NPV and ΔNPV against doing nothing, and the break-even re-default rate. "
-     "Every assumption is editable; its default is estimated from the book's own history."),
+     "Every assumption is editable; its default is estimated from the book's own history or set by a stated policy."),
     ("simulator_loan.loan_input", "贷款编号", "Loan ID"),
     ("simulator_loan.loan_input_help", "输入贷款编号后按回车。带 ?loan=贷款编号 的链接会直接打开该贷款。",
      "Type a loan ID and press Enter. A link with ?loan=<ID> opens that loan."),
@@ -29,8 +29,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_loan.arrears", "逾期金额", "Overdue amount"),
     ("simulator_loan.arrears_charges", "其中逾期息费", "Overdue charges"),
     ("simulator_loan.remaining_term", "剩余期数", "Installments left"),
-    ("simulator_loan.remaining_term_help", "按当日的合同计算：在该日及以后到期的期数。",
-     "Under the contract as it stood that day: the installments due on or after it."),
+    ("simulator_loan.remaining_term_help", "按当日的合同计算：在该日及以后到期、尚未还清的期数。",
+     "Under the contract as it stood that day: the installments due on or after it and not yet paid."),
     ("simulator_loan.apr", "年化利率", "APR"),
     # options
     ("simulator_loan.option.do_nothing", "不采取措施", "Do nothing"),
@@ -65,11 +65,12 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "于核销后的回收月数到账。月供为方案中最高的一期月供。",
      "★ marks the best, listed first: the option that applies with the highest NPV, if it beats doing nothing by "
      "at least ¥1 (less is the rounding of fen), else doing nothing; the other options that apply follow by NPV, "
-     "those that do not come last, marked n/a, with the reason below the table. Each option either performs or fails (DPD 90+, charge-off or "
-     "settlement within 12 months). NPV = (1 − p) × PV(its schedule paid in full) + p × PV(the recovery after "
-     "failure), p the option's re-default rate (doing nothing: 1 − the cure rate). A plan that fails pays nothing "
-     "more: the loan is charged off at DPD {charge_off_dpd} and recovery rate × its principal balance then, less "
-     "the collection cost, comes in the recovery months after. Payment is the plan's highest monthly payment."),
+     "those that do not come last, marked n/a, with the reason below the table. Each option either performs or "
+     "fails (DPD 90+, charge-off or settlement within 12 months). NPV = (1 − p) × PV(its schedule paid in full) + "
+     "p × PV(the recovery after failure), p the option's re-default rate (doing nothing: 1 − the cure rate). A plan "
+     "that fails pays nothing more: the loan is charged off at DPD {charge_off_dpd} and recovery rate × its "
+     "principal balance then, less the collection cost, comes in the recovery months after. Payment is the plan's "
+     "highest monthly payment."),
     ("simulator_loan.col.option", "方案", "Option"),
     ("simulator_loan.col.term", "期数", "Months"),
     ("simulator_loan.col.payment", "月供（元）", "Payment (¥)"),
