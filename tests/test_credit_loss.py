@@ -127,7 +127,8 @@ def twenty_and_twenty(path) -> Book:
 
 def test_default_rates_by_bucket_observed_and_nearest(tmp_path):
     """Window 2025-06-30 -> 2026-06-30, a full 12 months: M0 0 of 20 defaulted, M1 5 of 20; M2 and M3 hold one loan
-    each (under 20): they take M1's 0.25 as nearest, and so do M4..M6."""
+    each (under 20) and M4..M6 none: each takes M1's 0.25 as its nearest observed bucket, or its prior when higher
+    (all of them: 0.55, 0.75, 0.85, 0.90, 0.95)."""
     book = twenty_and_twenty(tmp_path / "pd.duckdb")
     try:
         pds = metrics.default_rates_by_bucket(book.con, D(2026, 6, 30))
@@ -136,16 +137,16 @@ def test_default_rates_by_bucket_observed_and_nearest(tmp_path):
     rows = {row["bucket"]: (row["loans"], row["defaulted"], row["pd"], row["source"])
             for row in pds.iter_rows(named=True)}
     assert rows["M0"] == (20, 0, 0.0, "observed") and rows["M1"] == (20, 5, 0.25, "observed")
-    assert rows["M2"] == (1, 1, 0.25, "nearest") and rows["M3"] == (1, 1, 0.25, "nearest")
-    assert all(rows[b] == (0, 0, 0.25, "nearest") for b in ("M4", "M5", "M6"))
+    assert rows["M2"] == (1, 1, 0.55, "prior") and rows["M3"] == (1, 1, 0.75, "prior")
+    assert [rows[b] for b in ("M4", "M5", "M6")] == [(0, 0, p, "prior") for p in (0.85, 0.90, 0.95)]
     assert pds["observed_from"][0] == D(2025, 6, 30) and pds["observed_to"][0] == D(2026, 6, 30)
 
 
 def test_a_window_shorter_than_the_horizon_is_floored_by_the_prior(tmp_path):
     """At 2026-02-28 a 12-month window would start before the book, so it starts at 2025-06-30, the first month-end
     with loans in M1, M2 and M3: 8 months. M0's 0 of 20 over 8 months is only a floor of its 12-month rate: the
-    prior 0.04 stands, flagged short_window; M1's 5 of 20 = 0.25 is below its prior 0.30 likewise; M2 takes 0.30 as
-    nearest."""
+    prior 0.04 stands, flagged short_window; M1's 5 of 20 = 0.25 is below its prior 0.30 likewise; M2 (one loan)
+    takes its prior 0.55, above M1's 0.30."""
     book = twenty_and_twenty(tmp_path / "pd.duckdb")
     try:
         pds = metrics.default_rates_by_bucket(book.con, D(2026, 2, 28))
@@ -153,4 +154,4 @@ def test_a_window_shorter_than_the_horizon_is_floored_by_the_prior(tmp_path):
         book.close()
     rows = {row["bucket"]: (row["pd"], row["source"], row["observed"]) for row in pds.iter_rows(named=True)}
     assert rows["M0"] == (0.04, "short_window", False) and rows["M1"] == (0.30, "short_window", False)
-    assert rows["M2"] == (0.30, "nearest", False) and pds["observed_from"][0] == D(2025, 6, 30)
+    assert rows["M2"] == (0.55, "prior", False) and pds["observed_from"][0] == D(2025, 6, 30)

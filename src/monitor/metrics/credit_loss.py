@@ -47,7 +47,8 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
     and M3 (a shorter horizon, shown by observed_from); the share defaulted over a shorter window is only a floor of
     the horizon's, so it is never taken below the stated prior PD_PRIOR (source 'short_window', observed false). A
     bucket with fewer than MIN_OBSERVED_LOANS loans at the start takes the PD of the nearest observed bucket before
-    it (never less: PD rises with arrears), source 'nearest'; with none before it, the prior, source 'prior'.
+    it (PD rises with arrears) or its prior, whichever is higher: source 'nearest' or 'prior' (an M6 never observed
+    is not priced at M1's rate).
     Columns: bucket, loans, defaulted, pd, observed, source, observed_from, observed_to."""
     months = derived.loan_month(con)
     end = month_end(as_of) if month_end(as_of) == as_of else months_before(as_of, 1)
@@ -85,11 +86,12 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
               .with_columns(pl.col("loans", "defaulted").fill_null(0))
               .with_columns(observed=enough & pl.lit(full_window), own=pl.when(enough).then(own).otherwise(None)))
     nearest = result["own"].cum_max().forward_fill()
+    stand_in = pl.max_horizontal("nearest", "prior")
     return (result.with_columns(nearest=nearest)
-            .with_columns(pd=pl.coalesce("nearest", "prior"),
+            .with_columns(pd=pl.coalesce("own", stand_in),
                           source=pl.when(pl.col("observed")).then(pl.lit("observed"))
                           .when(pl.col("own").is_not_null()).then(pl.lit("short_window"))
-                          .when(pl.col("nearest").is_not_null()).then(pl.lit("nearest"))
+                          .when(pl.col("nearest") >= pl.col("prior")).then(pl.lit("nearest"))
                           .otherwise(pl.lit("prior")),
                           observed_from=pl.lit(start), observed_to=pl.lit(end))
             .select("bucket", "loans", "defaulted", "pd", "observed", "source", "observed_from", "observed_to"))
