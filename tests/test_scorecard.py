@@ -204,7 +204,7 @@ def test_u_shape_is_kept_as_a_valley():
 
 def test_w_shape_single_valley_or_tree_bins():
     # Risk high at both ends with a bump in the middle (two valleys): monotone loses too much IV. "auto" merges
-    # to the best single valley; "monotone" and "none" keep the tree's six bins.
+    # to the best single valley; "monotone" and "none" keep the tree's max_bins bins.
     rng = np.random.default_rng(3)
     u = rng.uniform(-3, 3, N)
     logit = np.select([u < -2, u < -0.5, u < 0.5, u < 2], [-0.5, -3.0, -1.5, -3.0], -0.5)
@@ -212,7 +212,7 @@ def test_w_shape_single_valley_or_tree_bins():
     X = pl.DataFrame({"u": u})
     tree = Scorecard(monotonic_trend="none").fit(X, y)
     assert tree.binnings_["u"].trend == "non-monotone"
-    assert len(regular_woe(tree, "u")) == 6
+    assert len(regular_woe(tree, "u")) == tree.max_bins
     kept = Scorecard(monotonic_trend="monotone").fit(X, y)
     assert kept.binnings_["u"].trend == "non-monotone"
     assert kept.binning_table("u")["bin"].to_list() == tree.binning_table("u")["bin"].to_list()
@@ -220,6 +220,42 @@ def test_w_shape_single_valley_or_tree_bins():
     assert sc.binnings_["u"].trend == "valley"
     assert one_turn(regular_woe(sc, "u"))
     assert 0.5 * tree.iv_["u"] < sc.iv_["u"] < tree.iv_["u"]
+
+
+def many_rare(risky: bool, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+    """40 categories of 2.5% each, below the 5% bin minimum; with `risky`, the 20 named h* have a bad rate of 30%
+    against 10% for the 20 named l*, otherwise all 20%."""
+    rng = np.random.default_rng(seed)
+    names = np.array([*(f"h{k:02d}" for k in range(20)), *(f"l{k:02d}" for k in range(20))])
+    cat = rng.choice(names, N)
+    rate = np.where(np.char.startswith(cat, "h"), 0.3, 0.1) if risky else np.full(N, 0.2)
+    return pl.DataFrame({"cat": cat}), (rng.random(N) < rate).astype(int)
+
+
+def test_rare_categories_grouped_by_risk_when_it_holds_out_of_fold():
+    # Pooled into "other", the rare categories would lose all their information (IV 0); ordered by event rate and
+    # cut like a numeric feature, they form a safe and a risky group, and the internal folds confirm it.
+    X, y = many_rare(True, 4)
+    sc = Scorecard().fit(X, y)
+    t = sc.binning_table("cat")
+    groups = [set(label.split(", ")) for label in t["bin"].to_list()[:-2]]
+    assert len(groups) >= 2
+    assert {c[0] for c in groups[0]} == {"l"} and {c[0] for c in groups[-1]} == {"h"}  # safe first, risky last
+    assert t["bin"].to_list()[-2:] == ["other", "missing"] and t["count"][-2] == 0
+    assert sc.iv_["cat"] > 0.3
+    rows = pl.DataFrame({"cat": ["l03", "h17", "zz", None]})
+    pts = sc.points_by_feature(rows)["cat"].to_list()
+    assert pts[0] > pts[1]
+    assert pts[2] == pts[3] == min(t["points"])  # unseen category and missing: the riskiest bin ("worst")
+
+
+def test_rare_categories_without_signal_stay_pooled():
+    # The same 40 rare categories with one bad rate: ordering them by their training rates would invent groups
+    # (and IV) that new data do not show; the folds find no gain, and the categories stay pooled in "other".
+    X, y = many_rare(False, 4)
+    sc = Scorecard().fit(X, y)
+    assert sc.binning_table("cat")["bin"].to_list() == ["other", "missing"]
+    assert sc.iv_["cat"] < 0.001
 
 
 def test_wrong_sign_feature_dropped():

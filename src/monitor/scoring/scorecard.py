@@ -14,20 +14,35 @@ Monotonicity (`monotonic_trend`)
     Tree bins whose WOE is already monotone are kept. Otherwise the trend is the sign of the Spearman correlation
     between the feature and y on the non-missing rows (positive: the event rate rises with the feature), and
     adjacent bins are merged until the WOE is strictly monotone in that direction; each step merges, among the
-    adjacent pairs that break the trend, the pair whose merge keeps the most IV. The monotone bins are taken if they
-    keep at least (1 - `max_iv_loss`) of the tree bins' IV (IV of the non-missing bins). If they lose more, the
-    relation is taken to be genuinely non-monotone, and then:
-    - "auto" (the default): the bins are merged to the single peak or valley (of the event rate) that keeps the
-      most IV: for each split of the bins into a left and a right run, the left run merged monotone one way and the
-      right run the other way. A U-shaped risk (too young and too old, too small and too large a loan) keeps its
-      shape, while the tree's wiggles on a weak feature, which do not carry over to new data, are smoothed away
-      (on public data this generalises better than keeping the tree bins; bench/scorecard_public.py).
+    adjacent pairs that break the trend, the pair whose merge keeps the most IV. The monotone bins are preferred if
+    they keep at least (1 - `max_iv_loss`) of the tree bins' IV (IV of the non-missing bins). If they lose more,
+    the relation is taken to be genuinely non-monotone, and then:
+    - "auto" (the default): the bins merged to the single peak or valley (of the event rate) that keeps the most
+      IV are preferred: for each split of the bins into a left and a right run, the left run merged monotone one
+      way and the right run the other way. A U-shaped risk (too young and too old, too small and too large a loan)
+      keeps its shape, while the tree's wiggles on a weak feature, which do not carry over to new data, are
+      smoothed away. The other shape (monotone, or peak/valley) stays a candidate that the internal
+      cross-validation (below) takes instead when it clearly predicts better on rows it was not fitted on.
     - "monotone": the tree bins are kept as they are.
     A zero or undefined correlation goes straight to that second step. "none" keeps the tree bins always.
     The fitted shape is reported as the feature's trend: ascending, descending, peak, valley, non-monotone, flat.
 Binning, categorical features (string columns, and the columns named in `categorical_features`)
-    One bin per category holding at least `min_bin_size` of the training rows, listed by event rate; the rarer
-    categories are pooled into the bin "other", and a category never seen in training goes to "other" as well.
+    Two candidates, the first preferred:
+    - pooled: one bin per category holding at least `min_bin_size` of the training rows, listed by event rate;
+      the rarer categories are pooled into the bin "other";
+    - grouped: every category ordered by its event rate (shrunk towards the feature's rate by CATEGORY_PRIOR
+      rows, so that a category of a handful of rows does not lead the order), then cut as a numeric feature is:
+      a tree on the order, bins of at least `min_bin_size`, merged until the WOE is monotone. Many rare categories
+      (shops, professions, regions) keep their information instead of vanishing into "other"; but ordering by
+      the training rates also invents groups among categories that differ only by chance, so the internal
+      cross-validation must confirm them.
+    A category never seen in training goes to "other" (which "grouped" leaves empty).
+Internal cross-validation (`cv` folds, stratified, seeded by `random_state`)
+    Where a feature has two candidate binnings, each is fitted on each fold's other rows and scored by log-loss on
+    the fold (the bin's bad rate as the prediction). The second replaces the preferred one only when its loss is
+    lower by more than CHOICE_Z (2) standard errors of the rows' paired differences: on public credit data a
+    choice made on noise cost more than a real shape gained (bench/scorecard_public.py). No folds are made when a
+    class has fewer rows than folds: the preferred candidate is kept.
 Missing values
     Every feature has a bin "missing" of its own (None, NaN and null all count as missing), present even when
     training saw no missing value.
@@ -62,6 +77,7 @@ row's points are added feature by feature in a fixed order.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -70,12 +86,15 @@ import polars as pl
 from scipy.stats import spearmanr
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 MISSING = "missing"
 OTHER = "other"
+CHOICE_Z = 2.0  # standard errors by which a binning must beat the preferred one on the internal folds
+CATEGORY_PRIOR = 20.0  # rows of the feature's event rate that shrink a category's rate when categories are ordered
 _EPS = 1e-12
 
 
@@ -279,6 +298,7 @@ class FeatureBinning:
     trend: str  # "ascending" / "descending" (event rate with the feature), "non-monotone", or "" (categorical)
     edges: np.ndarray = field(default_factory=lambda: np.empty(0))
     categories: list[str] = field(default_factory=list)
+    category_bins: tuple[int, ...] = ()  # the bin of each of `categories`; empty: one bin each, in that order
 
     @property
     def total_iv(self) -> float:
@@ -291,16 +311,24 @@ class FeatureBinning:
             idx = np.searchsorted(self.edges, x, side="left")
             idx[np.isnan(x)] = len(self.labels) - 1
             return idx.astype(np.int64)
-        n_cat = len(self.categories)
-        mapping = {c: i for i, c in enumerate(self.categories)}
-        s = values.replace_strict(mapping, default=n_cat, return_dtype=pl.Int64)
-        idx = s.fill_null(n_cat + 1).to_numpy().astype(np.int64)  # a writable copy
+        other, missing = len(self.labels) - 2, len(self.labels) - 1
+        bins = self.category_bins or range(len(self.categories))
+        mapping = dict(zip(self.categories, bins, strict=True))
+        s = values.replace_strict(mapping, default=other, return_dtype=pl.Int64)
+        idx = s.fill_null(missing).to_numpy().astype(np.int64)  # a writable copy
         # replace_strict may map null to the default: put the missing back in the missing bin.
-        idx[values.is_null().to_numpy()] = n_cat + 1
+        idx[values.is_null().to_numpy()] = missing
         return idx
 
+    def pd(self, values) -> np.ndarray:
+        """The bad rate the bins imply for each value (from the WOE: the bin's good:bad odds are e^WOE times the
+        training's), as the internal cross-validation scores a binning on rows it was not fitted on."""
+        odds = np.exp(self.woe) * self.goods.sum() / max(self.bads.sum(), 1)
+        return (1.0 / (1.0 + odds))[self.bin_index(values)]
 
-def _finish(feature, kind, labels, goods, bads, trend, smoothing, unseen, edges=None, categories=None):
+
+def _finish(feature, kind, labels, goods, bads, trend, smoothing, unseen, edges=None, categories=None,
+            category_bins=()):
     goods = np.asarray(goods, dtype=np.int64)
     bads = np.asarray(bads, dtype=np.int64)
     populated = (goods + bads) > 0
@@ -314,6 +342,7 @@ def _finish(feature, kind, labels, goods, bads, trend, smoothing, unseen, edges=
     return FeatureBinning(
         feature=feature, kind=kind, labels=labels, goods=goods, bads=bads, woe=woe, iv=iv, trend=trend,
         edges=np.asarray(edges if edges is not None else [], dtype=float), categories=list(categories or []),
+        category_bins=tuple(int(b) for b in category_bins),
     )
 
 
@@ -354,59 +383,131 @@ def _shape_name(woe: np.ndarray) -> str:
     return "non-monotone"
 
 
-def _shape(goods, bads, edges, xv, yv, rule: str, max_iv_loss: float, smoothing: float):
-    """Apply the monotonicity rule to the tree bins (see the module docstring)."""
+def _shapes(goods, bads, edges, xv, yv, rule: str, max_iv_loss: float, smoothing: float) -> dict:
+    """The candidate shapes of the tree bins under the monotonicity rule (see the module docstring), the preferred
+    first: name -> (goods, bads, edges)."""
     woe, iv = _woe_iv(goods, bads, smoothing)
     if rule == "none" or goods.size < 2 or _shape_name(woe) in ("ascending", "descending"):
-        return goods, bads, edges
+        return {"tree": (goods, bads, edges)}
     rho = spearmanr(xv, yv).statistic
     trend = int(np.sign(rho)) if np.isfinite(rho) else 0
-    if trend != 0:
-        g, b, e = _merge_monotone(goods, bads, edges, trend, smoothing)
-        if _woe_iv(g, b, smoothing)[1].sum() >= (1.0 - max_iv_loss) * iv.sum():
-            return g, b, e
-    if rule == "auto" and goods.size > 2:
-        return _merge_unimodal(goods, bads, edges, smoothing)
-    return goods, bads, edges
+    monotone = _merge_monotone(goods, bads, edges, trend, smoothing) if trend != 0 else None
+    keeps_iv = monotone is not None and _woe_iv(*monotone[:2], smoothing)[1].sum() >= (1.0 - max_iv_loss) * iv.sum()
+    if rule == "monotone" or goods.size <= 2:
+        return {"monotone": monotone} if keeps_iv else {"tree": (goods, bads, edges)}
+    unimodal = _merge_unimodal(goods, bads, edges, smoothing)
+    if monotone is None:
+        return {"unimodal": unimodal}
+    if keeps_iv:
+        return {"monotone": monotone, "unimodal": unimodal}
+    return {"unimodal": unimodal, "monotone": monotone}
 
 
-def _fit_numeric(name, x, y, *, n_min, max_bins, trend_rule, max_iv_loss, smoothing, unseen, random_state):
+def _tree_edges(x: np.ndarray, y: np.ndarray, *, n_min: int, max_bins: int, random_state) -> np.ndarray:
+    """The cut points a shallow tree on one feature proposes: at most `max_bins` leaves of at least `n_min` rows."""
+    if x.size < 2 * n_min or np.unique(x).size < 2 or not 0 < y.sum() < y.size or max_bins < 2:
+        return np.empty(0)
+    tree = DecisionTreeClassifier(max_leaf_nodes=max_bins, min_samples_leaf=n_min, random_state=random_state)
+    tree.fit(x.reshape(-1, 1), y)
+    t = tree.tree_
+    return np.unique(t.threshold[t.feature >= 0])
+
+
+def _fit_numeric(name, x, y, *, n_min, max_bins, trend_rule, max_iv_loss, smoothing, unseen, random_state) -> dict:
+    """The candidate binnings of a numeric feature (`_shapes`): name -> FeatureBinning."""
     miss = np.isnan(x)
     xv, yv = x[~miss], y[~miss]
-    edges = np.empty(0)
-    if xv.size >= 2 * n_min and np.unique(xv).size > 1 and 0 < yv.sum() < yv.size and max_bins > 1:
-        tree = DecisionTreeClassifier(max_leaf_nodes=max_bins, min_samples_leaf=n_min, random_state=random_state)
-        tree.fit(xv.reshape(-1, 1), yv)
-        t = tree.tree_
-        edges = np.unique(t.threshold[t.feature >= 0])
+    edges = _tree_edges(xv, yv, n_min=n_min, max_bins=max_bins, random_state=random_state)
     goods, bads = _counts(np.searchsorted(edges, xv, side="left"), yv, edges.size + 1)
-    goods, bads, edges = _shape(goods, bads, edges, xv, yv, trend_rule, max_iv_loss, smoothing)
-    trend_name = _shape_name(_woe_iv(goods, bads, smoothing)[0])
-    labels = [*_numeric_labels(edges), MISSING]
-    goods = np.append(goods, int((y[miss] == 0).sum()))
-    bads = np.append(bads, int((y[miss] == 1).sum()))
-    return _finish(name, "numeric", labels, goods, bads, trend_name, smoothing, unseen, edges=edges)
+    missing_goods, missing_bads = int((y[miss] == 0).sum()), int((y[miss] == 1).sum())
+    fitted = {}
+    for shape, (g, b, e) in _shapes(goods, bads, edges, xv, yv, trend_rule, max_iv_loss, smoothing).items():
+        trend_name = _shape_name(_woe_iv(g, b, smoothing)[0])
+        fitted[shape] = _finish(name, "numeric", [*_numeric_labels(e), MISSING], np.append(g, missing_goods),
+                                np.append(b, missing_bads), trend_name, smoothing, unseen, edges=e)
+    return fitted
 
 
-def _fit_categorical(name, s: pl.Series, y, *, n_min, smoothing, unseen):
-    frame = pl.DataFrame({"v": s, "y": y})
-    stats = (
-        frame.filter(pl.col("v").is_not_null())
-        .group_by("v")
-        .agg(pl.len().alias("n"), pl.col("y").sum().alias("bads"))
-        .sort("v")
-    )
-    kept = stats.filter(pl.col("n") >= n_min)
+def _category_stats(s: pl.Series, y: np.ndarray) -> pl.DataFrame:
+    """v (category), n, bads of the non-missing values, by category."""
+    present = s.is_not_null().to_numpy()
+    return (pl.DataFrame({"v": s.filter(present), "y": y[present]})
+            .group_by("v").agg(pl.len().alias("n"), pl.col("y").sum().alias("bads")))
+
+
+def _pooled(stats: pl.DataFrame, n_min: int):
+    """A bin for each category with at least n_min rows, listed by event rate; the rarer pooled into "other"."""
+    kept = stats.filter(pl.col("n") >= n_min).with_columns(rate=pl.col("bads") / pl.col("n")).sort(["rate", "v"])
     rare = stats.filter(pl.col("n") < n_min)
-    kept = kept.with_columns(rate=(pl.col("bads") / pl.col("n"))).sort(["rate", "v"])
     categories = kept["v"].to_list()
     goods = [*(kept["n"] - kept["bads"]).to_list(), int((rare["n"] - rare["bads"]).sum())]
     bads = [*kept["bads"].to_list(), int(rare["bads"].sum())]
+    return categories, (), [*categories, OTHER], goods, bads
+
+
+def _grouped(stats: pl.DataFrame, n_min: int, max_bins: int, smoothing: float, random_state):
+    """Every category seen, ordered by its event rate (shrunk towards the feature's rate by CATEGORY_PRIOR rows,
+    so that a rare category does not lead the order on a handful of rows), then cut into runs as a numeric feature
+    is: a tree of at most `max_bins` leaves of `n_min` rows, merged until the WOE is monotone. "other" is left
+    for categories never seen in training."""
+    rate = stats["bads"].sum() / max(stats["n"].sum(), 1)
+    stats = stats.with_columns(
+        rate=(pl.col("bads") + CATEGORY_PRIOR * rate) / (pl.col("n") + CATEGORY_PRIOR)).sort(["rate", "v"])
+    categories = stats["v"].to_list()
+    n, b = stats["n"].to_numpy(), stats["bads"].to_numpy()
+    # one row per training row: the category's rank, and bads first within each category
+    rank = np.repeat(np.arange(stats.height, dtype=np.float64), n)
+    yv = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) < np.repeat(b, n)).astype(np.int64)
+    edges = _tree_edges(rank, yv, n_min=n_min, max_bins=max_bins, random_state=random_state)
+    goods, bads = _counts(np.searchsorted(edges, rank, side="left"), yv, edges.size + 1)
+    goods, bads, edges = _merge_monotone(goods, bads, edges, 1, smoothing)
+    group = np.searchsorted(edges, np.arange(len(categories), dtype=np.float64), side="left")
+    labels = [", ".join(c for c, g in zip(categories, group, strict=True) if g == k) for k in range(edges.size + 1)]
+    return categories, group, [*labels, OTHER], [*goods, 0], [*bads, 0]
+
+
+def _fit_categorical(name, s: pl.Series, y, *, n_min, max_bins, smoothing, unseen, random_state) -> dict:
+    """The candidate binnings of a categorical feature, pooled and grouped: name -> FeatureBinning."""
+    stats = _category_stats(s, y)
     miss = s.is_null().to_numpy()
-    goods.append(int((y[miss] == 0).sum()))
-    bads.append(int((y[miss] == 1).sum()))
-    labels = [*categories, OTHER, MISSING]
-    return _finish(name, "categorical", labels, goods, bads, "", smoothing, unseen, categories=categories)
+    missing_goods, missing_bads = int((y[miss] == 0).sum()), int((y[miss] == 1).sum())
+    fitted = {}
+    for shape, (categories, groups, labels, goods, bads) in (
+        ("pooled", _pooled(stats, n_min)),
+        ("grouped", _grouped(stats, n_min, max_bins, smoothing, random_state)),
+    ):
+        fitted[shape] = _finish(name, "categorical", [*labels, MISSING], [*goods, missing_goods],
+                                [*bads, missing_bads], "", smoothing, unseen, categories=categories,
+                                category_bins=groups)
+    return fitted
+
+
+def _log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per row."""
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return -(y * np.log(p) + (1 - y) * np.log1p(-p))
+
+
+def _choose(fit, fitted: dict, values, y: np.ndarray, folds) -> str:
+    """Of the candidate binnings `fitted` on all rows (the preferred first), the one to keep. Each candidate is
+    fitted on each internal fold's other rows (`fit(rows)`) and scored (log-loss) on the fold; a later candidate
+    replaces the chosen one only when its loss is lower by more than CHOICE_Z standard errors of the rows' paired
+    differences: a choice made on noise would not carry over to new data."""
+    candidates = list(fitted)
+    if len(candidates) == 1 or not folds:
+        return candidates[0]
+    loss = {c: np.zeros(y.size) for c in candidates}
+    for train, test in folds:
+        on_fold = fit(train)  # a fold's tree may offer fewer shapes: the missing ones score as its first
+        for shape in candidates:
+            binning = on_fold.get(shape, next(iter(on_fold.values())))
+            loss[shape][test] = _log_loss(y[test], binning.pd(values[test]))
+    chosen = candidates[0]
+    for other in candidates[1:]:
+        gain = loss[chosen] - loss[other]
+        if gain.sum() > CHOICE_Z * gain.std() * math.sqrt(gain.size):
+            chosen = other
+    return chosen
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -434,11 +535,12 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    max_bins : most bins the tree proposes for a numeric feature (before merging; "missing" not counted).
+    max_bins : most bins the tree proposes for a numeric feature or ordered categories (before merging;
+        "missing" and "other" not counted).
     min_bin_size : least share of the training rows in a numeric bin or an own-bin category.
     monotonic_trend : "auto" (merge to the Spearman trend unless it costs more than `max_iv_loss` of the IV, else
-        to a single peak or valley), "monotone" (the same, but keep the tree bins instead of a peak or valley) or
-        "none" (keep the tree bins).
+        to a single peak or valley; the other shape taken when the internal folds clearly favour it), "monotone"
+        (the same, but keep the tree bins instead of a peak or valley) or "none" (keep the tree bins).
     max_iv_loss : the share of IV that forcing a monotone WOE may lose before a peak or valley ("auto") or the
         tree bins ("monotone") are taken instead.
     smoothing : added to the good and bad counts of each bin before the WOE is taken.
@@ -448,13 +550,14 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
     drop_wrong_sign : drop features whose coefficient has the wrong sign and refit.
     categorical_features : names of numeric columns to bin as categories (string columns always are).
     C : inverse L2 strength of the LogisticRegression.
+    cv : folds of the internal cross-validation that chooses between candidate binnings (at least 2).
     base_points, base_odds, pdo : the points scale.
     random_state : seed of the binning trees.
     """
 
     def __init__(
         self,
-        max_bins: int = 6,
+        max_bins: int = 10,
         min_bin_size: float = 0.05,
         monotonic_trend: str = "auto",
         max_iv_loss: float = 0.25,
@@ -464,6 +567,7 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         drop_wrong_sign: bool = True,
         categorical_features=None,
         C: float = 1.0,
+        cv: int = 3,
         base_points: float = 600.0,
         base_odds: float = 50.0,
         pdo: float = 20.0,
@@ -479,6 +583,7 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         self.drop_wrong_sign = drop_wrong_sign
         self.categorical_features = categorical_features
         self.C = C
+        self.cv = cv
         self.base_points = base_points
         self.base_odds = base_odds
         self.pdo = pdo
@@ -497,6 +602,8 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
             raise ValueError("max_bins must be at least 1")
         if self.smoothing <= 0:
             raise ValueError("smoothing must be positive")
+        if self.cv < 2:
+            raise ValueError("cv must be at least 2 (folds of the internal cross-validation)")
 
     def fit(self, X, y):
         """Bin each feature, select by IV, fit the regression, scale to points. X: pandas or polars DataFrame."""
@@ -516,20 +623,17 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         self.n_features_in_ = len(names)
         n_min = max(1, math.ceil(self.min_bin_size * len(yy)))
 
+        folds = self._internal_folds(yy)
         self.numeric_ = {}
         self.binnings_ = {}
         for name in names:
             numeric = _is_numeric(X, name)
-            categorical = name in forced or not numeric
             self.numeric_[name] = numeric
-            if categorical:
-                b = _fit_categorical(name, _category_values(X, name, numeric), yy, n_min=n_min,
-                                     smoothing=self.smoothing, unseen=self.unseen)
-            else:
-                b = _fit_numeric(name, _numeric_values(X, name), yy, n_min=n_min, max_bins=self.max_bins,
-                                 trend_rule=self.monotonic_trend, max_iv_loss=self.max_iv_loss,
-                                 smoothing=self.smoothing, unseen=self.unseen, random_state=self.random_state)
-            self.binnings_[name] = b
+            categorical = name in forced or not numeric
+            values = _category_values(X, name, numeric) if categorical else _numeric_values(X, name)
+            fit = functools.partial(self._candidates, name, categorical, values, yy, n_min)
+            fitted = fit(None)
+            self.binnings_[name] = fitted[_choose(fit, fitted, values, yy, folds)]
         self.iv_ = {name: self.binnings_[name].total_iv for name in names}
 
         woe = {name: self.binnings_[name].woe[self._bin_index(X, name)] for name in names}
@@ -552,6 +656,23 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
 
         self._scale()
         return self
+
+    def _candidates(self, name: str, categorical: bool, values, y: np.ndarray, n_min: int, rows) -> dict:
+        """The candidate binnings of one feature fitted on `rows` (None: all rows): shape -> FeatureBinning."""
+        if rows is not None:
+            values, y = values[rows], y[rows]
+        common = {"n_min": n_min, "max_bins": self.max_bins, "smoothing": self.smoothing, "unseen": self.unseen,
+                  "random_state": self.random_state}
+        if categorical:
+            return _fit_categorical(name, values, y, **common)
+        return _fit_numeric(name, values, y, trend_rule=self.monotonic_trend, max_iv_loss=self.max_iv_loss, **common)
+
+    def _internal_folds(self, y: np.ndarray) -> list:
+        """The stratified folds (train rows, test rows) that choose between candidate binnings; none when a
+        class has fewer rows than folds."""
+        if min(np.bincount(y)) < self.cv:
+            return []
+        return list(StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state).split(y, y))
 
     def _scale(self) -> None:
         """Points per bin from the coefficients and the intercept; the intercept's points spread evenly."""
