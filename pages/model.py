@@ -1,6 +1,6 @@
-"""Model monitoring (模型监控): the live early-warning model's out-of-time metrics against the challenger and the
-hidden-risk ceiling, its score distribution at training and now, PSI/CSI, calibration and backtest, and the
-button that retrains it.
+"""Model monitoring (模型监控): the live early-warning model's out-of-time metrics against the challenger and, on
+a synthetic book, one oracle fit with the generator's true default driver; its score distribution at training and
+now, PSI/CSI, calibration and backtest, and the button that retrains it.
 
 Every figure comes from monitor.scoring.monitoring.monitoring_view; the retrain job is ui.model_data.retrain."""
 
@@ -120,16 +120,16 @@ for column, row in zip(st.columns(len(metric_rows)), metric_rows, strict=True):
     column.caption(t("model.challenger_value", lang, value=metric_text(name, row["challenger"])))
 st.caption(t("model.oot_caption", lang, auc_train=metric_text("auc", model["auc_train"])))
 
-# ------------------------------------------------------------------------------------------ the ceiling
-st.subheader(t("model.ceiling", lang))
-gap = view["ceiling_gap"]
-if gap is None:
-    st.info(t("model.no_ceiling", lang))
+# ------------------------------------------------------------------------------------------- the oracle
+st.subheader(t("model.oracle", lang))
+gap = view["oracle_gap"]
+if view["oracle_absent"] is not None:
+    st.info(t(f"model.no_oracle.{view['oracle_absent']}", lang))
 else:
     chart_box, text_box = st.columns([3, 2])
-    chart_box.altair_chart(model_charts.ceiling_chart(view["ceiling"], lang), width="stretch")
-    text_box.caption(t("model.ceiling_caption", lang))
-    text_box.markdown(t("model.ceiling_below" if gap > 0 else "model.ceiling_reached", lang,
+    chart_box.altair_chart(model_charts.oracle_chart(view["oracle"], lang), width="stretch")
+    text_box.caption(t("model.oracle_caption", lang))
+    text_box.markdown(t("model.oracle_below" if gap > 0 else "model.oracle_above", lang,
                         gap=metric_text("auc", abs(gap))))
 
 # ------------------------------------------------------------------------------------ score distribution

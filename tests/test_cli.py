@@ -240,7 +240,7 @@ def test_train_then_score(demo_db, tmp_path):
     result = monitor("train", "--db", "book.duckdb", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert {"auc_oot", "gini_oot", "ks_oot", "brier_oot", "psi", "auc_hidden_risk", "challenger"} <= summary.keys()
+    assert {"auc_oot", "gini_oot", "ks_oot", "brier_oot", "psi", "auc_true_driver", "challenger"} <= summary.keys()
     assert 0.5 < summary["auc_oot"] <= 1 and summary["psi"] >= 0
     assert (tmp_path / "models" / "book" / f"{summary['model_version']}.pkl").exists()
     assert json.loads((tmp_path / "models" / "book" / f"{summary['model_version']}.json").read_text())[

@@ -70,7 +70,9 @@ def test_the_page_shows_the_live_model(scored_db, monkeypatch, live_version, lan
         assert t(f"model.metric.{name}", lang) in metrics
     assert metrics[t("model.metric.auc", lang)].delta  # champion against challenger
     assert t("model.psi", lang) in metrics
-    assert len(at.main.get("vega_lite_chart")) == 4  # ceiling, distribution, calibration, backtest
+    assert len(at.main.get("vega_lite_chart")) == 4  # oracle, distribution, calibration, backtest
+    assert t("model.oracle", lang) in [h.value for h in at.main.subheader]
+    assert t("model.oracle_caption", lang) in [c.value for c in at.main.caption]
     csi = at.main.dataframe[1].value
     assert t("feature.dpd", lang) in csi["feature"].to_list()
     assert set(csi["verdict_label"]) <= {t(f"verdict.{v}", lang) for v in ("stable", "watch", "act")}
@@ -130,3 +132,23 @@ def test_a_failed_retrain_says_why(demo_db, monkeypatch):
     assert [e.value for e in at.error] == [
         t("model.retrain_error", "en", message="the book needs at least 7 month-ends of history")]
     assert not at.main.success
+
+
+def test_the_oracle_is_one_fit_with_the_true_driver_and_says_why_when_absent():
+    def meta(**metrics):
+        return {"metrics": {"auc_oot": 0.80, **metrics}, "challenger": {"auc_oot": 0.82}}
+
+    shown = monitoring.oracle(meta(auc_true_driver=0.78, auc_driver_oracle=0.84))
+    assert shown["oracle"].rows() == [("champion", 0.80), ("challenger", 0.82), ("true_driver", 0.78),
+                                      ("oracle", 0.84)]
+    assert shown["oracle_gap"] == pytest.approx(0.04)
+    assert shown["oracle_absent"] is None
+    # the oracle is one fit, not a bound: a champion above it is shown as such
+    assert monitoring.oracle(meta(auc_true_driver=0.78, auc_driver_oracle=0.79))["oracle_gap"] == pytest.approx(-0.01)
+    real = monitoring.oracle(meta(auc_true_driver=None, auc_driver_oracle=None))
+    assert real["oracle_absent"] == "real_book" and real["oracle_gap"] is None
+    assert real["oracle"]["model"].to_list() == ["champion", "challenger"]
+    # a model trained when the oracle saw the customer's latent risk only: its figures are not this oracle's
+    older = monitoring.oracle(meta(auc_hidden_risk=0.70, auc_oracle=0.83))
+    assert older["oracle_absent"] == "older_model" and older["oracle_gap"] is None
+    assert older["oracle"]["model"].to_list() == ["champion", "challenger"]

@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from monitor.i18n import t
-from monitor.scoring.monitoring import CEILING_MODELS, POPULATIONS
+from monitor.scoring.monitoring import ORACLE_MODELS, POPULATIONS
 from ui.charts import LINE_HEIGHT, _labelled, _month
 
 POPULATION_COLORS = ("#9fb3c8", "#d1553a")  # training: pale blue; now: red-orange
@@ -17,12 +17,12 @@ POPULATION_COLORS = ("#9fb3c8", "#d1553a")  # training: pale blue; now: red-oran
 SAMPLE_COLORS = {"before": "#e4e7eb", "train": "#c7dcf0", "holdout": "#fbe3bf", "oot": "#f4c7c0"}
 BACKTEST_METRICS = ("auc", "ks")
 METRIC_COLORS = ("#1f4e79", "#b23a3a")  # AUC, KS
-CEILING_COLORS = ("#3b6ea5", "#9fb3c8", "#c3c8ce", "#4c9a6a")  # champion, challenger, hidden risk, oracle
+ORACLE_COLORS = ("#3b6ea5", "#9fb3c8", "#c3c8ce", "#4c9a6a")  # champion, challenger, true driver, oracle
 VERDICT_COLORS = {"stable": "#2e7d4f", "watch": "#b7791f", "act": "#b23a3a"}
 DIAGONAL_COLOR = "#7d8b99"
 LABEL_EVERY = 50  # points between the labels of the score axis
 RANDOM_AUC = 0.5  # the left end of the AUC axis: a ranking no better than chance
-BAR_ROW = 40  # pixels per model of the ceiling chart,
+BAR_ROW = 40  # pixels per model of the oracle chart,
 AXIS_ROOM = 50  # ... and for its axis: Streamlit fits the whole chart, axis included, into the height
 
 
@@ -49,12 +49,12 @@ def distribution_chart(distribution: pl.DataFrame, day: dt.date | None, lang: st
     ).properties(height=LINE_HEIGHT + 60)
 
 
-def ceiling_chart(ceiling: pl.DataFrame, lang: str) -> alt.LayerChart:
+def oracle_chart(oracle: pl.DataFrame, lang: str) -> alt.LayerChart:
     """The out-of-time AUC of each model, as bars from a random ranking (0.5), each labelled with its value
-    (monitoring_view's `ceiling`: model, auc)."""
-    names = {m: t(f"model.ceiling_model.{m}", lang) for m in CEILING_MODELS}
-    frame = _labelled(ceiling, "model", names).drop("model").with_columns(random=pl.lit(RANDOM_AUC))
-    order = [names[m] for m in CEILING_MODELS if m in set(ceiling["model"])]
+    (monitoring_view's `oracle`: model, auc)."""
+    names = {m: t(f"model.oracle_model.{m}", lang) for m in ORACLE_MODELS}
+    frame = _labelled(oracle, "model", names).drop("model").with_columns(random=pl.lit(RANDOM_AUC))
+    order = [names[m] for m in ORACLE_MODELS if m in set(oracle["model"])]
     base = alt.Chart(frame).encode(
         y=alt.Y("model_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260),
                 scale=alt.Scale(paddingInner=0.3)),
@@ -65,7 +65,7 @@ def ceiling_chart(ceiling: pl.DataFrame, lang: str) -> alt.LayerChart:
     bars = base.mark_bar().encode(
         x2="random:Q",
         color=alt.Color("model_label:N", legend=None, sort=order,
-                        scale=alt.Scale(domain=[names[m] for m in CEILING_MODELS], range=list(CEILING_COLORS))))
+                        scale=alt.Scale(domain=[names[m] for m in ORACLE_MODELS], range=list(ORACLE_COLORS))))
     text = base.mark_text(align="left", dx=4).encode(text=alt.Text("auc:Q", format=".3f"))
     return (bars + text).properties(height=AXIS_ROOM + BAR_ROW * len(order))
 

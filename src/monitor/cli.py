@@ -238,7 +238,7 @@ def cmd_report(args) -> int:
 
 
 TRAIN_METRICS = ("auc_oot", "gini_oot", "ks_oot", "brier_oot", "capture_10_oot", "psi", "auc_train",
-                 "auc_hidden_risk", "auc_oracle")
+                 "auc_true_driver", "auc_driver_oracle")
 
 
 def train_summary(metadata: dict) -> dict:
@@ -280,7 +280,7 @@ def cmd_train(args) -> int:
     print(f"{'':18}{'scorecard':>12}{'challenger':>12}")
     for name in ("auc_oot", "gini_oot", "ks_oot", "brier_oot", "capture_10_oot"):
         print(f"{name:18}{summary[name]:12.4f}{summary['challenger'][name]:12.4f}")
-    for name in ("auc_hidden_risk", "auc_oracle"):
+    for name in ("auc_true_driver", "auc_driver_oracle"):
         if summary[name] is not None:
             print(f"{name:18}{summary[name]:12.4f}")
     print(f"{'psi':18}{summary['psi']:12.4f}  ({summary['psi_verdict']})")

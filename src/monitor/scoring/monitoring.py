@@ -21,7 +21,7 @@ from monitor.scoring.training import SCORE_BIN_WIDTH
 METRICS = ("auc", "gini", "ks", "brier", "capture_10")  # the out-of-time metrics, as `<name>_oot` in the metadata
 LOWER_IS_BETTER = ("brier",)
 POPULATIONS = ("train", "current")  # the two score distributions
-CEILING_MODELS = ("champion", "challenger", "hidden_risk", "oracle")
+ORACLE_MODELS = ("champion", "challenger", "true_driver", "oracle")
 
 
 def monitoring_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict | None:
@@ -33,8 +33,9 @@ def monitoring_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict | No
       calibration_in_the_large (the metadata's dict);
     - models: every registered model, newest first: model_version, created_at, oot_month_end, auc_oot, live;
     - metrics: metric (METRICS), champion, challenger, difference (champion - challenger), lower_is_better;
-    - ceiling: model (CEILING_MODELS, those with a value), auc; ceiling_gap: the oracle's AUC less the champion's
-      (None on a real book, which has no hidden risk to rank by);
+    - oracle: model (ORACLE_MODELS, those with a value), auc; oracle_gap: the oracle's AUC less the champion's;
+      oracle_absent: why there is no oracle ("real_book": no generator's driver to rank by; "older_model": the
+      model was trained before the oracle was measured with the generator's true default driver), None when shown;
     - calibration: decile, n, mean_pd, observed_rate, gap (out of time);
     - backtest: month_end (date), sample, loans, bad_rate, auc, ks;
     - scored: the latest day on or before `as_of` the live model scored, as dict day, loans; None if none;
@@ -52,7 +53,7 @@ def monitoring_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict | No
         "model": _model(meta),
         "models": _history(store.registry(con)),
         "metrics": metrics_table(meta),
-        **ceiling(meta),
+        **oracle(meta),
         "calibration": pl.DataFrame(meta["calibration"]),
         "backtest": pl.DataFrame(meta["backtest"]).with_columns(pl.col("month_end").str.to_date()),
         "scored": {"day": scored["day"], "loans": scored["loans"]} if scored else None,
@@ -98,18 +99,22 @@ def metrics_table(meta: dict) -> pl.DataFrame:
         lower_is_better=pl.col("metric").is_in(LOWER_IS_BETTER))
 
 
-def ceiling(meta: dict) -> dict:
-    """The out-of-time AUC of the champion and the challenger beside what the synthetic generator's hidden risk
-    reaches (monitor.scoring.training.ceilings): `ceiling` (model, auc) and `ceiling_gap`, the oracle's AUC less
-    the champion's (negative when the champion ranks better than the oracle: on a small book the boosted oracle
-    has little to learn from)."""
+def oracle(meta: dict) -> dict:
+    """The out-of-time AUC of the champion and the challenger beside the synthetic generator's true default driver
+    alone and one fit of the challenger that also sees it (monitor.scoring.training.oracle): `oracle` (model, auc),
+    `oracle_gap`, the oracle's AUC less the champion's (negative when the champion ranks better: the oracle is one
+    fit, not a bound), and `oracle_absent` (see monitoring_view)."""
     metrics = meta["metrics"]
     aucs = {"champion": metrics["auc_oot"], "challenger": meta["challenger"]["auc_oot"],
-            "hidden_risk": metrics.get("auc_hidden_risk"), "oracle": metrics.get("auc_oracle")}
+            "true_driver": metrics.get("auc_true_driver"), "oracle": metrics.get("auc_driver_oracle")}
+    if "auc_driver_oracle" not in metrics:
+        absent = "older_model"
+    else:
+        absent = "real_book" if aucs["oracle"] is None else None
     gap = aucs["oracle"] - aucs["champion"] if aucs["oracle"] is not None else None
     rows = [(model, auc) for model, auc in aucs.items() if auc is not None]
-    return {"ceiling": pl.DataFrame(rows, schema={"model": pl.String, "auc": pl.Float64}, orient="row"),
-            "ceiling_gap": gap}
+    return {"oracle": pl.DataFrame(rows, schema={"model": pl.String, "auc": pl.Float64}, orient="row"),
+            "oracle_gap": gap, "oracle_absent": absent}
 
 
 def _has_tables(con: duckdb.DuckDBPyConnection, *names: str) -> bool:

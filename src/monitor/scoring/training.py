@@ -96,32 +96,34 @@ def _metrics(y: np.ndarray, pd: np.ndarray, suffix: str) -> dict:
     return {f"{name}_{suffix}": float(result[name]) for name in ("auc", "gini", "ks", "brier", "capture_10")}
 
 
-def hidden_risk(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame | None:
-    """`frame` with the synthetic lender's hidden risk of each loan (synthetic_truth.latent_risk) added; None for
-    a real book (no synthetic_truth rows for these loans)."""
+def true_driver(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame | None:
+    """`frame` with the synthetic lender's true default driver of each loan added: synthetic_truth's
+    monthly_miss_prob, the chance with which the generator draws each installment missed (monitor.synth.behaviour;
+    1 for a loan that never pays). None for a real book (no synthetic_truth rows for these loans)."""
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'synthetic_truth'").fetchall()
     if not exists[0][0]:
         return None
-    truth = con.sql("SELECT loan_id, latent_risk FROM synthetic_truth WHERE loan_id IN (SELECT unnest($ids))",
+    truth = con.sql("SELECT loan_id, monthly_miss_prob FROM synthetic_truth WHERE loan_id IN (SELECT unnest($ids))",
                     params={"ids": frame["loan_id"].unique().to_list()}).pl()
     joined = frame.join(truth, on="loan_id")
     return joined if joined.height == frame.height else None
 
 
-def ceilings(con: duckdb.DuckDBPyConnection, sample: pl.DataFrame, oot: pl.DataFrame, columns: list[str],
-             seed: int) -> dict:
-    """What the generator's hidden risk would reach on the OOT rows, for a synthetic book (None on a real one):
-    auc_hidden_risk ranks by the customer's true riskiness alone (it knows nothing of the loan's arrears today);
-    auc_oracle is the challenger trained with the hidden risk added to the features: the best AUC within reach of
-    the data plus the truth, a practical ceiling for the champion."""
-    sample_truth, oot_truth = hidden_risk(con, sample), hidden_risk(con, oot)
+def oracle(con: duckdb.DuckDBPyConnection, sample: pl.DataFrame, oot: pl.DataFrame, columns: list[str],
+           seed: int) -> dict:
+    """What the generator's true default driver reaches on the OOT rows, for a synthetic book (None on a real one):
+    auc_true_driver ranks by the driver alone (it knows nothing of the loan's arrears today, nor of the calendar's
+    holidays and shock that raise every loan's misses); auc_driver_oracle is one fit of the challenger with the
+    driver added to the features. It is a reference point, not a bound: another fit, or another model, can score
+    above it."""
+    sample_truth, oot_truth = true_driver(con, sample), true_driver(con, oot)
     if sample_truth is None or oot_truth is None:
-        return {"auc_hidden_risk": None, "auc_oracle": None}
-    with_truth = [*columns, "latent_risk"]
-    oracle = Challenger(random_state=seed).fit(sample_truth.select(with_truth), sample_truth["label"].to_numpy())
+        return {"auc_true_driver": None, "auc_driver_oracle": None}
+    with_truth = [*columns, "monthly_miss_prob"]
+    fitted = Challenger(random_state=seed).fit(sample_truth.select(with_truth), sample_truth["label"].to_numpy())
     y = oot_truth["label"].to_numpy()
-    return {"auc_hidden_risk": validation.auc(y, oot_truth["latent_risk"].to_numpy()),
-            "auc_oracle": validation.auc(y, oracle.predict_proba(oot_truth.select(with_truth))[:, 1])}
+    return {"auc_true_driver": validation.auc(y, oot_truth["monthly_miss_prob"].to_numpy()),
+            "auc_driver_oracle": validation.auc(y, fitted.predict_proba(oot_truth.select(with_truth))[:, 1])}
 
 
 def stability(reference: pl.DataFrame, current: pl.DataFrame, points_now: np.ndarray,
@@ -220,7 +222,7 @@ def train(con: duckdb.DuckDBPyConnection, *, train_months: int = 6, horizon_mont
     metrics = {
         **_metrics(y_oot, pd_oot, "oot"),
         "auc_train": validation.auc(sample["label"].to_numpy(), champion.predict_proba(sample.select(columns))[:, 1]),
-        **ceilings(con, sample, oot, columns, seed),
+        **oracle(con, sample, oot, columns, seed),
     }
     challenger_metrics = _metrics(y_oot, challenger.predict_proba(oot.select(columns))[:, 1], "oot")
     calibration = validation.calibration_by_decile(y_oot, pd_oot).to_dicts()

@@ -94,23 +94,33 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "The champion is the scorecard, the challenger a gradient-boosting model; both are tested on the same "
      "out-of-time loans. The arrows give the champion less the challenger, green where the champion is better. "
      "The scorecard's AUC on its training sample is {auc_train}."),
-    # ceiling
-    ("model.ceiling", "与隐藏风险对比", "Against the hidden risk"),
-    ("model.ceiling_caption",
-     "模拟数据中每位客户都有生成器设定、数据里看不到的隐藏风险。“仅隐藏风险”只按它排序；“挑战者 + 隐藏风险”"
-     "在全部特征之外还能看到它，是这份数据实际能达到的上限。",
-     "In a synthetic book every customer has a hidden risk set by the generator and invisible in the data. "
-     "“Hidden risk alone” ranks by it only; “Challenger + hidden risk” sees it on top of every feature: a practical "
-     "ceiling for what the data allow."),
-    ("model.ceiling_below", "冠军模型的 AUC 比该上限低 {gap}。", "The champion's AUC is {gap} below this ceiling."),
-    ("model.ceiling_reached", "冠军模型的 AUC 已达到该上限（高出 {gap}）：这份数据留给模型改进的空间很小。",
-     "The champion's AUC reaches this ceiling ({gap} above it): the data leave the model little room to improve."),
-    ("model.no_ceiling", "这是真实数据，没有生成器的隐藏风险，因此没有上限可供对比。",
-     "This is a real book: there is no hidden generator risk, so there is no ceiling to show."),
-    ("model.ceiling_model.champion", "评分卡（冠军）", "Scorecard (champion)"),
-    ("model.ceiling_model.challenger", "梯度提升（挑战者）", "Gradient boosting (challenger)"),
-    ("model.ceiling_model.hidden_risk", "仅隐藏风险", "Hidden risk alone"),
-    ("model.ceiling_model.oracle", "挑战者 + 隐藏风险（上限）", "Challenger + hidden risk (ceiling)"),
+    # oracle
+    ("model.oracle", "与生成器真实违约驱动对比（模拟数据）",
+     "Against the generator's true default driver (synthetic book)"),
+    ("model.oracle_caption",
+     "模拟数据的生成器按每笔贷款的月度违约概率抽取逾期，这是数据里看不到的真实违约驱动。"
+     "“仅真实驱动”只按它排序（不知道贷款当前是否逾期，也不知道节假日和冲击期）；"
+     "“挑战者 + 真实驱动”是在全部特征之外再加入它、拟合一次的梯度提升模型。"
+     "它是一个参照，不是上限：换一次拟合或换一个模型都可能更高。",
+     "The synthetic generator draws each missed installment with the loan's monthly miss probability: the true "
+     "default driver, which the data do not show. “True driver alone” ranks by it only (it knows neither whether the "
+     "loan is in arrears today nor the holidays and the shock); “Challenger + true driver” is one fit of the "
+     "gradient-boosting model with it added to every feature. It is a reference point, not a bound: another fit or "
+     "another model can score higher."),
+    ("model.oracle_below", "冠军模型的 AUC 比这次先知模型拟合低 {gap}。",
+     "The champion's AUC is {gap} below this oracle fit."),
+    ("model.oracle_above", "冠军模型的 AUC 比这次先知模型拟合高 {gap}：这次拟合没能从真实驱动中得到更多。",
+     "The champion's AUC is {gap} above this oracle fit: this fit gained nothing from the true driver."),
+    ("model.no_oracle.real_book", "这是真实数据，没有生成器的真实违约驱动，因此没有先知模型可供对比。",
+     "This is a real book: there is no generator's default driver, so there is no oracle to show."),
+    ("model.no_oracle.older_model",
+     "该模型训练时尚未用生成器的真实违约驱动（月度违约概率）测算先知模型；重新训练后显示。",
+     "This model was trained before the oracle was measured with the generator's true default driver (the monthly "
+     "miss probability); retrain to see it."),
+    ("model.oracle_model.champion", "评分卡（冠军）", "Scorecard (champion)"),
+    ("model.oracle_model.challenger", "梯度提升（挑战者）", "Gradient boosting (challenger)"),
+    ("model.oracle_model.true_driver", "仅真实驱动", "True driver alone"),
+    ("model.oracle_model.oracle", "挑战者 + 真实驱动（一次先知模型拟合）", "Challenger + true driver (one oracle fit)"),
     # score distribution
     ("model.distribution", "评分分布：训练时与当前", "Score distribution: training vs now"),
     ("model.distribution_caption",
