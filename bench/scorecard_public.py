@@ -231,7 +231,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10, help="most repeats of the stratified 5-fold CV")
     parser.add_argument("--sets", default=",".join(DATA_SETS), help=f"comma-separated, of {', '.join(DATA_SETS)}")
+    parser.add_argument("--without-challenger", action="store_true", help="leave the (slow) boosting out")
     args = parser.parse_args()
+    if args.without_challenger:
+        del MODELS["ours: Challenger (boosting)"]
+        PAIRS.pop()
     table = []
     for key in args.sets.split(","):
         title, package, loader = DATA_SETS[key]
