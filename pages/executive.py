@@ -5,7 +5,7 @@ Every figure comes from monitor.views.executive_view; the report is monitor.repo
 
 import streamlit as st
 
-from monitor import notes
+from monitor import notes, views
 from monitor.i18n import t
 from ui import charts, context, data, labels
 from ui import format as fmt
@@ -13,17 +13,6 @@ from ui import format as fmt
 lang, as_of = context.start_page()
 day = as_of.isoformat()
 
-# kpi -> (how its values read, whether a rise is bad); rates and losses: deltas in percentage points, rise in red
-KPIS = {
-    "active_balance": ("money", False),
-    "active_loans": ("count", False),
-    "cash_collected": ("money", False),
-    "rate_30": ("rate", True),
-    "rate_90": ("rate", True),
-    "net_charge_off": ("rate", True),
-    "ecl": ("money", True),
-}
-ROWS = (("active_balance", "active_loans", "cash_collected"), ("rate_30", "rate_90", "net_charge_off", "ecl"))
 
 
 def value_text(kind: str, value: float | None) -> str:
@@ -51,9 +40,9 @@ if not kpis["active_loans"]["now"]:
 
 # ------------------------------------------------------------------------------ KPI cards, above the fold
 cards = st.container(key="kpi-cards")  # the browser test finds the cards by this key, above the fold
-for row in ROWS:
-    for column, kpi in zip(cards.columns(len(ROWS[1])), row, strict=False):
-        kind, rise_is_bad = KPIS[kpi]
+for row in views.KPI_ROWS:
+    for column, kpi in zip(cards.columns(len(views.KPI_ROWS[1])), row, strict=False):
+        kind, rise_is_bad = views.KPIS[kpi]
         figures = kpis[kpi]
         unchanged = fmt.reads_as_zero(figures["mom"], kind)
         column.metric(notes.kpi_name(kpi, view["nco_month_to_date"], lang), value_text(kind, figures["now"]),

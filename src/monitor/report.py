@@ -21,16 +21,6 @@ import polars as pl
 from monitor import metrics, views
 from monitor.metrics._sql import last_month_end, months_before
 
-# The page's KPI cards, in its order: kpi -> (how its values read, whether a rise is bad).
-KPIS = {
-    "active_balance": ("money", False),
-    "active_loans": ("count", False),
-    "cash_collected": ("money", False),
-    "rate_30": ("rate", True),
-    "rate_90": ("rate", True),
-    "net_charge_off": ("rate", True),
-    "ecl": ("money", True),
-}
 COMPARISONS = ("now", "month_ago", "year_ago", "mom", "yoy")
 
 
@@ -49,7 +39,7 @@ def _kpis(table: pl.DataFrame) -> dict:
     kinds = {"money": _money, "count": lambda v: None if v is None else int(v), "rate": lambda v: v}
     by_kpi = {row["kpi"]: row for row in table.iter_rows(named=True)}
     return {kpi: {column: kinds[kind](by_kpi[kpi][column]) for column in COMPARISONS}
-            for kpi, (kind, _) in KPIS.items()}
+            for kpi, (kind, _) in views.KPIS.items()}
 
 
 def roll_rate_block(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:

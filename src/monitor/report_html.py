@@ -11,13 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from monitor import metrics, notes, report_charts, status
+from monitor import metrics, notes, report_charts, status, views
 from monitor.i18n import label, t
-from monitor.report import KPIS
 
 NONE = "–"
 WRITTEN_AS_ZERO = {"rate": 0.00005, "money": 0.005, "count": 0.5}  # a smaller change reads 0.00 pp, ¥0.00, 0
-CARD_ROWS = (("active_balance", "active_loans", "cash_collected"), ("rate_30", "rate_90", "net_charge_off", "ecl"))
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", Arial, sans-serif; margin: 24px;
@@ -73,10 +71,10 @@ def _tone(kind: str, change: float | None, rise_is_bad: bool) -> str:
 
 def _cards(kpis: dict, month_to_date: bool, lang: str) -> str:
     rows = []
-    for row in CARD_ROWS:
+    for row in views.KPI_ROWS:
         cards = []
         for kpi in row:
-            kind, rise_is_bad = KPIS[kpi]
+            kind, rise_is_bad = views.KPIS[kpi]
             figures = kpis[kpi]
             mom = _change(kind, figures["mom"], lang)
             yoy = _change(kind, figures["yoy"], lang)
@@ -160,7 +158,7 @@ def _details(report: dict, lang: str) -> str:
 
 def _definitions(lang: str) -> str:
     items = [t("report.definition_item", lang, name=t(f"kpi.{kpi}", lang), text=t(f"kpi.{kpi}_help", lang))
-             for kpi in KPIS]
+             for kpi in views.KPIS]
     items += [t(key, lang) for key in ("report.definition_dpd", "report.definition_entry", "report.definition_roll",
                                        "report.not_computable", "report.money")]
     return '<ul class="muted">' + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"

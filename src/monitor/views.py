@@ -16,6 +16,18 @@ from monitor import derived, metrics, status
 from monitor.months import last_month_end, month_end, months_before
 
 TREND_MONTHS = 13
+# The executive KPIs, in the order their cards are shown: kpi -> (how its values read, whether a rise is bad); the
+# page and the report draw them in rows of KPI_ROWS.
+KPIS = {
+    "active_balance": ("money", False),
+    "active_loans": ("count", False),
+    "cash_collected": ("money", False),
+    "rate_30": ("rate", True),
+    "rate_90": ("rate", True),
+    "net_charge_off": ("rate", True),
+    "ecl": ("money", True),
+}
+KPI_ROWS = (("active_balance", "active_loans", "cash_collected"), ("rate_30", "rate_90", "net_charge_off", "ecl"))
 ENTRY_DAYS = 60
 
 
