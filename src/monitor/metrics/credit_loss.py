@@ -169,9 +169,8 @@ WITH now AS (
            l.parent_loan_id IS NOT NULL AS restructured
     FROM ({day_status}) d JOIN loans l USING (loan_id)
 ),
-months_left AS (
-    SELECT loan_id, count(*) FILTER (WHERE i.due_date > $as_of) AS months_left
-    FROM installments i WHERE loan_id IN (SELECT loan_id FROM now) GROUP BY loan_id
+months_left AS (  -- over every loan: a plain scan is several times faster than one restricted to `now`
+    SELECT loan_id, count(*) AS months_left FROM installments WHERE due_date > $as_of GROUP BY loan_id
 ),
 model AS ({model}),
 staged AS (
