@@ -1,8 +1,8 @@
 """Catalog entries (key, zh, en) for account text; see monitor.i18n for the key conventions.
 
 The labels of stored values this page shows (status.*, product.*, loan_channel.*, payment_channel.*,
-action.*, party.*, outcome.*, restructuring.*, repayment.*, employment.*) live in monitor.i18n; tier.*,
-treatment.* and reason.* in monitor.texts.scoring."""
+action.*, party.*, outcome.*, restructuring.*, repayment.*, employment.*) live in monitor.texts.stored_values;
+tier.*, treatment.* and reason.* in monitor.texts.scoring."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("nav.account", "账户视图", "Account"),

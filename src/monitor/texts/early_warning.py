@@ -1,8 +1,8 @@
 """Catalog entries (key, zh, en) for early warning text; see monitor.i18n for the key conventions.
 
 The labels of the model's values (tier.*, tier_help.*, treatment.*, treatment_help.*, reason.*) live in
-monitor.texts.scoring; those of products, channels, provinces and the shared column headings (col.*) in
-monitor.i18n."""
+monitor.texts.scoring; those of products and channels in monitor.texts.stored_values, of provinces in
+monitor.texts.segments and the shared column headings (col.*) in monitor.texts.tables."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("nav.early_warning", "预警名单", "Early warning"),

@@ -1,0 +1,17 @@
+"""Catalog entries (key, zh, en) of the app shell (title, sidebar, errors) and of formatting shared by every
+page; see monitor.i18n for the key conventions."""
+
+ENTRIES: tuple[tuple[str, str, str], ...] = (
+    # app shell
+    ("app.title", "逾期监控", "Delinquency monitor"),
+    ("sidebar.language", "语言 / Language", "语言 / Language"),
+    ("sidebar.as_of", "截至日期", "As of"),
+    ("sidebar.as_of_help", "各页面均按所选日期日终的贷款状态计算。",
+     "Every page shows the book as it stood at the end of this day."),
+    ("error.database", "无法读取数据库：{message}", "Cannot read the database: {message}"),
+    ("error.no_data", "数据库中还没有贷款数据，请先导入或生成数据。",
+     "The database holds no loans yet. Load or generate a book first."),
+    # formatting
+    ("fmt.pp", "{value}个百分点", "{value} pp"),
+    ("fmt.list_separator", "、", ", "),
+)

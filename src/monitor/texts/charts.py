@@ -1,0 +1,40 @@
+"""Catalog entries (key, zh, en) of chart titles, axes and tooltips (chart.*) shared by the pages and the
+report; see monitor.i18n for the key conventions."""
+
+ENTRIES: tuple[tuple[str, str, str], ...] = (
+    # loans and balance by bucket
+    ("chart.bucket", "逾期阶段", "Bucket"),
+    ("chart.loans", "贷款笔数", "Loans"),
+    ("chart.balance", "剩余本金", "Principal balance"),
+    ("chart.balance_yuan", "剩余本金（元）", "Principal balance (¥)"),
+    ("chart.loan_share", "笔数占比", "Share of loans"),
+    ("chart.balance_share", "余额占比", "Share of balance"),
+    # chart titles, axes and tooltips (pages delinquency and executive)
+    ("chart.month_end", "月末", "Month-end"),
+    ("chart.month", "月份", "Month"),
+    ("chart.day", "日期", "Day"),
+    ("chart.rate", "比率", "Rate"),
+    ("chart.threshold", "逾期程度", "Threshold"),
+    ("chart.basis", "口径", "Basis"),
+    ("chart.from_bucket", "期初阶段", "From bucket"),
+    ("chart.to_state", "期末状态", "To"),
+    ("chart.roll_rate", "迁移率", "Roll rate"),
+    ("chart.cure_rate", "回收率", "Cure rate"),
+    ("chart.flow_step", "迁徙阶段", "Step"),
+    ("chart.flow_rate", "迁徙率", "Flow rate"),
+    ("chart.mob", "账龄（月）", "Months on book"),
+    ("chart.cohort", "放款月份", "Cohort"),
+    ("chart.cohort_loans", "批次贷款笔数", "Loans in the cohort"),
+    ("chart.fpd_rate", "FPD30", "FPD30 rate"),
+    ("chart.eligible", "首期到期满30天笔数", "First installments due 30+ days"),
+    ("chart.defaulted", "首期逾期30天笔数", "Still unpaid 30 days after"),
+    ("chart.entry_rate", "入催率", "Entry rate"),
+    ("chart.due", "当日到期笔数", "Installments due"),
+    ("chart.entered", "当日未还笔数", "Unpaid at day end"),
+    ("chart.nco_rate", "年化净核销率", "Net charge-off rate"),
+    ("chart.gross_charge_off", "核销本金（元）", "Charged off (¥)"),
+    ("chart.recoveries", "核销后回收（元）", "Recoveries (¥)"),
+    ("chart.amount_yuan", "金额（元）", "Amount (¥)"),
+    ("chart.cash", "回款", "Cash collected"),
+    ("chart.payment_channel", "回款渠道", "Payment channel"),
+)
