@@ -4,21 +4,17 @@ now, PSI/CSI, calibration and backtest, and the button that retrains it.
 
 Every figure comes from monitor.scoring.monitoring.monitoring_view; the retrain job is ui.model_data.retrain."""
 
-import duckdb
 import polars as pl
 import streamlit as st
 
-from monitor.db import DatabaseError
 from monitor.i18n import t
-from monitor.scoring.store import ModelError
-from monitor.scoring.training import SCORE_BIN_WIDTH, TrainingError
+from monitor.scoring.training import SCORE_BIN_WIDTH
 from ui import context, data, model_charts, model_data
 from ui import format as fmt
 
 lang, as_of = context.start_page()
 day = as_of.isoformat()
 RETRAINED_KEY = "model_retrained"  # the new model's version and AUC, said on the run after the retrain
-JOB_ERRORS = (ModelError, TrainingError, DatabaseError, duckdb.Error)
 VERDICT_BADGES = {"stable": "green", "watch": "orange", "act": "red"}
 # metric -> how its values read: a decimal with `digits`, or a percentage (capture rate)
 METRIC_DIGITS = {"auc": 3, "gini": 3, "ks": 3, "brier": 4}
@@ -39,7 +35,7 @@ def retrain() -> None:
         bar = box.progress(0.0, text=t("model.step.features", lang))
         try:
             bundle = model_data.retrain(lambda step, fraction: bar.progress(fraction, t(f"model.step.{step}", lang)))
-        except JOB_ERRORS as exc:
+        except model_data.RETRAIN_ERRORS as exc:
             box.update(label=t("model.retrain_failed", lang), state="error")
             st.error(t("model.retrain_error", lang, message=str(exc)))
             return

@@ -52,7 +52,7 @@ def _cached(name: str, path: str, version: tuple, args: tuple, _query: Callable)
         con.close()
 
 
-def _load(query: Callable, *args):
+def load(query: Callable, *args):
     """Run `query(con, *args)` through the cache. A database that cannot be read (missing, locked, or
     built by an older version without a table) stops the page with its message, not a traceback."""
     path = db_path()
@@ -65,42 +65,42 @@ def _load(query: Callable, *args):
 
 
 def freshness() -> overview.Freshness:
-    return _load(overview.freshness)
+    return load(overview.freshness)
 
 
 def derived_state() -> derived.DerivedState:
-    return _load(derived.state)
+    return load(derived.state)
 
 
 def table_summary() -> pl.DataFrame:
-    return _load(overview.table_summary)
+    return load(overview.table_summary)
 
 
 def charge_off_policy() -> overview.ChargeOffPolicy:
-    return _load(overview.charge_off_policy)
+    return load(overview.charge_off_policy)
 
 
 def bucket_distribution(as_of: dt.date) -> pl.DataFrame:
-    return _load(metrics.bucket_distribution, as_of)
+    return load(metrics.bucket_distribution, as_of)
 
 
 def delinquency_view(as_of: dt.date, segment: str | None, value: str | None, dimension: str) -> dict:
     """monitor.views.delinquency_view: everything the Delinquency page shows (segment None: all loans)."""
-    return _load(views.delinquency_view, as_of, segment, value, dimension)
+    return load(views.delinquency_view, as_of, segment, value, dimension)
 
 
 def executive_view(as_of: dt.date) -> dict:
-    return _load(views.executive_view, as_of)
+    return load(views.executive_view, as_of)
 
 
 def delinquent_loans(as_of: dt.date, segment: str | None, value: str | None) -> pl.DataFrame:
     """The delinquent loans of a segment value, worst first (names and phones masked by monitor)."""
-    return _load(metrics.delinquent_loans, as_of, segment, value)
+    return load(metrics.delinquent_loans, as_of, segment, value)
 
 
 def segment_values(segment: str) -> list[str]:
     """The values a segment takes in the book (monitor.segments.values)."""
-    return _load(segments.values, segment)
+    return load(segments.values, segment)
 
 
 def _report_html(con, as_of: dt.date, lang: str) -> bytes:
@@ -110,4 +110,4 @@ def _report_html(con, as_of: dt.date, lang: str) -> bytes:
 
 def report_html(as_of: dt.date, lang: str) -> bytes:
     """The executive report for `as_of` in `lang`, as the bytes of one self-contained HTML file."""
-    return _load(_report_html, as_of, lang)
+    return load(_report_html, as_of, lang)

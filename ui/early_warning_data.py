@@ -10,32 +10,32 @@ from collections.abc import Callable
 import polars as pl
 
 from monitor import early_warning
-from ui.data import _load
+from ui.data import load
 
 
 def scored_day_for(as_of: dt.date) -> dt.date | None:
     """The latest scored day on or before `as_of` (None: no scores that early)."""
-    return _load(early_warning.scored_day_for, as_of)
+    return load(early_warning.scored_day_for, as_of)
 
 
 def scored_days() -> list[dt.date]:
-    return _load(early_warning.scored_days)
+    return load(early_warning.scored_days)
 
 
 def filter_options(day: dt.date) -> dict[str, list[str]]:
-    return _load(early_warning.filter_options, day)
+    return load(early_warning.filter_options, day)
 
 
 def action_list(day: dt.date, filters: dict[str, list[str]]) -> pl.DataFrame:
     """The LIST_LIMIT loans of highest PD passing `filters` on `day`, and (column matches) how many pass in all."""
-    return _load(early_warning.action_list, day, filters)
+    return load(early_warning.action_list, day, filters)
 
 
 def summary(day: dt.date, filters: dict[str, list[str]]) -> dict:
-    return _load(early_warning.summary, day, filters)
+    return load(early_warning.summary, day, filters)
 
 
 def export_csv(day: dt.date, filters: dict[str, list[str]], lang: str) -> Callable[[], bytes]:
     """The CSV of every loan passing `filters`, as a callable for st.download_button: built when the user
     clicks, not on every run of the page."""
-    return lambda: _load(early_warning.export_csv, day, filters, lang)
+    return lambda: load(early_warning.export_csv, day, filters, lang)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from monitor import db, ingest
 from monitor.i18n import label, t
-from ui.data import _load, db_path
+from ui.data import load, db_path
 from ui.tables import MONEY
 
 
@@ -31,7 +31,7 @@ def _preview(con, data: bytes, file_name: str) -> ingest.Outcome | Unusable:
 
 def preview(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
     """monitor.ingest.preview: what loading the file would do, nothing written."""
-    return _load(_preview, data, file_name)
+    return load(_preview, data, file_name)
 
 
 def land(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
@@ -45,12 +45,12 @@ def land(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
 
 
 def recent_batches() -> pl.DataFrame:
-    return _load(ingest.recent_batches)
+    return load(ingest.recent_batches)
 
 
 def quarantined(batch: str | None) -> pl.DataFrame:
     """The rejected rows of one batch (None: of every batch), newest first."""
-    return _load(ingest.quarantined, batch)
+    return load(ingest.quarantined, batch)
 
 
 def localized(frame: pl.DataFrame, lang: str) -> tuple[pl.DataFrame, dict]:

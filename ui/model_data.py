@@ -5,22 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import duckdb
+
+from monitor.db import DatabaseError
 from monitor.scoring import jobs, monitoring, store
-from ui.data import _load, db_path
+from monitor.scoring.training import TrainingError
+from ui.data import db_path, load
 
 TRAINING_SHARE = 0.9  # of the progress bar; scoring the latest day takes the rest
+RETRAIN_ERRORS = (store.ModelError, TrainingError, DatabaseError, duckdb.Error)  # what retrain can raise
 
 
 def monitoring_view(as_of: dt.date) -> dict | None:
     """monitor.scoring.monitoring.monitoring_view: the live model's health at as_of (None when there is no model)."""
-    return _load(monitoring.monitoring_view, as_of)
+    return load(monitoring.monitoring_view, as_of)
 
 
 def retrain(progress: Callable[[str, float], None]) -> store.ModelBundle:
     """Train and register a new model on the page's database, then score its latest data day with it.
 
     `progress(step, fraction)` hears each step of training (monitor.scoring.training.train's names), then
-    "scoring" and "done". Raises what the jobs raise (ModelError, TrainingError, DatabaseError). The loaders' cache
+    "scoring" and "done". Raises what the jobs raise (RETRAIN_ERRORS). The loaders' cache
     is keyed by the database file's version, so the next run of the page reads the new model."""
     path = db_path()
 

@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 
 from monitor.simulate import assumptions, loan
-from ui.data import _load
+from ui.data import load
 
 MONEY_COLUMNS = ("payment_fen", "total_interest_fen", "expected_cash_fen", "npv_fen", "delta_npv_fen",
                  "pv_performing_fen", "pv_failure_fen", "principal_fen", "interest_fen", "balance_fen")
@@ -16,12 +16,12 @@ MONEY_COLUMNS = ("payment_fen", "total_interest_fen", "expected_cash_fen", "npv_
 
 def book_estimates(as_of: dt.date) -> dict:
     """monitor.simulate.assumptions.estimate_book: the book-wide estimates behind the defaults, once per day."""
-    return _load(assumptions.estimate_book, as_of)
+    return load(assumptions.estimate_book, as_of)
 
 
 def loan_state(loan_id: int, as_of: dt.date) -> loan.LoanState:
     """monitor.simulate.loan.loan_state: one loan's balance, arrears, contract, income and PD."""
-    return _load(loan.loan_state, loan_id, as_of)
+    return load(loan.loan_state, loan_id, as_of)
 
 
 def is_percent(name: str) -> bool:

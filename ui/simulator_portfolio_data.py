@@ -1,4 +1,4 @@
-"""The portfolio simulator page's data: cached runs of monitor.simulate (read-only, through ui.data._load),
+"""The portfolio simulator page's data: cached runs of monitor.simulate (read-only, through ui.data.load),
 and saving a scenario through monitor.simulate.scenarios' short read-write connection."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _active_loans(con, as_of: dt.date) -> int:
 
 def active_loans(as_of: dt.date) -> int:
     """Loans active at the end of `as_of` (the projection's start)."""
-    return data._load(_active_loans, as_of)
+    return data.load(_active_loans, as_of)
 
 
 def _simulate(con, as_of: dt.date, months: int, option: str | None, take_up: float, segment: str | None,
@@ -36,12 +36,12 @@ def _simulate(con, as_of: dt.date, months: int, option: str | None, take_up: flo
 
 def simulation(as_of: dt.date, choices: Choices) -> dict:
     """monitor.simulate.projection.simulate for the page's choices (cached per data version)."""
-    return data._load(_simulate, as_of, choices.months, choices.option, choices.take_up, choices.segment,
+    return data.load(_simulate, as_of, choices.months, choices.option, choices.take_up, choices.segment,
                       choices.value, choices.stress, choices.window, choices.paths, choices.seed)
 
 
 def saved_scenarios() -> pl.DataFrame:
-    return data._load(scenarios.list_scenarios)
+    return data.load(scenarios.list_scenarios)
 
 
 def save(name: str, as_of: dt.date, parameters: dict, summary: dict) -> str | None:

@@ -1,4 +1,4 @@
-"""Cached loaders of the Today page (ui.data._load: a new batch of the live feed shows on the next run)."""
+"""Cached loaders of the Today page (ui.data.load: a new batch of the live feed shows on the next run)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import streamlit as st
 
 from monitor import status
 from monitor.live import today
-from ui.data import _load, db_path
+from ui.data import load, db_path
 
 REFRESH_SECONDS = 1  # the Today page reruns its figures this often (load test: bench/load_test.py)
 
@@ -27,9 +27,9 @@ def _today_view(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
 def today_view(day: dt.date) -> dict:
     """monitor.live.today.today_view: the day's figures against the day before, the latest events and the
     newest day in the data (to notice a new day while the page refreshes itself); one read per refresh."""
-    return _load(_today_view, day)
+    return load(_today_view, day)
 
 
 def latest_day() -> dt.date | None:
     """The newest day in the data when the page opens."""
-    return _load(status.latest_data_date)
+    return load(status.latest_data_date)

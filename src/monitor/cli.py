@@ -5,7 +5,7 @@ and nothing written.
 
 A command imports what it needs inside its handler (scoring brings scikit-learn, 2.6 s; the simulator, the
 generator, the loaders, the feed and the report's charts their own), so that `status` or `report` does not
-pay for them; this module imports only the database and status modules. tests/test_imports.py checks it.
+pay for them; this module imports only the database, status and usage modules. tests/test_imports.py checks it.
 """
 
 from __future__ import annotations
@@ -21,12 +21,7 @@ import time
 import polars as pl
 
 from monitor import db, status
-
-EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """Bad input from the user; the message is shown as it is."""
+from monitor.usage import EXIT_BAD_INPUT, UsageError
 
 
 class _Parser(argparse.ArgumentParser):

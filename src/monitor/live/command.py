@@ -26,7 +26,7 @@ import duckdb
 import polars as pl
 
 from monitor import db
-from monitor.cli import UsageError
+from monitor.usage import UsageError
 from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
 

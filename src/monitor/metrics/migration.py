@@ -15,8 +15,10 @@ ROLL_TO_STATES = (*status.BUCKETS, "paid_off", "charged_off", "restructured", "s
 FLOW_STEPS = tuple(f"{a}->{b}" for a, b in zip(status.BUCKETS, (*status.BUCKETS[1:], "CO"), strict=True))
 
 
-def _roll_sql(where: str, month_rows: str = "loan_month", segment_rows: str = "loan_segment") -> str:
-    """The roll-rate rows (see roll_rate_series) over month-end rows and segment rows (derived relations)."""
+def roll_sql(where: str, month_rows: str, segment_rows: str) -> str:
+    """The roll-rate rows of roll_rate_series (parameters $first, $last and those of `where`, a condition on
+    m, the month-end row, and s, the segment row) over month-end rows and segment rows: the relations
+    monitor.derived gives (derived.loan_month(con), derived.loan_segment(con))."""
     return f"""
         WITH pairs AS (
             SELECT month_end AS t1, lag(month_end) OVER (ORDER BY month_end) AS t0
@@ -53,7 +55,7 @@ def roll_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
     where, params = segment_filter(segment, value)
     if delinquent_only:
         where += " AND m.bucket <> 'M0'"
-    return frame(con, _roll_sql(where, derived.loan_month(con), derived.loan_segment(con)), first=first, last=last,
+    return frame(con, roll_sql(where, derived.loan_month(con), derived.loan_segment(con)), first=first, last=last,
                  **params)
 
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from monitor import derived, segments, status
 from monitor.metrics._sql import frame, rows
-from monitor.metrics.migration import _roll_sql
+from monitor.metrics.migration import roll_sql
 from monitor.months import last_month_end, months_before
 from monitor.simulate.inputs import SimulationInputError
 from monitor.simulate.policy import CO, PO, ST, STATES
@@ -131,7 +131,7 @@ def estimate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int, filter
     rolls = frame(con, f"""SELECT from_bucket, to_state, CAST(sum(loans) AS DOUBLE) AS loans, sum(balance) AS balance,
                                   count(DISTINCT to_month_end) AS pairs, min(to_month_end) AS first,
                                   max(to_month_end) AS last
-                           FROM ({_roll_sql(condition, months_rows, segment_rows)}) GROUP BY 1, 2""",
+                           FROM ({roll_sql(condition, months_rows, segment_rows)}) GROUP BY 1, 2""",
                   first=first, last=last, **params)
     after = dict(((f, t), b) for f, t, b in rows(con, f"""
         WITH pairs AS (
