@@ -1,0 +1,96 @@
+"""The declared dependencies match the code: every third-party import is declared in pyproject.toml (the package's
+in [project] dependencies, the app's in the "app" extra, the tests' in the "dev" extra), requirements.in lists the
+same direct dependencies, and requirements.txt pins each of them and everything they need, nothing else."""
+
+from __future__ import annotations
+
+import ast
+import sys
+import tomllib
+from importlib.metadata import packages_distributions, requires
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRST_PARTY = {"monitor", "ui", "pages", "tests", "app"}
+
+
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _names(requirements: list[str]) -> set[str]:
+    """Distribution names of requirement strings, the project's own extras ("monitor[app]") left out."""
+    return {canonicalize_name(Requirement(r).name) for r in requirements} - {"monitor"}
+
+
+def declared(*extras: str) -> set[str]:
+    project = _project()
+    names = _names(project["dependencies"])
+    for extra in extras:
+        names |= _names(project["optional-dependencies"][extra])
+    return names
+
+
+def imported(*paths: Path) -> set[str]:
+    """Distributions of the third-party modules imported (anywhere in a file, lazily too) by the .py files under
+    `paths`."""
+    modules = set()
+    for path in paths:
+        for file in [path] if path.is_file() else path.rglob("*.py"):
+            for node in ast.walk(ast.parse(file.read_text(), str(file))):
+                if isinstance(node, ast.Import):
+                    modules |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    modules.add(node.module.split(".")[0])
+    third_party = modules - FIRST_PARTY - set(sys.stdlib_module_names)
+    by_module = packages_distributions()
+    missing = third_party - set(by_module)
+    assert not missing, f"imported but not installed: {sorted(missing)}"
+    return {canonicalize_name(by_module[m][0]) for m in third_party}
+
+
+def test_the_package_declares_what_it_imports():
+    assert imported(ROOT / "src" / "monitor") <= declared()
+
+
+def test_the_app_declares_what_it_imports():
+    assert imported(ROOT / "app.py", ROOT / "ui", ROOT / "pages") <= declared("app")
+
+
+def test_the_tests_declare_what_they_import():
+    assert imported(ROOT / "tests") <= declared("app", "dev")
+
+
+def test_requirements_in_lists_the_declared_dependencies():
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.in").read_text().splitlines()]
+    assert _names([line for line in lines if line]) == declared("app", "dev")
+
+
+def _pins() -> dict[str, str]:
+    lines = [line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    pins = [line.split("==") for line in lines if line and not line.startswith("#")]
+    assert all(len(pin) == 2 for pin in pins), "every line of the lock is name==version"
+    return {canonicalize_name(name): version for name, version in pins}
+
+
+def _closure(names: set[str]) -> set[str]:
+    """`names` and everything they need (without extras), read from the installed distributions' metadata."""
+    seen: set[str] = set()
+    stack = list(names)
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                stack.append(canonicalize_name(requirement.name))
+    return seen
+
+
+def test_requirements_txt_pins_the_direct_dependencies_and_what_they_need():
+    assert set(_pins()) == _closure(declared("app", "dev"))
