@@ -177,3 +177,43 @@ def test_bad_input_is_refused():
         auc([0, 2, 1], [1, 2, 3])
     with pytest.raises(ValueError):
         ks([0, 1], [1, 2, 3])
+
+
+def _random_book(seed: int, n: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """n outcomes and PDs rounded to two places, so many PDs tie, between goods and bads too."""
+    rng = np.random.default_rng(seed)
+    p = np.round(rng.beta(1.0, 8.0, n), 2)
+    return (rng.random(n) < p).astype(int), p
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_auc_ks_brier_agree_with_their_definitions_on_tied_scores(seed):
+    y, p = _random_book(seed)
+    bads, goods = p[y == 1], p[y == 0]
+    # Every (bad, good) pair: a win counts 1, a tie one half.
+    pairs = (bads[:, None] > goods[None, :]).mean() + 0.5 * (bads[:, None] == goods[None, :]).mean()
+    assert auc(y, p) == pytest.approx(pairs, abs=1e-12)
+    # The empirical CDFs of goods and bads at every score that occurs.
+    t = np.unique(p)
+    gap = np.abs((goods[None, :] <= t[:, None]).mean(axis=1) - (bads[None, :] <= t[:, None]).mean(axis=1))
+    assert ks(y, p) == pytest.approx(gap.max(), abs=1e-12)
+    assert brier(y, p) == pytest.approx(np.mean((p - y) ** 2), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_calibration_by_decile_agrees_with_scikit_learn_on_distinct_pds(seed):
+    from sklearn.calibration import calibration_curve
+
+    rng = np.random.default_rng(seed)
+    p = rng.beta(1.0, 8.0, 1000)  # distinct: quantile bins of 100 rows each
+    y = (rng.random(1000) < p).astype(int)
+    observed, predicted = calibration_curve(y, p, n_bins=10, strategy="quantile")
+    cal = calibration_by_decile(y, p)
+    assert cal["n"].to_list() == [100] * 10
+    np.testing.assert_allclose(cal["observed_rate"].to_numpy(), observed, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(cal["mean_pd"].to_numpy(), predicted, rtol=0, atol=1e-12)
+
+
+def test_brier_refuses_a_pd_outside_zero_and_one():
+    with pytest.raises(ValueError):
+        brier([0, 1], [0.5, 1.5])

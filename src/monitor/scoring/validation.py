@@ -3,12 +3,16 @@
 Conventions: `y` is 1 for a bad (the event) and 0 for a good. A `score` here ranks risk upwards (a PD, or minus
 the scorecard points): the higher, the riskier. Pass `-points` to rank by scorecard points.
 
-- auc: the probability that a random bad scores above a random good, ties counted one half (Mann-Whitney).
+- auc: the probability that a random bad scores above a random good, ties counted one half (Mann-Whitney);
+  scikit-learn's roc_auc_score.
 - gini = 2 auc - 1.
-- ks: the largest distance between the empirical score CDFs of the goods and of the bads.
-- brier: the mean of (pd - y)^2.
+- ks: the largest distance between the empirical score CDFs of the goods and of the bads; scipy's two-sample
+  Kolmogorov-Smirnov statistic (ks_2samp).
+- brier: the mean of (pd - y)^2; scikit-learn's brier_score_loss (a PD outside [0, 1] is refused).
 - calibration_by_decile: rows ranked by predicted PD (ascending, ties in row order) and cut into ten groups of
-  equal size (sizes differ by at most one row); decile 1 holds the lowest PDs.
+  equal size (sizes differ by at most one row); decile 1 holds the lowest PDs. Ours, not scikit-learn's
+  calibration_curve: its quantile bins put tied PDs in one bin of any size; with distinct PDs the two agree
+  (tests/test_validation.py).
 - capture_rate: the share of all bads among the riskiest `top` share of rows; rows tied at the cut-off score
   count in proportion (the expected value over random tie-breaks), so a coarse score is not flattered.
 - psi: bins from the expected (training) scores' quantiles, right-closed, with open ends, so every actual value
@@ -25,7 +29,8 @@ import math
 
 import numpy as np
 import polars as pl
-from scipy.stats import rankdata
+from scipy.stats import ks_2samp
+from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from monitor.scoring.scorecard import _as_frame, _category_values, _check_columns, _is_numeric, _numeric_values
 
@@ -53,10 +58,7 @@ def auc(y, score) -> float:
     """Area under the ROC curve; ties between a bad and a good count one half."""
     y, s = _arrays(y, score)
     _both_classes(y)
-    ranks = rankdata(s)  # average ranks for ties
-    n_bad = int(y.sum())
-    n_good = y.size - n_bad
-    return float((ranks[y == 1].sum() - n_bad * (n_bad + 1) / 2.0) / (n_bad * n_good))
+    return float(roc_auc_score(y, s))
 
 
 def gini(y, score) -> float:
@@ -68,16 +70,13 @@ def ks(y, score) -> float:
     """Kolmogorov-Smirnov: max over thresholds t of |F_good(t) - F_bad(t)|, F the empirical CDF of the score."""
     y, s = _arrays(y, score)
     _both_classes(y)
-    t = np.unique(s)
-    f_good = np.searchsorted(np.sort(s[y == 0]), t, side="right") / (y == 0).sum()
-    f_bad = np.searchsorted(np.sort(s[y == 1]), t, side="right") / (y == 1).sum()
-    return float(np.max(np.abs(f_good - f_bad)))
+    return float(ks_2samp(s[y == 0], s[y == 1], method="asymp").statistic)  # asymp: no exact p-value is needed
 
 
 def brier(y, pd) -> float:
     """Mean squared error of the PD against the 0/1 outcome."""
     y, p = _arrays(y, pd)
-    return float(np.mean((p - y) ** 2))
+    return float(brier_score_loss(y, p, labels=[0, 1]))  # labels: one class alone is a valid sample
 
 
 def calibration_by_decile(y, pd, bins: int = 10) -> pl.DataFrame:
