@@ -12,7 +12,7 @@ Page files follow a convention the tests check: `pages/<name>.py` has `nav.<name
 from __future__ import annotations
 
 import importlib
-import pkgutil
+from pathlib import Path
 
 from monitor import texts
 
@@ -22,7 +22,7 @@ LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 def area_entries() -> dict[str, tuple[tuple[str, str, str], ...]]:
     """The ENTRIES of every module of monitor.texts, by module name, in name order."""
-    names = sorted(info.name for info in pkgutil.iter_modules(texts.__path__))
+    names = sorted(path.stem for path in Path(texts.__file__).parent.glob("*.py") if path.stem != "__init__")
     return {name: importlib.import_module(f"{texts.__name__}.{name}").ENTRIES for name in names}
 
 
