@@ -1,6 +1,7 @@
-"""Catalog entries (key, zh, en) of the Data page: freshness, policy, the table of tables and its kinds; see
-monitor.i18n for the key conventions. The names of tables and columns live in monitor.texts.tables, the
-upload's entries in monitor.texts.ingest."""
+"""Catalog entries (key, zh, en) of the Data page (freshness, policy, the table of tables and its kinds) and of
+the notice, on every page that shows month-end figures, that they wait for derive (derived.*); see monitor.i18n for
+the key conventions. The names of tables and columns live in monitor.texts.tables, the upload's entries in
+monitor.texts.ingest."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("nav.data", "数据", "Data"),

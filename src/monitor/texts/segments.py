@@ -2,7 +2,6 @@
 (city_tier.*, score_band.*, province.*); see monitor.i18n for the key conventions."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
-    # segments (monitor.segments.SEGMENTS) and their values
     ("segment.all", "全部贷款", "All loans"),
     ("segment.product", "产品", "Product"),
     ("segment.channel", "获客渠道", "Channel"),
