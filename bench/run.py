@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pandas_status import load_tables, pandas_status  # noqa: E402
 from results import sections_except  # noqa: E402
 
-from monitor import db, status  # noqa: E402
+from monitor import day_status, db, status  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out"
@@ -89,10 +89,10 @@ def bench_scale(loans: int) -> dict:
         cold, warm, pandas_s, active = [], [], [], 0
         for day in STATUS_DAYS:
             started = time.perf_counter()
-            ours = status.status_as_of(con, day)
+            ours = day_status.status_as_of(con, day)
             cold.append(time.perf_counter() - started)
             started = time.perf_counter()
-            status.status_as_of(con, day)
+            day_status.status_as_of(con, day)
             warm.append(time.perf_counter() - started)
             started = time.perf_counter()
             theirs = pandas_status(tables, day)
@@ -147,7 +147,7 @@ def write_results(rows: list[dict]) -> None:
         "Each command runs in its own process; memory is that process's peak resident set.",
         "`status` (command) is the worst of three days "
         f"({', '.join(str(d) for d in STATUS_DAYS)}), including start-up and writing the CSV;",
-        "the in-process figures time `monitor.status.status_as_of` alone, cold (first call) and warm.",
+        "the in-process figures time `monitor.day_status.status_as_of` alone, cold (first call) and warm.",
         "pandas is a straightforward pandas computation of the same numbers (bench/pandas_status.py),",
         "checked equal to ours to the fen and the day, timed on the three tables already in pandas",
         "(reading them out of DuckDB, done once, is the pandas load column and is not counted).",

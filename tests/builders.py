@@ -4,7 +4,7 @@
     book.loan(1, "2026-01-10", "900.00",
               schedule=[("2026-02-10", "300.00", "15.00", "5.00"), ...])
     book.payment(1, "2026-02-10 09:00:00", "320.00")
-    rows = status.status_as_of(book.con, dt.date(2026, 2, 11))
+    rows = day_status.status_as_of(book.con, dt.date(2026, 2, 11))
     book.close()
 
 Money is yuan, given as str, int or Decimal (never float) and stored as DECIMAL(14,2); `yuan(fen)` turns

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import db, status
+from monitor import db, derive
 from monitor.synth.book import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +59,7 @@ def closed_db(tmp_path_factory) -> Path:
         db.run(con, """INSERT INTO loans VALUES (1, 1, 'cash_loan', 'app', DATE '2026-05-01', 1000, 0.2, 1,
                        'equal_installment', 700, 'paid_off', DATE '2026-05-01', NULL, NULL)""")
         db.run(con, "INSERT INTO installments VALUES (1, 1, DATE '2026-06-01', 1000, 16.67, 0, 1016.67)")
-        status.derive(con)
+        derive.derive(con)
     finally:
         con.close()
     return path

@@ -29,7 +29,7 @@ import shutil
 import polars as pl
 import pytest
 
-from monitor import account, db, metrics, status
+from monitor import account, day_status, db, derive, metrics, status
 from monitor.i18n import CATALOG, LANGUAGES, t
 from ui import account_charts
 
@@ -80,7 +80,7 @@ def _build(path) -> Book:
 def con(tmp_path_factory):
     """The hand-built book with its derived tables (built through 2026-05-31, past the as-of date)."""
     book = _build(tmp_path_factory.mktemp("account") / "hand.duckdb")
-    status.derive(book.con)
+    derive.derive(book.con)
     yield book.con
     book.close()
 
@@ -299,7 +299,7 @@ def test_dpd_history_agrees_with_loan_month_on_the_demo_book(demo_con, demo_loan
 
 
 def test_the_status_agrees_with_the_status_command_on_the_demo_book(demo_con, demo_loans):
-    day = status.status_as_of(demo_con, DEMO_AS_OF).filter(pl.col("loan_id").is_in(demo_loans))
+    day = day_status.status_as_of(demo_con, DEMO_AS_OF).filter(pl.col("loan_id").is_in(demo_loans))
     assert day.height
     for row in day.iter_rows(named=True):
         found = account.loan_status(demo_con, row["loan_id"], DEMO_AS_OF)
@@ -310,7 +310,7 @@ def test_the_status_agrees_with_the_status_command_on_the_demo_book(demo_con, de
 
 def test_the_default_loan_is_the_most_delinquent(demo_con, closed_db):
     worst = account.default_loan(demo_con, DEMO_AS_OF)
-    day = status.status_as_of(demo_con, DEMO_AS_OF)
+    day = day_status.status_as_of(demo_con, DEMO_AS_OF)
     assert account.loan_status(demo_con, worst, DEMO_AS_OF)["dpd"] == day["dpd"].max()
     assert worst == metrics.delinquent_loans(demo_con, DEMO_AS_OF, limit=1)["loan_id"][0]
     closed = db.connect(closed_db, read_only=True)

@@ -40,10 +40,10 @@ def test_the_simulator_renders(server, browser, lang):  # noqa: F811 - the fixtu
 
 def test_what_does_not_apply_is_marked_and_explained(server, browser, demo_con):  # noqa: F811 - the fixture
     """A loan in no arrears: the waiver and legal action are marked n/a in the table, and said why beneath it."""
-    from monitor import status
+    from monitor import day_status
 
     from .conftest import DEMO_AS_OF
-    loan_id = int(status.status_as_of(demo_con, DEMO_AS_OF).filter(dpd=0)["loan_id"].min())
+    loan_id = int(day_status.status_as_of(demo_con, DEMO_AS_OF).filter(dpd=0)["loan_id"].min())
     url = f"{server}/{navigation.url_path('simulator_loan')}?lang=en&loan={loan_id}"
     context, page = _open(browser, url, t("simulator_loan.title", "en"))
     try:

@@ -219,7 +219,7 @@ def test_generate_a_very_small_book(tmp_path):
 def test_derive_on_a_database_without_loans(tmp_path):
     """Like status, derive on a database that holds no loans is bad input: exit 2, one line, no traceback.
 
-    Fails today: status.derive() takes as_of = latest_data_date() = None and calls None.isoformat()
+    Fails today: derive.derive() takes as_of = latest_data_date() = None and calls None.isoformat()
     (AttributeError traceback, exit 1)."""
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
     db.create_schema(con)

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from monitor import db, metrics, status
+from monitor import db, derive, metrics
 from monitor.metrics.credit_loss import LGD_PRIOR, PD_PRIOR
 
 from .builders import Book
@@ -121,7 +121,7 @@ def twenty_and_twenty(path) -> Book:
             book.payment(loan, "2025-07-05 09:00:00", "200.00")
     book.loan(300, "2025-04-10", "200.00", monthly("2025-05-11", 2), charge_off_date="2025-11-07")
     book.loan(301, "2025-03-10", "200.00", monthly("2025-04-10", 2), charge_off_date="2025-10-08")
-    status.derive(book.con, D(2026, 6, 30))
+    derive.derive(book.con, D(2026, 6, 30))
     return book
 
 

@@ -16,7 +16,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from monitor import db, derived, report, status, views
+from monitor import day_status, db, derived, report, status, views
+from monitor.derive import derive as build_derived
 from monitor.simulate import projection
 
 D = dt.date
@@ -68,7 +69,7 @@ def copy(demo_db, tmp_path, name: str):
 def derive(path, as_of: dt.date | None = None) -> None:
     con = db.connect(path)
     try:
-        status.derive(con, as_of)
+        build_derived(con, as_of)
     finally:
         con.close()
 
@@ -79,7 +80,7 @@ def add_payment(path, paid_at: dt.datetime, batch: dt.datetime | None = None) ->
     con = db.connect(path)
     try:
         day = paid_at.date()
-        loan = con.execute(f"SELECT loan_id FROM ({status.day_status_source(con, day)}) ORDER BY dpd DESC, loan_id "
+        loan = con.execute(f"SELECT loan_id FROM ({day_status.source(con, day)}) ORDER BY dpd DESC, loan_id "
                            "LIMIT 1", status.status_params(con, day)).fetchall()[0][0]
         db.run(con, "INSERT INTO payments SELECT max(payment_id) + 1, ?, ?, 50.00, 'app' FROM payments",
                [loan, paid_at])

@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from monitor import db, status
+from monitor import day_status, db, derive
 from monitor.schedule import amortize_fen
 from monitor.scoring.features import CATEGORICAL, DESCRIPTIONS, FEATURES, build_features
 from monitor.scoring.labels import build_labels, horizon_end
@@ -194,7 +194,7 @@ def test_population_is_the_active_loans_below_30_dpd(as_of, demo_con):
     assert all(features.schema[name] == pl.String for name in CATEGORICAL)
     assert features["loan_id"].is_unique().all()
     assert features["loan_id"].is_sorted()
-    day = status.status_as_of(demo_con, as_of)
+    day = day_status.status_as_of(demo_con, as_of)
     assert features["loan_id"].to_list() == day.filter(pl.col("dpd") < 30)["loan_id"].to_list()
     active = {r[0] for r in demo_con.execute(
         "SELECT loan_id FROM loans WHERE origination_date <= ? AND (closed_date IS NULL OR closed_date > ?)",
@@ -354,7 +354,7 @@ def test_hand_worked_features_from_the_source_tables(hand_book):
 @pytest.mark.parametrize("derived_as_of", (AS_OF, D(2026, 7, 31)), ids=str)
 def test_hand_worked_features_from_the_derived_tables(hand_book, derived_as_of):
     """After derive up to as_of and up to a later day (installment 6 of L1 then shows settled 07-02)."""
-    status.derive(hand_book.con, derived_as_of)
+    derive.derive(hand_book.con, derived_as_of)
     try:
         if derived_as_of > AS_OF:
             settled = hand_book.con.execute("SELECT settled_on FROM installment_settlement "
@@ -369,7 +369,7 @@ def test_hand_worked_features_from_the_derived_tables(hand_book, derived_as_of):
 
 def test_hand_book_month_end_history(hand_book):
     """The month-end DPDs the expected features were worked from."""
-    status.derive(hand_book.con, AS_OF)
+    derive.derive(hand_book.con, AS_OF)
     try:
         rows = hand_book.con.execute("SELECT month_end, dpd FROM loan_month WHERE loan_id = 1 "
                                      "ORDER BY month_end").fetchall()
@@ -430,7 +430,7 @@ def label_book(tmp_path_factory):
                                            ("2026-06-28", "100.00", "0.00", "0.00")])
     book.loan(8, "2026-01-10", "300.00", monthly(D(2026, 2, 10), 3, "100.00"))
     book.loan(9, "2026-04-10", "300.00", monthly(D(2026, 5, 10), 3, "100.00"))
-    status.derive(book.con, D(2026, 8, 31))
+    derive.derive(book.con, D(2026, 8, 31))
     yield book
     book.close()
 

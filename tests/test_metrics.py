@@ -21,7 +21,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from monitor import metrics, status
+from monitor import day_status, derive, metrics
 
 from .builders import Book
 
@@ -58,7 +58,7 @@ def eight_loan_book(path) -> Book:
     book.loan(7, "2025-10-15", "300.00", monthly("2025-11-15", 3), status="restructured", closed_date="2026-02-05")
     book.loan(8, "2026-02-05", "300.00", monthly("2026-03-05", 6, "50.00"), parent_loan_id=7)
     book.restructuring(7, 8, "2026-02-05", "reinstallment")
-    status.derive(book.con, FEB)
+    derive.derive(book.con, FEB)
     return book
 
 
@@ -198,15 +198,15 @@ def test_pinning_a_day_changes_no_number(con):
     """Pages pin the as-of day's status once; every metric must read the same numbers from it."""
     before = (metrics.bucket_distribution(con, JAN), metrics.dpd_rates(con, JAN),
               metrics.segment_movers(con, FEB, "cohort"), metrics.delinquent_loans(con, JAN))
-    status.pin_day(con, JAN)
-    status.pin_day(con, FEB)
-    status.pin_day(con, JAN)  # idempotent
-    assert status.pinned_days(con) == {JAN, FEB}
+    day_status.pin_day(con, JAN)
+    day_status.pin_day(con, FEB)
+    day_status.pin_day(con, JAN)  # idempotent
+    assert day_status.pinned_days(con) == {JAN, FEB}
     after = (metrics.bucket_distribution(con, JAN), metrics.dpd_rates(con, JAN),
              metrics.segment_movers(con, FEB, "cohort"), metrics.delinquent_loans(con, JAN))
     assert before[0].equals(after[0]) and before[1] == after[1]
     assert before[2].equals(after[2]) and before[3].equals(after[3])
-    assert "pinned_day_status" in status.day_status_source(con, JAN)
+    assert "pinned_day_status" in day_status.source(con, JAN)
 
 
 def test_segment_values_and_segment_filters_on_early_defaults(con):

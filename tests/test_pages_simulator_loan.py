@@ -9,7 +9,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import account
+from monitor import account, day_status
 from monitor.i18n import CATALOG, LANGUAGES, t
 from monitor.simulate import loan_whatif, options
 
@@ -57,8 +57,7 @@ def test_the_page_compares_the_options(app, worst, lang):
 @pytest.fixture(scope="module")
 def current(demo_con) -> int:
     """A loan in no arrears at the as-of date: a waiver and legal action do not apply to it."""
-    from monitor import status
-    rows = status.status_as_of(demo_con, DEMO_AS_OF)
+    rows = day_status.status_as_of(demo_con, DEMO_AS_OF)
     return int(rows.filter(dpd=0)["loan_id"].min())
 
 

@@ -14,7 +14,7 @@ from html import escape
 import polars as pl
 import pytest
 
-from monitor import metrics, report, report_charts, report_html, status, views
+from monitor import day_status, derive, metrics, report, report_charts, report_html, views
 from monitor.i18n import t
 
 from .builders import Book
@@ -53,7 +53,7 @@ def tiny(tmp_path_factory):
     book.loan(2, "2026-01-10", "900.00", SCHEDULE, closed_date="2026-04-10")
     for due, *_ in SCHEDULE:
         book.payment(2, f"{due} 09:00:00", "320.00")
-    status.derive(book.con, TINY_AS_OF)
+    derive.derive(book.con, TINY_AS_OF)
     figures = report.build_report(book.con, TINY_AS_OF)
     book.close()
     return figures
@@ -214,7 +214,7 @@ def test_the_json_has_exactly_the_agreed_keys(figures):
 
 def test_headline_figures_match_an_independent_computation(con, figures):
     """Totals and DPD rates recomputed in polars from the per-loan status rows, not from the metric SQL."""
-    loans = status.status_as_of(con, DEMO_AS_OF).with_columns(pl.col("principal_balance").cast(pl.Float64))
+    loans = day_status.status_as_of(con, DEMO_AS_OF).with_columns(pl.col("principal_balance").cast(pl.Float64))
     assert figures["active_loans"] == loans.height
     assert figures["principal_balance"] == pytest.approx(loans["principal_balance"].sum(), abs=0.005)
     for x in (1, 30, 60, 90):

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from monitor import status
+from monitor import derive, status
 from monitor.i18n import CATALOG, t
 from monitor.metrics.credit_loss import PD_PRIOR
 from monitor.simulate import assumptions, loan, loan_whatif, options
@@ -145,7 +145,7 @@ def restructured_book(tmp_path_factory):
         book.payment(11, f"{due} 09:00:00", "100.00")
     for due, *_ in newer[:2]:
         book.payment(13, f"{due} 09:00:00", "100.00")
-    status.derive(book.con)
+    derive.derive(book.con)
     yield book.con
     book.close()
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from monitor import status
+from monitor import derive
 from monitor.i18n import CATALOG
 from monitor.simulate import options
 
@@ -27,7 +27,7 @@ def folder(tmp_path_factory):
     book.loan(2, "2026-01-10", "600.00", FLAT, customer_id=2)
     for due, *_ in FLAT:
         book.payment(2, f"{due} 09:00:00", "105.00")
-    status.derive(book.con)
+    derive.derive(book.con)
     book.close()
     return folder
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import metrics, status
+from monitor import derive, metrics, status
 from monitor.simulate import markov, policy, projection
 from monitor.simulate.policy import CO, PO, ST, STATES
 
@@ -271,7 +271,7 @@ def settlement_book(path) -> Book:
     book.restructuring(1, 2, "2025-02-10", "settlement")
     book.payment(2, "2025-03-10 09:00:00", "120.00")
     book.loan(3, "2026-01-15", "600.00", monthly("2026-02-01", 6))
-    status.derive(book.con, SETTLED_AS_OF)
+    derive.derive(book.con, SETTLED_AS_OF)
     return book
 
 

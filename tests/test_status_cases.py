@@ -18,7 +18,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from monitor import db, status
+from monitor import day_status, db, derive, status
 from tests.builders import Book
 
 ORIG = "2026-01-10"
@@ -42,7 +42,7 @@ def book(tmp_path):
 
 def at(book: Book, day: str) -> dict[int, tuple]:
     """loan_id -> (dpd, bucket, principal_balance, overdue_amount) for every loan in status_as_of(day)."""
-    frame = status.status_as_of(book.con, d(day))
+    frame = day_status.status_as_of(book.con, d(day))
     assert frame.columns == ["loan_id", "dpd", "bucket", "principal_balance", "overdue_amount"]
     return {r["loan_id"]: (r["dpd"], r["bucket"], r["principal_balance"], r["overdue_amount"])
             for r in frame.to_dicts()}
@@ -86,7 +86,7 @@ def test_payment_on_the_due_date(book):
         # inst 2 unsettled (635 > 320), due 03-10: DPD 1; overdue 635 - 320 = 315
         "2026-03-11": (1, "M1", D("600.00"), D("315.00")),
     })
-    status.derive(book.con, d("2026-03-31"))
+    derive.derive(book.con, d("2026-03-31"))
     assert month_rows(book, 1) == {
         "2026-01-31": (0, 0, "M0", D("900.00"), D("0.00"), "active"),   # mob 0 in origination month
         "2026-02-28": (1, 0, "M0", D("600.00"), D("0.00"), "active"),
@@ -105,7 +105,7 @@ def test_one_day_late(book):
         "2026-02-12": (0, "M0", D("600.00"), D("0.00")),       # paid 320 today: settled, 900 - 300
         "2026-02-13": (0, "M0", D("600.00"), D("0.00")),
     })
-    status.derive(book.con, d("2026-02-28"))
+    derive.derive(book.con, d("2026-02-28"))
     assert settled_on(book, 2) == [d("2026-02-12"), None, None]
     assert month_rows(book, 2)["2026-02-28"] == (1, 0, "M0", D("600.00"), D("0.00"), "active")
 
@@ -128,7 +128,7 @@ def test_partial_payments_pay_fees_and_interest_before_principal(book):
         "2026-03-12": (30, "M1", D("808.00"), D("523.00")),   # 30: last day of M1
         "2026-03-13": (31, "M2", D("808.00"), D("523.00")),   # 31: first day of M2
     })
-    status.derive(book.con, d("2026-03-31"))
+    derive.derive(book.con, d("2026-03-31"))
     assert month_rows(book, 3) == {
         "2026-01-31": (0, 0, "M0", D("900.00"), D("0.00"), "active"),
         "2026-02-28": (1, 18, "M1", D("900.00"), D("308.00"), "active"),
@@ -174,7 +174,7 @@ def test_two_installments_missed(book):
         # inst 3 past too: DPD 04-11 - 03-10 = 32; overdue 945 - 320 = 625
         "2026-04-11": (32, "M2", D("600.00"), D("625.00")),
     })
-    status.derive(book.con, d("2026-04-30"))
+    derive.derive(book.con, d("2026-04-30"))
     rows = month_rows(book, 5)
     assert rows["2026-03-31"] == (2, 49, "M2", D("900.00"), D("635.00"), "active")
     # 04-30 - 03-10 = 51; overdue 945 - 320 = 625
@@ -191,7 +191,7 @@ def test_early_payoff_leaves_the_book_on_closed_date(book):
         "2026-02-21": None,
         "2026-04-11": None,
     })
-    status.derive(book.con, d("2026-03-31"))
+    derive.derive(book.con, d("2026-03-31"))
     assert month_rows(book, 6) == {"2026-01-31": (0, 0, "M0", D("900.00"), D("0.00"), "active")}
 
 
@@ -208,7 +208,7 @@ def test_charge_off(book):
         "2025-12-29": None,                                      # charge_off_date = closed_date
         "2026-01-10": None,                                      # a recovery does not bring it back
     })
-    status.derive(book.con, d("2026-01-31"))
+    derive.derive(book.con, d("2026-01-31"))
     rows = month_rows(book, 7)
     # month-ends while active: 06-30 .. 11-30; 12-31 is after the charge-off on 12-29
     assert sorted(rows) == ["2025-06-30", "2025-07-31", "2025-08-31", "2025-09-30", "2025-10-31",
@@ -240,7 +240,7 @@ def test_restructuring_closes_old_loan_and_opens_new_one_the_same_day(book):
     })
     assert sorted(at(book, "2026-04-04")) == [8]
     assert sorted(at(book, "2026-04-05")) == [9]
-    status.derive(book.con, d("2026-04-30"))
+    derive.derive(book.con, d("2026-04-30"))
     assert month_rows(book, 8) == {
         "2026-01-31": (0, 0, "M0", D("900.00"), D("0.00"), "active"),
         "2026-02-28": (1, 18, "M1", D("900.00"), D("320.00"), "active"),
@@ -291,7 +291,7 @@ def test_payment_time_of_day(book):
                                       11: (1, "M1", D("900.00"), D("320.00"))}
     assert at(book, "2026-02-12") == {10: (0, "M0", D("600.00"), D("0.00")),
                                       11: (0, "M0", D("600.00"), D("0.00"))}
-    status.derive(book.con, d("2026-02-28"))
+    derive.derive(book.con, d("2026-02-28"))
     assert settled_on(book, 10) == [d("2026-02-11"), None, None]
     assert settled_on(book, 11) == [d("2026-02-12"), None, None]
 
@@ -311,13 +311,13 @@ def test_mob_counts_month_ends_from_the_origination_month(book):
                                            ("2026-02-28", "100.00", "3.00", "0.00"),
                                            ("2026-03-31", "100.00", "1.50", "0.00")])
     book.payment(14, "2026-01-31 20:00:00", "104.50")
-    status.derive(book.con, d("2026-03-30"))                    # 03-31 is after as_of: not built
+    derive.derive(book.con, d("2026-03-30"))                    # 03-31 is after as_of: not built
     assert month_rows(book, 14) == {
         "2025-12-31": (0, 0, "M0", D("300.00"), D("0.00"), "active"),
         "2026-01-31": (1, 0, "M0", D("200.00"), D("0.00"), "active"),      # 300 - 100
         "2026-02-28": (2, 0, "M0", D("200.00"), D("0.00"), "active"),      # inst 2 due today
     }
-    status.derive(book.con, d("2026-04-30"))
+    derive.derive(book.con, d("2026-04-30"))
     rows = month_rows(book, 14)
     # 03-31 - 02-28 = 31 days; overdue 104.50 + 103.00 - 104.50 = 103.00 (inst 3 due today)
     assert rows["2026-03-31"] == (3, 31, "M2", D("200.00"), D("103.00"), "active")
@@ -335,11 +335,11 @@ def test_generated_charge_offs_are_dpd_180_in_m6_the_day_before(demo_db):
         for (day,) in days[:: max(1, len(days) // 12)]:
             loans = {r[0] for r in con.sql("SELECT loan_id FROM loans WHERE charge_off_date = $d",
                                            params={"d": day}).fetchall()}
-            before = status.status_as_of(con, day - dt.timedelta(days=1))
+            before = day_status.status_as_of(con, day - dt.timedelta(days=1))
             rows = before.filter(before["loan_id"].is_in(list(loans))).to_dicts()
             assert len(rows) == len(loans), day        # all active the day before
             assert {(r["dpd"], r["bucket"]) for r in rows} == {(180, "M6")}, day
-            on_day = status.status_as_of(con, day)
+            on_day = day_status.status_as_of(con, day)
             assert not set(on_day["loan_id"].to_list()) & loans, day
             assert on_day["dpd"].max() <= 180             # no active loan is past the charge-off DPD
     finally:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor import status
+from monitor import day_status, derive
 from tests.builders import Book, yuan
 
 ONE_DAY = dt.timedelta(days=1)
@@ -181,7 +181,7 @@ def ref_month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def db_status(book: Book, d: dt.date) -> dict[int, tuple[int, str, int, int]]:
-    frame = status.status_as_of(book.con, d)
+    frame = day_status.status_as_of(book.con, d)
     return {r["loan_id"]: (r["dpd"], r["bucket"], fen(r["principal_balance"]), fen(r["overdue_amount"]))
             for r in frame.to_dicts()}
 
@@ -226,7 +226,7 @@ def test_loan_month_equals_status_as_of_at_every_month_end(db_book, case, data):
     loans_, days = case
     load(db_book, loans_)
     as_of = days[-1]
-    status.derive(db_book.con, as_of)
+    derive.derive(db_book.con, as_of)
     rows = db_book.con.sql(
         "SELECT loan_id, month_end, mob, dpd, bucket, principal_balance, overdue_amount, status "
         "FROM loan_month").fetchall()

@@ -97,7 +97,7 @@ def test_equal_installment_schedules_have_a_level_payment(con):
 def test_charge_off_happens_exactly_on_the_policy_day(con):
     """The day before charge-off the loan is at DPD 180 (M6); from that day it is gone from the book."""
     grid = "SELECT loan_id, charge_off_date - 1 AS as_of FROM loans WHERE status = 'charged_off'"
-    rows = con.sql(f"SELECT dpd, bucket, count(*) FROM ({status.status_query(grid)}) GROUP BY ALL",
+    rows = con.sql(f"SELECT dpd, bucket, count(*) FROM ({status.grid_status_sql(grid)}) GROUP BY ALL",
                    params={"charge_off_dpd": 181}).fetchall()
     assert rows and all(dpd == 180 and bucket == "M6" for dpd, bucket, _ in rows)
     assert q(con, "SELECT count(*) FROM loans WHERE status = 'charged_off'")[0][0] == sum(r[2] for r in rows)
@@ -129,7 +129,7 @@ def test_restructurings_close_the_old_loan_and_open_a_linked_one(con):
         SELECT r.kind, count(*) FILTER (WHERE n.principal = s.principal_balance + r.arrears_capitalized) exact,
                count(*) FILTER (WHERE n.principal < s.principal_balance + r.arrears_capitalized) less, count(*) n
         FROM restructurings r JOIN loans n ON n.loan_id = r.new_loan_id
-        JOIN ({status.status_query(grid)}) s ON s.loan_id = r.old_loan_id GROUP BY 1""",
+        JOIN ({status.grid_status_sql(grid)}) s ON s.loan_id = r.old_loan_id GROUP BY 1""",
                    params={"charge_off_dpd": 181}).fetchall()
     by_kind = {kind: (exact, less, n) for kind, exact, less, n in rows}
     assert by_kind["extension"][0] == by_kind["extension"][2]
@@ -138,7 +138,7 @@ def test_restructurings_close_the_old_loan_and_open_a_linked_one(con):
 
 def test_collection_actions_only_while_delinquent(con):
     grid = "SELECT DISTINCT loan_id, CAST(action_at AS DATE) AS as_of FROM collection_actions"
-    rows = con.sql(f"SELECT min(dpd), count(*) FROM ({status.status_query(grid)})",
+    rows = con.sql(f"SELECT min(dpd), count(*) FROM ({status.grid_status_sql(grid)})",
                    params={"charge_off_dpd": 181}).fetchall()[0]
     assert rows[0] >= 1
     types = {r[0] for r in q(con, "SELECT DISTINCT action_type FROM collection_actions")}

@@ -1,14 +1,15 @@
 """The Today page's shortcuts give the numbers of the full computation: the day's status pinned from the day
-before (status.pin_next_day), and yesterday's status kept across refreshes (today.DayEndCache)."""
+before (day_status.pin_next_day), and yesterday's status kept across refreshes (today.DayEndCache)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
 
+import polars as pl
 import pytest
 
-from monitor import db, freshness, status
+from monitor import day_status, db, freshness, status
 from monitor.live.today import DayEndCache, today_view
 
 from .conftest import DEMO_AS_OF
@@ -25,10 +26,10 @@ def test_each_day_pinned_from_the_day_before_equals_its_full_status(demo_db):
     try:
         carried = 0
         for day in _days(FIRST, DEMO_AS_OF):
-            status.pin_next_day(chained, day)  # the day before is already pinned from its own day before
-            computed = full.sql(f"SELECT * FROM ({status.day_status_source(full, day)})",
+            day_status.pin_next_day(chained, day)  # the day before is already pinned from its own day before
+            computed = full.sql(f"SELECT * FROM ({day_status.source(full, day)})",
                                 params=status.status_params(full, day)).pl()
-            assert status.pinned_rows(chained, day).sort("loan_id").equals(computed.sort("loan_id")), day
+            assert day_status.pinned_rows(chained, day).sort("loan_id").equals(computed.sort("loan_id")), day
             carried += chained.execute("SELECT count(*) FROM pinned_day_status_unchanged").fetchall()[0][0]
         assert carried > 0  # the shortcut was taken, not only the full computation
     finally:
@@ -64,7 +65,7 @@ def _pay(path, loan_id: int, paid_at: str, amount: str) -> None:
 def _loan_in_arrears(path, day: dt.date) -> int:
     con = db.connect(path, read_only=True)
     try:
-        found = status.status_as_of(con, day).filter(status.pl.col("dpd") >= 1)
+        found = day_status.status_as_of(con, day).filter(pl.col("dpd") >= 1)
     finally:
         con.close()
     return int(found["loan_id"][0])
@@ -114,8 +115,8 @@ def _status_rows(path, day: dt.date):
     """(whether the derived rows of `day` serve its status, the status rows of `day`)."""
     con = db.connect(path, read_only=True)
     try:
-        served = freshness.derived_covers(con, day) and "day_snapshot" in status.day_status_source(con, day)
-        rows = con.sql(f"SELECT * FROM ({status.day_status_source(con, day)})",
+        served = freshness.derived_covers(con, day) and "day_snapshot" in day_status.source(con, day)
+        rows = con.sql(f"SELECT * FROM ({day_status.source(con, day)})",
                        params=status.status_params(con, day)).pl().sort("loan_id")
     finally:
         con.close()

@@ -19,8 +19,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import db, metrics, pii, status
-from monitor.scoring.features import derived_through
+from monitor import db, derive, freshness, metrics, pii, status
 
 MAX_HISTORY_POINTS = 1000  # the DPD history keeps every day up to this many, else every k-th day and month-ends
 PROMISE_STATES = ("kept", "broken", "pending")
@@ -89,7 +88,7 @@ def loan_status(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) ->
         con,
         f"""SELECT dpd, bucket, mob, CAST(principal_balance AS DOUBLE) AS principal_balance,
                    CAST(overdue_amount AS DOUBLE) AS overdue_amount
-            FROM ({status.grid_status_sql(con, grid)})""",
+            FROM ({status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))})""",
         **status.status_params(con, as_of), loan_id=loan_id,
     )
     return found.row(0, named=True) if found.height else None
@@ -117,7 +116,7 @@ def dpd_history(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date,
         con,
         f"""SELECT as_of AS day, dpd, bucket, CAST(principal_balance AS DOUBLE) AS principal_balance,
                    CAST(overdue_amount AS DOUBLE) AS overdue_amount
-            FROM ({status.grid_status_sql(con, days)}) ORDER BY day""",
+            FROM ({status.grid_status_sql(days, precomputed_sums=freshness.derived_is_fresh(con))}) ORDER BY day""",
         **status.status_params(con, as_of), loan_id=loan_id, max_points=max_points,
     )
 
@@ -125,12 +124,12 @@ def dpd_history(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date,
 def _settlement_source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     """Installments of the loan $loan_id with the day each was settled: installment_settlement while the
     derived tables are fresh and reach as_of (its settled_on may lie after as_of: the caller caps it), else
-    monitor.status.settlement_query over this loan's rows, with the payments up to $as_of."""
-    through = derived_through(con)
+    monitor.derive.settlement_query over this loan's rows, with the payments up to $as_of."""
+    through = freshness.fresh_through(con)
     if through is not None and through >= as_of:
         return "SELECT * FROM installment_settlement WHERE loan_id = $loan_id"
     one = "(SELECT * FROM {} WHERE loan_id = $loan_id)"
-    return status.settlement_query(one.format("loans"), one.format("installments"), one.format("payments"))
+    return derive.settlement_query(one.format("loans"), one.format("installments"), one.format("payments"))
 
 
 def schedule(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> pl.DataFrame:

@@ -5,7 +5,8 @@ and nothing written.
 
 A command imports what it needs inside its handler (scoring brings scikit-learn, 2.6 s; the simulator, the
 generator, the loaders, the feed and the report's charts their own), so that `status` or `report` does not
-pay for them; this module imports only the database, status and usage modules. tests/test_imports.py checks it.
+pay for them; this module imports only the database, status (status, day_status, derive) and usage modules.
+tests/test_imports.py checks it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 
 import polars as pl
 
-from monitor import db, status
+from monitor import day_status, db, derive, status
 from monitor.usage import EXIT_BAD_INPUT, UsageError
 
 
@@ -175,7 +176,7 @@ def cmd_derive(args) -> int:
     try:
         _check_as_of(con, args.as_of or status.latest_data_date(con) or dt.date.min)
         started = time.perf_counter()
-        counts = status.derive(con, args.as_of)
+        counts = derive.derive(con, args.as_of)
     finally:
         con.close()
     summary = ", ".join(f"{table} {n:,}" for table, n in counts.items())
@@ -191,7 +192,7 @@ def cmd_status(args) -> int:
         if args.as_of > latest:
             print(f"monitor status: note: the data ends on {latest}; later days assume no further payments",
                   file=sys.stderr)
-        frame = status.status_as_of(con, args.as_of)
+        frame = day_status.status_as_of(con, args.as_of)
     finally:
         con.close()
     if args.format == "json":

@@ -30,7 +30,7 @@ RESTRUCTURING_KINDS = ("extension", "reinstallment", "rate_cut", "fee_waiver", "
 RISK_TIERS = ("A", "B", "C", "D", "E")  # A lowest PD ... E highest (monitor.scoring.treatment)
 TREATMENTS = ("reminder", "call", "plan_offer", "field", "legal")
 
-# Source tables, in load order. Derived tables are rebuilt by monitor.status.derive.
+# Source tables, in load order. Derived tables are rebuilt by monitor.derive.derive.
 SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings")
 DERIVED_TABLES = ("installment_settlement", "loan_month", "day_snapshot", "loan_segment")
 
@@ -314,5 +314,14 @@ def charge_off_dpd(con: duckdb.DuckDBPyConnection) -> int:
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether the database (not this connection's temporary catalog) has a table `name`."""
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND table_name = ?",
-                            [name]).fetchall()[0][0])
+    return _has_table(con, name, temporary=False)
+
+
+def temp_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether this connection's temporary catalog has a table `name` (what a connection computed once)."""
+    return _has_table(con, name, temporary=True)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str, temporary: bool) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary = ? AND table_name = ?",
+                            [temporary, name]).fetchall()[0][0])

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from monitor import db, freshness, segments, status
+from monitor import db, derive, freshness, segments, status
 from monitor.months import month_ends
 
 _MARK = "derived_completion"
@@ -105,7 +105,7 @@ def _complete(con: duckdb.DuckDBPyConnection, through: dt.date, latest: dt.date)
         WHERE due_date <= $latest AND (settled_on IS NULL OR settled_on > $through)
         UNION SELECT loan_id FROM loans WHERE loan_id NOT IN (SELECT loan_id FROM main.loan_segment)""", params)
     only = "(SELECT * FROM {} WHERE loan_id IN (SELECT loan_id FROM derived_redone_loans))"
-    redone = status.settlement_query(only.format("loans"), only.format("installments"), only.format("payments"))
+    redone = derive.settlement_query(only.format("loans"), only.format("installments"), only.format("payments"))
     db.run(con, f"CREATE OR REPLACE TEMP TABLE derived_redone_settlement AS {redone}", {"as_of": latest})
     db.run(con, """
         CREATE OR REPLACE TEMP VIEW derived_installment_settlement AS
@@ -140,7 +140,7 @@ def _complete_loan_month(con: duckdb.DuckDBPyConnection, through: dt.date, lates
         CREATE OR REPLACE TEMP TABLE derived_added_months AS
         SELECT loan_id, CAST(as_of AS DATE) AS month_end, mob, dpd, bucket, principal_balance, overdue_amount,
                'active' AS status
-        FROM ({status.status_query(grid)})""",
+        FROM ({status.grid_status_sql(grid)})""",
            {"ends": month_ends(through + dt.timedelta(days=1), latest), "charge_off_dpd": db.charge_off_dpd(con)})
     # a view takes no parameters; `through` is a date of ours, not a user's value
     db.run(con, f"""

@@ -68,6 +68,15 @@ def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
     return _remembered(con, "derived_freshness", "BOOLEAN", fresh)
 
 
+def fresh_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The day derive built the derived tables through (the setting derived_as_of), while they match all the data
+    as it is now (derived_is_fresh): the whole tables can be read. Else None."""
+    if not derived_is_fresh(con):
+        return None
+    rows = con.execute("SELECT value FROM settings WHERE key = 'derived_as_of'").fetchall()
+    return dt.date.fromisoformat(rows[0][0]) if rows else None
+
+
 def derived_covers(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
     """Whether the derived status rows of `as_of` (day_snapshot, loan_month) still hold: the data has not changed
     since the build, or `as_of` is on or before valid_through."""

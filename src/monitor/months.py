@@ -16,6 +16,12 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return month_end(dt.date(index // 12, index % 12 + 1, 1))
 
 
+def day_months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` calendar months before `day`, or that month's end when it is shorter."""
+    end = months_before(day, months)
+    return end.replace(day=min(day.day, end.day))
+
+
 def last_month_end(day: dt.date) -> dt.date:
     """The latest month-end on or before `day`."""
     end = month_end(day)

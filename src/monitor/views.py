@@ -1,6 +1,6 @@
 """The data behind each page, assembled in one pass over one connection.
 
-A page asks for its view; the view pins the as-of day's loan status once (monitor.status.pin_day) and
+A page asks for its view; the view pins the as-of day's loan status once (monitor.day_status.pin_day) and
 calls the metric functions, so a page costs one status computation however many figures it shows.
 The benchmark times these same functions, cold and warm.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import derived, metrics, status
+from monitor import day_status, derived, metrics
 from monitor.months import last_month_end, month_end, months_before
 
 TREND_MONTHS = 13
@@ -35,7 +35,7 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
                      value: str | None = None, dimension: str = "product") -> dict:
     """Everything the Delinquency page shows for one as-of date and (optionally) one segment value.
     `dimension` is the segment whose values the movers table lists."""
-    status.pin_day(con, as_of)
+    day_status.pin_day(con, as_of)
     to_end = last_month_end(as_of)
     first = months_before(to_end, TREND_MONTHS - 1)
     latest_rolls = metrics.roll_rate_series(con, to_end, to_end, segment, value)
@@ -66,7 +66,7 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
 def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     """The Executive Summary: KPIs now, a month and a year earlier; 13-month trends; recent cohorts
     against earlier ones; the three segments whose 30+ rate moved most."""
-    status.pin_day(con, as_of)
+    day_status.pin_day(con, as_of)
     to_end = last_month_end(as_of)
     first = months_before(to_end, TREND_MONTHS - 1)
     vintage = metrics.vintages(con, as_of)
@@ -89,7 +89,7 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
 
 def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = None) -> dict:
     """The executive KPIs at the end of one day (`ecl`: that day's expected_credit_loss, when already computed)."""
-    status.pin_day(con, day)
+    day_status.pin_day(con, day)
     totals = metrics.day_totals(con, day)
     ecl = (ecl or metrics.expected_credit_loss(con, day))["ecl"]
     return {

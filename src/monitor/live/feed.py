@@ -93,7 +93,7 @@ class LiveBook:
         """The loans active on `day` (status active, originated by then), with their DPD by monitor.status."""
         grid = "SELECT loan_id, CAST($as_of AS DATE) AS as_of FROM loans WHERE status = 'active' " \
                "AND origination_date <= $as_of"
-        frame = con.sql(_WORKING_SET_SQL.format(status=status.status_query(grid)),
+        frame = con.sql(_WORKING_SET_SQL.format(status=status.grid_status_sql(grid)),
                         params=status.status_params(con, day)).pl()
         col = {name: frame[name].to_numpy() for name in frame.columns}
         return cls(day=day, loan_id=col["loan_id"], customer_id=col["customer_id"],

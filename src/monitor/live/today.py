@@ -1,10 +1,10 @@
 """What happened on one day: the figures of the Today page, in set-oriented SQL over one connection.
 
-The status of the day and of the day before is pinned once each by monitor.status, the one DPD definition:
-the DPD rates, the loans that entered M1 (DPD 0 at the end of yesterday, >= 1 at the end of the day) and those
-that cured (DPD >= 1 yesterday, 0 now: still active, or paid off during the day) all read it. The day's status
-is pinned from yesterday's (status.pin_next_day: only the loans that can have moved are computed), and a
-DayEndCache keeps yesterday's between the refreshes of a live page, so that a refresh computes only today.
+The status of the day and of the day before is pinned once each by monitor.day_status (monitor.status is the one
+DPD definition): the DPD rates, the loans that entered M1 (DPD 0 at the end of yesterday, >= 1 at the end of the
+day) and those that cured (DPD >= 1 yesterday, 0 now: still active, or paid off during the day) all read it. The
+day's status is pinned from yesterday's (day_status.pin_next_day: only the loans that can have moved are computed),
+and a DayEndCache keeps yesterday's between the refreshes of a live page, so that a refresh computes only today.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import threading
 import duckdb
 import polars as pl
 
-from monitor import freshness, metrics, pii, status
+from monitor import day_status, freshness, metrics, pii, status
 from monitor.metrics._sql import frame
 
 LATEST_EVENTS = 50
@@ -85,10 +85,10 @@ class DayEndCache:
         with self._lock:
             rows = self._rows.get(key)
         if rows is not None:
-            status.pin_rows(con, day, rows)
+            day_status.pin_rows(con, day, rows)
             return
-        status.pin_day(con, day)
-        rows = status.pinned_rows(con, day)
+        day_status.pin_day(con, day)
+        rows = day_status.pinned_rows(con, day)
         with self._lock:
             self._rows = {k: v for k, v in self._rows.items() if k[0] != day}
             self._rows[key] = rows
@@ -109,10 +109,10 @@ def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, day_ends: DayEndCac
     previous = day - dt.timedelta(days=1)
     if day_ends is not None:
         day_ends.pin(con, previous)
-    status.pin_next_day(con, day)
+    day_status.pin_next_day(con, day)
     params = status.status_params(con, day)
-    movements = frame(con, _MOVEMENTS_SQL.format(today=status.day_status_source(con, day),
-                                                 yesterday=status.day_status_source(con, previous)
+    movements = frame(con, _MOVEMENTS_SQL.format(today=day_status.source(con, day),
+                                                 yesterday=day_status.source(con, previous)
                                                  .replace("$as_of", "$previous")),
                       as_of=day, previous=previous, day=day, charge_off_dpd=params["charge_off_dpd"])
     counts = frame(con, _COUNTS_SQL, day=day)

@@ -24,7 +24,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import db, derived, status
+from monitor import day_status, db, derived, freshness, status
 from monitor.metrics._sql import frame, month_end, months_before, rows, segment_filter
 from monitor.months import months_between
 
@@ -118,11 +118,12 @@ def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date,
     {charge_off, settlement: {loans, balance, recovered, lgd}}."""
     cutoff = months_before(as_of, seasoning_months)
     grid = f"SELECT loan_id, default_date - 1 AS as_of FROM ({_DEFAULTS})"
+    statuses = status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
     found = frame(
         con,
         f"""
         WITH defaults AS ({_DEFAULTS}),
-        balance AS (SELECT loan_id, principal_balance FROM ({status.grid_status_sql(con, grid)})),
+        balance AS (SELECT loan_id, principal_balance FROM ({statuses})),
         recovered AS (
             SELECT d.loan_id, sum(p.amount) AS amount FROM defaults d
             JOIN payments p ON p.loan_id = d.paying_loan
@@ -214,7 +215,7 @@ def loan_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
     pds = default_rates_by_bucket(con, as_of)
     lgd = loss_given_default(con, as_of)
     scored_on = score_day(con, as_of)
-    query = _LOAN_ECL.format(day_status=status.day_status_source(con, as_of), segments=derived.loan_segment(con),
+    query = _LOAN_ECL.format(day_status=day_status.source(con, as_of), segments=derived.loan_segment(con),
                              where=where, model=_MODEL_PD if scored_on else _NO_MODEL)
     con.register("bucket_pd", pds.select("bucket", "pd"))
     try:

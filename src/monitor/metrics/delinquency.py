@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import derived, freshness, pii, segments, status
+from monitor import day_status, derived, freshness, pii, segments, status
 from monitor.metrics._sql import frame, months_before, rows, segment_filter
 
 BUCKET_ORDER = (*status.BUCKETS, "CO")
@@ -16,9 +16,9 @@ DPD_THRESHOLDS = (1, 30, 60, 90)
 
 def _day_status_in_segment(con, as_of: dt.date, segment: str | None) -> str:
     if segment is None:
-        return status.day_status_source(con, as_of)
+        return day_status.source(con, as_of)
     where, _ = segment_filter(segment, None)
-    return f"""SELECT d.* FROM ({status.day_status_source(con, as_of)}) d
+    return f"""SELECT d.* FROM ({day_status.source(con, as_of)}) d
                JOIN {derived.loan_segment(con)} s USING (loan_id) WHERE {where}"""
 
 
@@ -174,7 +174,7 @@ def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str 
         f"""
         WITH now_rows AS MATERIALIZED (
             SELECT s.*, d.principal_balance, d.dpd
-            FROM ({status.day_status_source(con, as_of)}) d JOIN {derived.loan_segment(con)} s USING (loan_id)
+            FROM ({day_status.source(con, as_of)}) d JOIN {derived.loan_segment(con)} s USING (loan_id)
         ),
         before_rows AS MATERIALIZED (
             SELECT s.*, m.principal_balance, m.dpd
@@ -218,7 +218,7 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
                CAST(d.principal_balance AS DOUBLE) AS principal_balance,
                CAST(d.overdue_amount AS DOUBLE) AS overdue_amount,
                count(*) OVER () AS delinquent_total
-        FROM ({status.day_status_source(con, as_of)}) d
+        FROM ({day_status.source(con, as_of)}) d
         JOIN {derived.loan_segment(con)} s USING (loan_id) JOIN loans l USING (loan_id)
         JOIN customers c USING (customer_id)
         WHERE d.dpd >= $min_dpd AND {where}

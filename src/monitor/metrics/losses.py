@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import db, derived, status
+from monitor import db, derived, freshness, status
 from monitor.metrics._sql import month_end, months_before, rows, segment_filter
 from monitor.metrics.delinquency import balances_at
 
@@ -28,7 +28,7 @@ def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months:
     gross = dict(rows(
         con,
         f"""SELECT CAST(date_trunc('month', as_of + 1) AS DATE), sum(principal_balance)
-            FROM ({status.grid_status_sql(con, grid)}) GROUP BY 1""",
+            FROM ({status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))}) GROUP BY 1""",
         first=starts[0], last=last, charge_off_dpd=db.charge_off_dpd(con), **params,
     ))
     recovered = dict(rows(

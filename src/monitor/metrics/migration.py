@@ -8,7 +8,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import derived, status
+from monitor import derived, freshness, status
 from monitor.metrics._sql import frame, segment_filter
 
 ROLL_TO_STATES = (*status.BUCKETS, "paid_off", "charged_off", "restructured", "settled")
@@ -85,6 +85,7 @@ def flow_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
     where, params = segment_filter(segment, value)
     grid = """SELECT l.loan_id, l.charge_off_date - 1 AS as_of FROM loans l
               WHERE l.charge_off_date IS NOT NULL AND l.charge_off_date <= $last"""
+    statuses = status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
     return frame(
         con,
         f"""
@@ -97,7 +98,7 @@ def flow_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
         ),
         charged AS (
             SELECT last_day(c.as_of + 1) AS month_end, 'CO' AS bucket, sum(c.principal_balance) AS balance
-            FROM ({status.grid_status_sql(con, grid)}) c JOIN {derived.loan_segment(con)} s USING (loan_id)
+            FROM ({statuses}) c JOIN {derived.loan_segment(con)} s USING (loan_id)
             WHERE {where} GROUP BY 1
         ),
         balances AS (SELECT * FROM by_bucket UNION ALL SELECT * FROM charged),

@@ -3,11 +3,11 @@ from what was known at the end of that day and nothing later.
 
 How look-ahead is kept out (tests/test_features.py proves it on a copy of the book with every later event
 deleted, and on one whose future schedules were rewritten):
-- status (DPD, MOB, principal balance) of the day comes from monitor.status (day_status_source): payments
+- status (DPD, MOB, principal balance) of the day comes from monitor.day_status.source: payments
   before the day after, installments due before the day;
 - the month-end history reads loan_month rows with month_end <= as_of only (each built from the payments up
-  to its month-end), or, when the derived tables do not cover the day or are stale, the same status_query
-  over those month-ends;
+  to its month-end), or, when the derived tables do not cover the day or are stale, the same
+  status.grid_status_sql over those month-ends;
 - installments: only the rows due by as_of are read. installment_settlement.settled_on later than as_of is
   not a fact at as_of: such an installment is unsettled and its days late run to as_of. (When the derived
   tables do not reach as_of, settlement_query is computed with the payments up to as_of.)
@@ -28,8 +28,9 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import freshness, status
+from monitor import day_status, derive, freshness, status
 from monitor.metrics._sql import last_month_end, months_before
+from monitor.months import month_ends
 
 WINDOWS = (3, 6, 12)  # months of month-end history
 CONTACT_DAYS = 30
@@ -77,32 +78,24 @@ DESCRIPTIONS = {
 }
 
 
-def derived_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The day the derived tables were built up to, when they match the data as it is now; else None."""
-    if not freshness.derived_is_fresh(con):
-        return None
-    rows = con.execute("SELECT value FROM settings WHERE key = 'derived_as_of'").fetchall()
-    return dt.date.fromisoformat(rows[0][0]) if rows else None
-
-
 def population_sql(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     """The scoring population at the end of `as_of`: loans active then with DPD < 30 (loan_id, customer_id,
     mob, dpd, principal_balance); parameters status.status_params(con, as_of)."""
     return f"""SELECT s.loan_id, l.customer_id, s.mob, s.dpd, s.principal_balance
-               FROM ({status.day_status_source(con, as_of)}) s JOIN loans l USING (loan_id)
+               FROM ({day_status.source(con, as_of)}) s JOIN loans l USING (loan_id)
                WHERE s.dpd < {POPULATION_MAX_DPD}"""
 
 
 def month_end_dpd_sql(through: dt.date | None, last_end: dt.date) -> tuple[str, bool]:
     """Month-end DPD rows (loan_id, month_end, dpd): loan_month when it is fresh and reaches `last_end`, else
-    the same status_query over the month-ends $month_ends for the loans of a CTE named population; and
-    whether the query needs $month_ends. `through` is derived_through(con)."""
+    the same status.grid_status_sql over the month-ends $month_ends for the loans of a CTE named population; and
+    whether the query needs $month_ends. `through` is freshness.fresh_through(con)."""
     if through is not None and through >= last_end:
         return "SELECT loan_id, month_end, dpd FROM loan_month", False
     grid = f"""SELECT l.loan_id, m.as_of FROM loans l
                JOIN (SELECT CAST(unnest($month_ends) AS DATE) AS as_of) m ON {status.ACTIVE_AT.format(d='m.as_of')}
                WHERE l.loan_id IN (SELECT loan_id FROM population)"""
-    return f"SELECT loan_id, as_of AS month_end, dpd FROM ({status.status_query(grid)})", True
+    return f"SELECT loan_id, as_of AS month_end, dpd FROM ({status.grid_status_sql(grid)})", True
 
 
 def _settlement_source(through: dt.date | None, as_of: dt.date) -> str:
@@ -112,7 +105,7 @@ def _settlement_source(through: dt.date | None, as_of: dt.date) -> str:
     columns = "loan_id, installment_no, due_date, amount_due, settled_on"
     if through is not None and through >= as_of:
         return f"SELECT {columns} FROM installment_settlement"
-    return f"SELECT {columns} FROM ({status.settlement_query()})"
+    return f"SELECT {columns} FROM ({derive.settlement_query()})"
 
 
 # The next installment under the contract (DESIGN.md §6: 等额本息 P r / (1 - (1 + r)^-n), r = APR / 12;
@@ -129,7 +122,7 @@ _NEXT_INSTALLMENT = """CASE
 
 def features_sql(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple[str, dict]:
     """The feature query for `as_of` and its parameters (one row per population loan, ordered by loan_id)."""
-    through = derived_through(con)
+    through = freshness.fresh_through(con)
     last_end = last_month_end(as_of)
     since = {m: months_before(last_end, m) for m in WINDOWS}  # window m: since[m] < month_end <= as_of
     history, needs_month_ends = month_end_dpd_sql(through, last_end)
@@ -145,7 +138,7 @@ def features_sql(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple[str, d
     query = f"""
     WITH status_now AS MATERIALIZED (
         SELECT s.loan_id, l.customer_id, s.mob, s.dpd, s.principal_balance
-        FROM ({status.day_status_source(con, as_of)}) s JOIN loans l USING (loan_id)
+        FROM ({day_status.source(con, as_of)}) s JOIN loans l USING (loan_id)
     ),
     population AS MATERIALIZED (
         SELECT * FROM status_now WHERE dpd < {POPULATION_MAX_DPD}
@@ -244,7 +237,7 @@ def features_sql(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple[str, d
         "window_start": dt.datetime.combine(window_first, dt.time()),
     }
     if needs_month_ends:
-        params["month_ends"] = status.month_ends(months_before(last_end, max(WINDOWS) - 1), last_end)
+        params["month_ends"] = month_ends(months_before(last_end, max(WINDOWS) - 1), last_end)
     return query, params
 
 

@@ -25,9 +25,10 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import status
+from monitor import freshness, status
 from monitor.metrics._sql import last_month_end, months_before
-from monitor.scoring.features import derived_through, month_end_dpd_sql, population_sql
+from monitor.months import month_ends
+from monitor.scoring.features import month_end_dpd_sql, population_sql
 
 BAD_DPD = 30
 BAD_CLOSURES = ("charged_off", "settled", "restructured")
@@ -41,7 +42,7 @@ def horizon_end(as_of: dt.date, horizon_months: int = 3) -> dt.date:
 def latest_month_end(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The newest month-end whose statuses are known: the latest in loan_month while the derived tables are
     fresh, else the last month-end of the data; None for an empty book."""
-    if derived_through(con) is not None:
+    if freshness.fresh_through(con) is not None:
         return con.execute("SELECT max(month_end) FROM loan_month").fetchall()[0][0]
     latest_day = status.latest_data_date(con)
     return None if latest_day is None else last_month_end(latest_day)
@@ -52,15 +53,15 @@ def build_labels(con: duckdb.DuckDBPyConnection, as_of: dt.date, horizon_months:
     (Boolean, the whole window is in the data).
 
     Month-end DPDs come from loan_month while the derived tables match the data; otherwise (a load since the
-    last derive) from the same status_query over the window's month-ends, up to the last month-end of the
+    last derive) from the same status.grid_status_sql over the window's month-ends, up to the last month-end of the
     data."""
     if horizon_months < 1:
         raise ValueError(f"horizon_months must be at least 1, got {horizon_months}")
     end = horizon_end(as_of, horizon_months)
-    through = derived_through(con)
+    through = freshness.fresh_through(con)
     latest = latest_month_end(con)
     observed = latest is not None and end <= latest
-    window = status.month_ends(as_of + dt.timedelta(days=1), min(end, latest or as_of))
+    window = month_ends(as_of + dt.timedelta(days=1), min(end, latest or as_of))
     month_end_dpd, needs_month_ends = month_end_dpd_sql(through, window[-1] if window else as_of)
     params = {**status.status_params(con, as_of), "horizon_end": end}
     if needs_month_ends:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from monitor import db, derived, status
+from monitor import db, derived, freshness, status
 from monitor.metrics import default_rates_by_bucket, loss_given_default
 from monitor.metrics.credit_loss import PD_PRIOR
 from monitor.simulate.loan import LoanState
@@ -97,6 +97,7 @@ def restructured_outcomes(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.
                                     "rate": pl.Float64})
     grid = """SELECT parent_loan_id AS loan_id, CAST(origination_date - 1 AS DATE) AS as_of FROM loans
               WHERE parent_loan_id IS NOT NULL AND origination_date <= $as_of"""
+    statuses = status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
     table = _frame(
         con,
         f"""
@@ -104,7 +105,7 @@ def restructured_outcomes(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.
             SELECT loan_id, parent_loan_id, origination_date AS start, status, closed_date FROM loans
             WHERE parent_loan_id IS NOT NULL AND origination_date <= $as_of
         ),
-        origin AS (SELECT loan_id, as_of, bucket FROM ({status.grid_status_sql(con, grid)})),
+        origin AS (SELECT loan_id, as_of, bucket FROM ({statuses})),
         first_90 AS (
             SELECT r.loan_id, min(m.month_end) AS day
             FROM restructured r JOIN {derived.loan_month(con)} m ON m.loan_id = r.loan_id
@@ -187,7 +188,7 @@ def legal_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     found = _frame(
         con,
         f"""
-        WITH sued AS ({status.grid_status_sql(con, grid)}),
+        WITH sued AS ({status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))}),
         paid AS (
             SELECT p.amount, CAST(CAST(p.paid_at AS DATE) - s.as_of AS DOUBLE) AS days
             FROM payments p JOIN sued s USING (loan_id)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-from monitor import derived, segments, status
+from monitor import day_status, derived, segments, status
 from monitor.metrics._sql import frame, rows
 from monitor.metrics.migration import roll_sql
 from monitor.months import last_month_end, months_before
@@ -168,7 +168,7 @@ def start_balances(con: duckdb.DuckDBPyConnection, as_of: dt.date, filters: Filt
     Returns {"balance": array(10), "loans": array(10)}."""
     condition, params = where(filters)
     found = rows(con, f"""SELECT d.bucket, count(*), CAST(sum(d.principal_balance) AS DOUBLE)
-                          FROM ({status.day_status_source(con, as_of)}) d
+                          FROM ({day_status.source(con, as_of)}) d
                           JOIN {derived.loan_segment(con)} s USING (loan_id)
                           WHERE {condition} GROUP BY 1""", **status.status_params(con, as_of), **params)
     return _by_state(found)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from monitor import db, status
+from monitor import db, derive, status
 from monitor.status import fen_to_yuan
 from monitor.synth import behaviour, population
 from monitor.synth.collections import COLLECTION_ACTIONS_SQL
@@ -50,7 +50,7 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date) -> dict[
         db.create_schema(con)
         db.run(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
         _load(con, frames, rng, seed, as_of)
-        status.derive(con, as_of)
+        derive.derive(con, as_of)
         db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                   for t in (*db.SOURCE_TABLES, *db.DERIVED_TABLES)}
@@ -145,7 +145,7 @@ def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
     for name in ("loans_df", "installments_df", "payments_df"):
         con.unregister(name)
     del loans, installments, payments
-    settlement = status.settlement_query("stg_loans", "stg_installments", "stg_payments")
+    settlement = derive.settlement_query("stg_loans", "stg_installments", "stg_payments")
     db.run(con, f"CREATE TEMP TABLE stg_settlement AS {settlement}",
                 {"as_of": as_of})
     # Each loan's fate: the first of charge-off (DPD reaches the policy), payoff, restructuring.
@@ -243,7 +243,7 @@ def _recoveries(con, rng: np.random.Generator, co_dpd: int, as_of: dt.date) -> p
     grid = "SELECT loan_id, charge_off_date - 1 AS as_of FROM stg_loans WHERE charge_off_date IS NOT NULL"
     balances = con.sql(
         f"SELECT loan_id, as_of + 1 AS charge_off_date, principal_balance FROM "
-        f"({status.status_query(grid, 'stg_loans', 'stg_installments', 'stg_payments')}) ORDER BY loan_id",
+        f"({status.grid_status_sql(grid, 'stg_loans', 'stg_installments', 'stg_payments')}) ORDER BY loan_id",
         params={"charge_off_dpd": co_dpd},
     ).pl()
     n = balances.height

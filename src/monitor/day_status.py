@@ -1,0 +1,142 @@
+"""A day's status rows on a connection: pinned once for the day, read from the derived rows, or computed.
+
+The many metrics of one page or report read one day's status; `source` gives them the cheapest relation holding it
+(the definition is monitor.status's, whichever it is). pin_day computes it once into a temporary table of the
+connection; pin_next_day does so from the day before, computing only the loans that can have moved (a live day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from monitor import db, freshness
+from monitor.status import ACTIVE_AT, day_status_sql, grid_status_sql, months_on_book_sql, status_params
+
+_PINNED = "pinned_day_status"
+
+
+def pin_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Compute the status of every loan active at the end of `as_of` once, into a temporary table of this
+    connection, so that the many metrics of one page or report read it instead of recomputing it.
+    Several days can be pinned. Temporary tables live in memory: this works on a read-only connection.
+    A day with no derived rows whose day before is pinned or has them (a live day after the last derive) is
+    pinned from the day before (pin_next_day), which computes only the loans that can have moved."""
+    if as_of in pinned_days(con):
+        return
+    previous = as_of - dt.timedelta(days=1)
+    if _derived_rows(con, as_of) is None and (previous in pinned_days(con) or _derived_rows(con, previous)):
+        pin_next_day(con, as_of)
+        return
+    params = status_params(con, as_of)
+    _create_pinned(con)
+    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({source(con, as_of)})", params)
+    db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
+
+
+def _create_pinned(con: duckdb.DuckDBPyConnection) -> None:
+    """The temporary tables of pinned status rows and of the days they cover, once per connection."""
+    db.run(con, f"CREATE TEMP TABLE IF NOT EXISTS {_PINNED} AS SELECT * FROM ({day_status_sql()}) WHERE false",
+           {"as_of": None, "charge_off_dpd": None})
+    db.run(con, f"CREATE TEMP TABLE IF NOT EXISTS {_PINNED}_days (as_of DATE PRIMARY KEY)")
+
+
+def pinned_days(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
+    """The days whose status this connection has pinned."""
+    if not db.temp_table_exists(con, f"{_PINNED}_days"):
+        return set()
+    return {row[0] for row in con.execute(f"SELECT as_of FROM {_PINNED}_days").fetchall()}
+
+
+# Between the end of day d-1 and the end of day d a loan's status can change only if it is new at d (not active
+# at d-1), was past due at d-1 (its DPD grows, or it cures), had an installment fall due on d-1 (unsettled at d
+# unless paid), or was paid on d. Any other loan active at d had DPD 0 at d-1 and keeps its DPD, balance and
+# overdue amount: nothing it owes or paid has changed. These are the loans that keep yesterday's row.
+_UNCHANGED_SQL = """
+    SELECT loan_id FROM {pinned} WHERE as_of = $previous AND dpd = 0
+    EXCEPT SELECT loan_id FROM installments WHERE due_date = $previous
+    EXCEPT SELECT loan_id FROM payments
+           WHERE CAST($as_of AS TIMESTAMP) <= paid_at AND paid_at < CAST($as_of + 1 AS TIMESTAMP)"""
+
+
+def pin_next_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Pin the status at the end of `as_of` from the status at the end of the day before (pinned first if it is
+    not): the loans whose status can have changed overnight (_UNCHANGED_SQL) get the one status computation,
+    the others carry their row over with the new months on book. The rows equal pin_day's (a test checks it
+    day by day); this costs a fraction when only a few loans moved, as on a live day."""
+    if as_of in pinned_days(con):
+        return
+    previous = as_of - dt.timedelta(days=1)
+    pin_day(con, previous)
+    params = {**status_params(con, as_of), "previous": previous}
+    active = ACTIVE_AT.format(d="$as_of")
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_PINNED}_unchanged AS {_UNCHANGED_SQL.format(pinned=_PINNED)}",
+           {"as_of": as_of, "previous": previous})
+    changed = (f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {active} "
+               f"AND l.loan_id NOT IN (SELECT loan_id FROM {_PINNED}_unchanged)")
+    computed = grid_status_sql(changed, precomputed_sums=freshness.derived_is_fresh(con))
+    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({computed})",
+           {k: v for k, v in params.items() if k != "previous"})
+    db.run(con, f"""
+        INSERT INTO {_PINNED}
+        SELECT p.loan_id, CAST($as_of AS DATE), {months_on_book_sql("CAST($as_of AS DATE)", "l.origination_date")},
+               p.dpd, p.bucket, p.principal_balance, p.overdue_amount
+        FROM {_PINNED} p JOIN {_PINNED}_unchanged USING (loan_id) JOIN loans l USING (loan_id)
+        WHERE p.as_of = $previous AND {active}""", {"as_of": as_of, "previous": previous})
+    db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
+
+
+def pinned_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
+    """The status rows this connection pinned for `as_of`, to pin them on another connection (pin_rows)."""
+    return con.sql(f"SELECT * FROM {_PINNED} WHERE as_of = $as_of", params={"as_of": as_of}).pl()
+
+
+def pin_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date, rows: pl.DataFrame) -> None:
+    """Pin the status rows of `as_of` that pinned_rows read, on a connection to the same data."""
+    if as_of in pinned_days(con):
+        return
+    _create_pinned(con)
+    con.register("pinned_rows_in", rows)
+    try:
+        db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM pinned_rows_in")
+    finally:
+        con.unregister("pinned_rows_in")
+    db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
+
+
+_PRECOMPUTED_COLUMNS = "loan_id, {day} AS as_of, mob, dpd, bucket, principal_balance, overdue_amount"
+
+
+def source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
+    """The status of every loan active at the end of `as_of`, with the columns and parameters (status_params) of
+    monitor.status.day_status_sql, from the cheapest place that holds it. The first of:
+    the rows this connection pinned for that day; the derived day_snapshot or loan_month rows for it, while
+    they still hold (freshness.derived_covers; same numbers: the same grid_status_sql built them); else the computation
+    itself (reading the installments' running sums from the derived tables when they are fresh)."""
+    if as_of in pinned_days(con):
+        return f"SELECT * FROM {_PINNED} WHERE as_of = $as_of AND $charge_off_dpd IS NOT NULL"
+    return _derived_rows(con, as_of) or day_status_sql(precomputed_sums=freshness.derived_is_fresh(con))
+
+
+def _derived_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
+    """The derived day_snapshot or loan_month rows of `as_of` as a day-status relation, if there are any and
+    they still hold; else None."""
+    if not freshness.derived_covers(con, as_of):
+        return None
+    for table, day in (("day_snapshot", "as_of"), ("loan_month", "month_end")):
+        found = con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table} WHERE {day} = ? LIMIT 1)",
+                            [as_of]).fetchall()[0][0]
+        if found:
+            return (f"SELECT {_PRECOMPUTED_COLUMNS.format(day=day)} FROM {table} "
+                    f"WHERE {day} = $as_of AND $charge_off_dpd IS NOT NULL")
+    return None
+
+
+def status_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
+    """One row per loan active at the end of `as_of`: loan_id, dpd, bucket, principal_balance, overdue_amount."""
+    query = f"""
+        SELECT loan_id, dpd, bucket, principal_balance, overdue_amount
+        FROM ({source(con, as_of)}) ORDER BY loan_id"""
+    return con.sql(query, params=status_params(con, as_of)).pl()
