@@ -62,7 +62,7 @@ def test_a_database_without_scores_has_no_scored_day(demo_con):
     assert early_warning.scored_days(demo_con) == []
     bare = duckdb.connect()
     db.run(bare, "CREATE TABLE loans (loan_id BIGINT)")
-    assert not early_warning.has_scores_table(bare)
+    assert not db.table_exists(bare, "scores")
     assert early_warning.scored_day_for(bare, DEMO_AS_OF) is None
     assert early_warning.scored_days(bare) == []
 

@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, derive, freshness, metrics, pii, status
+from monitor.query import frame
 
 MAX_HISTORY_POINTS = 1000  # the DPD history keeps every day up to this many, else every k-th day and month-ends
 PROMISE_STATES = ("kept", "broken", "pending")
@@ -30,10 +31,6 @@ SCORE_SCHEMA = {"as_of": pl.Date, "pd": pl.Float64, "points": pl.Float64, "tier"
                 "model_version": pl.String, "dpd": pl.Int32, "principal_balance": pl.Float64}
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:
-    return con.sql(sql, params=params).pl()
-
-
 def _until(as_of: dt.date) -> dt.datetime:
     """The first moment after the end of `as_of`: events before it are known at as_of."""
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
@@ -42,7 +39,7 @@ def _until(as_of: dt.date) -> dt.datetime:
 def presence(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> str:
     """'on_book' when the loan was originated by as_of, 'not_yet' when later, 'unknown' when there is no such
     loan. (A loan on the book may have closed since: see loan_facts' status.)"""
-    found = _frame(con, "SELECT origination_date <= $as_of AS originated FROM loans WHERE loan_id = $loan_id",
+    found = frame(con, "SELECT origination_date <= $as_of AS originated FROM loans WHERE loan_id = $loan_id",
                    loan_id=loan_id, as_of=as_of)
     if not found.height:
         return "unknown"
@@ -55,7 +52,7 @@ def loan_facts(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> 
     application_score, parent_loan_id; status at as_of ('active', or how it closed) and closed_date (None while
     active at as_of); the customer's name, phone and id_number masked, birth_year, monthly_income,
     employment_type, province, city_tier, bureau_score. Money in yuan (float)."""
-    facts = _frame(
+    facts = frame(
         con,
         f"""
         SELECT l.loan_id, l.customer_id, l.product, l.channel, l.origination_date,
@@ -84,7 +81,7 @@ def loan_status(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) ->
     """DPD, bucket, mob, principal_balance and overdue_amount (yuan) at the end of as_of, from
     monitor.status; None when the loan is not active then (not yet originated, or closed)."""
     grid = f"{_one_loan_grid('CAST($as_of AS DATE)')} AND {status.ACTIVE_AT.format(d='$as_of')}"
-    found = _frame(
+    found = frame(
         con,
         f"""SELECT dpd, bucket, mob, CAST(principal_balance AS DOUBLE) AS principal_balance,
                    CAST(overdue_amount AS DOUBLE) AS overdue_amount
@@ -112,7 +109,7 @@ def dpd_history(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date,
             WHERE l.origination_date <= e.end_day
         )
         WHERE CAST(as_of - first_day AS INTEGER) % step = 0 OR as_of = last_day(as_of) OR as_of = end_day"""
-    return _frame(
+    return frame(
         con,
         f"""SELECT as_of AS day, dpd, bucket, CAST(principal_balance AS DOUBLE) AS principal_balance,
                    CAST(overdue_amount AS DOUBLE) AS overdue_amount
@@ -137,7 +134,7 @@ def schedule(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> pl
     settled_on (None when not settled by as_of), state at as_of (settled, overdue: past due and unsettled,
     upcoming: due on or after as_of, closed: unsettled when the loan left the book) and days_late (settled:
     days after the due date, 0 when on time; overdue: days past due at as_of)."""
-    return _frame(
+    return frame(
         con,
         f"""
         WITH s AS (
@@ -163,7 +160,7 @@ def schedule(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> pl
 
 def payments(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> pl.DataFrame:
     """The loan's payments up to the end of as_of: payment_id, paid_at, paid_on, amount (yuan), channel."""
-    return _frame(
+    return frame(
         con,
         """SELECT payment_id, paid_at, CAST(paid_at AS DATE) AS paid_on, CAST(amount AS DOUBLE) AS amount, channel
            FROM payments WHERE loan_id = $loan_id AND paid_at < $until ORDER BY paid_at, payment_id""",
@@ -179,7 +176,7 @@ def collection_actions(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.d
     of as_of, if earlier); it is kept when that reaches ptp_amount (which, once true, stays true, so a promise
     paid ahead of its date is kept already), pending while its date is after as_of, else broken. promise is
     None for other outcomes."""
-    return _frame(
+    return frame(
         con,
         """
         WITH actions AS (
@@ -216,7 +213,7 @@ def restructuring_links(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.
     """The loans this one came from and turned into by restructuring, by as_of: link ('parent': the loan it
     replaced; 'child': the loan that replaced it), loan_id, restructured_on, kind, arrears_capitalized (yuan).
     From restructurings, and from loans.parent_loan_id where a restructuring row is missing (kind None)."""
-    return _frame(
+    return frame(
         con,
         """
         SELECT 'parent' AS link, old_loan_id AS loan_id, restructured_on, kind,
@@ -241,19 +238,13 @@ def restructuring_links(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.
     )
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = _frame(con, "SELECT count(*) AS n FROM duckdb_tables() WHERE NOT temporary AND table_name = $name",
-                   name=name)
-    return found["n"][0] > 0
-
-
 def score_history(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> pl.DataFrame:
     """The loan's early-warning scores on or before as_of, oldest first: as_of, pd, points, tier,
     reason_1..3 (feature names), treatment, model_version, dpd, principal_balance (yuan). Empty (same columns)
     when nothing was scored, or the database predates the scores table."""
-    if not _has_table(con, "scores"):
+    if not db.table_exists(con, "scores"):
         return pl.DataFrame(schema=SCORE_SCHEMA)
-    found = _frame(
+    found = frame(
         con,
         """SELECT as_of, pd, points, tier, reason_1, reason_2, reason_3, treatment, model_version, dpd,
                   CAST(principal_balance AS DOUBLE) AS principal_balance

@@ -13,7 +13,8 @@ import duckdb
 import polars as pl
 
 from monitor import db, freshness
-from monitor.status import ACTIVE_AT, day_status_sql, grid_status_sql, months_on_book_sql, status_params
+from monitor.months import months_between_sql
+from monitor.status import ACTIVE_AT, day_status_sql, grid_status_sql, status_params
 
 _PINNED = "pinned_day_status"
 
@@ -81,7 +82,7 @@ def pin_next_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
            {k: v for k, v in params.items() if k != "previous"})
     db.run(con, f"""
         INSERT INTO {_PINNED}
-        SELECT p.loan_id, CAST($as_of AS DATE), {months_on_book_sql("CAST($as_of AS DATE)", "l.origination_date")},
+        SELECT p.loan_id, CAST($as_of AS DATE), {months_between_sql("l.origination_date", "CAST($as_of AS DATE)")},
                p.dpd, p.bucket, p.principal_balance, p.overdue_amount
         FROM {_PINNED} p JOIN {_PINNED}_unchanged USING (loan_id) JOIN loans l USING (loan_id)
         WHERE p.as_of = $previous AND {active}""", {"as_of": as_of, "previous": previous})

@@ -92,7 +92,7 @@ def _complete(con: duckdb.DuckDBPyConnection, through: dt.date, latest: dt.date)
     """Build this connection's completed relations derived_<table> for rows valid through `through`, up to `latest`
     (once per connection and data: a read-write connection checks the data's fingerprint again)."""
     fingerprint = freshness.data_fingerprint(con)
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [_MARK]).fetchall()[0][0]:
+    if db.temp_table_exists(con, _MARK):
         done = con.execute(f"SELECT through, latest, fingerprint FROM {_MARK}").fetchall()[0]
         if done == (through, latest, fingerprint):
             return

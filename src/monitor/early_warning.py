@@ -50,15 +50,9 @@ EXPORT_HEADINGS = {
 }
 
 
-def has_scores_table(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the database has a `scores` table (a database made before scoring existed has none)."""
-    found = con.sql("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'scores' AND NOT temporary").pl()
-    return found["n"][0] > 0
-
-
 def scored_days(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     """The days that have scores, oldest first."""
-    if not has_scores_table(con):
+    if not db.table_exists(con, "scores"):  # a database made before scoring
         return []
     return con.sql("SELECT DISTINCT as_of FROM scores ORDER BY as_of").pl()["as_of"].to_list()
 
@@ -66,7 +60,7 @@ def scored_days(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 def scored_day_for(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
     """The latest scored day on or before `as_of`: the list a user looking at `as_of` acts on. None when there
     is none (no model trained or no book scored yet, or `as_of` before the first scored day)."""
-    if not has_scores_table(con):
+    if not db.table_exists(con, "scores"):  # a database made before scoring
         return None
     return con.sql("SELECT max(as_of) AS day FROM scores WHERE as_of <= $as_of",
                    params={"as_of": as_of}).pl()["day"][0]

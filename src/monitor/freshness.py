@@ -62,9 +62,8 @@ def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the derived tables exist and were built from the data as it is now."""
     def fresh() -> bool:
         rows = con.execute("SELECT value FROM settings WHERE key = 'derived_from'").fetchall()
-        present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND table_name IN "
-                              "('installment_settlement', 'loan_month', 'day_snapshot')").fetchall()[0][0]
-        return bool(rows) and present == 3 and rows[0][0] == data_fingerprint(con)
+        present = all(db.table_exists(con, table) for table in ("installment_settlement", "loan_month", "day_snapshot"))
+        return bool(rows) and present and rows[0][0] == data_fingerprint(con)
     return _remembered(con, "derived_freshness", "BOOLEAN", fresh)
 
 
@@ -112,8 +111,7 @@ def _remembered(con: duckdb.DuckDBPyConnection, table: str, sql_type: str, compu
     """compute(), once per read-only connection: the data it sees cannot change while it is open (DuckDB locks
     writers out), so the answer is kept in a temporary table. A read-write connection computes every time."""
     read_only = con.execute("SELECT current_setting('access_mode') = 'read_only'").fetchall()[0][0]
-    if read_only and con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
-                                 [table]).fetchall()[0][0]:
+    if read_only and db.temp_table_exists(con, table):
         return con.execute(f"SELECT value FROM {table}").fetchall()[0][0]
     value = compute()
     if read_only:

@@ -38,5 +38,10 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def months_between(first: dt.date, last: dt.date) -> int:
-    """Calendar months from the month of `first` to the month of `last`."""
+    """Calendar months from the month of `first` to the month of `last` (months_between_sql in SQL)."""
     return 12 * (last.year - first.year) + last.month - first.month
+
+
+def months_between_sql(first: str, last: str) -> str:
+    """months_between as an SQL expression over two date expressions (an INTEGER)."""
+    return f"CAST(12 * (year({last}) - year({first})) + month({last}) - month({first}) AS INTEGER)"

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from monitor import metrics, views
-from monitor.metrics._sql import last_month_end, months_before
+from monitor.months import last_month_end, months_before
 
 COMPARISONS = ("now", "month_ago", "year_ago", "mom", "yoy")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import duckdb
 
 from monitor import db
+from monitor.months import months_between_sql
 
 SCORE_BANDS = ("<600", "600-649", "650-699", "700-749", "750+", "none")
 
@@ -51,8 +52,7 @@ def segment_rows_sql(month_rows: str, loan_filter: str = "TRUE") -> str:
         SELECT l.loan_id, l.parent_loan_id IS NULL AS is_new, l.principal AS original_principal,
                {columns},
                m.mob_30, m.mob_90,
-               CAST(12 * (year(l.charge_off_date) - year(l.origination_date))
-                    + month(l.charge_off_date) - month(l.origination_date) AS INTEGER) AS co_mob
+               {months_between_sql("l.origination_date", "l.charge_off_date")} AS co_mob
         FROM loans l LEFT JOIN customers c USING (customer_id) LEFT JOIN milestones m USING (loan_id)
         WHERE {loan_filter}
     """

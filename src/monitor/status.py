@@ -22,6 +22,7 @@ import datetime as dt
 import duckdb
 
 from monitor import db
+from monitor.months import months_between_sql
 
 # Buckets in their order; the DPD ranges are DESIGN.md §4. CO is the charged-off state.
 BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6")
@@ -84,11 +85,6 @@ JOIN {loans} l ON l.loan_id = f.loan_id
 """
 
 
-def months_on_book_sql(as_of: str, origination: str) -> str:
-    """Months on book at `as_of`: calendar months since the month of origination."""
-    return f"CAST(12 * (year({as_of}) - year({origination})) + month({as_of}) - month({origination}) AS INTEGER)"
-
-
 def fen_to_yuan(fen_sql: str) -> str:
     """Exact conversion of an integer fen expression to DECIMAL(14,2) yuan."""
     return f"CAST(CAST({fen_sql} AS DECIMAL(18,0)) * 0.01 AS DECIMAL(14,2))"
@@ -130,7 +126,7 @@ def grid_status_sql(grid_sql: str, loans: str = "loans", installments: str = "in
     only while they match the data, i.e. precomputed_sums=freshness.derived_is_fresh(con), or inside derive."""
     inst = _INST_PRECOMPUTED if precomputed_sums else _INST_COMPUTED.format(installments=installments)
     return _STATUS_SQL.format(grid=grid_sql, bucket=bucket_sql("f.dpd"), inst=inst,
-                              mob=months_on_book_sql("f.as_of", "l.origination_date"),
+                              mob=months_between_sql("l.origination_date", "f.as_of"),  # months on book
                               repaid=fen_to_yuan("f.principal_repaid"),
                               overdue=fen_to_yuan("greatest(0, f.due_before - f.paid)"),
                               loans=loans, payments=payments)

@@ -93,9 +93,7 @@ def already_loaded(db_path: str | Path, batch: str) -> dt.datetime | None:
 
 
 def _has_ingest_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.sql("""SELECT count(*) AS n FROM duckdb_tables() WHERE NOT temporary
-                       AND table_name IN ('ingest_batches', 'quarantine')""").pl()
-    return found["n"][0] == 2
+    return db.table_exists(con, "ingest_batches") and db.table_exists(con, "quarantine")
 
 
 def _classify(con: duckdb.DuckDBPyConnection, checked: _Checked, batch: str) -> tuple[Outcome, pl.DataFrame]:

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from monitor import day_status, freshness, metrics, pii, status
-from monitor.metrics._sql import frame
+from monitor.query import frame
 
 LATEST_EVENTS = 50
 

@@ -8,7 +8,9 @@ import duckdb
 import polars as pl
 
 from monitor import day_status, derived, freshness, pii, segments, status
-from monitor.metrics._sql import frame, months_before, rows, segment_filter
+from monitor.metrics._sql import segment_filter
+from monitor.months import months_before
+from monitor.query import frame, rows
 
 BUCKET_ORDER = (*status.BUCKETS, "CO")
 DPD_THRESHOLDS = (1, 30, 60, 90)

@@ -8,7 +8,9 @@ import duckdb
 import polars as pl
 
 from monitor import derived
-from monitor.metrics._sql import frame, last_month_end, rows, segment_filter
+from monitor.metrics._sql import segment_filter
+from monitor.months import last_month_end, months_between_sql
+from monitor.query import frame, rows
 
 
 def vintages(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
@@ -32,8 +34,7 @@ def vintages(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None
         ),
         cohorts AS (
             SELECT cohort, count(*) AS loans, sum(original_principal) AS principal,
-                   CAST(12 * (year($last_end) - CAST(left(cohort, 4) AS INTEGER))
-                        + month($last_end) - CAST(right(cohort, 2) AS INTEGER) AS INTEGER) AS max_mob
+                   {months_between_sql("CAST(cohort || '-01' AS DATE)", "$last_end")} AS max_mob
             FROM loans GROUP BY cohort
         ),
         grid AS (SELECT cohort, loans, principal, unnest(range(0, max_mob + 1)) AS mob FROM cohorts),

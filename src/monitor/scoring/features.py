@@ -29,8 +29,7 @@ import duckdb
 import polars as pl
 
 from monitor import day_status, derive, freshness, status
-from monitor.metrics._sql import last_month_end, months_before
-from monitor.months import month_ends
+from monitor.months import last_month_end, month_ends, months_before
 
 WINDOWS = (3, 6, 12)  # months of month-end history
 CONTACT_DAYS = 30

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from monitor import db, status
-from monitor.metrics._sql import months_before
+from monitor.months import months_before
 from monitor.scoring import scores, store, training
 
 

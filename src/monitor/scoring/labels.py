@@ -26,8 +26,7 @@ import duckdb
 import polars as pl
 
 from monitor import freshness, status
-from monitor.metrics._sql import last_month_end, months_before
-from monitor.months import month_ends
+from monitor.months import last_month_end, month_ends, months_before
 from monitor.scoring.features import month_end_dpd_sql, population_sql
 
 BAD_DPD = 30

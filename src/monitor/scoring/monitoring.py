@@ -15,6 +15,7 @@ import json
 import duckdb
 import polars as pl
 
+from monitor import db
 from monitor.scoring import store
 from monitor.scoring.training import SCORE_BIN_WIDTH
 
@@ -118,9 +119,7 @@ def oracle(meta: dict) -> dict:
 
 
 def _has_tables(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
-    found = con.sql("SELECT count(DISTINCT table_name) AS n FROM duckdb_tables() "
-                    "WHERE table_name IN (SELECT unnest($names))", params={"names": list(names)}).pl()
-    return found["n"][0] == len(names)
+    return all(db.table_exists(con, name) for name in names)
 
 
 def _scored_run(con: duckdb.DuckDBPyConnection, version: str, as_of: dt.date) -> dict | None:

@@ -71,13 +71,9 @@ def _write_atomically(path: Path, payload: bytes) -> None:
     os.replace(partial, path)
 
 
-def _has_models_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'models'").fetchall()[0][0])
-
-
 def registry(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every registered model, newest first: model_version, created_at, path, metadata (JSON text)."""
-    if not _has_models_table(con):
+    if not db.table_exists(con, "models"):
         return pl.DataFrame(schema={"model_version": pl.String, "created_at": pl.Datetime, "path": pl.String,
                                     "metadata": pl.String})
     return con.sql("SELECT model_version, created_at, path, CAST(metadata AS VARCHAR) AS metadata FROM models "

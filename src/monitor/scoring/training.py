@@ -30,8 +30,8 @@ import polars as pl
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
-from monitor import status
-from monitor.metrics._sql import last_month_end, months_before
+from monitor import db, status
+from monitor.months import last_month_end, months_before
 from monitor.scoring import validation
 from monitor.scoring.challenger import Challenger
 from monitor.scoring.features import CATEGORICAL, FEATURES, build_features
@@ -100,8 +100,7 @@ def true_driver(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataF
     """`frame` with the synthetic lender's true default driver of each loan added: synthetic_truth's
     monthly_miss_prob, the chance with which the generator draws each installment missed (monitor.synth.behaviour;
     1 for a loan that never pays). None for a real book (no synthetic_truth rows for these loans)."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'synthetic_truth'").fetchall()
-    if not exists[0][0]:
+    if not db.table_exists(con, "synthetic_truth"):
         return None
     truth = con.sql("SELECT loan_id, monthly_miss_prob FROM synthetic_truth WHERE loan_id IN (SELECT unnest($ids))",
                     params={"ids": frame["loan_id"].unique().to_list()}).pl()

@@ -43,6 +43,7 @@ import polars as pl
 from monitor import db, derived, freshness, status
 from monitor.metrics import default_rates_by_bucket, loss_given_default
 from monitor.metrics.credit_loss import PD_PRIOR
+from monitor.query import frame
 from monitor.simulate.loan import LoanState
 
 HORIZON = 12             # months in which a plan (doing nothing included) defaults or performs
@@ -75,12 +76,8 @@ class Assumption:
         return (self.source, *self.notes)
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:
-    return con.sql(sql, params=params).pl()
-
-
 def _last_month_end(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
-    return _frame(con, f"SELECT max(month_end) AS m FROM {derived.loan_month(con)} WHERE month_end <= $as_of",
+    return frame(con, f"SELECT max(month_end) AS m FROM {derived.loan_month(con)} WHERE month_end <= $as_of",
                   as_of=as_of)["m"][0]
 
 
@@ -98,7 +95,7 @@ def restructured_outcomes(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.
     grid = """SELECT parent_loan_id AS loan_id, CAST(origination_date - 1 AS DATE) AS as_of FROM loans
               WHERE parent_loan_id IS NOT NULL AND origination_date <= $as_of"""
     statuses = status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
-    table = _frame(
+    table = frame(
         con,
         f"""
         WITH restructured AS (
@@ -149,11 +146,11 @@ def score_means(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     (bucket of the scored loan's DPD that day, loans, mean_pd). day None when there is none."""
     if not db.table_exists(con, "scores"):
         return {"day": None, "by_bucket": {}}
-    day = _frame(con, "SELECT max(as_of) AS d FROM scores WHERE as_of <= $as_of AND as_of >= $as_of - $age",
+    day = frame(con, "SELECT max(as_of) AS d FROM scores WHERE as_of <= $as_of AND as_of >= $as_of - $age",
                  as_of=as_of, age=SCORE_MAX_AGE_DAYS)["d"][0]
     if day is None:
         return {"day": None, "by_bucket": {}}
-    means = _frame(con, f"""SELECT {status.bucket_sql('dpd')} AS bucket, count(*) AS loans, avg(pd) AS mean_pd
+    means = frame(con, f"""SELECT {status.bucket_sql('dpd')} AS bucket, count(*) AS loans, avg(pd) AS mean_pd
                             FROM scores WHERE as_of = $day GROUP BY ALL""",
                    day=day, charge_off_dpd=db.charge_off_dpd(con))
     return {"day": day, "by_bucket": {row["bucket"]: row for row in means.iter_rows(named=True)}}
@@ -165,7 +162,7 @@ def charge_off_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     recovered, charged_off_by, and months (amount-weighted mean months from charge-off to a recovery)."""
     lgd = loss_given_default(con, as_of)
     charged_off = lgd["by_kind"]["charge_off"]
-    months = _frame(
+    months = frame(
         con,
         """SELECT sum(p.amount * CAST(CAST(p.paid_at AS DATE) - l.charge_off_date AS DOUBLE))
                   / sum(p.amount) / $days_per_month AS months
@@ -185,7 +182,7 @@ def legal_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
     grid = """SELECT loan_id, CAST(min(action_at) AS DATE) AS as_of FROM collection_actions
               WHERE action_type = 'lawsuit' AND action_at < $until GROUP BY loan_id"""
-    found = _frame(
+    found = frame(
         con,
         f"""
         WITH sued AS ({status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))}),

@@ -31,9 +31,9 @@ import duckdb
 import numpy as np
 
 from monitor import day_status, derived, segments, status
-from monitor.metrics._sql import frame, rows
 from monitor.metrics.migration import roll_sql
 from monitor.months import last_month_end, months_before
+from monitor.query import frame, rows
 from monitor.simulate.inputs import SimulationInputError
 from monitor.simulate.policy import CO, PO, ST, STATES
 

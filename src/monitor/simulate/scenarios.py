@@ -57,15 +57,10 @@ def delete(path: str | Path, name: str) -> None:
         con.close()
 
 
-def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'scenarios' AND NOT temporary"
-                       ).fetchall()[0][0] > 0
-
-
 def list_scenarios(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every saved scenario, newest first: name, created_at, as_of, parameters and summary (JSON text).
     Empty (with those columns) in a database that never saved one."""
-    if not _has_table(con):
+    if not db.table_exists(con, "scenarios"):
         return pl.DataFrame(schema=LIST_COLUMNS)
     return con.sql("""SELECT name, created_at, as_of, CAST(parameters AS VARCHAR) AS parameters,
                              CAST(summary AS VARCHAR) AS summary
@@ -74,7 +69,7 @@ def list_scenarios(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def load(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
     """One saved scenario: {name, created_at, as_of, parameters: dict, summary: dict}, or None."""
-    if not _has_table(con):
+    if not db.table_exists(con, "scenarios"):
         return None
     found = con.sql("""SELECT name, created_at, as_of, CAST(parameters AS VARCHAR) AS parameters,
                               CAST(summary AS VARCHAR) AS summary FROM scenarios WHERE name = $name""",
