@@ -110,6 +110,20 @@ def test_noise_left_out_by_iv_and_back_in_without_threshold(data, model):
     assert "noise" in loose.selected_features_
 
 
+def test_weak_feature_that_predicts_held_out_rows_enters():
+    # m adds 0.25 to the log-odds whatever x is: its IV (about 0.017) is below min_iv, yet on the internal folds
+    # the regression with it predicts the held-out rows better by far more than MIN_GAIN_NATS, so it enters.
+    # (noise, above, has IV below min_iv too and stays out: it does not predict held-out rows.)
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=N)
+    m = rng.random(N) < 0.5
+    y = (rng.random(N) < 1 / (1 + np.exp(-(-1.5 + x + 0.25 * m)))).astype(int)
+    sc = Scorecard().fit(pl.DataFrame({"x": x, "m": np.where(m, "yes", "no")}), y)
+    assert 0 < sc.iv_["m"] < sc.min_iv
+    assert sc.selected_features_ == ["x", "m"]
+    assert sc.coef_["m"] < 0
+
+
 # ------------------------------------------------------------------------------------------- binning
 
 

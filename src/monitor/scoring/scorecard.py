@@ -55,10 +55,17 @@ Empty bins ("missing" or "other" with no training row)
     value is treated with caution and shows up in the reasons) or WOE 0, the average risk (`unseen="zero"`).
     They add nothing to the IV.
 Feature selection and the regression
-    Features with IV below `min_iv` are left out (if none reaches it, the one with the highest IV is kept). A
-    LogisticRegression (L2, strength 1 / `C`) is fitted on the WOE columns. With `drop_wrong_sign=True`, a feature
-    whose coefficient has the wrong sign (a higher WOE should mean a lower PD, so a coefficient on WOE must be <= 0)
-    is dropped, the one with the lowest IV first, and the regression refitted, until all signs are right.
+    Features with IV of at least `min_iv` enter. A LogisticRegression (L2, strength 1 / `C`) is fitted on their WOE
+    columns. With `drop_wrong_sign=True`, a feature whose coefficient has the wrong sign (a higher WOE should mean
+    a lower PD, so a coefficient on WOE must be <= 0) is dropped, the one with the lowest IV first, and the
+    regression refitted, until all signs are right: a reason must never name a feature for a bin safer than its
+    best. (If no feature reaches `min_iv`, the one with the highest IV is kept.)
+    A feature with an IV above 0 but below `min_iv` then enters when the internal folds show that it predicts: the
+    bins and the regression with and without it are fitted on each fold's other rows, and with it the held-out
+    rows' log-likelihood must be higher by more than MIN_GAIN_NATS (1 nat, Akaike's price of one coefficient).
+    IV is a feature's strength on its own; a feature weak alone can still say what the others do not (marital
+    status beside a credit limit on the Taiwan cards, bench/scorecard_public.py), while on a small book a weak
+    feature's bins are mostly noise, which the held-out rows show. The signs are then checked again.
 Points (DESIGN.md §5)
     factor = pdo / ln 2 and offset = base_points - factor x ln(base_odds), so that
     points = offset + factor x ln(good:bad odds): `base_points` (600) at odds `base_odds` (50:1) and `pdo` (20) more
@@ -94,6 +101,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 MISSING = "missing"
 OTHER = "other"
 CHOICE_Z = 2.0  # standard errors by which a binning must beat the preferred one on the internal folds
+MIN_GAIN_NATS = 1.0  # held-out log-likelihood a weak feature must add (Akaike's price of one coefficient)
 CATEGORY_PRIOR = 20.0  # rows of the feature's event rate that shrink a category's rate when categories are ordered
 _EPS = 1e-12
 
@@ -488,26 +496,75 @@ def _log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
     return -(y * np.log(p) + (1 - y) * np.log1p(-p))
 
 
-def _choose(fit, fitted: dict, values, y: np.ndarray, folds) -> str:
-    """Of the candidate binnings `fitted` on all rows (the preferred first), the one to keep. Each candidate is
-    fitted on each internal fold's other rows (`fit(rows)`) and scored (log-loss) on the fold; a later candidate
+def _choose(fitted: dict, on_folds: list[dict], values, y: np.ndarray, folds) -> str:
+    """Of the candidate binnings `fitted` on all rows (the preferred first), the one to keep. Each candidate, as
+    fitted on each internal fold's other rows (`on_folds`), is scored (log-loss) on the fold; a later candidate
     replaces the chosen one only when its loss is lower by more than CHOICE_Z standard errors of the rows' paired
     differences: a choice made on noise would not carry over to new data."""
     candidates = list(fitted)
     if len(candidates) == 1 or not folds:
         return candidates[0]
     loss = {c: np.zeros(y.size) for c in candidates}
-    for train, test in folds:
-        on_fold = fit(train)  # a fold's tree may offer fewer shapes: the missing ones score as its first
+    for (_, test), on_fold in zip(folds, on_folds, strict=True):
         for shape in candidates:
-            binning = on_fold.get(shape, next(iter(on_fold.values())))
-            loss[shape][test] = _log_loss(y[test], binning.pd(values[test]))
+            loss[shape][test] = _log_loss(y[test], _shape_on_fold(on_fold, shape).pd(values[test]))
     chosen = candidates[0]
     for other in candidates[1:]:
         gain = loss[chosen] - loss[other]
         if gain.sum() > CHOICE_Z * gain.std() * math.sqrt(gain.size):
             chosen = other
     return chosen
+
+
+def _shape_on_fold(on_fold: dict, shape: str) -> FeatureBinning:
+    # A fold's tree may offer fewer shapes than the tree on all rows: a missing shape is the fold's first.
+    return on_fold.get(shape, next(iter(on_fold.values())))
+
+
+def _regression(C: float) -> LogisticRegression:
+    # Newton-Cholesky: the exact optimum of the same L2 objective in a few steps on many rows of few WOE columns.
+    return LogisticRegression(C=C, solver="newton-cholesky", max_iter=100)
+
+
+class _FeatureFit:
+    """One feature's values and binning function during a fit, with its binnings on the internal folds fitted
+    once, when first needed (to choose a shape, or to judge a weak feature on held-out rows)."""
+
+    def __init__(self, values, fit, folds):
+        self.values = values
+        self.fit = fit  # rows (None: all) -> the candidate binnings fitted on them
+        self.folds = folds
+        self.shape = None  # the chosen candidate
+        self._on_folds = None
+
+    def on_folds(self) -> list[dict]:
+        if self._on_folds is None:
+            self._on_folds = [self.fit(train) for train, _ in self.folds]
+        return self._on_folds
+
+    def fold_woe(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The WOE of fold k's training rows and held-out rows under the chosen shape fitted on the training rows."""
+        train, test = self.folds[k]
+        binning = _shape_on_fold(self.on_folds()[k], self.shape)
+        return binning.woe[binning.bin_index(self.values[train])], binning.woe[binning.bin_index(self.values[test])]
+
+
+def _weak_that_help(weak: list[str], base: list[str], fold_woe: list[dict], y: np.ndarray, folds,
+                    C: float) -> list[str]:
+    """Of the `weak` features (IV below min_iv), those whose adding to the regression on `base` lowers the
+    log-loss on the internal folds' held-out rows, the bins and the regression fitted on the other rows
+    (`fold_woe`: per fold, feature -> WOE of the training rows and of the held-out rows). A weak feature enters
+    when it adds more than MIN_GAIN_NATS of held-out log-likelihood: held-out rows already charge a feature for its
+    overfitted bins, and the margin keeps out a useless feature's lucky draw."""
+    def held_out_loss(columns: list[str]) -> float:  # in nats, summed over the rows
+        total = 0.0
+        for (train, test), woe in zip(folds, fold_woe, strict=True):
+            lr = _regression(C).fit(np.column_stack([woe[n][0] for n in columns]), y[train])
+            total += _log_loss(y[test], lr.predict_proba(np.column_stack([woe[n][1] for n in columns]))[:, 1]).sum()
+        return total
+
+    without = held_out_loss(base)
+    return [n for n in weak if held_out_loss([*base, n]) < without - MIN_GAIN_NATS]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -606,7 +663,8 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
             raise ValueError("cv must be at least 2 (folds of the internal cross-validation)")
 
     def fit(self, X, y):
-        """Bin each feature, select by IV, fit the regression, scale to points. X: pandas or polars DataFrame."""
+        """Bin each feature, select by IV (and below it by held-out rows), fit the regression, scale to points.
+        X: pandas or polars DataFrame."""
         self._check_params()
         X = _as_frame(X)
         self.classes_, yy = _binary_target(y)
@@ -624,31 +682,19 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         n_min = max(1, math.ceil(self.min_bin_size * len(yy)))
 
         folds = self._internal_folds(yy)
-        self.numeric_ = {}
-        self.binnings_ = {}
-        for name in names:
-            numeric = _is_numeric(X, name)
-            self.numeric_[name] = numeric
-            categorical = name in forced or not numeric
-            values = _category_values(X, name, numeric) if categorical else _numeric_values(X, name)
-            fit = functools.partial(self._candidates, name, categorical, values, yy, n_min)
-            fitted = fit(None)
-            self.binnings_[name] = fitted[_choose(fit, fitted, values, yy, folds)]
+        features = self._bin_features(X, names, yy, forced, n_min, folds)
         self.iv_ = {name: self.binnings_[name].total_iv for name in names}
-
         woe = {name: self.binnings_[name].woe[self._bin_index(X, name)] for name in names}
         selected = [n for n in names if self.iv_[n] >= self.min_iv]
         if not selected:
             selected = [max(names, key=lambda n: self.iv_[n])]
-        while True:
-            lr = LogisticRegression(C=self.C, max_iter=1000)
-            lr.fit(np.column_stack([woe[n] for n in selected]), yy)
-            coef = lr.coef_[0]
-            wrong = [n for n, c in zip(selected, coef, strict=True) if c > 0]
-            if not self.drop_wrong_sign or not wrong or len(selected) == 1:
-                break
-            drop = min(wrong, key=lambda n: self.iv_[n])
-            selected = [n for n in selected if n != drop]
+        selected, lr = self._regress(selected, woe, yy)
+        weak = [n for n in names if 0 < self.iv_[n] < self.min_iv]
+        if weak and folds:
+            fold_woe = [{n: features[n].fold_woe(k) for n in [*selected, *weak]} for k in range(len(folds))]
+            helping = _weak_that_help(weak, selected, fold_woe, yy, folds, self.C)
+            if helping:
+                selected, lr = self._regress([n for n in names if n in selected or n in helping], woe, yy)
         self.estimator_ = lr
         self.selected_features_ = list(selected)
         self.coef_ = {n: float(c) for n, c in zip(selected, lr.coef_[0], strict=True)}
@@ -656,6 +702,36 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
 
         self._scale()
         return self
+
+    def _bin_features(self, X, names: list[str], y: np.ndarray, forced: set, n_min: int, folds) -> dict:
+        """Fit `binnings_` (and `numeric_`): each feature's candidate binnings, the one the internal folds choose.
+        Returns each feature's _FeatureFit, which the feature selection uses again."""
+        self.numeric_ = {}
+        self.binnings_ = {}
+        features = {}
+        for name in names:
+            numeric = _is_numeric(X, name)
+            self.numeric_[name] = numeric
+            categorical = name in forced or not numeric
+            values = _category_values(X, name, numeric) if categorical else _numeric_values(X, name)
+            feature = _FeatureFit(values, functools.partial(self._candidates, name, categorical, values, y, n_min),
+                                  folds)
+            fitted = feature.fit(None)
+            feature.shape = _choose(fitted, feature.on_folds() if len(fitted) > 1 else [], values, y, folds)
+            self.binnings_[name] = fitted[feature.shape]
+            features[name] = feature
+        return features
+
+    def _regress(self, selected: list[str], woe: dict, y: np.ndarray) -> tuple[list[str], LogisticRegression]:
+        """The regression on the WOE of `selected`; with drop_wrong_sign, a feature whose coefficient has the
+        wrong sign is dropped (the lowest IV first) and the regression refitted until all signs are right."""
+        while True:
+            lr = _regression(self.C).fit(np.column_stack([woe[n] for n in selected]), y)
+            wrong = [n for n, c in zip(selected, lr.coef_[0], strict=True) if c > 0]
+            if not self.drop_wrong_sign or not wrong or len(selected) == 1:
+                return selected, lr
+            drop = min(wrong, key=lambda n: self.iv_[n])
+            selected = [n for n in selected if n != drop]
 
     def _candidates(self, name: str, categorical: bool, values, y: np.ndarray, n_min: int, rows) -> dict:
         """The candidate binnings of one feature fitted on `rows` (None: all rows): shape -> FeatureBinning."""
