@@ -50,6 +50,14 @@ def scored_db(demo_db, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def scored_con(scored_db):
+    """A read-only connection to the scored book, shared by the tests that only read it."""
+    con = db.connect(scored_db, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
 def closed_db(tmp_path_factory) -> Path:
     """One loan, paid off on the day it was made: a book with a date but no active loan."""
     path = tmp_path_factory.mktemp("closed") / "closed.duckdb"

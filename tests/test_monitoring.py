@@ -17,13 +17,6 @@ from .conftest import DEMO_AS_OF
 
 
 @pytest.fixture(scope="module")
-def scored_con(scored_db):
-    con = db.connect(scored_db, read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
 def meta(scored_con):
     return store.metadata(scored_con)
 

@@ -24,15 +24,8 @@ from .conftest import DEMO_AS_OF
 
 
 @pytest.fixture(scope="module")
-def scored(scored_db):
-    con = db.connect(scored_db, read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def bundle(scored, scored_db):
-    return store.load(scored, scored_db)
+def bundle(scored_con, scored_db):
+    return store.load(scored_con, scored_db)
 
 
 def test_the_training_window_leaves_the_out_of_time_outcomes_unseen(demo_con):
@@ -70,12 +63,12 @@ def test_the_metadata_holds_what_the_issue_asks(bundle):
     assert {row["sample"] for row in meta["backtest"]} >= {"train", "holdout", "oot"}
 
 
-def test_the_oracle_ranks_by_the_generators_true_default_driver(scored, bundle):
+def test_the_oracle_ranks_by_the_generators_true_default_driver(scored_con, bundle):
     """The generator draws each missed installment with the loan's monthly_miss_prob (monitor.synth.behaviour):
     that, not the customer's latent_risk (one term of it), is what "the true driver" ranks the OOT loans by."""
-    window = training.training_window(scored)
-    oot = training.labelled_points(scored, [window.oot], 3)
-    truth = scored.sql("SELECT loan_id, monthly_miss_prob, latent_risk FROM synthetic_truth").pl()
+    window = training.training_window(scored_con)
+    oot = training.labelled_points(scored_con, [window.oot], 3)
+    truth = scored_con.sql("SELECT loan_id, monthly_miss_prob, latent_risk FROM synthetic_truth").pl()
     joined = oot.join(truth, on="loan_id")
     assert joined.height == oot.height
     y = joined["label"].to_numpy()
@@ -85,10 +78,10 @@ def test_the_oracle_ranks_by_the_generators_true_default_driver(scored, bundle):
     assert "auc_hidden_risk" not in bundle.metadata["metrics"]
 
 
-def test_the_pd_level_is_the_newest_training_month_bad_rate(scored, bundle):
+def test_the_pd_level_is_the_newest_training_month_bad_rate(scored_con, bundle):
     """calibrate_to_latest: the mean PD at the last training month-end equals its observed bad rate."""
-    window = training.training_window(scored)
-    pool = training.labelled_points(scored, window.train[-1:], 3)
+    window = training.training_window(scored_con)
+    pool = training.labelled_points(scored_con, window.train[-1:], 3)
     pd = bundle.estimator.predict_proba(pool.select([*FEATURES, *CATEGORICAL]))[:, 1]
     assert pd.mean() == pytest.approx(pool["label"].mean(), abs=1e-6)
 
@@ -107,27 +100,27 @@ def test_a_log_odds_shift_keeps_ranking_and_reasons(bundle):
     np.testing.assert_allclose(before.select(lost).to_numpy(), after.select(lost).to_numpy(), atol=1e-9)
 
 
-def test_the_saved_model_scores_as_it_did_before_the_round_trip(bundle, scored):
+def test_the_saved_model_scores_as_it_did_before_the_round_trip(bundle, scored_con):
     X = bundle.reference.select(bundle.features)
     np.testing.assert_array_equal(bundle.estimator.points(X), bundle.reference["points"].to_numpy())
 
 
-def test_scores_hold_one_row_per_loan_of_the_population(scored):
-    per_day = scored.sql("SELECT as_of, count(*) AS n, count(DISTINCT loan_id) AS loans FROM scores GROUP BY 1 "
+def test_scores_hold_one_row_per_loan_of_the_population(scored_con):
+    per_day = scored_con.sql("SELECT as_of, count(*) AS n, count(DISTINCT loan_id) AS loans FROM scores GROUP BY 1 "
                          "ORDER BY 1").pl()
     assert per_day["as_of"].to_list() == [dt.date(2026, 8, 31), dt.date(2026, 9, 30), dt.date(2026, 10, 31),
                                           DEMO_AS_OF]
     assert (per_day["n"] == per_day["loans"]).all()
-    population = scored.sql("SELECT count(*) FROM day_snapshot WHERE as_of = $d AND dpd < 30",
+    population = scored_con.sql("SELECT count(*) FROM day_snapshot WHERE as_of = $d AND dpd < 30",
                             params={"d": DEMO_AS_OF}).fetchall()[0][0]
     assert per_day["n"][-1] == population
-    runs = scored.sql("SELECT as_of, loans, stability FROM score_runs ORDER BY as_of").pl()
+    runs = scored_con.sql("SELECT as_of, loans, stability FROM score_runs ORDER BY as_of").pl()
     assert runs["loans"].to_list() == per_day["n"].to_list()
     assert set(json.loads(runs["stability"][-1])) == {"psi", "verdict", "csi"}
 
 
-def test_each_score_row_follows_the_tier_and_treatment_rule(scored):
-    rows = scored.sql("SELECT * FROM scores WHERE as_of = $d", params={"d": DEMO_AS_OF}).pl()
+def test_each_score_row_follows_the_tier_and_treatment_rule(scored_con):
+    rows = scored_con.sql("SELECT * FROM scores WHERE as_of = $d", params={"d": DEMO_AS_OF}).pl()
     assert rows["pd"].is_between(0, 1).all()
     again = rows.with_columns(t=tier_expr(pl.col("pd")))
     assert (again["t"] == again["tier"]).all()
@@ -181,11 +174,11 @@ def test_a_missing_model_file_and_another_sklearn_are_named(scored_db, tmp_path)
         con.close()
 
 
-def test_a_feature_the_book_no_longer_builds_is_named(bundle, scored):
+def test_a_feature_the_book_no_longer_builds_is_named(bundle, scored_con):
     renamed = store.ModelBundle(bundle.version, bundle.estimator, (*bundle.features, "customer_mood"),
                                 bundle.reference, bundle.metadata)
     with pytest.raises(store.ModelError, match="customer_mood"):
-        scores.score(scored, renamed, DEMO_AS_OF)
+        scores.score(scored_con, renamed, DEMO_AS_OF)
 
 
 # ---------------------------------------------------------------- tiers and treatments, by hand
