@@ -13,6 +13,7 @@ from monitor.i18n import label, t
 from ui import account_charts, account_data, context, labels, tables
 from ui import format as fmt
 from ui.account_charts import value_label
+from ui.loan_chooser import choose_loan
 
 lang, as_of = context.start_page()
 day = as_of.isoformat()
@@ -22,14 +23,6 @@ LOAN_KEY = context.choice_key(context.LOAN_PARAM)
 
 def whole(value) -> str:
     return fmt.NONE if value is None else str(value)
-
-
-def choose_loan() -> tuple[int | None, bool]:
-    """The loan input (ui.context.url_loan); with none chosen, the most delinquent loan active at the as-of date."""
-    box, _ = st.columns([1, 3])
-    return context.url_loan(box, t("account.loan_input", lang), key=LOAN_KEY,
-                            default=lambda: account_data.default_loan(as_of),
-                            placeholder=t("account.loan_placeholder", lang), help=t("account.loan_input_help", lang))
 
 
 # The sections, drawn in order at the end of the file.
@@ -232,12 +225,9 @@ def scores_section(scores: pl.DataFrame) -> None:
 st.title(t("account.title", lang))
 st.caption(t("account.caption", lang, as_of=day))
 
-loan_id, defaulted = choose_loan()
-if loan_id is None:
-    st.info(t("data.no_active", lang, as_of=day))
-    st.stop()
-if defaulted:
-    st.caption(t("account.defaulted", lang, as_of=day))
+loan_id = choose_loan(LOAN_KEY, lang, as_of, label=t("account.loan_input", lang),
+                      placeholder=t("account.loan_placeholder", lang), help=t("account.loan_input_help", lang),
+                      defaulted=t("account.defaulted", lang, as_of=day))
 
 view = account_data.account_view(loan_id, as_of)
 if view["presence"] != "on_book":

@@ -13,25 +13,17 @@ from monitor.simulate import options
 from monitor.simulate.assumptions import ASSUMPTIONS, loan_defaults
 from monitor.simulate.inputs import SimulationInputError
 from monitor.simulate.loan_whatif import reason_text, source_text
-from ui import account_data, context, tables
+from ui import context, tables
 from ui import format as fmt
 from ui import simulator_loan_charts as charts
 from ui import simulator_loan_data as data
+from ui.loan_chooser import choose_loan
 
 lang, as_of = context.start_page()
 day = as_of.isoformat()
 
 LOAN_KEY = "simulator_loan.loan"
 WHOLE = ("recovery_months", "legal_months", "legal_min_dpd")  # stepped by 1
-
-
-def choose_loan() -> tuple[int | None, bool]:
-    """The loan input (ui.context.url_loan); with none chosen, the most delinquent loan active at the as-of date."""
-    box, _ = st.columns([1, 3])
-    return context.url_loan(box, t("simulator_loan.loan_input", lang), key=LOAN_KEY,
-                            default=lambda: account_data.default_loan(as_of),
-                            placeholder=t("simulator_loan.loan_placeholder", lang),
-                            help=t("simulator_loan.loan_input_help", lang))
 
 
 def header(state) -> None:
@@ -191,12 +183,10 @@ def results(comparison, state, values: dict) -> None:
 st.title(t("simulator_loan.title", lang))
 st.caption(t("simulator_loan.caption", lang, as_of=day))
 
-loan_id, defaulted = choose_loan()
-if loan_id is None:
-    st.info(t("data.no_active", lang, as_of=day))
-    st.stop()
-if defaulted:
-    st.caption(t("simulator_loan.defaulted", lang, as_of=day))
+loan_id = choose_loan(LOAN_KEY, lang, as_of, label=t("simulator_loan.loan_input", lang),
+                      placeholder=t("simulator_loan.loan_placeholder", lang),
+                      help=t("simulator_loan.loan_input_help", lang),
+                      defaulted=t("simulator_loan.defaulted", lang, as_of=day))
 
 state = data.loan_state(loan_id, as_of)
 if state.presence != "on_book":
