@@ -107,9 +107,12 @@ def _settlement_source(through: dt.date | None, as_of: dt.date) -> str:
     return f"SELECT {columns} FROM ({derive.settlement_query()})"
 
 
-# The next installment under the contract (DESIGN.md §6: 等额本息 P r / (1 - (1 + r)^-n), r = APR / 12;
-# 等额本金 P / n plus interest on the principal still scheduled), given k installments already due.
-_NEXT_INSTALLMENT = """CASE
+def next_installment_sql(k: str) -> str:
+    """The next installment in yuan of the loan l under its contract, given `k` (an SQL expression) installments
+    already due: the schedule of monitor.schedule.amortize_fen, unrounded (tests/test_next_installment.py checks
+    them against each other). 等额本息 P r / (1 - (1 + r)^-n), r = APR / 12; 等额本金 P / n plus interest on the
+    principal still scheduled (DESIGN.md §6)."""
+    return f"""CASE
     WHEN l.repayment_method = 'equal_principal'
         THEN CAST(l.principal AS DOUBLE) / l.term_months
              * (1 + (l.term_months - {k}) * CAST(l.annual_rate AS DOUBLE) / 12)
@@ -206,7 +209,7 @@ def features_sql(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple[str, d
            CAST(greatest(0, l.term_months - {k}) AS DOUBLE) AS remaining_term,
            CAST(p.principal_balance AS DOUBLE) / CAST(l.principal AS DOUBLE) AS balance_ratio,
            CASE WHEN l.term_months > {k}
-                THEN ({_NEXT_INSTALLMENT.format(k=k)}) / CAST(c.monthly_income AS DOUBLE) END
+                THEN ({next_installment_sql(k)}) / CAST(c.monthly_income AS DOUBLE) END
                AS installment_to_income,
            CAST(c.bureau_score AS DOUBLE) AS bureau_score,
            CAST(l.application_score AS DOUBLE) AS application_score,
