@@ -73,13 +73,13 @@ BASIS_DASHES = ([1, 0], [6, 3], [2, 3])  # solid, dashed, dotted
 PAYMENT_CHANNEL_COLORS = ("#3b6ea5", "#6fa8dc", "#e6a23c", "#b23a3a", "#7d8b99")
 
 
-def _labelled(frame: pl.DataFrame, column: str, labels: dict[str, str], name: str | None = None) -> pl.DataFrame:
+def with_labels(frame: pl.DataFrame, column: str, labels: dict[str, str], name: str | None = None) -> pl.DataFrame:
     """Add the display label of each value of `column` (a code) as `<column>_label`."""
     return frame.with_columns(pl.col(column).replace_strict(labels, default=pl.col(column), return_dtype=pl.String)
                               .alias(name or f"{column}_label"))
 
 
-def _month(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+def with_month_label(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """A date column written as its month, 2026-10: the axis of month-end and monthly series (as text, so
     that no browser time zone moves it)."""
     return frame.with_columns(pl.col(column).dt.strftime("%Y-%m").alias("month_label"))
@@ -100,7 +100,8 @@ def dpd_trend_chart(series: pl.DataFrame, measure: str, lang: str, thresholds: t
              .unpivot(index=["month_end", "threshold"], on=list(bases), variable_name="basis", value_name="rate"))
     threshold_labels = {x: labels.threshold(x, lang) for x in thresholds}
     basis_labels = {b: t(f"basis.{b}", lang) for b in bases}
-    frame = _month(_labelled(_labelled(frame, "threshold", threshold_labels), "basis", basis_labels), "month_end")
+    frame = with_labels(with_labels(frame, "threshold", threshold_labels), "basis", basis_labels)
+    frame = with_month_label(frame, "month_end")
     encoding = {
         "x": alt.X("month_label:O", title=t("chart.month_end", lang), axis=alt.Axis(labelAngle=-45)),
         "y": _pct_y("rate", t("chart.rate", lang), ".1%"),
@@ -131,7 +132,7 @@ def roll_heatmap(rolls: pl.DataFrame, measure: str, lang: str) -> alt.LayerChart
     `rolls` is the latest pair of monitor.metrics.roll_rate_series (from_bucket, to_state, loans, balance,
     count_rate, balance_rate)."""
     state_labels = {s: labels.state(s, lang) for s in ROLL_TO_STATES}
-    frame = _labelled(rolls, "to_state", state_labels).rename({f"{measure}_rate": "rate"})
+    frame = with_labels(rolls, "to_state", state_labels).rename({f"{measure}_rate": "rate"})
     base = alt.Chart(frame).encode(
         x=alt.X("to_state_label:N", sort=list(state_labels.values()), title=t("chart.to_state", lang),
                 scale=alt.Scale(domain=list(state_labels.values())), axis=alt.Axis(labelAngle=0, orient="top")),
@@ -154,7 +155,7 @@ def roll_heatmap(rolls: pl.DataFrame, measure: str, lang: str) -> alt.LayerChart
 
 def cure_chart(cures: pl.DataFrame, measure: str, lang: str) -> alt.Chart:
     """Cure rate (back to M0) of each delinquent bucket M1..M6 at each month-end (monitor.metrics.cure_rates)."""
-    frame = _month(cures, "to_month_end").rename({f"{measure}_rate": "rate"})
+    frame = with_month_label(cures, "to_month_end").rename({f"{measure}_rate": "rate"})
     return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         x=alt.X("month_label:O", title=t("chart.month_end", lang), axis=alt.Axis(labelAngle=-45)),
         y=_pct_y("rate", t("chart.cure_rate", lang)),
@@ -170,7 +171,7 @@ def flow_chart(flows: pl.DataFrame, lang: str) -> alt.Chart:
     """Flow rates (迁徙率) by month-end, one line per step M0→M1 ... M6→charge-off
     (monitor.metrics.flow_rate_series: month_end, step, rate, numerator, denominator)."""
     step_labels = {s: labels.flow_step(s, lang) for s in FLOW_STEPS}
-    frame = _month(_labelled(flows, "step", step_labels), "month_end")
+    frame = with_month_label(with_labels(flows, "step", step_labels), "month_end")
     return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         x=alt.X("month_label:O", title=t("chart.month_end", lang), axis=alt.Axis(labelAngle=-45)),
         y=_pct_y("rate", t("chart.flow_rate", lang)),
@@ -234,7 +235,7 @@ def entry_chart(entry: pl.DataFrame, lang: str) -> alt.Chart:
 
 def balance_trend_chart(balance: pl.DataFrame, lang: str) -> alt.Chart:
     """Active principal balance at each month-end (monitor.metrics.balance_series: month_end, loans, balance)."""
-    frame = _month(balance, "month_end")
+    frame = with_month_label(balance, "month_end")
     return alt.Chart(frame).mark_bar(color="#4c9a6a").encode(
         x=alt.X("month_label:O", title=t("chart.month_end", lang), axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("balance:Q", title=t("chart.balance", lang),
@@ -247,7 +248,7 @@ def balance_trend_chart(balance: pl.DataFrame, lang: str) -> alt.Chart:
 
 def nco_chart(nco: pl.DataFrame, lang: str) -> alt.Chart:
     """Annualized net charge-off rate of each calendar month (monitor.metrics.net_charge_off_series)."""
-    frame = _month(nco, "month")
+    frame = with_month_label(nco, "month")
     return alt.Chart(frame).mark_bar(color="#b23a3a").encode(
         x=alt.X("month_label:O", title=t("chart.month", lang), axis=alt.Axis(labelAngle=-45)),
         y=_pct_y("rate", t("chart.rate", lang), ".1%"),
@@ -261,7 +262,7 @@ def nco_chart(nco: pl.DataFrame, lang: str) -> alt.Chart:
 def cash_chart(cash: pl.DataFrame, lang: str) -> alt.Chart:
     """Cash received per calendar month, stacked by payment channel (monitor.metrics.cash_series)."""
     channel_labels = {c: label("payment_channel", c, lang) for c in PAYMENT_CHANNELS}
-    frame = _month(_labelled(cash, "channel", channel_labels), "month").with_columns(
+    frame = with_month_label(with_labels(cash, "channel", channel_labels), "month").with_columns(
         channel_order=pl.col("channel").replace_strict({c: i for i, c in enumerate(PAYMENT_CHANNELS)}, default=99))
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("month_label:O", title=t("chart.month", lang), axis=alt.Axis(labelAngle=-45)),

@@ -10,7 +10,7 @@ import polars as pl
 
 from monitor.i18n import t
 from monitor.scoring.monitoring import ORACLE_MODELS, POPULATIONS
-from ui.charts import LINE_HEIGHT, _labelled, _month
+from ui.charts import LINE_HEIGHT, with_labels, with_month_label
 
 POPULATION_COLORS = ("#9fb3c8", "#d1553a")  # training: pale blue; now: red-orange
 # the backtest's month-ends (monitor.scoring.training._backtest) in time order, and their shading
@@ -31,8 +31,8 @@ def distribution_chart(distribution: pl.DataFrame, day: dt.date | None, lang: st
     (monitoring_view's `distribution`: points_bin, population, share; `day` the scored day of "current")."""
     names = {"train": t("model.population.train", lang),
              "current": t("model.population.current", lang, day=day.isoformat() if day else "")}
-    frame = _labelled(distribution.with_columns(pl.col("points_bin").cast(pl.Int64)), "population", names
-                      ).drop("population")
+    frame = with_labels(distribution.with_columns(pl.col("points_bin").cast(pl.Int64)), "population", names
+                        ).drop("population")
     shown = [names[p] for p in POPULATIONS if p in set(distribution["population"])]
     band = t("model.chart.band", lang)
     return alt.Chart(frame).mark_bar().encode(
@@ -53,7 +53,7 @@ def oracle_chart(oracle: pl.DataFrame, lang: str) -> alt.LayerChart:
     """The out-of-time AUC of each model, as bars from a random ranking (0.5), each labelled with its value
     (monitoring_view's `oracle`: model, auc)."""
     names = {m: t(f"model.oracle_model.{m}", lang) for m in ORACLE_MODELS}
-    frame = _labelled(oracle, "model", names).drop("model").with_columns(random=pl.lit(RANDOM_AUC))
+    frame = with_labels(oracle, "model", names).drop("model").with_columns(random=pl.lit(RANDOM_AUC))
     order = [names[m] for m in ORACLE_MODELS if m in set(oracle["model"])]
     base = alt.Chart(frame).encode(
         y=alt.Y("model_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260),
@@ -101,7 +101,7 @@ def backtest_chart(backtest: pl.DataFrame, lang: str) -> alt.LayerChart:
     present = set(backtest["sample"])
     sample_names = {s: t(f"sample.{s}", lang) for s in SAMPLE_COLORS if s in present}
     metric_names = {m: t(f"model.metric.{m}", lang) for m in BACKTEST_METRICS}
-    frame = _month(_labelled(backtest, "sample", sample_names), "month_end").drop("sample", "month_end")
+    frame = with_month_label(with_labels(backtest, "sample", sample_names), "month_end").drop("sample", "month_end")
     x = alt.X("month_label:O", title=t("chart.month_end", lang), axis=alt.Axis(labelAngle=-45))
     value_title = t("model.chart.value", lang)
     shading = alt.Chart(frame).mark_rect(opacity=0.8).encode(
@@ -116,7 +116,7 @@ def backtest_chart(backtest: pl.DataFrame, lang: str) -> alt.LayerChart:
                  alt.Tooltip("auc:Q", title=metric_names["auc"], format=".3f"),
                  alt.Tooltip("ks:Q", title=metric_names["ks"], format=".3f")],
     )
-    lines_frame = _labelled(frame.unpivot(index=["month_label", "sample_label"], on=list(BACKTEST_METRICS),
+    lines_frame = with_labels(frame.unpivot(index=["month_label", "sample_label"], on=list(BACKTEST_METRICS),
                                           variable_name="metric", value_name="value"), "metric", metric_names
                             ).drop("metric")
     lines = alt.Chart(lines_frame).mark_line(point=alt.OverlayMarkDef(size=30)).encode(

@@ -38,6 +38,13 @@ def column(segment: str) -> str:
     return segment
 
 
+def segment_filter(segment: str | None, value: str | None, alias: str = "s") -> tuple[str, dict]:
+    """A WHERE fragment on loan_segment restricting to one segment value (bound), and its parameters."""
+    if segment is None:
+        return "TRUE", {}
+    return f"{alias}.{column(segment)} = $segment_value", {"segment_value": str(value)}
+
+
 def segment_rows_sql(month_rows: str, loan_filter: str = "TRUE") -> str:
     """The loan_segment rows of the loans passing `loan_filter` (SQL over loans l): segment values, whether the loan
     is new, and the vintage milestones read from the month-end rows `month_rows` (a relation with the columns of

@@ -8,8 +8,8 @@ import duckdb
 import polars as pl
 
 from monitor import derived
-from monitor.metrics._sql import segment_filter
 from monitor.query import frame, rows
+from monitor.segments import segment_filter
 
 
 def collection_entry_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date,

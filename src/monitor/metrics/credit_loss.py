@@ -25,9 +25,9 @@ import duckdb
 import polars as pl
 
 from monitor import day_status, db, derived, freshness, status
-from monitor.metrics._sql import segment_filter
 from monitor.months import month_end, months_before, months_between
 from monitor.query import frame, rows
+from monitor.segments import segment_filter
 
 # Stated priors for a book too young to show its own: 12-month default probability by bucket and loss given default
 # of an unsecured consumer loan book (roll-forward rates typical of Chinese consumer finance; LGD after collection).

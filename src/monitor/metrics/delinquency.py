@@ -8,9 +8,9 @@ import duckdb
 import polars as pl
 
 from monitor import day_status, derived, freshness, pii, segments, status
-from monitor.metrics._sql import segment_filter
 from monitor.months import months_before
 from monitor.query import frame, rows
+from monitor.segments import segment_filter
 
 BUCKET_ORDER = (*status.BUCKETS, "CO")
 DPD_THRESHOLDS = (1, 30, 60, 90)

@@ -8,10 +8,10 @@ import duckdb
 import polars as pl
 
 from monitor import db, derived, freshness, status
-from monitor.metrics._sql import segment_filter
 from monitor.metrics.delinquency import balances_at
 from monitor.months import month_end, months_before
 from monitor.query import rows
+from monitor.segments import segment_filter
 
 
 def net_charge_off_series(con: duckdb.DuckDBPyConnection, last: dt.date, months: int = 13,

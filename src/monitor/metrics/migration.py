@@ -9,8 +9,8 @@ import duckdb
 import polars as pl
 
 from monitor import derived, freshness, status
-from monitor.metrics._sql import segment_filter
 from monitor.query import frame
+from monitor.segments import segment_filter
 
 ROLL_TO_STATES = (*status.BUCKETS, "paid_off", "charged_off", "restructured", "settled")
 FLOW_STEPS = tuple(f"{a}->{b}" for a, b in zip(status.BUCKETS, (*status.BUCKETS[1:], "CO"), strict=True))

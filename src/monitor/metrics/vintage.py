@@ -8,9 +8,9 @@ import duckdb
 import polars as pl
 
 from monitor import derived
-from monitor.metrics._sql import segment_filter
 from monitor.months import last_month_end, months_between_sql
 from monitor.query import frame, rows
+from monitor.segments import segment_filter
 
 
 def vintages(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
