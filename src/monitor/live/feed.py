@@ -324,13 +324,12 @@ def _schedules(loans: pl.DataFrame) -> pl.DataFrame:
     for term in sorted(loans["term_months"].unique().to_list()):
         group = loans.filter(pl.col("term_months") == term)
         orig = group["origination_date"].to_numpy().astype("datetime64[D]")
-        due_day = np.minimum((orig - orig.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1, 28)
         principal = group["principal_fen"].to_numpy()
         principal_due, interest_due = amortize_fen(principal, group["annual_rate"].to_numpy(), term,
                                                    (group["repayment_method"] == "equal_principal").to_numpy())
         fee = np.where((group["product"] == "installment").to_numpy(),
                        np.rint(principal * behaviour.INSTALLMENT_FEE_RATE), 0).astype(np.int64)
-        due = np.stack([calendar.add_months(orig, k + 1, due_day) for k in range(term)], axis=1)
+        due = calendar.due_dates(orig, term)
         n = group.height
         parts.append(pl.DataFrame({
             "loan_ref": np.repeat(group["loan_ref"].to_numpy(), term),

@@ -13,10 +13,9 @@ import polars as pl
 
 from monitor.schedule import amortize_fen
 from monitor.simulate.inputs import SimulationInputError, check_apr, check_positive, check_term
-from monitor.synth.calendar import add_months
+from monitor.synth import calendar
 
 METHODS = ("equal_installment", "equal_principal")
-DUE_DAY_CAP = 28
 SCHEDULE_SCHEMA = {"installment_no": pl.Int32, "due_date": pl.Date, "principal_due": pl.Int64,
                    "interest_due": pl.Int64, "amount_due": pl.Int64, "balance": pl.Int64}
 
@@ -40,10 +39,7 @@ def schedule_fen(balance_fen: int, annual_rate: float, months: int, equal_princi
 
 def due_dates(start_date: dt.date, months: int) -> list[dt.date]:
     """The due dates of installments 1..months after `start_date` (its day of month, at most the 28th)."""
-    start = np.datetime64(start_date, "D")
-    due_day = min(start_date.day, DUE_DAY_CAP)
-    days = add_months(np.repeat(start, months), np.arange(1, months + 1), due_day)
-    return days.astype(dt.date).tolist()
+    return calendar.due_dates(np.array([start_date], dtype="datetime64[D]"), months)[0].astype(dt.date).tolist()
 
 
 def amortize(principal, annual_rate, months, method: str = "equal_installment",

@@ -68,8 +68,7 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
     shopping = (loans["product"] == "installment").to_numpy()
     risk = np.clip(miss_prob / 0.1, 0, 1)
 
-    due_day = np.minimum((orig - orig.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1, 28)
-    due = np.stack([calendar.add_months(orig, k + 1, due_day) for k in range(K)], axis=1)
+    due = calendar.due_dates(orig, K)
     prev_due = np.concatenate([orig[:, None], due[:, :-1]], axis=1)
 
     principal_due, interest_due = amortize_fen(

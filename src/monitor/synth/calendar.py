@@ -14,18 +14,35 @@ SPRING_FESTIVAL = np.array(
 )
 
 
+DUE_DAY_CAP = 28  # installments fall on the day of the month of origination, at most the 28th
+
+
 def to_days(d: dt.date) -> np.datetime64:
     return np.datetime64(d, "D")
+
+
+def day_of_month(days: np.ndarray) -> np.ndarray:
+    """The day of the month (1-31) of datetime64[D] values, as int64."""
+    days = np.asarray(days, dtype="datetime64[D]")
+    return (days - days.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
 
 
 def add_months(days: np.ndarray, months: np.ndarray | int, due_day: np.ndarray | None = None) -> np.ndarray:
     """Add calendar months to datetime64[D] values, keeping the day of month (or `due_day`), clipped."""
     days = np.asarray(days, dtype="datetime64[D]")
     month = days.astype("datetime64[M]")
-    day = (days - month.astype("datetime64[D]")).astype(np.int64) + 1 if due_day is None else due_day
+    day = day_of_month(days) if due_day is None else due_day
     target = month + np.asarray(months, dtype=np.int64)
     days_in_month = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(np.int64)
     return target.astype("datetime64[D]") + (np.minimum(day, days_in_month) - 1)
+
+
+def due_dates(origination: np.ndarray, installments: int) -> np.ndarray:
+    """The due dates of installments 1..`installments` of loans originated on `origination` (datetime64[D]), one
+    row per loan: monthly, on the day of the month of origination capped at DUE_DAY_CAP."""
+    origination = np.asarray(origination, dtype="datetime64[D]")[:, None]
+    return add_months(origination, np.arange(1, installments + 1)[None, :],
+                      np.minimum(day_of_month(origination), DUE_DAY_CAP))
 
 
 def days_from_spring_festival(days: np.ndarray) -> np.ndarray:

@@ -72,7 +72,7 @@ def origination_days(rng: np.random.Generator, n: int, as_of: dt.date) -> tuple[
     first = np.datetime64(as_of, "M") - 24
     days = np.arange(first.astype("datetime64[D]"), calendar.to_days(as_of) + 1)
     age = (days[-1] - days).astype(np.float64)
-    month_day = (days - days.astype("datetime64[M]").astype("datetime64[D]")).astype(int) + 1
+    month_day = calendar.day_of_month(days)
     month = days.astype("datetime64[M]").astype(int) % 12 + 1
     double11 = (month == 11) & (month_day <= 11)
     mid_year = (month == 6) & (month_day <= 18)
