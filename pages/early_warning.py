@@ -10,8 +10,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from monitor.db import RISK_TIERS
-from monitor.early_warning import FILTERS, REASON_COLUMNS, TREATMENT_RULE_ORDER, localize, matches
+from monitor.early_warning import FILTERS, REASON_COLUMNS, RISK_TIERS, TREATMENT_RULE_ORDER, localize, matches
 from monitor.i18n import label, t
 from ui import context, data, labels, tables
 from ui import early_warning_charts as charts
