@@ -7,6 +7,11 @@ a loan. So counts (and a few sums and maxima) of the source tables tell whether 
   later days (the live feed's today) leave it unchanged, a late file of earlier payments does not.
 `derive` records both (record_build), data_through of the day it built through and of the last month-end before it;
 derived_is_fresh and valid_through compare them with the data as it is.
+
+The settings keys (stored in books, so kept as they are): derived_as_of, the day derive built through;
+derived_from, data_fingerprint then; derived_through, data_through(derived_as_of) then; derived_month_end,
+data_through(the last month-end on or before it) then. Read back as: fresh_through, the built day while all the
+data is unchanged (the whole tables hold); valid_through, the latest day through which the derived rows still hold.
 """
 
 from __future__ import annotations
