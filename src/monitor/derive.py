@@ -13,7 +13,7 @@ import datetime as dt
 import duckdb
 
 from monitor import db, freshness, segments
-from monitor.months import day_months_before
+from monitor.months import same_day_months_before
 from monitor.status import ACTIVE_AT, fen_to_yuan, grid_status_sql, latest_data_date
 
 
@@ -38,7 +38,7 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
 def snapshot_days(as_of: dt.date) -> list[dt.date]:
     """The days whose status derive precomputes: the as-of day and the same day a month and a year
     earlier, which the default views compare it with."""
-    return [as_of, day_months_before(as_of, 1), day_months_before(as_of, 12)]
+    return [as_of, same_day_months_before(as_of, 1), same_day_months_before(as_of, 12)]
 
 
 def _build_day_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:

@@ -16,7 +16,7 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return month_end(dt.date(index // 12, index % 12 + 1, 1))
 
 
-def day_months_before(day: dt.date, months: int) -> dt.date:
+def same_day_months_before(day: dt.date, months: int) -> dt.date:
     """The same day of the month `months` calendar months before `day`, or that month's end when it is shorter."""
     end = months_before(day, months)
     return end.replace(day=min(day.day, end.day))

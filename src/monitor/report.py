@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from monitor import metrics, views
-from monitor.months import last_month_end, months_before
+from monitor.months import last_month_end, months_before, same_day_months_before
 
 COMPARISONS = ("now", "month_ago", "year_ago", "mom", "yoy")
 
@@ -67,8 +67,8 @@ def build_report(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
         "as_of": as_of.isoformat(),
         "derived": view["derived"].as_json(),
         "nco_month_to_date": view["nco_month_to_date"],
-        "compared_with": {"month_ago": views.same_day_months_before(as_of, 1).isoformat(),
-                          "year_ago": views.same_day_months_before(as_of, 12).isoformat()},
+        "compared_with": {"month_ago": same_day_months_before(as_of, 1).isoformat(),
+                          "year_ago": same_day_months_before(as_of, 12).isoformat()},
         "kpis": kpis,
         "trends": {
             "balance": _records(view["balance"], money=("balance",)),

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from monitor import day_status, derived, metrics
-from monitor.months import last_month_end, month_end, months_before
+from monitor.months import last_month_end, month_end, months_before, same_day_months_before
 
 TREND_MONTHS = 13
 # The executive KPIs, in the order their cards are shown: kpi -> (how its values read, whether a rise is bad); the
@@ -101,12 +101,6 @@ def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = Non
         "ecl": sum(ecl.values()),
         "cash_collected": metrics.cash_collected(con, day.replace(day=1), day),
     }
-
-
-def same_day_months_before(day: dt.date, months: int) -> dt.date:
-    """The same day of the month `months` months earlier, clipped to that month's end."""
-    end = months_before(day, months)
-    return end.replace(day=min(day.day, end.day))
 
 
 def kpi_table(con: duckdb.DuckDBPyConnection, as_of: dt.date, ecl: dict | None = None) -> pl.DataFrame:
