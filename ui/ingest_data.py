@@ -11,7 +11,7 @@ import streamlit as st
 
 from monitor import db, ingest
 from monitor.i18n import label, t
-from ui.data import load, db_path
+from ui.data import db_path, load
 from ui.tables import MONEY
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from monitor import status
 from monitor.live import today
-from ui.data import load, db_path
+from ui.data import db_path, load
 
 REFRESH_SECONDS = 1  # the Today page reruns its figures this often (load test: bench/load_test.py)
 

@@ -26,9 +26,9 @@ import duckdb
 import polars as pl
 
 from monitor import db
-from monitor.usage import UsageError
 from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
+from monitor.usage import UsageError
 
 COMMIT_INTERVAL = 0.5  # seconds between batches
 BUSY_WAIT = 0.25       # the longest a batch waits for another process's lock before the feed buffers on
