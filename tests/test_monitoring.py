@@ -46,18 +46,19 @@ def test_the_metrics_are_the_metadata_s(view, meta):
         assert row["lower_is_better"] == (name == "brier")
 
 
-def test_the_ceiling_compares_the_hidden_risk(view, meta):
-    aucs = dict(view["ceiling"].iter_rows())
+def test_the_oracle_compares_the_true_default_driver(view, meta):
+    aucs = dict(view["oracle"].iter_rows())
     assert aucs == {"champion": meta["metrics"]["auc_oot"], "challenger": meta["challenger"]["auc_oot"],
-                    "hidden_risk": meta["metrics"]["auc_hidden_risk"], "oracle": meta["metrics"]["auc_oracle"]}
-    assert view["ceiling_gap"] == pytest.approx(aucs["oracle"] - aucs["champion"])
+                    "true_driver": meta["metrics"]["auc_true_driver"], "oracle": meta["metrics"]["auc_driver_oracle"]}
+    assert view["oracle_gap"] == pytest.approx(aucs["oracle"] - aucs["champion"])
+    assert view["oracle_absent"] is None
 
 
-def test_a_real_book_has_no_ceiling(meta):
-    real = {**meta, "metrics": {**meta["metrics"], "auc_hidden_risk": None, "auc_oracle": None}}
-    result = monitoring.ceiling(real)
-    assert result["ceiling_gap"] is None
-    assert result["ceiling"]["model"].to_list() == ["champion", "challenger"]
+def test_a_real_book_has_no_oracle(meta):
+    real = {**meta, "metrics": {**meta["metrics"], "auc_true_driver": None, "auc_driver_oracle": None}}
+    result = monitoring.oracle(real)
+    assert result["oracle_gap"] is None and result["oracle_absent"] == "real_book"
+    assert result["oracle"]["model"].to_list() == ["champion", "challenger"]
 
 
 def test_calibration_and_backtest_are_the_metadata_s(view, meta):
@@ -150,15 +151,15 @@ def test_distribution_chart_spec(view, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_ceiling_chart_spec(view, lang):
-    spec = model_charts.ceiling_chart(view["ceiling"], lang).to_dict()
+def test_oracle_chart_spec(view, lang):
+    spec = model_charts.oracle_chart(view["oracle"], lang).to_dict()
     bars, text = spec["layer"]
     assert bars["mark"]["type"] == "bar" and text["mark"]["type"] == "text"
     assert bars["encoding"]["x"]["title"] == t("model.chart.auc", lang)
     assert bars["encoding"]["x"]["scale"]["domain"] == [0.5, 1.0]
     assert bars["encoding"]["x2"]["field"] == "random"
     labels = [row["model_label"] for row in _rows(spec)]
-    assert labels == [t(f"model.ceiling_model.{m}", lang) for m in monitoring.CEILING_MODELS]
+    assert labels == [t(f"model.oracle_model.{m}", lang) for m in monitoring.ORACLE_MODELS]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
