@@ -6,13 +6,14 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("ingest.caption",
      "上传放款、还款计划、还款或催收记录文件（CSV：UTF-8 或 GB18030；Parquet），可多选。先预览：哪些行将入库、"
      "哪些行被拒及原因；确认后整批入库（每个文件一批，全部成功或全部不写入）。被拒的行进入隔离表，"
-     "同一文件重复导入不会改变数据。派生表不会自动重建：派生截止日之后的数据不影响已有快照，"
-     "更早的数据会让页面改按源数据计算，直到下次派生。",
+     "同一文件重复导入不会改变数据。派生表不会自动重建：派生截止日之后的数据由源表补算，指标与完整重算一致；"
+     "改动派生截止日及以前数据的文件会让各页提示月末指标等待重算，直到下次派生。",
      "Upload loan tapes, schedules, payments or collection actions (CSV in UTF-8 or GB18030, or Parquet), several "
      "at once. The preview shows what will land and what is rejected and why; the button lands each file as one "
      "batch, whole or not at all. Rejected rows go to quarantine; loading a file again changes nothing. Derived "
-     "tables are not rebuilt: data dated after the day they were built through leaves their snapshots in use; "
-     "earlier data makes pages compute from the source tables until the next derive."),
+     "tables are not rebuilt: what is dated after the day they were built through is computed from the source "
+     "tables (the figures equal a full derive); a file that changes an earlier day makes every page say that "
+     "month-end figures wait for the next derive."),
     ("ingest.upload", "选择文件", "Choose files"),
     ("ingest.upload_help", "表类型按列名自动识别。", "The table is recognised from the column names."),
     ("ingest.file_heading", "{file}（{kind}）", "{file} ({kind})"),
