@@ -132,7 +132,7 @@ def regular_woe(model, feature) -> np.ndarray:
     return t.filter(~pl.col("bin").is_in(["missing", "other"]))["woe"].to_numpy()
 
 
-def test_monotone_woe(model):
+def test_monotone_woe(data, model):
     # WOE = ln(good share / bad share): it falls where risk rises.
     assert model.binnings_["x1"].trend == "descending"
     assert np.all(np.diff(regular_woe(model, "x1")) > 0)
@@ -140,10 +140,31 @@ def test_monotone_woe(model):
     assert np.all(np.diff(regular_woe(model, "x2")) < 0)
     assert model.binnings_["x3"].trend == "descending"
     assert np.all(np.diff(regular_woe(model, "x3")) > 0)
+    # The least bin: 100 bads at the training bad rate (about 14%), some 700 of the 20,000 rows, fewer than 5%.
+    _, y, *_ = data
+    least = math.ceil(100 / y.mean())
+    assert least < model.min_bin_size * N
     for f in ("x1", "x2", "x3"):
         t = model.binning_table(f)
         assert 2 <= t.height - 1 <= model.max_bins
-        assert t.filter(pl.col("bin") != "missing")["share"].min() >= model.min_bin_size - 1e-12
+        assert t.filter(pl.col("bin") != "missing")["count"].min() >= least
+
+
+def test_a_risky_tail_under_5_percent_gets_its_own_bin_when_it_holds_100_bads():
+    # 60,000 rows by late payments k: 0 for 55,800 (bad rate 5%), 1 for 2,400 (30%), 2 or more for 1,800 (60%).
+    # Bad rate about 7.7%: 100 bads are about 1,300 rows, so both tails hold enough bads for a bin of their own;
+    # a bin of 5% (3,000 rows) would lump them into one.
+    rng = np.random.default_rng(8)
+    k = np.repeat([0.0, 1.0, 2.0, 3.0], [55_800, 2_400, 1_200, 600])
+    y = (rng.random(k.size) < np.select([k == 0, k == 1], [0.05, 0.30], 0.60)).astype(int)
+    assert 100 / y.mean() < 1_800
+    X = pl.DataFrame({"k": k})
+    sc = Scorecard().fit(X, y)
+    assert sc.binning_table("k")["bin"].to_list() == ["(-inf, 0.5]", "(0.5, 1.5]", "(1.5, inf)", "missing"]
+    rates = sc.binning_table("k")["event_rate"].to_list()[:3]
+    assert rates == pytest.approx([0.05, 0.30, 0.60], abs=0.03)
+    by_share = Scorecard(min_bin_bads=None).fit(X, y)
+    assert by_share.binning_table("k")["bin"].to_list() == ["(-inf, 0.5]", "(0.5, inf)", "missing"]
 
 
 def test_binning_table_numbers(data, model):
