@@ -441,6 +441,18 @@ def test_pickle_round_trip(data, model):
     assert np.array_equal(back.predict_proba(Xt), model.predict_proba(Xt))
 
 
+def test_a_model_pickled_before_newer_parameters_still_works(data, model):
+    # A model saved before cv and min_bin_bads existed unpickles without them: it scores as it did, and
+    # get_params, repr and clone (which read every parameter) work, with the values it was fitted under.
+    _, _, Xt, *_ = data
+    old = pickle.loads(pickle.dumps(model))
+    del old.__dict__["cv"], old.__dict__["min_bin_bads"]
+    assert np.array_equal(old.points(Xt), model.points(Xt))
+    assert old.get_params()["min_bin_bads"] is None and old.get_params()["cv"] == 3
+    assert "min_bin_bads=None" in repr(old)
+    assert clone(old).get_params() == old.get_params()
+
+
 def test_pandas_and_polars_give_the_same_scores(data, model):
     X, y, Xt, *_ = data
     from_pandas = Scorecard(random_state=0).fit(X.to_pandas(), y)
