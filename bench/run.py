@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pandas_status import load_tables, pandas_status  # noqa: E402
 from results import sections_except  # noqa: E402
 
-from monitor import day_status, db, status  # noqa: E402
+from monitor import day_status, db, derive  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out"
@@ -67,7 +67,7 @@ def bench_scale(loans: int) -> dict:
     con = db.connect(path)
     try:
         started = time.perf_counter()
-        status._build_loan_month(con, AS_OF, {"charge_off_dpd": db.charge_off_dpd(con)})
+        derive.build_loan_month(con, AS_OF, {"charge_off_dpd": db.charge_off_dpd(con)})
         row["loan_month_s"] = time.perf_counter() - started
         row["loan_month_rows"] = con.execute("SELECT count(*) FROM loan_month").fetchall()[0][0]
         row["month_ends"] = con.execute("SELECT count(DISTINCT month_end) FROM loan_month").fetchall()[0][0]

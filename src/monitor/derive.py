@@ -24,7 +24,7 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
     con.begin()
     try:
         _build_installment_settlement(con, as_of)
-        _build_loan_month(con, as_of, params_co)
+        build_loan_month(con, as_of, params_co)
         _build_day_snapshot(con, as_of, params_co)
         segments.build_loan_segment(con)
         freshness.record_build(con, as_of)
@@ -91,7 +91,7 @@ def _build_installment_settlement(con: duckdb.DuckDBPyConnection, as_of: dt.date
     )
 
 
-def _build_loan_month(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:
+def build_loan_month(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:
     """Every month-end from the first origination to `as_of`, every loan active then. Reads the running
     sums of installment_settlement, which derive builds first."""
     grid = """
