@@ -114,8 +114,9 @@ def write(loans, summary, meta, train_s, train_gb, score_s, score_gb, scored, pa
         "",
         f"Out of time ({summary['oot_month_end']}): scorecard AUC {summary['auc_oot']:.4f}, Gini "
         f"{summary['gini_oot']:.4f}, KS {summary['ks_oot']:.4f}, Brier {summary['brier_oot']:.4f}; challenger AUC "
-        f"{summary['challenger']['auc_oot']:.4f}; the generator's hidden risk {summary['auc_hidden_risk']:.4f}, "
-        f"an oracle that also sees it {summary['auc_oracle']:.4f}; PSI now {summary['psi']:.4f}.",
+        f"{summary['challenger']['auc_oot']:.4f}; the generator's true default driver alone "
+        f"{summary['auc_true_driver']:.4f}, one oracle fit that also sees it {summary['auc_driver_oracle']:.4f}; "
+        f"PSI now {summary['psi']:.4f}.",
         "",
         "| page data | cold (s) | warm (s) |",
         "|---|---|---|",
