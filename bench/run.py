@@ -181,7 +181,9 @@ def write_results(rows: list[dict]) -> None:
               "the cache) and cached (through st.cache_data keyed by the data version, what a rerun costs). "
               f"{AS_OF} is the latest day, whose status `derive` precomputes (with the same day a month and a "
               "year earlier); 2026-06-15 is a day nothing was precomputed for. The report command is timed "
-              "end to end as a process.", "",
+              "end to end as a process. The executive page and the report (which shows the executive page's "
+              "figures) compute the expected credit loss (monitor.metrics.credit_loss: PDs by bucket, LGD, every "
+              "active loan's stage and PD) at the day, a month and a year earlier.", "",
               "| loans | page | as of | cold (s) | warm (s) | cached (ms) |", "|---|---|---|---|---|---|"]
     for r in rows:
         for p in r["pages"]:
