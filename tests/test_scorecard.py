@@ -20,8 +20,9 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import check_estimator
 
+from monitor.scoring import Scorecard
 from monitor.scoring.challenger import Challenger
-from monitor.scoring.scorecard import Scorecard, pd_to_points, points_to_pd, scaling
+from monitor.scoring.points import pd_to_points, points_to_pd, scaling
 from monitor.scoring.validation import auc
 
 N = 20_000

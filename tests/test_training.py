@@ -16,6 +16,7 @@ import pytest
 from monitor import db
 from monitor.i18n import CATALOG
 from monitor.scoring import jobs, scores, store, training, validation
+from monitor.scoring.calibration import LogOddsShift
 from monitor.scoring.features import CATEGORICAL, FEATURES
 from monitor.scoring.labels import horizon_end
 from monitor.scoring.treatment import tier_expr, treatment_expr
@@ -89,7 +90,7 @@ def test_the_pd_level_is_the_newest_training_month_bad_rate(scored_con, bundle):
 def test_a_log_odds_shift_keeps_ranking_and_reasons(bundle):
     model = bundle.estimator
     X = bundle.reference.select(bundle.features).head(500)
-    shifted = model.with_log_odds_shift(0.7)
+    shifted = LogOddsShift(model, 0.7)
     p, q = model.predict_proba(X)[:, 1], shifted.predict_proba(X)[:, 1]
     np.testing.assert_allclose(np.log(q / (1 - q)) - np.log(p / (1 - p)), 0.7, atol=1e-9)
     np.testing.assert_allclose(model.points(X) - shifted.points(X), 0.7 * model.factor_, atol=1e-9)
@@ -99,6 +100,20 @@ def test_a_log_odds_shift_keeps_ranking_and_reasons(bundle):
     lost = [f"points_lost_{k}" for k in (1, 2, 3)]
     np.testing.assert_allclose(before.select(lost).to_numpy(), after.select(lost).to_numpy(), atol=1e-9)
 
+
+def test_a_log_odds_shift_wraps_the_scorecard_without_changing_it(bundle):
+    """LogOddsShift leaves the fitted scorecard as it was; its feature points add up to its shifted total."""
+    model = bundle.estimator
+    X = bundle.reference.select(bundle.features).head(200)
+    intercept, points = model.intercept_, model.points(X)
+    shifted = LogOddsShift(model, 0.7)
+    assert shifted.intercept_ == pytest.approx(intercept + 0.7, abs=1e-12)
+    assert model.intercept_ == intercept
+    np.testing.assert_array_equal(model.points(X), points)
+    np.testing.assert_allclose(shifted.points_by_feature(X).sum_horizontal().to_numpy(), shifted.points(X),
+                               atol=1e-9)
+    with pytest.raises(AttributeError):
+        shifted.binning_table  # noqa: B018 - its points would be the unshifted ones
 
 def test_the_saved_model_scores_as_it_did_before_the_round_trip(bundle, scored_con):
     X = bundle.reference.select(bundle.features)

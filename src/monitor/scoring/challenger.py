@@ -22,17 +22,17 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from monitor.scoring.scorecard import (
+from monitor.scoring.inputs import (
     TabularClassifierMixin,
-    _as_frame,
-    _binary_target,
-    _category_values,
-    _check_columns,
-    _columns,
-    _is_numeric,
-    _numeric_values,
-    pd_to_points,
+    as_frame,
+    binary_target,
+    category_values,
+    check_columns,
+    column_names,
+    is_numeric,
+    numeric_values,
 )
+from monitor.scoring.points import pd_to_points
 
 
 class Challenger(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
@@ -81,7 +81,7 @@ class Challenger(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         cols = []
         for name in self.feature_names_in_:
             if name in self.categories_:
-                s = _category_values(X, name, self.numeric_[name])
+                s = category_values(X, name, self.numeric_[name])
                 cats = self.categories_[name]
                 mapping = {c: float(i) for i, c in enumerate(cats)}
                 codes = s.replace_strict(mapping, default=float(len(cats)), return_dtype=pl.Float64)
@@ -89,16 +89,16 @@ class Challenger(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
                 codes[s.is_null().to_numpy()] = np.nan
                 cols.append(codes)
             else:
-                cols.append(_numeric_values(X, name))
+                cols.append(numeric_values(X, name))
         return np.column_stack(cols)
 
     def fit(self, X, y):
         """Encode the categorical columns and fit the boosting. X: pandas or polars DataFrame."""
         if not 1 <= self.max_categories <= 254:
             raise ValueError("max_categories must be between 1 and 254")
-        X = _as_frame(X)
-        self.classes_, yy = _binary_target(y)
-        names = _columns(X)
+        X = as_frame(X)
+        self.classes_, yy = binary_target(y)
+        names = column_names(X)
         if len(yy) != X.shape[0]:
             raise ValueError(f"X has {X.shape[0]} rows but y has {len(yy)}")
         forced = set(self.categorical_features or ())
@@ -107,12 +107,12 @@ class Challenger(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(f"categorical_features not in X: {sorted(unknown)}")
         self.feature_names_in_ = np.asarray(names, dtype=object)
         self.n_features_in_ = len(names)
-        self.numeric_ = {n: _is_numeric(X, n) for n in names}
+        self.numeric_ = {n: is_numeric(X, n) for n in names}
         self.categories_ = {}
         for n in names:
             if n in forced or not self.numeric_[n]:
                 counts = (
-                    _category_values(X, n, self.numeric_[n]).drop_nulls().value_counts(name="n")
+                    category_values(X, n, self.numeric_[n]).drop_nulls().value_counts(name="n")
                     .sort(["n", n], descending=[True, False])
                 )
                 self.categories_[n] = sorted(counts[n].head(self.max_categories).to_list())
@@ -134,8 +134,8 @@ class Challenger(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """(n, 2): P(good), P(bad) = PD."""
         check_is_fitted(self, "model_")
-        X = _as_frame(X, self)
-        _check_columns(X, self.feature_names_in_)
+        X = as_frame(X, self)
+        check_columns(X, self.feature_names_in_)
         return self.model_.predict_proba(self._matrix(X))
 
     def predict(self, X) -> np.ndarray:

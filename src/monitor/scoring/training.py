@@ -33,6 +33,7 @@ from scipy.special import expit, logit
 from monitor import db, status
 from monitor.months import last_month_end, months_before
 from monitor.scoring import validation
+from monitor.scoring.calibration import LogOddsShift
 from monitor.scoring.challenger import Challenger
 from monitor.scoring.features import CATEGORICAL, FEATURES, build_features
 from monitor.scoring.labels import build_labels, latest_month_end
@@ -144,7 +145,7 @@ def score_histogram(points: np.ndarray) -> list[dict]:
 
 
 def calibrate_to_latest(model: Scorecard, pool: pl.DataFrame, month_end: dt.date, columns: list[str]
-                        ) -> tuple[Scorecard, dict]:
+                        ) -> tuple[LogOddsShift, dict]:
     """Move the scorecard's PD level to the bad rate of the newest training month-end (its log-odds shifted so
     that the mean PD there equals the observed rate), keeping its ranking. Pooled months carry the bad rates of
     their time (a downturn among them lifts every PD); the newest observed month is the best level for today that
@@ -154,8 +155,8 @@ def calibrate_to_latest(model: Scorecard, pool: pl.DataFrame, month_end: dt.date
     log_odds = logit(np.clip(model.predict_proba(latest.select(columns))[:, 1], 1e-9, 1 - 1e-9))
     shift = brentq(lambda d: expit(log_odds + d).mean() - observed, -10.0, 10.0)
     before = float(expit(log_odds).mean())
-    return model.with_log_odds_shift(shift), {"month_end": month_end.isoformat(), "observed_rate": observed,
-                                              "mean_pd_before": before, "log_odds_shift": float(shift)}
+    return LogOddsShift(model, shift), {"month_end": month_end.isoformat(), "observed_rate": observed,
+                                        "mean_pd_before": before, "log_odds_shift": float(shift)}
 
 
 def _backtest(con, model, window: TrainingWindow, pool: pl.DataFrame, oot_frame: pl.DataFrame,

@@ -32,7 +32,7 @@ import polars as pl
 from scipy.stats import ks_2samp
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from monitor.scoring.scorecard import _as_frame, _category_values, _check_columns, _is_numeric, _numeric_values
+from monitor.scoring.inputs import as_frame, category_values, check_columns, is_numeric, numeric_values
 
 PSI_FLOOR = 1e-4
 STABLE_BELOW = 0.1
@@ -152,15 +152,15 @@ def psi(expected_scores, actual_scores, bins: int = 10, floor: float = PSI_FLOOR
 def csi(train_frame, current_frame, feature: str, bins: int = 10, floor: float = PSI_FLOOR) -> float:
     """Characteristic stability index of one feature between the training and the current frame (pandas or
     polars): numeric features by the training frame's quantile bins, categorical ones by category."""
-    train = _as_frame(train_frame)
-    current = _as_frame(current_frame)
-    _check_columns(train, [feature])
-    _check_columns(current, [feature])
-    numeric = _is_numeric(train, feature) and _is_numeric(current, feature)
+    train = as_frame(train_frame)
+    current = as_frame(current_frame)
+    check_columns(train, [feature])
+    check_columns(current, [feature])
+    numeric = is_numeric(train, feature) and is_numeric(current, feature)
     if numeric:
-        return psi(_numeric_values(train, feature), _numeric_values(current, feature), bins=bins, floor=floor)
-    t = _category_values(train, feature, _is_numeric(train, feature)).fill_null("\x00missing")
-    c = _category_values(current, feature, _is_numeric(current, feature)).fill_null("\x00missing")
+        return psi(numeric_values(train, feature), numeric_values(current, feature), bins=bins, floor=floor)
+    t = category_values(train, feature, is_numeric(train, feature)).fill_null("\x00missing")
+    c = category_values(current, feature, is_numeric(current, feature)).fill_null("\x00missing")
     cats = sorted(set(t.unique().to_list()) | set(c.unique().to_list()))
     mapping = {v: i for i, v in enumerate(cats)}
     it = t.replace_strict(mapping, return_dtype=pl.Int64).to_numpy()

@@ -1,0 +1,107 @@
+"""The scorecard's internal cross-validation: which candidate binning a feature keeps, and which features
+weak on their own still enter the regression.
+
+Candidate binnings (`cv` folds, stratified, seeded by `random_state`)
+    Where a feature has two candidate binnings, each is fitted on each fold's other rows and scored by log-loss on
+    the fold (the bin's bad rate as the prediction). The second replaces the preferred one only when its loss is
+    lower by more than CHOICE_Z (2) standard errors of the rows' paired differences: on public credit data a
+    choice made on noise cost more than a real shape gained (bench/scorecard_public.py). The same folds judge the
+    features below `min_iv` (below). No folds are made when a class has fewer rows than folds: the preferred
+    candidate is kept, and no feature below `min_iv` enters.
+Weak features
+    A feature with an IV above 0 but below `min_iv` then enters when the internal folds show that it predicts: the
+    bins and the regression with and without it are fitted on each fold's other rows, and with it the held-out
+    rows' log-likelihood must be higher by more than MIN_GAIN_NATS (1 nat, Akaike's price of one coefficient).
+    IV is a feature's strength on its own; a feature weak alone can still say what the others do not (marital
+    status beside a credit limit on the Taiwan cards, bench/scorecard_public.py), while on a small book a weak
+    feature's bins are mostly noise, which the held-out rows show.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from monitor.scoring.binning import FeatureBinning
+
+CHOICE_Z = 2.0  # standard errors by which a binning must beat the preferred one on the internal folds
+MIN_GAIN_NATS = 1.0  # held-out log-likelihood a weak feature must add (Akaike's price of one coefficient)
+
+
+def log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per row."""
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return -(y * np.log(p) + (1 - y) * np.log1p(-p))
+
+
+def choose_binning(fitted: dict, on_folds: list[dict], values, y: np.ndarray, folds) -> str:
+    """Of the candidate binnings `fitted` on all rows (the preferred first), the one to keep. Each candidate, as
+    fitted on each internal fold's other rows (`on_folds`), is scored (log-loss) on the fold; a later candidate
+    replaces the chosen one only when its loss is lower by more than CHOICE_Z standard errors of the rows' paired
+    differences: a choice made on noise would not carry over to new data."""
+    candidates = list(fitted)
+    if len(candidates) == 1 or not folds:
+        return candidates[0]
+    loss = {c: np.zeros(y.size) for c in candidates}
+    for (_, test), on_fold in zip(folds, on_folds, strict=True):
+        for shape in candidates:
+            loss[shape][test] = log_loss(y[test], _shape_on_fold(on_fold, shape).pd(values[test]))
+    chosen = candidates[0]
+    for other in candidates[1:]:
+        gain = loss[chosen] - loss[other]
+        if gain.sum() > CHOICE_Z * gain.std() * math.sqrt(gain.size):
+            chosen = other
+    return chosen
+
+
+def _shape_on_fold(on_fold: dict, shape: str) -> FeatureBinning:
+    # A fold's tree may offer fewer shapes than the tree on all rows: a missing shape is the fold's first.
+    return on_fold.get(shape, next(iter(on_fold.values())))
+
+
+def regression(C: float) -> LogisticRegression:
+    # Newton-Cholesky: the exact optimum of the same L2 objective in a few steps on many rows of few WOE columns.
+    return LogisticRegression(C=C, solver="newton-cholesky", max_iter=100)
+
+
+class FeatureFit:
+    """One feature's values and binning function during a fit, with its binnings on the internal folds fitted
+    once, when first needed (to choose a shape, or to judge a weak feature on held-out rows)."""
+
+    def __init__(self, values, fit, folds):
+        self.values = values
+        self.fit = fit  # rows (None: all) -> the candidate binnings fitted on them
+        self.folds = folds
+        self.shape = None  # the chosen candidate
+        self._on_folds = None
+
+    def on_folds(self) -> list[dict]:
+        if self._on_folds is None:
+            self._on_folds = [self.fit(train) for train, _ in self.folds]
+        return self._on_folds
+
+    def fold_woe(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The WOE of fold k's training rows and held-out rows under the chosen shape fitted on the training rows."""
+        train, test = self.folds[k]
+        binning = _shape_on_fold(self.on_folds()[k], self.shape)
+        return binning.woe[binning.bin_index(self.values[train])], binning.woe[binning.bin_index(self.values[test])]
+
+
+def weak_features_that_help(weak: list[str], base: list[str], fold_woe: list[dict], y: np.ndarray, folds,
+                    C: float) -> list[str]:
+    """Of the `weak` features (IV below min_iv), those whose adding to the regression on `base` lowers the
+    log-loss on the internal folds' held-out rows, the bins and the regression fitted on the other rows
+    (`fold_woe`: per fold, feature -> WOE of the training rows and of the held-out rows). A weak feature enters
+    when it adds more than MIN_GAIN_NATS of held-out log-likelihood: held-out rows already charge a feature for its
+    overfitted bins, and the margin keeps out a useless feature's lucky draw."""
+    def held_out_loss(columns: list[str]) -> float:  # in nats, summed over the rows
+        total = 0.0
+        for (train, test), woe in zip(folds, fold_woe, strict=True):
+            lr = regression(C).fit(np.column_stack([woe[n][0] for n in columns]), y[train])
+            total += log_loss(y[test], lr.predict_proba(np.column_stack([woe[n][1] for n in columns]))[:, 1]).sum()
+        return total
+
+    without = held_out_loss(base)
+    return [n for n in weak if held_out_loss([*base, n]) < without - MIN_GAIN_NATS]
