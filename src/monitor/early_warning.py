@@ -18,6 +18,8 @@ from monitor import db, pii, status
 from monitor.db import RISK_TIERS, TREATMENTS
 from monitor.i18n import CATALOG, t
 
+SCORE_MAX_AGE_DAYS = 35  # a score run older than this at a day no longer describes the loans that day
+
 # filter name -> the condition on a scores row `s` keeping the values chosen, a bound list $<name>. Product and
 # province live in loans and customers: a semi-join reads them only when the filter is used, so that counting and
 # ranking an unfiltered day of some 400,000 loans touches the scores table alone.
@@ -64,6 +66,13 @@ def scored_day_for(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | 
         return None
     return con.sql("SELECT max(as_of) AS day FROM scores WHERE as_of <= $as_of",
                    params={"as_of": as_of}).pl()["day"][0]
+
+
+def current_score_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
+    """scored_day_for(as_of) when that run is at most SCORE_MAX_AGE_DAYS old: the scores that still describe the
+    loans at `as_of` (the ECL's and the loan what-if's); None otherwise."""
+    day = scored_day_for(con, as_of)
+    return day if day is not None and (as_of - day).days <= SCORE_MAX_AGE_DAYS else None
 
 
 def _bucket_sql(con: duckdb.DuckDBPyConnection) -> str:

@@ -7,9 +7,10 @@ ECL = PD x LGD x EAD per loan, EAD the principal balance, summed by IFRS 9 stage
   Lifetime PD.
 - stage 1: the rest; 12-month PD (lifetime, when less than 12 months are left).
 A loan's 12-month PD is its bucket's observed 12-month default rate (default_rates_by_bucket; restructured loans not
-past 30 DPD take M2's); where the early-warning model scored the loan (the latest score run within SCORE_MAX_AGE_DAYS
-of the day), that rate is spread over the bucket's scored loans in proportion to their model PD: the book's history
-sets the level, the model ranks the loans (over the whole book, so the ECL of the segments adds up to the book's).
+past 30 DPD take M2's); where the early-warning model scored the loan (early_warning.current_score_day: the latest
+score run, at most 35 days old), that rate is spread over the bucket's scored loans in proportion to their model PD:
+the book's history sets the level, the model ranks the loans (over the whole book, so the ECL of the segments adds
+up to the book's).
 A current loan can only start to default while installments fall due, so its PD covers the months left:
 1 - (1 - PD12)^(months / 12), months = min(left, 12) in stage 1 and all that is left in stage 2. A loan in arrears
 defaults through its arrears whatever its term: PD12 as it is.
@@ -24,7 +25,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import day_status, db, derived, freshness, status
+from monitor import day_status, db, derived, early_warning, freshness, status
 from monitor.months import month_end, months_before, months_between
 from monitor.query import frame, rows
 from monitor.segments import segment_filter
@@ -36,7 +37,6 @@ LGD_PRIOR = 0.85
 MIN_OBSERVED_LOANS = 20  # a bucket's default rate is observed only from at least this many loans
 SICR_MIN_PD = 0.20       # the model's 3-month 30+ PD of risk tiers D and E
 SICR_MULTIPLE = 3.0
-SCORE_MAX_AGE_DAYS = 35
 LGD_SEASONING_MONTHS = 12
 
 
@@ -156,15 +156,6 @@ def _lgd(balance: float, recovered: float) -> float | None:
     return min(1.0, max(0.0, 1 - recovered / balance)) if balance else None
 
 
-def score_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
-    """The day of the latest score run on or before `as_of`, if it is at most SCORE_MAX_AGE_DAYS old."""
-    if not db.table_exists(con, "scores"):
-        return None
-    found = rows(con, "SELECT max(as_of) FROM scores WHERE as_of <= $as_of AND as_of >= $as_of - $age",
-                 as_of=as_of, age=SCORE_MAX_AGE_DAYS)[0][0]
-    return found
-
-
 _LOAN_ECL = """
 WITH now AS (
     SELECT d.loan_id, d.dpd, d.bucket, CAST(d.principal_balance AS DOUBLE) AS ead,
@@ -215,7 +206,7 @@ def loan_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
     where, params = segment_filter(segment, value)
     pds = default_rates_by_bucket(con, as_of)
     lgd = loss_given_default(con, as_of)
-    scored_on = score_day(con, as_of)
+    scored_on = early_warning.current_score_day(con, as_of)
     query = _LOAN_ECL.format(day_status=day_status.source(con, as_of), segments=derived.loan_segment(con),
                              where=where, model=_MODEL_PD if scored_on else _NO_MODEL)
     con.register("bucket_pd", pds.select("bucket", "pd"))

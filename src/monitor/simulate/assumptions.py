@@ -17,7 +17,7 @@ DPD 90+ at a month-end, or being charged off or settled, within 12 months. All k
   restructuring, by a monthly life table so that those restructured less than 12 months ago count for the months
   seen, pooled with doing nothing's default rate in the bucket as the prior, counted as PRIOR_WEIGHT loans: a plan
   is taken to change nothing until the book shows that it does.
-- the score: where the loan has an early-warning score of the latest run (within SCORE_MAX_AGE_DAYS of as_of)
+- the score: where the loan has an early-warning score of the latest run (early_warning.current_score_day)
   made in the bucket it is in now, both rates are multiplied by its relative risk, its PD over the mean PD of the
   loans of that bucket scored that day (capped at 1): the book sets the level, the model ranks the loan. An older
   score, or one made in another bucket (a PD of when the loan was current), is not used, and the source says so.
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from monitor import db, derived, freshness, status
+from monitor import db, derived, early_warning, freshness, status
 from monitor.metrics import default_rates_by_bucket, loss_given_default
 from monitor.metrics.credit_loss import PD_PRIOR
 from monitor.query import frame
@@ -48,7 +48,6 @@ from monitor.simulate.loan import LoanState
 
 HORIZON = 12             # months in which a plan (doing nothing included) defaults or performs
 PRIOR_WEIGHT = 20        # loans the prior of a bucket's re-default rate counts as
-SCORE_MAX_AGE_DAYS = 35  # a score run older than this at as_of is not the loan's current score
 DAYS_PER_MONTH = 30.4375
 # Policy constants: where the data holds nothing to estimate from, or the value is the lender's rule.
 POLICY = {"recovery_rate": 0.1, "recovery_months": 12.0, "collection_cost": 0.3, "legal_recovery_rate": 0.25,
@@ -142,12 +141,9 @@ def restructured_outcomes(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.
 
 
 def score_means(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
-    """The latest early-warning score run on or before as_of, if at most SCORE_MAX_AGE_DAYS old: day, and by_bucket
-    (bucket of the scored loan's DPD that day, loans, mean_pd). day None when there is none."""
-    if not db.table_exists(con, "scores"):
-        return {"day": None, "by_bucket": {}}
-    day = frame(con, "SELECT max(as_of) AS d FROM scores WHERE as_of <= $as_of AND as_of >= $as_of - $age",
-                 as_of=as_of, age=SCORE_MAX_AGE_DAYS)["d"][0]
+    """The latest early-warning score run on or before as_of, if current (early_warning.current_score_day): day, and
+    by_bucket (bucket of the scored loan's DPD that day, loans, mean_pd). day None when there is none."""
+    day = early_warning.current_score_day(con, as_of)
     if day is None:
         return {"day": None, "by_bucket": {}}
     means = frame(con, f"""SELECT {status.bucket_sql('dpd')} AS bucket, count(*) AS loans, avg(pd) AS mean_pd
