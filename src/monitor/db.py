@@ -312,6 +312,11 @@ def charge_off_dpd(con: duckdb.DuckDBPyConnection) -> int:
     return int(setting(con, "charge_off_dpd"))
 
 
+def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` was opened read-only: its data cannot change while it is open (DuckDB locks writers out)."""
+    return bool(con.execute("SELECT current_setting('access_mode') = 'read_only'").fetchall()[0][0])
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether the database (not this connection's temporary catalog) has a table `name`."""
     return _has_table(con, name, temporary=False)

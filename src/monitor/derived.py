@@ -90,12 +90,15 @@ def _relation(con: duckdb.DuckDBPyConnection, table: str) -> str:
 
 def _complete(con: duckdb.DuckDBPyConnection, through: dt.date, latest: dt.date) -> None:
     """Build this connection's completed relations derived_<table> for rows valid through `through`, up to `latest`
-    (once per connection and data: a read-write connection checks the data's fingerprint again)."""
+    (once per read-only connection, whose data cannot change; a read-write connection checks the data's fingerprint
+    again)."""
+    done = db.temp_table_exists(con, _MARK)
+    if done and db.is_read_only(con):
+        return
     fingerprint = freshness.data_fingerprint(con)
-    if db.temp_table_exists(con, _MARK):
-        done = con.execute(f"SELECT through, latest, fingerprint FROM {_MARK}").fetchall()[0]
-        if done == (through, latest, fingerprint):
-            return
+    if done and con.execute(f"SELECT through, latest, fingerprint FROM {_MARK}").fetchall()[0] == (
+            through, latest, fingerprint):
+        return
     params = {"through": through, "latest": latest}
     _complete_loan_month(con, through, latest)
     # installments whose settlement may have changed after `through`, and those of loans added since the build
@@ -142,8 +145,10 @@ def _complete_loan_month(con: duckdb.DuckDBPyConnection, through: dt.date, lates
                'active' AS status
         FROM ({status.grid_status_sql(grid)})""",
            {"ends": month_ends(through + dt.timedelta(days=1), latest), "charge_off_dpd": db.charge_off_dpd(con)})
-    # a view takes no parameters; `through` is a date of ours, not a user's value
-    db.run(con, f"""
+    # a view takes no parameters: it reads the day from a one-row table
+    db.run(con, "CREATE OR REPLACE TEMP TABLE derived_rows_hold_through AS SELECT CAST($through AS DATE) AS day",
+           {"through": through})
+    db.run(con, """
         CREATE OR REPLACE TEMP VIEW derived_loan_month AS
-        SELECT * FROM main.loan_month WHERE month_end <= DATE '{through.isoformat()}'
+        SELECT * FROM main.loan_month WHERE month_end <= (SELECT day FROM derived_rows_hold_through)
         UNION ALL SELECT * FROM derived_added_months""")

@@ -115,7 +115,7 @@ def _valid_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
 def _remembered(con: duckdb.DuckDBPyConnection, table: str, sql_type: str, compute: Callable):
     """compute(), once per read-only connection: the data it sees cannot change while it is open (DuckDB locks
     writers out), so the answer is kept in a temporary table. A read-write connection computes every time."""
-    read_only = con.execute("SELECT current_setting('access_mode') = 'read_only'").fetchall()[0][0]
+    read_only = db.is_read_only(con)
     if read_only and db.temp_table_exists(con, table):
         return con.execute(f"SELECT value FROM {table}").fetchall()[0][0]
     value = compute()
