@@ -20,8 +20,8 @@ Codes (shop, area, profession, channel and the like) are passed as categorical f
 Models, all fitted on the same training rows and scored on the same test rows of a repeated stratified 5-fold
 cross-validation (a small set's one split is too noisy to compare on), paired fold by fold with optbinning:
 - ours: Scorecard() with its defaults (the champion the monitor trains);
-- ours, signs not checked: the same with drop_wrong_sign=False, keeping a feature whose coefficient runs against
-  its bins' risk, as optbinning's regression does: the gap it closes is the price of the sign rule;
+- ours, without suppressors: the same with keep_suppressors=False, every feature whose coefficient runs against its
+  bins' risk dropped (the champion before suppressors): the gap is what keeping them gains;
 - optbinning: its BinningProcess with default settings (optimal binning, every feature kept) and a
   LogisticRegression, on the same points scale (600 at 50:1, 20 points to double the odds);
 - the challenger (gradient boosting, HistGradientBoosting), shown beside them.
@@ -172,7 +172,7 @@ def _optbinning_frame(X: pd.DataFrame, categorical: list[str]) -> pd.DataFrame:
 
 MODELS = {
     "ours: Scorecard()": lambda X, cat: Scorecard(categorical_features=cat),
-    "ours: signs not checked": lambda X, cat: Scorecard(categorical_features=cat, drop_wrong_sign=False),
+    "ours: without suppressors": lambda X, cat: Scorecard(categorical_features=cat, keep_suppressors=False),
     "optbinning: defaults": optbinning_scorecard,
     CHALLENGER: lambda X, cat: Challenger(categorical_features=cat),
 }
@@ -226,7 +226,7 @@ def compare(title: str, X: pd.DataFrame, y: np.ndarray, categorical: list[str], 
     challenger = f"{np.mean(scores[CHALLENGER]):.4f}" if CHALLENGER in MODELS else "-"
     return (f"| {title} | {len(y):,} | {len(folds)} | {np.mean(scores[OURS]):.4f} | "
             f"{np.mean(scores[OPTBINNING]):.4f} | {ours_text} | {int((ours > 0).sum())}/{ours.size} | "
-            f"{paired('ours: signs not checked')[1]} | {challenger} |")
+            f"{paired('ours: without suppressors')[1]} | {challenger} |")
 
 
 def cpu_name() -> str:
@@ -259,7 +259,7 @@ def main() -> None:
             continue
         table.append(compare(title, *loader(folder), args.repeats))
     print("\n| data set | rows | test folds | ours | optbinning | ours - optbinning (standard error) | folds won | "
-          "signs not checked - optbinning | challenger (boosting) |")
+          "without suppressors - optbinning | challenger (boosting) |")
     print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(table))
     print(f"\nwhole bench: {time.perf_counter() - started:.0f} s")

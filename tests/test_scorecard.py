@@ -294,19 +294,39 @@ def test_rare_categories_without_signal_stay_pooled():
     assert sc.iv_["cat"] < 0.001
 
 
-def test_wrong_sign_feature_dropped():
-    # b follows a (correlation 0.9) and so looks risky on its own, but given a it lowers the risk: in the
-    # regression its coefficient on WOE turns positive, against its own bins' points.
-    rng = np.random.default_rng(11)
+def suppressor(strength: float, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+    """b follows a (correlation 0.9) and so looks risky on its own; given a, it changes the risk by -strength.
+    With strength > 0 its coefficient on WOE turns positive in the regression, against its own bins' points."""
+    rng = np.random.default_rng(seed)
     a = rng.normal(size=N)
     b = 0.9 * a + math.sqrt(1 - 0.81) * rng.normal(size=N)
-    y = (rng.random(N) < 1 / (1 + np.exp(-(-2 + 1.5 * a - 1.0 * b)))).astype(int)
-    X = pl.DataFrame({"a": a, "b": b})
-    kept = Scorecard(drop_wrong_sign=False).fit(X, y)
-    assert kept.selected_features_ == ["a", "b"] and kept.coef_["b"] > 0 > kept.coef_["a"]
+    y = (rng.random(N) < 1 / (1 + np.exp(-(-2 + 1.5 * a - strength * b)))).astype(int)
+    return pl.DataFrame({"a": a, "b": b}), y
+
+
+def test_suppressor_kept_but_never_a_reason():
+    X, y = suppressor(1.0, 11)
     sc = Scorecard().fit(X, y)
     assert sc.iv_["b"] > sc.min_iv
-    assert sc.selected_features_ == ["a"] and sc.coef_["a"] < 0
+    assert sc.selected_features_ == ["a", "b"] and sc.suppressors_ == ["b"]
+    assert sc.coef_["b"] > 0 > sc.coef_["a"]
+    # b's points run against its bins: the riskiest bin of b scores highest, so b may never be a reason.
+    assert sc.reasons(X, n=2)["reason_1"].drop_nulls().unique().to_list() == ["a"]
+    assert sc.reasons(X, n=2)["reason_2"].null_count() == X.height
+    # Held out, the model with the suppressor ranks better than the one without.
+    X_new, y_new = suppressor(1.0, 12)
+    dropped = Scorecard(keep_suppressors=False).fit(X, y)
+    assert dropped.selected_features_ == ["a"] and dropped.suppressors_ == []
+    assert auc(y_new, sc.predict_proba(X_new)[:, 1]) > auc(y_new, dropped.predict_proba(X_new)[:, 1]) + 0.01
+
+
+def test_wrong_sign_without_gain_dropped():
+    # With a small effect, b's coefficient given a turns positive, but held out it adds less than the price of a
+    # coefficient (on this draw), so it stays out.
+    X, y = suppressor(0.2, 2)
+    assert Scorecard(drop_wrong_sign=False).fit(X, y).coef_["b"] > 0
+    sc = Scorecard().fit(X, y)
+    assert sc.selected_features_ == ["a"] and sc.suppressors_ == [] and sc.coef_["a"] < 0
 
 
 def test_bins_are_right_closed(model):

@@ -34,7 +34,8 @@ def binning_table(model, feature: str) -> pl.DataFrame:
 
 
 def summary(model) -> pl.DataFrame:
-    """One row per fitted feature: kind, trend, bins, IV, in the model or not, coefficient, points range."""
+    """One row per fitted feature: kind, trend, bins, IV, in the model or not, a suppressor or not (its points run
+    against its bins: never a reason), coefficient, points range."""
     check_is_fitted(model, "points_")
     rows = []
     for name in model.feature_names_in_:
@@ -48,6 +49,7 @@ def summary(model) -> pl.DataFrame:
                 "n_bins": len(b.labels),
                 "iv": b.total_iv,
                 "selected": name in model.points_,
+                "suppressor": name in model.suppressors_,
                 "coef": model.coef_.get(name),
                 "points_min": None if pts is None else float(pts.min()),
                 "points_max": None if pts is None else float(pts.max()),

@@ -14,13 +14,20 @@ Feature selection and the regression
     Features with IV of at least `min_iv` enter. A LogisticRegression (L2, strength 1 / `C`) is fitted on their WOE
     columns. With `drop_wrong_sign=True`, a feature whose coefficient has the wrong sign (a higher WOE should mean
     a lower PD, so a coefficient on WOE must be <= 0) is dropped, the one with the lowest IV first, and the
-    regression refitted, until all signs are right: a reason must never name a feature for a bin safer than its
-    best. (If no feature reaches `min_iv`, the one with the highest IV is kept.)
+    regression refitted, until all signs are right. (If no feature reaches `min_iv`, the one with the highest IV is
+    kept.)
     A feature with an IV above 0 but below `min_iv` then enters when the internal folds show that it predicts
     (monitor.scoring.selection). The signs are then checked again.
+Suppressors
+    With `keep_suppressors=True`, a feature dropped for its sign comes back when the internal folds show that it
+    predicts beside the others (the same held-out test as a weak feature's) and the others keep their signs. Such a
+    feature is collinear with another and corrects it: on VUB's credit data V4 beside V6, a loan amount beside the
+    channel (bench/scorecard_public.py); dropping it costs ranking that no model with right signs recovers. Its
+    points run against its own bins, so it is listed in `suppressors_` and is never a reason.
 Reasons
     For each row, the features that cost the most points against their best bin (the highest points the feature
-    can give), largest first; features that cost nothing are not listed.
+    can give), largest first; features that cost nothing, and suppressors, are not listed: a reason must never name
+    a feature for a bin safer than its best.
 Scoring one row gives exactly what the same row gets in a batch: only the fitted bins and points are used, and a
 row's points are added feature by feature in a fixed order.
 """
@@ -52,7 +59,7 @@ from monitor.scoring.inputs import (
     numeric_values,
 )
 from monitor.scoring.points import points_to_pd, scaling
-from monitor.scoring.selection import FeatureFit, choose_binning, regression, weak_features_that_help
+from monitor.scoring.selection import FeatureFit, choose_binning, features_that_help, regression
 
 MIN_BIN_BADS = 100  # bads (the rarer class) that make a bin's WOE precise enough: standard error about 0.1
 
@@ -80,6 +87,8 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         never saw): "worst" (the riskiest populated bin) or "zero" (average risk).
     min_iv : features with a lower IV enter the regression only when the internal folds show they predict.
     drop_wrong_sign : drop features whose coefficient has the wrong sign and refit.
+    keep_suppressors : bring back a feature dropped for its sign when the internal folds show it predicts beside
+        the others (a suppressor, never a reason).
     categorical_features : names of numeric columns to bin as categories (string columns always are).
     C : inverse L2 strength of the LogisticRegression.
     cv : folds of the internal cross-validation that chooses between candidate binnings and judges the features
@@ -92,6 +101,8 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
     # and clone read them. Its bins held 5% of the rows (min_bin_bads None); a clone refits with 3 internal folds.
     min_bin_bads = None
     cv = 3
+    keep_suppressors = False
+    suppressors_ = ()
 
     def __init__(
         self,
@@ -104,6 +115,7 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         unseen: str = "worst",
         min_iv: float = 0.02,
         drop_wrong_sign: bool = True,
+        keep_suppressors: bool = True,
         categorical_features=None,
         C: float = 1.0,
         cv: int = 3,
@@ -121,6 +133,7 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         self.unseen = unseen
         self.min_iv = min_iv
         self.drop_wrong_sign = drop_wrong_sign
+        self.keep_suppressors = keep_suppressors
         self.categorical_features = categorical_features
         self.C = C
         self.cv = cv
@@ -172,13 +185,18 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         selected = [n for n in names if self.iv_[n] >= self.min_iv]
         if not selected:
             selected = [max(names, key=lambda n: self.iv_[n])]
-        selected, lr = self._regress(selected, woe, yy)
+        selected, lr, turned = self._regress(selected, woe, yy)
         weak = [n for n in names if 0 < self.iv_[n] < self.min_iv]
         if weak and folds:
             fold_woe = [{n: features[n].fold_woe(k) for n in [*selected, *weak]} for k in range(len(folds))]
-            helping = weak_features_that_help(weak, selected, fold_woe, yy, folds, self.C)
+            helping = features_that_help(weak, selected, fold_woe, yy, folds, self.C)
             if helping:
-                selected, lr = self._regress([n for n in names if n in selected or n in helping], woe, yy)
+                selected, lr, turned_too = self._regress([n for n in names if n in selected or n in helping], woe, yy)
+                turned = [*turned, *turned_too]
+        suppressors = []
+        if turned and folds and self.keep_suppressors:
+            selected, lr, suppressors = self._add_suppressors(names, selected, lr, turned, features, woe, yy, folds)
+        self.suppressors_ = suppressors
         self.estimator_ = lr
         self.selected_features_ = list(selected)
         self.coef_ = {n: float(c) for n, c in zip(selected, lr.coef_[0], strict=True)}
@@ -216,16 +234,34 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
             rows = min(rows, math.ceil(self.min_bin_bads / rarer))
         return max(1, rows)
 
-    def _regress(self, selected: list[str], woe: dict, y: np.ndarray) -> tuple[list[str], LogisticRegression]:
+    def _regress(self, selected: list[str], woe: dict, y: np.ndarray) -> tuple[list[str], LogisticRegression, list]:
         """The regression on the WOE of `selected`; with drop_wrong_sign, a feature whose coefficient has the
-        wrong sign is dropped (the lowest IV first) and the regression refitted until all signs are right."""
+        wrong sign is dropped (the lowest IV first) and the regression refitted until all signs are right.
+        Returns the features kept, the regression and the features dropped."""
+        dropped = []
         while True:
             lr = regression(self.C).fit(np.column_stack([woe[n] for n in selected]), y)
             wrong = [n for n, c in zip(selected, lr.coef_[0], strict=True) if c > 0]
             if not self.drop_wrong_sign or not wrong or len(selected) == 1:
-                return selected, lr
+                return selected, lr, dropped
             drop = min(wrong, key=lambda n: self.iv_[n])
+            dropped.append(drop)
             selected = [n for n in selected if n != drop]
+
+    def _add_suppressors(self, names, selected, lr, turned, features, woe, y, folds):
+        """`selected` with the features dropped for their sign that predict beside it on the internal folds'
+        held-out rows, when the others keep their signs; else `selected` as it was. Returns (features,
+        regression, suppressors)."""
+        fold_woe = [{n: features[n].fold_woe(k) for n in [*selected, *turned]} for k in range(len(folds))]
+        helping = features_that_help(turned, selected, fold_woe, y, folds, self.C)
+        if not helping:
+            return selected, lr, []
+        columns = [n for n in names if n in selected or n in helping]
+        with_them = regression(self.C).fit(np.column_stack([woe[n] for n in columns]), y)
+        coef = dict(zip(columns, with_them.coef_[0], strict=True))
+        if any(coef[n] > 0 for n in selected):
+            return selected, lr, []
+        return columns, with_them, [n for n in columns if n in helping and coef[n] > 0]
 
     def _candidates(self, name: str, categorical: bool, values, y: np.ndarray, n_min: int, rows) -> dict:
         """The candidate binnings of one feature fitted on `rows` (None: all rows): shape -> FeatureBinning."""
@@ -309,13 +345,15 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         return pl.DataFrame({n: self.binnings_[n].woe[self._bin_index(X, n)] for n in names})
 
     def reasons(self, X, n: int = 3) -> pl.DataFrame:
-        """For each row, the `n` model features that cost the most points against their best bin, largest first:
+        """For each row, the `n` model features (not suppressors) that cost the most points against their best bin,
+        largest first:
         columns reason_1..reason_n (feature name, null when fewer features cost points) and points_lost_1..n."""
         X = self._prepare(X)
         pts = self._feature_points(X)
         best = np.array([self.points_[f].max() for f in self.selected_features_])
         lost = best[None, :] - pts
         lost[lost < 1e-9] = 0.0
+        lost[:, [j for j, f in enumerate(self.selected_features_) if f in self.suppressors_]] = 0.0
         order = np.argsort(-lost, axis=1, kind="stable")
         names = np.asarray(self.selected_features_, dtype=object)
         out = {}

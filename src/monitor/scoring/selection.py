@@ -1,5 +1,5 @@
 """The scorecard's internal cross-validation: which candidate binning a feature keeps, and which features
-weak on their own still enter the regression.
+weak on their own (or dropped for their sign: the scorecard's suppressors) still enter the regression.
 
 Candidate binnings (`cv` folds, stratified, seeded by `random_state`)
     Where a feature has two candidate binnings, each is fitted on each fold's other rows and scored by log-loss on
@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from monitor.scoring.binning import FeatureBinning
 
 CHOICE_Z = 2.0  # standard errors by which a binning must beat the preferred one on the internal folds
-MIN_GAIN_NATS = 1.0  # held-out log-likelihood a weak feature must add (Akaike's price of one coefficient)
+MIN_GAIN_NATS = 1.0  # held-out log-likelihood a weak feature or a suppressor must add (Akaike: one coefficient)
 
 
 def log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -89,13 +89,14 @@ class FeatureFit:
         return binning.woe[binning.bin_index(self.values[train])], binning.woe[binning.bin_index(self.values[test])]
 
 
-def weak_features_that_help(weak: list[str], base: list[str], fold_woe: list[dict], y: np.ndarray, folds,
-                    C: float) -> list[str]:
-    """Of the `weak` features (IV below min_iv), those whose adding to the regression on `base` lowers the
-    log-loss on the internal folds' held-out rows, the bins and the regression fitted on the other rows
-    (`fold_woe`: per fold, feature -> WOE of the training rows and of the held-out rows). A weak feature enters
-    when it adds more than MIN_GAIN_NATS of held-out log-likelihood: held-out rows already charge a feature for its
-    overfitted bins, and the margin keeps out a useless feature's lucky draw."""
+def features_that_help(candidates: list[str], base: list[str], fold_woe: list[dict], y: np.ndarray, folds,
+                       C: float) -> list[str]:
+    """Of the `candidates` (weak features, IV below min_iv, or features dropped for their sign), those whose adding
+    to the regression on `base` lowers the log-loss on the internal folds' held-out rows, the bins and the
+    regression fitted on the other rows (`fold_woe`: per fold, feature -> WOE of the training rows and of the
+    held-out rows). A candidate enters when it adds more than MIN_GAIN_NATS of held-out log-likelihood: held-out
+    rows already charge a feature for its overfitted bins, and the margin keeps out a useless feature's lucky
+    draw."""
     def held_out_loss(columns: list[str]) -> float:  # in nats, summed over the rows
         total = 0.0
         for (train, test), woe in zip(folds, fold_woe, strict=True):
@@ -104,4 +105,4 @@ def weak_features_that_help(weak: list[str], base: list[str], fold_woe: list[dic
         return total
 
     without = held_out_loss(base)
-    return [n for n in weak if held_out_loss([*base, n]) < without - MIN_GAIN_NATS]
+    return [n for n in candidates if held_out_loss([*base, n]) < without - MIN_GAIN_NATS]
