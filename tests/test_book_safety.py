@@ -152,6 +152,34 @@ def test_a_generate_killed_midway_keeps_the_old_book(book):
     assert query(book, "SELECT count(*) FROM loans")[0][0] == 304
 
 
+def test_a_feed_stops_when_its_book_is_replaced(book):
+    """generate --force finds the feed between two batches: the book is replaced, and the feed, instead of writing
+    the old book's events into the new one (payments of loans it does not hold), stops with one line."""
+    env = {k: v for k, v in os.environ.items() if k != "MONITOR_DB"}
+    feed = subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", book.name, "--rate", "50",
+                             "--seconds", "120", "--seed", "1"], cwd=book.parent, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # the feed has landed a batch, and generate found it between two
+            landed = query(book, "SELECT count(*) FROM ingest_batches WHERE source = 'feed'")[0][0]
+            result = monitor("generate", "--db", book.name, "--loans", "50", "--seed", "9", "--as-of", AS_OF,
+                             "--force", cwd=book.parent) if landed else None
+            if result is not None and result.returncode == 0:
+                break
+            assert time.monotonic() < deadline, result.stderr if result else "the feed landed nothing"
+            time.sleep(0.2)
+        assert feed.wait(timeout=60) == 2
+        err = feed.stderr.read()
+        assert "was replaced by another book while the feed ran" in err and "Traceback" not in err, err
+    finally:
+        feed.kill()
+        feed.wait()
+        feed.stderr.close()
+    assert query(book, "SELECT count(*) FROM ingest_batches")[0][0] == 0  # the new book holds none of the feed's
+    assert query(book, "SELECT count(*) FROM payments p ANTI JOIN loans l USING (loan_id)")[0][0] == 0
+
+
 # ----------------------------------------------------------------------------- write access first --
 def test_train_on_a_read_only_book_fails_at_once(book, capsys):
     book.chmod(0o444)
@@ -278,9 +306,10 @@ def test_duckdb_out_of_space_errors_read_as_disk_full():
     assert db.is_disk_full(duckdb.FatalException("FATAL Error: Failed: database has been invalidated because "
                                                  "of a previous fatal error."))
     assert not db.is_disk_full(duckdb.IOException('IO Error: Cannot open file "x": Permission denied'))
-    with pytest.raises(db.DatabaseError, match=r"^disk full: the book as it was\. Free some space"):
-        with db.disk_full_kept("the book as it was"):
+    with pytest.raises(db.DatabaseError, match=r"^disk full: the book as it was\. Free some space") as caught:
+        with db.disk_full_kept(lambda lang: {"en": "the book as it was", "zh": "账簿保持原样"}[lang]):
             raise duckdb.IOException("IO Error: Could not write file: No space left on device")
+    assert caught.value.text("zh") == "磁盘已满：账簿保持原样。请释放空间后重新运行。"
 
 
 def _can_mount_tmpfs() -> bool:

@@ -10,6 +10,7 @@ import datetime as dt
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from monitor import db
 from monitor.synth.book import generate
@@ -116,3 +117,17 @@ def test_a_failed_step_leaves_the_book_at_its_version(current_book, tmp_path, mo
         db.connect(path)
     assert _raw(path, "SELECT max(version) FROM schema_info") == [(1,)]
     assert "scores" not in _tables(path)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_app_on_a_version_1_book_says_what_to_run_in_the_readers_language(current_book, tmp_path, monkeypatch,
+                                                                              lang):
+    from monitor.i18n import t
+    from tests.test_pages_apptest import ROOT, TIMEOUT, run
+
+    path = _book_of_version(current_book, tmp_path, 1)
+    monkeypatch.setenv("MONITOR_DB", str(path))
+    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang=lang)
+    expected = t("book.schema_older", lang, path=path, found=1, current=db.SCHEMA_VERSION)
+    assert [e.value for e in at.error] == [t("error.database", lang, message=expected)]
+    assert f"python -m monitor migrate --db {path}" in at.error[0].value

@@ -22,6 +22,7 @@ import time
 import polars as pl
 
 from monitor import day_status, db, derive, status
+from monitor.i18n import t
 from monitor.usage import EXIT_BAD_INPUT, UsageError
 
 
@@ -167,8 +168,8 @@ def cmd_generate(args) -> int:
     path = db.resolve_db_path(args.db)
     as_of = args.as_of or dt.date.today()
     started = time.perf_counter()
-    kept = "the book that was there is unchanged" if path.exists() else "no book was written"
-    with db.disk_full_kept(kept):
+    existed = path.exists()
+    with db.disk_full_kept(lambda lang: t("book.kept_old_book" if existed else "book.kept_nothing", lang)):
         counts = generate(path, args.loans, args.seed, as_of, force=args.force)
     summary = ", ".join(f"{table} {n:,}" for table, n in counts.items())
     print(f"generated {path} as of {as_of} in {time.perf_counter() - started:.1f} s: {summary}", file=sys.stderr)
@@ -183,8 +184,9 @@ def cmd_migrate(args) -> int:
                             "WHERE event = 'migrate' ORDER BY happened_at").fetchall()
     finally:
         con.close()
-    done = "; ".join(f"{before} -> {after} on {at:%Y-%m-%d %H:%M}" for at, before, after in steps) or "none needed"
-    print(f"{path}: schema version {db.SCHEMA_VERSION} (this monitor's); migrations: {done}", file=sys.stderr)
+    done = "; ".join(t("book.migration_step", "en", before=before, after=after, at=f"{at:%Y-%m-%d %H:%M}")
+                     for at, before, after in steps) or t("book.no_migration", "en")
+    print(t("book.migrated", "en", path=path, current=db.SCHEMA_VERSION, steps=done), file=sys.stderr)
     return 0
 
 
@@ -193,7 +195,7 @@ def cmd_derive(args) -> int:
     try:
         _check_as_of(con, args.as_of or status.latest_data_date(con) or dt.date.min)
         started = time.perf_counter()
-        with db.disk_full_kept("the derived tables are as they were before this derive"):
+        with db.disk_full_kept(lambda lang: t("book.kept_derive", lang)):
             counts = derive.derive(con, args.as_of)
     finally:
         con.close()
@@ -283,7 +285,7 @@ def cmd_train(args) -> int:
     def progress(step: str, fraction: float) -> None:
         print(f"monitor train: {fraction:4.0%} {step}", file=sys.stderr)
 
-    with _usage_errors(TrainingError), db.disk_full_kept("no model was registered; the book is as it was"):
+    with _usage_errors(TrainingError), db.disk_full_kept(lambda lang: t("book.kept_train", lang)):
         bundle = jobs.train_model(path, progress=progress, train_months=args.train_months, max_rows=args.max_rows)
     summary = train_summary(bundle.metadata)
     if args.format == "json":
@@ -312,7 +314,7 @@ def cmd_score(args) -> int:
     from monitor.scoring import jobs  # scikit-learn only once the book is known to be usable
     from monitor.scoring.store import ModelError
     started = time.perf_counter()
-    with _usage_errors(ModelError), db.disk_full_kept("the scores are those of the runs before this one"):
+    with _usage_errors(ModelError), db.disk_full_kept(lambda lang: t("book.kept_score", lang)):
         scored = jobs.score_book(path, args.as_of, month_ends=args.month_ends, version=args.model)
     for day, loans in scored:
         print(f"scored {loans:,} loans as of {day}", file=sys.stderr)
@@ -380,7 +382,7 @@ def cmd_ingest(args) -> int:
     from monitor.ingest.command import run_ingest  # exit 0 all landed, 1 some rows rejected, 2 a file unusable
 
     db.connect(db.resolve_db_path(args.db)).close()  # writable and not held by another process: before reading files
-    with db.disk_full_kept("the batch that failed left nothing; the batches before it are kept"):
+    with db.disk_full_kept(lambda lang: t("book.kept_ingest", lang)):
         return run_ingest(args)
 
 
@@ -388,7 +390,7 @@ def cmd_feed(args) -> int:
     from monitor.live.command import run_feed
 
     db.connect(db.resolve_db_path(args.db)).close()  # writable and not held by another process
-    with db.disk_full_kept("every batch before the failed one is kept; the events of the failed one were lost"):
+    with db.disk_full_kept(lambda lang: t("book.kept_feed", lang)):
         return run_feed(args)
 
 

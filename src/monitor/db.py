@@ -14,9 +14,12 @@ import os
 import random
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+
+from monitor.i18n import t
 
 SCHEMA_VERSION = 2  # monitor.migrations brings an older book up to it; its docstring says what each version holds
 DEFAULT_DB = "data/monitor.duckdb"
@@ -238,7 +241,17 @@ SETTINGS = (
 
 
 class DatabaseError(Exception):
-    """A database that cannot be used as asked; the message says what to do."""
+    """A database that cannot be used as asked; the message says what to do. The message is English (the command
+    line's); text(lang) says it in a page's language."""
+
+    def __init__(self, message: str, text: Callable[[str], str] | None = None):
+        super().__init__(message)
+        self.text = text or (lambda lang: message)
+
+
+def refused(text: Callable[[str], str]) -> DatabaseError:
+    """A DatabaseError saying `text(lang)`, a catalog text (monitor.texts.book)."""
+    return DatabaseError(text("en"), text)
 
 
 def resolve_db_path(cli_value: str | None = None) -> Path:
@@ -317,8 +330,7 @@ def _check_file(path: Path, read_only: bool) -> None:
     with open(path, "rb") as handle:
         header = handle.read(12)
     if header[8:12] != DUCKDB_MAGIC:
-        raise DatabaseError(f"{path} is not a monitor database (not a DuckDB file); point --db / MONITOR_DB at a "
-                            "book made by `python -m monitor generate`")
+        raise refused(lambda lang: t("book.not_duckdb", lang, path=path))
     if not read_only:
         check_writable(path)
 
@@ -332,10 +344,17 @@ def check_writable(path: str | Path) -> None:
     """Refuse, before any work, a book that cannot be written: the file or its folder (where DuckDB keeps the
     write-ahead log) read-only. A lock held by another process is connect's to wait out."""
     path = Path(path)
-    for what, target in (("file", path), ("folder", path.parent.resolve())):
-        if target.exists() and not _writable(target):
-            raise DatabaseError(f"database {what} is read-only: {target}. Make it writable (chmod u+w) "
-                                "or point --db / MONITOR_DB at a writable copy.")
+    if path.exists() and not _writable(path):
+        raise refused(lambda lang: t("book.file_read_only", lang, path=path))
+    folder = path.parent.resolve()
+    if folder.exists() and not _writable(folder):
+        raise refused(lambda lang: t("book.folder_read_only", lang, path=folder))
+
+
+def file_identity(path: str | Path) -> tuple[int, int]:
+    """Which file `path` names (device, inode): a book moved into its place (generate) is another file."""
+    info = Path(path).stat()
+    return info.st_dev, info.st_ino
 
 
 @contextlib.contextmanager
@@ -348,8 +367,7 @@ def exclusive(path: str | Path):
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise DatabaseError(f"database file is in use by another process: {path}. Stop it (the app, the feed, "
-                                "a load) and try again.") from None
+            raise refused(lambda lang: t("book.in_use", lang, path=path)) from None
         yield
     finally:
         os.close(fd)
@@ -358,16 +376,13 @@ def exclusive(path: str | Path):
 def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
     version = schema_version(con) if table_exists(con, "schema_info") else None
     if version is None:
-        raise DatabaseError(f"{path} is not a monitor database (a DuckDB file without the monitor's schema); "
-                            "point --db / MONITOR_DB at a book made by `python -m monitor generate`")
+        raise refused(lambda lang: t("book.no_schema", lang, path=path))
+    versions = {"path": path, "found": version, "current": SCHEMA_VERSION}
     if version > SCHEMA_VERSION:
-        raise DatabaseError(f"{path} has schema version {version}, newer than this monitor's {SCHEMA_VERSION}; "
-                            "open it with the version of the monitor that wrote it")
+        raise refused(lambda lang: t("book.schema_newer", lang, **versions))
     if version < SCHEMA_VERSION:
         if read_only:
-            raise DatabaseError(f"{path} has schema version {version}, older than this monitor's {SCHEMA_VERSION}, "
-                                f"and a read-only connection cannot migrate it: run `python -m monitor migrate "
-                                f"--db {path}`")
+            raise refused(lambda lang: t("book.schema_older", lang, **versions))
         from monitor import migrations  # it builds on this module
 
         migrations.migrate(con, version)
@@ -422,14 +437,14 @@ def is_disk_full(exc: BaseException) -> bool:
 
 
 @contextlib.contextmanager
-def disk_full_kept(kept: str):
-    """Turn a write that failed for lack of space into one DatabaseError "disk full: <kept>", `kept` saying what
-    the book still holds (its last committed state)."""
+def disk_full_kept(kept: Callable[[str], str]):
+    """Turn a write that failed for lack of space into one DatabaseError "disk full: <kept>", `kept(lang)` saying
+    what the book still holds (its last committed state)."""
     try:
         yield
     except duckdb.Error as exc:
         if is_disk_full(exc):
-            raise DatabaseError(f"disk full: {kept}. Free some space and run it again.") from None
+            raise refused(lambda lang: t("book.disk_full", lang, kept=kept(lang))) from None
         raise
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import duckdb
 
 from monitor import db
+from monitor.i18n import t
 
 
 def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
@@ -32,7 +33,7 @@ STEPS = {1: _v1_to_v2}
 def migrate(con: duckdb.DuckDBPyConnection, found: int) -> list[int]:
     """Bring a book of version `found` to db.SCHEMA_VERSION, all steps or none; the versions it went through."""
     if found not in STEPS and found < db.SCHEMA_VERSION:
-        raise db.DatabaseError(f"schema version {found} is too old to migrate (the oldest known is {min(STEPS)})")
+        raise db.refused(lambda lang: t("book.schema_too_old", lang, found=found, oldest=min(STEPS)))
     steps = list(range(found, db.SCHEMA_VERSION))
     with db.transaction(con):
         for version in steps:

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from monitor import db, derive, status
+from monitor.i18n import t
 from monitor.status import fen_to_yuan
 from monitor.synth import behaviour, population
 from monitor.synth.collections import COLLECTION_ACTIONS_SQL
@@ -73,8 +74,7 @@ def check_target(path: Path, force: bool) -> None:
     read-only or that another process holds."""
     if path.exists():
         if not force:
-            raise db.DatabaseError(f"{path} already exists; generate replaces a book only when told: add --force to "
-                                   "replace it, or choose another --db")
+            raise db.refused(lambda lang: t("book.exists", lang, path=path))
         db.check_writable(path)
         with db.exclusive(path):
             pass
