@@ -100,6 +100,13 @@ def test_generate_refuses_any_existing_file_without_force(tmp_path):
     assert other.read_text() == "not a book, but someone's file"
 
 
+def test_generate_never_replaces_a_folder(tmp_path):
+    (tmp_path / "book.duckdb").mkdir()
+    result = monitor("generate", "--db", "book.duckdb", *SMALL, "--force", cwd=tmp_path)
+    assert_bad_input(result, "is a folder")
+    assert list(tmp_path.iterdir()) == [tmp_path / "book.duckdb"]
+
+
 def test_generate_with_force_replaces_the_book(book):
     result = monitor("generate", "--db", book.name, "--loans", "50", "--seed", "9", "--as-of", AS_OF, "--force",
                      cwd=book.parent)
@@ -369,3 +376,20 @@ def test_generate_on_a_full_disk_keeps_the_old_book_and_leaves_no_temporary_file
                   "again.\n"
     assert digest(out / "book.duckdb") == before
     assert (out / "files").read_text().split() == ["book.duckdb"]
+
+
+@needs_tmpfs
+def test_ingest_on_a_full_disk_says_so_and_lands_nothing(book):
+    loans = [row[0] for row in query(book, "SELECT loan_id FROM loans WHERE status = 'active' ORDER BY loan_id")]
+    lines = ["payment_id,loan_id,paid_at,amount,channel"]
+    lines += [f"{900_000 + i},{loans[i % len(loans)]},2026-11-2{i % 9} 10:00:00,{1 + i % 90}.00,app"
+              for i in range(200_000)]
+    payments = book.parent / "payments.csv"
+    payments.write_text("\n".join(lines) + "\n")
+    before = query(book, "SELECT count(*) FROM payments")
+    rc, err, out = run_on_full_disk(book, 256, "ingest", str(payments))
+    assert rc == 2, err
+    assert err == "monitor ingest: disk full: the batch that failed left nothing; the batches before it are " \
+                  "kept. Free some space and run it again.\n"
+    assert query(out / "book.duckdb", "SELECT count(*) FROM payments") == before
+    assert query(out / "book.duckdb", "SELECT count(*) FROM ingest_batches") == [(0,)]

@@ -72,6 +72,8 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force
 def check_target(path: Path, force: bool) -> None:
     """Refuse, before any work, to write over an existing file unless `force`, and even then over one that is
     read-only or that another process holds."""
+    if path.is_dir():
+        raise db.refused(lambda lang: t("book.not_a_file", lang, path=path))
     if path.exists():
         if not force:
             raise db.refused(lambda lang: t("book.exists", lang, path=path))

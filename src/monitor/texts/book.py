@@ -32,6 +32,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
                               "指向可写文件夹中的副本。",
      "database folder is read-only: {path}. Make it writable (chmod u+w) or point --db / MONITOR_DB at a copy in "
      "a writable folder."),
+    ("book.not_a_file", "{path} 是一个文件夹，不是账簿文件；请为 --db 指定文件路径",
+     "{path} is a folder, not a book file; give --db the path of a file"),
     ("book.in_use", "数据库文件正被其他进程使用：{path}。请先停止它（应用、实时数据流、导入），再重试。",
      "database file is in use by another process: {path}. Stop it (the app, the feed, a load) and try again."),
     ("book.exists", "{path} 已存在；generate 只有在明确要求时才会替换账簿：加上 --force 以替换，或选择另一个 --db",
