@@ -327,8 +327,11 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
 
 def _check_file(path: Path, read_only: bool) -> None:
     """A DuckDB file (by its magic bytes: DuckDB is never asked to guess), writable when opened read-write."""
-    with open(path, "rb") as handle:
-        header = handle.read(12)
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(12)
+    except OSError as exc:  # a folder, a file this user may not read
+        raise DatabaseError(f"cannot open database file {path}: {exc.strerror}") from None
     if header[8:12] != DUCKDB_MAGIC:
         raise refused(lambda lang: t("book.not_duckdb", lang, path=path))
     if not read_only:
