@@ -393,3 +393,11 @@ def test_ingest_on_a_full_disk_says_so_and_lands_nothing(book):
                   "kept. Free some space and run it again.\n"
     assert query(out / "book.duckdb", "SELECT count(*) FROM payments") == before
     assert query(out / "book.duckdb", "SELECT count(*) FROM ingest_batches") == [(0,)]
+
+
+def test_in_memory_connections_never_load_extensions_either():
+    con = db.memory()
+    try:
+        assert con.execute("SELECT current_setting('autoload_known_extensions')").fetchall() == [(False,)]
+    finally:
+        con.close()

@@ -270,6 +270,11 @@ CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": Fa
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
 
+def memory() -> duckdb.DuckDBPyConnection:
+    """An in-memory database (for casting and checking a file's rows), configured as every connection is."""
+    return duckdb.connect(config=CONFIG)
+
+
 def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
             wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open the database file, turning DuckDB's lock and missing-file errors into clear messages.
