@@ -57,7 +57,8 @@ def bench_scale(loans: int) -> dict:
     OUT.mkdir(exist_ok=True)
     row: dict = {"loans": loans}
     row["generate_s"], row["generate_gb"] = run_measured(
-        monitor_cmd("generate", "--db", str(path), "--loans", str(loans), "--seed", "42", "--as-of", str(AS_OF)))
+        monitor_cmd("generate", "--db", str(path), "--loans", str(loans), "--seed", "42", "--as-of", str(AS_OF),
+                    "--force"))  # the book of the previous run
     row["derive_s"], row["derive_gb"] = run_measured(monitor_cmd("derive", "--db", str(path)))
     status_runs = [run_measured(monitor_cmd("status", "--db", str(path), "--as-of", str(day)))
                    for day in STATUS_DAYS]

@@ -60,7 +60,8 @@ def load(query: Callable, *args):
         return _cached(f"{query.__module__}.{query.__qualname__}", str(path), data_version(path), args,
                        _query=query)
     except (db.DatabaseError, duckdb.Error) as exc:
-        st.error(t("error.database", context.language(), message=str(exc)))
+        lang = context.language()
+        st.error(t("error.database", lang, message=exc.text(lang) if isinstance(exc, db.DatabaseError) else str(exc)))
         st.stop()
 
 

@@ -22,6 +22,7 @@ import time
 import polars as pl
 
 from monitor import day_status, db, derive, status
+from monitor.i18n import t
 from monitor.usage import EXIT_BAD_INPUT, UsageError
 
 
@@ -60,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--loans", type=_positive_int, default=50_000, help="number of new loans (default 50000)")
     gen.add_argument("--seed", type=int, default=42, help="random seed; the same seed gives the same book")
     gen.add_argument("--as-of", type=_date, default=None, help="last day of the book, YYYY-MM-DD (default today)")
+    gen.add_argument("--force", action="store_true", help="replace the file if it exists (never one in use)")
+
+    mig = sub.add_parser("migrate", help="bring a book of an older schema version up to this monitor's")
+    _add_db(mig)
 
     der = sub.add_parser("derive", help="(re)build the derived tables (loan_month, installment_settlement)")
     _add_db(der)
@@ -162,12 +167,26 @@ def cmd_generate(args) -> int:
 
     path = db.resolve_db_path(args.db)
     as_of = args.as_of or dt.date.today()
-    if path.exists():  # refuse to replace a database another process is using
-        db.connect(path, read_only=True).close()
     started = time.perf_counter()
-    counts = generate(path, args.loans, args.seed, as_of)
+    existed = path.exists()
+    with db.disk_full_kept(lambda lang: t("book.kept_old_book" if existed else "book.kept_nothing", lang)):
+        counts = generate(path, args.loans, args.seed, as_of, force=args.force)
     summary = ", ".join(f"{table} {n:,}" for table, n in counts.items())
     print(f"generated {path} as of {as_of} in {time.perf_counter() - started:.1f} s: {summary}", file=sys.stderr)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    path = db.resolve_db_path(args.db)
+    con = db.connect(path)  # a read-write open migrates an older book (monitor.migrations)
+    try:
+        steps = con.execute("SELECT happened_at, detail->>'from', detail->>'to' FROM book_history "
+                            "WHERE event = 'migrate' ORDER BY happened_at").fetchall()
+    finally:
+        con.close()
+    done = "; ".join(t("book.migration_step", "en", before=before, after=after, at=f"{at:%Y-%m-%d %H:%M}")
+                     for at, before, after in steps) or t("book.no_migration", "en")
+    print(t("book.migrated", "en", path=path, current=db.SCHEMA_VERSION, steps=done), file=sys.stderr)
     return 0
 
 
@@ -176,7 +195,8 @@ def cmd_derive(args) -> int:
     try:
         _check_as_of(con, args.as_of or status.latest_data_date(con) or dt.date.min)
         started = time.perf_counter()
-        counts = derive.derive(con, args.as_of)
+        with db.disk_full_kept(lambda lang: t("book.kept_derive", lang)):
+            counts = derive.derive(con, args.as_of)
     finally:
         con.close()
     summary = ", ".join(f"{table} {n:,}" for table, n in counts.items())
@@ -255,16 +275,17 @@ def train_summary(metadata: dict) -> dict:
 
 
 def cmd_train(args) -> int:
-    from monitor.scoring import jobs  # scikit-learn is not needed by the other commands
-    from monitor.scoring.training import TrainingError
-
     path = db.resolve_db_path(args.db)
+    db.connect(path).close()  # writable and not held by another process: checked before a minute of training
     _check_book(path)
+
+    from monitor.scoring import jobs  # scikit-learn (2.6 s) only once the book is known to be usable
+    from monitor.scoring.training import TrainingError
 
     def progress(step: str, fraction: float) -> None:
         print(f"monitor train: {fraction:4.0%} {step}", file=sys.stderr)
 
-    with _usage_errors(TrainingError):
+    with _usage_errors(TrainingError), db.disk_full_kept(lambda lang: t("book.kept_train", lang)):
         bundle = jobs.train_model(path, progress=progress, train_months=args.train_months, max_rows=args.max_rows)
     summary = train_summary(bundle.metadata)
     if args.format == "json":
@@ -284,15 +305,16 @@ def cmd_train(args) -> int:
 
 
 def cmd_score(args) -> int:
-    from monitor.scoring import jobs
-    from monitor.scoring.store import ModelError
-
     path = db.resolve_db_path(args.db)
     if args.month_ends < 0:
         raise UsageError(f"--month-ends must be 0 or more, got {args.month_ends}")
+    db.connect(path).close()  # writable and not held by another process: checked before the scoring
     _check_book(path, args.as_of)
+
+    from monitor.scoring import jobs  # scikit-learn only once the book is known to be usable
+    from monitor.scoring.store import ModelError
     started = time.perf_counter()
-    with _usage_errors(ModelError):
+    with _usage_errors(ModelError), db.disk_full_kept(lambda lang: t("book.kept_score", lang)):
         scored = jobs.score_book(path, args.as_of, month_ends=args.month_ends, version=args.model)
     for day, loans in scored:
         print(f"scored {loans:,} loans as of {day}", file=sys.stderr)
@@ -359,13 +381,17 @@ def cmd_simulate_loan(args) -> int:
 def cmd_ingest(args) -> int:
     from monitor.ingest.command import run_ingest  # exit 0 all landed, 1 some rows rejected, 2 a file unusable
 
-    return run_ingest(args)
+    db.connect(db.resolve_db_path(args.db)).close()  # writable and not held by another process: before reading files
+    with db.disk_full_kept(lambda lang: t("book.kept_ingest", lang)):
+        return run_ingest(args)
 
 
 def cmd_feed(args) -> int:
     from monitor.live.command import run_feed
 
-    return run_feed(args)
+    db.connect(db.resolve_db_path(args.db)).close()  # writable and not held by another process
+    with db.disk_full_kept(lambda lang: t("book.kept_feed", lang)):
+        return run_feed(args)
 
 
 def _check_book(path, as_of: dt.date | None = None) -> None:
@@ -377,6 +403,6 @@ def _check_book(path, as_of: dt.date | None = None) -> None:
         con.close()
 
 
-COMMANDS = {"generate": cmd_generate, "derive": cmd_derive, "status": cmd_status, "report": cmd_report,
-            "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate,
+COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_derive, "status": cmd_status,
+            "report": cmd_report, "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate,
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed}

@@ -7,14 +7,21 @@ checked by whoever writes (the generator's tests, the ingest validator) rather t
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
 import random
+import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
-SCHEMA_VERSION = 1
+from monitor.i18n import t
+
+SCHEMA_VERSION = 2  # monitor.migrations brings an older book up to it; its docstring says what each version holds
 DEFAULT_DB = "data/monitor.duckdb"
 DEFAULT_CHARGE_OFF_DPD = 181
 DEFAULT_LOCK_WAIT = 60.0  # seconds; the longest a writer holds the file is a 1M-row load or a derive
@@ -79,6 +86,15 @@ CREATE TABLE IF NOT EXISTS quarantine (
     message_zh VARCHAR                   -- the message in Chinese (NULL in rows from before it was kept)
 );
 ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS message_zh VARCHAR;  -- a database built before it gets it
+"""
+
+# What was done to the book as a whole (schema version 2): generate (loans, seed, as_of), migrate (from, to).
+BOOK_HISTORY_DDL = """
+CREATE TABLE IF NOT EXISTS book_history (
+    happened_at TIMESTAMP NOT NULL,
+    event       VARCHAR NOT NULL,
+    detail      JSON NOT NULL
+);
 """
 
 DDL = f"""
@@ -211,7 +227,7 @@ CREATE TABLE IF NOT EXISTS score_runs (
     stability     JSON NOT NULL,      -- PSI of the score and CSI per feature against the training population
     PRIMARY KEY (as_of)
 );
-""" + SCENARIOS_DDL + INGEST_DDL
+""" + SCENARIOS_DDL + INGEST_DDL + BOOK_HISTORY_DDL
 
 SETTINGS = (
     (
@@ -225,7 +241,17 @@ SETTINGS = (
 
 
 class DatabaseError(Exception):
-    """A database that cannot be used as asked; the message says what to do."""
+    """A database that cannot be used as asked; the message says what to do. The message is English (the command
+    line's); text(lang) says it in a page's language."""
+
+    def __init__(self, message: str, text: Callable[[str], str] | None = None):
+        super().__init__(message)
+        self.text = text or (lambda lang: message)
+
+
+def refused(text: Callable[[str], str]) -> DatabaseError:
+    """A DatabaseError saying `text(lang)`, a catalog text (monitor.texts.book)."""
+    return DatabaseError(text("en"), text)
 
 
 def resolve_db_path(cli_value: str | None = None) -> Path:
@@ -238,6 +264,17 @@ def lock_wait() -> float:
     return float(os.environ.get("MONITOR_LOCK_WAIT", DEFAULT_LOCK_WAIT))
 
 
+# No connection loads or downloads an extension on its own: a file DuckDB would read through one (a SQLite file
+# needs the sqlite extension) is refused as not a monitor database instead of fetched for.
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def memory() -> duckdb.DuckDBPyConnection:
+    """An in-memory database (for casting and checking a file's rows), configured as every connection is."""
+    return duckdb.connect(config=CONFIG)
+
+
 def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
             wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open the database file, turning DuckDB's lock and missing-file errors into clear messages.
@@ -245,13 +282,20 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
     DuckDB lets one process hold the file read-write, or several hold it read-only, never both (DESIGN.md §7).
     Every process here holds it only while it works, so a lock is brief: a locked file is tried again, with
     growing, jittered pauses, for up to `wait` seconds (default: lock_wait()) before the lock becomes an error.
-    So is a connection of another configuration in this process (a page saving while another page reads)."""
+    So is a connection of another configuration in this process (a page saving while another page reads).
+
+    An existing book is checked before it is used: a DuckDB file holding a monitor schema (else "not a monitor
+    database"), of this version or older (a newer one is refused). An older one is migrated when opened
+    read-write (monitor.migrations) and refused read-only, with the command that migrates it. A read-write open of
+    a file without write permission is refused at once."""
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(
             f"database file not found: {path}. Create it with `python -m monitor generate --db {path}` "
             "or point --db / MONITOR_DB at an existing file."
         )
+    if path.exists():
+        _check_file(path, read_only)
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     wait = lock_wait() if wait is None else wait
@@ -259,7 +303,7 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
     pause = 0.02
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config=CONFIG)
             break
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             locked = "lock" in str(exc).lower() or "different configuration" in str(exc)
@@ -276,8 +320,80 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
             raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
         except duckdb.Error as exc:
             raise DatabaseError(f"cannot open database file {path}: {exc}") from exc
-    con.execute("SET enable_progress_bar = false").fetchall()
+    try:
+        con.execute("SET enable_progress_bar = false").fetchall()
+        if not create:
+            _check_schema(con, path, read_only)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def _check_file(path: Path, read_only: bool) -> None:
+    """A DuckDB file (by its magic bytes: DuckDB is never asked to guess), writable when opened read-write."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(12)
+    except OSError as exc:  # a folder, a file this user may not read
+        raise DatabaseError(f"cannot open database file {path}: {exc.strerror}") from None
+    if header[8:12] != DUCKDB_MAGIC:
+        raise refused(lambda lang: t("book.not_duckdb", lang, path=path))
+    if not read_only:
+        check_writable(path)
+
+
+def _writable(path: Path) -> bool:
+    """Writable by this process and not marked read-only: root may write a chmod 444 file, but the mark is meant."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def check_writable(path: str | Path) -> None:
+    """Refuse, before any work, a book that cannot be written: the file or its folder (where DuckDB keeps the
+    write-ahead log) read-only. A lock held by another process is connect's to wait out."""
+    path = Path(path)
+    if path.exists() and not _writable(path):
+        raise refused(lambda lang: t("book.file_read_only", lang, path=path))
+    folder = path.parent.resolve()
+    if folder.exists() and not _writable(folder):
+        raise refused(lambda lang: t("book.folder_read_only", lang, path=folder))
+
+
+def file_identity(path: str | Path) -> tuple[int, int]:
+    """Which file `path` names (device, inode): a book moved into its place (generate) is another file."""
+    info = Path(path).stat()
+    return info.st_dev, info.st_ino
+
+
+@contextlib.contextmanager
+def exclusive(path: str | Path):
+    """Hold the file as a read-write DuckDB connection would (DuckDB takes a POSIX lock on the whole file), without
+    opening it as a database: for replacing the file while no process can be reading or writing it."""
+    path = Path(path)
+    fd = os.open(path, os.O_RDWR)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise refused(lambda lang: t("book.in_use", lang, path=path)) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+    version = schema_version(con) if table_exists(con, "schema_info") else None
+    if version is None:
+        raise refused(lambda lang: t("book.no_schema", lang, path=path))
+    versions = {"path": path, "found": version, "current": SCHEMA_VERSION}
+    if version > SCHEMA_VERSION:
+        raise refused(lambda lang: t("book.schema_newer", lang, **versions))
+    if version < SCHEMA_VERSION:
+        if read_only:
+            raise refused(lambda lang: t("book.schema_older", lang, **versions))
+        from monitor import migrations  # it builds on this module
+
+        migrations.migrate(con, version)
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> None:
@@ -297,8 +413,47 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     return con.execute("SELECT max(version) FROM schema_info").fetchall()[0][0]
+
+
+def record(con: duckdb.DuckDBPyConnection, event: str, detail: dict) -> None:
+    """Add a line to book_history: what was done to the book as a whole (generate, migrate)."""
+    run(con, "INSERT INTO book_history VALUES (current_timestamp, ?, ?)", [event, json.dumps(detail, default=str)])
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """BEGIN ... COMMIT, rolled back on any error. A database DuckDB has invalidated (a write failed: a full disk)
+    cannot roll back; the file keeps its last commit then, and the write's own error is the one raised."""
+    con.begin()
+    try:
+        yield con
+        con.commit()
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
+        raise
+
+
+# DuckDB's words for a write the disk refused: the OS's ENOSPC/EDQUOT text, and the state it leaves the database in.
+DISK_FULL_SIGNS = ("no space left on device", "disk quota exceeded", "database has been invalidated")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and any(sign in str(exc).lower() for sign in DISK_FULL_SIGNS)
+
+
+@contextlib.contextmanager
+def disk_full_kept(kept: Callable[[str], str]):
+    """Turn a write that failed for lack of space into one DatabaseError "disk full: <kept>", `kept(lang)` saying
+    what the book still holds (its last committed state)."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        if is_disk_full(exc):
+            raise refused(lambda lang: t("book.disk_full", lang, kept=kept(lang))) from None
+        raise
 
 
 def setting(con: duckdb.DuckDBPyConnection, key: str) -> str:

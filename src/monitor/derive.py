@@ -21,17 +21,12 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
     """(Re)build the derived tables up to `as_of` (default: the latest date in the data), in one transaction."""
     as_of = as_of or latest_data_date(con)
     params_co = {"charge_off_dpd": db.charge_off_dpd(con)}
-    con.begin()
-    try:
+    with db.transaction(con):  # a full disk: DuckDB's own error, not a failed rollback's
         _build_installment_settlement(con, as_of)
         build_loan_month(con, as_of, params_co)
         _build_day_snapshot(con, as_of, params_co)
         segments.build_loan_segment(con)
         freshness.record_build(con, as_of)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in db.DERIVED_TABLES}
 
 

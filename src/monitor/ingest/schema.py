@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import duckdb
-
 from monitor import db
 
 KINDS = ("loans", "installments", "payments", "collection_actions")  # also the order files of one command load in
@@ -25,7 +23,7 @@ class Column:
 @cache
 def columns(kind: str) -> tuple[Column, ...]:
     """The table's columns in order, from an in-memory database built with the real DDL."""
-    con = duckdb.connect()
+    con = db.memory()
     try:
         db.run(con, db.DDL)
         frame = con.sql("""SELECT column_name, data_type, is_nullable FROM information_schema.columns

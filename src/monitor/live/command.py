@@ -26,6 +26,7 @@ import duckdb
 import polars as pl
 
 from monitor import db
+from monitor.i18n import t
 from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
 from monitor.usage import UsageError
@@ -116,6 +117,7 @@ class Writer:
 
     def __init__(self, path: Path, feed: Feed, zone: ZoneInfo):
         self.path, self.feed, self.zone = path, feed, zone
+        self.book_file = db.file_identity(path)  # a book put in its place (generate --force) is not this feed's
         self.buffer = Buffer()
         self.totals = dict.fromkeys(COUNTED, 0) | {"events": 0, "batches": 0}
 
@@ -132,6 +134,9 @@ class Writer:
                 return False
             raise
         try:
+            if db.file_identity(self.path) != self.book_file:  # while this connection holds it, it cannot change
+                events = self.buffer.events
+                raise db.refused(lambda lang: t("book.replaced", lang, path=self.path, events=events))
             if not self.buffer.empty():
                 loans = write_batch(con, self.buffer, f"feed-{uuid.uuid4()}", local_now(self.zone))
                 for key, n in self.buffer.counts.items():

@@ -2,7 +2,7 @@
 
 Each opens the database itself and holds it read-write only for the moment it writes: training reads through a
 read-only connection (the long part), then registers the model through a short read-write one; scoring likewise
-computes the scores read-only and writes them in one transaction.
+computes the scores read-only and writes every day of a run in one transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from monitor.scoring import scores, store, training
 
 def train_model(db_path: str | Path, *, progress: training.Progress | None = None, **options) -> store.ModelBundle:
     """Train (monitor.scoring.training.train with `options`), save and register the champion; its bundle."""
+    db.check_writable(db_path)  # before the long part, not at the save
     con = db.connect(db_path, read_only=True)
     try:
         bundle = training.train(con, progress=progress, **options)
@@ -34,6 +35,7 @@ def score_book(db_path: str | Path, as_of: dt.date | None = None, *, month_ends:
                version: str | None = None) -> list[tuple[dt.date, int]]:
     """Score the loans at `as_of` (default: the latest data day) and at the `month_ends` month-ends before it with
     the newest model (or `version`), and write them; (day, loans scored) per day, oldest first."""
+    db.check_writable(db_path)
     con = db.connect(db_path, read_only=True)
     try:
         bundle = store.load(con, db_path, version)
@@ -44,8 +46,7 @@ def score_book(db_path: str | Path, as_of: dt.date | None = None, *, month_ends:
         con.close()
     con = db.connect(db_path)
     try:
-        for day, frame, population_stability in results:
-            scores.write_scores(con, frame, day, bundle.version, population_stability)
+        scores.write_scores(con, results, bundle.version)
     finally:
         con.close()
     return [(day, frame.height) for day, frame, _ in results]

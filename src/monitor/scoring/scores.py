@@ -56,22 +56,19 @@ def score(con: duckdb.DuckDBPyConnection, bundle: ModelBundle, as_of: dt.date) -
     return frame, stability(bundle.reference, features, points, bundle.features)
 
 
-def write_scores(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, as_of: dt.date, version: str,
-                 population_stability: dict) -> None:
-    """Replace the scores of `as_of` with `frame` and record the run, in one transaction."""
-    db.create_schema(con)  # a database made before the scores tables existed
-    con.register("new_scores", frame)
-    try:
-        db.run(con, "BEGIN TRANSACTION")
-        db.run(con, "DELETE FROM scores WHERE as_of = $as_of", {"as_of": as_of})
-        db.run(con, f"INSERT INTO scores ({', '.join(SCORE_COLUMNS)}) SELECT {', '.join(SCORE_COLUMNS)} "
-                    "FROM new_scores")
-        db.run(con, "INSERT OR REPLACE INTO score_runs VALUES ($as_of, $version, current_timestamp, $loans, "
-                    "$stability)", {"as_of": as_of, "version": version, "loans": frame.height,
-                                    "stability": json.dumps(population_stability)})
-        db.run(con, "COMMIT")
-    except BaseException:
-        db.run(con, "ROLLBACK")
-        raise
-    finally:
-        con.unregister("new_scores")
+def write_scores(con: duckdb.DuckDBPyConnection, runs: list[tuple[dt.date, pl.DataFrame, dict]],
+                 version: str) -> None:
+    """Write the runs (day, scores of the day, stability of its population), each replacing the scores of its day,
+    all in one transaction: a run of several month-ends lands whole or not at all, never days from two runs."""
+    with db.transaction(con):
+        for as_of, frame, population_stability in runs:
+            con.register("new_scores", frame)
+            try:
+                db.run(con, "DELETE FROM scores WHERE as_of = $as_of", {"as_of": as_of})
+                db.run(con, f"INSERT INTO scores ({', '.join(SCORE_COLUMNS)}) SELECT {', '.join(SCORE_COLUMNS)} "
+                            "FROM new_scores")
+                db.run(con, "INSERT OR REPLACE INTO score_runs VALUES ($as_of, $version, current_timestamp, $loans, "
+                            "$stability)", {"as_of": as_of, "version": version, "loans": frame.height,
+                                            "stability": json.dumps(population_stability)})
+            finally:
+                con.unregister("new_scores")

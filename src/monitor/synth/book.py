@@ -7,7 +7,10 @@
    settled, restructuring on its day; whatever comes first.
 4. Recoveries after charge-off, collection actions that follow each delinquency, then the derived tables.
 
-The database is written to a temporary file and moved into place only when complete.
+An existing file is replaced only when asked (force), and never while another process holds it or when it is marked
+read-only: checked before the long work, and again, holding the file's lock, at the moment it is replaced. The new
+book is written to a temporary file beside it and moved into place only when complete, so a crash (or a full disk)
+keeps the old book; the temporary file of a run killed with -9 stays behind, hidden (.NAME.PID.generating).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from monitor import db, derive, status
+from monitor.i18n import t
 from monitor.status import fen_to_yuan
 from monitor.synth import behaviour, population
 from monitor.synth.collections import COLLECTION_ACTIONS_SQL
@@ -29,8 +33,9 @@ RESTRUCTURE_KINDS = ("extension", "reinstallment", "settlement")
 RESTRUCTURE_SHARE = (0.45, 0.35, 0.2)
 
 
-def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date) -> dict[str, int]:
+def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force: bool = False) -> dict[str, int]:
     path = Path(path)
+    check_target(path, force)
     rng = np.random.default_rng(seed)
     book = population.draw_book(rng, n_loans, as_of)
     first = behaviour.simulate(book.loans, rng, as_of)
@@ -42,24 +47,53 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date) -> dict[
               "first": first, "second": second}
     del book, first, second, new_loans, restructurings, new_truth  # _load frees each once staged
 
-    tmp = path.with_name(path.name + ".tmp")
-    for stale in (tmp, Path(str(tmp) + ".wal")):
-        stale.unlink(missing_ok=True)
-    con = db.connect(tmp, create=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.generating")
     try:
-        db.create_schema(con)
-        db.run(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
-        _load(con, frames, rng, seed, as_of)
-        derive.derive(con, as_of)
-        db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                  for t in (*db.SOURCE_TABLES, *db.DERIVED_TABLES)}
-        db.run(con, "CHECKPOINT")
+        con = db.connect(tmp, create=True)
+        try:
+            db.create_schema(con)
+            db.run(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
+            _load(con, frames, rng, seed, as_of)
+            derive.derive(con, as_of)
+            db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
+            db.record(con, "generate", {"loans": n_loans, "seed": seed, "as_of": as_of})
+            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                      for t in (*db.SOURCE_TABLES, *db.DERIVED_TABLES)}
+            db.run(con, "CHECKPOINT")
+        finally:
+            con.close()
+        _move_into_place(tmp, path, force)
     finally:
-        con.close()
-    os.replace(tmp, path)
-    Path(str(path) + ".wal").unlink(missing_ok=True)
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
     return counts
+
+
+def check_target(path: Path, force: bool) -> None:
+    """Refuse, before any work, to write over an existing file unless `force`, and even then over one that is
+    read-only or that another process holds."""
+    if path.is_dir():
+        raise db.refused(lambda lang: t("book.not_a_file", lang, path=path))
+    if path.exists():
+        if not force:
+            raise db.refused(lambda lang: t("book.exists", lang, path=path))
+        db.check_writable(path)
+        with db.exclusive(path):
+            pass
+    elif path.parent.exists():
+        db.check_writable(path)
+
+
+def _move_into_place(tmp: Path, path: Path, force: bool) -> None:
+    """Rename the finished book over `path`, holding the old file's lock so that no process has it open meanwhile;
+    the old book's write-ahead log goes first (it would be replayed onto the new file)."""
+    if not path.exists():
+        os.replace(tmp, path)
+        return
+    check_target(path, force)  # it may have appeared, or turned read-only, during the work
+    with db.exclusive(path):
+        Path(f"{path}.wal").unlink(missing_ok=True)
+        os.replace(tmp, path)
 
 
 def _restructured_loans(rng: np.random.Generator, book: population.Book, requests: pl.DataFrame, first_id: int):

@@ -1,0 +1,43 @@
+"""Schema migrations: one function per version step, run in order, in one transaction, when an older book is
+opened read-write (monitor.db.connect) or by `python -m monitor migrate --db PATH`.
+
+The versions (db.SCHEMA_VERSION is the newest):
+- 1: every book made before issue 13. The tables added over time (models, scores and score_runs for the early
+  warning; scenarios for the simulator; ingest_batches and quarantine for loading, later quarantine.message_zh)
+  were created by whichever writer first needed them while the version stayed 1, so a version-1 book may lack any
+  of them: a page or a command reading one crashed on such a book.
+- 2: every table of db.DDL is there, and book_history records what was done to the book as a whole (generate,
+  each migration).
+
+A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
+opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
+steps before it keep meaning what they meant.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from monitor import db
+from monitor.i18n import t
+
+
+def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Create whatever table or column of version 2 the book lacks (db.DDL is idempotent), book_history included."""
+    db.run(con, db.DDL)
+
+
+STEPS = {1: _v1_to_v2}
+
+
+def migrate(con: duckdb.DuckDBPyConnection, found: int) -> list[int]:
+    """Bring a book of version `found` to db.SCHEMA_VERSION, all steps or none; the versions it went through."""
+    if found not in STEPS and found < db.SCHEMA_VERSION:
+        raise db.refused(lambda lang: t("book.schema_too_old", lang, found=found, oldest=min(STEPS)))
+    steps = list(range(found, db.SCHEMA_VERSION))
+    with db.transaction(con):
+        for version in steps:
+            STEPS[version](con)
+            db.run(con, "INSERT INTO schema_info VALUES (?, current_timestamp)", [version + 1])
+            db.record(con, "migrate", {"from": version, "to": version + 1})
+    return [version + 1 for version in steps]

@@ -1,0 +1,133 @@
+"""The schema version is checked on every open: a book of an older version is migrated (monitor.migrations) by a
+read-write open or `python -m monitor migrate`, refused read-only with the command to run; a newer one is refused.
+
+A version-1 book is built as such books are: the tables added after the first schema (early warning, simulator,
+loading, later quarantine.message_zh) missing, schema_info saying 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor import db
+from monitor.synth.book import generate
+from tests.test_cli import assert_bad_input, monitor
+
+AS_OF = "2026-11-29"
+ADDED_SINCE_VERSION_1 = ("models", "scores", "score_runs", "scenarios", "ingest_batches", "quarantine",
+                         "book_history")
+
+
+@pytest.fixture(scope="module")
+def current_book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("migrations") / "current.duckdb"
+    generate(path, 300, 3, dt.date.fromisoformat(AS_OF))
+    return path
+
+
+def _raw(path, sql: str, params=None):
+    con = duckdb.connect(str(path), config=db.CONFIG)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def _tables(path) -> set[str]:
+    return {row[0] for row in _raw(path, "SELECT table_name FROM duckdb_tables()")}
+
+
+def _book_of_version(current_book, tmp_path, version: int, drop=ADDED_SINCE_VERSION_1):
+    path = tmp_path / "book.duckdb"
+    path.write_bytes(current_book.read_bytes())
+    for name in drop:
+        _raw(path, f"DROP TABLE {name}")
+    _raw(path, "DELETE FROM schema_info")
+    _raw(path, "INSERT INTO schema_info VALUES ($v, current_timestamp)", {"v": version})
+    return path
+
+
+def test_a_version_1_book_is_refused_read_only_with_the_command_to_run(current_book, tmp_path):
+    path = _book_of_version(current_book, tmp_path, 1)
+    for args in (["report", "--as-of", AS_OF], ["simulate", "--as-of", AS_OF, "--paths", "10"],
+                 ["status", "--as-of", AS_OF]):
+        result = monitor(*args, "--db", path.name, cwd=tmp_path)
+        assert_bad_input(result, "schema version 1", "read-only", f"python -m monitor migrate --db {path.name}")
+    assert not {"scores", "book_history"} & _tables(path)  # nothing was written
+
+
+def test_migrate_brings_a_version_1_book_to_the_current_version(current_book, tmp_path):
+    path = _book_of_version(current_book, tmp_path, 1)
+    result = monitor("migrate", "--db", path.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "schema version 2" in result.stderr and "1 -> 2" in result.stderr
+    assert set(ADDED_SINCE_VERSION_1) <= _tables(path)
+    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2]
+    assert _raw(path, "SELECT event, detail->>'from', detail->>'to' FROM book_history") == [("migrate", "1", "2")]
+    report = monitor("report", "--as-of", AS_OF, "--db", path.name, cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    assert monitor("migrate", "--db", path.name, cwd=tmp_path).returncode == 0  # again: nothing more to do
+    assert len(_raw(path, "SELECT * FROM book_history")) == 1
+
+
+def test_a_version_1_quarantine_gets_its_chinese_message_column(current_book, tmp_path):
+    """The oldest loading tables: quarantine without message_zh (kept rows read NULL there)."""
+    path = _book_of_version(current_book, tmp_path, 1, drop=("book_history",))
+    _raw(path, "INSERT INTO quarantine VALUES ('b', 'f.csv', 'payments', 1, 'unknown_loan', 'm', '{}', 'zh')")
+    _raw(path, "ALTER TABLE quarantine DROP COLUMN message_zh")
+    con = db.connect(path)  # a read-write open migrates
+    try:
+        assert db.schema_version(con) == db.SCHEMA_VERSION
+        assert con.execute("SELECT message, message_zh FROM quarantine").fetchall() == [("m", None)]
+    finally:
+        con.close()
+
+
+def test_a_read_write_command_migrates_on_open(current_book, tmp_path):
+    path = _book_of_version(current_book, tmp_path, 1)
+    result = monitor("derive", "--db", path.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _raw(path, "SELECT max(version) FROM schema_info") == [(db.SCHEMA_VERSION,)]
+
+
+@pytest.mark.parametrize("command", [["status", "--as-of", AS_OF], ["derive"], ["migrate"]])
+def test_a_book_of_a_newer_version_is_refused(current_book, tmp_path, command):
+    path = _book_of_version(current_book, tmp_path, db.SCHEMA_VERSION + 1, drop=())
+    before = path.read_bytes()
+    result = monitor(*command, "--db", path.name, cwd=tmp_path)
+    assert_bad_input(result, f"schema version {db.SCHEMA_VERSION + 1}", "newer")
+    assert path.read_bytes() == before
+
+
+def test_a_failed_step_leaves_the_book_at_its_version(current_book, tmp_path, monkeypatch):
+    """All steps or none: a step that fails rolls back the steps and the version rows before it."""
+    from monitor import migrations
+
+    path = _book_of_version(current_book, tmp_path, 1)
+
+    def broken(con):
+        migrations._v1_to_v2(con)
+        raise duckdb.IOException("IO Error: Could not write file: No space left on device")
+
+    monkeypatch.setitem(migrations.STEPS, 1, broken)
+    with pytest.raises(duckdb.IOException):
+        db.connect(path)
+    assert _raw(path, "SELECT max(version) FROM schema_info") == [(1,)]
+    assert "scores" not in _tables(path)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_app_on_a_version_1_book_says_what_to_run_in_the_readers_language(current_book, tmp_path, monkeypatch,
+                                                                              lang):
+    from monitor.i18n import t
+    from tests.test_pages_apptest import ROOT, TIMEOUT, run
+
+    path = _book_of_version(current_book, tmp_path, 1)
+    monkeypatch.setenv("MONITOR_DB", str(path))
+    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang=lang)
+    expected = t("book.schema_older", lang, path=path, found=1, current=db.SCHEMA_VERSION)
+    assert [e.value for e in at.error] == [t("error.database", lang, message=expected)]
+    assert f"python -m monitor migrate --db {path}" in at.error[0].value
