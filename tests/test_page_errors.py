@@ -118,3 +118,27 @@ def test_streamlit_shows_no_error_details():
     traceback ("stacktrace")."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def _fragment_script():
+    """A test-only page with a fragment guarded the way pages/today.py guards its timed one."""
+    import streamlit as st
+
+    from ui import incident
+
+    @st.fragment
+    @incident.reported("en")
+    def part() -> None:
+        st.write("in the fragment")
+        raise RuntimeError("/secret/path")
+
+    part()
+    st.write("after the fragment")
+
+
+def test_a_failing_fragment_is_reported_and_the_page_goes_on(caplog):
+    at = AppTest.from_function(_fragment_script, default_timeout=APPTEST_TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert [m.value for m in at.markdown] == ["in the fragment", "after the fragment"]
+    assert INCIDENT.search(at.error[0].value)
