@@ -20,7 +20,7 @@ import streamlit as st
 from monitor import db, derived, metrics, overview, report, segments, views
 from monitor.i18n import t
 from monitor.report_html import to_html as report_to_html
-from ui import context
+from ui import context, safe_text
 
 
 def db_path() -> Path:
@@ -60,7 +60,7 @@ def load(query: Callable, *args):
         return _cached(f"{query.__module__}.{query.__qualname__}", str(path), data_version(path), args,
                        _query=query)
     except (db.DatabaseError, duckdb.Error) as exc:
-        st.error(t("error.database", context.language(), message=str(exc)))
+        st.error(t("error.database", context.language(), message=safe_text.escape(exc)))
         st.stop()
 
 
