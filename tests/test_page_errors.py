@@ -136,7 +136,7 @@ def _fragment_script():
     st.write("after the fragment")
 
 
-def test_a_failing_fragment_is_reported_and_the_page_goes_on(caplog):
+def test_a_failing_fragment_is_reported_and_the_page_goes_on():
     at = AppTest.from_function(_fragment_script, default_timeout=APPTEST_TIMEOUT)
     at.run()
     assert not at.exception

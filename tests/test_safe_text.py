@@ -10,6 +10,7 @@ import shutil
 
 import polars as pl
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from monitor import db, derive, early_warning, export
@@ -143,3 +144,29 @@ def test_an_early_warning_export_quotes_a_formula_channel(scored_db, tmp_path):
     channels = {row[t("col.channel", "en")] for row in rows}
     assert "'" + HOSTILE_CHANNEL in channels and HOSTILE_CHANNEL not in channels
     assert not any(value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values())
+
+
+def test_a_scenario_name_is_text_on_the_page_and_in_the_csv(demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "copy.duckdb"
+    shutil.copyfile(demo_db, path)
+    monkeypatch.setenv("MONITOR_DB", str(path))
+    saved = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        saved.append((filename, path_or_data))
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT), lang="en")
+    at.switch_page("pages/simulator_portfolio.py").run()
+    name = f"{HOSTILE_CHANNEL} {RED}"
+    for _ in range(2):  # saved, then taken
+        at.text_input[0].input(name).run()
+        at.button[0].click().run()
+        assert not at.exception, [e.message for e in at.exception]
+    escaped = r"\=HYPERLINK\(\"http\:\/\/x\"\) \:red\[spoofed\]"
+    assert [e.value for e in at.error] == [t("simulator_portfolio.name_taken", "en", name=escaped)]
+    [csv_data] = [data for file_name, data in saved if file_name == "scenarios.csv"][-1:]
+    rows = list(csv.DictReader(io.StringIO(csv_data.decode("utf-8"))))
+    assert [row["name"] for row in rows] == ["'" + name]
