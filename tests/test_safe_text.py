@@ -25,16 +25,17 @@ IMAGE = "![](http://evil/img.png)"
 RED = ":red[spoofed]"
 HOSTILE = f"{LINK} {IMAGE} {RED} <b>bold</b> $x^2$ :material/home: www.evil.com"
 HOSTILE_CHANNEL = '=HYPERLINK("http://x")'
+WJ = safe_text.WORD_JOINER
 
 
 @pytest.mark.parametrize(("raw", "escaped"), [
-    (LINK, r"\[x\]\(http\:\/\/evil\)"),
-    (IMAGE, r"\!\[\]\(http\:\/\/evil\/img\.png\)"),
+    (LINK, rf"\[x\]\(http\:{WJ}\/\/evil\)"),
+    (IMAGE, rf"\!\[\]\(http\:{WJ}\/\/evil\/img\.png\)"),
     (RED, r"\:red\[spoofed\]"),
     ("<img src=x onerror=alert(1)>", r"\<img src\=x onerror\=alert\(1\)\>"),
     ("$\\frac{1}{2}$", r"\$\\frac\{1\}\{2\}\$"),
     (":material/home: :smile:", r"\:material\/home\: \:smile\:"),
-    ("www.evil.com a@b.cn", r"www\.evil\.com a\@b\.cn"),
+    ("www.evil.com WWW.x.cn a@b.cn", rf"www{WJ}\.evil\.com WWW{WJ}\.x\.cn a{WJ}\@b\.cn"),  # bare links
     ("# Heading\n- item\r\n> quote", r"\# Heading \- item \> quote"),
     ("**bold** _it_ ~~del~~ `code`", r"\*\*bold\*\* \_it\_ \~\~del\~\~ \`code\`"),
     ("&lt; &#x202E;", r"\&lt\; \&\#x202E\;"),
@@ -111,8 +112,8 @@ def test_an_uploaded_file_name_reaches_the_page_as_text(demo_db, tmp_path, monke
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert [e.value for e in at.main.error] == [
-        t("ingest.error.unknown_kind", "en", file=r"\!\[\]\(http\:\/\/evil\/img\.png\)\.csv", columns="hello")]
-    heading = t("ingest.file_heading", "en", file=r"\:red\[spoofed\] \[x\]\(http\:\/\/evil\)\.csv",
+        t("ingest.error.unknown_kind", "en", file=rf"\!\[\]\(http\:{WJ}\/\/evil\/img\.png\)\.csv", columns="hello")]
+    heading = t("ingest.file_heading", "en", file=rf"\:red\[spoofed\] \[x\]\(http\:{WJ}\/\/evil\)\.csv",
                 kind=label("batch_kind", "payments", "en"))
     assert f"**{heading}**" in [m.value for m in at.main.markdown]
 
@@ -165,7 +166,7 @@ def test_a_scenario_name_is_text_on_the_page_and_in_the_csv(demo_db, tmp_path, m
         at.text_input[0].input(name).run()
         at.button[0].click().run()
         assert not at.exception, [e.message for e in at.exception]
-    escaped = r"\=HYPERLINK\(\"http\:\/\/x\"\) \:red\[spoofed\]"
+    escaped = rf"\=HYPERLINK\(\"http\:{WJ}\/\/x\"\) \:red\[spoofed\]"
     assert [e.value for e in at.error] == [t("simulator_portfolio.name_taken", "en", name=escaped)]
     [csv_data] = [data for file_name, data in saved if file_name == "scenarios.csv"][-1:]
     rows = list(csv.DictReader(io.StringIO(csv_data.decode("utf-8"))))

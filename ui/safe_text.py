@@ -3,13 +3,16 @@ Streamlit's markdown as the characters it holds, never as markup.
 
 Streamlit renders GitHub-flavoured markdown in st.markdown, captions, alerts, titles, metric and widget labels and
 help tooltips, and adds its own syntax: colour and other directives (`:red[...]`, `:small[...]`), Material icons
-(`:material/icon:`), emoji shortcodes (`:smile:`), LaTeX between `$`s, and links found in bare text
-(`www.x.com`, `http://x`). CommonMark lets any ASCII punctuation be escaped with a backslash and shows it as
-itself, so escaping all of it turns off every one of these constructs without a list that a new Streamlit
-version could outgrow: no `[`/`(` link or image, no `:` directive or icon, no `$` formula, no `<` tag, no
-`.`/`:` in an autolink. Line breaks and other control characters (a new paragraph, a heading or a list
-item could start after one) and the Unicode direction overrides (text shown in another order than it is stored)
-become a space.
+(`:material/icon:`), emoji shortcodes (`:smile:`) and LaTeX between `$`s. CommonMark lets any ASCII punctuation be
+escaped with a backslash and shows it as itself, so escaping all of it turns off every one of these constructs
+without a list that a new Streamlit version could outgrow: no `[`/`(` link or image, no `:` directive or icon, no
+`$` formula, no `<` tag or `<http://x>` link, no `#` heading. Line breaks and other control characters (a new
+paragraph or list item could start after one) and the Unicode direction overrides (text shown in another order
+than it is stored) become a space.
+
+GitHub's bare links (`www.x.com`, `http://x.com`, `a@x.com`) are found afterwards, in the text with its escapes
+resolved (Chromium shows an escaped www address as a link), so a word joiner (U+2060, invisible) goes inside
+each: after `www`, after the `:` of `://` and before `@`.
 """
 
 from __future__ import annotations
@@ -22,9 +25,14 @@ _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation chara
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 
 
+WORD_JOINER = "\u2060"
+_BARE_LINK = re.compile(r"(?i)(?<=www)(?=\.)|(?<=:)(?=//)|(?=@)")  # where GitHub's bare links would start
+
+
 def escape(value: object) -> str:
     """`value` as text that Streamlit's markdown shows exactly as written (on one line)."""
-    return _PUNCTUATION.sub(r"\\\1", _CONTROL.sub(" ", str(value)))
+    text = _BARE_LINK.sub(WORD_JOINER, _CONTROL.sub(" ", str(value)))
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def escape_all(params: dict) -> dict:
