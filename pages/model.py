@@ -9,7 +9,7 @@ import streamlit as st
 
 from monitor.i18n import t
 from monitor.scoring.training import SCORE_BIN_WIDTH
-from ui import context, data, model_charts, model_data, safe_text
+from ui import context, data, model_charts, model_data
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -37,7 +37,7 @@ def retrain() -> None:
             bundle = model_data.retrain(lambda step, fraction: bar.progress(fraction, t(f"model.step.{step}", lang)))
         except model_data.RETRAIN_ERRORS as exc:
             box.update(label=t("model.retrain_failed", lang), state="error")
-            st.error(t("model.retrain_error", lang, message=safe_text.escape(exc)))
+            st.error(t("model.retrain_error", lang, message=str(exc)))
             return
         box.update(state="complete")
     st.session_state[RETRAINED_KEY] = (bundle.version, bundle.metadata["metrics"]["auc_oot"])

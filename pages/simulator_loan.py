@@ -13,7 +13,7 @@ from monitor.simulate import options
 from monitor.simulate.assumptions import ASSUMPTIONS, loan_defaults
 from monitor.simulate.inputs import SimulationInputError
 from monitor.simulate.loan_whatif import reason_text, source_text
-from ui import context, safe_text, tables
+from ui import context, tables
 from ui import format as fmt
 from ui import simulator_loan_charts as charts
 from ui import simulator_loan_data as data
@@ -206,4 +206,4 @@ with output:
     try:
         results(options.compare(state, values, params), state, values)
     except SimulationInputError as exc:
-        st.warning(t("simulator_loan.input_error", lang, message=safe_text.escape(exc)))
+        st.warning(t("simulator_loan.input_error", lang, message=str(exc)))
