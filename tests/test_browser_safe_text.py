@@ -59,4 +59,5 @@ def test_a_failing_page_shows_the_incident_and_logs_the_traceback(demo_db, tmp_p
         finally:
             context.close()
     log = (tmp_path / "streamlit.log").read_text()
-    assert f"incident {incident}" in log and "Traceback" in log and "'ninety'" in log
+    assert f"incident {incident}: a page failed at '{url}" in log
+    assert "Traceback" in log and "'ninety'" in log

@@ -35,5 +35,5 @@ def reported(lang: str) -> Iterator[None]:
         yield
     except Exception:
         incident = new_id()
-        log.exception("incident %s: a page failed", incident)
+        log.exception("incident %s: a page failed at %r", incident, st.context.url)
         st.error(t("app.incident", lang, incident=incident), icon=":material/error:")
