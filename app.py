@@ -2,28 +2,31 @@
 
 The shell only: page setup, navigation (pages listed in ui/navigation.py) and the sidebar (language,
 as-of date). Each page is a file in pages/ and reads the sidebar state with ui.context.start_page().
+An unexpected error in the shell or a page shows a message with an incident id, its traceback only in the
+server's log (ui.incident).
 """
 
 import streamlit as st
 
 from monitor import notes
 from monitor.i18n import t
-from ui import context, data, navigation
+from ui import context, data, incident, navigation
 
 lang = context.language()
 st.set_page_config(layout="wide", page_title=t("app.title", lang))
-# Navigation before any widget, so that the sidebar widgets keep their identity (and values) even when
-# app.py runs from inside a page file (see ui.context.start_page).
-page = st.navigation(navigation.pages(lang))
-st.sidebar.title(t("app.title", lang))
-context.select_language()
+with incident.reported(lang):
+    # Navigation before any widget, so that the sidebar widgets keep their identity (and values) even when
+    # app.py runs from inside a page file (see ui.context.start_page).
+    page = st.navigation(navigation.pages(lang))
+    st.sidebar.title(t("app.title", lang))
+    context.select_language()
 
-fresh = data.freshness()
-if fresh.latest_data_date is None:
-    st.info(t("error.no_data", lang))
-    st.stop()
-context.select_as_of(fresh.first_data_date, fresh.latest_data_date)
-waiting = notes.derived_waiting(data.derived_state().as_json(), lang)
-if waiting:
-    st.warning(waiting)
-context.run_page(page)
+    fresh = data.freshness()
+    if fresh.latest_data_date is None:
+        st.info(t("error.no_data", lang))
+        st.stop()
+    context.select_as_of(fresh.first_data_date, fresh.latest_data_date)
+    waiting = notes.derived_waiting(data.derived_state().as_json(), lang)
+    if waiting:
+        st.warning(waiting)
+    context.run_page(page)

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from monitor.i18n import label, t
-from ui import account_charts, account_data, context, labels, tables
+from ui import account_charts, account_data, context, labels, safe_text, tables
 from ui import format as fmt
 from ui.account_charts import value_label
 from ui.loan_chooser import choose_loan
@@ -29,8 +29,8 @@ def whole(value) -> str:
 
 def header_section(loan: dict, status: dict | None) -> None:
     """The loan's status at the end of the day: status, DPD, bucket, principal balance, overdue amount."""
-    st.subheader(t("account.heading", lang, loan_id=loan["loan_id"], product=label("product", loan["product"], lang),
-                   as_of=day))
+    product = safe_text.escape(value_label("product", loan["product"], lang))  # a code stored in the book
+    st.subheader(t("account.heading", lang, loan_id=loan["loan_id"], product=product, as_of=day))
     closed = status is None
     if closed:
         st.info(t("account.closed", lang, closed_date=loan["closed_date"].isoformat(),
@@ -204,7 +204,7 @@ def scores_section(scores: pl.DataFrame) -> None:
         st.info(t("account.no_scores", lang, as_of=day))
         return
     models = t("fmt.list_separator", lang).join(scores["model_version"].unique(maintain_order=True).to_list())
-    st.caption(t("account.scores_caption", lang, models=models))
+    st.caption(t("account.scores_caption", lang, models=safe_text.escape(models)))
     st.altair_chart(account_charts.score_chart(scores, lang), width="stretch")
     reasons = pl.concat_str([_localized(f"reason_{i}", "reason") for i in (1, 2, 3)],
                             separator=t("fmt.list_separator", lang), ignore_nulls=True)

@@ -4,7 +4,7 @@ the recent batches and the quarantine); and the book by bucket at the as-of date
 import streamlit as st
 
 from monitor.i18n import label, t
-from ui import charts, context, data, ingest_data, tables
+from ui import charts, context, data, ingest_data, safe_text, tables
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -22,7 +22,7 @@ derived.metric(t("data.derived_as_of", lang),
                help=t("data.derived_help", lang))
 schema.metric(t("data.schema_version", lang), fresh.schema_version)
 charge_off.metric(t("data.policy", lang), t("data.policy_value", lang, dpd=policy.dpd),
-                  help=t("data.policy_help", lang, dpd=policy.dpd, description=policy.description))
+                  help=t("data.policy_help", lang, dpd=policy.dpd, description=safe_text.escape(policy.description)))
 derived_state = data.derived_state()
 if derived_state.state == "complete" and derived_state.valid_through < derived_state.latest_day:
     st.info(t("data.derived_completed", lang, valid=derived_state.valid_through.isoformat(),
@@ -40,9 +40,10 @@ for upload in uploads:
     data_bytes = upload.getvalue()
     outcome = ingest_data.preview(data_bytes, upload.name)
     if isinstance(outcome, ingest_data.Unusable):
-        st.error(t(f"ingest.error.{outcome.code}", lang, **outcome.params))
+        st.error(t(f"ingest.error.{outcome.code}", lang, **safe_text.escape_all(outcome.params)))
         continue
-    st.markdown(f"**{t('ingest.file_heading', lang, file=upload.name, kind=label('batch_kind', outcome.kind, lang))}**")
+    file_name = safe_text.escape(upload.name)
+    st.markdown(f"**{t('ingest.file_heading', lang, file=file_name, kind=label('batch_kind', outcome.kind, lang))}**")
     if outcome.loaded_on is not None:
         st.info(t("ingest.already", lang, loaded_on=f"{outcome.loaded_on:%Y-%m-%d %H:%M}"))
         continue
@@ -61,11 +62,11 @@ if uploads:
         for data_bytes, name in usable:
             landed = ingest_data.land(data_bytes, name)
             if isinstance(landed, ingest_data.Unusable):
-                st.error(t(f"ingest.error.{landed.code}", lang, **landed.params))
+                st.error(t(f"ingest.error.{landed.code}", lang, **safe_text.escape_all(landed.params)))
             else:
-                st.success(t("ingest.landed", lang, file=name, accepted=fmt.count(landed.rows_accepted),
-                             rejected=fmt.count(landed.rows_rejected), duplicates=fmt.count(landed.rows_duplicate),
-                             batch=landed.batch_id[:12]))
+                st.success(t("ingest.landed", lang, file=safe_text.escape(name),
+                             accepted=fmt.count(landed.rows_accepted), rejected=fmt.count(landed.rows_rejected),
+                             duplicates=fmt.count(landed.rows_duplicate), batch=landed.batch_id[:12]))
     elif not usable:
         st.caption(t("ingest.nothing", lang))
 

@@ -11,7 +11,7 @@ import streamlit as st
 from monitor.i18n import t
 from monitor.metrics import DPD_THRESHOLDS
 from monitor.segments import SEGMENTS
-from ui import charts, context, data, labels, tables
+from ui import charts, context, data, labels, safe_text, tables
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -134,7 +134,7 @@ def movers_section(movers, dimension: str, since: dt.date) -> None:
     chosen = loans_box.selectbox(t("delinquency.loans_of", lang), movers["value"].to_list(),
                                  key="delinquency.loans_of",
                                  format_func=lambda v: labels.segment_value(dimension, v, lang))
-    chosen_scope = labels.scope(dimension, chosen, lang)
+    chosen_scope = safe_text.escape(labels.scope(dimension, chosen, lang))  # a value stored in the book
     loans = data.delinquent_loans(as_of, dimension, chosen)
     if loans.height:
         st.markdown(t("delinquency.loans", lang, scope=chosen_scope, shown=fmt.count(loans.height),
@@ -164,7 +164,7 @@ else:
 measure = context.url_choice(measure_box.radio, t("delinquency.measure", lang), ("balance", "count"),
                              param="measure", default="balance", horizontal=True,
                              format_func=lambda m: labels.measure(m, lang))
-scope = labels.scope(segment, value, lang)
+scope = safe_text.escape(labels.scope(segment, value, lang))  # the value may come from the URL
 movers_dimension = context.held_choice("movers", tuple(SEGMENTS), "product")
 
 view = data.delinquency_view(as_of, segment, value, movers_dimension)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from monitor import notes, views
 from monitor.i18n import t
-from ui import charts, context, data, labels
+from ui import charts, context, data, labels, safe_text
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -98,7 +98,7 @@ else:
         change = mover["change"]
         direction = "up" if change > 0 else "down" if change < 0 else "flat"
         lines.append("- " + t(f"executive.mover_{direction}", lang, segment=labels.segment(mover["segment"], lang),
-                              value=labels.segment_value(mover["segment"], mover["value"], lang),
+                              value=safe_text.escape(labels.segment_value(mover["segment"], mover["value"], lang)),
                               change=fmt.pp_size(change), rate=fmt.pct(mover["rate"])))
     st.markdown("\n".join(lines))
     st.caption(t("executive.movers_caption", lang))

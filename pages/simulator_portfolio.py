@@ -9,9 +9,10 @@ import json
 import polars as pl
 import streamlit as st
 
+from monitor.export import csv_bytes
 from monitor.i18n import t
 from monitor.simulate import markov, policy, projection, scenarios
-from ui import context, labels
+from ui import context, labels, safe_text
 from ui import format as fmt
 from ui import simulator_portfolio_charts as charts
 from ui import simulator_portfolio_choices as choices_module
@@ -80,7 +81,8 @@ st.subheader(k("builder"))
 choices = choices_module.builder(lang)
 result = sim.simulation(as_of, choices)
 if "error" in result:
-    st.info(k("no_segment_loans", scope=labels.scope(choices.segment, choices.value, lang), as_of=as_of.isoformat()))
+    st.info(k("no_segment_loans", scope=safe_text.escape(labels.scope(choices.segment, choices.value, lang)),
+              as_of=as_of.isoformat()))
     st.stop()
 st.caption(assumptions_caption(choices.option, result["settlement"]))
 
@@ -144,16 +146,16 @@ name_box, button_box = st.columns([3, 1], vertical_alignment="bottom")
 name = name_box.text_input(k("name"), max_chars=scenarios.MAX_NAME).strip()
 if button_box.button(k("save_button"), disabled=not name):
     if name in saved["name"].to_list():
-        st.error(k("name_taken", name=name))
+        st.error(k("name_taken", name=safe_text.escape(name)))
     else:
         parameters = {"segment": None, "value": None, "policy": result["policy"], "stress": choices.stress,
                       "window": choices.window, "months": choices.months, "paths": choices.paths,
                       "seed": choices.seed}
         problem = sim.save(name, as_of, parameters, result["summary"])
         if problem:
-            st.error(k("save_failed", message=problem))
+            st.error(k("save_failed", message=safe_text.escape(problem)))
         else:
-            st.success(k("saved", name=name))
+            st.success(k("saved", name=safe_text.escape(name)))
             saved = sim.saved_scenarios()
 
 st.subheader(k("saved_list"))
@@ -191,8 +193,8 @@ else:
     st.altair_chart(charts.compare_chart(side_by_side["series"], lang), width="stretch")
 export = saved.filter(pl.col("name").is_in(picked or saved["name"].to_list()))
 csv_box, json_box = st.columns(2)
-csv_box.download_button(k("export_csv"), compared.filter(pl.col("name").is_in(export["name"].to_list()))
-                        .write_csv().encode("utf-8"), file_name="scenarios.csv", mime="text/csv")
+csv_box.download_button(k("export_csv"), csv_bytes(compared.filter(pl.col("name").is_in(export["name"].to_list())),
+                                                  bom=False), file_name="scenarios.csv", mime="text/csv")
 json_box.download_button(k("export_json"), json.dumps(
     [{**row, "as_of": row["as_of"].isoformat(), "created_at": row["created_at"].isoformat(),
       "parameters": json.loads(row["parameters"]), "summary": json.loads(row["summary"])}

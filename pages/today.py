@@ -7,7 +7,7 @@ Only the fragment below reruns on its timer; the choices above it (and the event
 import streamlit as st
 
 from monitor.i18n import t
-from ui import context, labels, today_charts, today_data
+from ui import context, incident, labels, today_charts, today_data
 from ui import format as fmt
 
 MEASURES = ("count", "balance")
@@ -42,6 +42,7 @@ def _figures(view: dict) -> None:
 
 
 @st.fragment(run_every=today_data.REFRESH_SECONDS)
+@incident.reported(lang)  # a timed rerun runs the fragment alone, outside app.py's handler
 def live() -> None:
     """The day's figures, chart and latest events; on a new data day the whole page moves to it."""
     view = today_data.today_view(as_of)

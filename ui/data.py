@@ -20,7 +20,7 @@ import streamlit as st
 from monitor import db, derived, metrics, overview, report, segments, views
 from monitor.i18n import t
 from monitor.report_html import to_html as report_to_html
-from ui import context
+from ui import context, safe_text
 
 
 def db_path() -> Path:
@@ -61,7 +61,8 @@ def load(query: Callable, *args):
                        _query=query)
     except (db.DatabaseError, duckdb.Error) as exc:
         lang = context.language()
-        st.error(t("error.database", lang, message=exc.text(lang) if isinstance(exc, db.DatabaseError) else str(exc)))
+        message = exc.text(lang) if isinstance(exc, db.DatabaseError) else str(exc)
+        st.error(t("error.database", lang, message=safe_text.escape(message)))
         st.stop()
 
 

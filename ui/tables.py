@@ -5,13 +5,15 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from monitor.i18n import label, t
+from monitor.i18n import CATALOG, label, t
 from ui import format as fmt
 from ui import labels
 
 
 def _localize(kind: str, column: str, lang: str) -> pl.Expr:
-    return pl.col(column).map_elements(lambda value: label(kind, value, lang), return_dtype=pl.String)
+    """The catalog label of each value; a code the catalog does not know (a channel loaded into the book) as it is."""
+    return pl.col(column).map_elements(lambda value: label(kind, value, lang) if f"{kind}.{value}" in CATALOG
+                                       else value, return_dtype=pl.String)
 
 
 def table_summary(frame: pl.DataFrame, lang: str) -> None:

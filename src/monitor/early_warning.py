@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import duckdb
 import polars as pl
 
-from monitor import db, pii, status
+from monitor import db, export, pii, status
 from monitor.db import RISK_TIERS, TREATMENTS
 from monitor.i18n import CATALOG, t
 
@@ -195,6 +195,6 @@ def export_frame(con: duckdb.DuckDBPyConnection, day: dt.date, filters: Mapping[
 
 def export_csv(con: duckdb.DuckDBPyConnection, day: dt.date, filters: Mapping[str, Sequence[str]],
                lang: str) -> bytes:
-    """export_frame as CSV bytes, UTF-8 with a byte-order mark so that Excel reads the Chinese right."""
-    csv = export_frame(con, day, filters, lang).write_csv(float_precision=2)
-    return b"\xef\xbb\xbf" + csv.encode("utf-8")
+    """export_frame as CSV bytes, UTF-8 with a byte-order mark so that Excel reads the Chinese right, and no text cell
+    a spreadsheet would run as a formula (a code stored in the book is shown as it is: monitor.export)."""
+    return export.csv_bytes(export_frame(con, day, filters, lang), float_precision=2)

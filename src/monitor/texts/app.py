@@ -9,6 +9,9 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("sidebar.as_of_help", "各页面均按所选日期日终的贷款状态计算。",
      "Every page shows the book as it stood at the end of this day."),
     ("error.database", "无法读取数据库：{message}", "Cannot read the database: {message}"),
+    ("app.incident", "页面出错，未能显示。请稍后重试；问题持续时请把事件编号 {incident} 告知系统管理员。",
+     "This page failed and could not be shown. Try again later; if it keeps failing, give the administrator the "
+     "incident number {incident}."),
     ("error.no_data", "数据库中还没有贷款数据，请先导入或生成数据。",
      "The database holds no loans yet. Load or generate a book first."),
     # formatting
