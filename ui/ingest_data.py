@@ -16,9 +16,11 @@ from monitor.ingest.load import batch_id
 from ui.data import data_version, db_path, load
 from ui.tables import MONEY
 
-# A preview holds at most PREVIEW_CHECKED_ROWS rows' rejects: a few MB. Few entries, and gone after a while, so that
-# previews of large or hostile files do not pile up in the server's memory (issue 13: 128 entries, kept for good).
+# A preview holds at most PREVIEW_CHECKED_ROWS rows' rejects: a few MB. Few entries, at most PREVIEW_CACHE_SIZE in
+# all, gone after PREVIEW_CACHE_SECONDS, so that previews of large or hostile files do not pile up in the server's
+# memory (issue 13: 128 entries of about 260 MB each, kept for good).
 PREVIEW_CACHE_ENTRIES = 8
+PREVIEW_CACHE_SIZE = "64MB"
 PREVIEW_CACHE_SECONDS = 600
 
 
@@ -29,7 +31,8 @@ class Unusable:
     params: dict
 
 
-@st.cache_data(show_spinner=False, max_entries=PREVIEW_CACHE_ENTRIES, ttl=PREVIEW_CACHE_SECONDS)
+@st.cache_data(show_spinner=False, max_entries=PREVIEW_CACHE_ENTRIES, max_size=PREVIEW_CACHE_SIZE,
+               ttl=PREVIEW_CACHE_SECONDS)
 def _preview(path: str, version: tuple, batch: str, file_name: str, _data: bytes) -> ingest.Outcome | Unusable:
     try:
         return ingest.preview(path, _data, file_name)

@@ -110,9 +110,14 @@ def number(low: float, high: float) -> Callable[[str], float]:
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
         if not (math.isfinite(value) and low < value <= high):
-            raise argparse.ArgumentTypeError(f"must be a number above {low:g} and at most {high:g}, got {text}")
+            raise argparse.ArgumentTypeError(f"must be a number above {_shown(low)} and at most {_shown(high)}, "
+                                             f"got {text}")
         return value
     return parse
+
+
+def _shown(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def day(text: str) -> dt.date:

@@ -10,6 +10,7 @@ fails there instead of growing on a shared machine."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import resource
@@ -144,6 +145,15 @@ def test_nested_parquet_columns_are_refused_in_one_line(copy, tmp_path):
                   "amount": [[10.0, 2.0]], "channel": [{"code": "app"}]}).write_parquet(path)
     before = snapshot(copy.parent)
     assert_refused(_ingest(copy, path), "nested.parquet", "nested column(s) amount, channel")
+    _unchanged(copy, before)
+
+
+def test_a_parquet_column_that_has_no_text_form_is_one_line(copy, tmp_path):
+    path = tmp_path / "durations.parquet"
+    pl.DataFrame({"payment_id": [900_000_001], "loan_id": [loan(copy)["loan_id"]],
+                  "paid_at": [dt.timedelta(hours=3)], "amount": ["10.00"], "channel": ["app"]}).write_parquet(path)
+    before = snapshot(copy.parent)
+    assert_refused(_ingest(copy, path), "durations.parquet", "cannot be read as Parquet", "Duration")
     _unchanged(copy, before)
 
 
