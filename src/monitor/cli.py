@@ -1,11 +1,13 @@
 """python -m monitor COMMAND ...: the command line over the same functions the pages use.
 
 Bad input never shows a traceback: one line on stderr that says what is wrong and what to do, exit 2,
-and nothing written.
+and nothing written. Every argument has a range (monitor.limits), checked by its argparse type before any work;
+an --as-of is checked against the book's span as soon as the book is open.
 
 A command imports what it needs inside its handler (scoring brings scikit-learn, 2.6 s; the simulator, the
 generator, the loaders, the feed and the report's charts their own), so that `status` or `report` does not
-pay for them; this module imports only the database, status (status, day_status, derive) and usage modules.
+pay for them; this module imports only the database, status (status, day_status, derive), limits and usage
+modules.
 tests/test_imports.py checks it.
 """
 

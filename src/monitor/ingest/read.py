@@ -51,7 +51,7 @@ class Parsed:
     encoding: str | None             # utf-8, utf-8-sig or gb18030 (CSV)
     columns: list[str]               # the header, as written
     frame: pl.DataFrame = field(repr=False)  # the header's columns as text, plus ROW, FIELDS and RAW
-    rows_total: int = 0              # data rows in the file (frame holds the first `sample_rows` of them)
+    rows_total: int                  # data rows in the file (frame holds the first `sample_rows` of them)
 
 
 def read_path(name: str | os.PathLike) -> bytes:
@@ -95,8 +95,7 @@ def _check_parquet_footer(data: bytes, file_name: str) -> int:
         footer = pq.ParquetFile(io.BytesIO(data))
         schema_arrow = footer.schema_arrow
     except Exception as exc:  # pyarrow raises several kinds for a damaged footer
-        raise FileError("not_readable", file_name,
-                        f"cannot be read as Parquet ({str(exc).splitlines()[0] if str(exc) else exc})") from None
+        raise FileError("not_readable", file_name, f"cannot be read as Parquet ({_first_line(exc)})") from None
     meta, bounds = footer.metadata, limits.file_limits()
     if meta.num_rows > bounds.max_rows:
         raise _too_many_rows(file_name, meta.num_rows, "rows")
@@ -121,12 +120,18 @@ def _read_parquet(data: bytes, file_name: str, sample_rows: int | None) -> Parse
         columns = frame.columns
         text = frame.select(pl.col(c).cast(pl.String) for c in columns)
     except Exception as exc:  # polars raises several kinds for a damaged file or a type it cannot show as text
-        raise FileError("not_readable", file_name, f"cannot be read as Parquet ({str(exc).splitlines()[0]})") from None
+        raise FileError("not_readable", file_name, f"cannot be read as Parquet ({_first_line(exc)})") from None
     if frame.height == 0:
         raise FileError("empty_file", file_name, "is empty: no data rows")
     text = text.with_columns(pl.struct(columns).struct.json_encode().alias(RAW))
     text = text.with_row_index(ROW, offset=1).with_columns(pl.lit(len(columns)).alias(FIELDS))
     return Parsed(file_name, "parquet", None, columns, text, rows_total)
+
+
+def _first_line(exc: Exception) -> str:
+    """An error's first line: a message of one line stays one line (polars' errors go on with the query plan)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _decode(data: bytes, file_name: str) -> tuple[str, str]:
@@ -157,7 +162,7 @@ def _read_csv(data: bytes, file_name: str, sample_rows: int | None) -> Parsed:
         lines = pl.read_csv(utf8, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
                             new_columns=["line"], empty_string_is_null=False, truncate_ragged_lines=True)
     except Exception as exc:  # polars' parse errors have no common base class
-        raise FileError("not_csv", file_name, f"cannot be parsed as CSV ({str(exc).splitlines()[0]})") from None
+        raise FileError("not_csv", file_name, f"cannot be parsed as CSV ({_first_line(exc)})") from None
     columns = [c.strip() for c in values.columns]
     values.columns = columns
     if values.height == 0:
