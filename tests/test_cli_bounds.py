@@ -9,6 +9,7 @@ growing or running on a shared machine."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,16 @@ def test_out_of_range_arguments_change_nothing(folder, args, words):
     result = run(*args[:1], "--db", "book.duckdb", *args[1:], cwd=folder, timeout=60)
     assert_refused(result, *words)
     assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize("command", [["status", "--as-of", str(AS_OF)], ["ingest", "payments.csv"],
+                                     ["generate", "--loans", "10"]])
+def test_a_database_that_is_a_pipe_is_refused_without_waiting(tmp_path, command):
+    os.mkfifo(tmp_path / "book.duckdb")
+    before = sorted(tmp_path.iterdir())
+    result = run(command[0], "--db", "book.duckdb", *command[1:], cwd=tmp_path, timeout=30)
+    assert_refused(result, "--db", "book.duckdb is not a regular file (it is a pipe)")
+    assert sorted(tmp_path.iterdir()) == before
 
 
 def test_a_date_outside_the_book_states_its_span(folder, span):

@@ -38,7 +38,8 @@ SPAN = "from the first loan's origination to the book's today"
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="DuckDB file (default: $MONITOR_DB or data/monitor.duckdb)")
+    parser.add_argument("--db", type=limits.database_path,
+                        help="DuckDB file (default: $MONITOR_DB or data/monitor.duckdb)")
 
 
 def build_parser() -> argparse.ArgumentParser:

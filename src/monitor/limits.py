@@ -155,10 +155,20 @@ def small_file(path: str) -> str:
     return path
 
 
-def file_problem(path: str | os.PathLike, max_bytes: int, setting: str | None = None) -> tuple[str, str] | None:
+def database_path(path: str) -> str:
+    """An argparse type for --db: a path that, when it exists, is a regular file (DuckDB waits forever on a pipe).
+    A missing file is left to the command: generate creates it, the others say it is missing."""
+    problem = file_problem(path)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{path} {problem[1]}")
+    return path
+
+
+def file_problem(path: str | os.PathLike, max_bytes: int | None = None,
+                 setting: str | None = None) -> tuple[str, str] | None:
     """Why the file at `path` must not be read, from its metadata alone (nothing is opened): (code, message), code
-    not_a_file (a directory, a pipe, a device) or too_large (over `max_bytes`; the setting that moves the limit is
-    named when given). None: read it, or let the reader report that it is missing."""
+    not_a_file (a directory, a pipe, a device) or too_large (over `max_bytes`, when given; the setting that moves
+    the limit is named when given). None: read it, or let the reader report that it is missing."""
     try:
         info = os.stat(path)
     except OSError:
@@ -167,7 +177,7 @@ def file_problem(path: str | os.PathLike, max_bytes: int, setting: str | None = 
         kind = ("a directory" if stat.S_ISDIR(info.st_mode) else "a pipe" if stat.S_ISFIFO(info.st_mode)
                 else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "a socket")
         return "not_a_file", f"is not a regular file (it is {kind}); give a file"
-    if info.st_size > max_bytes:
+    if max_bytes is not None and info.st_size > max_bytes:
         where = f" (${setting})" if setting else ""
         return "too_large", f"is {info.st_size / MB:,.1f} MB, over the limit of {max_bytes / MB:,.1f} MB{where}"
     return None
