@@ -112,12 +112,18 @@ def test_the_bomb_preview_is_refused_in_under_a_second_without_reading_the_rows(
     assert measured["peak_mb"] < 500, measured
 
 
-def test_the_bomb_upload_says_why_and_shows_no_preview(copy, bomb, monkeypatch):
+def _data_page(copy: Path, monkeypatch, lang: str = "en") -> AppTest:
     monkeypatch.setenv("MONITOR_DB", str(copy))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)
-    at.query_params["lang"] = "en"
+    at.query_params["lang"] = lang
     at.run()
     at.switch_page("pages/data.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_bomb_upload_says_why_and_shows_no_preview(copy, bomb, monkeypatch):
+    at = _data_page(copy, monkeypatch)
     at.file_uploader(key="ingest_files").upload("bomb.parquet", bomb.read_bytes(), "application/octet-stream").run()
     assert not at.exception
     assert [e.value for e in at.main.error] == [
@@ -220,3 +226,18 @@ def test_the_preview_checks_the_first_rows_and_counts_them_all(copy):
     assert seen.rejects["row_number"].max() == PREVIEW_CHECKED_ROWS
     small = ingest.preview(copy, data[:data.index(b"\n", len(PAYMENTS_HEADER) + 1) + 1], "one.csv")
     assert (small.rows_total, small.rows_checked) == (1, None)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_states_that_the_preview_checks_the_first_rows(copy, monkeypatch, lang):
+    loan_id = loan(copy)["loan_id"]
+    rows = PREVIEW_CHECKED_ROWS + 50
+    data = (PAYMENTS_HEADER + "\n" + "".join(f"{900_000_001 + i},{loan_id},2026-11-20 10:00:00,10.00,app\n"
+                                             for i in range(rows))).encode()
+    at = _data_page(copy, monkeypatch, lang)
+    assert t("ingest.preview_sample", lang, rows="10,000") in [c.value for c in at.main.caption]
+    at.file_uploader(key="ingest_files").upload("many.csv", data, "text/csv").run()
+    assert not at.exception
+    counts = t("ingest.counts_sample", lang, total="10,050", checked="10,000", accepted="10,000", rejected="0",
+               duplicates="0")
+    assert counts in [m.value for m in at.main.markdown]
