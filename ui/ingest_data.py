@@ -13,6 +13,7 @@ from monitor import db, ingest
 from monitor.i18n import label, t
 from monitor.ingest.load import PREVIEW_CHECKED_ROWS as PREVIEW_CHECKED_ROWS  # the page states it
 from monitor.ingest.load import batch_id
+from monitor.usage import UsageError
 from ui.data import data_version, db_path, load
 from ui.tables import MONEY
 
@@ -48,6 +49,8 @@ def preview(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
         return _preview(str(path), data_version(path), batch_id(data), file_name, _data=data)
     except db.DatabaseError as exc:  # locked for longer than MONITOR_LOCK_WAIT: not cached, the next rerun retries
         return Unusable("database", {"file": file_name, "message": str(exc)})
+    except UsageError as exc:  # a limit setting (MONITOR_MAX_FILE_MB, ...) that is not a number
+        return Unusable("setting", {"file": file_name, "message": str(exc)})
 
 
 def land(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
@@ -58,6 +61,8 @@ def land(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
         return Unusable(exc.code, exc.params)
     except db.DatabaseError as exc:  # locked by another writer for longer than MONITOR_LOCK_WAIT
         return Unusable("database", {"file": file_name, "message": str(exc)})
+    except UsageError as exc:
+        return Unusable("setting", {"file": file_name, "message": str(exc)})
 
 
 def recent_batches() -> pl.DataFrame:

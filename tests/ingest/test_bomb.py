@@ -241,3 +241,12 @@ def test_the_page_states_that_the_preview_checks_the_first_rows(copy, monkeypatc
     counts = t("ingest.counts_sample", lang, total="10,050", checked="10,000", accepted="10,000", rejected="0",
                duplicates="0")
     assert counts in [m.value for m in at.main.markdown]
+
+
+def test_a_bad_limit_setting_on_the_server_is_a_message_not_a_crash(copy, monkeypatch):
+    at = _data_page(copy, monkeypatch)
+    monkeypatch.setenv("MONITOR_MAX_FILE_MB", "a lot")
+    at.file_uploader(key="ingest_files").upload("p.csv", f"{PAYMENTS_HEADER}\n".encode(), "text/csv").run()
+    assert not at.exception
+    message = "$MONITOR_MAX_FILE_MB is 'a lot': it must be a positive whole number (default 100)"
+    assert [e.value for e in at.main.error] == [t("ingest.error.setting", "en", file="p.csv", message=message)]

@@ -13,6 +13,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "read."),
     ("ingest.error.nested_column", "{file}：包含嵌套列 {columns}（列表、结构或映射），每列只能是一个普通值。",
      "{file}: has nested column(s) {columns} (lists, structs or maps); each column must hold one plain value."),
+    ("ingest.error.setting", "{file}：未检查：服务器的上限设置有误：{message}",
+     "{file}: not checked: a limit setting of the server is wrong: {message}"),
     ("ingest.preview_sample", "预览只读取并检查每个文件的前 {rows} 行；导入时检查全部行。",
      "The preview reads and checks the first {rows} rows of each file; loading checks every row."),
     ("ingest.counts_sample",
