@@ -33,6 +33,7 @@ tables.table_summary(data.table_summary(), lang)
 
 st.subheader(t("ingest.heading", lang))
 st.caption(t("ingest.caption", lang))
+st.caption(t("ingest.preview_sample", lang, rows=fmt.count(ingest_data.PREVIEW_CHECKED_ROWS)))
 uploads = st.file_uploader(t("ingest.upload", lang), type=["csv", "parquet"], accept_multiple_files=True,
                            key="ingest_files", help=t("ingest.upload_help", lang)) or []
 usable = []
@@ -48,8 +49,12 @@ for upload in uploads:
         st.info(t("ingest.already", lang, loaded_on=f"{outcome.loaded_on:%Y-%m-%d %H:%M}"))
         continue
     usable.append((data_bytes, upload.name))
-    st.write(t("ingest.counts", lang, total=fmt.count(outcome.rows_total), accepted=fmt.count(outcome.rows_accepted),
-               rejected=fmt.count(outcome.rows_rejected), duplicates=fmt.count(outcome.rows_duplicate)))
+    counts = {"total": fmt.count(outcome.rows_total), "accepted": fmt.count(outcome.rows_accepted),
+              "rejected": fmt.count(outcome.rows_rejected), "duplicates": fmt.count(outcome.rows_duplicate)}
+    if outcome.rows_checked is None:
+        st.write(t("ingest.counts", lang, **counts))
+    else:
+        st.write(t("ingest.counts_sample", lang, checked=fmt.count(outcome.rows_checked), **counts))
     if outcome.sample.height:
         st.caption(t("ingest.sample", lang, rows=outcome.sample.height))
         st.dataframe(outcome.sample, hide_index=True, column_config=ingest_data.sample_headings(outcome.sample, lang))

@@ -1,6 +1,6 @@
-"""Loaders of the Data page's upload, on ui.data's cache: the preview of uploaded files (read-only, cached by their
-bytes and the data version), the batches and the quarantine; the one call that writes, land(); and the headings
-that show these frames in words."""
+"""Loaders of the Data page's upload: the preview of uploaded files (read-only, on a cache of its own: few entries
+that expire, keyed by the file's hash and the data version), the batches and the quarantine (ui.data's cache); the
+one call that writes, land(); and the headings that show these frames in words."""
 
 from __future__ import annotations
 
@@ -11,8 +11,18 @@ import streamlit as st
 
 from monitor import db, ingest
 from monitor.i18n import label, t
-from ui.data import db_path, load
+from monitor.ingest.load import PREVIEW_CHECKED_ROWS as PREVIEW_CHECKED_ROWS  # the page states it
+from monitor.ingest.load import batch_id
+from monitor.usage import UsageError
+from ui.data import data_version, db_path, load
 from ui.tables import MONEY
+
+# A preview holds at most PREVIEW_CHECKED_ROWS rows' rejects: a few MB. Few entries, at most PREVIEW_CACHE_SIZE in
+# all, gone after PREVIEW_CACHE_SECONDS, so that previews of large or hostile files do not pile up in the server's
+# memory (issue 13: 128 entries of about 260 MB each, kept for good).
+PREVIEW_CACHE_ENTRIES = 8
+PREVIEW_CACHE_SIZE = "64MB"
+PREVIEW_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -22,16 +32,25 @@ class Unusable:
     params: dict
 
 
-def _preview(con, data: bytes, file_name: str) -> ingest.Outcome | Unusable:
+@st.cache_data(show_spinner=False, max_entries=PREVIEW_CACHE_ENTRIES, max_size=PREVIEW_CACHE_SIZE,
+               ttl=PREVIEW_CACHE_SECONDS)
+def _preview(path: str, version: tuple, batch: str, file_name: str, _data: bytes) -> ingest.Outcome | Unusable:
     try:
-        return ingest.preview(con, data, file_name)
+        return ingest.preview(path, _data, file_name)
     except ingest.FileError as exc:
         return Unusable(exc.code, exc.params)
 
 
 def preview(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
-    """monitor.ingest.preview: what loading the file would do, nothing written."""
-    return load(_preview, data, file_name)
+    """monitor.ingest.preview: what loading the file would do (judged on its first PREVIEW_CHECKED_ROWS rows),
+    nothing written."""
+    path = db_path()
+    try:
+        return _preview(str(path), data_version(path), batch_id(data), file_name, _data=data)
+    except db.DatabaseError as exc:  # locked for longer than MONITOR_LOCK_WAIT: not cached, the next rerun retries
+        return Unusable("database", {"file": file_name, "message": str(exc)})
+    except UsageError as exc:  # a limit setting (MONITOR_MAX_FILE_MB, ...) that is not a number
+        return Unusable("setting", {"file": file_name, "message": str(exc)})
 
 
 def land(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
@@ -42,6 +61,8 @@ def land(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
         return Unusable(exc.code, exc.params)
     except db.DatabaseError as exc:  # locked by another writer for longer than MONITOR_LOCK_WAIT
         return Unusable("database", {"file": file_name, "message": str(exc)})
+    except UsageError as exc:
+        return Unusable("setting", {"file": file_name, "message": str(exc)})
 
 
 def recent_batches() -> pl.DataFrame:

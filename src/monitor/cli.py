@@ -1,11 +1,13 @@
 """python -m monitor COMMAND ...: the command line over the same functions the pages use.
 
 Bad input never shows a traceback: one line on stderr that says what is wrong and what to do, exit 2,
-and nothing written.
+and nothing written. Every argument has a range (monitor.limits), checked by its argparse type before any work;
+an --as-of is checked against the book's span as soon as the book is open.
 
 A command imports what it needs inside its handler (scoring brings scikit-learn, 2.6 s; the simulator, the
 generator, the loaders, the feed and the report's charts their own), so that `status` or `report` does not
-pay for them; this module imports only the database, status (status, day_status, derive) and usage modules.
+pay for them; this module imports only the database, status (status, day_status, derive), limits and usage
+modules.
 tests/test_imports.py checks it.
 """
 
@@ -21,7 +23,7 @@ import time
 
 import polars as pl
 
-from monitor import day_status, db, derive, status
+from monitor import day_status, db, derive, limits, status
 from monitor.i18n import t
 from monitor.usage import EXIT_BAD_INPUT, UsageError
 
@@ -31,25 +33,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}. Run `{self.prog} --help` for the options.\n")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {value}")
-    return value
+SEED = limits.whole(0, limits.MAX_SEED)
+SEED_RANGE = f"0 to {limits.MAX_SEED:,}"
+SPAN = "from the first loan's origination to the book's today"
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="DuckDB file (default: $MONITOR_DB or data/monitor.duckdb)")
+    parser.add_argument("--db", type=limits.database_path,
+                        help="DuckDB file (default: $MONITOR_DB or data/monitor.duckdb)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,9 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="write the synthetic lender's book into a new database file")
     _add_db(gen)
-    gen.add_argument("--loans", type=_positive_int, default=50_000, help="number of new loans (default 50000)")
-    gen.add_argument("--seed", type=int, default=42, help="random seed; the same seed gives the same book")
-    gen.add_argument("--as-of", type=_date, default=None, help="last day of the book, YYYY-MM-DD (default today)")
+    gen.add_argument("--loans", type=limits.whole(1, limits.MAX_LOANS), default=50_000,
+                     help=f"number of new loans, 1 to {limits.MAX_LOANS:,} (default 50000)")
+    gen.add_argument("--seed", type=SEED, default=42,
+                     help=f"random seed, {SEED_RANGE}; the same seed gives the same book")
+    gen.add_argument("--as-of", type=limits.generate_day, default=None,
+                     help=f"last day of the book, YYYY-MM-DD, {limits.EARLIEST_GENERATE_AS_OF} to today "
+                          "(default today)")
     gen.add_argument("--force", action="store_true", help="replace the file if it exists (never one in use)")
 
     mig = sub.add_parser("migrate", help="bring a book of an older schema version up to this monitor's")
@@ -68,15 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     der = sub.add_parser("derive", help="(re)build the derived tables (loan_month, installment_settlement)")
     _add_db(der)
-    der.add_argument("--as-of", type=_date, default=None, help="build up to this day (default: latest data)")
+    der.add_argument("--as-of", type=limits.day, default=None,
+                     help=f"build up to this day (default: latest data); {SPAN}")
 
     st = sub.add_parser("status", help="DPD, bucket and balances of every loan active at the end of a day")
     _add_db(st)
-    st.add_argument("--as-of", type=_date, required=True, help="the day, YYYY-MM-DD")
+    st.add_argument("--as-of", type=limits.day, required=True, help=f"the day, YYYY-MM-DD; {SPAN}")
     st.add_argument("--format", choices=("csv", "json"), default="csv")
     rep = sub.add_parser("report", help="the executive report at an as-of date, as JSON or one HTML file")
     _add_db(rep)
-    rep.add_argument("--as-of", type=_date, required=True, help="the day, YYYY-MM-DD")
+    rep.add_argument("--as-of", type=limits.day, required=True, help=f"the day, YYYY-MM-DD; {SPAN}")
     rep.add_argument("--format", choices=("json", "html"), default="json")
     rep.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the HTML report")
     rep.add_argument("--out", help="write to this file instead of standard output")
@@ -84,47 +80,62 @@ def build_parser() -> argparse.ArgumentParser:
     trn = sub.add_parser("train", help="train the early-warning scorecard and challenger, test out of time, save")
     _add_db(trn)
     trn.add_argument("--format", choices=("text", "json"), default="text")
-    trn.add_argument("--train-months", type=_positive_int, default=6, help="month-ends to train on (default 6)")
-    trn.add_argument("--max-rows", type=_positive_int, default=500_000,
-                     help="sample the training rows down to this many (default 500000)")
+    trn.add_argument("--train-months", type=limits.whole(1, limits.MAX_TRAIN_MONTHS), default=6,
+                     help=f"month-ends to train on, 1 to {limits.MAX_TRAIN_MONTHS} (default 6)")
+    trn.add_argument("--max-rows", type=limits.whole(limits.MIN_TRAIN_ROWS, limits.MAX_TRAIN_ROWS), default=500_000,
+                     help=f"sample the training rows down to this many, {limits.MIN_TRAIN_ROWS:,} to "
+                          f"{limits.MAX_TRAIN_ROWS:,} (default 500000)")
 
     sco = sub.add_parser("score", help="score the early-warning population with the newest model into `scores`")
     _add_db(sco)
-    sco.add_argument("--as-of", type=_date, default=None, help="the day, YYYY-MM-DD (default: the latest data day)")
-    sco.add_argument("--month-ends", type=int, default=0,
-                     help="also score this many month-ends before the day (a score history for a new model)")
-    sco.add_argument("--model", help="model version (default: the newest)")
+    sco.add_argument("--as-of", type=limits.day, default=None,
+                     help=f"the day, YYYY-MM-DD (default: the latest data day); {SPAN}")
+    sco.add_argument("--month-ends", type=limits.whole(0, limits.MAX_MONTH_ENDS), default=0,
+                     help=f"also score this many month-ends before the day, 0 to {limits.MAX_MONTH_ENDS} "
+                          "(a score history for a new model)")
+    sco.add_argument("--model", type=limits.text(), help="model version (default: the newest)")
 
     sim = sub.add_parser("simulate", help="project the book's balances, charge-offs, cash and ECL (Markov chain)")
     _add_db(sim)
-    sim.add_argument("--as-of", type=_date, required=True, help="the day to project from, YYYY-MM-DD")
-    sim.add_argument("--months", type=int, default=12, help="months to project (default 12)")
-    sim.add_argument("--policy", help="policy file (JSON: segment, value, option, take_up)")
-    sim.add_argument("--stress", default="1", help="mild (1.2), severe (1.5) or a factor > 0 (default 1: none)")
-    sim.add_argument("--segment", help="simulate one segment's loans: the segment name (with --value)")
-    sim.add_argument("--value", help="the segment value")
-    sim.add_argument("--window", type=int, default=6, help="month-end pairs the chain is estimated from (default 6)")
-    sim.add_argument("--paths", type=int, default=1000, help="Monte Carlo paths (default 1000)")
-    sim.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
+    sim.add_argument("--as-of", type=limits.day, required=True, help=f"the day to project from, YYYY-MM-DD; {SPAN}")
+    sim.add_argument("--months", type=limits.whole(1, limits.MAX_MONTHS), default=12,
+                     help=f"months to project, 1 to {limits.MAX_MONTHS} (default 12)")
+    sim.add_argument("--policy", type=limits.small_file, help=f"policy file (JSON: segment, value, option, take_up; "
+                                                              f"at most {limits.MAX_POLICY_BYTES:,} bytes)")
+    sim.add_argument("--stress", type=limits.text(), default="1",
+                     help="mild (1.2), severe (1.5) or a factor > 0 (default 1: none)")
+    sim.add_argument("--segment", type=limits.text(),
+                     help="simulate one segment's loans: the segment name (with --value)")
+    sim.add_argument("--value", type=limits.text(), help="the segment value")
+    sim.add_argument("--window", type=limits.whole(1, limits.MAX_WINDOW), default=6,
+                     help=f"month-end pairs the chain is estimated from, 1 to {limits.MAX_WINDOW} (default 6)")
+    sim.add_argument("--paths", type=limits.whole(1, limits.MAX_PATHS), default=1000,
+                     help=f"Monte Carlo paths, 1 to {limits.MAX_PATHS:,} (default 1000)")
+    sim.add_argument("--seed", type=SEED, default=0, help=f"Monte Carlo seed, {SEED_RANGE}")
     sim.add_argument("--format", choices=("json",), default="json")
 
     sl = sub.add_parser("simulate-loan", help="one loan's restructuring options, NPV and assumptions (what-if)")
     _add_db(sl)
-    sl.add_argument("--loan-id", type=_positive_int, required=True, help="the loan")
-    sl.add_argument("--as-of", type=_date, default=None, help="the day, YYYY-MM-DD (default: the latest data day)")
+    sl.add_argument("--loan-id", type=limits.whole(1, limits.MAX_ID), required=True, help="the loan")
+    sl.add_argument("--as-of", type=limits.day, default=None,
+                    help=f"the day, YYYY-MM-DD (default: the latest data day); {SPAN}")
     sl.add_argument("--format", choices=("json", "text"), default="json")
 
     ing = sub.add_parser("ingest", help="load loan tapes, schedules, payments or collection actions")
     _add_db(ing)
-    ing.add_argument("files", nargs="+", help="CSV (UTF-8 or GB18030) or Parquet files")
+    ing.add_argument("files", nargs="+", help="CSV (UTF-8 or GB18030) or Parquet files: regular files within "
+                                              "$MONITOR_MAX_FILE_MB, $MONITOR_MAX_FILE_ROWS and, for Parquet, "
+                                              "$MONITOR_MAX_PARQUET_MB (decompressed)")
     ing.add_argument("--kind", choices=("loans", "installments", "payments", "collection_actions"),
                      help="what the files hold (default: detected from the columns)")
 
     fd = sub.add_parser("feed", help="continue the synthetic lender in real time: payments, loans, actions")
     _add_db(fd)
-    fd.add_argument("--rate", type=float, default=20.0, help="events per second (default 20)")
-    fd.add_argument("--seconds", type=float, default=None, help="stop after this many seconds (default: never)")
-    fd.add_argument("--seed", type=int, default=0)
+    fd.add_argument("--rate", type=limits.number(0, limits.MAX_FEED_RATE), default=20.0,
+                    help=f"events per second, above 0 and at most {limits.MAX_FEED_RATE:g} (default 20)")
+    fd.add_argument("--seconds", type=limits.number(0, limits.MAX_FEED_SECONDS), default=None,
+                    help=f"stop after this many seconds, at most {limits.MAX_FEED_SECONDS:,} (default: never)")
+    fd.add_argument("--seed", type=SEED, default=0, help=f"random seed, {SEED_RANGE}")
     return parser
 
 
@@ -151,15 +162,6 @@ def _usage_errors(*errors: type[Exception]):
 
 def _open_existing(args, read_only: bool):
     return db.connect(db.resolve_db_path(args.db), read_only=read_only)
-
-
-def _check_as_of(con, as_of: dt.date) -> None:
-    first = status.first_data_date(con)
-    if first is None:
-        raise UsageError("the database holds no loans; load a loan tape or run `python -m monitor generate`")
-    if as_of < first:
-        raise UsageError(f"--as-of {as_of} is before all data (the first loan starts {first}); "
-                         f"choose a day from {first} on")
 
 
 def cmd_generate(args) -> int:
@@ -193,7 +195,7 @@ def cmd_migrate(args) -> int:
 def cmd_derive(args) -> int:
     con = _open_existing(args, read_only=False)
     try:
-        _check_as_of(con, args.as_of or status.latest_data_date(con) or dt.date.min)
+        limits.check_as_of(con, args.as_of or status.latest_data_date(con) or dt.date.min)
         started = time.perf_counter()
         with db.disk_full_kept(lambda lang: t("book.kept_derive", lang)):
             counts = derive.derive(con, args.as_of)
@@ -207,7 +209,7 @@ def cmd_derive(args) -> int:
 def cmd_status(args) -> int:
     con = _open_existing(args, read_only=True)
     try:
-        _check_as_of(con, args.as_of)
+        limits.check_as_of(con, args.as_of)
         latest = status.latest_data_date(con)
         if args.as_of > latest:
             print(f"monitor status: note: the data ends on {latest}; later days assume no further payments",
@@ -230,7 +232,7 @@ def cmd_report(args) -> int:
 
     con = _open_existing(args, read_only=True)
     try:
-        _check_as_of(con, args.as_of)
+        limits.check_as_of(con, args.as_of)
         figures = report.build_report(con, args.as_of)
     finally:
         con.close()
@@ -306,8 +308,6 @@ def cmd_train(args) -> int:
 
 def cmd_score(args) -> int:
     path = db.resolve_db_path(args.db)
-    if args.month_ends < 0:
-        raise UsageError(f"--month-ends must be 0 or more, got {args.month_ends}")
     db.connect(path).close()  # writable and not held by another process: checked before the scoring
     _check_book(path, args.as_of)
 
@@ -326,9 +326,6 @@ def _simulate_inputs(args) -> dict:
     """The simulate options, checked before the database is opened (monitor.simulate.policy's rules)."""
     from monitor.simulate import policy
 
-    for name, minimum in (("months", 1), ("window", 1), ("paths", 1)):
-        if getattr(args, name) < minimum:
-            raise UsageError(f"--{name} must be at least {minimum}, got {getattr(args, name)}")
     if (args.segment is None) != (args.value is None):
         raise UsageError("--segment and --value go together: give both or neither")
     _checked("--segment", policy.check_segment, args.segment, args.value)
@@ -350,7 +347,7 @@ def cmd_simulate(args) -> int:
     inputs = _simulate_inputs(args)
     con = _open_existing(args, read_only=True)
     try:
-        _check_as_of(con, args.as_of)
+        limits.check_as_of(con, args.as_of)
         result = projection.simulate(con, args.as_of, args.months, policy=inputs["policy"], stress=inputs["stress"],
                                      segment=args.segment, value=args.value, window=args.window,
                                      paths=args.paths, seed=args.seed)
@@ -368,7 +365,7 @@ def cmd_simulate_loan(args) -> int:
     con = _open_existing(args, read_only=True)
     try:
         as_of = args.as_of or status.latest_data_date(con) or dt.date.min
-        _check_as_of(con, as_of)
+        limits.check_as_of(con, as_of)
         result = loan_whatif.what_if(con, args.loan_id, as_of)
     except ValueError as exc:  # LoanNotSimulable: no such loan, not yet made, closed that day
         raise UsageError(str(exc)) from None
@@ -395,10 +392,10 @@ def cmd_feed(args) -> int:
 
 
 def _check_book(path, as_of: dt.date | None = None) -> None:
-    """_check_as_of on a short read-only connection: the book has loans, and `as_of` (when given) is not before them."""
+    """limits.check_as_of on a short read-only connection: the book has loans, and `as_of` (when given) is not before them."""
     con = db.connect(path, read_only=True)
     try:
-        _check_as_of(con, as_of or status.first_data_date(con) or dt.date.min)
+        limits.check_as_of(con, as_of or status.first_data_date(con) or dt.date.min)
     finally:
         con.close()
 

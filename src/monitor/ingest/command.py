@@ -1,7 +1,8 @@
 """`python -m monitor ingest`: load files, one batch each, and say what became of every row.
 
 Exit code: 0 every row of every file landed (or had landed before), 1 some rows were rejected (they are in
-quarantine), 2 a file could not be used at all (nothing of it was written; the message names the file).
+quarantine), 2 a file could not be used at all (nothing of it was written; the message names the file): unreadable,
+not a regular file, or over a limit of monitor.limits.
 Files of one command load loans first, then installments, payments and collection actions, so a payment file may
 refer to loans in a loan tape given beside it.
 """
@@ -9,7 +10,6 @@ refer to loans in a loan tape given beside it.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from monitor import db
 from monitor.ingest import read, schema
@@ -25,7 +25,7 @@ def run_ingest(args) -> int:
     worst = EXIT_OK
     for name in args.files:
         try:
-            data = Path(name).read_bytes()
+            data = read.read_path(name)  # a device, a pipe or a file over the size limit is refused unread
             batch = batch_id(data)
             loaded_on = already_loaded(path, batch)
             if loaded_on is not None:

@@ -28,6 +28,7 @@ from monitor.ingest import read, rules, schema
 from monitor.ingest.read import RAW, ROW
 
 PREVIEW_ROWS = 20
+PREVIEW_CHECKED_ROWS = 10_000  # the preview reads and checks a file's first rows only; the load checks them all
 TIMEZONE = ZoneInfo("Asia/Shanghai")  # loaded_at is local time, as every event
 STAGED = "ingest_staged"
 REJECTS = "ingest_rejects"
@@ -47,6 +48,7 @@ class Outcome:
     sample: pl.DataFrame = field(repr=False)    # the first rows that land (or would land)
     landed: bool = False
     loaded_on: dt.datetime | None = None        # set when the batch had been loaded before: nothing was done
+    rows_checked: int | None = None             # rows the counts cover when fewer than rows_total (a preview)
 
     @property
     def by_rule(self) -> dict[str, int]:
@@ -67,9 +69,10 @@ def batch_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def check_file(data: bytes, file_name: str, kind: str | None = None) -> _Checked:
-    """Read, detect the kind and apply the file rules; raises read.FileError for a file that cannot be used."""
-    parsed = read.read_bytes(data, file_name)
+def check_file(data: bytes, file_name: str, kind: str | None = None, sample_rows: int | None = None) -> _Checked:
+    """Read (the first `sample_rows` rows only, when given), detect the kind and apply the file rules; raises
+    read.FileError for a file that cannot be used."""
+    parsed = read.read_bytes(data, file_name, sample_rows)
     kind = read.detect_kind(parsed, kind)
     typed, violations = rules.file_rules(parsed, kind)
     return _Checked(parsed, kind, typed, violations)
@@ -103,15 +106,17 @@ def _classify(con: duckdb.DuckDBPyConnection, checked: _Checked, batch: str) -> 
     rejected = rejects["row_number"].unique()
     skipped = duplicates["row_number"].filter(~duplicates["row_number"].is_in(rejected.implode()))
     landing = checked.typed.filter(~pl.col(ROW).is_in(rejected.implode()) & ~pl.col(ROW).is_in(skipped.implode()))
-    total = checked.parsed.frame.height
+    total, checked_rows = checked.parsed.rows_total, checked.parsed.frame.height
     return Outcome(checked.parsed.file_name, batch, checked.kind, total, landing.height, rejected.len(),
-                   skipped.len(), rejects, landing.head(PREVIEW_ROWS).drop(ROW)), landing
+                   skipped.len(), rejects, landing.head(PREVIEW_ROWS).drop(ROW),
+                   rows_checked=checked_rows if checked_rows < total else None), landing
 
 
 def preview(db_path_or_con, file_bytes: bytes, file_name: str, kind: str | None = None) -> Outcome:
-    """What loading the file would do, on a read-only look at the book: nothing is written.
-    Raises read.FileError for a file that cannot be used."""
-    checked = check_file(file_bytes, file_name, kind)
+    """What loading the file would do, judged on its first PREVIEW_CHECKED_ROWS rows (rows_checked says so when the
+    file has more), on a read-only look at the book: nothing is written. The file's limits are checked before
+    anything is read. Raises read.FileError for a file that cannot be used."""
+    checked = check_file(file_bytes, file_name, kind, PREVIEW_CHECKED_ROWS)
     batch = batch_id(file_bytes)
     own = not isinstance(db_path_or_con, duckdb.DuckDBPyConnection)
     con = db.connect(db_path_or_con, read_only=True) if own else db_path_or_con
