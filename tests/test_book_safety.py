@@ -103,7 +103,7 @@ def test_generate_refuses_any_existing_file_without_force(tmp_path):
 def test_generate_never_replaces_a_folder(tmp_path):
     (tmp_path / "book.duckdb").mkdir()
     result = monitor("generate", "--db", "book.duckdb", *SMALL, "--force", cwd=tmp_path)
-    assert_bad_input(result, "is a folder")
+    assert_bad_input(result, "not a regular file")
     assert list(tmp_path.iterdir()) == [tmp_path / "book.duckdb"]
 
 

@@ -29,6 +29,7 @@ from monitor.ingest.load import PREVIEW_CHECKED_ROWS
 from tests.conftest import APPTEST_TIMEOUT, ROOT
 from tests.ingest.helpers import PAYMENTS_HEADER, book, loan
 from tests.test_cli import snapshot
+from ui.safe_text import escape_all
 
 BOMB_ROWS = 20_000_000
 ADDRESS_SPACE = 3 << 30
@@ -127,7 +128,8 @@ def test_the_bomb_upload_says_why_and_shows_no_preview(copy, bomb, monkeypatch):
     at.file_uploader(key="ingest_files").upload("bomb.parquet", bomb.read_bytes(), "application/octet-stream").run()
     assert not at.exception
     assert [e.value for e in at.main.error] == [
-        t("ingest.error.too_many_rows", "en", file="bomb.parquet", rows="20,000,000", limit="2,000,000")]
+        t("ingest.error.too_many_rows", "en", **escape_all({"file": "bomb.parquet", "rows": "20,000,000",
+                                                            "limit": "2,000,000"}))]
     assert at.button(key="ingest_land").disabled
 
 
@@ -249,4 +251,5 @@ def test_a_bad_limit_setting_on_the_server_is_a_message_not_a_crash(copy, monkey
     at.file_uploader(key="ingest_files").upload("p.csv", f"{PAYMENTS_HEADER}\n".encode(), "text/csv").run()
     assert not at.exception
     message = "$MONITOR_MAX_FILE_MB is 'a lot': it must be a positive whole number (default 100)"
-    assert [e.value for e in at.main.error] == [t("ingest.error.setting", "en", file="p.csv", message=message)]
+    shown = t("ingest.error.setting", "en", **escape_all({"file": "p.csv", "message": message}))
+    assert [e.value for e in at.main.error] == [shown]
