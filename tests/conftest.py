@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,33 @@ APPTEST_TIMEOUT = 60
 DEMO_AS_OF = dt.date(2026, 11, 29)
 DEMO_LOANS = 4000
 DEMO_SEED = 7
+
+
+class _Incidents(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_incident(request):
+    """A page that fails shows an incident message instead of raising (ui.incident), so AppTest's `exception`
+    stays empty: every test fails on an incident logged while it ran, unless marked `incident_expected`."""
+    if request.node.get_closest_marker("incident_expected"):
+        yield
+        return
+    handler = _Incidents()
+    logger = logging.getLogger("ui.incident")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    assert not handler.records, [r.getMessage() + "\n" + logging.Formatter().formatException(r.exc_info)
+                                 for r in handler.records if r.exc_info]
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ def broken_db(demo_db, tmp_path):
     return path
 
 
+@pytest.mark.incident_expected
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_failing_page_shows_an_incident_id_and_logs_the_traceback(broken_db, monkeypatch, caplog, lang):
     monkeypatch.setenv("MONITOR_DB", str(broken_db))
@@ -59,6 +60,7 @@ def test_a_failing_page_shows_an_incident_id_and_logs_the_traceback(broken_db, m
     assert "ValueError" in trace and "'ninety'" in trace and "charge_off_dpd" in trace
 
 
+@pytest.mark.incident_expected
 def test_every_incident_has_its_own_id(broken_db, monkeypatch, caplog):
     monkeypatch.setenv("MONITOR_DB", str(broken_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)
@@ -101,6 +103,7 @@ def test_stop_and_rerun_pass_through_the_handler(mode, written):
     assert at.session_state["reran"] if mode == "rerun" else "reran" not in at.session_state
 
 
+@pytest.mark.incident_expected
 def test_the_handler_reports_an_exception(caplog):
     at = AppTest.from_function(_guarded_script, default_timeout=APPTEST_TIMEOUT)
     at.session_state["mode"] = "raise"
@@ -136,6 +139,7 @@ def _fragment_script():
     st.write("after the fragment")
 
 
+@pytest.mark.incident_expected
 def test_a_failing_fragment_is_reported_and_the_page_goes_on():
     at = AppTest.from_function(_fragment_script, default_timeout=APPTEST_TIMEOUT)
     at.run()
