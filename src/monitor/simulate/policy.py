@@ -46,6 +46,7 @@ ASSUMPTIONS = {"extension_redefault": EXTENSION_REDEFAULT, "extension_relief": E
                "reinstallment_redefault": REINSTALLMENT_REDEFAULT, "rate_cut_relief": RATE_CUT_RELIEF}
 
 STRESS_PRESETS = {"mild": 1.2, "severe": 1.5}  # forward rolls x 1.2 / 1.5, cures / 1.2 / 1.5 (see apply_stress)
+MAX_STRESS = 10.0  # forward rolls x10 at most: beyond it a factor is a typo, not a scenario (and rows saturate)
 
 
 @dataclass(frozen=True)
@@ -119,15 +120,15 @@ def load_policy(path: str | Path) -> Policy:
 
 
 def parse_stress(text) -> float:
-    """A stress factor: 'mild' (1.2), 'severe' (1.5) or a number > 0 (1: no stress)."""
+    """A stress factor: 'mild' (1.2), 'severe' (1.5) or a number > 0 and at most MAX_STRESS (1: no stress)."""
     if isinstance(text, str) and text in STRESS_PRESETS:
         return STRESS_PRESETS[text]
     try:
         value = float(text)
     except (TypeError, ValueError):
         raise SimulationInputError(f"stress must be mild, severe or a number > 0, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise SimulationInputError(f"stress must be a number > 0, got {text}")
+    if not math.isfinite(value) or value <= 0 or value > MAX_STRESS:
+        raise SimulationInputError(f"stress must be a number > 0 and at most {MAX_STRESS:g}, got {text}")
     return value
 
 
