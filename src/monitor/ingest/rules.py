@@ -20,13 +20,13 @@ import duckdb
 import polars as pl
 
 from monitor import db, status
-from monitor.ingest import schema
+from monitor.ingest import plausibility, schema
 from monitor.ingest.read import FIELDS, ROW, Parsed
 from monitor.ingest.sql import Part, literal, message, q, shown, violation
 
 RULES = ("ragged_row", "missing_value", "wrong_type", "non_positive_amount", "invalid_value", "out_of_range",
          "amount_mismatch", "inconsistent_status", "inconsistent_promise", "duplicate_id", "unknown_loan",
-         "future_date", "before_origination")
+         "future_date", "before_origination", "too_many_decimals", "unknown_customer", "schedule_mismatch")
 
 POSITIVE = {"loans": ("principal",), "installments": ("amount_due",), "payments": ("amount",),
             "collection_actions": ("ptp_amount",)}
@@ -38,7 +38,8 @@ ALLOWED = {
                            "outcome": db.OUTCOMES},
 }
 RANGES = {  # column: (low, high or None)
-    "loans": {"annual_rate": (0, 0.24), "term_months": (1, None), "application_score": (300, 900)},
+    "loans": {"annual_rate": (0, 0.24), "term_months": (1, plausibility.TERM_MONTHS_MAX),
+              "application_score": (300, 900)},
     "installments": {"installment_no": (1, None)},
 }
 NOT_A = {"DATE": "not_date", "TIMESTAMP": "not_timestamp", "BIGINT": "not_integer", "INTEGER": "not_integer"}
@@ -56,8 +57,12 @@ def file_rules(parsed: Parsed, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     con = duckdb.connect()
     try:
         con.register("raw", parsed.frame.select(ROW, FIELDS, *parsed.columns))
-        text = {c.name: f"NULLIF(trim(r.{q(c.name)}), '')" if c.name in present else "NULL" for c in cols}
-        casts = ", ".join(f"TRY_CAST({text[c.name]} AS {c.sql_type}) AS {q(c.name)}" for c in cols)
+        codes = plausibility.CODES.get(kind, ())  # trimmed of ASCII spaces only: a no-break space is not dropped
+        trims = {c.name: ", ' '" if c.name in codes else "" for c in cols}
+        text = {c.name: f"NULLIF(trim(r.{q(c.name)}{trims[c.name]}), '')" if c.name in present else "NULL"
+                for c in cols}
+        db.run(con, plausibility.MACROS)
+        casts = ", ".join(f"{plausibility.cast(text[c.name], c.sql_type)} AS {q(c.name)}" for c in cols)
         raws = ", ".join(f"{text[c.name]} AS {q('raw_' + c.name)}" for c in cols)
         db.run(con, f"""CREATE TEMP TABLE typed AS SELECT r.{ROW}, {casts}, {raws} FROM raw r
                         WHERE r.{FIELDS} = {len(parsed.columns)}""")
@@ -65,9 +70,11 @@ def file_rules(parsed: Parsed, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
                               message("ragged_row", fields=f"t.{FIELDS}", header=str(len(parsed.columns))), "raw t")]
         queries += _column_rules(kind, cols)
         queries += _row_rules(kind)
+        queries += plausibility.file_queries(kind)
         queries.append(_duplicates_in_file(kind))
         violations = con.sql(" UNION ALL ".join(queries)).pl()
-        typed = con.sql(f"SELECT {ROW}, {', '.join(q(c.name) for c in cols)} FROM typed").pl()
+        typed = con.sql(f"SELECT {ROW}, {', '.join(plausibility.kept(c.name, c.sql_type) for c in cols)} "
+                        "FROM typed").pl()
     finally:
         con.close()
     return typed, violations
@@ -92,7 +99,8 @@ def _column_rules(kind: str, cols) -> list[str]:
         if name in ALLOWED.get(kind, {}):
             allowed = ALLOWED[kind][name]
             queries.append(violation("invalid_value",
-                                      f"{raw} IS NOT NULL AND {raw} NOT IN ({', '.join(repr(v) for v in allowed)})",
+                                      f"{raw} IS NOT NULL AND {raw} NOT IN ({', '.join(repr(v) for v in allowed)}) "
+                                      f"AND NOT {plausibility.not_ascii(raw)}",  # those: plausibility's message
                                       message("not_allowed", column=column, value=value,
                                                allowed=literal(", ".join(allowed)))))
         if name in RANGES.get(kind, {}):
@@ -184,6 +192,7 @@ def book_rules(con: duckdb.DuckDBPyConnection, kind: str, staged: str) -> tuple[
         queries.append(f"""SELECT t.{ROW} AS row_number, 'before_origination' AS rule, {text}
                            FROM {staged} t JOIN loans l ON l.loan_id = t.loan_id
                            WHERE CAST(t.{column} AS DATE) < l.origination_date""")
+    queries += plausibility.book_queries(kind, staged)
     keys = schema.KEYS[kind]
     on = " AND ".join(f"b.{k} = t.{k}" for k in keys)
     same = " AND ".join(f"b.{q(c)} IS NOT DISTINCT FROM t.{q(c)}" for c in schema.names(kind))
