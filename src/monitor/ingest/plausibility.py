@@ -195,7 +195,7 @@ def _schedule_queries(staged: str) -> list[str]:
                               count(DISTINCT s.installment_no) FILTER (s.installment_no <= l.term_months) AS numbers,
                               sum(s.principal_due) AS principal_due,
                               sum(s.interest_due + s.fee_due) AS charges,
-                              round(l.principal * {MAX_CHARGE_RATE} * l.term_months / 12, 2) AS charge_cap
+                              CAST(l.principal * {MAX_CHARGE_RATE} * l.term_months / 12 AS DECIMAL(14, 2)) AS charge_cap
                        FROM lines s JOIN loans l USING (loan_id) GROUP BY ALL)"""
     whole = "s.numbers = s.term_months"
     rows += [
