@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from monitor.ingest import load, rules
+from monitor.ingest import load, plausibility, rules
 from tests.ingest.helpers import PAYMENTS_HEADER, book, query
 
 LOANS_HEADER = ("loan_id,customer_id,product,channel,origination_date,principal,annual_rate,term_months,"
@@ -196,6 +196,19 @@ def test_a_zoned_timestamp_lands_in_local_time(demo_db, tmp_path, a_loan):
     assert landed["paid_at"].to_list() == [dt.datetime(2026, 11, 1, 8, 30), dt.datetime(2026, 11, 1, 0, 30),
                                            dt.datetime(2026, 11, 1, 13, 30), dt.datetime(2026, 11, 1, 0, 30),
                                            dt.datetime(2026, 11, 1, 0, 30)]
+
+
+def test_the_conversion_is_stated(a_loan):
+    text = (f"{PAYMENTS_HEADER}\n900000001,{a_loan['loan_id']},2026-03-01T00:30:00Z,10,app\n"
+            f"900000002,{a_loan['loan_id']},2026-03-01 00:30:00,10,app\n"
+            f"900000003,{a_loan['loan_id']},2026-03-01 00:30:00-05:00,10,app\n")
+    checked = load.check_file(text.encode(), "payments.csv")
+    assert plausibility.zone_note(checked.parsed, "payments", "en") == (
+        "payments.csv: 2 time(s) written with a time zone were converted to local time (Asia/Shanghai).")
+    assert plausibility.zone_note(checked.parsed, "payments", "zh") == (
+        "payments.csv：2 个带时区的时间已换算为 Asia/Shanghai 本地时间。")
+    local = load.check_file(f"{PAYMENTS_HEADER}\n1,1,2026-03-01 00:30:00,10,app\n".encode(), "p.csv")
+    assert plausibility.zone_note(local.parsed, "payments", "en") is None
 
 
 def test_a_zone_is_converted_before_the_future_is_judged(demo_con, a_loan):

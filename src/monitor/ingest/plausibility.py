@@ -17,7 +17,9 @@ What is checked, and the limits chosen:
   db.LOAN_CHANNELS or a channel the book already holds (book rule);
 - time zones: a timestamp written with a zone ('Z', '+08:00', '-0500', '+08') is converted to the book's local
   time (Asia/Shanghai, a fixed UTC+8 since 1991, so the offset is a constant for every date from EARLIEST on):
-  2026-03-01T00:30:00Z lands as 2026-03-01 08:30:00. A timestamp without a zone is local time, as before;
+  2026-03-01T00:30:00Z lands as 2026-03-01 08:30:00 (zone_note says how many values were converted). A
+  timestamp without a zone is local time, as before; any other zone (UTC, Asia/Tokyo, +25:00) is a wrong_type,
+  where DuckDB's cast would drop it silently;
 - a loan's customer exists in customers (book rule);
 - installments fit their loan (book rules, on the loans of the book: files of one command land loans first, see
   schema.KINDS): installment_no within 1..term_months; due_date no later than origination + term months +
@@ -33,9 +35,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import polars as pl
+
 from monitor import db
+from monitor.i18n import t
 from monitor.ingest import schema
-from monitor.ingest.read import ROW
+from monitor.ingest.read import ROW, Parsed
 from monitor.ingest.sql import literal, message, q, shown, violation
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -79,6 +84,19 @@ def cast(text: str, sql_type: str) -> str:
     if sql_type in ("BIGINT", "INTEGER"):
         return f"CASE WHEN regexp_full_match({text}, '[+-]?[0-9]+') THEN TRY_CAST({text} AS {sql_type}) END"
     return f"TRY_CAST({text} AS {sql_type})"
+
+
+def zone_note(parsed: Parsed, kind: str, lang: str) -> str | None:
+    """The line that says how many timestamps of the file were written with a zone and converted to the book's
+    local time (None when none was): for the summary of a load or a preview."""
+    zoned = [c.name for c in schema.columns(kind) if c.sql_type == "TIMESTAMP" and c.name in parsed.columns]
+    if not zoned:
+        return None
+    is_zoned = (pl.col(c).str.strip_chars().str.contains(_ZONED).fill_null(False) for c in zoned)
+    found = parsed.frame.select(pl.sum_horizontal(is_zoned).sum()).item()
+    if not found:
+        return None
+    return t("ingest.zone_note", lang, file=parsed.file_name, values=f"{found:,}", zone=BOOK_ZONE.key)
 
 
 def kept(name: str, sql_type: str) -> str:

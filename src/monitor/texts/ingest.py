@@ -57,6 +57,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("source.upload", "页面上传", "Upload"),
     ("source.feed", "实时数据", "Live feed"),
     # files that cannot be used at all
+    ("ingest.zone_note", "{file}：{values} 个带时区的时间已换算为 {zone} 本地时间。",
+     "{file}: {values} time(s) written with a time zone were converted to local time ({zone})."),
     ("ingest.error.not_readable", "{file}：无法读取（既不是 UTF-8 也不是 GB18030 编码，或 Parquet 文件已损坏）。",
      "{file}: cannot be read (neither UTF-8 nor GB18030 text, or a damaged Parquet file)."),
     ("ingest.error.not_csv", "{file}：不是 CSV 或 Parquet 文件。", "{file}: is not a CSV or Parquet file."),
