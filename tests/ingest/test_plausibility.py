@@ -184,18 +184,18 @@ def test_a_code_with_a_look_alike_letter(demo_con, kind, header, column, value, 
 
 def test_a_zoned_timestamp_lands_in_local_time(demo_db, tmp_path, a_loan):
     """2026-03-01T00:30:00Z is 08:30 in Shanghai; +08:00 is local already; -05:00 is 13 hours behind; no zone:
-    local time as written."""
+    local time as written (Excel's 2026/11/1 0:30 too, as DuckDB reads it)."""
     path = book(demo_db, tmp_path)
     loan_id = a_loan["loan_id"]
     paid = ["2026-11-01T00:30:00Z", "2026-11-01 00:30:00+08:00", "2026-11-01 00:30:00-0500", "2026-11-01 00:30:00+08",
-            "2026-11-01 00:30:00"]
+            "2026-11-01 00:30:00", "2026/11/1 0:30"]
     rows = "".join(f"{900000001 + i},{loan_id},{value},10,app\n" for i, value in enumerate(paid))
     outcome = load.load_bytes(path, f"{PAYMENTS_HEADER}\n{rows}".encode(), "payments.csv")
     assert outcome.rows_rejected == 0, outcome.rejects
     landed = query(path, "SELECT paid_at FROM payments WHERE payment_id >= 900000001 ORDER BY payment_id")
     assert landed["paid_at"].to_list() == [dt.datetime(2026, 11, 1, 8, 30), dt.datetime(2026, 11, 1, 0, 30),
                                            dt.datetime(2026, 11, 1, 13, 30), dt.datetime(2026, 11, 1, 0, 30),
-                                           dt.datetime(2026, 11, 1, 0, 30)]
+                                           dt.datetime(2026, 11, 1, 0, 30), dt.datetime(2026, 11, 1, 0, 30)]
 
 
 def test_the_conversion_is_stated(a_loan):

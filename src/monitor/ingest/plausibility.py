@@ -60,7 +60,7 @@ BOOK_OFFSET_MINUTES = int(BOOK_ZONE.utcoffset(dt.datetime(2000, 1, 1)).total_sec
 _ZONED = r"^(.*[0-9]:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)\s*([Zz]|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)$"
 # A timestamp without a zone. DuckDB's cast drops any zone it is given (+25:00, UTC, Asia/Tokyo) without a word:
 # a text that is neither this nor _ZONED does not cast.
-_LOCAL = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
+_LOCAL = r"^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
 _NOT_ASCII = r"[^\x20-\x7e]"
 _INVISIBLE = r"[\p{Cf}\p{Cc}\p{Z}]"
 
