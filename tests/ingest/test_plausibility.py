@@ -108,7 +108,14 @@ def test_the_largest_id_lands(demo_con):
     assert outcome.sample["loan_id"].to_list() == [2 ** 53 - 1]
 
 
-@pytest.mark.parametrize("value", ["1.5", "0x10", "1_000", "1e3"])
+def test_a_whole_number_with_a_zero_fraction_is_whole(demo_con):
+    """pandas writes a nullable integer column as doubles: 900000001.0 is the loan 900000001."""
+    outcome = previewed(demo_con, "loans.csv", f"{LOANS_HEADER}\n{loan_row(loan_id='900000001.0')}\n")
+    assert outcome.rows_rejected == 0, outcome.rejects
+    assert outcome.sample["loan_id"].to_list() == [900000001]
+
+
+@pytest.mark.parametrize("value", ["1.5", "0x10", "1_000", "1e3", "7.01"])
 def test_an_id_must_be_written_in_digits(demo_con, value):
     """DuckDB would cast 1.5 to 2 and 0x10 to 16: an id written so is a wrong type, not a different loan."""
     outcome = previewed(demo_con, "loans.csv", f"{LOANS_HEADER}\n{loan_row(loan_id=value)}\n")

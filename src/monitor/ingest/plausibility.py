@@ -9,7 +9,8 @@ What is checked, and the limits chosen:
   events (rules.NOT_FUTURE), today + DATE_HORIZON_DAYS for the dates that legitimately lie ahead (FUTURE_OK: due
   dates up to the longest term, promised payment dates);
 - ids: every *_id BIGINT column from 1 to ID_LIMIT - 1 (2^53: the largest integer a double, JSON and the browser
-  hold exactly); integers are written as digits only ('1.5' and '0x10' do not cast, as DuckDB would round them);
+  hold exactly); integers are written as digits, with at most a zero fraction ('7.0'): '1.5' and '0x10' do not
+  cast, where DuckDB would round or read them as hex;
 - money has at most 2 decimals and annual_rate at most 4, checked on the text before the cast (which rounds);
 - codes are plain ASCII: a code holding an invisible character (zero-width space, BOM, bidi mark, no-break space)
   or a character outside ASCII (Cyrillic 'а', full-width 'ａ') is rejected with a message naming the character,
@@ -82,7 +83,9 @@ def cast(text: str, sql_type: str) -> str:
     if sql_type == "TIMESTAMP":
         return f"local_timestamp({text})"
     if sql_type in ("BIGINT", "INTEGER"):
-        return f"CASE WHEN regexp_full_match({text}, '[+-]?[0-9]+') THEN TRY_CAST({text} AS {sql_type}) END"
+        # '7.0' is whole (pandas writes a nullable integer column of Parquet as doubles); '7.5' is not
+        return (f"CASE WHEN regexp_full_match({text}, '[+-]?[0-9]+([.]0*)?') "
+                f"THEN TRY_CAST(regexp_replace({text}, '[.]0*$', '') AS {sql_type}) END")
     return f"TRY_CAST({text} AS {sql_type})"
 
 
