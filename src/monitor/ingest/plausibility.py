@@ -219,21 +219,15 @@ def _schedule_queries(staged: str) -> list[str]:
                               CAST(l.principal * {MAX_CHARGE_RATE} * l.term_months / 12 AS DECIMAL(14, 2)) AS charge_cap
                        FROM lines s JOIN loans l USING (loan_id) GROUP BY ALL)"""
     whole = "s.numbers = s.term_months"
-    rows += [
-        f"""({schedule} SELECT t.{ROW} AS row_number, 'schedule_mismatch' AS rule,
-                              {message("schedule_principal", loan=loan, total="s.principal_due",
-                                       principal="s.principal")}
-            FROM {staged} t JOIN schedule s USING (loan_id)
-            WHERE {whole} AND abs(s.principal_due - s.principal) > 0.01)""",
-        f"""({schedule} SELECT t.{ROW} AS row_number, 'schedule_mismatch' AS rule,
-                              {message("schedule_principal_over", loan=loan, total="s.principal_due",
-                                       principal="s.principal")}
-            FROM {staged} t JOIN schedule s USING (loan_id)
-            WHERE NOT {whole} AND s.principal_due > s.principal + 0.01)""",
-        f"""({schedule} SELECT t.{ROW} AS row_number, 'schedule_mismatch' AS rule,
-                              {message("schedule_charges", loan=loan, total="s.charges", cap="s.charge_cap",
-                                       rate=literal(MAX_CHARGE_RATE))}
-            FROM {staged} t JOIN schedule s USING (loan_id)
-            WHERE s.charges > s.charge_cap)""",
-    ]
+    cases = [("schedule_principal", f"{whole} AND abs(s.principal_due - s.principal) > 0.01",
+              {"total": "s.principal_due", "principal": "s.principal"}),
+             ("schedule_principal_over", f"NOT {whole} AND s.principal_due > s.principal + 0.01",
+              {"total": "s.principal_due", "principal": "s.principal"}),
+             ("schedule_charges", "s.charges > s.charge_cap",
+              {"total": "s.charges", "cap": "s.charge_cap", "rate": literal(MAX_CHARGE_RATE)})]
+    per_loan = " UNION ALL ".join(
+        f"""SELECT t.{ROW} AS row_number, 'schedule_mismatch' AS rule, {message(case, loan=loan, **parts)}
+            FROM {staged} t JOIN schedule s USING (loan_id) WHERE {condition}"""
+        for case, condition, parts in cases)
+    rows.append(f"({schedule} {per_loan})")  # one schedule for the three sums
     return rows
