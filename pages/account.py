@@ -27,14 +27,18 @@ def whole(value) -> str:
 
 # The sections, drawn in order at the end of the file.
 
-def header_section(loan: dict, status: dict | None) -> None:
-    """The loan's status at the end of the day: status, DPD, bucket, principal balance, overdue amount."""
+def header_section(loan: dict, status: dict | None, scheduled: bool) -> None:
+    """The loan's status at the end of the day: status, DPD, bucket, principal balance, overdue amount (none
+    without a schedule: a loan may land before its installments)."""
     product = safe_text.escape(value_label("product", loan["product"], lang))  # a code stored in the book
     st.subheader(t("account.heading", lang, loan_id=loan["loan_id"], product=product, as_of=day))
     closed = status is None
-    if closed:
+    if not scheduled:
+        st.info(t("account.no_schedule", lang, loan_id=loan["loan_id"]))
+    if closed and loan["closed_date"] is not None:
         st.info(t("account.closed", lang, closed_date=loan["closed_date"].isoformat(),
                   status=label("status", loan["status"], lang)))
+    if closed or not scheduled:
         figures = (fmt.NONE,) * 4
     else:
         figures = (fmt.count(status["dpd"]), labels.bucket(status["bucket"], lang),
@@ -45,8 +49,8 @@ def header_section(loan: dict, status: dict | None) -> None:
     helps = (t("account.dpd_help", lang), None, None, None)
     for card, key, value, help_text in zip(cards[1:], ("col.dpd", "col.bucket", "col.principal_balance",
                                                        "col.overdue_amount"), figures, helps, strict=True):
-        card.metric(t(key, lang), value, border=True,
-                    help=t("account.closed_figure_help", lang) if closed else help_text)
+        figure_help = t("account.no_schedule_figure_help" if not scheduled else "account.closed_figure_help", lang)
+        card.metric(t(key, lang), value, border=True, help=figure_help if closed or not scheduled else help_text)
 
 
 def facts_table(rows: list[tuple[str, str]]) -> None:
@@ -143,10 +147,15 @@ def payments_table(payments: pl.DataFrame) -> None:
     })
 
 
-def timeline_section(schedule: pl.DataFrame, payments: pl.DataFrame, active: bool) -> None:
+def timeline_section(schedule: pl.DataFrame, payments: pl.DataFrame, active: bool, scheduled: bool) -> None:
     """The schedule against the payments on one time axis, and both as tables beneath. The as-of date is marked
     while the loan is on the book (a closed loan's story ends at its closure, or its last recovery)."""
     st.subheader(t("account.timeline", lang))
+    if not scheduled:
+        st.info(t("account.no_schedule_timeline", lang))
+        if payments.height:
+            payments_table(payments)
+        return
     st.caption(t("account.timeline_caption" if active else "account.timeline_caption_closed", lang))
     chart = account_charts.timeline_chart(schedule, payments, as_of if active else None, lang)
     st.altair_chart(chart, width="stretch")
@@ -234,13 +243,13 @@ if view["presence"] != "on_book":
     st.info(t(f"account.{view['presence']}", lang, loan_id=loan_id, as_of=day))
     st.stop()
 
-header_section(view["loan"], view["status"])
+header_section(view["loan"], view["status"], view["has_schedule"])
 if view["status"] is not None:
     st.page_link("pages/simulator_loan.py", label=t("account.open_simulator", lang), icon=":material/tune:",
                  query_params={context.LOAN_PARAM: str(loan_id)})
 facts_section(view["loan"], view["status"])
 links_section(view["links"])
-timeline_section(view["schedule"], view["payments"], view["status"] is not None)
+timeline_section(view["schedule"], view["payments"], view["status"] is not None, view["has_schedule"])
 history_section(view["dpd_history"], view["charge_off_dpd"])
 collections_section(view["actions"], view["promises"])
 scores_section(view["scores"])

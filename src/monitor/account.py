@@ -268,7 +268,8 @@ def account_view(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -
     Always: loan_id, as_of, presence ('on_book', 'not_yet', 'unknown'; see presence). When on the book:
     loan (loan_facts), status (loan_status; None when closed by as_of), links (restructuring_links),
     schedule, payments, dpd_history, actions (collection_actions), promises (promise_counts), scores
-    (score_history) and charge_off_dpd (the policy's, for the DPD history's scale)."""
+    (score_history), charge_off_dpd (the policy's, for the DPD history's scale) and has_schedule (False for a loan
+    landed before its installments: the files may come apart, so it has no status figures, not a closure)."""
     view: dict = {"loan_id": loan_id, "as_of": as_of, "presence": presence(con, loan_id, as_of)}
     if view["presence"] != "on_book":
         return view
@@ -284,4 +285,11 @@ def account_view(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -
         "promises": promise_counts(actions),
         "scores": score_history(con, loan_id, as_of),
         "charge_off_dpd": db.charge_off_dpd(con),
+        "has_schedule": has_schedule(con, loan_id),
     }
+
+
+def has_schedule(con: duckdb.DuckDBPyConnection, loan_id: int) -> bool:
+    """Whether the book holds any installment of the loan."""
+    return bool(frame(con, "SELECT EXISTS (SELECT 1 FROM installments WHERE loan_id = $loan_id) AS found",
+                      loan_id=loan_id)["found"][0])

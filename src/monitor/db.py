@@ -29,6 +29,7 @@ DEFAULT_LOCK_WAIT = 60.0  # seconds; the longest a writer holds the file is a 1M
 LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
 PRODUCTS = ("cash_loan", "installment")
 REPAYMENT_METHODS = ("equal_installment", "equal_principal")
+LOAN_CHANNELS = ("app", "ecommerce", "social_ads", "partner_api", "broker")  # acquisition; a book may hold more
 PAYMENT_CHANNELS = ("auto_debit", "app", "collections", "legal", "recovery")
 ACTION_TYPES = ("sms", "ivr", "call", "letter", "field_visit", "legal_notice", "lawsuit")
 CONTACT_PARTIES = ("debtor", "third_party")

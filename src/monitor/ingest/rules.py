@@ -14,21 +14,19 @@ Column names in the SQL come only from the table's own column list (monitor.inge
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 
 from monitor import db, status
-from monitor.i18n import t
-from monitor.ingest import schema
+from monitor.ingest import plausibility, schema
 from monitor.ingest.read import FIELDS, ROW, Parsed
+from monitor.ingest.sql import Part, literal, message, q, shown, violation
 
 RULES = ("ragged_row", "missing_value", "wrong_type", "non_positive_amount", "invalid_value", "out_of_range",
          "amount_mismatch", "inconsistent_status", "inconsistent_promise", "duplicate_id", "unknown_loan",
-         "future_date", "before_origination")
+         "future_date", "before_origination", "too_many_decimals", "unknown_customer", "schedule_mismatch")
 
 POSITIVE = {"loans": ("principal",), "installments": ("amount_due",), "payments": ("amount",),
             "collection_actions": ("ptp_amount",)}
@@ -40,7 +38,8 @@ ALLOWED = {
                            "outcome": db.OUTCOMES},
 }
 RANGES = {  # column: (low, high or None)
-    "loans": {"annual_rate": (0, 0.24), "term_months": (1, None), "application_score": (300, 900)},
+    "loans": {"annual_rate": (0, 0.24), "term_months": (1, plausibility.TERM_MONTHS_MAX),
+              "application_score": (300, 900)},
     "installments": {"installment_no": (1, None)},
 }
 NOT_A = {"DATE": "not_date", "TIMESTAMP": "not_timestamp", "BIGINT": "not_integer", "INTEGER": "not_integer"}
@@ -48,43 +47,6 @@ NOT_A = {"DATE": "not_date", "TIMESTAMP": "not_timestamp", "BIGINT": "not_intege
 NOT_FUTURE = {"loans": ("origination_date", "closed_date", "charge_off_date"), "payments": ("paid_at",),
               "collection_actions": ("action_at",)}
 AFTER_ORIGINATION = {"installments": ("due_date",), "payments": ("paid_at",), "collection_actions": ("action_at",)}
-
-
-def _q(name: str) -> str:
-    return '"' + name + '"'
-
-
-def _literal(value) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-Part = str | Callable[[str], str]  # a SQL expression, or a function of the language that gives one
-
-
-def _shown(expr: str) -> Part:
-    """A value as a message shows it: quoted, or the catalog's word for empty."""
-    return lambda lang: f"coalesce('''' || CAST({expr} AS VARCHAR) || '''', {_literal(t('reject.empty', lang))})"
-
-
-def _message(case: str, **parts: Part) -> str:
-    """The SQL of the columns `message` (English) and `message_zh`: the catalog's reject.<case> text in each
-    language, its {placeholders} filled by the SQL expressions in `parts`."""
-    columns = []
-    for lang, name in (("en", "message"), ("zh", "message_zh")):
-        pieces = re.split(r"\{(\w+)\}", t(f"reject.{case}", lang))  # text, name, text, name, ..., text
-        sql = [_literal(piece) if i % 2 == 0 else _part_sql(parts[piece], lang)
-               for i, piece in enumerate(pieces) if i % 2 or piece]
-        columns.append(f"concat({', '.join(sql)}) AS {name}")
-    return ", ".join(columns)
-
-
-def _part_sql(part: Part, lang: str) -> str:
-    return part(lang) if callable(part) else f"CAST({part} AS VARCHAR)"
-
-
-def _violation(rule: str, condition: str, message: str, source: str = "typed t") -> str:
-    """One rule as a query; `message` is _message's SQL."""
-    return f"SELECT t.{ROW} AS row_number, '{rule}' AS rule, {message} FROM {source} WHERE {condition}"
 
 
 def file_rules(parsed: Parsed, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -95,18 +57,24 @@ def file_rules(parsed: Parsed, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     con = duckdb.connect()
     try:
         con.register("raw", parsed.frame.select(ROW, FIELDS, *parsed.columns))
-        text = {c.name: f"NULLIF(trim(r.{_q(c.name)}), '')" if c.name in present else "NULL" for c in cols}
-        casts = ", ".join(f"TRY_CAST({text[c.name]} AS {c.sql_type}) AS {_q(c.name)}" for c in cols)
-        raws = ", ".join(f"{text[c.name]} AS {_q('raw_' + c.name)}" for c in cols)
+        codes = plausibility.CODES.get(kind, ())  # trimmed of ASCII spaces only: a no-break space is not dropped
+        trims = {c.name: ", ' '" if c.name in codes else "" for c in cols}
+        text = {c.name: f"NULLIF(trim(r.{q(c.name)}{trims[c.name]}), '')" if c.name in present else "NULL"
+                for c in cols}
+        db.run(con, plausibility.MACROS)
+        casts = ", ".join(f"{plausibility.cast(text[c.name], c.sql_type)} AS {q(c.name)}" for c in cols)
+        raws = ", ".join(f"{text[c.name]} AS {q('raw_' + c.name)}" for c in cols)
         db.run(con, f"""CREATE TEMP TABLE typed AS SELECT r.{ROW}, {casts}, {raws} FROM raw r
                         WHERE r.{FIELDS} = {len(parsed.columns)}""")
-        queries = [_violation("ragged_row", f"t.{FIELDS} <> {len(parsed.columns)}",
-                              _message("ragged_row", fields=f"t.{FIELDS}", header=str(len(parsed.columns))), "raw t")]
+        queries = [violation("ragged_row", f"t.{FIELDS} <> {len(parsed.columns)}",
+                              message("ragged_row", fields=f"t.{FIELDS}", header=str(len(parsed.columns))), "raw t")]
         queries += _column_rules(kind, cols)
         queries += _row_rules(kind)
+        queries += plausibility.file_queries(kind)
         queries.append(_duplicates_in_file(kind))
         violations = con.sql(" UNION ALL ".join(queries)).pl()
-        typed = con.sql(f"SELECT {ROW}, {', '.join(_q(c.name) for c in cols)} FROM typed").pl()
+        typed = con.sql(f"SELECT {ROW}, {', '.join(plausibility.kept(c.name, c.sql_type) for c in cols)} "
+                        "FROM typed").pl()
     finally:
         con.close()
     return typed, violations
@@ -115,60 +83,61 @@ def file_rules(parsed: Parsed, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
 def _column_rules(kind: str, cols) -> list[str]:
     queries = []
     for c in cols:
-        name, raw, typed = c.name, f"t.{_q('raw_' + c.name)}", f"t.{_q(c.name)}"
-        column, value = _literal(name), _shown(raw)
+        name, raw, typed = c.name, f"t.{q('raw_' + c.name)}", f"t.{q(c.name)}"
+        column, value = literal(name), shown(raw)
         if c.required:
-            queries.append(_violation("missing_value", f"{raw} IS NULL", _message("missing_value", column=column)))
+            queries.append(violation("missing_value", f"{raw} IS NULL", message("missing_value", column=column)))
         if c.sql_type != "VARCHAR":
-            queries.append(_violation("wrong_type", f"{raw} IS NOT NULL AND {typed} IS NULL",
-                                      _message(NOT_A.get(c.sql_type, "not_number"), column=column, value=value)))
+            queries.append(violation("wrong_type", f"{raw} IS NOT NULL AND {typed} IS NULL",
+                                      message(NOT_A.get(c.sql_type, "not_number"), column=column, value=value)))
         if name in POSITIVE.get(kind, ()):
-            queries.append(_violation("non_positive_amount", f"{typed} <= 0",
-                                      _message("not_positive", column=column, value=value)))
+            queries.append(violation("non_positive_amount", f"{typed} <= 0",
+                                      message("not_positive", column=column, value=value)))
         if name in NON_NEGATIVE.get(kind, ()):
-            queries.append(_violation("non_positive_amount", f"{typed} < 0",
-                                      _message("negative", column=column, value=value)))
+            queries.append(violation("non_positive_amount", f"{typed} < 0",
+                                      message("negative", column=column, value=value)))
         if name in ALLOWED.get(kind, {}):
             allowed = ALLOWED[kind][name]
-            queries.append(_violation("invalid_value",
-                                      f"{raw} IS NOT NULL AND {raw} NOT IN ({', '.join(repr(v) for v in allowed)})",
-                                      _message("not_allowed", column=column, value=value,
-                                               allowed=_literal(", ".join(allowed)))))
+            queries.append(violation("invalid_value",
+                                      f"{raw} IS NOT NULL AND {raw} NOT IN ({', '.join(repr(v) for v in allowed)}) "
+                                      f"AND NOT {plausibility.not_ascii(raw)}",  # those: plausibility's message
+                                      message("not_allowed", column=column, value=value,
+                                               allowed=literal(", ".join(allowed)))))
         if name in RANGES.get(kind, {}):
             low, high = RANGES[kind][name]
             if high is None:
-                queries.append(_violation("out_of_range", f"{typed} < {low}",
-                                          _message("at_least", column=column, value=value, low=_literal(low))))
+                queries.append(violation("out_of_range", f"{typed} < {low}",
+                                          message("at_least", column=column, value=value, low=literal(low))))
             else:
-                queries.append(_violation("out_of_range", f"{typed} < {low} OR {typed} > {high}",
-                                          _message("between", column=column, value=value, low=_literal(low),
-                                                   high=_literal(high))))
+                queries.append(violation("out_of_range", f"{typed} < {low} OR {typed} > {high}",
+                                          message("between", column=column, value=value, low=literal(low),
+                                                   high=literal(high))))
     return queries
 
 
 def _row_rules(kind: str) -> list[str]:
     """The schema's CHECKs that tie several columns of a row together."""
     if kind == "installments":
-        return [_violation("amount_mismatch", "t.amount_due <> t.principal_due + t.interest_due + t.fee_due",
-                           _message("amount_mismatch", value=_shown("t.raw_amount_due"),
+        return [violation("amount_mismatch", "t.amount_due <> t.principal_due + t.interest_due + t.fee_due",
+                           message("amount_mismatch", value=shown("t.raw_amount_due"),
                                     total="t.principal_due + t.interest_due + t.fee_due"))]
     if kind == "loans":
-        loan_status = _shown("t.status")
+        loan_status = shown("t.status")
         return [
-            _violation("inconsistent_status", "(t.status = 'active') <> (t.closed_date IS NULL)",
-                       _message("closed_date_status", value=_shown("t.raw_closed_date"), status=loan_status)),
-            _violation("inconsistent_status",
+            violation("inconsistent_status", "(t.status = 'active') <> (t.closed_date IS NULL)",
+                       message("closed_date_status", value=shown("t.raw_closed_date"), status=loan_status)),
+            violation("inconsistent_status",
                        "(t.status = 'charged_off') <> (t.charge_off_date IS NOT NULL) "
                        "OR t.charge_off_date <> t.closed_date",
-                       _message("charge_off_date_status", value=_shown("t.raw_charge_off_date"), status=loan_status)),
-            _violation("before_origination", "t.closed_date < t.origination_date",
-                       _message("closed_before_origination", value=_shown("t.raw_closed_date"),
+                       message("charge_off_date_status", value=shown("t.raw_charge_off_date"), status=loan_status)),
+            violation("before_origination", "t.closed_date < t.origination_date",
+                       message("closed_before_origination", value=shown("t.raw_closed_date"),
                                 origination="t.raw_origination_date")),
         ]
     if kind == "collection_actions":
-        return [_violation("inconsistent_promise",
+        return [violation("inconsistent_promise",
                            "(t.outcome = 'promise_to_pay') <> (t.ptp_date IS NOT NULL AND t.ptp_amount IS NOT NULL)",
-                           _message("promise", value=_shown("t.raw_outcome")))]
+                           message("promise", value=shown("t.raw_outcome")))]
     return []
 
 
@@ -176,14 +145,14 @@ def _key_text(kind: str, alias: str = "t") -> tuple[str, Part]:
     """The key columns of a table and their values in a row, for a message: (SQL literal, shown value)."""
     keys = schema.KEYS[kind]
     value = " || ', ' || ".join(f"CAST({alias}.{k} AS VARCHAR)" for k in keys)
-    return _literal(", ".join(keys)), _shown(value)
+    return literal(", ".join(keys)), shown(value)
 
 
 def _duplicates_in_file(kind: str) -> str:
     keys = ", ".join(schema.KEYS[kind])
     column, value = _key_text(kind)
     return f"""SELECT t.{ROW} AS row_number, 'duplicate_id' AS rule,
-                      {_message("repeats_row", column=column, value=value, row="t.first_row")}
+                      {message("repeats_row", column=column, value=value, row="t.first_row")}
                FROM (SELECT *, first_value({ROW}) OVER (PARTITION BY {keys} ORDER BY {ROW}) AS first_row
                      FROM typed WHERE {' AND '.join(f'{k} IS NOT NULL' for k in schema.KEYS[kind])}) t
                WHERE t.{ROW} <> t.first_row"""
@@ -204,31 +173,32 @@ def book_rules(con: duckdb.DuckDBPyConnection, kind: str, staged: str) -> tuple[
     queries = []
     if kind == "loans":
         queries.append(f"""SELECT t.{ROW} AS row_number, 'unknown_loan' AS rule,
-                                  {_message("unknown_parent", value=_shown("t.parent_loan_id"))}
+                                  {message("unknown_parent", value=shown("t.parent_loan_id"))}
                            FROM {staged} t WHERE t.parent_loan_id IS NOT NULL
                              AND t.parent_loan_id NOT IN (SELECT loan_id FROM loans)
                              AND t.parent_loan_id NOT IN (SELECT loan_id FROM {staged} WHERE loan_id IS NOT NULL)""")
     else:
         queries.append(f"""SELECT t.{ROW} AS row_number, 'unknown_loan' AS rule,
-                                  {_message("unknown_loan", value=_shown("t.loan_id"))}
+                                  {message("unknown_loan", value=shown("t.loan_id"))}
                            FROM {staged} t ANTI JOIN loans l ON l.loan_id = t.loan_id
                            WHERE t.loan_id IS NOT NULL""")
     for column in NOT_FUTURE.get(kind, ()):
-        message = _message("future_date", column=_literal(column), value=_shown(f"t.{column}"), today="$today")
-        queries.append(f"""SELECT t.{ROW} AS row_number, 'future_date' AS rule, {message}
+        text = message("future_date", column=literal(column), value=shown(f"t.{column}"), today="$today")
+        queries.append(f"""SELECT t.{ROW} AS row_number, 'future_date' AS rule, {text}
                            FROM {staged} t WHERE CAST(t.{column} AS DATE) > $today""")
     for column in AFTER_ORIGINATION.get(kind, ()):
-        message = _message("before_origination", column=_literal(column), value=_shown(f"t.{column}"),
+        text = message("before_origination", column=literal(column), value=shown(f"t.{column}"),
                            loan="t.loan_id", origination="l.origination_date")
-        queries.append(f"""SELECT t.{ROW} AS row_number, 'before_origination' AS rule, {message}
+        queries.append(f"""SELECT t.{ROW} AS row_number, 'before_origination' AS rule, {text}
                            FROM {staged} t JOIN loans l ON l.loan_id = t.loan_id
                            WHERE CAST(t.{column} AS DATE) < l.origination_date""")
+    queries += plausibility.book_queries(kind, staged)
     keys = schema.KEYS[kind]
     on = " AND ".join(f"b.{k} = t.{k}" for k in keys)
-    same = " AND ".join(f"b.{_q(c)} IS NOT DISTINCT FROM t.{_q(c)}" for c in schema.names(kind))
+    same = " AND ".join(f"b.{q(c)} IS NOT DISTINCT FROM t.{q(c)}" for c in schema.names(kind))
     column, value = _key_text(kind)
     queries.append(f"""SELECT t.{ROW} AS row_number, 'duplicate_id' AS rule,
-                              {_message("in_book", column=column, value=value)}
+                              {message("in_book", column=column, value=value)}
                        FROM {staged} t JOIN {kind} b ON {on} WHERE NOT ({same})""")
     params = {"today": today} if any("$today" in q for q in queries) else None
     violations = con.sql(" UNION ALL ".join(queries), params=params).pl()

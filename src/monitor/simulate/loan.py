@@ -28,7 +28,8 @@ def _fen(yuan: float | None) -> int:
 
 @dataclass(frozen=True)
 class LoanState:
-    """presence: 'on_book', 'not_yet' or 'unknown' (monitor.account.presence); status: 'active' or how it
+    """presence: 'on_book', 'not_yet' or 'unknown' (monitor.account.presence), or 'no_schedule' for a loan on the
+    book whose installments have not landed yet; status: 'active' or how it
     closed by as_of. The figures below are set only while the loan is active (`active`).
 
     arrears_principal_fen + arrears_charges_fen = overdue_fen: the overdue principal is the principal balance
@@ -133,6 +134,8 @@ def contract_after(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date)
 def loan_state(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> LoanState:
     """The loan's state at the end of as_of (see LoanState); a few small queries on one loan."""
     presence = account.presence(con, loan_id, as_of)
+    if presence == "on_book" and not account.has_schedule(con, loan_id):
+        presence = "no_schedule"  # landed before its installments: nothing to restructure yet
     if presence != "on_book":
         return LoanState(loan_id, as_of, presence)
     facts = account.loan_facts(con, loan_id, as_of)

@@ -51,6 +51,8 @@ def what_if(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date, params
         raise LoanNotSimulable(f"there is no loan {loan_id}")
     if state.presence == "not_yet":
         raise LoanNotSimulable(f"loan {loan_id} was not yet made on {as_of}")
+    if state.presence == "no_schedule":
+        raise LoanNotSimulable(f"loan {loan_id} has no schedule yet: its installments have not been loaded")
     if not state.active:
         raise LoanNotSimulable(f"loan {loan_id} is not active at the end of {as_of} ({state.status}): "
                                "there is nothing to restructure")

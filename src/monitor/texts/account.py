@@ -30,6 +30,12 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "The loan left the book on {closed_date} ({status}); below is its record up to then."),
     ("account.closed_figure_help", "贷款已结束，不再计算逾期天数和余额。",
      "The loan has left the book: DPD and balances are no longer computed."),
+    ("account.no_schedule",
+     "贷款 {loan_id} 尚无还款计划：放款数据已导入，还款计划尚未导入，因此暂不计算逾期天数和余额。",
+     "Loan {loan_id} has no schedule yet: the loan has landed, its installments not yet, so DPD and balances are "
+     "not computed."),
+    ("account.no_schedule_figure_help", "尚无还款计划，无法计算。", "No schedule yet: nothing to compute from."),
+    ("account.no_schedule_timeline", "尚无还款计划。", "No schedule yet."),
     ("account.status_help", "截至日日终的贷款状态。", "The loan's status at the end of the as-of day."),
     ("account.dpd_help", "最早一期未结清且已过应还日的分期，距截至日的天数；应还日当天为 0。",
      "Days since the due date of the earliest installment unsettled at the end of the day; 0 on the due date."),

@@ -20,6 +20,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "No loan chosen: showing the most delinquent loan active at the end of {as_of}."),
     ("simulator_loan.unknown", "没有编号为 {loan_id} 的贷款。", "There is no loan {loan_id}."),
     ("simulator_loan.not_yet", "贷款 {loan_id} 在 {as_of} 尚未发放。", "Loan {loan_id} was not yet made on {as_of}."),
+    ("simulator_loan.no_schedule", "贷款 {loan_id} 尚无还款计划（还款计划尚未导入），暂无法模拟重组方案。",
+     "Loan {loan_id} has no schedule yet (its installments have not been loaded): there is nothing to simulate."),
     ("simulator_loan.not_active", "贷款 {loan_id} 在 {as_of} 日终已不在贷（{status}），无需模拟重组方案。",
      "Loan {loan_id} is not active at the end of {as_of} ({status}): there is nothing to restructure."),
     ("simulator_loan.open_account", "在账户视图中查看", "Open in the Account view"),
