@@ -401,3 +401,12 @@ def test_in_memory_connections_never_load_extensions_either():
         assert con.execute("SELECT current_setting('autoload_known_extensions')").fetchall() == [(False,)]
     finally:
         con.close()
+
+
+def test_monitor_db_naming_a_pipe_is_refused_not_waited_on(tmp_path):
+    # --db is checked by the parser; MONITOR_DB reaches db.connect, whose header read would wait on a pipe forever.
+    os.mkfifo(tmp_path / "pipe")
+    env = {**os.environ, "MONITOR_DB": str(tmp_path / "pipe")}
+    result = subprocess.run([sys.executable, "-m", "monitor", "status", "--as-of", "2026-11-29"], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert_bad_input(result, "not a regular file")

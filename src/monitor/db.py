@@ -332,7 +332,10 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
 
 
 def _check_file(path: Path, read_only: bool) -> None:
-    """A DuckDB file (by its magic bytes: DuckDB is never asked to guess), writable when opened read-write."""
+    """A regular file (a pipe or a device would be read forever), DuckDB's (by its magic bytes: DuckDB is never
+    asked to guess), writable when opened read-write."""
+    if path.exists() and not path.is_file() and not path.is_dir():  # a folder: open() below says so
+        raise refused(lambda lang: t("book.not_regular", lang, path=path))
     try:
         with open(path, "rb") as handle:
             header = handle.read(12)

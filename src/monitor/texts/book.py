@@ -3,6 +3,8 @@ as asked (not a book, another schema version, read-only, in use, replaced, a ful
 The command line prints the English text; a page shows the reader's language (db.DatabaseError.text)."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
+    ("book.not_regular", "{path} 不是普通文件（是管道、设备或套接字）；请将 --db / MONITOR_DB 指向账簿文件",
+     "{path} is not a regular file (a pipe, a device or a socket); point --db / MONITOR_DB at a book file"),
     ("book.not_duckdb", "{path} 不是监控数据库（不是 DuckDB 文件）；请将 --db / MONITOR_DB 指向由 "
                         "`python -m monitor generate` 生成的账簿",
      "{path} is not a monitor database (not a DuckDB file); point --db / MONITOR_DB at a book made by "
