@@ -55,6 +55,8 @@ for upload in uploads:
         st.write(t("ingest.counts", lang, **counts))
     else:
         st.write(t("ingest.counts_sample", lang, checked=fmt.count(outcome.rows_checked), **counts))
+    if lang in outcome.zone_notes:  # names the file: escaped whole
+        st.caption(safe_text.escape(outcome.zone_notes[lang]))
     if outcome.sample.height:
         st.caption(t("ingest.sample", lang, rows=outcome.sample.height))
         st.dataframe(outcome.sample, hide_index=True, column_config=ingest_data.sample_headings(outcome.sample, lang))

@@ -53,7 +53,8 @@ def _skipped(name: str, loaded_on, batch: str) -> str:
 
 
 def summary(outcome: Outcome) -> str:
-    """The lines printed for one file: counts, rejected rows by rule, and the first rejects one by one."""
+    """The lines printed for one file: counts, rejected rows by rule, the times converted from a time zone (if any),
+    and the first rejects one by one."""
     name = outcome.file_name
     if outcome.loaded_on is not None:
         return _skipped(name, outcome.loaded_on, outcome.batch_id)
@@ -61,6 +62,8 @@ def summary(outcome: Outcome) -> str:
     lines = [f"{name}: {outcome.kind}, {outcome.rows_total:,} rows: {outcome.rows_accepted:,} accepted, "
              f"{outcome.rows_rejected:,} rejected{f' ({by_rule})' if by_rule else ''}, "
              f"{outcome.rows_duplicate:,} skipped as duplicates; batch {outcome.batch_id[:12]}"]
+    if "en" in outcome.zone_notes:
+        lines.append(outcome.zone_notes["en"])
     shown = outcome.rejects.head(SHOWN_REJECTS)
     lines += [f"{name} row {row}: {rule}: {message}"
               for row, rule, message in shown.select("row_number", "rule", "message").iter_rows()]

@@ -24,7 +24,8 @@ import duckdb
 import polars as pl
 
 from monitor import db
-from monitor.ingest import read, rules, schema
+from monitor.i18n import LANGUAGES
+from monitor.ingest import plausibility, read, rules, schema
 from monitor.ingest.read import RAW, ROW
 
 PREVIEW_ROWS = 20
@@ -49,6 +50,7 @@ class Outcome:
     landed: bool = False
     loaded_on: dt.datetime | None = None        # set when the batch had been loaded before: nothing was done
     rows_checked: int | None = None             # rows the counts cover when fewer than rows_total (a preview)
+    zone_notes: dict[str, str] = field(default_factory=dict)  # by language: the times converted from a zone, if any
 
     @property
     def by_rule(self) -> dict[str, int]:
@@ -107,9 +109,11 @@ def _classify(con: duckdb.DuckDBPyConnection, checked: _Checked, batch: str) -> 
     skipped = duplicates["row_number"].filter(~duplicates["row_number"].is_in(rejected.implode()))
     landing = checked.typed.filter(~pl.col(ROW).is_in(rejected.implode()) & ~pl.col(ROW).is_in(skipped.implode()))
     total, checked_rows = checked.parsed.rows_total, checked.parsed.frame.height
+    notes = {lang: plausibility.zone_note(checked.parsed, checked.kind, lang) for lang in LANGUAGES}
     return Outcome(checked.parsed.file_name, batch, checked.kind, total, landing.height, rejected.len(),
                    skipped.len(), rejects, landing.head(PREVIEW_ROWS).drop(ROW),
-                   rows_checked=checked_rows if checked_rows < total else None), landing
+                   rows_checked=checked_rows if checked_rows < total else None,
+                   zone_notes={lang: note for lang, note in notes.items() if note}), landing
 
 
 def preview(db_path_or_con, file_bytes: bytes, file_name: str, kind: str | None = None) -> Outcome:

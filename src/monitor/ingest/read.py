@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from monitor import limits
@@ -118,7 +119,7 @@ def _read_parquet(data: bytes, file_name: str, sample_rows: int | None) -> Parse
     try:
         frame = pl.read_parquet(io.BytesIO(data), n_rows=sample_rows)
         columns = frame.columns
-        text = frame.select(pl.col(c).cast(pl.String) for c in columns)
+        text = pl.DataFrame([_as_text(frame[c]) for c in columns])
     except Exception as exc:  # polars raises several kinds for a damaged file or a type it cannot show as text
         raise FileError("not_readable", file_name, f"cannot be read as Parquet ({_first_line(exc)})") from None
     if frame.height == 0:
@@ -126,6 +127,15 @@ def _read_parquet(data: bytes, file_name: str, sample_rows: int | None) -> Parse
     text = text.with_columns(pl.struct(columns).struct.json_encode().alias(RAW))
     text = text.with_row_index(ROW, offset=1).with_columns(pl.lit(len(columns)).alias(FIELDS))
     return Parsed(file_name, "parquet", None, columns, text, rows_total)
+
+
+def _as_text(values: pl.Series) -> pl.Series:
+    """A column's values as text. Dates and times go through pyarrow: polars panics (a process-ending error, no
+    exception) on a date or time beyond its calendar (a date32 of -100,000,000 days), where pyarrow writes
+    '<value out of range: -100000000>', which does not cast: a wrong_type row naming the column and the value."""
+    if values.dtype in (pl.Date, pl.Datetime):
+        return pl.Series(values.name, pc.cast(values.to_arrow(), pa.string()), pl.String)
+    return values.cast(pl.String)
 
 
 def _first_line(exc: Exception) -> str:
