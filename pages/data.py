@@ -67,7 +67,7 @@ for upload in uploads:
 if uploads:
     if st.button(t("ingest.land", lang, files=len(usable)), type="primary", disabled=not usable, key="ingest_land"):
         for data_bytes, name in usable:
-            landed = ingest_data.land(data_bytes, name)
+            landed = ingest_data.land(data_bytes, name, lang)
             if isinstance(landed, ingest_data.Unusable):
                 st.error(t(f"ingest.error.{landed.code}", lang, **safe_text.escape_all(landed.params)))
             else:

@@ -53,14 +53,15 @@ def preview(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
         return Unusable("setting", {"file": file_name, "message": str(exc)})
 
 
-def land(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
+def land(data: bytes, file_name: str, lang: str) -> ingest.Outcome | Unusable:
     """monitor.ingest.load_bytes for an upload: the file lands as one batch (not cached: it writes)."""
     try:
-        return ingest.load_bytes(db_path(), data, file_name, source="upload")
+        with db.disk_full_kept(lambda reader: t("book.kept_ingest", reader)):
+            return ingest.load_bytes(db_path(), data, file_name, source="upload")
     except ingest.FileError as exc:
         return Unusable(exc.code, exc.params)
-    except db.DatabaseError as exc:  # locked by another writer for longer than MONITOR_LOCK_WAIT
-        return Unusable("database", {"file": file_name, "message": str(exc)})
+    except db.DatabaseError as exc:  # locked by another writer for longer than MONITOR_LOCK_WAIT, or a full disk
+        return Unusable("database", {"file": file_name, "message": exc.text(lang)})
     except UsageError as exc:
         return Unusable("setting", {"file": file_name, "message": str(exc)})
 

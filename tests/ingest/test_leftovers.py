@@ -1,12 +1,17 @@
 """Leftovers of issue 13 in the ingest path:
 - a conversion of time zones is stated: in the ingest command's summary and in the Data page's upload preview;
 - a Parquet date or timestamp out of every calendar's range (a physical value polars cannot show as text, where it
-  panicked and killed the run) is a rejected row naming the column, not a dead process.
-(A full disk during a load: tests/test_book_safety.py.)"""
+  panicked and killed the run) is a rejected row naming the column, not a dead process;
+- a disk that fills at any point of a load (a real small tmpfs, as in tests/test_book_safety.py) gives one line,
+  "disk full: ...", exit 2, and the book as it was: never DuckDB's "cannot rollback" traceback.
+"""
 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -16,6 +21,7 @@ from monitor.i18n import t
 from monitor.ingest import load
 from tests.ingest.helpers import PAYMENTS_HEADER, assert_rejected, book, count, ingest, loan, query, write
 from tests.ingest.test_data_page_upload import _data_page
+from tests.test_book_safety import needs_tmpfs, run_on_full_disk, small_book  # noqa: F401 (a fixture)
 from ui import safe_text
 
 
@@ -95,3 +101,54 @@ def test_a_parquet_timestamp_out_of_range_is_a_rejected_row_and_the_rest_lands(d
     landed = query(path, "SELECT payment_id, CAST(paid_at AS VARCHAR) AS paid_at FROM payments "
                          "WHERE payment_id >= 900000001")
     assert landed.rows() == [(900000002, "2026-03-01 00:30:00")]
+
+
+# ---------------------------------------------------------------------------------------------- full disk --
+@needs_tmpfs
+@pytest.mark.parametrize(("rows", "slack_kb"), [(2_000, 0), (2_000, 32), (200_000, 2048)])
+def test_ingest_on_a_disk_that_fills_anywhere_says_disk_full(small_book, tmp_path, rows, slack_kb):  # noqa: F811
+    """Where the disk fills decides what DuckDB says: these sizes failed in the write itself, after which land()'s
+    own ROLLBACK raised "cannot rollback - no transaction is active" with a traceback."""
+    path = tmp_path / "book.duckdb"
+    path.write_bytes(small_book.read_bytes())
+    loans = query(path, "SELECT loan_id FROM loans WHERE status = 'active' ORDER BY loan_id")["loan_id"].to_list()
+    lines = [PAYMENTS_HEADER] + [f"{900_000 + i},{loans[i % len(loans)]},2026-11-2{i % 9} 10:00:00,"
+                                 f"{1 + i % 90}.00,app" for i in range(rows)]
+    payments = write(tmp_path, "payments.csv", "\n".join(lines) + "\n")
+    before = count(path, "payments")
+    rc, err, out = run_on_full_disk(path, slack_kb, "ingest", str(payments))
+    assert (rc, err) == (2, "monitor ingest: disk full: the batch that failed left nothing; the batches before it "
+                            "are kept. Free some space and run it again.\n")
+    assert count(out / "book.duckdb", "payments") == before
+
+
+UPLOAD_ON_FULL_DISK = """
+set -e
+mkdir -p "$DIR/full"
+mount -t tmpfs -o size=$SIZE tmpfs "$DIR/full"
+cp "$DIR/book.duckdb" "$DIR/full/book.duckdb"
+MONITOR_DB="$DIR/full/book.duckdb" "$PY" -c "$CODE" "$DIR/payments.csv" > "$DIR/landed"
+"""
+LAND = """import sys, pathlib
+from ui import ingest_data
+path = pathlib.Path(sys.argv[1])
+print(ingest_data.land(path.read_bytes(), path.name, 'zh'))
+"""
+
+
+@needs_tmpfs
+def test_an_upload_on_a_full_disk_says_disk_full_in_the_readers_language(small_book, tmp_path):  # noqa: F811
+    path = tmp_path / "book.duckdb"
+    path.write_bytes(small_book.read_bytes())
+    loans = query(path, "SELECT loan_id FROM loans WHERE status = 'active' ORDER BY loan_id")["loan_id"].to_list()
+    lines = [PAYMENTS_HEADER] + [f"{900_000 + i},{loans[i % len(loans)]},2026-11-2{i % 9} 10:00:00,"
+                                 f"{1 + i % 90}.00,app" for i in range(2_000)]
+    write(tmp_path, "payments.csv", "\n".join(lines) + "\n")
+    env = {**{k: v for k, v in os.environ.items() if k != "MONITOR_DB"}, "DIR": str(tmp_path), "CODE": LAND,
+           "SIZE": f"{path.stat().st_size // 1024 + 32}k", "PY": sys.executable,
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    subprocess.run(["unshare", "-rm", "sh", "-c", UPLOAD_ON_FULL_DISK], env=env, check=True, timeout=300,
+                   capture_output=True)
+    message = t("book.disk_full", "zh", kept=t("book.kept_ingest", "zh"))
+    assert (tmp_path / "landed").read_text() == (
+        f"Unusable(code='database', params={{'file': 'payments.csv', 'message': '{message}'}})\n")

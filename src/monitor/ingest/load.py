@@ -145,24 +145,20 @@ def load_bytes(db_path: str | Path, file_bytes: bytes, file_name: str, kind: str
 
 
 def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file") -> Outcome:
-    """Land a file check_file has read and checked, as the batch `batch`, in one write transaction."""
+    """Land a file check_file has read and checked, as the batch `batch`, in one write transaction (db.transaction:
+    a write the disk refuses raises its own error, which db.disk_full_kept turns into "disk full", not a failed
+    rollback's)."""
     con = db.connect(db_path)
     try:
-        db.run(con, "BEGIN TRANSACTION")
-        try:
+        with db.transaction(con):
             db.run(con, db.INGEST_DDL)
             loaded_on = _loaded_on(con, batch)
-            if loaded_on is not None:
-                db.run(con, "ROLLBACK")
+            if loaded_on is not None:  # loaded by another process since already_loaded(): nothing to write
                 return Outcome(checked.parsed.file_name, batch, checked.kind, checked.parsed.frame.height, 0, 0, 0,
                                checked.file_violations.clear(), checked.typed.clear().drop(ROW), False, loaded_on)
             con.register(STAGED, checked.typed)
             outcome, landing = _classify(con, checked, batch)
             _write(con, checked, outcome, landing, source)
-            db.run(con, "COMMIT")
-        except BaseException:
-            db.run(con, "ROLLBACK")
-            raise
     finally:
         con.close()
     outcome.landed = True
