@@ -21,6 +21,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import check_estimator
 
 from monitor.scoring import Scorecard
+from monitor.scoring.calibration import LogOddsShift
 from monitor.scoring.challenger import Challenger
 from monitor.scoring.points import pd_to_points, points_to_pd, scaling
 from monitor.scoring.validation import auc
@@ -313,6 +314,9 @@ def test_suppressor_kept_but_never_a_reason():
     # b's points run against its bins: the riskiest bin of b scores highest, so b may never be a reason.
     assert sc.reasons(X, n=2)["reason_1"].drop_nulls().unique().to_list() == ["a"]
     assert sc.reasons(X, n=2)["reason_2"].null_count() == X.height
+    calibrated = LogOddsShift(sc, 0.3)  # what train saves: the suppressor and its reasons as the scorecard's
+    assert calibrated.suppressors_ == ["b"] and calibrated.reasons(X).equals(sc.reasons(X))
+    assert sc.summary().filter(pl.col("suppressor"))["feature"].to_list() == ["b"]
     # Held out, the model with the suppressor ranks better than the one without.
     X_new, y_new = suppressor(1.0, 12)
     dropped = Scorecard(keep_suppressors=False).fit(X, y)

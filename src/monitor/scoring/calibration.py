@@ -14,8 +14,8 @@ from monitor.scoring.points import points_to_pd
 
 # Fitted attributes that the shift leaves as they are, read from the wrapped scorecard.
 _UNSHIFTED = frozenset({"classes_", "feature_names_in_", "n_features_in_", "selected_features_", "binnings_",
-                        "numeric_", "iv_", "coef_", "factor_", "offset_", "estimator_", "base_points", "base_odds",
-                        "pdo"})
+                        "numeric_", "iv_", "coef_", "factor_", "offset_", "estimator_", "suppressors_", "base_points",
+                        "base_odds", "pdo"})
 
 
 class LogOddsShift:
