@@ -2,8 +2,9 @@
 
     python -m tests.ingest.paused_ingest PAUSE SIGNAL_FILE INGEST_ARGS...
 
-Every statement the load runs goes through monitor.db.run. When the one named by PAUSE is about to run ("payments":
-the INSERT of the payment rows has just run; "commit": every write of the batch has run, COMMIT is next), this
+Every statement the load runs goes through monitor.db.run, its transaction through monitor.db.transaction. When
+the point named by PAUSE is reached ("payments": the INSERT of the payment rows has just run; "commit": every write
+of the batch has run, the commit is next), this
 writes to SIGNAL_FILE how many payment rows the load's own open transaction sees, then waits to be killed. The
 kill test reads the file, so it knows its kill lands inside the open transaction, after the batch was written in
 it and before it was committed.
@@ -11,6 +12,7 @@ it and before it was committed.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -22,18 +24,29 @@ WAIT_SECONDS = 300  # longer than the test takes to kill; a child nobody kills e
 PAUSES = {"payments", "commit"}
 
 
-def hold_before(pause: str, signal_file: Path):
-    """A db.run that runs every statement and, at the pause, signals and sleeps instead of going on."""
+def hold_after_payments(signal_file: Path):
+    """A db.run that runs every statement and, after the INSERT of the payments, signals and sleeps."""
     run = db.run
 
     def paused_run(con, sql: str, params=None) -> None:
-        if pause == "commit" and sql.strip().upper() == "COMMIT":
-            _hold(con, signal_file)
         run(con, sql, params)
-        if pause == "payments" and sql.lstrip().startswith("INSERT INTO payments"):
+        if sql.lstrip().startswith("INSERT INTO payments"):
             _hold(con, signal_file)
 
     return paused_run
+
+
+def hold_before_commit(signal_file: Path):
+    """A db.transaction that, once its body has run, signals and sleeps instead of committing."""
+    transaction = db.transaction
+
+    @contextlib.contextmanager
+    def paused_transaction(con):
+        with transaction(con):
+            yield con
+            _hold(con, signal_file)
+
+    return paused_transaction
 
 
 def _hold(con, signal_file: Path) -> None:
@@ -47,5 +60,8 @@ def _hold(con, signal_file: Path) -> None:
 if __name__ == "__main__":
     pause, signal_file, *args = sys.argv[1:]
     assert pause in PAUSES, f"PAUSE is one of {sorted(PAUSES)}"
-    db.run = hold_before(pause, Path(signal_file))
+    if pause == "payments":
+        db.run = hold_after_payments(Path(signal_file))
+    else:
+        db.transaction = hold_before_commit(Path(signal_file))
     sys.exit(main(["ingest", *args]))
