@@ -392,7 +392,8 @@ def cmd_feed(args) -> int:
 
 
 def _check_book(path, as_of: dt.date | None = None) -> None:
-    """limits.check_as_of on a short read-only connection: the book has loans, and `as_of` (when given) is not before them."""
+    """limits.check_as_of on a short read-only connection: the book has loans, and `as_of` (when given) lies in
+    their span."""
     con = db.connect(path, read_only=True)
     try:
         limits.check_as_of(con, as_of or status.first_data_date(con) or dt.date.min)

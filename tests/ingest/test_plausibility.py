@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from monitor.ingest import load, plausibility, rules
+from monitor import limits
+from monitor.ingest import load, plausibility
 from tests.ingest.helpers import PAYMENTS_HEADER, book, query
 
 LOANS_HEADER = ("loan_id,customer_id,product,channel,origination_date,principal,annual_rate,term_months,"
@@ -220,7 +221,7 @@ def test_the_conversion_is_stated(a_loan):
 
 def test_a_zone_is_converted_before_the_future_is_judged(demo_con, a_loan):
     """16:30Z on the book's today is 00:30 the next day in Shanghai: a future payment; 15:30Z is 23:30 today."""
-    today = rules.book_today(demo_con)
+    today = limits.book_today(demo_con)
     outcome = previewed(demo_con, "payments.csv", f"{PAYMENTS_HEADER}\n"
                         f"900000001,{a_loan['loan_id']},{today}T16:30:00Z,10,app\n"
                         f"900000002,{a_loan['loan_id']},{today}T15:30:00Z,10,app\n")

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from monitor import db
+from monitor import db, limits
 from monitor.ingest import load, plausibility, rules, schema
 from tests.ingest.helpers import assert_rejected, book, count, ingest, query, write
 from tests.ingest.test_plausibility import ACTIONS_HEADER, LOANS_HEADER, loan_row, previewed, reject_of, rejects
@@ -171,12 +171,12 @@ def query_end(con, loan_id) -> dt.date:
 
 
 def test_due_and_promise_dates_beyond_the_horizon(demo_con, a_loan):
-    far = rules.book_today(demo_con) + dt.timedelta(days=plausibility.DATE_HORIZON_DAYS + 1)
+    far = limits.book_today(demo_con) + dt.timedelta(days=plausibility.DATE_HORIZON_DAYS + 1)
     outcome = previewed(demo_con, "actions.csv", f"{ACTIONS_HEADER}\n"
                         f"900000001,{a_loan['loan_id']},2026-11-20 10:00:00,call,promise_to_pay,100,{far}\n")
     assert reject_of(outcome, 1, "future_date")[1] == (f"column ptp_date: '{far}' is more than "
                                                        f"{plausibility.DATE_HORIZON_DAYS} days after today "
-                                                       f"({rules.book_today(demo_con)})")
+                                                       f"({limits.book_today(demo_con)})")
     outcome = previewed(demo_con, "installments.csv",
                         INSTALLMENTS_HEADER + "\n" + installment(a_loan["loan_id"], 1, far, "1"))
     assert "future_date" in [rule for rule, _, _ in rejects(outcome)[1]]

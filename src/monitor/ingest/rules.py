@@ -13,13 +13,10 @@ Column names in the SQL come only from the table's own column list (monitor.inge
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import duckdb
 import polars as pl
 
-from monitor import db, status
+from monitor import db, limits
 from monitor.ingest import plausibility, schema
 from monitor.ingest.read import FIELDS, ROW, Parsed
 from monitor.ingest.sql import Part, literal, message, q, shown, violation
@@ -158,18 +155,10 @@ def _duplicates_in_file(kind: str) -> str:
                WHERE t.{ROW} <> t.first_row"""
 
 
-def book_today(con: duckdb.DuckDBPyConnection) -> dt.date:
-    """The last day a dated event may carry: today in Asia/Shanghai, or the book's latest data day when that is later
-    (a synthetic or restored book may run ahead of the calendar; its own days are not the future)."""
-    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    latest = status.latest_data_date(con)
-    return max(today, latest) if latest else today
-
-
 def book_rules(con: duckdb.DuckDBPyConnection, kind: str, staged: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rules that compare the rows of table `staged` (file_rules' typed rows, registered on `con`) with the
     book. Returns (violations, duplicates: the ROWs identical to a row already in the book, to be skipped)."""
-    today = book_today(con)
+    today = limits.book_today(con)
     queries = []
     if kind == "loans":
         queries.append(f"""SELECT t.{ROW} AS row_number, 'unknown_loan' AS rule,
