@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import duckdb
 
-from monitor import db
+from monitor import book_schema as db  # the schema and its statements; monitor.db opens books through this
 from monitor.i18n import t
 
 
