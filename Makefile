@@ -27,7 +27,7 @@ demo: $(DB)
 
 run: $(VENV)/.installed $(DB)
 	$(BIN)/python -m monitor migrate --db $(DB)
-	MONITOR_DB=$(DB) $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+	MALLOC_ARENA_MAX=2 MONITOR_DB=$(DB) $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 # Debian's Chromium for the browser tests, and a CJK font so Chinese renders in screenshots.
 browser:

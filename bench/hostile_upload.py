@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -33,6 +34,9 @@ from monitor.i18n import t  # noqa: E402
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, RUN_TIMEOUT_MS, _open, serve  # noqa: E402
 
 HEADING = "## Hostile uploads (issue 13)"
+# glibc's malloc arenas for the server, as `make run` starts it: Streamlit runs each script run on a new thread, and
+# with glibc's default (8 arenas a core) the freed memory of a preview stays spread over per-thread arenas.
+SERVER_MALLOC_ARENA_MAX = "2"
 BOMB_ROWS = 20_000_000
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 DELETE_BUTTON = '[data-testid="stFileChipDeleteBtn"] button, button[data-testid="stFileChipDeleteBtn"]'
@@ -85,6 +89,8 @@ def _section(r: dict) -> str:
         (f"server memory after 10 warm-up previews / after all {r['previews']:,}",
          f"{r['rss_after_warmup_mb']:.0f} MB / {r['rss_after_previews_mb']:.0f} MB"),
         ("server's peak memory over the run", f"{r['peak_mb']:.0f} MB"),
+        ("server memory after each 100 previews", ", ".join(f"{mb} MB" for _, mb in r["rss_every_100_mb"])),
+        ("MALLOC_ARENA_MAX of the server", r["malloc_arena_max"] or "not set (glibc's default)"),
     ]
     table = "\n".join(f"| {what} | {figure} |" for what, figure in rows)
     return f"""Measured {r["date"]} on {r["machine"]}, by `.venv/bin/python bench/hostile_upload.py --write`: a real
@@ -117,6 +123,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    os.environ.setdefault("MALLOC_ARENA_MAX", SERVER_MALLOC_ARENA_MAX)  # serve() passes the environment on
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         book = folder / "book.duckdb"
@@ -134,8 +141,12 @@ def main() -> None:
                 upload(page, f"warm_{k}.csv", rejected_csv(args.preview_kb, k), "text/csv")
             warm = memory_mb(server_pid)
             started = time.perf_counter()
+            series = []  # (previews done, server's resident MB)
             for k in range(args.previews):
                 upload(page, f"payments_{k}.csv", rejected_csv(args.preview_kb, 1000 + k), "text/csv")
+                if (k + 1) % 100 == 0:
+                    series.append((k + 1, round(memory_mb(server_pid)["VmRSS"])))
+                    print(json.dumps({"previews": k + 1, "rss_mb": series[-1][1]}), flush=True)
             previews_seconds = time.perf_counter() - started
             end = memory_mb(server_pid)
             browser.close()
@@ -144,7 +155,8 @@ def main() -> None:
               "rss_before_mb": before["VmRSS"], "peak_after_bomb_mb": after_bomb["VmHWM"],
               "previews": args.previews, "preview_kb": args.preview_kb, "previews_s": previews_seconds,
               "rss_after_warmup_mb": warm["VmRSS"], "rss_after_previews_mb": end["VmRSS"],
-              "peak_mb": end["VmHWM"]}
+              "peak_mb": end["VmHWM"], "rss_every_100_mb": series,
+              "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX")}
     print(json.dumps(result))
     if args.write:
         replace_section(HEADING, _section(result))
