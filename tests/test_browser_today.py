@@ -56,13 +56,14 @@ def test_the_page_follows_the_feed(live_server, browser, lang):  # noqa: F811
                 break
             except PlaywrightTimeout:
                 continue
-        for _ in range(3):  # a refresh landing while the list is open closes it: try again
+        for _ in range(8):  # a refresh landing while the list is open closes it (often on a busy machine): again
             page.locator('[data-testid="stSelectbox"] input').click()
             page.keyboard.type(t("today.kind.loans", lang))
             page.keyboard.press("Enter")
             page.wait_for_timeout(1500)
             if "events=loans" in page.url:
                 break
+        assert "events=loans" in page.url, "the choice never reached the page: every try was closed by a refresh"
         first = _payments(page, lang)
         page.wait_for_function(
             """([label, first]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
