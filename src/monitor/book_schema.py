@@ -37,6 +37,7 @@ __all__ = [  # what monitor.db re-exports
     "BOOK_HISTORY_DDL",
     "DDL",
     "SETTINGS",
+    "BOOK_TIMEZONE",
     "DatabaseError",
     "refused",
     "run",
@@ -253,6 +254,7 @@ CREATE TABLE IF NOT EXISTS score_runs (
 );
 """ + SCENARIOS_DDL + INGEST_DDL + BOOK_HISTORY_DDL
 
+BOOK_TIMEZONE = "Asia/Shanghai"  # every event timestamp of a book is local time there (settings.timezone)
 SETTINGS = (
     (
         "charge_off_dpd",
@@ -260,7 +262,7 @@ SETTINGS = (
         "A loan is charged off on the day its DPD reaches this value (DESIGN.md §4).",
     ),
     ("currency", "CNY", "All money is yuan with 2 decimals."),
-    ("timezone", "Asia/Shanghai", "Event timestamps are local time."),
+    ("timezone", BOOK_TIMEZONE, "Event timestamps are local time."),
 )
 
 

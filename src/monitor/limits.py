@@ -53,7 +53,6 @@ MAX_POLICY_BYTES = 64_000       # simulate --policy: a JSON object of four field
 MAX_TEXT = 200                   # --segment, --value, --model: characters
 EARLIEST_GENERATE_AS_OF = dt.date(2002, 1, 1)  # the generator draws 24 months of loans before its as-of day
 AS_OF_MARGIN_DAYS = 0            # an --as-of may be this many days after the book's today
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -129,11 +128,11 @@ def day(text: str) -> dt.date:
 
 
 def generate_day(text: str) -> dt.date:
-    """An argparse type: generate's last day, from EARLIEST_GENERATE_AS_OF to today (DEFAULT_TIMEZONE)."""
+    """An argparse type: generate's last day, from EARLIEST_GENERATE_AS_OF to today (db.BOOK_TIMEZONE)."""
     value, last = day(text), today()
     if not EARLIEST_GENERATE_AS_OF <= value <= last:
         raise argparse.ArgumentTypeError(f"{value} is outside the days a book may end on: "
-                                         f"{EARLIEST_GENERATE_AS_OF} to today ({last}, {DEFAULT_TIMEZONE})")
+                                         f"{EARLIEST_GENERATE_AS_OF} to today ({last}, {db.BOOK_TIMEZONE})")
     return value
 
 
@@ -184,14 +183,14 @@ def file_problem(path: str | os.PathLike, max_bytes: int | None = None,
 
 
 # ------------------------------------------------------------------------------------------ the book's span --
-def today(zone: str = DEFAULT_TIMEZONE) -> dt.date:
+def today(zone: str = db.BOOK_TIMEZONE) -> dt.date:
     return dt.datetime.now(ZoneInfo(zone)).date()
 
 
 def book_today(con: duckdb.DuckDBPyConnection) -> dt.date:
     """Today in the book's time zone, or the book's latest data day when that is later (a synthetic or restored book
     may run ahead of the calendar)."""
-    zone = db.setting(con, "timezone") if _has_timezone(con) else DEFAULT_TIMEZONE
+    zone = db.setting(con, "timezone") if _has_timezone(con) else db.BOOK_TIMEZONE
     latest = status.latest_data_date(con)
     return max(today(zone), latest) if latest else today(zone)
 

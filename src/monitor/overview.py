@@ -95,7 +95,7 @@ def freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
         latest_data_date=status.latest_data_date(con),
         derived_as_of=dt.date.fromisoformat(derived) if derived else None,
         schema_version=db.schema_version(con),
-        timezone=_setting_or_none(con, "timezone") or "Asia/Shanghai",
+        timezone=_setting_or_none(con, "timezone") or db.BOOK_TIMEZONE,
     )
 
 

@@ -30,7 +30,7 @@ from monitor.ingest.read import RAW, ROW
 
 PREVIEW_ROWS = 20
 PREVIEW_CHECKED_ROWS = 10_000  # the preview reads and checks a file's first rows only; the load checks them all
-TIMEZONE = ZoneInfo("Asia/Shanghai")  # loaded_at is local time, as every event
+TIMEZONE = ZoneInfo(db.BOOK_TIMEZONE)  # loaded_at is local time, as every event
 STAGED = "ingest_staged"
 REJECTS = "ingest_rejects"
 

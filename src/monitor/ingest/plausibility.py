@@ -54,7 +54,7 @@ DECIMALS = {"DECIMAL(14,2)": 2, "DECIMAL(6,4)": 4}
 FUTURE_OK = {"installments": ("due_date",), "collection_actions": ("ptp_date",)}
 CODES = {"loans": ("product", "channel", "repayment_method", "status"), "payments": ("channel",),
          "collection_actions": ("action_type", "contact_party", "outcome")}
-BOOK_ZONE = ZoneInfo("Asia/Shanghai")
+BOOK_ZONE = ZoneInfo(db.BOOK_TIMEZONE)
 BOOK_OFFSET_MINUTES = int(BOOK_ZONE.utcoffset(dt.datetime(2000, 1, 1)).total_seconds()) // 60
 
 # A timestamp followed by a zone: group 1 the local part, group 2 the zone (Z, +hh, +hhmm, +hh:mm).
