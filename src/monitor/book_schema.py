@@ -35,6 +35,7 @@ __all__ = [  # what monitor.db re-exports
     "SCENARIOS_DDL",
     "INGEST_DDL",
     "BOOK_HISTORY_DDL",
+    "ACCESS_DDL",
     "DDL",
     "SETTINGS",
     "BOOK_TIMEZONE",
@@ -47,7 +48,7 @@ __all__ = [  # what monitor.db re-exports
     "transaction",
 ]
 
-SCHEMA_VERSION = 2  # monitor.migrations brings an older book up to it; its docstring says what each version holds
+SCHEMA_VERSION = 3  # monitor.migrations brings an older book up to it; its docstring says what each version holds
 DEFAULT_CHARGE_OFF_DPD = 181
 
 LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
@@ -107,7 +108,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     row_number INTEGER NOT NULL,         -- 1 = the first data row after the header
     rule       VARCHAR NOT NULL,         -- the rule's code, e.g. unknown_loan (labels: catalog rule.<code>)
     message    VARCHAR NOT NULL,         -- what is wrong, in English, naming the column and the value
-    raw        JSON NOT NULL,            -- the row as it was read, so nothing is lost
+    raw        JSON,                     -- the row as it was read (NULL after settings.quarantine_raw_days)
     message_zh VARCHAR                   -- the message in Chinese (NULL in rows from before it was kept)
 );
 ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS message_zh VARCHAR;  -- a database built before it gets it
@@ -119,6 +120,30 @@ CREATE TABLE IF NOT EXISTS book_history (
     happened_at TIMESTAMP NOT NULL,
     event       VARCHAR NOT NULL,
     detail      JSON NOT NULL
+);
+"""
+
+# Access (schema version 3, monitor.access): the roles of users whose token names none, and the audit trail, append
+# only, each row carrying the hash of the one before (monitor.audit).
+ACCESS_DDL = """
+CREATE TABLE IF NOT EXISTS users (
+    email      VARCHAR PRIMARY KEY,       -- lower case
+    roles      VARCHAR[] NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    updated_by VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq        BIGINT PRIMARY KEY,        -- 1, 2, 3, ... with no gap
+    at         TIMESTAMP NOT NULL,        -- UTC
+    who        VARCHAR NOT NULL,          -- the signed-in email, 'local' or 'command-line'
+    role       VARCHAR NOT NULL,          -- the roles held, comma-separated
+    action     VARCHAR NOT NULL,          -- sign_in, view_account, reveal_phone, export, land_files, denied, ...
+    object     VARCHAR,                   -- what it acted on: a page, a loan, a file, a user
+    parameters VARCHAR,                   -- canonical JSON (sorted keys), never personal data
+    row_count  BIGINT,
+    prev_hash  VARCHAR NOT NULL,
+    hash       VARCHAR NOT NULL           -- sha256 of this row's fields and prev_hash
 );
 """
 
@@ -252,7 +277,7 @@ CREATE TABLE IF NOT EXISTS score_runs (
     stability     JSON NOT NULL,      -- PSI of the score and CSI per feature against the training population
     PRIMARY KEY (as_of)
 );
-""" + SCENARIOS_DDL + INGEST_DDL + BOOK_HISTORY_DDL
+""" + SCENARIOS_DDL + INGEST_DDL + BOOK_HISTORY_DDL + ACCESS_DDL
 
 BOOK_TIMEZONE = "Asia/Shanghai"  # every event timestamp of a book is local time there (settings.timezone)
 SETTINGS = (
@@ -263,6 +288,8 @@ SETTINGS = (
     ),
     ("currency", "CNY", "All money is yuan with 2 decimals."),
     ("timezone", BOOK_TIMEZONE, "Event timestamps are local time."),
+    ("quarantine_raw_days", "90",
+     "Days a rejected row is kept as it was read; after that only its file, row number, rule and message stay."),
 )
 
 

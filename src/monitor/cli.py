@@ -23,7 +23,7 @@ import time
 
 import polars as pl
 
-from monitor import day_status, db, derive, limits, status
+from monitor import access, day_status, db, derive, limits, status
 from monitor.i18n import t
 from monitor.usage import EXIT_BAD_INPUT, UsageError
 
@@ -129,6 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--kind", choices=("loans", "installments", "payments", "collection_actions"),
                      help="what the files hold (default: detected from the columns)")
 
+    aud = sub.add_parser("audit", help="check the audit log's hash chain (exit 1 when a row was changed or removed)")
+    aud.add_argument("action", choices=("verify",))
+    _add_db(aud)
+
+    usr = sub.add_parser("users", help="list the users table, or set one user's roles (the first admin, say)")
+    _add_db(usr)
+    usr.add_argument("--email", type=limits.text(), help="the user to change; without it, list the users")
+    usr.add_argument("--roles", type=limits.text(), default=None,
+                     help="comma-separated roles from " + ", ".join(access.ROLES) + "; empty removes the user")
+
     fd = sub.add_parser("feed", help="continue the synthetic lender in real time: payments, loans, actions")
     _add_db(fd)
     fd.add_argument("--rate", type=limits.number(0, limits.MAX_FEED_RATE), default=20.0,
@@ -140,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # the book, models, exports and temporary files: readable by their owner only
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -401,6 +412,45 @@ def _check_book(path, as_of: dt.date | None = None) -> None:
         con.close()
 
 
+def cmd_audit(args) -> int:
+    from monitor import audit
+
+    con = _open_existing(args, read_only=True)
+    try:
+        verdict = audit.verify(con)
+    finally:
+        con.close()
+    print(verdict.text("en"), file=sys.stdout if verdict.intact else sys.stderr)
+    return 0 if verdict.intact else 1
+
+
+def cmd_users(args) -> int:
+    from monitor import users
+
+    if args.email is None:
+        if args.roles is not None:
+            raise UsageError("--roles needs --email: the user whose roles to set")
+        con = _open_existing(args, read_only=True)
+        try:
+            for email, roles, updated_at, updated_by in users.listing(con).iter_rows():
+                print(f"{email}\t{','.join(roles)}\t{updated_at:%Y-%m-%d %H:%M}\t{updated_by}")
+        finally:
+            con.close()
+        return 0
+    if args.roles is None:
+        raise UsageError("--email needs --roles: the roles to give (empty: remove the user)")
+    roles = frozenset(role.strip() for role in args.roles.split(",") if role.strip())
+    con = _open_existing(args, read_only=False)
+    try:
+        with _usage_errors(ValueError):
+            users.set_roles(con, access.COMMAND_USER, args.email, roles)
+    finally:
+        con.close()
+    print(f"{users.normalised_email(args.email)}: {', '.join(sorted(roles)) or 'removed'}", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_derive, "status": cmd_status,
             "report": cmd_report, "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate,
-            "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed}
+            "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
+            "users": cmd_users}

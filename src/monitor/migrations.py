@@ -8,6 +8,8 @@ The versions (db.SCHEMA_VERSION is the newest):
   of them: a page or a command reading one crashed on such a book.
 - 2: every table of db.DDL is there, and book_history records what was done to the book as a whole (generate,
   each migration).
+- 3: access (issue 14): the users table (roles by email), the audit_log table (append only, hash-chained), the
+  setting quarantine_raw_days, and quarantine.raw may be NULL (a rejected row's raw values are dropped after it).
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -27,7 +29,15 @@ def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
     db.run(con, db.DDL)
 
 
-STEPS = {1: _v1_to_v2}
+def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the access tables and the quarantine retention setting; let quarantine.raw be dropped after it."""
+    db.run(con, db.ACCESS_DDL)
+    db.run(con, "ALTER TABLE quarantine ALTER COLUMN raw DROP NOT NULL")
+    db.run(con, "INSERT INTO settings VALUES ('quarantine_raw_days', '90', ?) ON CONFLICT (key) DO NOTHING",
+           [dict((key, description) for key, _, description in db.SETTINGS)["quarantine_raw_days"]])
+
+
+STEPS = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, found: int) -> list[int]:
