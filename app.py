@@ -1,25 +1,32 @@
 """Delinquency monitor: `streamlit run app.py -- --db PATH` (or MONITOR_DB=PATH).
 
-The shell only: page setup, navigation (pages listed in ui/navigation.py) and the sidebar (language,
-as-of date). Each page is a file in pages/ and reads the sidebar state with ui.context.start_page().
+The shell only: page setup, sign-in (ui.auth), navigation (pages listed in ui/navigation.py, those the user's
+roles open), the gate that stops a page the user may not open before it loads any data, and the sidebar
+(language, as-of date). Each page is a file in pages/ and reads the sidebar state with ui.context.start_page().
 An unexpected error in the shell or a page shows a message with an incident id, its traceback only in the
 server's log (ui.incident).
 """
+
+import os
 
 import streamlit as st
 
 from monitor import notes
 from monitor.i18n import t
-from ui import context, data, incident, navigation
+from ui import auth, context, data, incident, navigation
 
+os.umask(0o077)  # files the server writes (exports, temporary files, the access file): readable by their owner only
 lang = context.language()
 st.set_page_config(layout="wide", page_title=t("app.title", lang))
 with incident.reported(lang):
     # Navigation before any widget, so that the sidebar widgets keep their identity (and values) even when
     # app.py runs from inside a page file (see ui.context.start_page).
-    page = st.navigation(navigation.pages(lang))
+    user = auth.sign_in(lang)
+    page = st.navigation(navigation.pages(lang, user))
     st.sidebar.title(t("app.title", lang))
     context.select_language()
+    auth.badge(lang)
+    auth.gate(page.url_path or navigation.default_page(user), lang)
 
     fresh = data.freshness()
     if fresh.latest_data_date is None:

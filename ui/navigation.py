@@ -1,10 +1,11 @@
-"""The app's pages in menu order. A page is one line here plus its file pages/<stem>.py, titled by the
-catalog keys nav.<stem> (menu) and <stem>.title (page heading)."""
+"""The app's pages in menu order. A page is one line here, its roles in monitor.access.PAGE_ROLES, and its file
+pages/<stem>.py, titled by the catalog keys nav.<stem> (menu) and <stem>.title (page heading)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from monitor import access
 from monitor.i18n import t
 
 PAGES = (
@@ -20,12 +21,20 @@ PAGES = (
 )
 
 
-def pages(lang: str) -> list[st.Page]:
-    """The pages for st.navigation; the first is the default page, served at the root URL."""
-    return [st.Page(f"pages/{stem}.py", title=t(f"nav.{stem}", lang), icon=icon, default=i == 0)
-            for i, (stem, icon) in enumerate(PAGES)]
+def default_page(user: access.Actor) -> str:
+    """The page served at the root URL: the first `user` may open (the first of all for a user with none)."""
+    return next((stem for stem, _ in PAGES if access.may_open(user, stem)), PAGES[0][0])
 
 
-def url_path(stem: str) -> str:
-    """The path of a page's URL: "" for the default page, else its stem."""
-    return "" if stem == PAGES[0][0] else stem
+def pages(lang: str, user: access.Actor) -> list[st.Page]:
+    """The pages for st.navigation: the menu lists those `user` may open; the others stay routable but hidden, so
+    that one opened by its URL reaches the shell's gate (ui.auth.gate), which says "no access" and shows nothing."""
+    default = default_page(user)
+    return [st.Page(f"pages/{stem}.py", title=t(f"nav.{stem}", lang), icon=icon, default=stem == default,
+                    visibility="visible" if access.may_open(user, stem) else "hidden")
+            for stem, icon in PAGES]
+
+
+def url_path(stem: str, user: access.Actor = access.LOCAL_USER) -> str:
+    """The path of a page's URL for `user`: "" for their default page, else its stem."""
+    return "" if stem == default_page(user) else stem

@@ -27,7 +27,7 @@ from monitor.i18n import t
 from monitor.query import frame
 
 GENESIS = "0" * 64  # the prev_hash of the first row
-COLUMNS = ("seq", "at", "who", "role", "action", "object", "parameters", "row_count", "prev_hash", "hash")
+COLUMNS = ("seq", "at_utc", "who", "role", "action", "object", "parameters", "row_count", "prev_hash", "hash")
 _WRITING = threading.Lock()  # two sessions of one server append one after the other (seq is the chain's order)
 _VERIFY_BATCH = 10_000
 
@@ -112,12 +112,12 @@ def entries(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None, unt
     unknown = set(filters) - set(FILTERS)
     if unknown:
         raise ValueError(f"no audit filter {sorted(unknown)}; the filters are {FILTERS}")
-    conditions = ["($since IS NULL OR at >= $since)", "($until IS NULL OR at < $until + INTERVAL 1 DAY)"]
+    conditions = ["($since IS NULL OR at_utc >= $since)", "($until IS NULL OR at_utc < $until + INTERVAL 1 DAY)"]
     conditions += [f"(${name} IS NULL OR {name} = ${name})" for name in FILTERS]
     params = {name: (filters.get(name) or None) for name in FILTERS}
     return frame(
         con,
-        f"""SELECT seq, at, who, role, action, object, parameters, row_count FROM audit_log
+        f"""SELECT seq, at_utc, who, role, action, object, parameters, row_count FROM audit_log
             WHERE {' AND '.join(conditions)} ORDER BY seq DESC LIMIT $limit""",
         since=since, until=until, limit=limit, **params,
     )

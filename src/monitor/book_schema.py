@@ -35,7 +35,6 @@ __all__ = [  # what monitor.db re-exports
     "SCENARIOS_DDL",
     "INGEST_DDL",
     "BOOK_HISTORY_DDL",
-    "ACCESS_DDL",
     "DDL",
     "SETTINGS",
     "BOOK_TIMEZONE",
@@ -120,30 +119,6 @@ CREATE TABLE IF NOT EXISTS book_history (
     happened_at TIMESTAMP NOT NULL,
     event       VARCHAR NOT NULL,
     detail      JSON NOT NULL
-);
-"""
-
-# Access (schema version 3, monitor.access): the roles of users whose token names none, and the audit trail, append
-# only, each row carrying the hash of the one before (monitor.audit).
-ACCESS_DDL = """
-CREATE TABLE IF NOT EXISTS users (
-    email      VARCHAR PRIMARY KEY,       -- lower case
-    roles      VARCHAR[] NOT NULL,
-    updated_at TIMESTAMP NOT NULL,
-    updated_by VARCHAR NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS audit_log (
-    seq        BIGINT PRIMARY KEY,        -- 1, 2, 3, ... with no gap
-    at         TIMESTAMP NOT NULL,        -- UTC
-    who        VARCHAR NOT NULL,          -- the signed-in email, 'local' or 'command-line'
-    role       VARCHAR NOT NULL,          -- the roles held, comma-separated
-    action     VARCHAR NOT NULL,          -- sign_in, view_account, reveal_phone, export, land_files, denied, ...
-    object     VARCHAR,                   -- what it acted on: a page, a loan, a file, a user
-    parameters VARCHAR,                   -- canonical JSON (sorted keys), never personal data
-    row_count  BIGINT,
-    prev_hash  VARCHAR NOT NULL,
-    hash       VARCHAR NOT NULL           -- sha256 of this row's fields and prev_hash
 );
 """
 
@@ -277,7 +252,7 @@ CREATE TABLE IF NOT EXISTS score_runs (
     stability     JSON NOT NULL,      -- PSI of the score and CSI per feature against the training population
     PRIMARY KEY (as_of)
 );
-""" + SCENARIOS_DDL + INGEST_DDL + BOOK_HISTORY_DDL + ACCESS_DDL
+""" + SCENARIOS_DDL + INGEST_DDL + BOOK_HISTORY_DDL
 
 BOOK_TIMEZONE = "Asia/Shanghai"  # every event timestamp of a book is local time there (settings.timezone)
 SETTINGS = (

@@ -129,11 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--kind", choices=("loans", "installments", "payments", "collection_actions"),
                      help="what the files hold (default: detected from the columns)")
 
-    aud = sub.add_parser("audit", help="check the audit log's hash chain (exit 1 when a row was changed or removed)")
+    aud = sub.add_parser("audit", help="check the audit log's hash chain in the book's access file (exit 1 when "
+                                       "a row was changed or removed)")
     aud.add_argument("action", choices=("verify",))
     _add_db(aud)
 
-    usr = sub.add_parser("users", help="list the users table, or set one user's roles (the first admin, say)")
+    usr = sub.add_parser("users", help="list the users of the book's access file, or set one user's roles (the first "
+                              "admin, say)")
     _add_db(usr)
     usr.add_argument("--email", type=limits.text(), help="the user to change; without it, list the users")
     usr.add_argument("--roles", type=limits.text(), default=None,
@@ -413,9 +415,9 @@ def _check_book(path, as_of: dt.date | None = None) -> None:
 
 
 def cmd_audit(args) -> int:
-    from monitor import audit
+    from monitor import access_store, audit
 
-    con = _open_existing(args, read_only=True)
+    con = access_store.connect(db.resolve_db_path(args.db))
     try:
         verdict = audit.verify(con)
     finally:
@@ -425,12 +427,12 @@ def cmd_audit(args) -> int:
 
 
 def cmd_users(args) -> int:
-    from monitor import users
+    from monitor import access_store, users
 
     if args.email is None:
         if args.roles is not None:
             raise UsageError("--roles needs --email: the user whose roles to set")
-        con = _open_existing(args, read_only=True)
+        con = access_store.connect(db.resolve_db_path(args.db))
         try:
             for email, roles, updated_at, updated_by in users.listing(con).iter_rows():
                 print(f"{email}\t{','.join(roles)}\t{updated_at:%Y-%m-%d %H:%M}\t{updated_by}")
@@ -440,7 +442,7 @@ def cmd_users(args) -> int:
     if args.roles is None:
         raise UsageError("--email needs --roles: the roles to give (empty: remove the user)")
     roles = frozenset(role.strip() for role in args.roles.split(",") if role.strip())
-    con = _open_existing(args, read_only=False)
+    con = access_store.connect(db.resolve_db_path(args.db))
     try:
         with _usage_errors(ValueError):
             users.set_roles(con, access.COMMAND_USER, args.email, roles)

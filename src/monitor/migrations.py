@@ -8,8 +8,9 @@ The versions (db.SCHEMA_VERSION is the newest):
   of them: a page or a command reading one crashed on such a book.
 - 2: every table of db.DDL is there, and book_history records what was done to the book as a whole (generate,
   each migration).
-- 3: access (issue 14): the users table (roles by email), the audit_log table (append only, hash-chained), the
-  setting quarantine_raw_days, and quarantine.raw may be NULL (a rejected row's raw values are dropped after it).
+- 3: the setting quarantine_raw_days, and quarantine.raw may be NULL: a rejected row's raw values (personal data
+  among them) are dropped after that many days (issue 14). The users and the audit log live in their own file
+  beside the book (monitor.access_store).
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -30,8 +31,7 @@ def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
-    """Add the access tables and the quarantine retention setting; let quarantine.raw be dropped after it."""
-    db.run(con, db.ACCESS_DDL)
+    """Add the quarantine retention setting; let quarantine.raw be dropped after it."""
     db.run(con, "ALTER TABLE quarantine ALTER COLUMN raw DROP NOT NULL")
     db.run(con, "INSERT INTO settings VALUES ('quarantine_raw_days', '90', ?) ON CONFLICT (key) DO NOTHING",
            [dict((key, description) for key, _, description in db.SETTINGS)["quarantine_raw_days"]])
