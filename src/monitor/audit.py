@@ -112,8 +112,9 @@ def entries(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None, unt
     unknown = set(filters) - set(FILTERS)
     if unknown:
         raise ValueError(f"no audit filter {sorted(unknown)}; the filters are {FILTERS}")
-    conditions = ["($since IS NULL OR at_utc >= $since)", "($until IS NULL OR at_utc < $until + INTERVAL 1 DAY)"]
-    conditions += [f"(${name} IS NULL OR {name} = ${name})" for name in FILTERS]
+    conditions = ["($since IS NULL OR at_utc >= CAST($since AS DATE))",
+                  "($until IS NULL OR at_utc < CAST($until AS DATE) + INTERVAL 1 DAY)"]
+    conditions += [f"(CAST(${name} AS VARCHAR) IS NULL OR {name} = ${name})" for name in FILTERS]
     params = {name: (filters.get(name) or None) for name in FILTERS}
     return frame(
         con,

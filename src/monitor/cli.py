@@ -414,10 +414,18 @@ def _check_book(path, as_of: dt.date | None = None) -> None:
         con.close()
 
 
+def _existing_book(args):
+    """The book's path, when the book exists: its access file lives beside it (monitor.access_store)."""
+    path = db.resolve_db_path(args.db)
+    if not path.is_file():
+        raise UsageError(f"no book at {path}: the access file (users, audit log) lives beside an existing book")
+    return path
+
+
 def cmd_audit(args) -> int:
     from monitor import access_store, audit
 
-    con = access_store.connect(db.resolve_db_path(args.db))
+    con = access_store.connect(_existing_book(args))
     try:
         verdict = audit.verify(con)
     finally:
@@ -432,7 +440,7 @@ def cmd_users(args) -> int:
     if args.email is None:
         if args.roles is not None:
             raise UsageError("--roles needs --email: the user whose roles to set")
-        con = access_store.connect(db.resolve_db_path(args.db))
+        con = access_store.connect(_existing_book(args))
         try:
             for email, roles, updated_at, updated_by in users.listing(con).iter_rows():
                 print(f"{email}\t{','.join(roles)}\t{updated_at:%Y-%m-%d %H:%M}\t{updated_by}")
@@ -442,7 +450,7 @@ def cmd_users(args) -> int:
     if args.roles is None:
         raise UsageError("--email needs --roles: the roles to give (empty: remove the user)")
     roles = frozenset(role.strip() for role in args.roles.split(",") if role.strip())
-    con = access_store.connect(db.resolve_db_path(args.db))
+    con = access_store.connect(_existing_book(args))
     try:
         with _usage_errors(ValueError):
             users.set_roles(con, access.COMMAND_USER, args.email, roles)
