@@ -90,12 +90,6 @@ def oidc_server(book, idp, tmp_path_factory):
         yield url
 
 
-def _no_secrets(directory: Path) -> tuple[str, ...]:
-    """Arguments that point the server at a secrets file that does not exist (so no [auth], whatever the
-    developer's own .streamlit/secrets.toml holds)."""
-    return ("--secrets.files", str(directory / "absent-secrets.toml"))
-
-
 def _context(browser):  # noqa: F811
     context = browser.new_context(locale="en-US", viewport=VIEWPORT)
     context.route(REMOTE, lambda route: route.abort())
@@ -255,7 +249,7 @@ def test_sign_out_is_audited_and_returns_to_the_sign_in_screen(oidc_server, idp,
 
 def test_a_public_address_without_auth_refuses_to_serve(demo_db, browser, tmp_path):  # noqa: F811
     port = _free_port()
-    with serve(demo_db, tmp_path, port=port, address="0.0.0.0", args=_no_secrets(tmp_path)) as url:
+    with serve(demo_db, tmp_path, port=port, address="0.0.0.0") as url:
         context = _context(browser)
         try:
             page = context.new_page()
@@ -275,7 +269,7 @@ def test_a_public_address_without_auth_refuses_to_serve(demo_db, browser, tmp_pa
 
 
 def test_local_mode_shows_its_badge(demo_db, browser, tmp_path):  # noqa: F811
-    with serve(demo_db, tmp_path, args=_no_secrets(tmp_path)) as url:
+    with serve(demo_db, tmp_path) as url:
         context = _context(browser)
         try:
             page = context.new_page()
