@@ -151,18 +151,15 @@ def _audit_rows(book: Path, email: str) -> list[tuple[str, str, str | None]]:
     while True:
         shutil.copyfile(source, copy)
         try:
-            con = duckdb.connect(str(copy), read_only=True)
-            break
+            with duckdb.connect(str(copy), read_only=True) as con:
+                return con.execute("SELECT action, role, object FROM audit_log WHERE who = ? ORDER BY seq",
+                                   [email]).fetchall()
         except duckdb.Error:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
-    try:
-        return con.execute("SELECT action, role, object FROM audit_log WHERE who = ? ORDER BY seq",
-                           [email]).fetchall()
-    finally:
-        con.close()
-        copy.unlink()
+        finally:
+            copy.unlink()
 
 
 @pytest.mark.parametrize("role", access.ROLES)
