@@ -61,14 +61,19 @@ def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:
 
 
 @contextmanager
-def serve(db_path: Path, log_dir: Path):
-    """A fresh Streamlit server over the database at `db_path`, stopped on exit; yields its URL."""
-    port = _free_port()
+def serve(db_path: Path, log_dir: Path, *, port: int | None = None, address: str = "127.0.0.1",
+          args: tuple[str, ...] = ()):
+    """A fresh Streamlit server over the database at `db_path`, bound to `address` (answering on 127.0.0.1 either
+    way), with more command-line `args`, stopped on exit; yields its URL. Without a --secrets.files among `args`
+    the server reads no secrets file (local mode, whatever the developer's own .streamlit/secrets.toml holds)."""
+    port = port or _free_port()
+    if "--secrets.files" not in args:
+        args = (*args, "--secrets.files", str(log_dir / "no-secrets.toml"))
     env = {**os.environ, "MONITOR_DB": str(db_path)}
     with (log_dir / "streamlit.log").open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.address", address, "--server.headless", "true", *args],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -9,6 +9,7 @@ serve and says what to configure. The role checks themselves live in monitor.acc
 from __future__ import annotations
 
 import logging
+import threading
 
 import streamlit as st
 
@@ -20,6 +21,10 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 NOBODY = access.Actor(subject="", email="", roles=frozenset(), mode="none")  # before sign-in
 _ACTOR = "_actor"
 _SIGNED_IN = "_audited_sign_in"  # the subject whose sign-in this session has written to the audit log
+# The logins (subject, the identity token's nonce) whose sign-in this server has written: every page opened by URL
+# and every reload is a new session on the same login, and must not read as another sign-in.
+_LOGINS: set[tuple[str, str]] = set()
+_LOGINS_LOCK = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -71,7 +76,9 @@ def _roles_from_table(email: str) -> frozenset[str]:
 
 def sign_in(lang: str) -> access.Actor:
     """The user of this session, once signed in (drawing the sign-in screen and stopping until then). The first
-    run of a signed-in session writes sign_in to the audit log."""
+    run after a sign-in writes sign_in to the audit log: in local mode the first run of each session, with sign-in
+    the first run of each login (not each session: every page opened by URL is a new one)."""
+    login = None  # with sign-in: the identity token's nonce, new at each sign-in
     if not auth_configured():
         if bound_address() not in LOOPBACK:
             _refuse(lang)
@@ -80,15 +87,27 @@ def sign_in(lang: str) -> access.Actor:
         _sign_in_screen(lang)
     else:
         claims = st.user.to_dict()
+        login = str(claims.get("nonce") or claims.get("iat") or "")
         email = str(claims.get("email") or "")
         subject = str(claims.get("sub") or email)
         roles = access.roles_from_claims(claims) or (_roles_from_table(email) if email else frozenset())
         actor = access.Actor(subject=subject, email=email, roles=roles, mode="oidc")
     st.session_state[_ACTOR] = actor
     if st.session_state.get(_SIGNED_IN) != actor.subject:
-        record("sign_in", parameters={"mode": actor.mode})
+        if login is None or _new_login(actor.subject, login):
+            record("sign_in", parameters={"mode": actor.mode})
         st.session_state[_SIGNED_IN] = actor.subject
     return actor
+
+
+def _new_login(subject: str, login: str) -> bool:
+    """Whether this server sees the login (`subject`, `login`: the identity token's nonce) for the first time. After
+    a restart, a login still open is written once more."""
+    with _LOGINS_LOCK:
+        if (subject, login) in _LOGINS:
+            return False
+        _LOGINS.add((subject, login))
+        return True
 
 
 def actor() -> access.Actor:
