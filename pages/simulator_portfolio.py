@@ -12,7 +12,7 @@ import streamlit as st
 from monitor.export import csv_bytes
 from monitor.i18n import t
 from monitor.simulate import markov, policy, projection, scenarios
-from ui import context, labels, safe_text
+from ui import auth, context, labels, safe_text
 from ui import format as fmt
 from ui import simulator_portfolio_charts as charts
 from ui import simulator_portfolio_choices as choices_module
@@ -144,14 +144,14 @@ st.subheader(k("save"))
 saved = sim.saved_scenarios()
 name_box, button_box = st.columns([3, 1], vertical_alignment="bottom")
 name = name_box.text_input(k("name"), max_chars=scenarios.MAX_NAME).strip()
-if button_box.button(k("save_button"), disabled=not name):
+if button_box.button(k("save_button"), disabled=not name) and auth.allowed("save_scenario", name, lang):
     if name in saved["name"].to_list():
         st.error(k("name_taken", name=safe_text.escape(name)))
     else:
         parameters = {"segment": None, "value": None, "policy": result["policy"], "stress": choices.stress,
                       "window": choices.window, "months": choices.months, "paths": choices.paths,
                       "seed": choices.seed}
-        problem = sim.save(name, as_of, parameters, result["summary"])
+        problem = sim.save(name, as_of, parameters, result["summary"], auth.actor())
         if problem:
             st.error(k("save_failed", message=safe_text.escape(problem)))
         else:
