@@ -45,10 +45,6 @@ def users_section() -> None:
                     st.rerun()
 
 
-def record_export(rows: int) -> None:
-    auth.record("export", "audit_log", {"what": "audit_csv"}, rows)
-
-
 def audit_section() -> None:
     st.subheader(t("admin.audit", lang))
     verdict = admin_data.verdict()
@@ -77,7 +73,9 @@ def audit_section() -> None:
     })
     st.download_button(t("admin.export", lang), admin_data.audit_csv(entries), file_name="audit_log.csv",
                        mime="text/csv", icon=":material/download:", key="admin_export",
-                       on_click=record_export, args=(entries.height,), disabled=not entries.height)
+                       on_click=auth.record, args=("export", "audit_log_csv", {"filters": {
+                           "who": who, "action": action, "object": object_, "since": since, "until": until}},
+                           entries.height), disabled=not entries.height)
 
 
 def settings_section() -> None:

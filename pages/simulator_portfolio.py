@@ -193,10 +193,14 @@ else:
     st.altair_chart(charts.compare_chart(side_by_side["series"], lang), width="stretch")
 export = saved.filter(pl.col("name").is_in(picked or saved["name"].to_list()))
 csv_box, json_box = st.columns(2)
+exported = {"names": export["name"].to_list()}  # the audit row's parameters: which scenarios left the app
 csv_box.download_button(k("export_csv"), csv_bytes(compared.filter(pl.col("name").is_in(export["name"].to_list())),
-                                                  bom=False), file_name="scenarios.csv", mime="text/csv")
+                                                  bom=False), file_name="scenarios.csv", mime="text/csv",
+                        key="scenarios_csv", on_click=auth.record,
+                        args=("export", "scenarios_csv", exported, export.height))
 json_box.download_button(k("export_json"), json.dumps(
     [{**row, "as_of": row["as_of"].isoformat(), "created_at": row["created_at"].isoformat(),
       "parameters": json.loads(row["parameters"]), "summary": json.loads(row["summary"])}
      for row in export.iter_rows(named=True)], ensure_ascii=False, indent=1).encode("utf-8"),
-    file_name="scenarios.json", mime="application/json")
+    file_name="scenarios.json", mime="application/json", key="scenarios_json", on_click=auth.record,
+    args=("export", "scenarios_json", exported, export.height))

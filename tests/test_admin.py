@@ -162,7 +162,7 @@ def test_the_export_is_audited_with_its_row_count(book, monkeypatch):
     at.download_button(key="admin_export").click().run()
     assert not at.exception
     exports = [r for r in log_rows(book) if r["action"] == "export"]
-    assert [(r["object"], r["row_count"], r["who"]) for r in exports] == [("audit_log", listed, "local")]
+    assert [(r["object"], r["row_count"], r["who"]) for r in exports] == [("audit_log_csv", listed, "local")]
 
 
 def test_a_setting_changed_on_the_page(book, monkeypatch):
