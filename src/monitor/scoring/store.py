@@ -57,7 +57,7 @@ def save(con: duckdb.DuckDBPyConnection, db_path: str | Path, bundle: ModelBundl
     """Write the pickle and its JSON beside the database (each written whole, then renamed into place), then
     register the model in `models`: live at once when `promote`, else a candidate. `con` must be writable."""
     folder = models_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"{bundle.version}.pkl"
     metadata = {**bundle.metadata, "sklearn_version": sklearn.__version__}
     bundle.metadata = metadata
@@ -81,8 +81,12 @@ def promote(con: duckdb.DuckDBPyConnection, version: str) -> None:
 
 
 def _write_atomically(path: Path, payload: bytes) -> None:
+    """Write `payload` whole beside `path`, readable by its owner only whatever the umask (the metadata names the
+    book's data range, the pickle holds a sample of its training rows), then rename it into place."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(payload)
+    partial.unlink(missing_ok=True)
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        handle.write(payload)
     os.replace(partial, path)
 
 
