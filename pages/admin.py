@@ -19,11 +19,11 @@ ALL = ""  # the action filter's "every action"
 def users_section() -> None:
     st.subheader(t("admin.users", lang))
     st.caption(t("admin.users_caption", lang))
-    listing = admin_data.user_listing()
+    listing = admin_data.user_listing(lang)
     if listing.height:
         st.dataframe(listing, hide_index=True, width="stretch", column_config={
             "email": st.column_config.TextColumn(t("admin.col.email", lang)),
-            "roles": st.column_config.ListColumn(t("admin.col.roles", lang)),
+            "roles": st.column_config.TextColumn(t("admin.col.roles", lang)),
             "updated_at": st.column_config.DatetimeColumn(t("admin.col.updated_at", lang), format="YYYY-MM-DD HH:mm"),
             "updated_by": st.column_config.TextColumn(t("admin.col.updated_by", lang)),
         })

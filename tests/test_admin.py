@@ -129,7 +129,8 @@ def test_an_admin_gives_roles_on_the_page(book, monkeypatch):
     row = [r for r in log_rows(book) if r["action"] == "edit_roles"][-1]
     assert (row["who"], row["object"], json.loads(row["parameters"])) == (
         "local", "steward@example.com", {"roles": ["analyst", "data_steward"]})
-    assert "steward@example.com" in list(at.main.dataframe[0].value["email"])
+    listed = at.main.dataframe[0].value
+    assert listed[["email", "roles"]].values.tolist() == [["steward@example.com", "Analyst, Data steward"]]
 
 
 def test_a_bad_address_says_so_and_writes_nothing(book, monkeypatch):

@@ -13,7 +13,6 @@ from monitor.export import csv_bytes
 from ui import auth, data
 
 AUDIT_ROWS = 1000  # the newest rows the page lists and exports for one filter
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(9999, 12, 30)  # an open end of the date range (see audit_entries)
 
 
 def _with_access(read, *args, **kwargs):
@@ -24,8 +23,11 @@ def _with_access(read, *args, **kwargs):
         con.close()
 
 
-def user_listing() -> pl.DataFrame:
-    return _with_access(users.listing)
+def user_listing(lang: str) -> pl.DataFrame:
+    """monitor.users.listing with the roles in words (one text, in monitor.access.ROLES order)."""
+    listing = _with_access(users.listing)
+    return listing.with_columns(pl.col("roles").map_elements(lambda roles: auth.role_names(roles, lang),
+                                                             return_dtype=pl.String))
 
 
 def set_roles(email: str, roles: frozenset[str]) -> None:
@@ -35,10 +37,9 @@ def set_roles(email: str, roles: frozenset[str]) -> None:
 
 def audit_entries(since: dt.date | None, until: dt.date | None, who: str | None, action: str | None,
                   object_: str | None) -> pl.DataFrame:
-    """monitor.audit.entries: the newest AUDIT_ROWS rows that match, newest first. An open end of the range is
-    passed as a far date: entries() cannot bind a NULL `until` (DuckDB cannot type NULL + INTERVAL)."""
-    return _with_access(audit.entries, since=since or EARLIEST, until=until or LATEST, limit=AUDIT_ROWS, who=who,
-                        action=action, object=object_)
+    """monitor.audit.entries: the newest AUDIT_ROWS rows that match, newest first (None: no bound, no filter)."""
+    return _with_access(audit.entries, since=since, until=until, limit=AUDIT_ROWS, who=who, action=action,
+                        object=object_)
 
 
 def audit_actions() -> list[str]:
