@@ -205,3 +205,27 @@ def test_a_version_2_books_models_were_each_live_in_their_turn(candidate_book, t
     assert registry["promoted_at"].to_list() == registry["created_at"].to_list()
     assert read(path, store.live_version) == registry["model_version"][0]  # the newest, as before version 3
     assert read(path, store.candidate_version) is None
+
+
+def test_a_risk_manager_sees_the_candidate_but_may_neither_retrain_nor_promote(book, monkeypatch):
+    """Signed in through OpenID Connect as a role that opens the page: the buttons are drawn, the checks run when
+    they are clicked, and the refusals are in the audit log."""
+    from ui import auth
+
+    from .test_write_checks import signed_in
+
+    live, candidate = read(book, store.live_version), read(book, store.candidate_version)
+    models = read(book, store.registry)["model_version"].to_list()
+    at = signed_in(book, monkeypatch, "model", "risk@example.com", "risk_manager")
+    at.button(key="retrain").click().run()
+    refused = [t("access.denied_action", "en", roles=auth.role_names(access.ACTION_ROLES[action], "en"))
+               for action in ("retrain_model", "promote_model")]
+    assert [e.value for e in at.error] == refused[:1]
+    at.checkbox(key="promote_confirm").check().run()
+    at.button(key="promote").click().run()
+    assert [e.value for e in at.error] == refused[1:]
+    assert read(book, store.registry)["model_version"].to_list() == models
+    assert (read(book, store.live_version), read(book, store.candidate_version)) == (live, candidate)
+    mine = [(r["action"], r["object"], json.loads(r["parameters"])) for r in log_rows(book)
+            if r["who"] == "risk@example.com" and r["action"] != "sign_in"]
+    assert mine == [("denied", None, {"what": "retrain_model"}), ("denied", candidate, {"what": "promote_model"})]

@@ -8,11 +8,15 @@ import json
 import shutil
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from monitor import access, access_store, audit, db, ingest
+from monitor.i18n import t
 from monitor.simulate import scenarios
+from ui import auth
 
 from .conftest import DEMO_AS_OF
+from .test_pages_apptest import ROOT, TIMEOUT
 
 STEWARD = access.Actor(subject="s", email="steward@example.com", roles=frozenset({"data_steward"}))
 ANALYST = access.Actor(subject="a", email="analyst@example.com", roles=frozenset({"analyst"}))
@@ -115,3 +119,39 @@ def test_an_analyst_saves_a_scenario_and_it_is_audited(book):
         ("analyst@example.com", "save_scenario", "stress 1.5", {"as_of": "2026-11-29", "replace": True}),
         ("analyst@example.com", "delete_scenario", "stress 1.5", None),
     ]
+
+
+# ------------------------------------------------------------------------------- the pages, signed in as a role
+
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "not-a-secret",
+        "client_id": "monitor", "client_secret": "not-a-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def signed_in(book, monkeypatch, stem: str, email: str, *roles: str) -> AppTest:
+    """A session signed in through OpenID Connect (AppTest.user stands in for st.user) on the page `stem`."""
+    monkeypatch.setenv("MONITOR_DB", str(book))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": email, "sub": email, "groups": list(roles)}
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page(f"pages/{stem}.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_an_admin_may_open_the_data_page_but_not_land_a_file(book, monkeypatch):
+    """The Land button is drawn for every role of the page; the check runs when it is clicked."""
+    at = signed_in(book, monkeypatch, "data", "admin@example.com", "admin")
+    batches = scalar(book, "SELECT count(*) FROM ingest_batches")
+    at.file_uploader(key="ingest_files").upload("payments.csv", payments_file(book), "text/csv").run()
+    at.button(key="ingest_land").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        t("access.denied_action", "en", roles=auth.role_names(access.ACTION_ROLES["land_files"], "en"))]
+    assert not at.success
+    assert scalar(book, "SELECT count(*) FROM ingest_batches") == batches
+    denied = [(r["who"], r["action"], json.loads(r["parameters"])) for r in log_rows(book)
+              if r["action"] in ("denied", "land_files")]
+    assert denied == [("admin@example.com", "denied", {"what": "land_files"})]
