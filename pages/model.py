@@ -66,7 +66,8 @@ def promote(version: str) -> None:
 
 def candidate_section(candidate: dict) -> None:
     """The candidate's validation figures beside the live model's, its calibration, and the confirmation that
-    must be ticked before the button that makes it live does anything."""
+    must be ticked before the button that makes it live does anything (one per version: a tick given to an
+    earlier candidate does not carry over to a newer one)."""
     version, live = candidate["version"], candidate["live_version"]
     st.subheader(t("model.candidate", lang, version=version))
     st.caption(t("model.candidate_caption" if live else "model.candidate_caption_first", lang,
@@ -89,7 +90,7 @@ def candidate_section(candidate: dict) -> None:
     text_box.caption(t("model.calibration_level", lang, month_end=level["month_end"],
                        rate=fmt.pct(level["observed_rate"]), before=fmt.pct(level["mean_pd_before"])))
     confirmed = text_box.checkbox(t("model.promote_confirm" if live else "model.promote_confirm_first", lang,
-                                    version=version, live=live), key="promote_confirm")
+                                    version=version, live=live), key=f"promote_confirm_{version}")
     if text_box.button(t("model.promote", lang), key="promote", type="primary", disabled=not confirmed,
                        icon=":material/publish:", help=t("model.promote_help", lang)):
         promote(version)

@@ -174,10 +174,10 @@ def test_the_page_shows_the_candidates_figures_and_asks_before_promoting(book, m
     assert t("model.candidate_live_value", lang, value=f"{auc['live']:.3f}") in [c.value for c in at.main.caption]
     assert f"{auc['candidate']:.3f}" in [m.value for m in at.main.metric if m.label == t("model.metric.auc", lang)]
     assert t("model.candidate_calibration", lang) in [m.value.strip("*") for m in at.main.markdown]
-    confirm = at.checkbox(key="promote_confirm")
+    confirm = at.checkbox(key=f"promote_confirm_{candidate}")
     assert confirm.label == t("model.promote_confirm", lang, version=candidate, live=live) and not confirm.value
     assert at.button(key="promote").disabled  # until the confirmation is ticked
-    at.checkbox(key="promote_confirm").check().run()
+    at.checkbox(key=f"promote_confirm_{candidate}").check().run()
     assert not at.button(key="promote").disabled
     at.button(key="promote").click().run(timeout=TIMEOUT)
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -221,7 +221,7 @@ def test_a_risk_manager_sees_the_candidate_but_may_neither_retrain_nor_promote(b
     refused = [t("access.denied_action", "en", roles=auth.role_names(access.ACTION_ROLES[action], "en"))
                for action in ("retrain_model", "promote_model")]
     assert [e.value for e in at.error] == refused[:1]
-    at.checkbox(key="promote_confirm").check().run()
+    at.checkbox(key=f"promote_confirm_{candidate}").check().run()
     at.button(key="promote").click().run()
     assert [e.value for e in at.error] == refused[1:]
     assert read(book, store.registry)["model_version"].to_list() == models
