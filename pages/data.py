@@ -4,7 +4,7 @@ the recent batches and the quarantine); and the book by bucket at the as-of date
 import streamlit as st
 
 from monitor.i18n import label, t
-from ui import charts, context, data, ingest_data, safe_text, tables
+from ui import auth, charts, context, data, ingest_data, safe_text, tables
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -65,9 +65,10 @@ for upload in uploads:
         rejects, headings = ingest_data.localized(outcome.rejects, lang)
         st.dataframe(rejects, hide_index=True, column_config=headings)
 if uploads:
-    if st.button(t("ingest.land", lang, files=len(usable)), type="primary", disabled=not usable, key="ingest_land"):
+    if st.button(t("ingest.land", lang, files=len(usable)), type="primary", disabled=not usable, key="ingest_land") \
+            and auth.allowed("land_files", None, lang):
         for data_bytes, name in usable:
-            landed = ingest_data.land(data_bytes, name, lang)
+            landed = ingest_data.land(data_bytes, name, lang, auth.actor())
             if isinstance(landed, ingest_data.Unusable):
                 st.error(t(f"ingest.error.{landed.code}", lang, **safe_text.escape_all(landed.params)))
             else:

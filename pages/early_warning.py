@@ -12,7 +12,7 @@ import streamlit as st
 
 from monitor.early_warning import FILTERS, REASON_COLUMNS, RISK_TIERS, TREATMENT_RULE_ORDER, localize, matches
 from monitor.i18n import label, t
-from ui import context, data, labels, tables
+from ui import auth, context, data, labels, tables
 from ui import early_warning_charts as charts
 from ui import early_warning_data as ew
 from ui import format as fmt
@@ -113,7 +113,9 @@ def list_section(rows: pl.DataFrame, filters: dict[str, list[str]], day: dt.date
     note.markdown(t(shown_key, lang, total=fmt.count(total), shown=fmt.count(rows.height)))
     note.caption(t("early_warning.masked", lang))
     download.download_button(t("early_warning.download", lang), ew.export_csv(day, filters, lang),
-                             file_name=f"early_warning_{day.isoformat()}.csv", mime="text/csv", on_click="ignore",
+                             file_name=f"early_warning_{day.isoformat()}.csv", mime="text/csv", key="ew_export",
+                             on_click=auth.record, args=("export", "early_warning_csv",
+                                                         {"as_of": day, "filters": filters}, total),
                              icon=":material/download:", width="stretch",
                              help=t("early_warning.download_help", lang, total=fmt.count(total)))
     event = st.dataframe(displayed(rows), key=TABLE_KEY, on_select="rerun", selection_mode="single-row",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from monitor import notes, views
 from monitor.i18n import t
-from ui import charts, context, data, labels, safe_text
+from ui import auth, charts, context, data, labels, safe_text
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -55,7 +55,9 @@ for row in views.KPI_ROWS:
 download_box, note_box = st.columns([1, 3])
 download_box.download_button(t("executive.download", lang), data=data.report_html(as_of, lang),
                              file_name=f"report-{day}.html", mime="text/html", icon=":material/download:",
-                             help=t("executive.download_help", lang, as_of=day), on_click="ignore")
+                             help=t("executive.download_help", lang, as_of=day), key="executive_export",
+                             on_click=auth.record, args=("export", "executive_report",
+                                                         {"as_of": day, "lang": lang, "format": "html"}))
 note_box.caption(notes.ecl_note(view["ecl"]["basis"], lang))
 
 # ------------------------------------------------------------------------------------------------ trends

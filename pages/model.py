@@ -1,23 +1,26 @@
 """Model monitoring (模型监控): the live early-warning model's out-of-time metrics against the challenger and, on
 a synthetic book, one oracle fit with the generator's true default driver; its score distribution at training and
-now, PSI/CSI, calibration and backtest, and the button that retrains it.
+now, PSI/CSI, calibration and backtest; the button that retrains it, which makes a candidate, and the candidate's
+validation figures beside the live model's with the confirmation an admin gives before making it live.
 
-Every figure comes from monitor.scoring.monitoring.monitoring_view; the retrain job is ui.model_data.retrain."""
+Every figure comes from monitor.scoring.monitoring (monitoring_view, candidate_view); the jobs are
+ui.model_data.retrain and promote, each checking the role where it runs (ui.auth.allowed here first)."""
 
 import polars as pl
 import streamlit as st
 
 from monitor.i18n import t
 from monitor.scoring.training import SCORE_BIN_WIDTH
-from ui import context, data, model_charts, model_data
+from ui import auth, context, data, model_charts, model_data
 from ui import format as fmt
 
 lang, as_of = context.start_page()
 day = as_of.isoformat()
-RETRAINED_KEY = "model_retrained"  # the new model's version and AUC, said on the run after the retrain
+RETRAINED_KEY = "model_retrained"  # the candidate's version and AUC, said on the run after the retrain
+PROMOTED_KEY = "model_promoted"  # the version made live, said on the run after the promotion
 VERDICT_BADGES = {"stable": "green", "watch": "orange", "act": "red"}
 # metric -> how its values read: a decimal with `digits`, or a percentage (capture rate)
-METRIC_DIGITS = {"auc": 3, "gini": 3, "ks": 3, "brier": 4}
+METRIC_DIGITS = {"auc": 3, "gini": 3, "ks": 3, "brier": 4, "psi": 3}
 
 
 def metric_text(metric: str, value: float) -> str:
@@ -29,12 +32,15 @@ def difference_text(metric: str, difference: float) -> str:
 
 
 def retrain() -> None:
-    """Run the retrain job, its progress in a status box; on success remember what to say and rerun the page,
-    which then reads the new model."""
+    """Run the retrain job (admins: the role is checked first, and again by the job), its progress in a status box;
+    on success remember what to say and rerun the page, which then shows the candidate."""
+    if not auth.allowed("retrain_model", None, lang):
+        return
     with st.status(t("model.retraining", lang), expanded=True) as box:
         bar = box.progress(0.0, text=t("model.step.features", lang))
         try:
-            bundle = model_data.retrain(lambda step, fraction: bar.progress(fraction, t(f"model.step.{step}", lang)))
+            bundle = model_data.retrain(auth.actor(),
+                                        lambda step, fraction: bar.progress(fraction, t(f"model.step.{step}", lang)))
         except model_data.RETRAIN_ERRORS as exc:
             box.update(label=t("model.retrain_failed", lang), state="error")
             st.error(t("model.retrain_error", lang, message=str(exc)))
@@ -42,6 +48,52 @@ def retrain() -> None:
         box.update(state="complete")
     st.session_state[RETRAINED_KEY] = (bundle.version, bundle.metadata["metrics"]["auc_oot"])
     st.rerun()
+
+
+def promote(version: str) -> None:
+    """Make the candidate live (admins: checked here and again by the job) and score with it; rerun the page."""
+    if not auth.allowed("promote_model", version, lang):
+        return
+    with st.spinner(t("model.promoting", lang)):
+        try:
+            model_data.promote(version, auth.actor())
+        except model_data.RETRAIN_ERRORS as exc:
+            st.error(t("model.promote_error", lang, message=str(exc)))
+            return
+    st.session_state[PROMOTED_KEY] = version
+    st.rerun()
+
+
+def candidate_section(candidate: dict) -> None:
+    """The candidate's validation figures beside the live model's, its calibration, and the confirmation that
+    must be ticked before the button that makes it live does anything (one per version: a tick given to an
+    earlier candidate does not carry over to a newer one)."""
+    version, live = candidate["version"], candidate["live_version"]
+    st.subheader(t("model.candidate", lang, version=version))
+    st.caption(t("model.candidate_caption" if live else "model.candidate_caption_first", lang,
+                 created_at=candidate["created_at"].strftime("%Y-%m-%d %H:%M"),
+                 month_end=candidate["oot_month_end"].isoformat(), live=live))
+    rows = list(candidate["metrics"].iter_rows(named=True))
+    for column, row in zip(st.columns(len(rows)), rows, strict=True):
+        name = row["metric"]
+        column.metric(t(f"model.metric.{name}", lang), metric_text(name, row["candidate"]),
+                      delta=None if row["live"] is None else difference_text(name, row["difference"]),
+                      delta_color="inverse" if row["lower_is_better"] else "normal",
+                      help=t(f"model.metric_help.{name}", lang), border=True)
+        if row["live"] is not None:
+            column.caption(t("model.candidate_live_value", lang, value=metric_text(name, row["live"])))
+    chart_box, text_box = st.columns([3, 2])
+    chart_box.markdown(f"**{t('model.candidate_calibration', lang)}**")
+    chart_box.altair_chart(model_charts.calibration_chart(candidate["calibration"], lang), width="stretch")
+    level = candidate["calibration_in_the_large"]
+    text_box.caption(t("model.calibration_caption", lang))
+    text_box.caption(t("model.calibration_level", lang, month_end=level["month_end"],
+                       rate=fmt.pct(level["observed_rate"]), before=fmt.pct(level["mean_pd_before"])))
+    confirmed = text_box.checkbox(t("model.promote_confirm" if live else "model.promote_confirm_first", lang,
+                                    version=version, live=live), key=f"promote_confirm_{version}")
+    if text_box.button(t("model.promote", lang), key="promote", type="primary", disabled=not confirmed,
+                       icon=":material/publish:", help=t("model.promote_help", lang)):
+        promote(version)
 
 
 def retrain_button(label_key: str, place) -> bool:
@@ -58,12 +110,17 @@ if data.bucket_distribution(as_of)["loans"].sum() == 0:
 if RETRAINED_KEY in st.session_state:
     version, auc = st.session_state.pop(RETRAINED_KEY)
     st.success(t("model.retrained", lang, version=version, auc=metric_text("auc", auc)), icon=":material/check:")
+if PROMOTED_KEY in st.session_state:
+    st.success(t("model.promoted", lang, version=st.session_state.pop(PROMOTED_KEY)), icon=":material/check:")
 
 view = model_data.monitoring_view(as_of)
+candidate = model_data.candidate_view()
 if view is None:
     st.info(t("model.none", lang))
     if retrain_button("model.train_first", st):
         retrain()
+    if candidate is not None:
+        candidate_section(candidate)
     st.stop()
 
 # ------------------------------------------------------------------------------------------- live model
@@ -75,6 +132,8 @@ text_box.markdown(t("model.live_text", lang, version=model["version"],
                     selected=model["selected_features"], features=model["features"]))
 if retrain_button("model.retrain", button_box):
     retrain()
+if candidate is not None:
+    candidate_section(candidate)
 
 months = model["train_month_ends"]
 train_box, oot_box, range_box = st.columns(3)

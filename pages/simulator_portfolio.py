@@ -12,7 +12,7 @@ import streamlit as st
 from monitor.export import csv_bytes
 from monitor.i18n import t
 from monitor.simulate import markov, policy, projection, scenarios
-from ui import context, labels, safe_text
+from ui import auth, context, labels, safe_text
 from ui import format as fmt
 from ui import simulator_portfolio_charts as charts
 from ui import simulator_portfolio_choices as choices_module
@@ -144,14 +144,14 @@ st.subheader(k("save"))
 saved = sim.saved_scenarios()
 name_box, button_box = st.columns([3, 1], vertical_alignment="bottom")
 name = name_box.text_input(k("name"), max_chars=scenarios.MAX_NAME).strip()
-if button_box.button(k("save_button"), disabled=not name):
+if button_box.button(k("save_button"), disabled=not name) and auth.allowed("save_scenario", name, lang):
     if name in saved["name"].to_list():
         st.error(k("name_taken", name=safe_text.escape(name)))
     else:
         parameters = {"segment": None, "value": None, "policy": result["policy"], "stress": choices.stress,
                       "window": choices.window, "months": choices.months, "paths": choices.paths,
                       "seed": choices.seed}
-        problem = sim.save(name, as_of, parameters, result["summary"])
+        problem = sim.save(name, as_of, parameters, result["summary"], auth.actor())
         if problem:
             st.error(k("save_failed", message=safe_text.escape(problem)))
         else:
@@ -193,10 +193,14 @@ else:
     st.altair_chart(charts.compare_chart(side_by_side["series"], lang), width="stretch")
 export = saved.filter(pl.col("name").is_in(picked or saved["name"].to_list()))
 csv_box, json_box = st.columns(2)
+exported = {"names": export["name"].to_list()}  # the audit row's parameters: which scenarios left the app
 csv_box.download_button(k("export_csv"), csv_bytes(compared.filter(pl.col("name").is_in(export["name"].to_list())),
-                                                  bom=False), file_name="scenarios.csv", mime="text/csv")
+                                                  bom=False), file_name="scenarios.csv", mime="text/csv",
+                        key="scenarios_csv", on_click=auth.record,
+                        args=("export", "scenarios_csv", exported, export.height))
 json_box.download_button(k("export_json"), json.dumps(
     [{**row, "as_of": row["as_of"].isoformat(), "created_at": row["created_at"].isoformat(),
       "parameters": json.loads(row["parameters"]), "summary": json.loads(row["summary"])}
      for row in export.iter_rows(named=True)], ensure_ascii=False, indent=1).encode("utf-8"),
-    file_name="scenarios.json", mime="application/json")
+    file_name="scenarios.json", mime="application/json", key="scenarios_json", on_click=auth.record,
+    args=("export", "scenarios_json", exported, export.height))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import db, derive
+from monitor import access, db, derive
 from monitor.synth.book import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def scored_db(demo_db, tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("scored") / "scored.duckdb"
     shutil.copyfile(demo_db, path)
-    jobs.train_model(path, backtest_months=6)
+    jobs.train_model(path, actor=access.COMMAND_USER, promote=True, backtest_months=6)
     jobs.score_book(path, DEMO_AS_OF, month_ends=3)
     return path
 

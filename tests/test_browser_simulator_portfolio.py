@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
-from monitor import db
+from monitor import access, db
 from monitor.i18n import LANGUAGES, t
 from monitor.simulate import projection, scenarios
 from ui import navigation
@@ -46,7 +46,7 @@ def scenario_server(demo_db, tmp_path_factory):
         con.close()
     for name, result in runs.items():
         scenarios.save(path, name, DEMO_AS_OF, {"stress": result["stress"], "months": 12, "policy": None},
-                       result["summary"])
+                       result["summary"], actor=access.COMMAND_USER)
     with serve(path, folder) as url:
         yield url
 

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from monitor import db
+from monitor import access, db
 from monitor.simulate import projection, scenarios
 from monitor.simulate.inputs import SimulationInputError
 from monitor.simulate.policy import STATES
@@ -135,11 +135,11 @@ def test_scenarios_round_trip(demo_db, tmp_path):
         con.close()
     for name, result in runs.items():
         scenarios.save(path, name, DEMO_AS_OF, {"stress": result["stress"], "months": 6, "policy": None},
-                       result["summary"])
+                       result["summary"], actor=access.COMMAND_USER)
     with pytest.raises(SimulationInputError, match="already saved"):
-        scenarios.save(path, "base", DEMO_AS_OF, {}, runs["base"]["summary"])
+        scenarios.save(path, "base", DEMO_AS_OF, {}, runs["base"]["summary"], actor=access.COMMAND_USER)
     with pytest.raises(SimulationInputError, match="name"):
-        scenarios.save(path, "  ", DEMO_AS_OF, {}, runs["base"]["summary"])
+        scenarios.save(path, "  ", DEMO_AS_OF, {}, runs["base"]["summary"], actor=access.COMMAND_USER)
     con = db.connect(path, read_only=True)
     try:
         saved = scenarios.list_scenarios(con)
@@ -153,7 +153,7 @@ def test_scenarios_round_trip(demo_db, tmp_path):
         assert compared["series"].filter(compared["series"]["measure"] == "delinquent").height == 12
     finally:
         con.close()
-    scenarios.delete(path, "base")
+    scenarios.delete(path, "base", actor=access.COMMAND_USER)
     con = db.connect(path, read_only=True)
     try:
         assert scenarios.list_scenarios(con)["name"].to_list() == ["severe"]
@@ -171,7 +171,7 @@ def test_saving_to_a_locked_book_says_so(demo_db, tmp_path, monkeypatch):
     try:
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(db.DatabaseError, match="locked"):
-            scenarios.save(path, "x", DEMO_AS_OF, {}, {"scenario": {}, "baseline": {}})
+            scenarios.save(path, "x", DEMO_AS_OF, {}, {"scenario": {}, "baseline": {}}, actor=access.COMMAND_USER)
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)

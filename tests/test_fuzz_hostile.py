@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from monitor import db, ingest
+from monitor import access, db, ingest
 from monitor.ingest.read import FileError
 from tests.conftest import APPTEST_TIMEOUT, DEMO_AS_OF, ROOT
 from tests.test_pages_apptest import PAGE_STEMS, open_page, run
@@ -166,7 +166,7 @@ def drive() -> None:
                 if action == "preview":
                     outcome = ingest.preview(job["book"], data, Path(name).name)
                 else:
-                    outcome = ingest.load_bytes(job["book"], data, Path(name).name)
+                    outcome = ingest.load_bytes(job["book"], data, Path(name).name, actor=access.COMMAND_USER)
                 result = {"outcome": [outcome.rows_total, outcome.rows_accepted, outcome.rows_rejected,
                                       outcome.rows_duplicate, outcome.rows_checked]}
             except FileError as exc:

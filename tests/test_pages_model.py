@@ -97,7 +97,7 @@ def test_without_a_model_the_page_offers_to_train_one(demo_db, monkeypatch):
     assert not store.models_dir(demo_db).exists()
 
 
-def test_the_retrain_button_trains_scores_and_shows_the_new_model(demo_db, monkeypatch, tmp_path):
+def test_the_retrain_button_trains_a_candidate_that_is_not_live(demo_db, monkeypatch, tmp_path):
     path = tmp_path / "book.duckdb"
     shutil.copyfile(demo_db, path)
     at = model_page(path, monkeypatch, "en")
@@ -106,17 +106,19 @@ def test_the_retrain_button_trains_scores_and_shows_the_new_model(demo_db, monke
     assert not at.error, [e.value for e in at.error]
     con = db.connect(path, read_only=True)
     try:
-        meta = store.metadata(con)
-        scored = con.sql("SELECT count(*) AS n FROM score_runs WHERE model_version = $v",
-                         params={"v": meta["model_version"]}).pl()
+        version = store.candidate_version(con)
+        meta = store.metadata(con, version)
+        live = store.live_version(con)
+        scored = con.sql("SELECT count(*) AS n FROM score_runs").pl()
     finally:
         con.close()
-    assert scored["n"][0] == 1
-    version = meta["model_version"]
+    assert version is not None and live is None  # a candidate waits for an admin; nothing scored with it
+    assert scored["n"][0] == 0
     assert [s.value for s in at.main.success] == [
         t("model.retrained", "en", version=version, auc=f"{meta['metrics']['auc_oot']:.3f}")]
-    assert version in page_text(at)
+    assert t("model.candidate", "en", version=version) in [h.value for h in at.main.subheader]
     assert t("model.metric.auc", "en") in {m.label for m in at.main.metric}
+    assert at.button(key="promote").disabled
     at.run()  # the message is said once
     assert not at.main.success
 

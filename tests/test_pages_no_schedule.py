@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import account, db, derive
+from monitor import access, account, db, derive
 from monitor.i18n import LANGUAGES, t
 from monitor.ingest import load
 from monitor.simulate import loan as simulated_loan
@@ -29,7 +29,7 @@ LOANS = ("loan_id,customer_id,product,channel,origination_date,principal,annual_
 
 def _book(demo_db: Path, target: Path, derived: bool) -> Path:
     shutil.copyfile(demo_db, target)
-    outcome = load.load_bytes(target, LOANS.encode(), "loans.csv")
+    outcome = load.load_bytes(target, LOANS.encode(), "loans.csv", actor=access.COMMAND_USER)
     assert outcome.rows_accepted == 1, outcome.rejects
     if derived:
         con = db.connect(target)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from monitor import db, ingest
+from monitor import access, db, ingest
 from monitor.i18n import label, t
 from monitor.ingest.load import PREVIEW_CHECKED_ROWS as PREVIEW_CHECKED_ROWS  # the page states it
 from monitor.ingest.load import batch_id
@@ -53,11 +53,12 @@ def preview(data: bytes, file_name: str) -> ingest.Outcome | Unusable:
         return Unusable("setting", {"file": file_name, "message": str(exc)})
 
 
-def land(data: bytes, file_name: str, lang: str) -> ingest.Outcome | Unusable:
-    """monitor.ingest.load_bytes for an upload: the file lands as one batch (not cached: it writes)."""
+def land(data: bytes, file_name: str, lang: str, actor: access.Actor) -> ingest.Outcome | Unusable:
+    """monitor.ingest.load_bytes for an upload, as `actor` (the page passes ui.auth.actor() after asking
+    ui.auth.allowed; load_bytes checks land_files again): the file lands as one batch (not cached: it writes)."""
     try:
         with db.disk_full_kept(lambda reader: t("book.kept_ingest", reader)):
-            return ingest.load_bytes(db_path(), data, file_name, source="upload")
+            return ingest.load_bytes(db_path(), data, file_name, source="upload", actor=actor)
     except ingest.FileError as exc:
         return Unusable(exc.code, exc.params)
     except db.DatabaseError as exc:  # locked by another writer for longer than MONITOR_LOCK_WAIT, or a full disk

@@ -1,4 +1,5 @@
-"""The Model monitoring page's data: a cached loader on ui.data's cache, and the retrain job the page runs."""
+"""The Model monitoring page's data: cached loaders on ui.data's cache, and the two jobs the page runs: retrain (a
+candidate, not live) and promote (an admin makes the candidate live, then the latest data day is scored with it)."""
 
 from __future__ import annotations
 
@@ -7,34 +8,36 @@ from collections.abc import Callable
 
 import duckdb
 
+from monitor import access
 from monitor.db import DatabaseError
 from monitor.scoring import jobs, monitoring, store
 from monitor.scoring.training import TrainingError
 from ui.data import db_path, load
 
-TRAINING_SHARE = 0.9  # of the progress bar; scoring the latest day takes the rest
-RETRAIN_ERRORS = (store.ModelError, TrainingError, DatabaseError, duckdb.Error)  # what retrain can raise
+RETRAIN_ERRORS = (store.ModelError, TrainingError, DatabaseError, duckdb.Error)  # what retrain and promote raise
 
 
 def monitoring_view(as_of: dt.date) -> dict | None:
-    """monitor.scoring.monitoring.monitoring_view: the live model's health at as_of (None when there is no model)."""
+    """monitor.scoring.monitoring.monitoring_view: the live model's health at as_of (None when no model is live)."""
     return load(monitoring.monitoring_view, as_of)
 
 
-def retrain(progress: Callable[[str, float], None]) -> store.ModelBundle:
-    """Train and register a new model on the page's database, then score its latest data day with it.
+def candidate_view() -> dict | None:
+    """monitor.scoring.monitoring.candidate_view: the model waiting to be made live, beside the live one."""
+    return load(monitoring.candidate_view)
 
-    `progress(step, fraction)` hears each step of training (monitor.scoring.training.train's names), then
-    "scoring" and "done". Raises what the jobs raise (RETRAIN_ERRORS). The loaders' cache
-    is keyed by the database file's version, so the next run of the page reads the new model."""
+
+def retrain(actor: access.Actor, progress: Callable[[str, float], None]) -> store.ModelBundle:
+    """Train and register a candidate model on the page's database as `actor` (jobs.train_model checks
+    retrain_model). `progress(step, fraction)` hears each step of training (monitor.scoring.training.train's
+    names). Raises what the job raises (RETRAIN_ERRORS, access.AccessDenied). The loaders' cache is keyed by the
+    database file's version, so the next run of the page reads the candidate."""
+    return jobs.train_model(db_path(), actor=actor, promote=False, progress=progress)
+
+
+def promote(version: str, actor: access.Actor) -> None:
+    """Make `version` live as `actor` (jobs.promote_model checks promote_model and audits), then score the latest
+    data day with it, so that the early-warning list follows."""
     path = db_path()
-
-    def training_progress(step: str, fraction: float) -> None:
-        if step != "done":  # scoring follows
-            progress(step, fraction * TRAINING_SHARE)
-
-    bundle = jobs.train_model(path, progress=training_progress)
-    progress("scoring", TRAINING_SHARE)
+    jobs.promote_model(path, version, actor=actor)
     jobs.score_book(path)
-    progress("done", 1.0)
-    return bundle

@@ -18,6 +18,7 @@ PAGES = (
     ("simulator_loan", ":material/tune:"),
     ("simulator_portfolio", ":material/ssid_chart:"),
     ("data", ":material/database:"),
+    ("admin", ":material/admin_panel_settings:"),
 )
 
 

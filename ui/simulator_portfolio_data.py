@@ -7,7 +7,7 @@ import datetime as dt
 
 import polars as pl
 
-from monitor import db
+from monitor import access, db
 from monitor.simulate import markov, policy, projection, scenarios
 from monitor.simulate.inputs import SimulationInputError
 from ui import data
@@ -44,10 +44,11 @@ def saved_scenarios() -> pl.DataFrame:
     return data.load(scenarios.list_scenarios)
 
 
-def save(name: str, as_of: dt.date, parameters: dict, summary: dict) -> str | None:
-    """Save a scenario; returns the error message to show (a locked file, a name taken), else None."""
+def save(name: str, as_of: dt.date, parameters: dict, summary: dict, actor: access.Actor) -> str | None:
+    """Save a scenario as `actor` (the page passes ui.auth.actor() after asking ui.auth.allowed; scenarios.save
+    checks save_scenario again); returns the error message to show (a locked file, a name taken), else None."""
     try:
-        scenarios.save(data.db_path(), name, as_of, parameters, summary)
+        scenarios.save(data.db_path(), name, as_of, parameters, summary, actor=actor)
     except (db.DatabaseError, ValueError) as exc:
         return str(exc)
     return None

@@ -225,7 +225,8 @@ CREATE TABLE IF NOT EXISTS models (
     model_version VARCHAR PRIMARY KEY,
     created_at    TIMESTAMP NOT NULL,
     path          VARCHAR NOT NULL,   -- the pickled estimator's file name in models/<database name>/ (not in git)
-    metadata      JSON NOT NULL       -- data range, features, metrics, monitoring baselines (monitor.scoring.store)
+    metadata      JSON NOT NULL,      -- data range, features, metrics, monitoring baselines (monitor.scoring.store)
+    promoted_at   TIMESTAMP           -- when it was made live (NULL: a candidate); the live model: newest promoted
 );
 
 CREATE TABLE IF NOT EXISTS scores (

@@ -77,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the HTML report")
     rep.add_argument("--out", help="write to this file instead of standard output")
 
-    trn = sub.add_parser("train", help="train the early-warning scorecard and challenger, test out of time, save")
+    trn = sub.add_parser("train", help="train the early-warning scorecard and challenger, test out of time, save "
+                                       "and make it live at once",
+                         description="Train the early-warning model and make it the live one at once: a local tool "
+                                     "for whoever holds the book's file (the dashboard's retrain only makes a "
+                                     "candidate, which an admin promotes after seeing its figures). Audited as "
+                                     "command-line.")
     _add_db(trn)
     trn.add_argument("--format", choices=("text", "json"), default="text")
     trn.add_argument("--train-months", type=limits.whole(1, limits.MAX_TRAIN_MONTHS), default=6,
@@ -86,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"sample the training rows down to this many, {limits.MIN_TRAIN_ROWS:,} to "
                           f"{limits.MAX_TRAIN_ROWS:,} (default 500000)")
 
-    sco = sub.add_parser("score", help="score the early-warning population with the newest model into `scores`")
+    sco = sub.add_parser("score", help="score the early-warning population with the live model into `scores`")
     _add_db(sco)
     sco.add_argument("--as-of", type=limits.day, default=None,
                      help=f"the day, YYYY-MM-DD (default: the latest data day); {SPAN}")
@@ -301,7 +306,8 @@ def cmd_train(args) -> int:
         print(f"monitor train: {fraction:4.0%} {step}", file=sys.stderr)
 
     with _usage_errors(TrainingError), db.disk_full_kept(lambda lang: t("book.kept_train", lang)):
-        bundle = jobs.train_model(path, progress=progress, train_months=args.train_months, max_rows=args.max_rows)
+        bundle = jobs.train_model(path, actor=access.COMMAND_USER, promote=True, progress=progress,
+                                  train_months=args.train_months, max_rows=args.max_rows)
     summary = train_summary(bundle.metadata)
     if args.format == "json":
         print(json.dumps(summary, indent=2))

@@ -10,7 +10,9 @@ The versions (db.SCHEMA_VERSION is the newest):
   each migration).
 - 3: the setting quarantine_raw_days, and quarantine.raw may be NULL: a rejected row's raw values (personal data
   among them) are dropped after that many days (issue 14). The users and the audit log live in their own file
-  beside the book (monitor.access_store).
+  beside the book (monitor.access_store). models.promoted_at: a retrained model is a candidate until an admin
+  promotes it; the live model is the newest promoted one (every model of an older book was live in its turn:
+  promoted at its created_at).
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -31,8 +33,11 @@ def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
-    """Add the quarantine retention setting; let quarantine.raw be dropped after it."""
+    """Add the quarantine retention setting; let quarantine.raw be dropped after it; models.promoted_at, each
+    existing model promoted when it was made (the newest stays the live one)."""
     db.run(con, "ALTER TABLE quarantine ALTER COLUMN raw DROP NOT NULL")
+    db.run(con, "ALTER TABLE models ADD COLUMN IF NOT EXISTS promoted_at TIMESTAMP")
+    db.run(con, "UPDATE models SET promoted_at = created_at WHERE promoted_at IS NULL")
     db.run(con, "INSERT INTO settings VALUES ('quarantine_raw_days', '90', ?) ON CONFLICT (key) DO NOTHING",
            [dict((key, description) for key, _, description in db.SETTINGS)["quarantine_raw_days"]])
 

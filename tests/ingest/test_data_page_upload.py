@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import ingest
+from monitor import access, ingest
 from monitor.i18n import t
 from tests.conftest import APPTEST_TIMEOUT, ROOT
 from tests.ingest.helpers import PAYMENTS_HEADER, book, count, loan, query
@@ -73,6 +73,6 @@ def test_preview_and_load_functions(demo_db, tmp_path):
     seen = ingest.preview(path, data, "p.csv")
     assert (seen.kind, seen.rows_accepted, seen.rows_rejected, seen.landed) == ("payments", 1, 1, False)
     assert seen.by_rule == {"non_positive_amount": 1}
-    landed = ingest.load_bytes(path, data, "p.csv", source="upload")
+    landed = ingest.load_bytes(path, data, "p.csv", source="upload", actor=access.COMMAND_USER)
     assert landed.landed and landed.batch_id == seen.batch_id
     assert ingest.preview(path, data, "p.csv").loaded_on is not None

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from monitor import access
 from monitor.i18n import t
 from monitor.ingest import load
 from tests.ingest.helpers import PAYMENTS_HEADER, assert_rejected, book, count, ingest, loan, query, write
@@ -94,7 +95,7 @@ def test_a_parquet_timestamp_out_of_range_is_a_rejected_row_and_the_rest_lands(d
     table = pa.table({"payment_id": pa.array([900000001, 900000002], pa.int64()),
                       "loan_id": pa.array([loan_id, loan_id], pa.int64()), "paid_at": paid_at,
                       "amount": pa.array([1000, 1000], pa.decimal128(14, 2)), "channel": ["app", "app"]})
-    outcome = load.load_bytes(path, _parquet(table), "payments.parquet")
+    outcome = load.load_bytes(path, _parquet(table), "payments.parquet", actor=access.COMMAND_USER)
     assert (outcome.rows_accepted, outcome.rows_rejected) == (1, 1)
     assert outcome.rejects.select("row_number", "rule").rows() == [(1, "wrong_type")]
     assert "paid_at" in outcome.rejects["message"][0] and str(2 ** 62) in outcome.rejects["message"][0]
@@ -132,7 +133,8 @@ MONITOR_DB="$DIR/full/book.duckdb" "$PY" -c "$CODE" "$DIR/payments.csv" > "$DIR/
 LAND = """import sys, pathlib
 from ui import ingest_data
 path = pathlib.Path(sys.argv[1])
-print(ingest_data.land(path.read_bytes(), path.name, 'zh'))
+from monitor import access
+print(ingest_data.land(path.read_bytes(), path.name, 'zh', access.COMMAND_USER))
 """
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from monitor import limits
+from monitor import access, limits
 from monitor.ingest import load, plausibility
 from tests.ingest.helpers import PAYMENTS_HEADER, book, query
 
@@ -198,7 +198,7 @@ def test_a_zoned_timestamp_lands_in_local_time(demo_db, tmp_path, a_loan):
     paid = ["2026-11-01T00:30:00Z", "2026-11-01 00:30:00+08:00", "2026-11-01 00:30:00-0500", "2026-11-01 00:30:00+08",
             "2026-11-01 00:30:00", "2026/11/1 0:30"]
     rows = "".join(f"{900000001 + i},{loan_id},{value},10,app\n" for i, value in enumerate(paid))
-    outcome = load.load_bytes(path, f"{PAYMENTS_HEADER}\n{rows}".encode(), "payments.csv")
+    outcome = load.load_bytes(path, f"{PAYMENTS_HEADER}\n{rows}".encode(), "payments.csv", actor=access.COMMAND_USER)
     assert outcome.rows_rejected == 0, outcome.rejects
     landed = query(path, "SELECT paid_at FROM payments WHERE payment_id >= 900000001 ORDER BY payment_id")
     assert landed["paid_at"].to_list() == [dt.datetime(2026, 11, 1, 8, 30), dt.datetime(2026, 11, 1, 0, 30),

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from monitor import db, limits
+from monitor import access, db, limits
 from monitor.ingest import load, plausibility, rules, schema
 from tests.ingest.helpers import assert_rejected, book, count, ingest, query, write
 from tests.ingest.test_plausibility import ACTIONS_HEADER, LOANS_HEADER, loan_row, previewed, reject_of, rejects
@@ -34,7 +34,7 @@ def test_the_book_passes_its_own_rules(demo_db, demo_con, tmp_path, kind):
     file = tmp_path / f"{kind}.csv"
     columns = ", ".join(schema.names(kind))
     db.run(demo_con, f"COPY (SELECT {columns} FROM {kind}) TO '{file}' (HEADER)")
-    outcome = load.load_bytes(book(demo_db, tmp_path), file.read_bytes(), file.name)
+    outcome = load.load_bytes(book(demo_db, tmp_path), file.read_bytes(), file.name, actor=access.COMMAND_USER)
     assert outcome.rows_rejected == 0, outcome.rejects.head(5)
     assert outcome.rows_duplicate == outcome.rows_total == count_rows(demo_con, kind)
 
@@ -98,7 +98,8 @@ def test_a_billion_yuan_of_interest(demo_db, tmp_path):
     path = book(demo_db, tmp_path)
     new_loan(path, tmp_path)
     line = installment(900000001, 1, "2026-12-01", "0", "999999999.00")
-    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + line).encode(), "installments.csv")
+    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + line).encode(), "installments.csv",
+                              actor=access.COMMAND_USER)
     assert rejects(outcome)[1] == [(
         "schedule_mismatch",
         "loan 900000001: the schedule's interest and fees sum to 999999999.00, above 90.00 (0.36 a year of the "
@@ -110,7 +111,7 @@ def test_a_billion_yuan_of_interest(demo_db, tmp_path):
 def new_loan(path, tmp_path, principal="1000", term="3", origination="2026-11-01"):
     file = write(tmp_path, "loans.csv", f"{LOANS_HEADER}\n"
                  f"{loan_row(principal=principal, term_months=term, origination_date=origination)}\n")
-    outcome = load.load_bytes(path, file.read_bytes(), file.name)
+    outcome = load.load_bytes(path, file.read_bytes(), file.name, actor=access.COMMAND_USER)
     assert outcome.rows_accepted == 1, outcome.rejects
 
 
@@ -119,7 +120,8 @@ def test_a_whole_schedule_must_sum_to_the_principal(demo_db, tmp_path):
     new_loan(path, tmp_path)
     lines = (installment(900000001, 1, "2026-12-01", "333.33", "10") + installment(900000001, 2, "2027-01-01", "333.33")
              + installment(900000001, 3, "2027-02-01", "333.32"))
-    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + lines).encode(), "installments.csv")
+    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + lines).encode(), "installments.csv",
+                              actor=access.COMMAND_USER)
     assert sorted(rejects(outcome)) == [1, 2, 3]
     assert {rule for row in rejects(outcome).values() for rule, _, _ in row} == {"schedule_mismatch"}
     assert rejects(outcome)[1][0][1] == ("loan 900000001: the schedule's principal_due sums to 999.98, not the "
@@ -132,7 +134,8 @@ def test_a_whole_schedule_that_sums_lands(demo_db, tmp_path):
     new_loan(path, tmp_path)
     lines = (installment(900000001, 1, "2026-12-01", "333.34", "10") + installment(900000001, 2, "2027-01-01", "333.33")
              + installment(900000001, 3, "2027-02-01", "333.33"))
-    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + lines).encode(), "installments.csv")
+    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + lines).encode(), "installments.csv",
+                              actor=access.COMMAND_USER)
     assert outcome.rows_rejected == 0, outcome.rejects
     assert count(path, "installments WHERE loan_id = 900000001") == 3
 
@@ -142,14 +145,15 @@ def test_a_schedule_in_pieces(demo_db, tmp_path):
     path = book(demo_db, tmp_path)
     new_loan(path, tmp_path)
     first = installment(900000001, 1, "2026-12-01", "400.00")
-    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + first).encode(), "first.csv")
+    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + first).encode(), "first.csv",
+                              actor=access.COMMAND_USER)
     assert outcome.rows_rejected == 0, outcome.rejects
     over = installment(900000001, 2, "2027-01-01", "700.00")
-    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + over).encode(), "over.csv")
+    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + over).encode(), "over.csv", actor=access.COMMAND_USER)
     assert rejects(outcome)[1][0][1] == ("loan 900000001: the schedule's principal_due sums to 1100.00 so far, "
                                          "more than the loan's principal 1000.00")
     rest = installment(900000001, 2, "2027-01-01", "300.00") + installment(900000001, 3, "2027-02-01", "300.00")
-    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + rest).encode(), "rest.csv")
+    outcome = load.load_bytes(path, (INSTALLMENTS_HEADER + "\n" + rest).encode(), "rest.csv", actor=access.COMMAND_USER)
     assert outcome.rows_rejected == 0, outcome.rejects
     assert count(path, "installments WHERE loan_id = 900000001") == 3
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from monitor import db
+from monitor import access, db
 from monitor.ingest import read, schema
 from monitor.ingest.load import Outcome, already_loaded, batch_id, check_file, land
 
@@ -37,7 +37,7 @@ def run_ingest(args) -> int:
         except read.FileError as exc:
             worst = _unusable(str(exc))
     for file, batch in sorted(checked, key=lambda item: schema.KINDS.index(item[0].kind)):
-        outcome = land(path, file, batch)
+        outcome = land(path, file, batch, actor=access.COMMAND_USER)  # a local tool (README)
         print(summary(outcome))
         worst = max(worst, EXIT_REJECTED if outcome.rows_rejected else EXIT_OK)
     return worst

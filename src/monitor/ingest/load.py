@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from monitor import db
+from monitor import access, access_store, audit, db
 from monitor.i18n import LANGUAGES
 from monitor.ingest import plausibility, read, rules, schema
 from monitor.ingest.read import RAW, ROW
@@ -138,16 +138,21 @@ def preview(db_path_or_con, file_bytes: bytes, file_name: str, kind: str | None 
 
 
 def load_bytes(db_path: str | Path, file_bytes: bytes, file_name: str, kind: str | None = None,
-               source: str = "file") -> Outcome:
-    """Validate and land one file as one batch (see the module's docstring). Raises read.FileError for a file that
+               source: str = "file", *, actor: access.Actor) -> Outcome:
+    """Validate and land one file as one batch (see the module's docstring), as `actor` (land_files). Raises
+    access.AccessDenied before the file is read when `actor` may not land files, read.FileError for a file that
     cannot be used, db.DatabaseError for a database that cannot be opened."""
-    return land(db_path, check_file(file_bytes, file_name, kind), batch_id(file_bytes), source)
+    access.require(actor, "land_files")
+    return land(db_path, check_file(file_bytes, file_name, kind), batch_id(file_bytes), source, actor=actor)
 
 
-def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file") -> Outcome:
+def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file", *,
+         actor: access.Actor) -> Outcome:
     """Land a file check_file has read and checked, as the batch `batch`, in one write transaction (db.transaction:
     a write the disk refuses raises its own error, which db.disk_full_kept turns into "disk full", not a failed
-    rollback's)."""
+    rollback's), as `actor`, who must hold land_files (access.AccessDenied before anything is written). A batch
+    written is audited (land_files: the file name, its batch and row counts)."""
+    access.require(actor, "land_files")
     con = db.connect(db_path)
     try:
         with db.transaction(con):
@@ -162,7 +167,20 @@ def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file
     finally:
         con.close()
     outcome.landed = True
+    _audit(db_path, actor, outcome, source)
     return outcome
+
+
+def _audit(db_path: str | Path, actor: access.Actor, outcome: Outcome, source: str) -> None:
+    log = access_store.connect(db_path)
+    try:
+        audit.record(log, actor, "land_files", outcome.file_name,
+                     {"batch": outcome.batch_id[:12], "kind": outcome.kind, "source": source,
+                      "rows_total": outcome.rows_total, "accepted": outcome.rows_accepted,
+                      "rejected": outcome.rows_rejected, "duplicate": outcome.rows_duplicate},
+                     outcome.rows_accepted)
+    finally:
+        log.close()
 
 
 def _write(con, checked: _Checked, outcome: Outcome, landing: pl.DataFrame, source: str) -> None:

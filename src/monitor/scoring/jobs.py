@@ -10,13 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from monitor import db, status
+from monitor import access, access_store, audit, db, status
 from monitor.months import months_before
 from monitor.scoring import scores, store, training
 
 
-def train_model(db_path: str | Path, *, progress: training.Progress | None = None, **options) -> store.ModelBundle:
-    """Train (monitor.scoring.training.train with `options`), save and register the champion; its bundle."""
+def train_model(db_path: str | Path, *, actor: access.Actor, promote: bool,
+                progress: training.Progress | None = None, **options) -> store.ModelBundle:
+    """Train (monitor.scoring.training.train with `options`), save and register the champion, as `actor`: a
+    candidate (retrain_model), or live at once when `promote` (promote_model as well); its bundle. The roles are
+    checked before anything is read; the training and the promotion are audited."""
+    access.require(actor, "retrain_model")
+    if promote:
+        access.require(actor, "promote_model")
     db.check_writable(db_path)  # before the long part, not at the save
     con = db.connect(db_path, read_only=True)
     try:
@@ -25,16 +31,50 @@ def train_model(db_path: str | Path, *, progress: training.Progress | None = Non
         con.close()
     con = db.connect(db_path)
     try:
-        store.save(con, db_path, bundle)
+        replaced = store.live_version(con)
+        store.save(con, db_path, bundle, promote=promote)
     finally:
         con.close()
+    _audit(db_path, actor, "retrain_model", bundle.version, {"promoted": promote, **_figures(bundle.metadata)})
+    if promote:
+        _audit(db_path, actor, "promote_model", bundle.version, {"replaces": replaced, **_figures(bundle.metadata)})
     return bundle
+
+
+def promote_model(db_path: str | Path, version: str, *, actor: access.Actor) -> str | None:
+    """Make the registered model `version` live, as `actor` (promote_model), and audit it with the model it
+    replaces and its figures; returns the version that was live before (None: none). Score the book with it next
+    (score_book), so that the early-warning list follows."""
+    access.require(actor, "promote_model")
+    con = db.connect(db_path)
+    try:
+        with db.transaction(con):
+            replaced = store.live_version(con)
+            store.promote(con, version)
+            meta = store.metadata(con, version)
+    finally:
+        con.close()
+    _audit(db_path, actor, "promote_model", version, {"replaces": replaced, **_figures(meta)})
+    return replaced
+
+
+def _figures(meta: dict) -> dict:
+    """The out-of-time figures a retrain or promotion is audited with."""
+    return {name: round(meta["metrics"][name], 4) for name in ("auc_oot", "gini_oot", "ks_oot", "psi")}
+
+
+def _audit(db_path: str | Path, actor: access.Actor, action: str, version: str, parameters: dict) -> None:
+    log = access_store.connect(db_path)
+    try:
+        audit.record(log, actor, action, version, parameters)
+    finally:
+        log.close()
 
 
 def score_book(db_path: str | Path, as_of: dt.date | None = None, *, month_ends: int = 0,
                version: str | None = None) -> list[tuple[dt.date, int]]:
     """Score the loans at `as_of` (default: the latest data day) and at the `month_ends` month-ends before it with
-    the newest model (or `version`), and write them; (day, loans scored) per day, oldest first."""
+    the live model (or `version`), and write them; (day, loans scored) per day, oldest first."""
     db.check_writable(db_path)
     con = db.connect(db_path, read_only=True)
     try:

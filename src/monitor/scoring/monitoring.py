@@ -1,6 +1,6 @@
 """The health of the live early-warning model, as the Model monitoring page shows it (DESIGN.md §5).
 
-The live model is the newest registered one (the one monitor.scoring.store.load picks and the scores use). Most of
+The live model is the newest promoted one (the one monitor.scoring.store.load picks and the scores use). Most of
 its health was measured when it was trained and lives in its metadata (monitor.scoring.training.train): the
 out-of-time metrics of the champion and the challenger, the calibration by decile, the backtest, the training
 score distribution. What changes as the book moves on is read from the scores it wrote: the score distribution of
@@ -87,8 +87,48 @@ def _history(models: pl.DataFrame) -> pl.DataFrame:
         "model_version", "created_at",
         pl.col("metadata").str.json_path_match("$.data.oot_month_end").str.to_date().alias("oot_month_end"),
         pl.col("metadata").str.json_path_match("$.metrics.auc_oot").cast(pl.Float64).alias("auc_oot"),
-        live=pl.int_range(pl.len()) == 0,
+        "live",
     )
+
+
+CANDIDATE_METRICS = (*METRICS, "psi")  # the figures a candidate is promoted on: out of time, and its stability
+CANDIDATE_LOWER_IS_BETTER = (*LOWER_IS_BETTER, "psi")
+
+
+def candidate_view(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The model waiting for promotion (monitor.scoring.store.candidate_version) beside the live one, as the Model
+    page shows it before an admin makes it live; None when no model is waiting.
+
+    - version, created_at (datetime), oot_month_end (date), live_version (None: no model is live yet);
+    - metrics: metric (CANDIDATE_METRICS), candidate, live (null without a live model), difference (candidate -
+      live), lower_is_better: each model's out-of-time figures as measured when it was trained, and the PSI of the
+      out-of-time population's scores against its training population's;
+    - calibration: the candidate's calibration by decile (decile, n, mean_pd, observed_rate, gap), out of time;
+    - calibration_in_the_large: the candidate's (the metadata's dict).
+    """
+    version = store.candidate_version(con)
+    if version is None:
+        return None
+    meta = store.metadata(con, version)
+    live = store.metadata(con)
+
+    def figures(model: dict | None) -> list[float | None]:
+        if model is None:
+            return [None] * len(CANDIDATE_METRICS)
+        return [model["metrics"]["psi" if name == "psi" else f"{name}_oot"] for name in CANDIDATE_METRICS]
+
+    metrics = pl.DataFrame({"metric": CANDIDATE_METRICS, "candidate": figures(meta), "live": figures(live)},
+                           schema={"metric": pl.String, "candidate": pl.Float64, "live": pl.Float64})
+    return {
+        "version": version,
+        "created_at": dt.datetime.fromisoformat(meta["created_at"]),
+        "oot_month_end": dt.date.fromisoformat(meta["data"]["oot_month_end"]),
+        "live_version": live["model_version"] if live else None,
+        "metrics": metrics.with_columns(difference=pl.col("candidate") - pl.col("live"),
+                                        lower_is_better=pl.col("metric").is_in(CANDIDATE_LOWER_IS_BETTER)),
+        "calibration": pl.DataFrame(meta["calibration"]),
+        "calibration_in_the_large": meta["calibration_in_the_large"],
+    }
 
 
 def metrics_table(meta: dict) -> pl.DataFrame:

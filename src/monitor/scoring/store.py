@@ -5,6 +5,11 @@ Files: <database folder>/models/<database name>/<version>.pkl, and <version>.jso
 person to read. The `models` row keeps the pickle's file name; it is looked up in the database's models folder, so
 a database and its models folder can move (or be copied under a new name, with the folder) together. Only files
 this module wrote are unpickled (pickle runs code: never load a model file from elsewhere).
+
+A model is saved as a candidate (promoted_at NULL) or promoted at once; `promote` makes a candidate live. The live
+model, the one `load` and `metadata` pick when no version is named (and so the scores and the monitoring), is the
+newest promoted one: a retrain on the Model page never changes what the early-warning list uses until an admin has
+seen the candidate's figures and promoted it (issue 14).
 """
 
 from __future__ import annotations
@@ -48,52 +53,90 @@ def new_version(created_at: dt.datetime) -> str:
     return f"scorecard-{created_at:%Y%m%d-%H%M%S}"
 
 
-def save(con: duckdb.DuckDBPyConnection, db_path: str | Path, bundle: ModelBundle) -> Path:
+def save(con: duckdb.DuckDBPyConnection, db_path: str | Path, bundle: ModelBundle, *, promote: bool) -> Path:
     """Write the pickle and its JSON beside the database (each written whole, then renamed into place), then
-    register the model in `models`. `con` must be writable."""
+    register the model in `models`: live at once when `promote`, else a candidate. `con` must be writable."""
     folder = models_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"{bundle.version}.pkl"
     metadata = {**bundle.metadata, "sklearn_version": sklearn.__version__}
     bundle.metadata = metadata
     _write_atomically(path, pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL))
     _write_atomically(path.with_suffix(".json"), json.dumps(metadata, indent=2, ensure_ascii=False).encode())
     db.create_schema(con)  # a database made before the models table existed
-    db.run(con, "INSERT INTO models VALUES ($version, $created_at, $path, $metadata)",
+    db.run(con, """INSERT INTO models (model_version, created_at, path, metadata, promoted_at)
+                   VALUES ($version, $created_at, $path, $metadata,
+                           CASE WHEN $promote THEN current_localtimestamp() END)""",
            {"version": bundle.version, "created_at": dt.datetime.fromisoformat(metadata["created_at"]),
-            "path": path.name, "metadata": json.dumps(metadata)})
+            "path": path.name, "metadata": json.dumps(metadata), "promote": promote})
     return path
 
 
+def promote(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    """Make the registered model `version` the live one (ModelError when there is none of that name). `con` must be
+    writable."""
+    if not con.execute("SELECT count(*) FROM models WHERE model_version = ?", [version]).fetchall()[0][0]:
+        raise ModelError(f"no model {version!r} is registered; nothing was promoted")
+    db.run(con, "UPDATE models SET promoted_at = current_localtimestamp() WHERE model_version = ?", [version])
+
+
 def _write_atomically(path: Path, payload: bytes) -> None:
+    """Write `payload` whole beside `path`, readable by its owner only whatever the umask (the metadata names the
+    book's data range, the pickle holds a sample of its training rows), then rename it into place."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(payload)
+    partial.unlink(missing_ok=True)
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        handle.write(payload)
     os.replace(partial, path)
 
 
 def registry(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every registered model, newest first: model_version, created_at, path, metadata (JSON text)."""
+    """Every registered model, newest first: model_version, created_at, path, metadata (JSON text), promoted_at
+    (null: a candidate never made live) and live (the newest promoted one)."""
     if not db.table_exists(con, "models"):
         return pl.DataFrame(schema={"model_version": pl.String, "created_at": pl.Datetime, "path": pl.String,
-                                    "metadata": pl.String})
-    return con.sql("SELECT model_version, created_at, path, CAST(metadata AS VARCHAR) AS metadata FROM models "
-                   "ORDER BY created_at DESC, model_version DESC").pl()
+                                    "metadata": pl.String, "promoted_at": pl.Datetime, "live": pl.Boolean})
+    return con.sql("""SELECT model_version, created_at, path, CAST(metadata AS VARCHAR) AS metadata, promoted_at,
+                             coalesce(model_version = (SELECT model_version FROM models WHERE promoted_at IS NOT NULL
+                                                       ORDER BY promoted_at DESC, model_version DESC LIMIT 1),
+                                      false) AS live
+                      FROM models ORDER BY created_at DESC, model_version DESC""").pl()
+
+
+def live_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The live model's version: the newest promoted one (None when none was ever promoted)."""
+    live = registry(con).filter("live")
+    return live["model_version"][0] if live.height else None
+
+
+def candidate_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The newest model made after the live one and never promoted: the one waiting for an admin (None: none)."""
+    models = registry(con)
+    live = models.filter("live")
+    waiting = models.filter(pl.col("promoted_at").is_null())
+    if live.height:
+        waiting = waiting.filter(pl.col("created_at") > live["created_at"][0])
+    return waiting["model_version"][0] if waiting.height else None
 
 
 def metadata(con: duckdb.DuckDBPyConnection, version: str | None = None) -> dict | None:
-    """The metadata of `version`, or of the newest model; None when there is none."""
+    """The metadata of `version`, or of the live model; None when there is none."""
     models = registry(con)
-    if version is not None:
-        models = models.filter(pl.col("model_version") == version)
+    models = models.filter(pl.col("model_version") == version) if version is not None else models.filter("live")
     return json.loads(models["metadata"][0]) if models.height else None
 
 
 def load(con: duckdb.DuckDBPyConnection, db_path: str | Path, version: str | None = None) -> ModelBundle:
-    """The bundle of `version`, or of the newest model, with a clear ModelError when it cannot be used."""
+    """The bundle of `version`, or of the live model, with a clear ModelError when it cannot be used."""
     models = registry(con)
     if models.height == 0:
         raise ModelError(f"no model has been trained for {db_path}; run `python -m monitor train --db {db_path}`")
-    if version is not None:
+    if version is None:
+        models = models.filter("live")
+        if models.height == 0:
+            raise ModelError(f"no model of {db_path} is live: promote one on the Model page, or train one with "
+                             f"`python -m monitor train --db {db_path}` (the command promotes what it trains)")
+    else:
         models = models.filter(pl.col("model_version") == version)
         if models.height == 0:
             raise ModelError(f"no model {version!r} is registered in {db_path}; "

@@ -2,7 +2,8 @@
 
 The dashboard only reads the database; saving opens a short read-write connection of its own (closed at once)
 so that a loader or the live feed is not locked out for longer than one insert. A locked file raises
-db.DatabaseError with the message to show."""
+db.DatabaseError with the message to show. Saving and deleting check the actor's role where they run
+(access.require: save_scenario) and are written to the audit log."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from monitor import db
+from monitor import access, access_store, audit, db
 from monitor.simulate.inputs import SimulationInputError
 
 MAX_NAME = 80
@@ -31,9 +32,10 @@ def check_name(name) -> str:
 
 
 def save(path: str | Path, name: str, as_of: dt.date, parameters: dict, summary: dict,
-         replace: bool = False) -> str:
-    """Write one scenario through a short read-write connection; returns the name saved. An existing name
-    raises SimulationInputError unless `replace`."""
+         replace: bool = False, *, actor: access.Actor) -> str:
+    """Write one scenario through a short read-write connection, as `actor` (who must hold save_scenario), and
+    audit it; returns the name saved. An existing name raises SimulationInputError unless `replace`."""
+    access.require(actor, "save_scenario")
     name = check_name(name)
     con = db.connect(path)
     try:
@@ -45,16 +47,28 @@ def save(path: str | Path, name: str, as_of: dt.date, parameters: dict, summary:
                [name, as_of, json.dumps(parameters), json.dumps(summary)])
     finally:
         con.close()
+    _audit(path, actor, "save_scenario", name, {"as_of": as_of, "replace": bool(exists)})
     return name
 
 
-def delete(path: str | Path, name: str) -> None:
+def delete(path: str | Path, name: str, *, actor: access.Actor) -> None:
+    """Remove a saved scenario, as `actor` (save_scenario), and audit it."""
+    access.require(actor, "save_scenario")
     con = db.connect(path)
     try:
         db.run(con, db.SCENARIOS_DDL)
         db.run(con, "DELETE FROM scenarios WHERE name = ?", [name])
     finally:
         con.close()
+    _audit(path, actor, "delete_scenario", name, None)
+
+
+def _audit(path: str | Path, actor: access.Actor, action: str, name: str, parameters: dict | None) -> None:
+    log = access_store.connect(path)
+    try:
+        audit.record(log, actor, action, name, parameters)
+    finally:
+        log.close()
 
 
 def list_scenarios(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -51,6 +51,7 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force
     try:
         con = db.connect(tmp, create=True)
         try:
+            os.chmod(tmp, 0o600)  # personal data from the first row on: the owner's only, whatever the umask
             db.create_schema(con)
             db.run(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
             _load(con, frames, rng, seed, as_of)

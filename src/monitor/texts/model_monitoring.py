@@ -13,22 +13,24 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "backtest."),
     # no model; retraining
     ("model.none",
-     "还没有训练过早期预警模型。点击下方按钮，用本数据库的历史数据训练模型，并为最新数据日的贷款评分。",
-     "No early-warning model has been trained yet. The button below trains one on this book's history and scores "
-     "the loans of the latest data day."),
+     "还没有上线的早期预警模型。点击下方按钮，用本数据库的历史数据训练候选模型；管理员查看其验证指标后再将其上线。",
+     "No early-warning model is live yet. The button below trains a candidate on this book's history; an admin "
+     "makes it live after seeing its validation figures."),
     ("model.retrain", "重新训练模型", "Retrain the model"),
     ("model.train_first", "训练模型", "Train a model"),
     ("model.retrain_help",
-     "用最新数据训练新的评分卡（冠军）和梯度提升模型（挑战者），跨时间验证后作为上线模型，并为最新数据日的贷款"
-     "评分。贷款多时需要几分钟，期间请停留在本页。",
-     "Trains a new scorecard (champion) and gradient-boosting challenger on the latest data, tests them out of "
-     "time, makes the new scorecard the live model and scores the loans of the latest data day. On a large book "
-     "this takes minutes; stay on this page meanwhile."),
+     "用最新数据训练新的评分卡（冠军）和梯度提升模型（挑战者）并做跨时间验证。新模型只是候选模型：管理员查看其"
+     "验证指标并确认后才会上线。贷款多时需要几分钟，期间请停留在本页。",
+     "Trains a new scorecard (champion) and gradient-boosting challenger on the latest data and tests them out of "
+     "time. The new model is a candidate: it goes live only when an admin has seen its validation figures and "
+     "confirmed. With many loans this takes minutes; stay on this page meanwhile."),
     ("model.retraining", "正在训练模型…", "Training the model…"),
     ("model.retrain_failed", "训练未完成", "Training did not finish"),
     ("model.retrain_error", "无法训练模型：{message}", "Could not train the model: {message}"),
-    ("model.retrained", "新模型 {version} 已上线，跨时间验证 AUC 为 {auc}。",
-     "Model {version} is now live, with an out-of-time AUC of {auc}."),
+    ("model.retrained",
+     "候选模型 {version} 已训练，跨时间验证 AUC 为 {auc}。它尚未上线：请在下方查看其验证指标后决定是否上线。",
+     "Candidate {version} is trained, with an out-of-time AUC of {auc}. It is not live: check its validation "
+     "figures below before making it live."),
     ("model.step.features", "正在构建训练样本特征", "Building the training features"),
     ("model.step.scorecard", "正在拟合评分卡", "Fitting the scorecard"),
     ("model.step.challenger", "正在拟合挑战者模型（梯度提升）", "Fitting the challenger (gradient boosting)"),
@@ -63,8 +65,9 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "happened before the day it is tested on: the OOT figures are what it would have achieved had it been built "
      "on that day."),
     ("model.history", "已注册模型（{count} 个）", "Registered models ({count})"),
-    ("model.history_caption", "最新注册的模型即上线模型：预警名单使用它的评分。",
-     "The newest model is the live one: the early-warning list uses its scores."),
+    ("model.history_caption", "上线模型是最近一次被确认上线的模型：预警名单使用它的评分。未上线的是候选模型。",
+     "The live model is the one most recently made live: the early-warning list uses its scores. The others were "
+     "candidates or were live before."),
     ("model.col.version", "模型版本", "Model version"),
     ("model.col.created_at", "训练时间", "Trained at"),
     ("model.col.oot_month_end", "跨时间验证月末", "Out-of-time month-end"),
