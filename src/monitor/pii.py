@@ -1,7 +1,48 @@
-"""Masking of personal data (DESIGN.md §3: name, phone and ID number are shown masked), as SQL expressions,
-so that the clear values never leave the database on their way to a page or an export."""
+"""Personal data (DESIGN.md §3, issue 14): masks, income bands, and the one logged way to see a full phone.
+
+Name, phone and ID number are masked in SQL, so that the clear values never leave the database on their way to a
+page or an export:
+
+- name 张三丰 -> 张**: the family name only.
+- phone 13812345678 -> 138****5678, the form Chinese lenders print on statements.
+- ID number 110101199001011234 -> 110101********1234: the region code (digits 1-6) and the last four (the
+  sequence number and the check character); the birth date (digits 7-14) is hidden.
+
+Why the ID mask cannot be reversed from what a page shows: the hidden characters are exactly the birth date, and
+no page, export or report shows a customer's birth year, birth date or age beside the mask (the Account page
+shows the province, which is the first two digits of the region code already shown: it adds nothing). With the
+last four digits fixed, the check character rules out ten of every eleven birth dates, so a customer of 18 to
+80 leaves some 2,000 candidate numbers (22,600 days / 11), not the 32-35 a birth year left (365 / 11).
+A 15-character ID (the pre-1999 form: a six-digit birth date in digits 7-12, no check character) shows its
+region code and its last three characters.
+
+Income: a page shows a customer's monthly income as a band (INCOME_BANDS) unless the user's role needs the figure
+(access action see_income).
+
+Free text (a rejected row's message, a quarantined raw row) may hold personal data anywhere: mask_text masks every
+phone- or ID-number-like run of digits, and the names it is given.
+"""
 
 from __future__ import annotations
+
+import re
+
+import duckdb
+import polars as pl
+
+from monitor import access, audit, db
+from monitor.query import frame
+
+# Upper bounds (yuan a month, exclusive) of the income bands, and the band above the last.
+INCOME_BANDS: tuple[tuple[int | None, str], ...] = (
+    (3000, "under_3k"), (5000, "3k_5k"), (8000, "5k_8k"), (12000, "8k_12k"), (20000, "12k_20k"), (None, "20k_plus"))
+REVEAL_REASON_MIN = 4  # characters of a stated reason to reveal a phone
+# A run of 11 or more digits (a phone, an ID number of 15 or 18 characters, the last maybe X), not inside a
+# longer run: digits 1-3 and the last 4 stay (the last 3 of a 15-digit number), the rest become stars.
+_LONG_NUMBER = re.compile(r"(?<![0-9])([0-9]{3})([0-9]{4,})([0-9]{3}[0-9Xx])(?![0-9])")
+_NUMBER_15 = re.compile(r"(?<![0-9])([0-9]{6})([0-9]{6})([0-9]{3})(?![0-9Xx])")
+PII_COLUMNS = ("name", "phone", "id_number")  # the customers' columns that hold personal data
+_PII_VALUE = re.compile(r'("(?:' + "|".join(PII_COLUMNS) + r')"\s*:\s*")([^"]*)(")')
 
 
 def masked_name(column: str) -> str:
@@ -15,5 +56,92 @@ def masked_phone(column: str) -> str:
 
 
 def masked_id_number(column: str) -> str:
-    """110101199001011234 -> 110101********1234: the region code and the last four characters."""
+    """110101199001011234 -> 110101********1234: the region code and the last four characters; the birth date
+    (digits 7-14) is hidden. (The schema holds 18-character numbers only.)"""
     return f"left({column}, 6) || repeat('*', length({column}) - 10) || right({column}, 4)"
+
+
+def income_band(column: str) -> str:
+    """The SQL of the income band code (INCOME_BANDS; NULL for no income on record) of a monthly income in yuan."""
+    cases = " ".join(f"WHEN {column} < {upper} THEN '{code}'" for upper, code in INCOME_BANDS if upper is not None)
+    return f"CASE WHEN {column} IS NULL THEN NULL {cases} ELSE '{INCOME_BANDS[-1][1]}' END"
+
+
+def mask_name_text(name: str) -> str:
+    """A name as masked_name masks it, for a name found in free text."""
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def _mask_number(match: re.Match) -> str:
+    head, middle, tail = match.groups()
+    return head + "*" * len(middle) + tail
+
+
+def mask_text(text: str | None, names: tuple[str, ...] = ()) -> str | None:
+    """`text` with every phone- or ID-number-like run of digits masked (an 18-character ID keeps 3 + 4 characters,
+    a 15-character one 6 + 3, a phone 3 + 4) and every name of `names` masked as masked_name does."""
+    if text is None:
+        return None
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) >= 2:
+            text = text.replace(name, mask_name_text(name))
+    text = _NUMBER_15.sub(lambda m: m[1] + "*" * 6 + m[3], text)
+    return _LONG_NUMBER.sub(_mask_number, text)
+
+
+def mask_raw(raw: str | None, names: tuple[str, ...] = ()) -> str | None:
+    """A raw row as JSON text ({"column": "value", ...}) masked: the values of the customers' personal-data columns
+    (PII_COLUMNS) whole, then mask_text over the rest (a misaligned file puts a phone or a name in any column)."""
+    if raw is None:
+        return None
+    return mask_text(_PII_VALUE.sub(lambda m: m[1] + mask_name_text(m[2]) + m[3], raw), names)
+
+
+def mask_column(frame_: pl.DataFrame, column: str, names: tuple[str, ...] = (), raw: bool = False) -> pl.DataFrame:
+    """`frame_` with mask_text (mask_raw when `raw`) applied to the text column `column` (a page's rows, at most
+    a thousand)."""
+    mask = mask_raw if raw else mask_text
+    return frame_.with_columns(pl.col(column).map_elements(lambda text: mask(text, names), return_dtype=pl.String))
+
+
+def names_in(con: duckdb.DuckDBPyConnection, texts: pl.DataFrame, column: str) -> tuple[str, ...]:
+    """The customers' names (of the book on `con`) that occur in the column `column` of `texts` as a quoted value
+    ('...', as rejected rows' messages quote a value) or a JSON string value ("...", as a raw row holds it)."""
+    if not texts.height or not db.table_exists(con, "customers"):
+        return ()
+    con.register("_pii_texts", texts.select(pl.col(column).alias("text")))
+    try:
+        found = frame(con, """
+            SELECT DISTINCT c.name
+            FROM (SELECT unnest(regexp_extract_all(text, '[''"]([^''"]{2,64})[''"]', 1)) AS value
+                  FROM _pii_texts) v
+            JOIN customers c ON c.name = v.value""")
+    finally:
+        con.unregister("_pii_texts")
+    return tuple(found["name"].to_list())
+
+
+class RevealRefused(ValueError):
+    """A reveal without a stated reason, or of a loan that is not in the book."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code  # catalog pii.reveal_<code>
+
+
+def reveal_phone(book_con: duckdb.DuckDBPyConnection, access_con: duckdb.DuckDBPyConnection, actor: access.Actor,
+                 loan_id: int, reason: str) -> str:
+    """The full phone of the customer of loan `loan_id`, for `actor` (who must be allowed reveal_phone), with the
+    reveal written to the audit log first (action reveal_phone, object loan:<id>, the reason; never the phone).
+    Raises access.AccessDenied, or RevealRefused ('reason_short': fewer than REVEAL_REASON_MIN characters of reason;
+    'unknown': no such loan)."""
+    access.require(actor, "reveal_phone")
+    reason = (reason or "").strip()
+    if len(reason) < REVEAL_REASON_MIN:
+        raise RevealRefused("reason_short")
+    found = frame(book_con, """SELECT c.phone FROM loans l JOIN customers c USING (customer_id)
+                               WHERE l.loan_id = $loan_id""", loan_id=loan_id)
+    if not found.height:
+        raise RevealRefused("unknown")
+    audit.record(access_con, actor, "reveal_phone", f"loan:{loan_id}", {"reason": reason}, 1)
+    return found["phone"][0]
