@@ -49,10 +49,13 @@ def test_income_bands(income, band):
 
 @pytest.mark.parametrize(("text", "masked"), [
     ("column loan_id: '13812345678' is no loan", "column loan_id: '138****5678' is no loan"),
-    ("110101199001011234", "110***********1234"),
-    ("11010119900101123X and 110101900101123", "110***********123X and 110101******123"),
+    ("110101199001011234", "110101********1234"),
+    ("11010119900101123X,110101900101123", "110101********123X,110101******123"),
+    ("13812345678,13912345678", "138****5678,139****5678"),
     ("amount 1234567890 is fine", "amount 1234567890 is fine"),  # 10 digits: neither a phone nor an ID
-    ("x138123456789012345678y", "x138" + "*" * 14 + "5678y"),
+    ("x8613812345678y", "x861****5678y"),
+    ("4611686018427387904 ns", "4611686018427387904 ns"),  # 19 digits: neither
+    ("from 1 to 9007199254740991", "from 1 to 9007199254740991"),  # 2**53 - 1: an ingest limit
     (None, None),
 ])
 def test_mask_text_masks_phone_and_id_like_numbers(text, masked):
@@ -63,12 +66,15 @@ def test_mask_text_masks_the_names_it_is_given():
     assert pii.mask_text("'张三丰' is not a date; 张三 too", ("张三丰", "张三")) == "'张**' is not a date; 张* too"
 
 
-def test_mask_raw_masks_the_personal_data_columns_and_patterns():
+def test_a_raw_row_has_its_personal_data_columns_and_patterns_masked():
+    import polars as pl
+
     raw = json.dumps({"loan_id": "1", "name": "李四", "phone": "139 0000 1111", "id_number": "ABC",
                       "channel": "13900001111", "product": "王五"}, ensure_ascii=False)
-    masked = json.loads(pii.mask_raw(raw, ("王五",)))
-    assert masked == {"loan_id": "1", "name": "李*", "phone": "1************", "id_number": "A**",
-                      "channel": "139****1111", "product": "王*"}
+    masked = pii.mask_column(pl.DataFrame({"raw": [raw, None]}), "raw", ("王五",), raw=True)["raw"]
+    assert json.loads(masked[0]) == {"loan_id": "1", "name": "李**", "phone": "1**", "id_number": "A**",
+                                     "channel": "139****1111", "product": "王*"}
+    assert masked[1] is None
 
 
 def test_names_in_finds_the_customers_quoted_in_a_text(book):

@@ -19,13 +19,12 @@ region code and its last three characters.
 Income: a page shows a customer's monthly income as a band (INCOME_BANDS) unless the user's role needs the figure
 (access action see_income).
 
-Free text (a rejected row's message, a quarantined raw row) may hold personal data anywhere: mask_text masks every
-phone- or ID-number-like run of digits, and the names it is given.
+Free text (a rejected row's message, a quarantined raw row) may hold personal data anywhere: mask_expr masks every
+phone- or ID-number-like run of digits as the masks above do, and the names it is given (names_in finds the book's
+customers' names a text quotes).
 """
 
 from __future__ import annotations
-
-import re
 
 import duckdb
 import polars as pl
@@ -37,12 +36,19 @@ from monitor.query import frame
 INCOME_BANDS: tuple[tuple[int | None, str], ...] = (
     (3000, "under_3k"), (5000, "3k_5k"), (8000, "5k_8k"), (12000, "8k_12k"), (20000, "12k_20k"), (None, "20k_plus"))
 REVEAL_REASON_MIN = 4  # characters of a stated reason to reveal a phone
-# A run of 11 or more digits (a phone, an ID number of 15 or 18 characters, the last maybe X), not inside a
-# longer run: digits 1-3 and the last 4 stay (the last 3 of a 15-digit number), the rest become stars.
-_LONG_NUMBER = re.compile(r"(?<![0-9])([0-9]{3})([0-9]{4,})([0-9]{3}[0-9Xx])(?![0-9])")
-_NUMBER_15 = re.compile(r"(?<![0-9])([0-9]{6})([0-9]{6})([0-9]{3})(?![0-9Xx])")
+# Phone- and ID-number-like runs of digits in free text, not inside a longer run: (pattern, replacement). Each keeps
+# what the masks above keep; a run of 12 to 14 (a phone with 86 or 0086 before it) keeps its first 3 and last 4.
+# Runs of 16 digits or more (2**53 - 1, the largest ID a file may use; a timestamp in nanoseconds) are left alone.
+_EDGE_BEFORE, _EDGE_AFTER = "(^|[^0-9])", "([^0-9]|$)"
+_NUMBERS = (
+    (_EDGE_BEFORE + "([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])" + _EDGE_AFTER, "${1}${2}********${3}${4}"),  # ID, 18
+    (_EDGE_BEFORE + "([0-9]{6})[0-9]{6}([0-9]{3})" + _EDGE_AFTER, "${1}${2}******${3}${4}"),            # ID, 15
+    (_EDGE_BEFORE + "([0-9]{3})[0-9]{4}([0-9]{4})" + _EDGE_AFTER, "${1}${2}****${3}${4}"),              # phone
+    (_EDGE_BEFORE + "([0-9]{3})[0-9]{5,7}([0-9]{4})" + _EDGE_AFTER, "${1}${2}****${3}${4}"),            # other
+)
 PII_COLUMNS = ("name", "phone", "id_number")  # the customers' columns that hold personal data
-_PII_VALUE = re.compile(r'("(?:' + "|".join(PII_COLUMNS) + r')"\s*:\s*")([^"]*)(")')
+# A JSON member of one of them: its value keeps its first character only.
+_PII_MEMBER = ('("(?:' + "|".join(PII_COLUMNS) + ')"\\s*:\\s*")([^"])[^"]*(")', "${1}${2}**${3}")
 
 
 def masked_name(column: str) -> str:
@@ -67,41 +73,32 @@ def income_band(column: str) -> str:
     return f"CASE WHEN {column} IS NULL THEN NULL {cases} ELSE '{INCOME_BANDS[-1][1]}' END"
 
 
-def mask_name_text(name: str) -> str:
-    """A name as masked_name masks it, for a name found in free text."""
-    return name[:1] + "*" * (len(name) - 1)
-
-
-def _mask_number(match: re.Match) -> str:
-    head, middle, tail = match.groups()
-    return head + "*" * len(middle) + tail
-
-
-def mask_text(text: str | None, names: tuple[str, ...] = ()) -> str | None:
-    """`text` with every phone- or ID-number-like run of digits masked (an 18-character ID keeps 3 + 4 characters,
-    a 15-character one 6 + 3, a phone 3 + 4) and every name of `names` masked as masked_name does."""
-    if text is None:
-        return None
-    for name in sorted(names, key=len, reverse=True):
-        if len(name) >= 2:
-            text = text.replace(name, mask_name_text(name))
-    text = _NUMBER_15.sub(lambda m: m[1] + "*" * 6 + m[3], text)
-    return _LONG_NUMBER.sub(_mask_number, text)
-
-
-def mask_raw(raw: str | None, names: tuple[str, ...] = ()) -> str | None:
-    """A raw row as JSON text ({"column": "value", ...}) masked: the values of the customers' personal-data columns
-    (PII_COLUMNS) whole, then mask_text over the rest (a misaligned file puts a phone or a name in any column)."""
-    if raw is None:
-        return None
-    return mask_text(_PII_VALUE.sub(lambda m: m[1] + mask_name_text(m[2]) + m[3], raw), names)
+def mask_expr(text: pl.Expr, names: tuple[str, ...] = ()) -> pl.Expr:
+    """`text` (a polars text expression) with every name of `names` masked as masked_name masks it (the longer
+    first), then every phone- or ID-number-like run of digits (_NUMBERS; each pattern twice, as two runs one
+    character apart share the character between them)."""
+    names = tuple(sorted((name for name in names if len(name) >= 2), key=len, reverse=True))
+    if names:
+        masked = [name[:1] + "*" * (len(name) - 1) for name in names]
+        text = text.str.replace_many(list(names), masked, leftmost=True)
+    for pattern, replacement in _NUMBERS:
+        text = text.str.replace_all(pattern, replacement).str.replace_all(pattern, replacement)
+    return text
 
 
 def mask_column(frame_: pl.DataFrame, column: str, names: tuple[str, ...] = (), raw: bool = False) -> pl.DataFrame:
-    """`frame_` with mask_text (mask_raw when `raw`) applied to the text column `column` (a page's rows, at most
-    a thousand)."""
-    mask = mask_raw if raw else mask_text
-    return frame_.with_columns(pl.col(column).map_elements(lambda text: mask(text, names), return_dtype=pl.String))
+    """`frame_` with its text column `column` masked (mask_expr). With `raw` the column holds rows as read, JSON
+    ({"column": "value", ...}): the values of the customers' personal-data columns (PII_COLUMNS) keep their first
+    character only, whatever they hold, and a misaligned file's phone or name in any column is masked as text."""
+    text = pl.col(column)
+    if raw:
+        text = text.str.replace_all(*_PII_MEMBER)
+    return frame_.with_columns(mask_expr(text, names).alias(column))
+
+
+def mask_text(text: str | None, names: tuple[str, ...] = ()) -> str | None:
+    """One text masked as mask_column masks a column."""
+    return mask_column(pl.DataFrame({"text": [text]}, schema={"text": pl.String}), "text", names)["text"][0]
 
 
 def names_in(con: duckdb.DuckDBPyConnection, texts: pl.DataFrame, column: str) -> tuple[str, ...]:

@@ -13,7 +13,8 @@ import sys
 
 from monitor import db
 from monitor.ingest import read, schema
-from monitor.ingest.load import Outcome, already_loaded, batch_id, check_file, land
+from monitor.ingest.load import Outcome, already_loaded, batch_id, check_file, land, purge_raw, raw_days
+from monitor.usage import UsageError
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 SHOWN_REJECTS = 20  # lines per file; the rest are in quarantine
@@ -21,6 +22,10 @@ SHOWN_REJECTS = 20  # lines per file; the rest are in quarantine
 
 def run_ingest(args) -> int:
     path = db.resolve_db_path(args.db)
+    if not args.files and not args.purge_raw:
+        raise UsageError("give the files to load, or --purge-raw")
+    if args.purge_raw:
+        print(_purge(path))
     checked = []
     worst = EXIT_OK
     for name in args.files:
@@ -41,6 +46,17 @@ def run_ingest(args) -> int:
         print(summary(outcome))
         worst = max(worst, EXIT_REJECTED if outcome.rows_rejected else EXIT_OK)
     return worst
+
+
+def _purge(path) -> str:
+    con = db.connect(path)
+    try:
+        with db.transaction(con):
+            dropped = purge_raw(con)
+            days = raw_days(con)
+    finally:
+        con.close()
+    return f"quarantine: dropped the rows as read of {dropped:,} rejected rows loaded more than {days} days ago"
 
 
 def _unusable(message: str) -> int:
