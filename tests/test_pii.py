@@ -112,3 +112,21 @@ def test_reveal_phone_refused_writes_nothing(book, actor, loan_id, reason, error
         assert access_con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
     finally:
         access_con.close()
+
+
+@pytest.mark.incident_expected
+def test_an_incident_logs_its_traceback_with_phones_and_id_numbers_masked(caplog):
+    import logging
+
+    from ui import incident
+
+    try:
+        raise ValueError(f"no customer {PHONE} / {ID_NUMBER}")
+    except ValueError:
+        with caplog.at_level(logging.ERROR, logger="ui.incident"):
+            incident.log.exception("incident %s: a page failed at %r", "ab12cd34", f"http://h/?q={PHONE}")
+    [record] = caplog.records
+    text = logging.Formatter().format(record)
+    assert PHONE not in text and ID_NUMBER not in text
+    assert "incident ab12cd34: a page failed at 'http://h/?q=138****5678'" in text
+    assert "ValueError: no customer 138****5678 / 110101********1234" in text

@@ -101,6 +101,18 @@ def mask_text(text: str | None, names: tuple[str, ...] = ()) -> str | None:
     return mask_column(pl.DataFrame({"text": [text]}, schema={"text": pl.String}), "text", names)["text"][0]
 
 
+def mask_headings(headings: list[str]) -> list[str]:
+    """A file's column headings as an error message shows them: a file without a header row has its first data row
+    read as one, so a heading may be a phone, an ID number or a name. Headings that are not plain ASCII (never a
+    column of ours) keep their first character only; phone- and ID-number-like ones are masked as text."""
+    masked = pl.DataFrame({"heading": headings}, schema={"heading": pl.String}).with_columns(
+        pl.when(pl.col("heading").str.contains("[^\\x00-\\x7f]"))
+        .then(pl.col("heading").str.slice(0, 1) + pl.lit("*").repeat_by(pl.col("heading").str.len_chars() - 1)
+              .list.join(""))
+        .otherwise(pl.col("heading")))
+    return mask_column(masked, "heading")["heading"].to_list()
+
+
 def names_in(con: duckdb.DuckDBPyConnection, texts: pl.DataFrame, column: str) -> tuple[str, ...]:
     """The customers' names (of the book on `con`) that occur in the column `column` of `texts` as a quoted value
     ('...', as rejected rows' messages quote a value) or a JSON string value ("...", as a raw row holds it)."""

@@ -146,3 +146,19 @@ def test_the_data_page_shows_the_rows_as_read_to_data_stewards_only(landed, monk
     page = repr(at.main) + repr([frame.values.tolist() for frame in quarantine])
     for value in clear_values(customer):
         assert value not in page, value
+
+
+def test_a_file_without_a_header_names_its_first_row_masked(demo_db, tmp_path):
+    """A customer file without a header: the first row is read as the header, and the error lists it."""
+    path = book(demo_db, tmp_path)
+    customer = query(path, "SELECT name, phone, id_number FROM customers WHERE length(name) >= 2 "
+                           "ORDER BY customer_id LIMIT 1").row(0, named=True)
+    file = write(tmp_path, "customers.csv", f"1,{customer['name']},{customer['phone']},{customer['id_number']}\n"
+                                            f"2,{customer['name']},{customer['phone']},{customer['id_number']}\n")
+    result = run_ingest(path, file)
+    assert result.returncode == 2
+    masked = (customer["name"][0] + "*" * (len(customer["name"]) - 1), customer["phone"][:3] + "****"
+              + customer["phone"][-4:], customer["id_number"][:6] + "*" * 8 + customer["id_number"][-4:])
+    assert f"columns seen: 1, {', '.join(masked)}" in result.stderr
+    for value in clear_values(customer):
+        assert value not in result.stderr + result.stdout, value
