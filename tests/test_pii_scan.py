@@ -15,7 +15,6 @@ import logging
 import polars as pl
 import pyarrow as pa
 import pytest
-from google.protobuf import text_format
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -78,15 +77,29 @@ def page_text(at: AppTest) -> str:
     every table and chart (sent apart, as Arrow)."""
     parts: list[str] = []
 
+    def strings(value) -> None:
+        if isinstance(value, str):
+            parts.append(value)
+        elif hasattr(value, "ListFields"):  # a message: its fields that are set
+            for _, field in value.ListFields():
+                strings(field)
+        elif hasattr(value, "items"):  # a map field
+            for key, item in value.items():
+                strings(key)
+                strings(item)
+        elif not isinstance(value, (bytes, int, float, bool)):  # a repeated field
+            for item in value:
+                strings(item)
+
     def walk(node) -> None:
         proto = getattr(node, "proto", None)
         if proto is not None:
-            parts.append(text_format.MessageToString(proto, as_utf8=True))
+            strings(proto)
         for child in (getattr(node, "children", None) or {}).values():
             walk(child)
 
     walk(at._tree)
-    for table in at.get("arrow_data_frame"):
+    for table in at.get("dataframe"):
         parts.append(table.value.to_csv())
     for chart in at.get("vega_lite_chart"):
         for dataset in chart.proto.datasets:
