@@ -13,7 +13,7 @@ loan the page shows is written to the audit log (view_account), once per session
 import polars as pl
 import streamlit as st
 
-from monitor import access, pii
+from monitor import access, db, pii
 from monitor.i18n import label, t
 from ui import account_charts, account_data, auth, context, labels, safe_text, tables
 from ui import format as fmt
@@ -137,6 +137,9 @@ def reveal_section(loan: dict) -> None:
         phone = account_data.reveal_phone(loan["loan_id"], stated)
     except pii.RevealRefused as refused:
         st.error(t(f"pii.reveal_{refused.code}", lang, n=pii.REVEAL_REASON_MIN))
+        return
+    except db.DatabaseError as exc:  # the book or the access file held by a writer for longer than the wait
+        st.error(exc.text(lang))
         return
     st.success(t("pii.revealed", lang, customer=loan["customer_id"], phone=phone))
 

@@ -99,6 +99,16 @@ def test_reveal_phone_returns_the_phone_and_logs_the_reason_not_the_phone(book, 
         access_con.close()
 
 
+def test_a_reason_that_quotes_personal_data_is_logged_masked(book):
+    access_con = access_store.connect(book.path)
+    try:
+        pii.reveal_phone(book.con, access_con, COLLECTIONS, 7, f"other: {NAME} asked, old number {PHONE}")
+        [(parameters,)] = access_con.execute("SELECT parameters FROM audit_log").fetchall()
+        assert json.loads(parameters) == {"reason": "other: 张** asked, old number 138****5678"}
+    finally:
+        access_con.close()
+
+
 @pytest.mark.parametrize(("actor", "loan_id", "reason", "error"), [
     (RISK, 7, "call_to_collect", access.AccessDenied),
     (COLLECTIONS, 7, " ab ", pii.RevealRefused),

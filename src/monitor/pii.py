@@ -141,7 +141,8 @@ class RevealRefused(ValueError):
 def reveal_phone(book_con: duckdb.DuckDBPyConnection, access_con: duckdb.DuckDBPyConnection, actor: access.Actor,
                  loan_id: int, reason: str) -> str:
     """The full phone of the customer of loan `loan_id`, for `actor` (who must be allowed reveal_phone), with the
-    reveal written to the audit log first (action reveal_phone, object loan:<id>, the reason; never the phone).
+    reveal written to the audit log first (action reveal_phone, object loan:<id>, the reason with any phone, ID
+    number or customer's name in it masked; never the phone).
     Raises access.AccessDenied, or RevealRefused ('reason_short': fewer than REVEAL_REASON_MIN characters of reason;
     'unknown': no such loan)."""
     access.require(actor, "reveal_phone")
@@ -152,5 +153,8 @@ def reveal_phone(book_con: duckdb.DuckDBPyConnection, access_con: duckdb.DuckDBP
                                WHERE l.loan_id = $loan_id""", loan_id=loan_id)
     if not found.height:
         raise RevealRefused("unknown")
-    audit.record(access_con, actor, "reveal_phone", f"loan:{loan_id}", {"reason": reason}, 1)
+    named = frame(book_con, "SELECT name FROM customers WHERE length(name) >= 2 AND contains($reason, name)",
+                  reason=reason)["name"]
+    audit.record(access_con, actor, "reveal_phone", f"loan:{loan_id}",
+                 {"reason": mask_text(reason, tuple(named))}, 1)  # the audit log holds no personal data either
     return found["phone"][0]
