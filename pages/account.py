@@ -1,5 +1,5 @@
-"""Account view (账户视图), for risk managers: one loan's story at the end of the as-of day: the loan and its
-customer (masked), its status, the schedule against the payments, the DPD history, collection actions with
+"""Account view (账户视图), for risk managers and collections: one loan's story at the end of the as-of day: the
+loan and its customer (masked), its status, the schedule against the payments, the DPD history, collection actions with
 their promises to pay, and the early-warning scores with their reasons.
 
 The loan lives in the URL as ?loan=<id>, so a copied link, or another page's

@@ -13,15 +13,14 @@ no page, export or report shows a customer's birth year, birth date or age besid
 shows the province, which is the first two digits of the region code already shown: it adds nothing). With the
 last four digits fixed, the check character rules out ten of every eleven birth dates, so a customer of 18 to
 80 leaves some 2,000 candidate numbers (22,600 days / 11), not the 32-35 a birth year left (365 / 11).
-A 15-character ID (the pre-1999 form: a six-digit birth date in digits 7-12, no check character) shows its
-region code and its last three characters.
 
 Income: a page shows a customer's monthly income as a band (INCOME_BANDS) unless the user's role needs the figure
 (access action see_income).
 
-Free text (a rejected row's message, a quarantined raw row) may hold personal data anywhere: mask_expr masks every
-phone- or ID-number-like run of digits as the masks above do, and the names it is given (names_in finds the book's
-customers' names a text quotes).
+Free text (a rejected row's message, a quarantined raw row, a log line) may hold personal data anywhere: mask_expr
+masks every phone- or ID-number-like run of digits as the masks above do (a 15-character ID, the pre-1999 form with
+a six-digit birth date in digits 7-12, keeps its region code and last three), and the names it is given (names_in
+finds the book's customers' names a text quotes).
 """
 
 from __future__ import annotations
