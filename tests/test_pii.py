@@ -140,3 +140,10 @@ def test_an_incident_logs_its_traceback_with_phones_and_id_numbers_masked(caplog
     assert PHONE not in text and ID_NUMBER not in text
     assert "incident ab12cd34: a page failed at 'http://h/?q=138****5678'" in text
     assert "ValueError: no customer 138****5678 / 110101********1234" in text
+
+
+def test_a_readers_error_quotes_the_file_masked():
+    from monitor.ingest import read
+
+    assert read._first_line(ValueError(f"could not parse '{PHONE}' near {ID_NUMBER}\nplan: ...")) == (
+        "could not parse '138****5678' near 110101********1234")

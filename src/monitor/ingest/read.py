@@ -139,9 +139,10 @@ def _as_text(values: pl.Series) -> pl.Series:
 
 
 def _first_line(exc: Exception) -> str:
-    """An error's first line: a message of one line stays one line (polars' errors go on with the query plan)."""
+    """An error's first line: a message of one line stays one line (polars' errors go on with the query plan).
+    A reader's error may quote the file's content: phone- and ID-number-like values are masked (monitor.pii)."""
     lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    return pii.mask_text(lines[0]) if lines else type(exc).__name__
 
 
 def _decode(data: bytes, file_name: str) -> tuple[str, str]:
