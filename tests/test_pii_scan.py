@@ -1,6 +1,7 @@
 """Done when (issue 14): no page, export, report or log line shows a full name, phone or ID number.
 
-For the scored demo book: every page's text in both languages through AppTest in local mode (every role), the Account
+For the scored demo book, which has also landed a misaligned file (customers' names, phones and ID numbers in its
+quarantine): every page's text in both languages through AppTest in local mode (every role), the Account
 view for a few loans, the early-warning and delinquent-loans lists, every export (the early-warning CSV, the
 executive HTML report, the portfolio simulator's CSV and JSON, whatever else a page hands to the browser to
 download), the commands' `report` and `status` output, and every log record written meanwhile, scanned for every
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
+from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
@@ -18,7 +21,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from monitor import db, early_warning, metrics, report, report_html
+from monitor import db, early_warning, ingest, metrics, report, report_html
 from monitor.i18n import LANGUAGES, t
 from ui import format as fmt
 from ui import navigation
@@ -108,6 +111,26 @@ def page_text(at: AppTest) -> str:
 
 
 @pytest.fixture(scope="module")
+def scan_db(scored_db, tmp_path_factory) -> Path:
+    """A copy of the scored book (with its models) that has also landed a misaligned file: a customer list saved
+    under the payments header, its names, phones and ID numbers in the quarantine."""
+    folder = tmp_path_factory.mktemp("scan") / "book"
+    shutil.copytree(scored_db.parent, folder)
+    path = folder / scored_db.name
+    con = db.connect(path, read_only=True)
+    try:
+        people = con.sql("SELECT name, phone, id_number FROM customers ORDER BY customer_id LIMIT 5").pl()
+        loan_id = con.execute("SELECT min(loan_id) FROM loans").fetchone()[0]
+    finally:
+        con.close()
+    rows = [f"{phone},{loan_id},{id_number},{phone},{name}" for name, phone, id_number in people.iter_rows()]
+    outcome = ingest.load_bytes(path, "\n".join(["payment_id,loan_id,paid_at,amount,channel", *rows]).encode(),
+                                "customers.csv")
+    assert outcome.rows_rejected == len(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
 def customers(scored_db) -> pl.DataFrame:
     """Every customer's clear values, and for each loan its customer's birth year and income."""
     con = db.connect(scored_db, read_only=True)
@@ -146,12 +169,12 @@ def accounts(scored_db) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def shown(scored_db, accounts, tmp_path_factory) -> dict[str, str]:
+def shown(scan_db, accounts, tmp_path_factory) -> dict[str, str]:
     """What every page (and a few Account views) shows in each language in local mode, what its downloads hold,
     and the log records written meanwhile: source -> text."""
     texts: dict[str, str] = {}
     with pytest.MonkeyPatch.context() as patch, captured_logs() as logs, captured_downloads(patch) as downloads:
-        patch.setenv("MONITOR_DB", str(scored_db))
+        patch.setenv("MONITOR_DB", str(scan_db))
         patch.setenv("MONITOR_ACCESS_DB", str(tmp_path_factory.mktemp("scan") / "access.duckdb"))
         for lang in LANGUAGES:
             at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT), lang=lang)
@@ -173,6 +196,7 @@ def test_the_scan_sees_every_page_and_the_masked_values(shown, customers):
     assert pl.Series([shown["page delinquency (en)"]]).str.contains(masked_phone).item()
     assert pl.Series([shown["page account (en)"]]).str.contains(r"[0-9]{6}\*{8}[0-9]{3}[0-9X]").item()
     assert shown["downloads"]  # the executive report at least
+    assert shown["page data (en)"].count("customers.csv") > 5  # the quarantine, its rows as read (local mode)
     masked = customers.select(pl.col("phone").str.slice(0, 3) + "****" + pl.col("phone").str.slice(7))["phone"]
     assert len(found(shown["page early_warning (en)"], sorted(set(masked)))) >= 10  # the search finds what is there
 
