@@ -1,16 +1,21 @@
-"""Account view (账户视图), for risk managers: one loan's story at the end of the as-of day: the loan and its
-customer (masked), its status, the schedule against the payments, the DPD history, collection actions with
+"""Account view (账户视图), for risk managers and collections: one loan's story at the end of the as-of day: the
+loan and its customer (masked), its status, the schedule against the payments, the DPD history, collection actions with
 their promises to pay, and the early-warning scores with their reasons.
 
 The loan lives in the URL as ?loan=<id>, so a copied link, or another page's
 st.switch_page("pages/account.py", query_params={"loan": id}), opens it. With none chosen the page opens on
-the most delinquent loan active at the as-of date. Every figure comes from monitor.account.account_view."""
+the most delinquent loan active at the as-of date. Every figure comes from monitor.account.account_view.
+
+Personal data (monitor.pii): name, phone and ID number masked, no birth year, the income as a band unless the role
+needs the figure (see_income); collections may show one customer's full phone with a stated reason, logged. Each
+loan the page shows is written to the audit log (view_account), once per session."""
 
 import polars as pl
 import streamlit as st
 
+from monitor import access, db, pii
 from monitor.i18n import label, t
-from ui import account_charts, account_data, context, labels, safe_text, tables
+from ui import account_charts, account_data, auth, context, labels, safe_text, tables
 from ui import format as fmt
 from ui.account_charts import value_label
 from ui.loan_chooser import choose_loan
@@ -19,6 +24,10 @@ lang, as_of = context.start_page()
 day = as_of.isoformat()
 
 LOAN_KEY = context.choice_key(context.LOAN_PARAM)
+REVEAL_REASONS = ("call_to_collect", "promise_follow_up", "verify_contact", "other")
+_VIEWED = "_account_viewed"  # the loans this session has opened here (each written to the audit log once)
+user = auth.actor()
+see_income = access.may(user, "see_income")
 
 
 def whole(value) -> str:
@@ -85,8 +94,7 @@ def facts_section(loan: dict, status: dict | None) -> None:
         (t("col.name", lang), loan["name"]),
         (t("col.phone", lang), loan["phone"]),
         (t("col.id_number", lang), loan["id_number"]),
-        (t("col.birth_year", lang), whole(loan["birth_year"])),
-        (t("col.monthly_income", lang), fmt.exact_money(loan["monthly_income"])),
+        income_row(loan),
         (t("col.employment_type", lang), value_label("employment", loan["employment_type"], lang)),
         (t("col.province", lang), labels.segment_value("province", loan["province"], lang)),
         (t("col.city_tier", lang), labels.segment_value("city_tier", str(loan["city_tier"]), lang)),
@@ -99,7 +107,41 @@ def facts_section(loan: dict, status: dict | None) -> None:
     with customer_box:
         st.markdown(f"**{t('account.customer_facts', lang)}**")
         facts_table(customer_rows)
-        st.caption(t("account.masked", lang))
+        st.caption(t("pii.masked", lang))
+        if access.may(user, "reveal_phone"):
+            reveal_section(loan)
+
+
+def income_row(loan: dict) -> tuple[str, str]:
+    """The monthly income: the figure for a role that needs it (access action see_income), else its band."""
+    if see_income:
+        return t("col.monthly_income", lang), fmt.exact_money(loan["monthly_income"])
+    band = loan["income_band"]
+    return t("pii.income_band", lang), t(f"income_band.{band}", lang) if band else t("pii.no_income", lang)
+
+
+def reveal_section(loan: dict) -> None:
+    """Collections may show the customer's full phone, to call, with a stated reason; monitor.pii.reveal_phone
+    checks the role again and writes the reveal to the audit log. The phone is shown in this run only."""
+    with st.expander(t("pii.reveal", lang), icon=":material/call:"), st.form("reveal_phone", border=False):
+        st.caption(t("pii.reveal_help", lang))
+        reason = st.selectbox(t("pii.reveal_reason", lang), REVEAL_REASONS, key="reveal_reason",
+                              format_func=lambda code: t(f"pii.reason.{code}", lang))
+        note = st.text_input(t("pii.reveal_note", lang), key="reveal_note", max_chars=200,
+                             help=t("pii.reveal_note_help", lang, n=pii.REVEAL_REASON_MIN))
+        asked = st.form_submit_button(t("pii.reveal_button", lang))
+    if not asked or not auth.allowed("reveal_phone", f"loan:{loan['loan_id']}", lang):
+        return
+    stated = note.strip() if reason == "other" else f"{reason}: {note.strip()}" if note.strip() else reason
+    try:
+        phone = account_data.reveal_phone(loan["loan_id"], stated)
+    except pii.RevealRefused as refused:
+        st.error(t(f"pii.reveal_{refused.code}", lang, n=pii.REVEAL_REASON_MIN))
+        return
+    except db.DatabaseError as exc:  # the book or the access file held by a writer for longer than the wait
+        st.error(exc.text(lang))
+        return
+    st.success(t("pii.revealed", lang, customer=loan["customer_id"], phone=phone))
 
 
 def links_section(links: pl.DataFrame) -> None:
@@ -238,10 +280,14 @@ loan_id = choose_loan(LOAN_KEY, lang, as_of, label=t("account.loan_input", lang)
                       placeholder=t("account.loan_placeholder", lang), help=t("account.loan_input_help", lang),
                       defaulted=t("account.defaulted", lang, as_of=day))
 
-view = account_data.account_view(loan_id, as_of)
+view = account_data.account_view(loan_id, as_of, see_income)
 if view["presence"] != "on_book":
     st.info(t(f"account.{view['presence']}", lang, loan_id=loan_id, as_of=day))
     st.stop()
+viewed = st.session_state.setdefault(_VIEWED, set())
+if loan_id not in viewed:
+    auth.record("view_account", f"loan:{loan_id}")
+    viewed.add(loan_id)
 
 header_section(view["loan"], view["status"], view["has_schedule"])
 if view["status"] is not None:

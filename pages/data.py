@@ -3,6 +3,7 @@ the recent batches and the quarantine); and the book by bucket at the as-of date
 
 import streamlit as st
 
+from monitor import access
 from monitor.i18n import label, t
 from ui import auth, charts, context, data, ingest_data, safe_text, tables
 from ui import format as fmt
@@ -90,10 +91,12 @@ else:
     batch = st.selectbox(t("ingest.quarantine_batch", lang), [None, *batch_names], key="ingest_quarantine_batch",
                          format_func=lambda b: t("ingest.all_batches", lang) if b is None
                          else f"{batch_names[b]} · {b[:12]}")
-    rejected = ingest_data.quarantined(batch)
+    see_rows = access.may(auth.actor(), "view_quarantine_rows")  # the rows as read, masked: data stewards only
+    rejected = ingest_data.quarantined(batch, see_rows)
     if rejected.height == 0:
         st.caption(t("ingest.no_quarantine", lang))
     else:
+        st.caption(t("pii.raw_kept", lang, days=ingest_data.raw_days()) if see_rows else t("pii.raw_hidden", lang))
         shown, headings = ingest_data.localized(rejected, lang)
         st.dataframe(shown, hide_index=True, column_config=headings)
 

@@ -215,10 +215,16 @@ def test_name_phone_and_id_number_are_masked(view):
 def test_loan_and_customer_facts(view):
     loan = view["loan"]
     assert {k: loan[k] for k in ("loan_id", "customer_id", "product", "origination_date", "principal", "term_months",
-                                 "status", "closed_date", "monthly_income", "province")} == {
+                                 "status", "closed_date", "monthly_income", "income_band", "province")} == {
         "loan_id": 1, "customer_id": 1, "product": "cash_loan", "origination_date": D(2026, 1, 10),
-        "principal": 300.0, "term_months": 3, "status": "active", "closed_date": None, "monthly_income": 8000.0,
-        "province": "北京"}
+        "principal": 300.0, "term_months": 3, "status": "active", "closed_date": None, "monthly_income": None,
+        "income_band": "8k_12k", "province": "北京"}
+    assert "birth_year" not in loan  # beside the masked ID number it would give the birth date away
+
+
+def test_the_income_figure_only_for_a_role_that_needs_it(con):
+    assert account.account_view(con, 1, AS_OF, see_income=True)["loan"]["monthly_income"] == 8000.0
+    assert account.loan_facts(con, 1, AS_OF)["monthly_income"] == 8000.0  # the loan what-if's affordability
 
 
 def test_restructuring_links_both_ways(con):

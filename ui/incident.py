@@ -17,9 +17,25 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from monitor import pii
 from monitor.i18n import t
 
 log = logging.getLogger(__name__)
+
+
+class _Masked(logging.Filter):
+    """The traceback an incident writes to the log, with phone- and ID-number-like values masked (monitor.pii): an
+    exception's text may quote a value of the book. The record keeps its exc_info; its handlers print exc_text,
+    which this sets first."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and not record.exc_text:
+            record.exc_text = pii.mask_text(logging.Formatter().formatException(record.exc_info))
+        record.msg, record.args = pii.mask_text(record.getMessage()), None
+        return True
+
+
+log.addFilter(_Masked())
 
 
 def new_id() -> str:

@@ -71,9 +71,15 @@ def recent_batches() -> pl.DataFrame:
     return load(ingest.recent_batches)
 
 
-def quarantined(batch: str | None) -> pl.DataFrame:
-    """The rejected rows of one batch (None: of every batch), newest first."""
-    return load(ingest.quarantined, batch)
+def quarantined(batch: str | None, raw: bool) -> pl.DataFrame:
+    """The rejected rows of one batch (None: of every batch), newest first; with `raw` (a role that may
+    view_quarantine_rows) the rows as read, masked."""
+    return load(ingest.quarantined, batch, 1000, raw)
+
+
+def raw_days() -> int:
+    """How many days the quarantine keeps the rows as read (setting quarantine_raw_days)."""
+    return load(ingest.raw_days)
 
 
 def localized(frame: pl.DataFrame, lang: str) -> tuple[pl.DataFrame, dict]:

@@ -50,8 +50,9 @@ def loan_facts(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> 
     """The loan and its customer, one dict (None when the loan is not on the book at as_of): loan_id,
     customer_id, product, channel, origination_date, principal, annual_rate, term_months, repayment_method,
     application_score, parent_loan_id; status at as_of ('active', or how it closed) and closed_date (None while
-    active at as_of); the customer's name, phone and id_number masked, birth_year, monthly_income,
-    employment_type, province, city_tier, bureau_score. Money in yuan (float)."""
+    active at as_of); the customer's name, phone and id_number masked (monitor.pii), monthly_income and its
+    income_band (a code of pii.INCOME_BANDS), employment_type, province, city_tier, bureau_score. Money in yuan
+    (float). No birth year: beside the masked ID number it would give the birth date away (monitor.pii)."""
     facts = frame(
         con,
         f"""
@@ -62,7 +63,8 @@ def loan_facts(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> 
                CASE WHEN l.closed_date <= $as_of THEN l.closed_date END AS closed_date,
                {pii.masked_name("c.name")} AS name, {pii.masked_phone("c.phone")} AS phone,
                {pii.masked_id_number("c.id_number")} AS id_number,
-               c.birth_year, CAST(c.monthly_income AS DOUBLE) AS monthly_income, c.employment_type, c.province,
+               CAST(c.monthly_income AS DOUBLE) AS monthly_income,
+               {pii.income_band("c.monthly_income")} AS income_band, c.employment_type, c.province,
                c.city_tier, c.bureau_score
         FROM loans l LEFT JOIN customers c USING (customer_id)
         WHERE l.loan_id = $loan_id AND l.origination_date <= $as_of
@@ -262,8 +264,9 @@ def default_loan(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int | None:
     return int(worst["loan_id"][0]) if worst.height else None
 
 
-def account_view(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> dict:
-    """Everything the Account view shows for one loan at the end of as_of.
+def account_view(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date, see_income: bool = False) -> dict:
+    """Everything the Account view shows for one loan at the end of as_of. The customer's monthly_income is None
+    unless `see_income` (the user may see the figure: access action see_income); its income_band is always there.
 
     Always: loan_id, as_of, presence ('on_book', 'not_yet', 'unknown'; see presence). When on the book:
     loan (loan_facts), status (loan_status; None when closed by as_of), links (restructuring_links),
@@ -274,8 +277,9 @@ def account_view(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -
     if view["presence"] != "on_book":
         return view
     actions = collection_actions(con, loan_id, as_of)
+    loan = loan_facts(con, loan_id, as_of)
     return view | {
-        "loan": loan_facts(con, loan_id, as_of),
+        "loan": loan | {"monthly_income": loan["monthly_income"] if see_income else None},
         "status": loan_status(con, loan_id, as_of),
         "links": restructuring_links(con, loan_id, as_of),
         "schedule": schedule(con, loan_id, as_of),

@@ -128,11 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="load loan tapes, schedules, payments or collection actions")
     _add_db(ing)
-    ing.add_argument("files", nargs="+", help="CSV (UTF-8 or GB18030) or Parquet files: regular files within "
+    ing.add_argument("files", nargs="*", help="CSV (UTF-8 or GB18030) or Parquet files: regular files within "
                                               "$MONITOR_MAX_FILE_MB, $MONITOR_MAX_FILE_ROWS and, for Parquet, "
                                               "$MONITOR_MAX_PARQUET_MB (decompressed)")
     ing.add_argument("--kind", choices=("loans", "installments", "payments", "collection_actions"),
                      help="what the files hold (default: detected from the columns)")
+    ing.add_argument("--purge-raw", action="store_true",
+                     help="drop the rows as read of the quarantine's batches loaded more than the setting "
+                          "quarantine_raw_days ago (every load does it too); files are optional then")
 
     aud = sub.add_parser("audit", help="check the audit log's hash chain in the book's access file (exit 1 when "
                                        "a row was changed or removed)")

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from monitor import access, access_store, audit, db
+from monitor import access, access_store, audit, db, pii
 from monitor.i18n import LANGUAGES
 from monitor.ingest import plausibility, read, rules, schema
 from monitor.ingest.read import RAW, ROW
@@ -108,12 +108,41 @@ def _classify(con: duckdb.DuckDBPyConnection, checked: _Checked, batch: str) -> 
     rejected = rejects["row_number"].unique()
     skipped = duplicates["row_number"].filter(~duplicates["row_number"].is_in(rejected.implode()))
     landing = checked.typed.filter(~pl.col(ROW).is_in(rejected.implode()) & ~pl.col(ROW).is_in(skipped.implode()))
+    rejects = mask_messages(con, rejects)
     total, checked_rows = checked.parsed.rows_total, checked.parsed.frame.height
     notes = {lang: plausibility.zone_note(checked.parsed, checked.kind, lang) for lang in LANGUAGES}
     return Outcome(checked.parsed.file_name, batch, checked.kind, total, landing.height, rejected.len(),
                    skipped.len(), rejects, landing.head(PREVIEW_ROWS).drop(ROW),
                    rows_checked=checked_rows if checked_rows < total else None,
                    zone_notes={lang: note for lang, note in notes.items() if note}), landing
+
+
+def mask_messages(con: duckdb.DuckDBPyConnection, rejects: pl.DataFrame) -> pl.DataFrame:
+    """Rejects whose messages quote no full phone, ID number or customer's name (of the book on `con`): a value a
+    message quotes may be any of them when a file is misaligned (monitor.pii.mask_text)."""
+    if not rejects.height:
+        return rejects
+    texts = pl.concat([rejects.select("message"), rejects.select(pl.col("message_zh").alias("message"))])
+    names = pii.names_in(con, texts.drop_nulls(), "message")
+    return pii.mask_column(pii.mask_column(rejects, "message", names), "message_zh", names)
+
+
+def raw_days(con: duckdb.DuckDBPyConnection) -> int:
+    """The setting quarantine_raw_days: how many days a rejected row is kept as it was read."""
+    return int(db.setting(con, "quarantine_raw_days"))
+
+
+def purge_raw(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = None) -> int:
+    """Drop the raw rows (quarantine.raw) of the batches loaded more than the setting quarantine_raw_days ago (book
+    time, like loaded_at); their file, row number, rule and message stay. Returns how many rows lost their raw."""
+    if not _has_ingest_tables(con):
+        return 0
+    now = now or dt.datetime.now(TIMEZONE).replace(tzinfo=None)
+    cutoff = now - dt.timedelta(days=raw_days(con))
+    return con.execute("""UPDATE quarantine SET raw = NULL
+                          WHERE raw IS NOT NULL
+                            AND batch_id IN (SELECT batch_id FROM ingest_batches WHERE loaded_at < $cutoff)""",
+                       {"cutoff": cutoff}).fetchone()[0]
 
 
 def preview(db_path_or_con, file_bytes: bytes, file_name: str, kind: str | None = None) -> Outcome:
@@ -164,6 +193,7 @@ def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file
             con.register(STAGED, checked.typed)
             outcome, landing = _classify(con, checked, batch)
             _write(con, checked, outcome, landing, source)
+            purge_raw(con)
     finally:
         con.close()
     outcome.landed = True
@@ -213,13 +243,24 @@ def recent_batches(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pl.DataFr
                    params={"limit": limit}).pl()
 
 
-def quarantined(con: duckdb.DuckDBPyConnection, batch: str | None = None, limit: int = 1000) -> pl.DataFrame:
+def quarantined(con: duckdb.DuckDBPyConnection, batch: str | None = None, limit: int = 1000,
+                raw: bool = False) -> pl.DataFrame:
     """Rejected rows, newest batch first (one batch when `batch` is given): batch_id, file_name, kind, row_number,
-    rule, message, message_zh, raw."""
+    rule, message, message_zh, and with `raw` (for a role that may view_quarantine_rows) the row as it was read,
+    masked (monitor.pii.mask_raw; None once purge_raw dropped it). Messages are masked too (a book may hold
+    messages written before they were)."""
     if not _has_ingest_tables(con):
         return pl.DataFrame(schema={"batch_id": pl.String, "file_name": pl.String, "kind": pl.String,
                                     "row_number": pl.Int32, "rule": pl.String, "message": pl.String,
-                                    "message_zh": pl.String, "raw": pl.String})
+                                    "message_zh": pl.String, **({"raw": pl.String} if raw else {})})
+    rows = _quarantine_rows(con, batch, limit)
+    rows = mask_messages(con, rows)
+    if not raw:
+        return rows.drop("raw")
+    return pii.mask_column(rows, "raw", pii.names_in(con, rows.drop_nulls("raw"), "raw"), raw=True)
+
+
+def _quarantine_rows(con: duckdb.DuckDBPyConnection, batch: str | None, limit: int) -> pl.DataFrame:
     kept = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'quarantine' "
                        "AND column_name = 'message_zh'").fetchall()[0][0]
     message_zh = "q.message_zh" if kept else "CAST(NULL AS VARCHAR)"  # a book not written since it was added

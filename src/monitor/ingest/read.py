@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from monitor import limits
+from monitor import limits, pii
 from monitor.ingest import schema
 
 PARQUET_MAGIC = b"PAR1"
@@ -108,7 +108,7 @@ def _check_parquet_footer(data: bytes, file_name: str) -> int:
                         size_mb=f"{unpacked / limits.MB:,.1f}", limit_mb=f"{limit:,.1f}")
     nested = [f.name for f in schema_arrow if pa.types.is_nested(f.type)]
     if nested:
-        shown = ", ".join(nested)
+        shown = ", ".join(pii.mask_headings(nested))
         raise FileError("nested_column", file_name, f"has nested column(s) {shown} (lists, structs or maps); "
                         f"give one plain value per column", columns=shown)
     return meta.num_rows
@@ -139,9 +139,10 @@ def _as_text(values: pl.Series) -> pl.Series:
 
 
 def _first_line(exc: Exception) -> str:
-    """An error's first line: a message of one line stays one line (polars' errors go on with the query plan)."""
+    """An error's first line: a message of one line stays one line (polars' errors go on with the query plan).
+    A reader's error may quote the file's content: phone- and ID-number-like values are masked (monitor.pii)."""
     lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    return pii.mask_text(lines[0]) if lines else type(exc).__name__
 
 
 def _decode(data: bytes, file_name: str) -> tuple[str, str]:
@@ -201,7 +202,7 @@ def detect_kind(parsed: Parsed, kind: str | None = None) -> str:
     """The table the file feeds: `kind` if given (its required columns must all be there), else the one kind whose
     required columns are all present. Columns the table does not have are an error too (a misnamed column)."""
     seen = parsed.columns
-    shown = ", ".join(seen)
+    shown = ", ".join(pii.mask_headings(seen))  # a file without a header: its first row, maybe personal data
     if len(set(seen)) != len(seen):
         raise FileError("duplicate_column", parsed.file_name, f"names a column twice; columns seen: {shown}",
                         columns=shown)
@@ -219,7 +220,7 @@ def detect_kind(parsed: Parsed, kind: str | None = None) -> str:
         raise FileError("missing_column", parsed.file_name,
                         f"lacks the column(s) {', '.join(missing)} that {chosen} need; columns seen: {shown}",
                         columns=", ".join(missing), kind=chosen)
-    unknown = [c for c in seen if c not in schema.names(chosen)]
+    unknown = pii.mask_headings([c for c in seen if c not in schema.names(chosen)])
     if unknown:
         raise FileError("unknown_column", parsed.file_name,
                         f"has column(s) {', '.join(unknown)} that {chosen} do not have (misnamed?); "

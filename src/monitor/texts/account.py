@@ -45,7 +45,6 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("account.customer_facts", "客户信息", "Customer"),
     ("account.fact", "项目", "Item"),
     ("account.value", "内容", "Value"),
-    ("account.masked", "姓名、手机号和身份证号已脱敏。", "Name, phone and ID number are masked."),
     ("account.no_score", "无", "None"),
     ("account.mob", "账龄（月）", "Months on book"),
     # restructuring links
