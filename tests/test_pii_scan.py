@@ -21,7 +21,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from monitor import db, early_warning, ingest, metrics, report, report_html
+from monitor import access, db, early_warning, ingest, metrics, report, report_html
 from monitor.i18n import LANGUAGES, t
 from ui import format as fmt
 from ui import navigation
@@ -125,7 +125,7 @@ def scan_db(scored_db, tmp_path_factory) -> Path:
         con.close()
     rows = [f"{phone},{loan_id},{id_number},{phone},{name}" for name, phone, id_number in people.iter_rows()]
     outcome = ingest.load_bytes(path, "\n".join(["payment_id,loan_id,paid_at,amount,channel", *rows]).encode(),
-                                "customers.csv")
+                                "customers.csv", actor=access.COMMAND_USER)
     assert outcome.rows_rejected == len(rows)
     return path
 
