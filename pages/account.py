@@ -107,7 +107,7 @@ def facts_section(loan: dict, status: dict | None) -> None:
     with customer_box:
         st.markdown(f"**{t('account.customer_facts', lang)}**")
         facts_table(customer_rows)
-        st.caption(t("pii.masked", lang))
+        st.caption(t("pii.masked_income_shown" if see_income else "pii.masked", lang))
         if access.may(user, "reveal_phone"):
             reveal_section(loan)
 

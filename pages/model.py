@@ -64,6 +64,9 @@ def promote(version: str) -> None:
     st.rerun()
 
 
+CANDIDATE_CARDS_A_ROW = 3  # six cards in one row cut their labels ("Top-10% capt…") at 1440 px
+
+
 def candidate_section(candidate: dict) -> None:
     """The candidate's validation figures beside the live model's, its calibration, and the confirmation that
     must be ticked before the button that makes it live does anything (one per version: a tick given to an
@@ -74,7 +77,9 @@ def candidate_section(candidate: dict) -> None:
                  created_at=candidate["created_at"].strftime("%Y-%m-%d %H:%M"),
                  month_end=candidate["oot_month_end"].isoformat(), live=live))
     rows = list(candidate["metrics"].iter_rows(named=True))
-    for column, row in zip(st.columns(len(rows)), rows, strict=True):
+    columns = [column for start in range(0, len(rows), CANDIDATE_CARDS_A_ROW)
+               for column in st.columns(CANDIDATE_CARDS_A_ROW)][:len(rows)]
+    for column, row in zip(columns, rows, strict=True):
         name = row["metric"]
         column.metric(t(f"model.metric.{name}", lang), metric_text(name, row["candidate"]),
                       delta=None if row["live"] is None else difference_text(name, row["difference"]),

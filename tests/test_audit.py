@@ -76,7 +76,7 @@ def test_rows_are_numbered_chained_and_hold_who_role_and_what(logged):
 def test_an_intact_log_verifies_and_reports_its_head(logged):
     verdict = _verdict(logged)
     assert (verdict.intact, verdict.rows, verdict.head_seq) == (True, 5, 5)
-    assert verdict.text("en").startswith("The audit log is intact: 5 rows; its head is row 5, hash ")
+    assert verdict.text("en") == f"The audit log is intact: rows 1 to 5 all fit; the head's hash is {verdict.head_hash}"
 
 
 @pytest.mark.parametrize(("sql", "broken_at", "reason"), [
@@ -114,7 +114,7 @@ def test_a_rewritten_row_with_its_hash_recomputed_breaks_the_next_link(logged):
 def test_the_command_exits_1_naming_the_row(logged):
     result = monitor("audit", "verify", "--db", str(logged), cwd=logged.parent)
     assert result.returncode == 0, result.stderr
-    assert "intact: 5 rows" in result.stdout
+    assert "intact: rows 1 to 5 all fit" in result.stdout
     _tamper(logged, "UPDATE audit_log SET action = 'view_account' WHERE seq = 4")
     result = monitor("audit", "verify", "--db", str(logged), cwd=logged.parent)
     assert result.returncode == 1
@@ -155,3 +155,13 @@ def test_the_users_command_sets_the_first_admin(tmp_path):
             ("command-line", "edit_roles", "boss@lender.cn")]
     finally:
         con.close()
+
+
+def test_an_empty_log_says_so(tmp_path):
+    con = access_store.connect(_empty_book(tmp_path))
+    try:
+        verdict = audit.verify(con)
+    finally:
+        con.close()
+    assert (verdict.intact, verdict.rows, verdict.head_seq) == (True, 0, None)
+    assert verdict.text("en") == "The audit log is empty: nothing was recorded yet."

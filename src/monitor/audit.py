@@ -80,8 +80,8 @@ class Verdict:
     def text(self, lang: str) -> str:
         """The verdict in words (catalog audit.verdict.*)."""
         if self.intact:
-            return t("audit.verdict.intact", lang, rows=self.rows, seq=self.head_seq or 0,
-                     hash=self.head_hash or GENESIS)
+            return (t("audit.verdict.intact", lang, seq=self.head_seq, hash=self.head_hash) if self.rows
+                    else t("audit.verdict.empty", lang))
         return t(f"audit.verdict.{self.reason}", lang, seq=self.broken_at, rows=self.rows)
 
 

@@ -29,8 +29,9 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "Refusing to serve: the server is bound to {address} and no sign-in is configured (no [auth] in "
      ".streamlit/secrets.toml). Configure the identity provider (README, 'Deploying for a team') or bind to "
      "127.0.0.1 for local mode."),
-    ("audit.verdict.intact", "审计日志完整：{rows} 行，链头为第 {seq} 行，哈希 {hash}",
-     "The audit log is intact: {rows} rows; its head is row {seq}, hash {hash}"),
+    ("audit.verdict.intact", "审计日志完整：第 1 至 {seq} 行均相符；链头哈希 {hash}",
+     "The audit log is intact: rows 1 to {seq} all fit; the head's hash is {hash}"),
+    ("audit.verdict.empty", "审计日志为空：尚无记录。", "The audit log is empty: nothing was recorded yet."),
     ("audit.verdict.missing", "审计日志被篡改：第 {seq} 行缺失（被删除）；其前 {rows} 行完好",
      "The audit log was tampered with: row {seq} is missing (removed); the {rows} rows before it fit"),
     ("audit.verdict.unlinked", "审计日志被篡改：第 {seq} 行未指向其前一行（前一行被修改或删除）；其前 {rows} 行完好",

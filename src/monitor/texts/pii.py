@@ -13,6 +13,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("pii.no_income", "无记录", "None on record"),
     ("pii.masked", "姓名、手机号和身份证号已脱敏；月收入按区间显示。",
      "Name, phone and ID number are masked; the monthly income is shown as a band."),
+    ("pii.masked_income_shown", "姓名、手机号和身份证号已脱敏；您的角色需要月收入金额，因此显示金额。",
+     "Name, phone and ID number are masked; your role needs the monthly income, so it shows the figure."),
     # revealing the full phone (collections), logged
     ("pii.reveal", "查看完整手机号", "Show the full phone"),
     ("pii.reveal_help", "仅催收人员可查看，用于联系客户。每次查看都会连同理由记入审计日志。",
