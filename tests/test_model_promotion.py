@@ -19,7 +19,7 @@ from monitor import access, access_store, audit, db
 from monitor.i18n import LANGUAGES, t
 from monitor.scoring import jobs, monitoring, store
 
-from .conftest import ROOT
+from . import test_pages_model as pages_model
 
 ADMIN = access.Actor(subject="b", email="admin@example.com", roles=frozenset({"admin"}))
 RISK = access.Actor(subject="r", email="risk@example.com", roles=frozenset({"risk_manager", "analyst"}))
@@ -152,12 +152,7 @@ def test_the_candidate_view_sets_its_figures_beside_the_live_ones(candidate_book
 # ------------------------------------------------------------------------------------------------- the page
 
 def model_page(path: Path, monkeypatch, lang: str) -> AppTest:
-    monkeypatch.setenv("MONITOR_DB", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params.update(lang=lang)
-    at.run()
-    at.switch_page("pages/model.py").run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = pages_model.model_page(path, monkeypatch, lang)
     assert not at.error, [e.value for e in at.error]
     return at
 

@@ -3,19 +3,19 @@ raises AccessDenied and the book and the audit log stay as they were; an allowed
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import access, access_store, audit, db, ingest
+from monitor import access, db, ingest
 from monitor.i18n import t
 from monitor.simulate import scenarios
 from ui import auth
 
 from .conftest import DEMO_AS_OF
+from .test_admin import log_rows
 from .test_pages_apptest import ROOT, TIMEOUT
 
 STEWARD = access.Actor(subject="s", email="steward@example.com", roles=frozenset({"data_steward"}))
@@ -32,12 +32,6 @@ def book(demo_db, tmp_path, monkeypatch):
     return path
 
 
-def log_rows(book) -> list[dict]:
-    con = access_store.connect(book)
-    try:
-        return audit.entries(con, since=dt.date(2000, 1, 1), until=dt.date(2100, 1, 1)).reverse().to_dicts()
-    finally:
-        con.close()
 
 
 def scalar(book, sql: str):
