@@ -193,6 +193,31 @@ def test_each_role_sees_its_pages_and_is_refused_the_others(oidc_server, idp, bo
     assert {row[1] for row in rows} == {role}  # the groups that are no role of ours ("vpn-users") are ignored
 
 
+@pytest.mark.parametrize("role", ["collections", "executive"])
+def test_what_a_role_does_is_in_the_audit_log(oidc_server, idp, book, browser, role):  # noqa: F811
+    """Signed in for real, a collector opens an account and an executive downloads the report: each lands in the
+    audit log under that user and role (the other actions' rows: tests/test_write_checks.py, test_pages_pii.py,
+    test_exports_audited.py, test_admin.py)."""
+    email = oidc.ROLE_USERS[role]
+    before = len(_audit_rows(book, email))
+    context, page = _sign_in(browser, oidc_server, idp, email)
+    try:
+        stem = "account" if role == "collections" else "executive"
+        page.goto(f"{oidc_server}/{stem}")
+        page.locator(f"{MAIN} h1").filter(has_text=t(f"{stem}.title", "en")).wait_for(timeout=RUN_TIMEOUT_MS)
+        _settle(page)
+        if role == "executive":
+            with page.expect_download(timeout=RUN_TIMEOUT_MS) as download:
+                page.locator(".st-key-executive_export button").click()
+            assert download.value.suggested_filename.endswith(".html")
+            _settle(page)
+    finally:
+        context.close()
+    rows = _audit_rows(book, email)[before:]
+    expected = ("view_account", "collections") if role == "collections" else ("export", "executive")
+    assert expected in [row[:2] for row in rows], rows
+
+
 def test_a_user_without_groups_gets_the_roles_of_the_users_table(oidc_server, idp, book, browser):  # noqa: F811
     actor = _actor(oidc.TABLE_USER, oidc.TABLE_ROLES)
     context, page = _sign_in(browser, oidc_server, idp, oidc.TABLE_USER)
