@@ -208,7 +208,7 @@ def test_what_a_role_does_is_in_the_audit_log(oidc_server, idp, book, browser, r
         _settle(page)
         if role == "executive":
             with page.expect_download(timeout=RUN_TIMEOUT_MS) as download:
-                page.locator(".st-key-executive_export button").click()
+                page.get_by_role("button", name=t("executive.download", "en"), exact=True).click()
             assert download.value.suggested_filename.endswith(".html")
             _settle(page)
     finally:
