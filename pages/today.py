@@ -1,7 +1,9 @@
 """Today page: the latest data day as it happens (payments, new loans, collection actions, loans entering
 M1 and curing, the DPD rates against yesterday), refreshed every few seconds without a page reload.
 
-Only the fragment below reruns on its timer; the choices above it (and the event kind in it) keep their values.
+Only the two fragments below rerun on their timer: the figures and chart, and the events table. Every choice (the
+measure, the event kind) is drawn outside them, so a refresh never redraws a widget the user is working with (a
+selectbox drawn inside a refreshing fragment closed under the user's hand, and a pick could be lost).
 """
 
 import streamlit as st
@@ -43,8 +45,8 @@ def _figures(view: dict) -> None:
 
 @st.fragment(run_every=today_data.REFRESH_SECONDS)
 @incident.reported(lang)  # a timed rerun runs the fragment alone, outside app.py's handler
-def live() -> None:
-    """The day's figures, chart and latest events; on a new data day the whole page moves to it."""
+def live_figures() -> None:
+    """The day's figures and chart; on a new data day the whole page moves to it."""
     view = today_data.today_view(as_of)
     if as_of == latest and view["latest"] != latest:
         st.rerun()
@@ -57,10 +59,13 @@ def live() -> None:
         return
     _figures(view)
     st.altair_chart(today_charts.payments_by_hour(view["by_hour"], lang), width="stretch")
-    st.subheader(t("today.events", lang))
-    kind = context.url_choice(st.selectbox, t("today.event_kind", lang), EVENT_KINDS, param="events",
-                              format_func=lambda k: t(f"today.kind.{k}", lang))
-    events = view["events"][kind]
+
+
+@st.fragment(run_every=today_data.REFRESH_SECONDS)
+@incident.reported(lang)
+def live_events(kind: str) -> None:
+    """The latest events of `kind` (chosen above the fragment, so a refresh never touches the choice)."""
+    events = today_data.today_view(as_of)["events"][kind]
     if events.is_empty():
         st.info(t("today.no_events", lang, day=as_of.isoformat()))
     else:
@@ -68,4 +73,7 @@ def live() -> None:
         today_charts.events_table(events, kind, lang)
 
 
-live()
+live_figures()
+st.subheader(t("today.events", lang))
+live_events(context.url_choice(st.selectbox, t("today.event_kind", lang), EVENT_KINDS, param="events",
+                               format_func=lambda k: t(f"today.kind.{k}", lang)))
