@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from monitor.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from ui import safe_text
 
 LANG_KEY = "lang"
 AS_OF_KEY = "as_of"
@@ -24,6 +25,8 @@ _LATEST_KEY = "_latest_data_date"
 _SHELL_KEY = "_shell_ran"
 _CHOICE_KEY = "choice.{}"  # a page widget restored from the URL: its widget key
 _KEPT_KEY = "_kept.{}"     # ... and its value and scope, kept for the session across page switches
+_NOTICES_KEY = "_url_notices"  # what this run replaced in the URL, shown once (show_url_notices)
+MAX_SHOWN_URL_VALUE = 40       # characters of a replaced URL value quoted in its notice
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
@@ -33,11 +36,26 @@ def _browser_language() -> str:
     return "zh" if not locale or locale.lower().startswith("zh") else "en"
 
 
+def _replaced(param: str, value: str, used: object) -> None:
+    """Note that the URL's `param`=`value` could not be used and `used` was shown instead (show_url_notices)."""
+    shown = value if len(value) <= MAX_SHOWN_URL_VALUE else value[:MAX_SHOWN_URL_VALUE] + "…"
+    st.session_state.setdefault(_NOTICES_KEY, []).append((param, shown, str(used)))
+
+
+def show_url_notices(lang: str) -> None:
+    """One line for each URL value this run could not use, saying what is shown instead; then forget them."""
+    for param, value, used in st.session_state.pop(_NOTICES_KEY, []):
+        st.info(t(f"url.replaced.{param}", lang, value=safe_text.escape(value), used=safe_text.escape(used)),
+                icon=":material/link_off:")
+
+
 def language() -> str:
     """The chosen language: the selector's value, or at the start of a session ?lang= or the browser's."""
     if LANG_KEY not in st.session_state:
         requested = st.query_params.get(LANG_KEY)
         st.session_state[LANG_KEY] = requested if requested in LANGUAGES else _browser_language()
+        if requested is not None and requested not in LANGUAGES:
+            _replaced(LANG_KEY, requested, LANGUAGE_NAMES[st.session_state[LANG_KEY]])
     return st.session_state[LANG_KEY]
 
 
@@ -64,7 +82,10 @@ def select_as_of(first: dt.date, latest: dt.date) -> dt.date:
     st.session_state[_LATEST_KEY] = latest
     chosen = st.session_state.get(AS_OF_KEY)
     if chosen is None:
-        chosen = _parse_date(st.query_params.get(AS_OF_KEY)) or latest
+        requested = st.query_params.get(AS_OF_KEY)
+        chosen = _parse_date(requested) or latest
+        if requested is not None and (_parse_date(requested) is None or not first <= chosen <= latest):
+            _replaced(AS_OF_KEY, requested, min(max(chosen, first), latest).isoformat())
     elif chosen == previous_latest:
         chosen = latest
     st.session_state[AS_OF_KEY] = min(max(chosen, first), latest)
@@ -76,7 +97,9 @@ def select_as_of(first: dt.date, latest: dt.date) -> dt.date:
 
 
 def run_page(page: st.Page) -> None:
-    """Run the page st.navigation chose; app.py's last step."""
+    """Run the page st.navigation chose, after a line for each URL value the shell could not use; app.py's last
+    step."""
+    show_url_notices(language())
     st.session_state[_SHELL_KEY] = True
     page.run()
 
@@ -189,9 +212,11 @@ def url_loan(box, label: str, *, key: str, default: Callable[[], int | None], **
     the page chose it."""
     shown, in_url, defaulted = f"_{key}.shown", f"_{key}.in_url", f"_{key}.default"
     url = st.query_params.get(LOAN_PARAM)
+    unusable = None  # a ?loan= that is not a loan number: replaced, and said so
     if url is not None and url != st.session_state.get(in_url):
         value = _parse_loan(url)
         st.session_state.pop(defaulted, None)
+        unusable = url if value is None else None
     elif key in st.session_state:
         value = st.session_state[key]
     else:
@@ -199,6 +224,8 @@ def url_loan(box, label: str, *, key: str, default: Callable[[], int | None], **
     if value is None or value == st.session_state.get(defaulted):
         value = default()
         st.session_state[defaulted] = value
+    if unusable is not None:
+        _replaced(LOAN_PARAM, unusable, value if value is not None else t("url.no_loan", language()))
     st.session_state[key] = value
     chosen = box.number_input(label, min_value=1, max_value=MAX_LOAN_ID, step=1, format="%d", value=None, key=key,
                               **kwargs)

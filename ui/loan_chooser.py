@@ -19,6 +19,7 @@ def choose_loan(key: str, lang: str, as_of: dt.date, *, label: str, placeholder:
     box, _ = st.columns([1, 3])
     loan_id, chosen_by_page = context.url_loan(box, label, key=key, default=lambda: account_data.default_loan(as_of),
                                                placeholder=placeholder, help=help)
+    context.show_url_notices(lang)
     if loan_id is None:
         st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
         st.stop()

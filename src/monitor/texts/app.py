@@ -14,6 +14,14 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "incident number {incident}."),
     ("error.no_data", "数据库中还没有贷款数据，请先导入或生成数据。",
      "The database holds no loans yet. Load or generate a book first."),
+    # a URL value that could not be used (ui.context.show_url_notices)
+    ("url.replaced.lang", "链接中的语言“{value}”无法识别，已改用{used}。",
+     "The link's language “{value}” is not one we know; showing {used}."),
+    ("url.replaced.as_of", "链接中的日期“{value}”不可用（不是日期，或不在数据范围内），已改为 {used}。",
+     "The link's date “{value}” cannot be used (not a date, or outside the data); showing {used}."),
+    ("url.replaced.loan", "链接中的贷款编号“{value}”不是有效编号，已改为 {used}。",
+     "The link's loan number “{value}” is not a loan number; showing {used}."),
+    ("url.no_loan", "无贷款", "no loan"),
     # formatting
     ("fmt.pp", "{value}个百分点", "{value} pp"),
     ("fmt.list_separator", "、", ", "),
