@@ -4,7 +4,7 @@ the recent batches and the quarantine); and the book by bucket at the as-of date
 import streamlit as st
 
 from monitor import access
-from monitor.i18n import label, t
+from monitor.i18n import label, plural, t
 from ui import auth, charts, context, data, ingest_data, safe_text, tables
 from ui import format as fmt
 
@@ -66,7 +66,8 @@ for upload in uploads:
         rejects, headings = ingest_data.localized(outcome.rejects, lang)
         st.dataframe(rejects, hide_index=True, column_config=headings)
 if uploads:
-    if st.button(t("ingest.land", lang, files=len(usable)), type="primary", disabled=not usable, key="ingest_land") \
+    if st.button(plural("ingest.land", lang, len(usable), files=len(usable)), type="primary", disabled=not usable,
+                 key="ingest_land") \
             and auth.allowed("land_files", None, lang):
         for data_bytes, name in usable:
             landed = ingest_data.land(data_bytes, name, lang, auth.actor())

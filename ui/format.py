@@ -46,8 +46,10 @@ def money(value: float | None, lang: str, signed: bool = False) -> str:
 
 
 def exact_money(value: float | None) -> str:
-    """Yuan to the fen, as a statement shows money: ¥1,234.56."""
-    return NONE if value is None else f"¥{value:,.2f}"
+    """Yuan to the fen, as a statement shows money: ¥1,234.56, -¥424.16 (the sign before the currency)."""
+    if value is None:
+        return NONE
+    return f"{'-' if value < 0 and round(value, 2) != 0 else ''}¥{abs(value):,.2f}"
 
 
 def exact_money_fen(fen: int | None) -> str:

@@ -49,6 +49,12 @@ def t(key: str, lang: str, **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def plural(key: str, lang: str, count: int, **fmt) -> str:
+    """The text of `key`.one when `count` is 1, else of `key`.other ("Load 1 file", "Load 2 files"; Chinese says
+    both the same way), with `{placeholders}` filled from `fmt`."""
+    return t(f"{key}.{'one' if count == 1 else 'other'}", lang, **fmt)
+
+
 def label(kind: str, value: str, lang: str) -> str:
     """The display label of a stored value, e.g. label("status", "charged_off", "zh") == "已核销"."""
     return t(f"{kind}.{value}", lang)

@@ -38,7 +38,7 @@ def test_the_ingest_summary_states_the_conversion(demo_db, tmp_path):
     file = write(tmp_path, "payments.csv", _zoned_payments(path))
     result = ingest(path, file)
     assert result.returncode == 0, (result.stdout, result.stderr)
-    assert f"{file}: 1 time(s) written with a time zone were converted to local time (Asia/Shanghai)." \
+    assert f"{file}: 1 time written with a time zone was converted to local time (Asia/Shanghai)." \
         in result.stdout.splitlines()
     assert query(path, "SELECT paid_at FROM payments WHERE payment_id = 900000001")["paid_at"][0].hour == 8
 
@@ -58,7 +58,7 @@ def test_the_upload_preview_states_the_conversion(demo_db, tmp_path, monkeypatch
     at = _data_page(path, monkeypatch, lang)
     at.file_uploader(key="ingest_files").upload("payments.csv", _zoned_payments(path).encode(), "text/csv").run()
     assert not at.exception
-    note = t("ingest.zone_note", lang, file="payments.csv", values="1", zone="Asia/Shanghai")
+    note = t("ingest.zone_note.one", lang, file="payments.csv", values="1", zone="Asia/Shanghai")
     assert safe_text.escape(note) in [c.value for c in at.main.caption]
 
 

@@ -212,7 +212,7 @@ def test_the_conversion_is_stated(a_loan):
             f"900000003,{a_loan['loan_id']},2026-03-01 00:30:00-05:00,10,app\n")
     checked = load.check_file(text.encode(), "payments.csv")
     assert plausibility.zone_note(checked.parsed, "payments", "en") == (
-        "payments.csv: 2 time(s) written with a time zone were converted to local time (Asia/Shanghai).")
+        "payments.csv: 2 times written with a time zone were converted to local time (Asia/Shanghai).")
     assert plausibility.zone_note(checked.parsed, "payments", "zh") == (
         "payments.csv：2 个带时区的时间已换算为 Asia/Shanghai 本地时间。")
     local = load.check_file(f"{PAYMENTS_HEADER}\n1,1,2026-03-01 00:30:00,10,app\n".encode(), "p.csv")

@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from monitor import db
-from monitor.i18n import t
+from monitor.i18n import plural
 from monitor.ingest import schema
 from monitor.ingest.read import ROW, Parsed
 from monitor.ingest.sql import literal, message, q, shown, violation
@@ -99,7 +99,7 @@ def zone_note(parsed: Parsed, kind: str, lang: str) -> str | None:
     found = parsed.frame.select(pl.sum_horizontal(is_zoned).sum()).item()
     if not found:
         return None
-    return t("ingest.zone_note", lang, file=parsed.file_name, values=f"{found:,}", zone=BOOK_ZONE.key)
+    return plural("ingest.zone_note", lang, found, file=parsed.file_name, values=f"{found:,}", zone=BOOK_ZONE.key)
 
 
 def kept(name: str, sql_type: str) -> str:

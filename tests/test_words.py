@@ -1,0 +1,28 @@
+"""Words and figures as a reader expects them (issue 15 item 5): one file is "1 file", a negative amount "-¥424.16"."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.i18n import plural, t
+from ui import format as fmt
+
+
+@pytest.mark.parametrize(("count", "en", "zh"), [
+    (1, "Load 1 file", "导入 1 个文件"), (2, "Load 2 files", "导入 2 个文件"), (0, "Load 0 files", "导入 0 个文件")])
+def test_a_count_takes_the_right_form(count, en, zh):
+    assert plural("ingest.land", "en", count, files=count) == en
+    assert plural("ingest.land", "zh", count, files=count) == zh
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (-424.16, "-¥424.16"), (424.16, "¥424.16"), (-1234567.5, "-¥1,234,567.50"), (0.0, "¥0.00"), (-0.001, "¥0.00"),
+    (None, fmt.NONE)])
+def test_an_exact_amount_puts_its_sign_before_the_currency(value, text):
+    assert fmt.exact_money(value) == text
+
+
+def test_the_time_zone_note_counts_too():
+    assert plural("ingest.zone_note", "en", 1, file="f.csv", values="1", zone="Asia/Shanghai") == (
+        "f.csv: 1 time written with a time zone was converted to local time (Asia/Shanghai).")
+    assert "(s)" not in t("ingest.zone_note.other", "en", file="f", values="2", zone="z")
