@@ -8,6 +8,10 @@ from monitor.i18n import label, plural, t
 from ui import auth, charts, context, data, ingest_data, safe_text, tables
 from ui import format as fmt
 
+UPLOADER_KEY = "ingest_files"
+UPLOADER_GENERATION = "_ingest_uploader_generation"  # how many times files were landed this session
+LANDED_MESSAGES = "_ingest_landed"  # what the last landing said, shown on the run after it
+
 lang, as_of = context.start_page()
 
 st.title(t("data.title", lang))
@@ -35,8 +39,14 @@ tables.table_summary(data.table_summary(), lang)
 st.subheader(t("ingest.heading", lang))
 st.caption(t("ingest.caption", lang))
 st.caption(t("ingest.preview_sample", lang, rows=fmt.count(ingest_data.PREVIEW_CHECKED_ROWS)))
+# Landing files empties the uploader (a new key: Streamlit cannot clear an uploader otherwise) and with it the
+# preview and the button; what landed is said on the run after.
+generation = st.session_state.get(UPLOADER_GENERATION, 0)
 uploads = st.file_uploader(t("ingest.upload", lang), type=["csv", "parquet"], accept_multiple_files=True,
-                           key="ingest_files", help=t("ingest.upload_help", lang)) or []
+                           key=UPLOADER_KEY if generation == 0 else f"{UPLOADER_KEY}.{generation}",
+                           help=t("ingest.upload_help", lang)) or []
+for kind, message in st.session_state.pop(LANDED_MESSAGES, []):
+    (st.success if kind == "success" else st.error)(message)
 usable = []
 for upload in uploads:
     data_bytes = upload.getvalue()
@@ -69,14 +79,20 @@ if uploads:
     if st.button(plural("ingest.land", lang, len(usable), files=len(usable)), type="primary", disabled=not usable,
                  key="ingest_land") \
             and auth.allowed("land_files", None, lang):
+        messages = []
         for data_bytes, name in usable:
             landed = ingest_data.land(data_bytes, name, lang, auth.actor())
             if isinstance(landed, ingest_data.Unusable):
-                st.error(t(f"ingest.error.{landed.code}", lang, **safe_text.escape_all(landed.params)))
+                messages.append(("error", t(f"ingest.error.{landed.code}", lang,
+                                            **safe_text.escape_all(landed.params))))
             else:
-                st.success(t("ingest.landed", lang, file=safe_text.escape(name),
-                             accepted=fmt.count(landed.rows_accepted), rejected=fmt.count(landed.rows_rejected),
-                             duplicates=fmt.count(landed.rows_duplicate), batch=landed.batch_id[:12]))
+                messages.append(("success", t(
+                    "ingest.landed", lang, file=safe_text.escape(name), accepted=fmt.count(landed.rows_accepted),
+                    rejected=fmt.count(landed.rows_rejected), duplicates=fmt.count(landed.rows_duplicate),
+                    batch=landed.batch_id[:12])))
+        st.session_state[LANDED_MESSAGES] = messages
+        st.session_state[UPLOADER_GENERATION] = generation + 1
+        st.rerun()
     elif not usable:
         st.caption(t("ingest.nothing", lang))
 

@@ -51,8 +51,12 @@ def test_upload_preview_then_land(demo_db, tmp_path, monkeypatch, lang):
     assert count(path, "payments") == before + 1
     batches = query(path, "SELECT source, file_name, rows_accepted, rows_rejected FROM ingest_batches")
     assert batches.rows() == [("upload", "payments.csv", 1, 1)]
+    # the uploader, its preview and the button are reset: nothing left to land, nothing said twice
+    assert at.main.get("file_uploader")[0].value in (None, [])
+    assert counts not in [m.value for m in at.main.markdown]
+    assert not [b for b in at.button if b.key == "ingest_land"]
     at.run()                                                       # the batch and its quarantine are on the page
-    assert any(t("ingest.already", lang, loaded_on="")[:6] in info.value for info in at.main.info)
+    assert not at.main.success
     shown = [frame.value for frame in at.main.dataframe]
     assert any("file_name" in frame.columns and frame["file_name"].to_list() == ["payments.csv"] for frame in shown)
     assert any("message" in frame.columns and frame["message"].to_list() == [what] for frame in shown)
