@@ -23,6 +23,7 @@ with incident.reported(lang):
     # app.py runs from inside a page file (see ui.context.start_page).
     user = auth.sign_in(lang)
     page = st.navigation(navigation.pages(lang, user))
+    st.set_page_config(page_title=f"{page.title} · {t('app.title', lang)}")  # the browser tab names the page
     st.sidebar.title(t("app.title", lang))
     context.select_language()
     auth.badge(lang)
