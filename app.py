@@ -24,6 +24,7 @@ with incident.reported(lang):
     user = auth.sign_in(lang)
     page = st.navigation(navigation.pages(lang, user))
     st.set_page_config(page_title=f"{page.title} · {t('app.title', lang)}")  # the browser tab names the page
+    context.mark_document_language(lang)
     st.sidebar.title(t("app.title", lang))
     context.select_language()
     auth.badge(lang)

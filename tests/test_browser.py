@@ -179,6 +179,7 @@ def test_page_renders(server, browser, stem, lang):
         assert page.locator(MAIN_TITLE).filter(has_text=title).count() == 1
         assert t("app.title", lang) in page.inner_text('[data-testid="stSidebar"]')
         assert page.title() == f"{t(f'nav.{stem}', lang)} · {t('app.title', lang)}"  # the tab names the page
+        assert page.evaluate("document.documentElement.lang") == {"zh": "zh-CN", "en": "en"}[lang]
         ARTIFACTS.mkdir(exist_ok=True)
         _screenshot(page, ARTIFACTS / f"{stem}-{lang}.png")
     finally:

@@ -10,6 +10,7 @@ the URL, so a link would not carry a language that matched the sender's browser.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import runpy
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,6 +58,16 @@ def language() -> str:
         if requested is not None and requested not in LANGUAGES:
             _replaced(LANG_KEY, requested, LANGUAGE_NAMES[st.session_state[LANG_KEY]])
     return st.session_state[LANG_KEY]
+
+
+HTML_LANG = {"zh": "zh-CN", "en": "en"}  # <html lang>: screen readers, fonts and translate offers follow it
+
+
+def mark_document_language(lang: str) -> None:
+    """Set the page's <html lang> to the chosen language (Streamlit leaves it "en"). A script-only st.html takes no
+    space on the page."""
+    st.html(f"<script>document.documentElement.lang = {json.dumps(HTML_LANG[lang])};</script>",
+            unsafe_allow_javascript=True)
 
 
 def select_language() -> str:
