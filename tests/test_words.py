@@ -26,3 +26,16 @@ def test_the_time_zone_note_counts_too():
     assert plural("ingest.zone_note", "en", 1, file="f.csv", values="1", zone="Asia/Shanghai") == (
         "f.csv: 1 time written with a time zone was converted to local time (Asia/Shanghai).")
     assert "(s)" not in t("ingest.zone_note.other", "en", file="f", values="2", zone="z")
+
+
+def test_cure_is_never_called_recovery_in_chinese():
+    """治愈率 (back to current) is not 回收率 (money recovered after charge-off): one word for each, everywhere."""
+    from monitor.i18n import CATALOG
+
+    cures = {key: text["zh"] for key, text in CATALOG.items() if "cure" in key}  # texts about cures themselves
+    assert {"chart.cure_rate", "delinquency.cures", "delinquency.no_cures"} <= set(cures)
+    assert all("回收" not in zh for zh in cures.values()), cures
+    named = ("chart.cure_rate", "delinquency.cures", "delinquency.no_cures", "simulator_loan.assumption.cure_rate")
+    assert all("治愈率" in cures[key] for key in named), cures
+    recoveries = {key: text["zh"] for key, text in CATALOG.items() if "recovery rate" in text["en"].lower()}
+    assert recoveries and all("治愈" not in zh for zh in recoveries.values()), recoveries

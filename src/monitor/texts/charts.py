@@ -19,7 +19,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("chart.from_bucket", "期初阶段", "From bucket"),
     ("chart.to_state", "期末状态", "To"),
     ("chart.roll_rate", "迁移率", "Roll rate"),
-    ("chart.cure_rate", "回收率", "Cure rate"),
+    ("chart.cure_rate", "治愈率", "Cure rate"),
     ("chart.flow_step", "迁徙阶段", "Step"),
     ("chart.flow_rate", "迁徙率", "Flow rate"),
     ("chart.mob", "账龄（月）", "Months on book"),

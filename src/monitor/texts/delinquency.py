@@ -5,7 +5,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("nav.delinquency", "逾期监控", "Delinquency"),
     # delinquency page
     ("delinquency.title", "逾期监控", "Delinquency"),
-    ("delinquency.caption", "逾期率、迁移与回收、账龄表现和分群变动。逾期x+指逾期天数 ≥ x；已核销贷款不计入在贷。",
+    ("delinquency.caption", "逾期率、迁徙与治愈、账龄表现和分群变动。逾期x+指逾期天数 ≥ x；已核销贷款不计入在贷。",
      "Delinquency rates, roll and cure rates, vintages and segment movers. x+ means DPD >= x; charged-off loans "
      "are not active."),
     ("delinquency.segment", "分群维度", "Segment"),
@@ -37,8 +37,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "每行为上月末处于该阶段的贷款，在本月末所处的阶段或结清方式；{measure}。",
      "Each row: the loans in that bucket at the earlier month-end, and where they were at the later one; {measure}."),
     ("delinquency.no_rolls", "没有可比较的两个相邻月末。", "There are no two consecutive month-ends to compare."),
-    ("delinquency.cures", "回收率（回到M0）", "Cure rates (back to M0)"),
-    ("delinquency.no_cures", "近13个月末没有逾期贷款可计算回收率。",
+    ("delinquency.cures", "治愈率（回到正常）", "Cure rates (back to M0)"),
+    ("delinquency.no_cures", "近13个月末没有逾期贷款可计算治愈率。",
      "No delinquent loans at the month-ends to measure cures from."),
     ("delinquency.flows", "迁徙率（按余额）", "Flow rates (by balance)"),
     ("delinquency.no_flows", "没有足够的月末快照计算迁徙率。", "Not enough month-ends to compute flow rates."),
