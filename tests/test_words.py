@@ -37,5 +37,5 @@ def test_cure_is_never_called_recovery_in_chinese():
     assert all("回收" not in zh for zh in cures.values()), cures
     named = ("chart.cure_rate", "delinquency.cures", "delinquency.no_cures", "simulator_loan.assumption.cure_rate")
     assert all("治愈率" in cures[key] for key in named), cures
-    recoveries = {key: text["zh"] for key, text in CATALOG.items() if "recovery rate" in text["en"].lower()}
+    recoveries = {key: text["zh"] for key, text in CATALOG.items() if "recovery_rate" in key}
     assert recoveries and all("治愈" not in zh for zh in recoveries.values()), recoveries
