@@ -104,7 +104,7 @@ else:
     shown, headings = ingest_data.localized(batches, lang)
     st.dataframe(shown, hide_index=True, column_config=headings)
     st.subheader(t("ingest.quarantine", lang))
-    batch_names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
+    batch_names = ingest_data.batch_names(batches)
     batch = st.selectbox(t("ingest.quarantine_batch", lang), [None, *batch_names], key="ingest_quarantine_batch",
                          format_func=lambda b: t("ingest.all_batches", lang) if b is None
                          else f"{batch_names[b]} · {b[:12]}")

@@ -71,6 +71,13 @@ def recent_batches() -> pl.DataFrame:
     return load(ingest.recent_batches)
 
 
+def batch_names(batches: pl.DataFrame) -> dict[str, str]:
+    """{batch_id: file name} of the recent batches one can pick for the quarantine: files (a line of the live
+    feed's hour groups many batches and has no id)."""
+    files = batches.filter(pl.col("batch_id").is_not_null())
+    return dict(zip(files["batch_id"], files["file_name"], strict=True))
+
+
 def quarantined(batch: str | None, raw: bool) -> pl.DataFrame:
     """The rejected rows of one batch (None: of every batch), newest first; with `raw` (a role that may
     view_quarantine_rows) the rows as read, masked."""
