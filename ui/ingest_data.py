@@ -97,8 +97,11 @@ def localized(frame: pl.DataFrame, lang: str) -> tuple[pl.DataFrame, dict]:
         pl.col(column).replace_strict({v: label(kind, v, lang) for v in frame[column].unique().drop_nulls()},
                                       default=pl.col(column))
         for column, kind in kinds.items() if column in frame.columns)
-    if "batch_id" in shown.columns:
-        shown = shown.with_columns(pl.col("batch_id").str.slice(0, 12))
+    if "batch_id" in shown.columns:  # a line of the live feed's hour holds many batches (recent_batches)
+        shown = shown.with_columns(pl.col("batch_id").str.slice(0, 12).fill_null(t("ingest.feed_hour", lang)))
+    if {"source", "file_name"} <= set(frame.columns):  # the feed's batches carry no file: name the source
+        shown = shown.with_columns(pl.when(frame["source"] == "feed").then(pl.lit(label("source", "feed", lang)))
+                                   .otherwise(pl.col("file_name")).alias("file_name"))
     if "message_zh" in shown.columns:  # what is wrong, in the reader's language
         if lang == "zh":
             shown = shown.with_columns(pl.coalesce("message_zh", "message").alias("message"))

@@ -27,3 +27,18 @@ def test_the_feed_is_one_line_an_hour_and_a_file_stays_in_sight(tmp_path):
         (None, "feed", "live feed", dt.datetime(2026, 12, 4, 10, 59), 13, 13, 0, 3),
         ("abc", "upload", "payments.csv", dt.datetime(2026, 12, 4, 10, 45), 10, 8, 2, 1),
     ]
+
+
+def test_the_page_names_the_feeds_hour_lines_in_the_readers_language(tmp_path):
+    import polars as pl
+
+    from monitor.i18n import t
+    from ui import ingest_data
+
+    batches = pl.DataFrame({"batch_id": [None, "0123456789abcdef"], "source": ["feed", "upload"],
+                            "file_name": ["live feed", "payments.csv"], "batches": [3, 1]})
+    for lang in ("zh", "en"):
+        shown, _ = ingest_data.localized(batches, lang)
+        assert shown.rows() == [(t("ingest.feed_hour", lang), t("source.feed", lang), t("source.feed", lang), 3),
+                                ("0123456789ab", t("source.upload", lang), "payments.csv", 1)]
+    assert ingest_data.batch_names(batches) == {"0123456789abcdef": "payments.csv"}

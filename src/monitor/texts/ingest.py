@@ -45,6 +45,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("ingest.col.rows_rejected", "被拒", "Rejected"),
     ("ingest.col.rows_duplicate", "重复跳过", "Duplicates"),
     ("ingest.col.batches", "批次数", "Batches"),
+    ("ingest.feed_hour", "整点汇总", "Hourly total"),
     ("ingest.col.row_number", "行号", "Row"),
     ("ingest.col.rule", "规则", "Rule"),
     ("ingest.col.message", "详情", "Details"),
