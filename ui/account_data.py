@@ -26,10 +26,7 @@ def reveal_phone(loan_id: int, reason: str) -> str:
     (raises access.AccessDenied or pii.RevealRefused)."""
     book = db.connect(db_path(), read_only=True)
     try:
-        access_con = access_store.connect(db_path())
-        try:
+        with access_store.opened(db_path()) as access_con:
             return pii.reveal_phone(book, access_con, auth.actor(), loan_id, reason)
-        finally:
-            access_con.close()
     finally:
         book.close()

@@ -16,11 +16,8 @@ AUDIT_ROWS = 1000  # the newest rows the page lists and exports for one filter
 
 
 def _with_access(read, *args, **kwargs):
-    con = access_store.connect(data.db_path())
-    try:
+    with access_store.opened(data.db_path()) as con:
         return read(con, *args, **kwargs)
-    finally:
-        con.close()
 
 
 def user_listing(lang: str) -> pl.DataFrame:

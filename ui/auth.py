@@ -13,7 +13,7 @@ import threading
 
 import streamlit as st
 
-from monitor import access, access_store, audit, users
+from monitor import access, access_store, users
 from monitor.i18n import t
 from ui import data
 
@@ -66,12 +66,17 @@ def _sign_in_screen(lang: str) -> None:
     st.stop()
 
 
-def _roles_from_table(email: str) -> frozenset[str]:
-    con = access_store.connect(data.db_path())
-    try:
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_roles(email: str, access_file: str, version: tuple) -> frozenset[str]:
+    with access_store.opened(data.db_path()) as con:
         return users.roles_of(con, email)
-    finally:
-        con.close()
+
+
+def _roles_from_table(email: str) -> frozenset[str]:
+    """The users table's roles for `email`, read once per version of the access file (an admin's change shows on
+    the next run; an unchanged file is not opened on every rerun)."""
+    access_file = access_store.path_for(data.db_path())
+    return _cached_roles(email, str(access_file), data.data_version(access_file))
 
 
 def sign_in(lang: str) -> access.Actor:
@@ -132,11 +137,7 @@ def badge(lang: str) -> None:
 def record(action: str, object_: str | None = None, parameters: dict | None = None,
            row_count: int | None = None) -> None:
     """Write one row to the audit log as this session's user."""
-    con = access_store.connect(data.db_path())
-    try:
-        audit.record(con, actor(), action, object_, parameters, row_count)
-    finally:
-        con.close()
+    access_store.record(data.db_path(), actor(), action, object_, parameters, row_count)
 
 
 def gate(page: str, lang: str) -> None:

@@ -10,12 +10,14 @@ first use.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
-from monitor import db
+from monitor import access, audit, db
 
 ACCESS_DDL = """
 CREATE TABLE IF NOT EXISTS users (
@@ -63,3 +65,20 @@ def connect(book: str | Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+@contextlib.contextmanager
+def opened(book: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The access file of the book at `book`, open read-write for the `with` block (connect, then close)."""
+    con = connect(book)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def record(book: str | Path, actor: access.Actor, action: str, object_: str | None = None,
+           parameters: dict | None = None, row_count: int | None = None) -> int:
+    """monitor.audit.record in the access file of the book at `book`, opened for this one row; returns its seq."""
+    with opened(book) as con:
+        return audit.record(con, actor, action, object_, parameters, row_count)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from monitor import access, access_store, audit, db
+from monitor import access, access_store, db
 from monitor.i18n import t
 
 
@@ -80,9 +80,5 @@ def change(book: str | Path, actor: access.Actor, key: str, value: object) -> tu
             db.run(con, "UPDATE settings SET value = ? WHERE key = ?", [new, key])
     finally:
         con.close()
-    log = access_store.connect(book)
-    try:
-        audit.record(log, actor, "edit_settings", key, {"old": old, "new": new})
-    finally:
-        log.close()
+    access_store.record(book, actor, "edit_settings", key, {"old": old, "new": new})
     return old, new

@@ -434,11 +434,8 @@ def _existing_book(args):
 def cmd_audit(args) -> int:
     from monitor import access_store, audit
 
-    con = access_store.connect(_existing_book(args))
-    try:
+    with access_store.opened(_existing_book(args)) as con:
         verdict = audit.verify(con)
-    finally:
-        con.close()
     print(verdict.text("en"), file=sys.stdout if verdict.intact else sys.stderr)
     return 0 if verdict.intact else 1
 
@@ -449,22 +446,15 @@ def cmd_users(args) -> int:
     if args.email is None:
         if args.roles is not None:
             raise UsageError("--roles needs --email: the user whose roles to set")
-        con = access_store.connect(_existing_book(args))
-        try:
+        with access_store.opened(_existing_book(args)) as con:
             for email, roles, updated_at, updated_by in users.listing(con).iter_rows():
                 print(f"{email}\t{','.join(roles)}\t{updated_at:%Y-%m-%d %H:%M}\t{updated_by}")
-        finally:
-            con.close()
         return 0
     if args.roles is None:
         raise UsageError("--email needs --roles: the roles to give (empty: remove the user)")
     roles = frozenset(role.strip() for role in args.roles.split(",") if role.strip())
-    con = access_store.connect(_existing_book(args))
-    try:
-        with _usage_errors(ValueError):
-            users.set_roles(con, access.COMMAND_USER, args.email, roles)
-    finally:
-        con.close()
+    with access_store.opened(_existing_book(args)) as con, _usage_errors(ValueError):
+        users.set_roles(con, access.COMMAND_USER, args.email, roles)
     print(f"{users.normalised_email(args.email)}: {', '.join(sorted(roles)) or 'removed'}", file=sys.stderr)
     return 0
 

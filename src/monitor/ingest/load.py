@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from monitor import access, access_store, audit, db, pii
+from monitor import access, access_store, db, pii
 from monitor.i18n import LANGUAGES
 from monitor.ingest import plausibility, read, rules, schema
 from monitor.ingest.read import RAW, ROW
@@ -202,15 +202,11 @@ def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file
 
 
 def _audit(db_path: str | Path, actor: access.Actor, outcome: Outcome, source: str) -> None:
-    log = access_store.connect(db_path)
-    try:
-        audit.record(log, actor, "land_files", outcome.file_name,
-                     {"batch": outcome.batch_id[:12], "kind": outcome.kind, "source": source,
-                      "rows_total": outcome.rows_total, "accepted": outcome.rows_accepted,
-                      "rejected": outcome.rows_rejected, "duplicate": outcome.rows_duplicate},
-                     outcome.rows_accepted)
-    finally:
-        log.close()
+    access_store.record(db_path, actor, "land_files", outcome.file_name,
+                        {"batch": outcome.batch_id[:12], "kind": outcome.kind, "source": source,
+                         "rows_total": outcome.rows_total, "accepted": outcome.rows_accepted,
+                         "rejected": outcome.rows_rejected, "duplicate": outcome.rows_duplicate},
+                        outcome.rows_accepted)
 
 
 def _write(con, checked: _Checked, outcome: Outcome, landing: pl.DataFrame, source: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from monitor import access, access_store, audit, db, status
+from monitor import access, access_store, db, status
 from monitor.months import months_before
 from monitor.scoring import scores, store, training
 
@@ -35,9 +35,10 @@ def train_model(db_path: str | Path, *, actor: access.Actor, promote: bool,
         store.save(con, db_path, bundle, promote=promote)
     finally:
         con.close()
-    _audit(db_path, actor, "retrain_model", bundle.version, {"promoted": promote, **_figures(bundle.metadata)})
+    figures = _figures(bundle.metadata)
+    access_store.record(db_path, actor, "retrain_model", bundle.version, {"promoted": promote, **figures})
     if promote:
-        _audit(db_path, actor, "promote_model", bundle.version, {"replaces": replaced, **_figures(bundle.metadata)})
+        access_store.record(db_path, actor, "promote_model", bundle.version, {"replaces": replaced, **figures})
     return bundle
 
 
@@ -54,21 +55,13 @@ def promote_model(db_path: str | Path, version: str, *, actor: access.Actor) -> 
             meta = store.metadata(con, version)
     finally:
         con.close()
-    _audit(db_path, actor, "promote_model", version, {"replaces": replaced, **_figures(meta)})
+    access_store.record(db_path, actor, "promote_model", version, {"replaces": replaced, **_figures(meta)})
     return replaced
 
 
 def _figures(meta: dict) -> dict:
     """The out-of-time figures a retrain or promotion is audited with."""
     return {name: round(meta["metrics"][name], 4) for name in ("auc_oot", "gini_oot", "ks_oot", "psi")}
-
-
-def _audit(db_path: str | Path, actor: access.Actor, action: str, version: str, parameters: dict) -> None:
-    log = access_store.connect(db_path)
-    try:
-        audit.record(log, actor, action, version, parameters)
-    finally:
-        log.close()
 
 
 def score_book(db_path: str | Path, as_of: dt.date | None = None, *, month_ends: int = 0,

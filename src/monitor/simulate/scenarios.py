@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from monitor import access, access_store, audit, db
+from monitor import access, access_store, db
 from monitor.simulate.inputs import SimulationInputError
 
 MAX_NAME = 80
@@ -47,7 +47,7 @@ def save(path: str | Path, name: str, as_of: dt.date, parameters: dict, summary:
                [name, as_of, json.dumps(parameters), json.dumps(summary)])
     finally:
         con.close()
-    _audit(path, actor, "save_scenario", name, {"as_of": as_of, "replace": bool(exists)})
+    access_store.record(path, actor, "save_scenario", name, {"as_of": as_of, "replace": bool(exists)})
     return name
 
 
@@ -60,15 +60,7 @@ def delete(path: str | Path, name: str, *, actor: access.Actor) -> None:
         db.run(con, "DELETE FROM scenarios WHERE name = ?", [name])
     finally:
         con.close()
-    _audit(path, actor, "delete_scenario", name, None)
-
-
-def _audit(path: str | Path, actor: access.Actor, action: str, name: str, parameters: dict | None) -> None:
-    log = access_store.connect(path)
-    try:
-        audit.record(log, actor, action, name, parameters)
-    finally:
-        log.close()
+    access_store.record(path, actor, "delete_scenario", name, None)
 
 
 def list_scenarios(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
