@@ -259,7 +259,7 @@ def quarantined(con: duckdb.DuckDBPyConnection, batch: str | None = None, limit:
                 raw: bool = False) -> pl.DataFrame:
     """Rejected rows, newest batch first (one batch when `batch` is given): batch_id, file_name, kind, row_number,
     rule, message, message_zh, and with `raw` (for a role that may view_quarantine_rows) the row as it was read,
-    masked (monitor.pii.mask_raw; None once purge_raw dropped it). Messages are masked too (a book may hold
+    masked (monitor.pii.mask_column with raw; None once purge_raw dropped it). Messages are masked too (a book may hold
     messages written before they were)."""
     if not _has_ingest_tables(con):
         return pl.DataFrame(schema={"batch_id": pl.String, "file_name": pl.String, "kind": pl.String,
