@@ -85,6 +85,42 @@ def _parse_date(text: str | None) -> dt.date | None:
         return None
 
 
+# Streamlit 1.67's date field applies a typed date only when the focus leaves it for another element, and sends that
+# rerun a moment after the click that took the focus: a click on another page in the menu went out first, and the
+# field's rerun, naming the page the app was on, took it back there (the click was swallowed). This script applies a
+# typed date on Enter (it moves the focus from the field to the widget around it), and holds a click on a link or
+# button that takes the focus from a date field for HOLD_CLICK_MS, long enough for the field's rerun to go out first,
+# then clicks again. Installed once per browser tab.
+HOLD_CLICK_MS = 120
+_DATE_SCRIPT = """<script>(() => {
+  if (window.monitorDateInput) return;
+  window.monitorDateInput = true;
+  const FIELD = '[data-testid="stDateInputField"]';
+  const DATE_PARTS = `${FIELD}, [data-testid="stDateInputCalendar"], [data-testid="stDateInputQuickSelectPopover"]`;
+  document.addEventListener("keydown", (event) => {
+    const box = event.target.closest?.(FIELD)?.closest('[data-testid="stDateInput"]');
+    if (event.key !== "Enter" || event.isComposing || !box) return;
+    event.preventDefault();
+    event.stopPropagation();
+    box.tabIndex = -1;  // the focus goes to the widget around the field (a blur to nowhere keeps the typed date)
+    box.style.outline = "none";
+    box.focus({preventScroll: true});
+  }, true);
+  let leaving = false;  // this pointer press takes the focus from a date field (or its calendar) elsewhere
+  document.addEventListener("pointerdown", (event) => {
+    leaving = Boolean(document.activeElement?.closest?.(DATE_PARTS)) && !event.target.closest?.(DATE_PARTS);
+  }, true);
+  document.addEventListener("click", (event) => {
+    const held = leaving && event.isTrusted && event.target.closest?.("a[href], button");
+    leaving = false;
+    if (!held) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    setTimeout(() => event.target.dispatchEvent(new MouseEvent("click", event)), HOLD_MS);
+  }, true);
+})();</script>""".replace("HOLD_MS", str(HOLD_CLICK_MS))
+
+
 def select_as_of(first: dt.date, latest: dt.date) -> dt.date:
     """Draw the as-of date input, bounded by the data, defaulting to its latest day.
 
@@ -103,6 +139,7 @@ def select_as_of(first: dt.date, latest: dt.date) -> dt.date:
     lang = language()
     as_of = st.sidebar.date_input(t("sidebar.as_of", lang), key=AS_OF_KEY, min_value=first, max_value=latest,
                                   format="YYYY-MM-DD", help=t("sidebar.as_of_help", lang))
+    st.html(_DATE_SCRIPT, unsafe_allow_javascript=True)
     st.query_params[AS_OF_KEY] = as_of.isoformat()
     return as_of
 
