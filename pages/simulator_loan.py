@@ -2,8 +2,10 @@
 schedules, NPV, ΔNPV against doing nothing and break-even re-default rates, under assumptions the user can edit
 (each with its default estimated from the data and its source).
 
-The loan lives in the URL as ?loan=<id>, the Account view's parameter, so that page links here. The book-wide
-estimates load once per as-of day; each edit recomputes the options in memory (monitor.simulate.options)."""
+The loan lives in the URL as ?loan=<id>, the Account view's parameter, so that page links here; each assumption or
+option parameter the user edits lives there too (?cure_rate=40&extension_months=9), so a copied link and a visit to
+another page and back keep the edits (ui.context.url_number). The book-wide estimates load once per as-of day; each
+edit recomputes the options in memory (monitor.simulate.options)."""
 
 import polars as pl
 import streamlit as st
@@ -42,7 +44,8 @@ def header(state) -> None:
 
 
 def assumption_inputs(defaults: dict, scope: str) -> dict[str, float]:
-    """One number input per assumption, its default and source beneath; returns the values in model units."""
+    """One number input per assumption, its default and source beneath; returns the values in model units. An
+    edited value lives in the URL as ?<assumption>= (percent for a share), kept while the loan and day stay."""
     st.subheader(t("simulator_loan.assumptions", lang))
     st.caption(t("simulator_loan.assumptions_caption", lang))
     values = {}
@@ -52,10 +55,10 @@ def assumption_inputs(defaults: dict, scope: str) -> dict[str, float]:
         percent = data.is_percent(name)
         shown = data.shown(name, default.value)
         with columns[i % 2]:
-            entered = st.number_input(
-                t(f"simulator_loan.assumption.{name}", lang), min_value=0.0,
-                max_value=100.0 if percent else None, value=float(shown), step=1.0 if name in WHOLE else 0.5,
-                format="%.0f" if name == "legal_min_dpd" else "%.2f", key=f"simulator_loan.a.{scope}.{name}")
+            entered = context.url_number(
+                st, t(f"simulator_loan.assumption.{name}", lang), param=name, default=float(shown), min_value=0.0,
+                max_value=100.0 if percent else None, step=1.0 if name in WHOLE else 0.5,
+                format="%.0f" if name == "legal_min_dpd" else "%.2f", scope=scope, write_default=False)
             default_text = f"{shown:.2f}%" if percent else f"{shown:,.2f}"
             st.caption(f"{t('simulator_loan.default', lang, value=default_text)} · {source_text(default, lang)}")
         values[name] = data.taken(name, entered)
@@ -64,41 +67,41 @@ def assumption_inputs(defaults: dict, scope: str) -> dict[str, float]:
         boxes = st.columns(3)
         for i, option in enumerate(options.REDEFAULT_OPTIONS):
             key = options.redefault_key(option)
-            # keyed by the base rate too, so that editing the base resets the options' rates to it
-            entered = boxes[i % 3].number_input(
-                charts.option_label(option, lang), min_value=0.0, max_value=100.0,
-                value=float(data.shown(key, values["redefault_rate"])), step=0.5, format="%.2f",
-                key=f"simulator_loan.a.{scope}.{key}.{values['redefault_rate']}")
+            # scoped by the base rate too, so that editing the base resets the options' rates to it
+            entered = context.url_number(
+                boxes[i % 3], charts.option_label(option, lang), param=key,
+                default=float(data.shown(key, values["redefault_rate"])), min_value=0.0, max_value=100.0, step=0.5,
+                format="%.2f", scope=f"{scope}.{values['redefault_rate']}", write_default=False)
             values[key] = data.taken(key, entered)
     return values
 
 
 def option_params(state, scope: str) -> dict:
-    """The option parameters, as number inputs (shares and rate points in percent)."""
+    """The option parameters, as number inputs (shares and rate points in percent), each edited value in the URL
+    as ?<parameter>= (kept while the loan and day stay)."""
     st.subheader(t("simulator_loan.params", lang))
     d = options.DEFAULT_PARAMS
     boxes = st.columns(4)
-    key = f"simulator_loan.p.{scope}."
     apr_points = round(state.annual_rate * 100, 2)
+
+    def number(box, name: str, default, low, high, **kwargs):
+        return context.url_number(box, t(f"simulator_loan.param.{name}", lang), param=name, default=default,
+                                  min_value=low, max_value=high, scope=scope, write_default=False, **kwargs)
+
     return {
-        "extension_months": boxes[0].number_input(t("simulator_loan.param.extension_months", lang), 1, 60,
-                                                  d["extension_months"], key=key + "extension"),
-        "new_term": boxes[1].number_input(t("simulator_loan.param.new_term", lang), 1, 60, d["new_term"],
-                                          key=key + "new_term"),
-        "rate_cut": boxes[2].number_input(t("simulator_loan.param.rate_cut", lang), 0.0, apr_points,
-                                          min(d["rate_cut"] * 100, apr_points), 0.5, format="%.2f",
-                                          key=key + "rate_cut") / 100,
-        "waiver_share": boxes[3].number_input(t("simulator_loan.param.waiver_share", lang), 0.0, 100.0,
-                                              d["waiver_share"] * 100, 5.0, format="%.0f",
-                                              key=key + "waiver") / 100,
-        "holiday_months": boxes[0].number_input(t("simulator_loan.param.holiday_months", lang), 1,
-                                                options.MAX_HOLIDAY, d["holiday_months"], key=key + "holiday"),
-        "settlement_discount": boxes[1].number_input(t("simulator_loan.param.settlement_discount", lang), 0.0,
-                                                     100.0, d["settlement_discount"] * 100, 5.0, format="%.0f",
-                                                     key=key + "discount") / 100,
-        "holiday_capitalize": boxes[2].checkbox(t("simulator_loan.param.holiday_capitalize", lang),
-                                                d["holiday_capitalize"], key=key + "capitalize",
-                                                help=t("simulator_loan.param.holiday_capitalize_help", lang)),
+        "extension_months": number(boxes[0], "extension_months", d["extension_months"], 1, 60, kind=int),
+        "new_term": number(boxes[1], "new_term", d["new_term"], 1, 60, kind=int),
+        "rate_cut": number(boxes[2], "rate_cut", min(d["rate_cut"] * 100, apr_points), 0.0, apr_points, step=0.5,
+                           format="%.2f") / 100,
+        "waiver_share": number(boxes[3], "waiver_share", d["waiver_share"] * 100, 0.0, 100.0, step=5.0,
+                               format="%.0f") / 100,
+        "holiday_months": number(boxes[0], "holiday_months", d["holiday_months"], 1, options.MAX_HOLIDAY, kind=int),
+        "settlement_discount": number(boxes[1], "settlement_discount", d["settlement_discount"] * 100, 0.0, 100.0,
+                                      step=5.0, format="%.0f") / 100,
+        "holiday_capitalize": context.url_flag(boxes[2], t("simulator_loan.param.holiday_capitalize", lang),
+                                               param="holiday_capitalize", default=d["holiday_capitalize"],
+                                               scope=scope, write_default=False,
+                                               help=t("simulator_loan.param.holiday_capitalize_help", lang)),
     }
 
 
@@ -198,10 +201,12 @@ if not state.active:
     st.stop()
 
 header(state)
+notices = st.container()  # the link's assumptions and parameters that could not be used, said above the results
 output = st.container()
 scope = f"{loan_id}.{day}"
 values = assumption_inputs(loan_defaults(data.book_estimates(as_of), state), scope)
 params = option_params(state, scope)
+context.show_url_notices(lang, notices)
 with output:
     try:
         results(options.compare(state, values, params), state, values)

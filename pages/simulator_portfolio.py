@@ -78,7 +78,9 @@ st.caption(k("caption", as_of=as_of.isoformat(), first=projection.first_month_en
 
 # ---------------------------------------------------------------------------------------------- builder
 st.subheader(k("builder"))
+notices = st.container()  # the link's values the builder could not use, said above it
 choices = choices_module.builder(lang)
+context.show_url_notices(lang, notices)
 result = sim.simulation(as_of, choices)
 if "error" in result:
     st.info(k("no_segment_loans", scope=safe_text.escape(labels.scope(choices.segment, choices.value, lang)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import runpy
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,17 +38,19 @@ def _browser_language() -> str:
     return "zh" if not locale or locale.lower().startswith("zh") else "en"
 
 
-def _replaced(param: str, value: str, used: object) -> None:
-    """Note that the URL's `param`=`value` could not be used and `used` was shown instead (show_url_notices)."""
+def _replaced(param: str, value: str, used: object, kind: str | None = None, **more: object) -> None:
+    """Note that the URL's `param`=`value` could not be used and `used` was shown instead (show_url_notices), in the
+    catalog's url.replaced.<kind> (the param's own text unless given) with `more` of its parameters."""
     shown = value if len(value) <= MAX_SHOWN_URL_VALUE else value[:MAX_SHOWN_URL_VALUE] + "…"
-    st.session_state.setdefault(_NOTICES_KEY, []).append((param, shown, str(used)))
+    st.session_state.setdefault(_NOTICES_KEY, []).append((kind or param, {"value": shown, "used": str(used), **more}))
 
 
-def show_url_notices(lang: str) -> None:
-    """One line for each URL value this run could not use, saying what is shown instead; then forget them."""
-    for param, value, used in st.session_state.pop(_NOTICES_KEY, []):
-        st.info(t(f"url.replaced.{param}", lang, value=safe_text.escape(value), used=safe_text.escape(used)),
-                icon=":material/link_off:")
+def show_url_notices(lang: str, box=st) -> None:
+    """One line in `box` for each URL value this run could not use, saying what is shown instead; then forget them.
+    A page whose own widgets read the URL calls it after drawing them (into a box above them)."""
+    for kind, params in st.session_state.pop(_NOTICES_KEY, []):
+        box.info(t(f"url.replaced.{kind}", lang, **{name: safe_text.escape(str(v)) for name, v in params.items()}),
+                 icon=":material/link_off:")
 
 
 def language() -> str:
@@ -169,23 +172,27 @@ def start_page() -> tuple[str, dt.date]:
 
 
 def _held_choice(param: str, options: list, default, scope, keep_unknown: bool) -> tuple:
-    """The value a url_choice widget shows on this run, and its options (with a kept unknown value)."""
+    """The value a url_choice widget shows on this run, its options (with a kept unknown value), and the URL's value
+    when it was read and could not be used (else None)."""
     key, kept = _CHOICE_KEY.format(param), _KEPT_KEY.format(param)
     options = list(options)
     held_value, held_scope = st.session_state.get(kept, (None, None))
+    from_url = key not in st.session_state and kept not in st.session_state
     if key in st.session_state:
         value = st.session_state[key]
     elif kept in st.session_state:
         value = held_value
     else:
         value = st.query_params.get(param)
+    unusable = None
     if value not in options:
         from_url_or_same_scope = kept not in st.session_state or held_scope == scope
         if keep_unknown and value and from_url_or_same_scope:
             options.append(value)
         else:
+            unusable = value if from_url else None
             value = default if default in options else (options[0] if options else None)
-    return value, options
+    return value, options, unusable
 
 
 def held_choice(param: str, options: Sequence[str], default: str | None = None) -> str | None:
@@ -195,7 +202,7 @@ def held_choice(param: str, options: Sequence[str], default: str | None = None) 
 
 
 def url_choice(widget: Callable, label: str, options: Sequence[str], *, param: str, default: str | None = None,
-               scope: str | None = None, keep_unknown: bool = False, **kwargs):
+               scope: str | None = None, keep_unknown: bool = False, say_replaced: bool = False, **kwargs):
     """Draw a page's choice widget (st.selectbox, st.radio, or a column's) whose value lives in the URL as
     ?<param>=, the way the sidebar keeps the language and date: read from the URL when a session starts,
     kept for the session (also across page switches, when Streamlit forgets a widget that is not drawn),
@@ -204,9 +211,14 @@ def url_choice(widget: Callable, label: str, options: Sequence[str], *, param: s
     A value that is not among `options` falls back to `default` (else the first option), unless
     `keep_unknown`: then a value from the URL stays, and keeps staying while `scope` (what the options
     depend on, e.g. the segment whose values they are) is unchanged. The page then says the value has no
-    data, instead of silently showing another one. Returns the chosen option (None when there is none)."""
+    data, instead of silently showing another one. With `say_replaced`, a value from the URL that is replaced is
+    said (show_url_notices; the page calls it after its widgets). Returns the chosen option (None when there is
+    none)."""
     key, kept = _CHOICE_KEY.format(param), _KEPT_KEY.format(param)
-    value, options = _held_choice(param, list(options), default, scope, keep_unknown)
+    value, options, unusable = _held_choice(param, list(options), default, scope, keep_unknown)
+    if unusable is not None and say_replaced:
+        shown = kwargs.get("format_func", str)(value) if value is not None else t("url.no_choice", language())
+        _replaced(param, unusable, shown, "choice", label=label)
     st.session_state[key] = value
     chosen = widget(label, options, key=key, **kwargs)
     st.session_state[kept] = (chosen, scope)
@@ -233,6 +245,75 @@ def url_multiselect(box, label: str, options: Sequence[str], *, param: str, **kw
         st.query_params[param] = chosen
     else:
         drop_choice(param)
+    return chosen
+
+
+def _url_value(param: str, scope, default, parse: Callable[[str], object | None]):
+    """The value a url_number or url_flag widget shows on this run: the widget's, else the value kept for the session
+    (both only while `scope` is the one they were chosen in; otherwise `default`), else at the start of a session the
+    URL's when `parse` takes it (else `default`); and the URL's text when it was read and could not be used."""
+    key, kept = _CHOICE_KEY.format(param), _KEPT_KEY.format(param)
+    if kept in st.session_state:
+        held, held_scope = st.session_state[kept]
+        if held_scope != scope:
+            return default, None
+        return st.session_state.get(key, held), None
+    text = st.query_params.get(param)
+    value = None if text is None else parse(text)
+    return (default, text) if value is None else (value, None)
+
+
+def _kept_in_url(param: str, chosen, scope, default, write_default: bool, text: str) -> None:
+    st.session_state[_KEPT_KEY.format(param)] = (chosen, scope)
+    if write_default or chosen != default:
+        st.query_params[param] = text
+    else:
+        drop_choice(param)
+
+
+def url_number(box, label: str, *, param: str, default: float, min_value: float, max_value: float | None = None,
+               kind: type = float, scope: object = None, write_default: bool = True, **kwargs):
+    """A number input drawn in `box` whose value lives in the URL as ?<param>=, kept the way url_choice keeps a
+    choice: read from the URL when a session starts, kept for the session across page switches while `scope` (what
+    `default` depends on, e.g. the loan and day) is unchanged, and written back on every run. A URL value that is
+    not a number from `min_value` to `max_value` (None: no bound) takes `default`, and is said (show_url_notices).
+    Without `write_default` the URL holds the value only when it differs from `default` (an edit)."""
+    low, high = kind(min_value), None if max_value is None else kind(max_value)
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except (TypeError, ValueError):
+            return None
+        return value if math.isfinite(value) and low <= value and (high is None or value <= high) else None
+
+    value, unusable = _url_value(param, scope, kind(default), parse)
+    if unusable is not None:
+        written = kwargs.get("format", "%d" if kind is int else "%g").__mod__  # as the input shows a number
+        _replaced(param, unusable, written(value), "number", label=label, low=written(low),
+                  high=written(high) if high is not None else "∞")
+    if not (low <= value and (high is None or value <= high)):
+        value = kind(default)
+    st.session_state[_CHOICE_KEY.format(param)] = kind(value)
+    chosen = box.number_input(label, min_value=low, max_value=high, key=_CHOICE_KEY.format(param), **kwargs)
+    _kept_in_url(param, chosen, scope, kind(default), write_default, str(chosen))
+    return chosen
+
+
+FLAG_TEXT = {True: "1", False: "0"}  # a yes/no choice in the URL
+
+
+def url_flag(box, label: str, *, param: str, default: bool, scope: object = None, write_default: bool = True,
+             **kwargs) -> bool:
+    """A checkbox drawn in `box` whose value lives in the URL as ?<param>=1 or 0, kept as url_number keeps a number;
+    another URL value takes `default` and is said."""
+    value, unusable = _url_value(param, scope, default,
+                                 {text: flag for flag, text in FLAG_TEXT.items()}.get)
+    if unusable is not None:
+        _replaced(param, unusable, FLAG_TEXT[value], "flag", label=label)
+    st.session_state[_CHOICE_KEY.format(param)] = value
+    chosen = box.checkbox(label, key=_CHOICE_KEY.format(param), **kwargs)
+    _kept_in_url(param, chosen, scope, default, write_default, FLAG_TEXT[chosen])
     return chosen
 
 

@@ -5,7 +5,8 @@ The policy's segment is ?policy_segment= and ?policy_value=: the Delinquency pag
 shows, another choice.
 
 Choices with a list of values go through ui.context.url_choice (sliders over the values as text); the two free
-numbers (the custom stress factor and the seed) through url_number below, which keeps a number input the same way.
+numbers (the custom stress factor and the seed) through ui.context.url_number. A link's value that cannot be used is
+replaced by the default and said (ui.context.show_url_notices, which the page calls after the builder).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ TAKE_UPS = tuple(str(p) for p in range(0, 101, 5))  # percent
 WINDOWS = tuple(str(m) for m in range(1, 13))
 MONTHS = ("12", "18", "24", "30", "36")
 PATHS = ("1000", "2000", "5000")
-FACTOR = {"default": 1.3, "min": 0.1, "max": 5.0, "step": 0.1}
-SEED = {"default": 0, "min": 0, "max": 2**31 - 1, "step": 1}
+FACTOR = {"default": 1.3, "min_value": 0.1, "max_value": 5.0, "step": 0.1}
+SEED = {"default": 0, "min_value": 0, "max_value": 2**31 - 1, "step": 1}
 _KEPT = "_simulator_portfolio.{}"
 
 
@@ -45,35 +46,6 @@ class Choices:
     seed: int
 
 
-def _parse(text: str | None, kind: type, low, high):
-    """A number from the URL within [low, high], or None."""
-    try:
-        value = kind(text)
-    except (TypeError, ValueError):
-        return None
-    return value if low <= value <= high else None
-
-
-def url_number(box, label: str, *, param: str, spec: dict, kind: type = float, **kwargs):
-    """A number input drawn in `box` whose value lives in the URL as ?<param>=: read from the URL when the session
-    starts (a value that is not a number in range takes the default), kept for the session across page switches,
-    and written back on every run."""
-    key, kept = context.choice_key(param), _KEPT.format(param)
-    if key in st.session_state:
-        value = st.session_state[key]
-    elif kept in st.session_state:
-        value = st.session_state[kept]
-    else:
-        value = _parse(st.query_params.get(param), kind, spec["min"], spec["max"])
-        value = spec["default"] if value is None else value
-    st.session_state[key] = kind(value)
-    chosen = box.number_input(label, min_value=kind(spec["min"]), max_value=kind(spec["max"]),
-                              step=kind(spec["step"]), key=key, **kwargs)
-    st.session_state[kept] = chosen
-    st.query_params[param] = str(chosen)
-    return chosen
-
-
 def builder(lang: str) -> Choices:
     """Draw the scenario builder (three columns, then window, months, paths and seed) and return the choices."""
     def k(key: str, **values) -> str:
@@ -81,7 +53,7 @@ def builder(lang: str) -> Choices:
 
     left, middle, right = st.columns(3)
     segment = context.url_choice(left.selectbox, k("segment"), labels.SEGMENT_CHOICES, param="policy_segment",
-                                 default=labels.ALL, format_func=lambda s: labels.segment(s, lang))
+                                 default=labels.ALL, say_replaced=True, format_func=lambda s: labels.segment(s, lang))
     value = None
     if segment == labels.ALL:
         context.drop_choice("policy_value")
@@ -91,23 +63,25 @@ def builder(lang: str) -> Choices:
                                    param="policy_value", scope=segment, keep_unknown=True,
                                    format_func=lambda v: labels.segment_value(segment, v, lang))
     option = context.url_choice(middle.selectbox, k("option"), (NO_OPTION, *policy.OPTIONS), param="option",
-                                default="reinstallment", format_func=lambda o: k(f"option.{o}"))
+                                default="reinstallment", say_replaced=True, format_func=lambda o: k(f"option.{o}"))
     take_up = context.url_choice(middle.select_slider, k("take_up"), TAKE_UPS, param="take_up", default="30",
-                                 format_func=lambda p: f"{p}%", help=k("take_up_help"),
+                                 say_replaced=True, format_func=lambda p: f"{p}%", help=k("take_up_help"),
                                  disabled=option == NO_OPTION)
     preset = context.url_choice(right.radio, k("stress"), PRESETS, param="stress", default="none", horizontal=True,
-                                format_func=lambda p: k(f"preset.{p}"), help=k("stress_help"))
+                                say_replaced=True, format_func=lambda p: k(f"preset.{p}"), help=k("stress_help"))
     if preset == "custom":
-        stress = url_number(right, k("stress_factor"), param="factor", spec=FACTOR, format="%.2f")
+        stress = context.url_number(right, k("stress_factor"), param="factor", **FACTOR, format="%.2f")
     else:
         context.drop_choice("factor")
         stress = {"none": 1.0, **policy.STRESS_PRESETS}[preset]
     window_box, months_box, paths_box, seed_box = st.columns(4)
-    window = context.url_choice(window_box.select_slider, k("window"), WINDOWS, param="window", default="6")
-    months = context.url_choice(months_box.select_slider, k("months"), MONTHS, param="months", default="12")
+    window = context.url_choice(window_box.select_slider, k("window"), WINDOWS, param="window", default="6",
+                                say_replaced=True)
+    months = context.url_choice(months_box.select_slider, k("months"), MONTHS, param="months", default="12",
+                                say_replaced=True)
     paths = context.url_choice(paths_box.selectbox, k("paths"), PATHS, param="paths", default="1000",
-                               format_func=lambda p: fmt.count(int(p)))
-    seed = url_number(seed_box, k("seed"), param="seed", spec=SEED, kind=int, help=k("seed_help"))
+                               say_replaced=True, format_func=lambda p: fmt.count(int(p)))
+    seed = context.url_number(seed_box, k("seed"), param="seed", **SEED, kind=int, help=k("seed_help"))
     return Choices(None if segment == labels.ALL else segment, value, None if option == NO_OPTION else option,
                    int(take_up) / 100, preset, float(stress), int(window), int(months), int(paths), int(seed))
 
