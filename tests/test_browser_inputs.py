@@ -69,3 +69,42 @@ def test_a_menu_click_while_the_date_has_focus_is_not_swallowed(server, browser,
         _assert_healthy(page)
     finally:
         context.close()
+
+
+def _menu(page, stem: str) -> None:
+    """Open the page `stem` from the sidebar's menu and wait until it has run."""
+    page.locator(MENU_LINKS).filter(has_text=t(f"nav.{stem}", "en")).click()
+    page.locator(MAIN_TITLE).filter(has_text=t(f"{stem}.title", "en")).wait_for(timeout=RUN_TIMEOUT_MS)
+    page.wait_for_timeout(300)  # the run has started
+    page.wait_for_selector(FINISHED, timeout=RUN_TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("stem", ["simulator_loan", "simulator_portfolio"])
+def test_a_what_if_choice_survives_a_visit_to_another_page(server, browser, stem):  # noqa: F811 - the fixtures
+    """Set a choice (the loan's cure rate, typed; the portfolio's stress, clicked), open Data from the menu and come
+    back: the choice is shown and in the URL."""
+    context, page = _open(browser, f"{server}/{navigation.url_path(stem)}?lang=en", t(f"{stem}.title", "en"))
+    try:
+        if stem == "simulator_loan":
+            field = (page.locator('[data-testid="stNumberInput"]')
+                     .filter(has_text=t("simulator_loan.assumption.cure_rate", "en")).locator("input"))
+            field.fill("12.5")
+            field.press("Enter")
+            chosen = "cure_rate=12.5"
+        else:
+            page.get_by_text(t("simulator_portfolio.preset.severe", "en"), exact=True).click()
+            chosen = "stress=severe"
+        _url_has(page, chosen)
+        page.wait_for_selector(FINISHED, timeout=RUN_TIMEOUT_MS)
+        _menu(page, "data")
+        assert chosen not in page.url
+        _menu(page, stem)
+        _url_has(page, chosen)
+        if stem == "simulator_loan":
+            assert field.input_value() == "12.50"
+        else:
+            severe = page.get_by_role("radio", name=t("simulator_portfolio.preset.severe", "en"))
+            assert severe.is_checked()
+        _assert_healthy(page)
+    finally:
+        context.close()
