@@ -5,6 +5,10 @@ every run, so a copied link restores them. Streamlit clears the query string whe
 pages; the next run writes it back. The URL is read only when a session starts: afterwards the widgets
 are the truth. (Streamlit's own `bind="query-params"` drops a value equal to the widget's default from
 the URL, so a link would not carry a language that matched the sender's browser.)
+
+A page's own choices live in the URL the same way (url_choice, url_multiselect, url_number, url_flag, url_loan), kept
+for the session across page switches; a URL value that cannot be used is replaced and said in one line
+(show_url_notices). The sidebar's date field gets a small script (_DATE_SCRIPT): a typed date applies on Enter.
 """
 
 from __future__ import annotations
