@@ -80,38 +80,56 @@ _PROMISES = f"""
     GROUP BY pr.loan_id, pr.agent_id, pr.action_at, pr.ptp_date, pr.ptp_amount"""
 
 
-def _settlement(con: duckdb.DuckDBPyConnection) -> str:
-    """Each installment with the day it was settled: the derived rows while they hold (completed to the data's
-    latest day: monitor.derived), else computed with the payments up to $as_of. A settled_on after $as_of is
-    never read as settled: the callers judge it at days up to $as_of only."""
-    rows = derived.installment_settlement(con) if freshness.valid_through(con) is not None \
-        else f"({derive.settlement_query()})"
-    return f"SELECT loan_id, installment_no, due_date, amount_due, settled_on FROM {rows}"
+def _settlement(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
+    """Each installment with the day it was settled, and whether that relation is computed here (to be read once):
+    the derived rows while they hold (completed to the data's latest day: monitor.derived), else computed with the
+    payments up to $as_of. A settled_on after $as_of is never read as settled: the callers judge it at days up to
+    $as_of only."""
+    if freshness.valid_through(con) is not None:
+        return derived.installment_settlement(con), False
+    return f"({derive.settlement_query()})", True
 
 
 def _entries(con: duckdb.DuckDBPyConnection, horizons: tuple[int, ...]) -> str:
     """The loans that entered collection on a day t of [$first, $last] (module docstring): loan_id, entry_day,
     amount_due (yuan, the installment that entered) and, for each h of `horizons`, behind_<h>: the installments due
     before t + h still unsettled at its end (0: cured then; judged with the settlement days, so only meaningful
-    while t + h <= $as_of). The settlement rows are read once (MATERIALIZED)."""
+    while t + h <= $as_of).
+
+    Payments settle installments in their order (DESIGN.md §4), so settlement days never decrease along a loan's
+    installments: nothing is past due at t when the installment before the one due on t was settled by t, and the
+    installments due before t are settled at t + h too. So only the installment before and those due in
+    [t, t + h) are read, not a loan's whole schedule: a few rows a loan at 1M loans."""
+    settlement, computed = _settlement(con)
     behind = "".join(f""",
                count(*) FILTER (WHERE o.due_date < c.entry_day + {h}
                                   AND (o.settled_on IS NULL OR o.settled_on > c.entry_day + {h})) AS behind_{h}"""
                      for h in horizons)
-    last = max(horizons, default=0)
+    last = max(horizons)
     return f"""
-        WITH settle AS MATERIALIZED ({_settlement(con)}),
+        WITH settle AS {"" if computed else "NOT "}MATERIALIZED (
+            SELECT loan_id, installment_no, due_date, amount_due, settled_on FROM {settlement}),
+        near AS MATERIALIZED (
+            SELECT * FROM settle WHERE due_date >= $first AND due_date < CAST($last AS DATE) + {last}),
         candidates AS (
-            SELECT i.loan_id, i.due_date AS entry_day, CAST(i.amount_due AS DOUBLE) AS amount_due
-            FROM settle i JOIN loans l ON l.loan_id = i.loan_id
-            WHERE i.due_date BETWEEN $first AND $last AND (i.settled_on IS NULL OR i.settled_on > i.due_date)
+            SELECT i.loan_id, i.installment_no, i.due_date AS entry_day, CAST(i.amount_due AS DOUBLE) AS amount_due
+            FROM near i JOIN loans l ON l.loan_id = i.loan_id
+            WHERE i.due_date <= $last AND (i.settled_on IS NULL OR i.settled_on > i.due_date)
               AND {status.ACTIVE_AT.format(d="i.due_date")}
+        ),
+        before AS (  -- the candidates' loans' installments, by the number of the one after (a semi-join first)
+            SELECT loan_id, installment_no + 1 AS next_no, settled_on FROM settle
+            WHERE loan_id IN (SELECT loan_id FROM candidates)
+        ),
+        entered AS (
+            SELECT c.* FROM candidates c
+            LEFT JOIN before b ON b.loan_id = c.loan_id AND b.next_no = c.installment_no
+            WHERE b.loan_id IS NULL OR b.settled_on <= c.entry_day
         )
         SELECT c.loan_id, c.entry_day, c.amount_due{behind}
-        FROM candidates c JOIN settle o ON o.loan_id = c.loan_id AND o.due_date < c.entry_day + {last}
-        GROUP BY c.loan_id, c.entry_day, c.amount_due
-        HAVING count(*) FILTER (WHERE o.due_date < c.entry_day
-                                  AND (o.settled_on IS NULL OR o.settled_on > c.entry_day)) = 0"""
+        FROM entered c JOIN near o ON o.loan_id = c.loan_id AND o.due_date >= c.entry_day
+                                  AND o.due_date < c.entry_day + {last}
+        GROUP BY c.loan_id, c.entry_day, c.amount_due"""
 
 
 def cure_curve(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = CURE_WINDOW_DAYS) -> pl.DataFrame:
