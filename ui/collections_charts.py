@@ -10,6 +10,8 @@ from monitor.i18n import t
 from monitor.worklists import CURE_HORIZONS
 
 HEIGHT = 220  # five rows of cells, the axis and the legend
+# none cured (amber, apart from the blank of a horizon not yet reached) to all cured (green)
+CURE_COLORS = ("#f3c98b", "#f7f1c8", "#1b7f3b")
 
 
 def cure_heatmap(long: pl.DataFrame, lang: str) -> alt.Chart:
@@ -26,8 +28,8 @@ def cure_heatmap(long: pl.DataFrame, lang: str) -> alt.Chart:
         y=alt.Y("horizon_label:O", title=t("collections.cure_horizon", lang), sort=horizons,
                 scale=alt.Scale(domain=horizons)))
     cells = base.mark_rect().encode(
-        color=alt.Color("cured:Q", title=t("collections.cure_rate", lang), scale=alt.Scale(domain=[0, 1],
-                        scheme="greens"), legend=alt.Legend(format=".0%")),
+        color=alt.Color("cured:Q", title=t("collections.cure_rate", lang),
+                        scale=alt.Scale(domain=[0, 0.5, 1], range=list(CURE_COLORS)), legend=alt.Legend(format=".0%")),
         tooltip=[alt.Tooltip("entry_day:T", title=t("collections.cure_entry_day", lang), format="%Y-%m-%d"),
                  alt.Tooltip("horizon_label:O", title=t("collections.cure_horizon", lang)),
                  alt.Tooltip("loans:Q", title=t("collections.cure_loans", lang), format=","),
