@@ -23,6 +23,7 @@ import polars as pl
 import pytest
 
 from monitor import account, day_status, derive, worklists
+from monitor.live import today as live_today
 from monitor.worklists import NOT_SCORED
 
 from .builders import Book
@@ -167,8 +168,8 @@ def test_the_export_is_masked_in_words_with_headings(con):
 
 
 def test_m1_entries_agree_with_the_day_status(demo_con):
-    """On the demo book: the loans entering M1 at d are exactly those at DPD 1 at d and DPD 0 at d - 1, and the
-    entry day's cohort less those cured the next day."""
+    """On the demo book: the loans entering M1 at d are exactly those at DPD 1 at d and DPD 0 at d - 1 (the Today
+    page's entered M1), and the entry day's cohort less those cured the next day."""
     d = demo_con.execute("SELECT max(due_date) + 1 FROM installments WHERE due_date < DATE '2026-11-29'"
                          ).fetchall()[0][0]
     now = day_status.status_as_of(demo_con, d)
@@ -176,6 +177,10 @@ def test_m1_entries_agree_with_the_day_status(demo_con):
     expected = set(now.filter(pl.col("dpd") == 1)["loan_id"]) & set(before.filter(pl.col("dpd") == 0)["loan_id"])
     m1 = worklists.worklist(demo_con, "entering_m1", d)
     assert len(expected) > 0 and set(m1["loan_id"]) == expected
+    # the Today page's count of the loans that entered M1 on the day is the same set
+    today = live_today.today_view(demo_con, d)
+    assert today["entered_m1"] == m1.height
+    assert today["entered_m1_balance"] == pytest.approx(worklists.totals(m1)["balance"])
     curve = worklists.cure_curve(demo_con, d)
     cohort = curve.filter(pl.col("entry_day") == d - dt.timedelta(days=1)).row(0, named=True)
     assert round(cohort["loans"] * (1 - cohort["cured_1"])) == m1.height
