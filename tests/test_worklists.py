@@ -18,11 +18,12 @@ loan 4 'reminder'; of 03-15 (after the days judged): loan 1 'field'.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
 
-from monitor import account, day_status, derive, worklists
+from monitor import account, cli, day_status, derive, worklists
 from monitor.live import today as live_today
 from monitor.worklists import NOT_SCORED
 
@@ -184,3 +185,21 @@ def test_m1_entries_agree_with_the_day_status(demo_con):
     curve = worklists.cure_curve(demo_con, d)
     cohort = curve.filter(pl.col("entry_day") == d - dt.timedelta(days=1)).row(0, named=True)
     assert round(cohort["loans"] * (1 - cohort["cured_1"])) == m1.height
+
+
+def test_the_command_line_gives_the_pages_numbers(tmp_path, capsys):
+    book = build(tmp_path / "cli.duckdb")
+    book.close()
+    assert cli.main(["worklists", "--db", str(book.path), "--as-of", "2026-03-10", "--list", "broken_yesterday"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split(",") == list(worklists.COLUMNS["broken_yesterday"])
+    assert [line.split(",")[0] for line in lines[1:]] == ["1", "2"] and "T*****" in lines[1]
+    assert cli.main(["worklists", "--db", str(book.path), "--as-of", "2026-03-10", "--list", "cure_curve",
+                     "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"entry_day": "2026-02-09", "loans": 2, "cured_1": 0.0, "cured_3": 0.5, "cured_7": 0.5, "cured_15": 0.5,
+         "cured_30": None},
+        {"entry_day": "2026-03-09", "loans": 2, "cured_1": 0.5, "cured_3": None, "cured_7": None, "cured_15": None,
+         "cured_30": None}]
+    assert cli.main(["worklists", "--db", str(book.path), "--as-of", "2020-01-01", "--list", "due_today"]) == 2
+    assert capsys.readouterr().err.startswith("monitor worklists: ")
