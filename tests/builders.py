@@ -130,6 +130,15 @@ class Book:
                [rid, old_loan_id, new_loan_id, day(on), kind, money(arrears_capitalized)])
         return rid
 
+    def action(self, action_id: int, loan_id: int, action_at: str | dt.datetime | dt.date, *,
+               outcome: str = "promise_to_pay", ptp_amount: Money | None = None, ptp_date: Day | None = None,
+               agent_id: str = "A01", action_type: str = "call") -> int:
+        """One collection action; a promise to pay needs ptp_amount and ptp_date (the schema checks it)."""
+        db.run(self.con, "INSERT INTO collection_actions VALUES (?, ?, ?, ?, ?, 'debtor', ?, ?, ?)",
+               [action_id, loan_id, moment(action_at), action_type, agent_id, outcome,
+                None if ptp_amount is None else money(ptp_amount), None if ptp_date is None else day(ptp_date)])
+        return action_id
+
     # -- housekeeping -------------------------------------------------------------------------------
     def clear(self) -> None:
         """Empty the source and derived tables (to reuse one file across many examples)."""

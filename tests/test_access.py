@@ -11,9 +11,9 @@ from ui import navigation
 # monitoring and the lists, analysts the what-ifs, collections the accounts, the data steward the loads).
 EXPECTED_PAGES = {
     "executive": ["delinquency", "executive"],
-    "risk_manager": ["delinquency", "today", "executive", "early_warning", "account", "model"],
+    "risk_manager": ["delinquency", "today", "executive", "early_warning", "collections", "account", "model"],
     "analyst": ["delinquency", "executive", "model", "simulator_loan", "simulator_portfolio"],
-    "collections": ["today", "early_warning", "account", "simulator_loan"],
+    "collections": ["today", "early_warning", "collections", "account", "simulator_loan"],
     "data_steward": ["today", "data"],
     "admin": ["model", "data", "admin"],
 }

@@ -13,6 +13,7 @@ PAGES = (
     ("today", ":material/today:"),
     ("executive", ":material/summarize:"),
     ("early_warning", ":material/notification_important:"),
+    ("collections", ":material/checklist:"),
     ("account", ":material/person_search:"),
     ("model", ":material/query_stats:"),
     ("simulator_loan", ":material/tune:"),

@@ -22,6 +22,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "today": frozenset({"risk_manager", "collections", "data_steward"}),
     "executive": frozenset({"executive", "risk_manager", "analyst"}),
     "early_warning": frozenset({"risk_manager", "collections"}),
+    "collections": frozenset({"risk_manager", "collections"}),
     "account": frozenset({"risk_manager", "collections"}),
     "model": frozenset({"risk_manager", "analyst", "admin"}),
     "simulator_loan": frozenset({"analyst", "collections"}),

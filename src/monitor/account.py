@@ -19,7 +19,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import db, derive, freshness, metrics, pii, status
+from monitor import db, derive, freshness, metrics, pii, promises, status
 from monitor.query import frame
 
 MAX_HISTORY_POINTS = 1000  # the DPD history keeps every day up to this many, else every k-th day and month-ends
@@ -175,27 +175,24 @@ def collection_actions(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.d
     contact_party, outcome, agent_id, ptp_amount, ptp_date, ptp_paid, promise.
 
     For a promise to pay, ptp_paid is what was paid from the moment of the promise to the end of its date (or
-    of as_of, if earlier); it is kept when that reaches ptp_amount (which, once true, stays true, so a promise
-    paid ahead of its date is kept already), pending while its date is after as_of, else broken. promise is
+    of as_of, if earlier); kept, pending or broken as monitor.promises defines them. promise is
     None for other outcomes."""
     return frame(
         con,
-        """
+        f"""
         WITH actions AS (
             SELECT * FROM collection_actions WHERE loan_id = $loan_id AND action_at < $until
         ),
         paid AS (
             SELECT a.action_id, coalesce(sum(p.amount), 0) AS ptp_paid
-            FROM actions a
-            LEFT JOIN payments p ON p.loan_id = a.loan_id AND p.paid_at >= a.action_at
-                                AND p.paid_at < CAST(a.ptp_date + 1 AS TIMESTAMP) AND p.paid_at < $until
+            FROM actions a LEFT JOIN payments p ON {promises.counts_towards("a", "p")}
             WHERE a.outcome = 'promise_to_pay'
             GROUP BY a.action_id
         )
         SELECT a.action_id, a.action_at, a.action_type, a.contact_party, a.outcome, a.agent_id,
                CAST(a.ptp_amount AS DOUBLE) AS ptp_amount, a.ptp_date, CAST(p.ptp_paid AS DOUBLE) AS ptp_paid,
                CASE WHEN a.outcome <> 'promise_to_pay' THEN NULL
-                    WHEN p.ptp_paid >= a.ptp_amount THEN 'kept'
+                    WHEN {promises.kept("p.ptp_paid", "a.ptp_amount")} THEN 'kept'
                     WHEN a.ptp_date > $as_of THEN 'pending'
                     ELSE 'broken' END AS promise
         FROM actions a LEFT JOIN paid p USING (action_id)

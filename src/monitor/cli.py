@@ -26,6 +26,7 @@ import polars as pl
 from monitor import access, day_status, db, derive, limits, status
 from monitor.i18n import t
 from monitor.usage import EXIT_BAD_INPUT, UsageError
+from monitor.worklists import LISTS as WORKLISTS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(st)
     st.add_argument("--as-of", type=limits.day, required=True, help=f"the day, YYYY-MM-DD; {SPAN}")
     st.add_argument("--format", choices=("csv", "json"), default="csv")
+    wl = sub.add_parser("worklists", help="a collectors' worklist (customers masked) or the daily cure curve at "
+                                          "the end of a day, as the Collections page shows it")
+    _add_db(wl)
+    wl.add_argument("--as-of", type=limits.day, required=True, help=f"the day, YYYY-MM-DD; {SPAN}")
+    wl.add_argument("--list", choices=(*WORKLISTS, "cure_curve"), required=True,
+                    help="promises due today, broken yesterday, loans entering M1 today, or the cure curve")
+    wl.add_argument("--format", choices=("csv", "json"), default="csv")
     rep = sub.add_parser("report", help="the executive report at an as-of date, as JSON or one HTML file")
     _add_db(rep)
     rep.add_argument("--as-of", type=limits.day, required=True, help=f"the day, YYYY-MM-DD; {SPAN}")
@@ -245,6 +253,20 @@ def cmd_status(args) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(frame.write_csv())
+    return 0
+
+
+def cmd_worklists(args) -> int:
+    from monitor import worklists
+
+    con = _open_existing(args, read_only=True)
+    try:
+        limits.check_as_of(con, args.as_of)
+        frame = (worklists.cure_curve(con, args.as_of) if args.list == "cure_curve"
+                 else worklists.worklist(con, args.list, args.as_of))
+    finally:
+        con.close()
+    sys.stdout.write(frame.write_json() + "\n" if args.format == "json" else frame.write_csv())
     return 0
 
 
@@ -460,6 +482,7 @@ def cmd_users(args) -> int:
 
 
 COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_derive, "status": cmd_status,
-            "report": cmd_report, "train": cmd_train, "score": cmd_score, "simulate": cmd_simulate,
+            "worklists": cmd_worklists, "report": cmd_report, "train": cmd_train, "score": cmd_score,
+            "simulate": cmd_simulate,
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
             "users": cmd_users}

@@ -28,7 +28,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import day_status, derive, freshness, status
+from monitor import day_status, derive, freshness, promises, status
 from monitor.months import last_month_end, month_ends, months_before
 
 WINDOWS = (3, 6, 12)  # months of month-end history
@@ -66,8 +66,8 @@ DESCRIPTIONS = {
     "bureau_score": "credit bureau score of the customer (null when the bureau has none)",
     "application_score": "score at application",
     "contacts_30d": "collection actions in the 30 days to as_of",
-    "broken_promises_30d": "promises to pay falling due in the 30 days to as_of and not kept (less than the "
-                           "promised amount paid between the promise and the end of its date)",
+    "broken_promises_30d": "promises to pay falling due in the 30 days to as_of and not kept (monitor.promises: "
+                           "less than the promised amount paid between the promise and the end of its date)",
     "restructured": "1 when the loan is the new loan of a restructuring (parent_loan_id not null), else 0",
     "other_active_loans": "the customer's other loans active at as_of",
     "other_loans_max_dpd": "highest DPD at as_of of the customer's other active loans; null when there is none",
@@ -177,7 +177,7 @@ def features_sql(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple[str, d
         GROUP BY a.loan_id
     ),
     promises AS (
-        SELECT a.action_id, a.loan_id, a.action_at, a.ptp_amount, CAST(a.ptp_date + 1 AS TIMESTAMP) AS ptp_end
+        SELECT a.action_id, a.loan_id, a.action_at, a.ptp_amount, a.ptp_date
         FROM collection_actions a
         WHERE a.outcome = 'promise_to_pay' AND a.action_at < $until
           AND a.ptp_date >= $window_first AND a.ptp_date <= $as_of
@@ -185,13 +185,12 @@ def features_sql(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple[str, d
     ),
     promise_payments AS (
         SELECT pr.action_id, pr.loan_id, pr.ptp_amount, coalesce(sum(p.amount), 0) AS paid
-        FROM promises pr
-        LEFT JOIN payments p ON p.loan_id = pr.loan_id AND p.paid_at >= pr.action_at
-                            AND p.paid_at < pr.ptp_end AND p.paid_at < $until
+        FROM promises pr LEFT JOIN payments p ON {promises.counts_towards("pr", "p")}
         GROUP BY pr.action_id, pr.loan_id, pr.ptp_amount
     ),
     broken_promises AS (
-        SELECT loan_id, count(*) AS broken FROM promise_payments WHERE paid < ptp_amount GROUP BY loan_id
+        SELECT loan_id, count(*) AS broken FROM promise_payments
+        WHERE NOT ({promises.kept("paid", "ptp_amount")}) GROUP BY loan_id
     ),
     other_loans AS (
         SELECT p.loan_id, count(*) AS other_active_loans, max(o.dpd) AS other_loans_max_dpd

@@ -1,0 +1,32 @@
+"""Cached loaders of the Collections worklists page, on ui.data's: each opens the database read-only for one result
+of monitor.worklists, cached by data version (a new payment or promise shows on the next rerun)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+
+from monitor import early_warning, worklists
+from ui.data import load
+
+
+def worklist(name: str, as_of: dt.date) -> pl.DataFrame:
+    """Every loan of the worklist `name` at the end of `as_of`, in working order."""
+    return load(worklists.worklist, name, as_of)
+
+
+def cure_curve(as_of: dt.date) -> pl.DataFrame:
+    """The cure curve of the entry days of the CURE_WINDOW_DAYS up to `as_of`."""
+    return load(worklists.cure_curve, as_of)
+
+
+def scored_day_for(as_of: dt.date) -> dt.date | None:
+    """The scored day the treatments come from (None: no scores that early)."""
+    return load(early_warning.scored_day_for, as_of)
+
+
+def export_csv(name: str, as_of: dt.date, lang: str) -> Callable[[], bytes]:
+    """The CSV of the whole worklist, as a callable for st.download_button: built when the user clicks."""
+    return lambda: load(worklists.export_csv, name, as_of, lang)
