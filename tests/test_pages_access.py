@@ -30,7 +30,7 @@ def signed_in(demo_db, monkeypatch, email: str, **claims) -> AppTest:
 
 def shows_data(at: AppTest) -> bool:
     """Whether the run drew anything that carries data: a table, a chart, a KPI, a date input."""
-    return bool(at.dataframe or at.table or at.metric or at.get("arrow_vega_lite_chart") or at.main.date_input
+    return bool(at.dataframe or at.table or at.metric or at.get("vega_lite_chart") or at.main.date_input
                 or at.sidebar.date_input)
 
 

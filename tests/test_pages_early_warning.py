@@ -103,7 +103,7 @@ def test_filters_that_match_nothing_say_so(scored_app):
     at = open_list(scored_app, lang="en", tier="A", treatment="call")  # tier A is always a reminder
     assert metrics(at)["Loans in the list"] == "0"
     assert [info.value for info in at.main.info] == [t("early_warning.empty", "en")]
-    assert not at.main.dataframe and not at.main.get("arrow_vega_lite_chart")
+    assert not at.main.dataframe and not at.main.get("vega_lite_chart")
 
 
 def test_choosing_a_row_opens_its_account(scored_app, package):
