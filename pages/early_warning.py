@@ -12,7 +12,7 @@ import streamlit as st
 
 from monitor.early_warning import FILTERS, REASON_COLUMNS, RISK_TIERS, TREATMENT_RULE_ORDER, localize, matches
 from monitor.i18n import label, t
-from ui import auth, context, data, labels, tables
+from ui import context, data, labels, loan_list, tables
 from ui import early_warning_charts as charts
 from ui import early_warning_data as ew
 from ui import format as fmt
@@ -112,18 +112,12 @@ def list_section(rows: pl.DataFrame, filters: dict[str, list[str]], day: dt.date
     note, download = st.columns([3, 1], vertical_alignment="bottom")
     note.markdown(t(shown_key, lang, total=fmt.count(total), shown=fmt.count(rows.height)))
     note.caption(t("early_warning.masked", lang))
-    download.download_button(t("early_warning.download", lang), ew.export_csv(day, filters, lang),
-                             file_name=f"early_warning_{day.isoformat()}.csv", mime="text/csv", key="ew_export",
-                             on_click=auth.record, args=("export", "early_warning_csv",
-                                                         {"as_of": day, "filters": filters}, total),
-                             icon=":material/download:", width="stretch",
-                             help=t("early_warning.download_help", lang, total=fmt.count(total)))
-    event = st.dataframe(displayed(rows), key=TABLE_KEY, on_select="rerun", selection_mode="single-row",
-                         hide_index=True, width="stretch", height=560, placeholder=fmt.NONE, column_config=COLUMNS)
-    if event.selection.rows:
-        loan_id = rows["loan_id"][event.selection.rows[0]]
-        st.switch_page("pages/account.py", query_params={"loan": str(loan_id), "lang": lang,
-                                                         "as_of": as_of.isoformat()})
+    loan_list.export_button(download, t("early_warning.download", lang), ew.export_csv(day, filters, lang),
+                            file_name=f"early_warning_{day.isoformat()}.csv", key="ew_export",
+                            what="early_warning_csv", parameters={"as_of": day, "filters": filters}, rows=total,
+                            help=t("early_warning.download_help", lang, total=fmt.count(total)))
+    loan_list.table(displayed(rows), rows["loan_id"], TABLE_KEY, lang, as_of, hide_index=True, width="stretch",
+                    height=560, placeholder=fmt.NONE, column_config=COLUMNS)
 
 
 # ------------------------------------------------------------------------------------------------ the page

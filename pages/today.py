@@ -9,11 +9,12 @@ selectbox drawn inside a refreshing fragment closed under the user's hand, and a
 import streamlit as st
 
 from monitor.i18n import t
-from ui import context, incident, labels, today_charts, today_data
+from ui import context, incident, labels, loan_list, today_charts, today_data
 from ui import format as fmt
 
 MEASURES = ("count", "balance")
 EVENT_KINDS = ("payments", "loans", "actions")
+EVENT_COUNTS = {"payments": "payments", "loans": "new_loans", "actions": "actions"}  # the day's count of each kind
 
 lang, as_of = context.start_page()
 st.title(t("today.title", lang))
@@ -65,12 +66,20 @@ def live_figures() -> None:
 @incident.reported(lang)
 def live_events(kind: str) -> None:
     """The latest events of `kind` (chosen above the fragment, so a refresh never touches the choice)."""
-    events = today_data.today_view(as_of)["events"][kind]
+    view = today_data.today_view(as_of)
+    events = view["events"][kind]
     if events.is_empty():
         st.info(t("today.no_events", lang, day=as_of.isoformat()))
-    else:
-        st.caption(t("today.events_caption", lang, n=events.height))
-        today_charts.events_table(events, kind, lang)
+        return
+    total = view[EVENT_COUNTS[kind]]
+    note, download = st.columns([3, 1], vertical_alignment="bottom")
+    note.caption(f'{t("today.events_caption", lang, n=events.height)} {t("list_export.open_hint", lang)}')
+    loan_list.export_button(download, t("list_export.download", lang), loan_list.events_csv(as_of, kind, lang),
+                            file_name=f"today_{kind}_{as_of.isoformat()}.csv", key=f"today.export.{kind}",
+                            what="today_events_csv", parameters={"day": as_of, "kind": kind}, rows=total,
+                            help=t("list_export.events_help", lang, day=as_of.isoformat(), total=fmt.count(total),
+                                   kind=t(f"today.kind.{kind}", lang)))
+    today_charts.events_table(events, kind, lang, as_of)
 
 
 live_figures()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor import early_warning, notes
+from monitor import early_warning, list_export, notes
 from monitor.i18n import CATALOG, LANGUAGES, area_entries, build_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +66,10 @@ DYNAMIC: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {
          ("payment_channel.*", "product.*", "loan_channel.*", "action.*", "outcome.*")),
     ("src/monitor/early_warning.py", "export_frame", "key"):
         ("the export's headings, monitor.early_warning.EXPORT_HEADINGS", tuple(early_warning.EXPORT_HEADINGS.values())),
+    ("src/monitor/list_export.py", "_csv", "key"):
+        ("the exports' headings, monitor.list_export.DELINQUENT_HEADINGS and EVENT_HEADINGS",
+         (*list_export.DELINQUENT_HEADINGS.values(),
+          *(key for headings in list_export.EVENT_HEADINGS.values() for key in headings.values()))),
     ("src/monitor/notes.py", "segment_value", "kind"):
         ("the kind of each segment's values, monitor.notes.VALUE_KINDS",
          tuple(f"{kind}.*" for kind in notes.VALUE_KINDS.values() if kind is not None)),
