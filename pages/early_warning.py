@@ -27,21 +27,27 @@ FORMATS = {
     "province": lambda value: labels.segment_value("province", value, lang),
     "treatment": lambda value: label("treatment", value, lang),
 }
-# pixels: the longest treatment and three reasons in words, unabridged
-WIDTHS = {"zh": {"treatment": 110, "reasons": 340}, "en": {"treatment": 170, "reasons": 560}}[lang]
-# the list's columns on screen: who, how risky, what to do and why first; the identifiers last
+# pixels: the longest treatment in two lines, the three longest reasons in four; each row holds four lines of text (a
+# row higher than 4rem lets Streamlit wrap text), so that the reasons are never cut
+WIDTHS = {"zh": {"customer": 110, "treatment": 90, "reasons": 160},
+          "en": {"customer": 125, "treatment": 110, "reasons": 235}}[lang]
+ROW_HEIGHT = 88
+LIST_HEIGHT = 36 + 7 * ROW_HEIGHT  # the header and seven rows
+# the list's columns on screen: who, how late and how much, how risky, what to do and why; the identifiers last, so
+# that at 1440 px the DPD, bucket and balance show without scrolling
 COLUMNS = {
     "loan_id": st.column_config.TextColumn(t("col.loan_id", lang), pinned=True),
-    "customer": st.column_config.TextColumn(t("col.customer", lang), pinned=True),
+    "customer": st.column_config.TextColumn(t("col.customer", lang), pinned=True, width=WIDTHS["customer"]),
+    **tables.loan_columns(lang, "dpd", "bucket", "principal_balance"),
     "pd": st.column_config.ProgressColumn(t("early_warning.col_pd", lang), help=t("early_warning.col_pd_help", lang),
-                                          min_value=0.0, max_value=1.0, format="percent"),
+                                          min_value=0.0, max_value=1.0, format="percent", width=100),
     "tier": st.column_config.TextColumn(t("early_warning.col_tier", lang)),
     "treatment": st.column_config.TextColumn(t("early_warning.col_treatment", lang), width=WIDTHS["treatment"]),
     "reasons": st.column_config.TextColumn(t("early_warning.col_reasons", lang), width=WIDTHS["reasons"]),
-    **tables.loan_columns(lang, "dpd", "bucket", "principal_balance", "product", "channel", "province"),
+    **tables.loan_columns(lang, "product", "channel", "province"),
+    "points": st.column_config.NumberColumn(t("early_warning.col_points", lang), format="%d"),
     "phone": st.column_config.TextColumn(t("early_warning.col_phone", lang)),
     "id_number": st.column_config.TextColumn(t("early_warning.col_id_number", lang)),
-    "points": st.column_config.NumberColumn(t("early_warning.col_points", lang), format="%d"),
 }
 FILTER_WIDTHS = (3, 2, 2, 2, 3)  # tier and treatment, the filters used most, have room for a few choices
 
@@ -117,7 +123,7 @@ def list_section(rows: pl.DataFrame, filters: dict[str, list[str]], day: dt.date
                             what="early_warning_csv", parameters={"as_of": day, "filters": filters}, rows=total,
                             help=t("early_warning.download_help", lang, total=fmt.count(total)))
     loan_list.table(displayed(rows), rows["loan_id"], TABLE_KEY, lang, as_of, hide_index=True, width="stretch",
-                    height=560, placeholder=fmt.NONE, column_config=COLUMNS)
+                    height=LIST_HEIGHT, row_height=ROW_HEIGHT, placeholder=fmt.NONE, column_config=COLUMNS)
 
 
 # ------------------------------------------------------------------------------------------------ the page
