@@ -5,6 +5,7 @@ written to the audit log; and the cached exports of the two lists monitor.list_e
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 
 import polars as pl
@@ -14,7 +15,7 @@ from monitor import list_export
 from ui import auth, context
 from ui.data import load
 
-_SEEN = "{}.loans"  # session state: the loan of each row of a list as last drawn, by the list's key
+_LAST = "{}.last"  # session state: (widget key, loans of the rows) of a list as the previous run drew it
 
 
 def open_account(loan_id: int, lang: str, as_of: dt.date) -> None:
@@ -24,21 +25,37 @@ def open_account(loan_id: int, lang: str, as_of: dt.date) -> None:
                                                      "as_of": as_of.isoformat()})
 
 
-def table(shown: pl.DataFrame, loan_ids: Sequence[int], key: str, lang: str, as_of: dt.date, **dataframe) -> None:
+def table_key(name: str, loan_ids: Sequence[int]) -> str:
+    """The widget key of the list `name` showing the loans `loan_ids`, row by row: one per content."""
+    digest = hashlib.sha1(",".join(str(int(loan)) for loan in loan_ids).encode()).hexdigest()[:12]
+    return f"{name}.{digest}"
+
+
+def _chosen_row(key: str) -> int | None:
+    """The row chosen in the table of widget key `key`, if any."""
+    state = st.session_state.get(key)
+    rows = state["selection"]["rows"] if state else []
+    return rows[0] if rows else None
+
+
+def table(shown: pl.DataFrame, loan_ids: Sequence[int], name: str, lang: str, as_of: dt.date, **dataframe) -> None:
     """`shown` as a table whose rows can be chosen one at a time (st.dataframe with `dataframe`'s arguments): a
     chosen row opens its loan, loan_ids[row], in the account view.
 
-    The stable `key` keeps a choice across reruns, the timed refreshes of a fragment included. The row chosen is
-    read against the loans of the table as drawn before (what the user saw and clicked), not as drawn now: a
-    refresh that put new events on top in between cannot open another loan."""
-    seen = st.session_state.get(_SEEN.format(key))
-    event = st.dataframe(shown, key=key, on_select="rerun", selection_mode="single-row", **dataframe)
+    A row number means the loan the user saw there only with the rows the browser showed, so the table's widget
+    key names its content (table_key): a choice made in the table the previous run drew is read against that
+    table's loans, even when this run's rows differ (a refresh of the Today page put new events on top between the
+    drawing and the click), and a click that raced a redraw of other rows is dropped (the user clicks again), never
+    turned into another loan. The key is stable while the rows are, so a choice survives the refreshes."""
     drawn = [int(loan) for loan in loan_ids]
-    st.session_state[_SEEN.format(key)] = drawn
-    if event.selection.rows:
-        row, loans = event.selection.rows[0], seen or drawn
-        if row < len(loans):
-            open_account(loans[row], lang, as_of)
+    last = st.session_state.get(_LAST.format(name))
+    if last is not None and (row := _chosen_row(last[0])) is not None and row < len(last[1]):
+        open_account(last[1][row], lang, as_of)
+    key = table_key(name, drawn)
+    event = st.dataframe(shown, key=key, on_select="rerun", selection_mode="single-row", **dataframe)
+    st.session_state[_LAST.format(name)] = (key, drawn)
+    if event.selection.rows and event.selection.rows[0] < len(drawn):
+        open_account(drawn[event.selection.rows[0]], lang, as_of)
 
 
 def export_button(box, label: str, data: Callable[[], bytes], *, file_name: str, key: str, what: str,
