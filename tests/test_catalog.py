@@ -46,6 +46,9 @@ DYNAMIC: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {
     ("pages/account.py", "links_section", "key"):
         ("account.link_<link>[_plain], link from monitor.account.restructuring_links: parent or child",
          ("account.link_parent", "account.link_parent_plain", "account.link_child", "account.link_child_plain")),
+    ("pages/account.py", "recovery_section", "key"):
+        ("the recovery cards' headings, written beside the call",
+         ("account.recovery_balance.*", "account.recovery_recovered", "account.recovery_net")),
     ("pages/account.py", "_localized", "kind"): ("_localized's kind, checked at each call (LOOKUPS)", ()),
     ("pages/delinquency.py", "early_default_section", "title"):
         ("the section titles, written beside the call", ("delinquency.fpd", "delinquency.entry")),

@@ -21,4 +21,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("list_export.events_help",
      "{day} 的全部 {total} 条「{kind}」记录（不限于显示的行），客户姓名已脱敏，金额精确到分。",
      "{kind}: all {total} of {day} (not only the rows shown), customer names masked, money to the fen."),
+    # the Today page's events table, drawn anew on the user's demand only
+    ("today.show_newer.one", "有 1 条新事件，点击显示", "1 newer event: show it"),
+    ("today.show_newer.other", "有 {n} 条新事件，点击显示", "{n} newer events: show them"),
 )
