@@ -19,8 +19,7 @@ _LAST = "{}.last"  # session state: (widget key, loans of the rows) of a list as
 
 
 def open_account(loan_id: int, lang: str, as_of: dt.date) -> None:
-    """Go to the account view of `loan_id` at `as_of`, in `lang`. From a fragment too: a switch of page reruns the
-    whole app (Streamlit's st.fragment: st.switch_page works in a fragment's sequential reruns)."""
+    """Go to the account view of `loan_id` at `as_of`, in `lang`."""
     st.switch_page("pages/account.py", query_params={context.LOAN_PARAM: str(loan_id), "lang": lang,
                                                      "as_of": as_of.isoformat()})
 
@@ -44,9 +43,10 @@ def table(shown: pl.DataFrame, loan_ids: Sequence[int], name: str, lang: str, as
 
     A row number means the loan the user saw there only with the rows the browser showed, so the table's widget
     key names its content (table_key): a choice made in the table the previous run drew is read against that
-    table's loans, even when this run's rows differ (a refresh of the Today page put new events on top between the
-    drawing and the click), and a click that raced a redraw of other rows is dropped (the user clicks again), never
-    turned into another loan. The key is stable while the rows are, so a choice survives the refreshes."""
+    table's loans, even when this run reads other rows (the live feed wrote new events between the drawing and
+    the click), and a click that raced a redraw of other rows is dropped (the user clicks again), never turned
+    into another loan. The key is stable while the rows are, so a choice survives reruns that keep them. A table
+    that a timer redraws would drop most clicks: draw it outside a refreshing fragment (pages/today.py)."""
     drawn = [int(loan) for loan in loan_ids]
     last = st.session_state.get(_LAST.format(name))
     if last is not None and (row := _chosen_row(last[0])) is not None and row < len(last[1]):
