@@ -10,6 +10,8 @@ Personal data (monitor.pii): name, phone and ID number masked, no birth year, th
 needs the figure (see_income); collections may show one customer's full phone with a stated reason, logged. Each
 loan the page shows is written to the audit log (view_account), once per session."""
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
@@ -60,6 +62,20 @@ def header_section(loan: dict, status: dict | None, scheduled: bool) -> None:
                                                        "col.overdue_amount"), figures, helps, strict=True):
         figure_help = t("account.no_schedule_figure_help" if not scheduled else "account.closed_figure_help", lang)
         card.metric(t(key, lang), value, border=True, help=figure_help if closed or not scheduled else help_text)
+
+
+def recovery_section(recovery: dict) -> None:
+    """A loan charged off or settled: its principal balance the day before, what was recovered since up to the
+    as-of day, and the net of them (monitor.account.recovery)."""
+    kind = recovery["kind"]
+    cards = st.columns(3)
+    for card, key, value in zip(cards, (f"account.recovery_balance.{kind}", "account.recovery_recovered",
+                                        "account.recovery_net"),
+                                (recovery["balance"], recovery["recovered"], recovery["net"]), strict=True):
+        card.metric(t(key, lang), fmt.exact_money(value), border=True)
+    date = recovery["default_date"]
+    st.caption(t(f"account.recovery_caption.{kind}", lang, date=date.isoformat(), as_of=day,
+                 day_before=(date - dt.timedelta(days=1)).isoformat(), loan_id=recovery["paying_loan"]))
 
 
 def facts_table(rows: list[tuple[str, str]]) -> None:
@@ -290,6 +306,8 @@ if loan_id not in viewed:
     viewed.add(loan_id)
 
 header_section(view["loan"], view["status"], view["has_schedule"])
+if view["recovery"] is not None:
+    recovery_section(view["recovery"])
 if view["status"] is not None:
     st.page_link("pages/simulator_loan.py", label=t("account.open_simulator", lang), icon=":material/tune:",
                  query_params={context.LOAN_PARAM: str(loan_id)})

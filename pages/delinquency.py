@@ -11,7 +11,7 @@ import streamlit as st
 from monitor.i18n import t
 from monitor.metrics import DPD_THRESHOLDS
 from monitor.segments import SEGMENTS
-from ui import charts, context, data, labels, safe_text, tables
+from ui import charts, context, data, labels, loan_list, safe_text, tables
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -137,10 +137,19 @@ def movers_section(movers, dimension: str, since: dt.date) -> None:
     chosen_scope = safe_text.escape(labels.scope(dimension, chosen, lang))  # a value stored in the book
     loans = data.delinquent_loans(as_of, dimension, chosen)
     if loans.height:
-        st.markdown(t("delinquency.loans", lang, scope=chosen_scope, shown=fmt.count(loans.height),
-                      total=fmt.count(loans["delinquent_total"][0])))
-        st.caption(t("delinquency.masked", lang))
-        tables.delinquent_loans(loans, lang)
+        total = int(loans["delinquent_total"][0])
+        note, download = st.columns([3, 1], vertical_alignment="bottom")
+        note.markdown(t("delinquency.loans", lang, scope=chosen_scope, shown=fmt.count(loans.height),
+                        total=fmt.count(total)))
+        note.caption(f'{t("delinquency.masked", lang)} {t("list_export.open_hint", lang)}')
+        loan_list.export_button(download, t("list_export.download", lang),
+                                loan_list.delinquent_csv(as_of, dimension, chosen, lang),
+                                file_name=f"delinquent_loans_{day}.csv", key="delinquency.export",
+                                what="delinquent_loans_csv",
+                                parameters={"as_of": as_of, "segment": dimension, "value": chosen}, rows=total,
+                                help=t("list_export.delinquent_help", lang, scope=chosen_scope,
+                                       total=fmt.count(total)))
+        tables.delinquent_loans(loans, lang, as_of)
     else:
         st.info(t("delinquency.no_loans", lang, scope=chosen_scope))
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from monitor.early_warning import FILTERS, REASON_COLUMNS, RISK_TIERS, TREATMENT_RULE_ORDER, localize, matches
 from monitor.i18n import label, t
-from ui import auth, context, data, labels, tables
+from ui import context, data, labels, loan_list, tables
 from ui import early_warning_charts as charts
 from ui import early_warning_data as ew
 from ui import format as fmt
@@ -27,21 +27,27 @@ FORMATS = {
     "province": lambda value: labels.segment_value("province", value, lang),
     "treatment": lambda value: label("treatment", value, lang),
 }
-# pixels: the longest treatment and three reasons in words, unabridged
-WIDTHS = {"zh": {"treatment": 110, "reasons": 340}, "en": {"treatment": 170, "reasons": 560}}[lang]
-# the list's columns on screen: who, how risky, what to do and why first; the identifiers last
+# pixels: the longest treatment in two lines, the three longest reasons in four; each row holds four lines of text (a
+# row higher than 4rem lets Streamlit wrap text), so that the reasons are never cut
+WIDTHS = {"zh": {"customer": 110, "treatment": 90, "reasons": 160},
+          "en": {"customer": 125, "treatment": 110, "reasons": 235}}[lang]
+ROW_HEIGHT = 88
+LIST_HEIGHT = 36 + 7 * ROW_HEIGHT  # the header and seven rows
+# the list's columns on screen: who, how late and how much, how risky, what to do and why; the identifiers last, so
+# that at 1440 px the DPD, bucket and balance show without scrolling
 COLUMNS = {
     "loan_id": st.column_config.TextColumn(t("col.loan_id", lang), pinned=True),
-    "customer": st.column_config.TextColumn(t("col.customer", lang), pinned=True),
+    "customer": st.column_config.TextColumn(t("col.customer", lang), pinned=True, width=WIDTHS["customer"]),
+    **tables.loan_columns(lang, "dpd", "bucket", "principal_balance"),
     "pd": st.column_config.ProgressColumn(t("early_warning.col_pd", lang), help=t("early_warning.col_pd_help", lang),
-                                          min_value=0.0, max_value=1.0, format="percent"),
+                                          min_value=0.0, max_value=1.0, format="percent", width=100),
     "tier": st.column_config.TextColumn(t("early_warning.col_tier", lang)),
     "treatment": st.column_config.TextColumn(t("early_warning.col_treatment", lang), width=WIDTHS["treatment"]),
     "reasons": st.column_config.TextColumn(t("early_warning.col_reasons", lang), width=WIDTHS["reasons"]),
-    **tables.loan_columns(lang, "dpd", "bucket", "principal_balance", "product", "channel", "province"),
+    **tables.loan_columns(lang, "product", "channel", "province"),
+    "points": st.column_config.NumberColumn(t("early_warning.col_points", lang), format="%d"),
     "phone": st.column_config.TextColumn(t("early_warning.col_phone", lang)),
     "id_number": st.column_config.TextColumn(t("early_warning.col_id_number", lang)),
-    "points": st.column_config.NumberColumn(t("early_warning.col_points", lang), format="%d"),
 }
 FILTER_WIDTHS = (3, 2, 2, 2, 3)  # tier and treatment, the filters used most, have room for a few choices
 
@@ -112,18 +118,12 @@ def list_section(rows: pl.DataFrame, filters: dict[str, list[str]], day: dt.date
     note, download = st.columns([3, 1], vertical_alignment="bottom")
     note.markdown(t(shown_key, lang, total=fmt.count(total), shown=fmt.count(rows.height)))
     note.caption(t("early_warning.masked", lang))
-    download.download_button(t("early_warning.download", lang), ew.export_csv(day, filters, lang),
-                             file_name=f"early_warning_{day.isoformat()}.csv", mime="text/csv", key="ew_export",
-                             on_click=auth.record, args=("export", "early_warning_csv",
-                                                         {"as_of": day, "filters": filters}, total),
-                             icon=":material/download:", width="stretch",
-                             help=t("early_warning.download_help", lang, total=fmt.count(total)))
-    event = st.dataframe(displayed(rows), key=TABLE_KEY, on_select="rerun", selection_mode="single-row",
-                         hide_index=True, width="stretch", height=560, placeholder=fmt.NONE, column_config=COLUMNS)
-    if event.selection.rows:
-        loan_id = rows["loan_id"][event.selection.rows[0]]
-        st.switch_page("pages/account.py", query_params={"loan": str(loan_id), "lang": lang,
-                                                         "as_of": as_of.isoformat()})
+    loan_list.export_button(download, t("early_warning.download", lang), ew.export_csv(day, filters, lang),
+                            file_name=f"early_warning_{day.isoformat()}.csv", key="ew_export",
+                            what="early_warning_csv", parameters={"as_of": day, "filters": filters}, rows=total,
+                            help=t("early_warning.download_help", lang, total=fmt.count(total)))
+    loan_list.table(displayed(rows), rows["loan_id"], TABLE_KEY, lang, as_of, hide_index=True, width="stretch",
+                    height=LIST_HEIGHT, row_height=ROW_HEIGHT, placeholder=fmt.NONE, column_config=COLUMNS)
 
 
 # ------------------------------------------------------------------------------------------------ the page

@@ -1,19 +1,21 @@
 """Today page: the latest data day as it happens (payments, new loans, collection actions, loans entering
 M1 and curing, the DPD rates against yesterday), refreshed every few seconds without a page reload.
 
-Only the two fragments below rerun on their timer: the figures and chart, and the events table. Every choice (the
-measure, the event kind) is drawn outside them, so a refresh never redraws a widget the user is working with (a
-selectbox drawn inside a refreshing fragment closed under the user's hand, and a pick could be lost).
+Only the two fragments below rerun on their timer: the figures and chart, and the count of the events that came in
+since the events table was drawn. Every choice (the measure, the event kind) and the events table are drawn outside
+them, so a refresh never redraws a widget the user is working with (a selectbox drawn inside a refreshing fragment
+closed under the user's hand, and a pick could be lost; rows that moved under the pointer opened another loan).
 """
 
 import streamlit as st
 
-from monitor.i18n import t
-from ui import context, incident, labels, today_charts, today_data
+from monitor.i18n import plural, t
+from ui import context, incident, labels, loan_list, today_charts, today_data
 from ui import format as fmt
 
 MEASURES = ("count", "balance")
 EVENT_KINDS = ("payments", "loans", "actions")
+EVENT_COUNTS = {"payments": "payments", "loans": "new_loans", "actions": "actions"}  # the day's count of each kind
 
 lang, as_of = context.start_page()
 st.title(t("today.title", lang))
@@ -63,17 +65,37 @@ def live_figures() -> None:
 
 @st.fragment(run_every=today_data.REFRESH_SECONDS)
 @incident.reported(lang)
-def live_events(kind: str) -> None:
-    """The latest events of `kind` (chosen above the fragment, so a refresh never touches the choice)."""
-    events = today_data.today_view(as_of)["events"][kind]
+def newer_events(kind: str, shown: int) -> None:
+    """How many events of `kind` came in since the table was drawn (it showed `shown` of the day), with a button
+    that draws the table anew."""
+    newer = today_data.today_view(as_of)[EVENT_COUNTS[kind]] - shown
+    if newer > 0 and st.button(plural("today.show_newer", lang, newer, n=fmt.count(newer)), key="today.show_newer",
+                               icon=":material/refresh:"):
+        st.rerun(scope="app")
+
+
+def events_section(kind: str) -> None:
+    """The latest events of `kind` (chosen above, outside any fragment). The table is drawn by a run of the whole
+    page only (a choice, a click in it, the newer events' button), never by the timer: a row keeps its place under
+    the user's pointer, and a click opens the loan the row showed (ui.loan_list). The refreshing fragment above it
+    says how many events came since."""
+    view = today_data.today_view(as_of)
+    events, total = view["events"][kind], view[EVENT_COUNTS[kind]]
+    newer_events(kind, total)
     if events.is_empty():
         st.info(t("today.no_events", lang, day=as_of.isoformat()))
-    else:
-        st.caption(t("today.events_caption", lang, n=events.height))
-        today_charts.events_table(events, kind, lang)
+        return
+    note, download = st.columns([3, 1], vertical_alignment="bottom")
+    note.caption(f'{t("today.events_caption", lang, n=events.height)} {t("list_export.open_hint", lang)}')
+    loan_list.export_button(download, t("list_export.download", lang), loan_list.events_csv(as_of, kind, lang),
+                            file_name=f"today_{kind}_{as_of.isoformat()}.csv", key=f"today.export.{kind}",
+                            what="today_events_csv", parameters={"day": as_of, "kind": kind}, rows=total,
+                            help=t("list_export.events_help", lang, day=as_of.isoformat(), total=fmt.count(total),
+                                   kind=t(f"today.kind.{kind}", lang)))
+    today_charts.events_table(events, kind, lang, as_of)
 
 
 live_figures()
 st.subheader(t("today.events", lang))
-live_events(context.url_choice(st.selectbox, t("today.event_kind", lang), EVENT_KINDS, param="events",
-                               format_func=lambda k: t(f"today.kind.{k}", lang)))
+events_section(context.url_choice(st.selectbox, t("today.event_kind", lang), EVENT_KINDS, param="events",
+                                  format_func=lambda k: t(f"today.kind.{k}", lang)))

@@ -35,8 +35,11 @@ MAIN_TEXT = """() => {
     main.querySelectorAll('[data-testid="stIconMaterial"]').forEach(icon => icon.remove());
     return main.textContent;
 }"""
-ROW_HEIGHT = 35  # st.dataframe's rows and header, in pixels
+HEADER_HEIGHT = 35  # st.dataframe's header, in pixels
+ROW_HEIGHT = 88  # the list's rows: pages/early_warning.py ROW_HEIGHT (four lines of text)
 CHECKBOX_X = 15  # the row-selection column
+# the headings of the table's columns the grid draws (glide's accessible table holds the columns in view only)
+VISIBLE_HEADINGS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] th')].map(e => e.innerText)"""
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +70,31 @@ def test_the_scored_list_renders(scored_server, browser, expected, lang):  # noq
         context.close()
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_dpd_bucket_and_balance_show_without_scrolling(scored_server, browser, lang):  # noqa: F811
+    """At 1440 x 900 the list's DPD, bucket and balance are in view (the grid draws the columns in view, and one
+    more when the last is cut: the PD after them is there too), beside the reasons."""
+    context, page = _open(browser, f"{scored_server}/early_warning?lang={lang}", t("early_warning.title", lang))
+    try:
+        assert page.viewport_size == {"width": 1440, "height": 900}
+        page.locator(TABLE).first.scroll_into_view_if_needed()
+        page.wait_for_function(f"({VISIBLE_HEADINGS})().length > 0", timeout=RUN_TIMEOUT_MS)
+        visible = page.evaluate(VISIBLE_HEADINGS)
+        for key in ("col.dpd", "col.bucket", "col.principal_balance", "early_warning.col_pd",
+                    "early_warning.col_reasons"):
+            assert t(key, lang) in visible, (key, visible)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"early_warning-list-1440-{lang}.png")
+    finally:
+        context.close()
+
+
 def test_clicking_a_row_opens_its_account(scored_server, browser, expected):  # noqa: F811
     context, page = _open(browser, f"{scored_server}/early_warning?lang=en&tier=E", t("early_warning.title", "en"))
     try:
         row = 1  # the second row of the list
-        page.locator(TABLE).first.click(position={"x": CHECKBOX_X, "y": ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2})
+        page.locator(TABLE).first.click(position={"x": CHECKBOX_X,
+                                                  "y": HEADER_HEIGHT + ROW_HEIGHT * row + ROW_HEIGHT // 2})
         page.locator(MAIN_TITLE).filter(has_text=t("account.title", "en")).wait_for(timeout=RUN_TIMEOUT_MS)
         page.wait_for_selector(FINISHED, timeout=RUN_TIMEOUT_MS)
         _assert_healthy(page)

@@ -80,3 +80,50 @@ def test_the_page_follows_the_feed(live_server, browser, lang):  # noqa: F811
         _screenshot(page, ARTIFACTS / f"today-{lang}.png")
     finally:
         context.close()
+
+
+# the loan ID of the first row as the grid draws it (glide's accessible table), and the table's row geometry
+FIRST_LOAN = """() => {
+    const cell = document.querySelector('[data-testid="stDataFrame"] tbody tr td[aria-colindex="2"]');
+    return cell ? cell.innerText : null;
+}"""
+FIRST_PAID_AT = """() => {
+    const cell = document.querySelector('[data-testid="stDataFrame"] tbody tr td[aria-colindex="1"]');
+    return cell ? cell.innerText : null;
+}"""  # the time of the newest payment drawn: "2026-12-05 10:31:07"
+ROW_HEIGHT, CHECKBOX_X = 35, 15
+
+
+def test_a_click_on_an_event_opens_the_loan_clicked_while_the_feed_writes(live_server, browser):  # noqa: F811
+    """While the feed writes, the events table keeps its rows (it is drawn on the user's demand only; a button says
+    how many events came since), so a click on the first row opens the loan that row showed; the button then shows
+    the newer events."""
+    context, page = _open(browser, f"{live_server}/{navigation.url_path('today')}?lang=en", t("today.title", "en"))
+    try:
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.scroll_into_view_if_needed()
+        page.wait_for_function(f"({FIRST_LOAN})() !== null", timeout=REFRESH_WAIT_MS)
+        before = page.evaluate(FIRST_LOAN)
+        newer = page.get_by_role("button", name=re.compile(r"newer events?: show"))
+        newer.wait_for(timeout=REFRESH_WAIT_MS)  # the feed wrote since, and the rows stayed
+        assert page.evaluate(FIRST_LOAN) == before
+        table.click(position={"x": CHECKBOX_X, "y": ROW_HEIGHT + ROW_HEIGHT // 2})
+        page.locator('[data-testid="stMain"] h1').filter(has_text=t("account.title", "en")).wait_for(
+            timeout=REFRESH_WAIT_MS)
+        assert f"loan={before}" in page.url, (before, page.url)
+        _assert_healthy(page)
+    finally:
+        context.close()
+
+
+def test_the_newer_events_button_draws_them(live_server, browser):  # noqa: F811
+    context, page = _open(browser, f"{live_server}/{navigation.url_path('today')}?lang=en", t("today.title", "en"))
+    try:
+        page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
+        page.wait_for_function(f"({FIRST_LOAN})() !== null", timeout=REFRESH_WAIT_MS)
+        first = page.evaluate(FIRST_PAID_AT)
+        page.get_by_role("button", name=re.compile(r"newer events?: show")).click(timeout=REFRESH_WAIT_MS)
+        page.wait_for_function(f"(first) => ({FIRST_PAID_AT})() > first", arg=first, timeout=REFRESH_WAIT_MS)
+        _assert_healthy(page)
+    finally:
+        context.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor import early_warning, notes, worklists
+from monitor import early_warning, list_export, notes, worklists
 from monitor.i18n import CATALOG, LANGUAGES, area_entries, build_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +46,9 @@ DYNAMIC: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {
     ("pages/account.py", "links_section", "key"):
         ("account.link_<link>[_plain], link from monitor.account.restructuring_links: parent or child",
          ("account.link_parent", "account.link_parent_plain", "account.link_child", "account.link_child_plain")),
+    ("pages/account.py", "recovery_section", "key"):
+        ("the recovery cards' headings, written beside the call",
+         ("account.recovery_balance.*", "account.recovery_recovered", "account.recovery_net")),
     ("pages/account.py", "_localized", "kind"): ("_localized's kind, checked at each call (LOOKUPS)", ()),
     ("pages/delinquency.py", "early_default_section", "title"):
         ("the section titles, written beside the call", ("delinquency.fpd", "delinquency.entry")),
@@ -68,6 +71,10 @@ DYNAMIC: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {
         ("the export's headings, monitor.early_warning.EXPORT_HEADINGS", tuple(early_warning.EXPORT_HEADINGS.values())),
     ("src/monitor/worklists.py", "export_frame", "key"):
         ("the export's headings, monitor.worklists.EXPORT_HEADINGS", tuple(worklists.EXPORT_HEADINGS.values())),
+    ("src/monitor/list_export.py", "_csv", "key"):
+        ("the exports' headings, monitor.list_export.DELINQUENT_HEADINGS and EVENT_HEADINGS",
+         (*list_export.DELINQUENT_HEADINGS.values(),
+          *(key for headings in list_export.EVENT_HEADINGS.values() for key in headings.values()))),
     ("src/monitor/notes.py", "segment_value", "kind"):
         ("the kind of each segment's values, monitor.notes.VALUE_KINDS",
          tuple(f"{kind}.*" for kind in notes.VALUE_KINDS.values() if kind is not None)),

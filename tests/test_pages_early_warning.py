@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from monitor import db, early_warning
 from monitor.db import RISK_TIERS, TREATMENTS
 from monitor.i18n import LANGUAGES, label, t
-from ui import context
+from ui import context, loan_list
 
 from .conftest import DEMO_AS_OF
 from .test_pages_apptest import ROOT, TIMEOUT, open_page, run
@@ -108,7 +108,8 @@ def test_filters_that_match_nothing_say_so(scored_app):
 
 def test_choosing_a_row_opens_its_account(scored_app, package):
     at = open_list(scored_app, lang="en")
-    at.session_state["early_warning.table"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    key = loan_list.table_key("early_warning.table", package["all"]["loan_id"])  # the list's widget
+    at.session_state[key] = {"selection": {"rows": [2], "columns": [], "cells": []}}
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert [title.value for title in at.main.title] == [t("account.title", "en")]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
 from monitor.i18n import CATALOG, label, t
 from ui import format as fmt
-from ui import labels
+from ui import labels, loan_list
 
 
 def _localize(kind: str, column: str, lang: str) -> pl.Expr:
@@ -38,6 +40,7 @@ def table_summary(frame: pl.DataFrame, lang: str) -> None:
 
 
 MONEY = "¥%,.2f"  # yuan with 2 decimals, as every page shows money in tables
+DELINQUENT_KEY = "delinquency.loans_table"  # the delinquent loans' table: a stable key keeps a click
 LIST_HEIGHT = 420  # pixels: the most a list of loans or events takes before it scrolls
 _LOAN_NUMBERS = {"dpd": "%d", "principal_balance": MONEY, "overdue_amount": MONEY}
 
@@ -80,8 +83,9 @@ def segment_movers(frame: pl.DataFrame, segment: str, lang: str) -> None:
     )
 
 
-def delinquent_loans(frame: pl.DataFrame, lang: str) -> None:
-    """monitor.metrics.delinquent_loans' frame: one row per loan, worst first; names and phones masked."""
+def delinquent_loans(frame: pl.DataFrame, lang: str, as_of: dt.date) -> None:
+    """monitor.metrics.delinquent_loans' frame: one row per loan, worst first; names and phones masked. A click on
+    a row opens the loan's account view (ui.loan_list)."""
     shown = frame.drop("delinquent_total").with_columns(
         pl.col("loan_id").cast(pl.String),
         _localize("product", "product", lang),
@@ -89,8 +93,8 @@ def delinquent_loans(frame: pl.DataFrame, lang: str) -> None:
         pl.col("province").map_elements(lambda value: labels.segment_value("province", value, lang),
                                         return_dtype=pl.String),
     )
-    st.dataframe(
-        shown,
+    loan_list.table(
+        shown, frame["loan_id"], DELINQUENT_KEY, lang, as_of,
         hide_index=True,
         width="stretch",
         height=list_height(shown.height),

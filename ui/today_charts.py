@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import altair as alt
 import polars as pl
 import streamlit as st
 
 from monitor.i18n import label, t
 from ui import format as fmt
+from ui import loan_list
 from ui.tables import MONEY, list_height, loan_columns
 
 BAR_COLOR = "#3b6ea5"
@@ -34,8 +37,10 @@ def payments_by_hour(frame: pl.DataFrame, lang: str) -> alt.Chart:
     ).properties(height=CHART_HEIGHT, title=t("today.by_hour", lang))
 
 
-def events_table(frame: pl.DataFrame, kind: str, lang: str) -> None:
-    """One kind of event (monitor.live.today's events[kind]), newest first, codes shown as their labels."""
+def events_table(frame: pl.DataFrame, kind: str, lang: str, as_of: dt.date) -> None:
+    """One kind of event (monitor.live.today's events[kind]), newest first, codes shown as their labels; a click
+    on a row opens the loan's account view at `as_of` (ui.loan_list: the table's key is stable, so a click
+    survives the fragment's refreshes)."""
     shown = frame.with_columns(
         [pl.col(column).map_elements(lambda value, k=catalog: label(k, value, lang), return_dtype=pl.String)
          for column, catalog in _CODES[kind].items()]
@@ -52,6 +57,7 @@ def events_table(frame: pl.DataFrame, kind: str, lang: str) -> None:
         "ptp_amount": st.column_config.NumberColumn(t("col.ptp_amount", lang), format=MONEY),
         "ptp_date": st.column_config.DateColumn(t("col.ptp_date", lang), format="YYYY-MM-DD"),
     }
-    st.dataframe(shown, hide_index=True, width="stretch", height=list_height(shown.height),
-                 placeholder=fmt.NONE, column_config={c: config[c] for c in shown.columns})
+    loan_list.table(shown, frame["loan_id"], f"today.events.{kind}", lang, as_of, hide_index=True,
+                    width="stretch", height=list_height(shown.height), placeholder=fmt.NONE,
+                    column_config={c: config[c] for c in shown.columns})
 

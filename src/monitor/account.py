@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, derive, freshness, metrics, pii, promises, status
+from monitor.metrics.credit_loss import default_losses_sql
 from monitor.query import frame
 
 MAX_HISTORY_POINTS = 1000  # the DPD history keeps every day up to this many, else every k-th day and month-ends
@@ -29,6 +30,17 @@ INSTALLMENT_STATES = ("settled", "overdue", "upcoming", "closed")
 SCORE_SCHEMA = {"as_of": pl.Date, "pd": pl.Float64, "points": pl.Float64, "tier": pl.String,
                 "reason_1": pl.String, "reason_2": pl.String, "reason_3": pl.String, "treatment": pl.String,
                 "model_version": pl.String, "dpd": pl.Int32, "principal_balance": pl.Float64}
+
+
+# The loan's default by as_of, if any: its charge-off (recovered: its own payments), or its settlement at a discount
+# (the old loan closes settled; recovered: what the settlement loan paid), as monitor.metrics.credit_loss counts them.
+_DEFAULT = """
+    SELECT loan_id, 'charge_off' AS kind, charge_off_date AS default_date, loan_id AS paying_loan
+    FROM loans WHERE loan_id = $loan_id AND charge_off_date <= $as_of
+    UNION ALL
+    SELECT old_loan_id, 'settlement', restructured_on, new_loan_id
+    FROM restructurings WHERE old_loan_id = $loan_id AND kind = 'settlement' AND restructured_on <= $as_of"""
+DEFAULTED = ("charged_off", "settled")  # the statuses of a loan that left the book by default
 
 
 def _until(as_of: dt.date) -> dt.datetime:
@@ -253,6 +265,20 @@ def score_history(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) 
     return found.cast(SCORE_SCHEMA)
 
 
+def recovery(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> dict | None:
+    """What a loan charged off or settled by as_of lost and got back since (credit_loss.default_losses_sql, the LGD's
+    definition): kind ('charge_off' or 'settlement'), default_date, paying_loan (the loan paying the recoveries:
+    itself, or its settlement loan), balance (its principal balance the day before the default), recovered (the
+    payments from the default day to the end of as_of), net (balance - recovered: what is lost so far), all money
+    in yuan. None when the loan did not default by as_of."""
+    found = frame(con, f"""SELECT kind, default_date, paying_loan, CAST(balance AS DOUBLE) AS balance,
+                                  CAST(recovered AS DOUBLE) AS recovered,
+                                  CAST(balance - recovered AS DOUBLE) AS net
+                           FROM ({default_losses_sql(con, _DEFAULT)}) ORDER BY default_date LIMIT 1""",
+                  loan_id=loan_id, as_of=as_of, charge_off_dpd=db.charge_off_dpd(con))
+    return found.row(0, named=True) if found.height else None
+
+
 def default_loan(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int | None:
     """The loan the Account view opens on when none is chosen: the worst delinquent loan active at as_of
     (highest DPD, then largest balance), else the active loan with the largest balance; None when no loan
@@ -268,8 +294,9 @@ def account_view(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date, s
     Always: loan_id, as_of, presence ('on_book', 'not_yet', 'unknown'; see presence). When on the book:
     loan (loan_facts), status (loan_status; None when closed by as_of), links (restructuring_links),
     schedule, payments, dpd_history, actions (collection_actions), promises (promise_counts), scores
-    (score_history), charge_off_dpd (the policy's, for the DPD history's scale) and has_schedule (False for a loan
-    landed before its installments: the files may come apart, so it has no status figures, not a closure)."""
+    (score_history), charge_off_dpd (the policy's, for the DPD history's scale), has_schedule (False for a loan
+    landed before its installments: the files may come apart, so it has no status figures, not a closure) and
+    recovery (for a loan charged off or settled by as_of, see recovery; else None)."""
     view: dict = {"loan_id": loan_id, "as_of": as_of, "presence": presence(con, loan_id, as_of)}
     if view["presence"] != "on_book":
         return view
@@ -287,6 +314,7 @@ def account_view(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date, s
         "scores": score_history(con, loan_id, as_of),
         "charge_off_dpd": db.charge_off_dpd(con),
         "has_schedule": has_schedule(con, loan_id),
+        "recovery": recovery(con, loan_id, as_of) if loan["status"] in DEFAULTED else None,
     }
 
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from monitor import db, export, pii, status
 from monitor.db import RISK_TIERS, TREATMENTS
-from monitor.i18n import CATALOG, t
+from monitor.i18n import t
 
 SCORE_MAX_AGE_DAYS = 35  # a score run older than this at a day no longer describes the loans that day
 
@@ -167,18 +167,10 @@ def _totals(cells: pl.DataFrame, column: str, values: Sequence[str]) -> pl.DataF
             .with_columns(pl.col("loans").fill_null(0), pl.col("balance").fill_null(0.0)))
 
 
-def _labels(kind: str, lang: str) -> dict[str, str]:
-    """Every value of a catalog kind and its words in `lang`: tier -> {"A": "A 极低风险", ...}."""
-    prefix = f"{kind}."
-    return {key.removeprefix(prefix): texts[lang] for key, texts in CATALOG.items() if key.startswith(prefix)}
-
-
 def localize(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
     """An action list with every coded value (product, channel, province, tier, treatment, reasons) in words;
     a value the catalog does not know reads as it is."""
-    return rows.with_columns(
-        pl.col(column).replace_strict(_labels(kind, lang), default=pl.col(column), return_dtype=pl.String)
-        for column, kind in _VALUE_KINDS.items() if column in rows.columns)
+    return export.in_words(rows, _VALUE_KINDS, lang)
 
 
 def export_frame(con: duckdb.DuckDBPyConnection, day: dt.date, filters: Mapping[str, Sequence[str]],

@@ -5,11 +5,15 @@ carriage return before one as padding), so a code or a name stored in the book, 
 `=HYPERLINK("http://x")`, would run when the export is opened. Following OWASP's advice on CSV injection, a text cell
 that starts with one of these characters gets a single quote in front, which the spreadsheet shows as text. Only
 text columns are touched: a negative number stays a number.
+
+in_words writes an export's coded values (a product, a channel, a treatment) in the reader's language.
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+from monitor.i18n import CATALOG
 
 FORMULA_START = "=+-@\t\r"  # a text cell starting with one of these is prefixed with QUOTE
 QUOTE = "'"
@@ -35,3 +39,14 @@ def csv_bytes(frame: pl.DataFrame, *, bom: bool = True, **write_csv) -> bytes:
     passes on to polars' DataFrame.write_csv (e.g. float_precision)."""
     text = neutralised(frame).write_csv(**write_csv)
     return (BOM if bom else b"") + text.encode("utf-8")
+
+
+def in_words(rows: pl.DataFrame, kinds: dict[str, str], lang: str) -> pl.DataFrame:
+    """`rows` with each column of `kinds` (column -> catalog kind) in words; a value the catalog does not know (a
+    channel loaded into the book, the buckets M0..M6, which read as they are) stays as it is."""
+    def words(kind: str) -> dict[str, str]:
+        prefix = f"{kind}."
+        return {key.removeprefix(prefix): texts[lang] for key, texts in CATALOG.items() if key.startswith(prefix)}
+    return rows.with_columns(
+        pl.col(column).replace_strict(words(kind), default=pl.col(column), return_dtype=pl.String)
+        for column, kind in kinds.items() if column in rows.columns)

@@ -51,22 +51,31 @@ LEFT JOIN (SELECT hour(paid_at) AS hour, count(*) AS payments, CAST(sum(amount) 
 ORDER BY hour
 """
 
+EVENT_KINDS = ("payments", "loans", "actions")
 _CUSTOMER = f"coalesce({pii.masked_name('c.name')}, '') AS customer"
 _EVENTS_SQL = {
     "payments": f"""
         SELECT p.paid_at AS at, p.loan_id, {_CUSTOMER}, CAST(p.amount AS DOUBLE) AS amount, p.channel
         FROM payments p JOIN loans l USING (loan_id) LEFT JOIN customers c ON c.customer_id = l.customer_id
-        WHERE {_DAY.format(at='p.paid_at')} ORDER BY p.paid_at DESC, p.payment_id DESC LIMIT {LATEST_EVENTS}""",
+        WHERE {_DAY.format(at='p.paid_at')} ORDER BY p.paid_at DESC, p.payment_id DESC LIMIT $limit""",
     "loans": f"""
         SELECT l.loan_id, {_CUSTOMER}, l.product, l.channel, CAST(l.principal AS DOUBLE) AS principal, l.term_months
         FROM loans l LEFT JOIN customers c ON c.customer_id = l.customer_id
-        WHERE l.origination_date = $day ORDER BY l.loan_id DESC LIMIT {LATEST_EVENTS}""",
+        WHERE l.origination_date = $day ORDER BY l.loan_id DESC LIMIT $limit""",
     "actions": f"""
         SELECT a.action_at AS at, a.loan_id, {_CUSTOMER}, a.action_type, a.outcome,
                CAST(a.ptp_amount AS DOUBLE) AS ptp_amount, a.ptp_date
         FROM collection_actions a JOIN loans l USING (loan_id) LEFT JOIN customers c ON c.customer_id = l.customer_id
-        WHERE {_DAY.format(at='a.action_at')} ORDER BY a.action_at DESC, a.action_id DESC LIMIT {LATEST_EVENTS}""",
+        WHERE {_DAY.format(at='a.action_at')} ORDER BY a.action_at DESC, a.action_id DESC LIMIT $limit""",
 }
+
+
+def events(con: duckdb.DuckDBPyConnection, day: dt.date, kind: str, limit: int | None = LATEST_EVENTS) -> pl.DataFrame:
+    """The events of `kind` (one of EVENT_KINDS) on `day`, newest first, at most `limit` (None: all of them: the
+    export), customers masked: payments (at, loan_id, customer, amount, channel), loans (loan_id, customer,
+    product, channel, principal, term_months) or actions (at, loan_id, customer, action_type, outcome, ptp_amount,
+    ptp_date)."""
+    return frame(con, _EVENTS_SQL[kind], day=day, limit=limit)
 
 
 class DayEndCache:
@@ -129,6 +138,6 @@ def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, day_ends: DayEndCac
         **{k: (float(v) if "balance" in k else v) for k, v in movements.row(0, named=True).items()},
         "rates": rates,
         "by_hour": frame(con, _BY_HOUR_SQL, day=day),
-        "events": {kind: frame(con, sql, day=day) for kind, sql in _EVENTS_SQL.items()},
+        "events": {kind: events(con, day, kind) for kind in EVENT_KINDS},
     }
 

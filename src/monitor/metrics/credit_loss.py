@@ -111,19 +111,16 @@ _DEFAULTS = """
     FROM restructurings r WHERE r.kind = 'settlement' AND r.restructured_on <= $cutoff"""
 
 
-def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date,
-                       seasoning_months: int = LGD_SEASONING_MONTHS) -> dict:
-    """Observed LGD: 1 - recovered / balance at default, over the charge-offs and settlements at least
-    `seasoning_months` before `as_of` (so their recoveries have had time to come in). With none, the stated prior
-    LGD_PRIOR (source 'prior'). Returns lgd, source, loans, balance, recovered, charged_off_by and by_kind
-    {charge_off, settlement: {loans, balance, recovered, lgd}}."""
-    cutoff = months_before(as_of, seasoning_months)
-    grid = f"SELECT loan_id, default_date - 1 AS as_of FROM ({_DEFAULTS})"
+def default_losses_sql(con: duckdb.DuckDBPyConnection, defaults: str) -> str:
+    """The SQL of what each default of `defaults` (a relation: loan_id, kind, default_date, paying_loan) lost and
+    got back: loan_id, kind, default_date, paying_loan; balance, the loan's principal balance the day before the
+    default (DESIGN.md §4); recovered, the payments on paying_loan from the default day to the end of $as_of. Its
+    parameters: those of `defaults`, $as_of and $charge_off_dpd. The one definition of the LGD's and the Account
+    view's recoveries."""
+    grid = f"SELECT loan_id, default_date - 1 AS as_of FROM ({defaults})"
     statuses = status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
-    found = frame(
-        con,
-        f"""
-        WITH defaults AS ({_DEFAULTS}),
+    return f"""
+        WITH defaults AS ({defaults}),
         balance AS (SELECT loan_id, principal_balance FROM ({statuses})),
         recovered AS (
             SELECT d.loan_id, sum(p.amount) AS amount FROM defaults d
@@ -131,11 +128,23 @@ def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date,
              AND CAST(p.paid_at AS DATE) >= d.default_date AND CAST(p.paid_at AS DATE) <= $as_of
             GROUP BY d.loan_id
         )
-        SELECT d.kind, count(*) AS loans, CAST(coalesce(sum(b.principal_balance), 0) AS DOUBLE) AS balance,
-               CAST(coalesce(sum(r.amount), 0) AS DOUBLE) AS recovered
-        FROM defaults d LEFT JOIN balance b USING (loan_id) LEFT JOIN recovered r USING (loan_id)
-        GROUP BY d.kind
-        """,
+        SELECT d.loan_id, d.kind, d.default_date, d.paying_loan, coalesce(b.principal_balance, 0) AS balance,
+               coalesce(r.amount, 0) AS recovered
+        FROM defaults d LEFT JOIN balance b USING (loan_id) LEFT JOIN recovered r USING (loan_id)"""
+
+
+def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date,
+                       seasoning_months: int = LGD_SEASONING_MONTHS) -> dict:
+    """Observed LGD: 1 - recovered / balance at default (default_losses_sql), over the charge-offs and settlements at
+    least `seasoning_months` before `as_of` (so their recoveries have had time to come in). With none, the stated
+    prior LGD_PRIOR (source 'prior'). Returns lgd, source, loans, balance, recovered, charged_off_by and by_kind
+    {charge_off, settlement: {loans, balance, recovered, lgd}}."""
+    cutoff = months_before(as_of, seasoning_months)
+    found = frame(
+        con,
+        f"""SELECT kind, count(*) AS loans, CAST(sum(balance) AS DOUBLE) AS balance,
+                   CAST(sum(recovered) AS DOUBLE) AS recovered
+            FROM ({default_losses_sql(con, _DEFAULTS)}) GROUP BY kind""",
         cutoff=cutoff, as_of=as_of, charge_off_dpd=db.charge_off_dpd(con),
     )
     by_kind = {kind: {"loans": 0, "balance": 0.0, "recovered": 0.0, "lgd": None}
