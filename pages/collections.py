@@ -12,9 +12,9 @@ import streamlit as st
 
 from monitor.i18n import t
 from monitor.worklists import CURE_WINDOW_DAYS, LISTS, cure_curve_long, localize, totals
-from ui import auth, context, data, tables
 from ui import collections_charts as charts
 from ui import collections_data as cd
+from ui import context, data, loan_list, tables
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -66,22 +66,15 @@ def list_section(name: str, rows: pl.DataFrame) -> None:
         return
     note, download = st.columns([3, 1], vertical_alignment="bottom")
     note.caption(t("collections.masked", lang))
-    download.download_button(t("collections.download", lang), cd.export_csv(name, as_of, lang),
-                             file_name=f"collections_{name}_{as_of.isoformat()}.csv", mime="text/csv",
-                             key=f"collections_export_{name}", on_click=auth.record,
-                             args=("export", f"collections_{name}_csv", {"as_of": as_of, "list": name}, rows.height),
-                             icon=":material/download:", width="stretch",
-                             help=t("collections.download_help", lang, total=fmt.count(rows.height)))
+    loan_list.export_button(download, t("collections.download", lang), cd.export_csv(name, as_of, lang),
+                            file_name=f"collections_{name}_{as_of.isoformat()}.csv", key=f"collections_export_{name}",
+                            what=f"collections_{name}_csv", parameters={"as_of": as_of, "list": name},
+                            rows=rows.height, help=t("collections.download_help", lang, total=fmt.count(rows.height)))
     shown = localize(rows, lang).with_columns(pl.col("loan_id").cast(pl.String))
     columns = [column for column in ORDER if column in shown.columns]
-    event = st.dataframe(shown.select(columns), key=f"collections.{name}", on_select="rerun",
-                         selection_mode="single-row", hide_index=True, width="stretch",
-                         height=tables.list_height(rows.height), placeholder=fmt.NONE,
-                         column_config={column: COLUMNS[column] for column in columns})
-    if event.selection.rows:
-        loan_id = rows["loan_id"][event.selection.rows[0]]
-        st.switch_page("pages/account.py", query_params={"loan": str(loan_id), "lang": lang,
-                                                         "as_of": as_of.isoformat()})
+    loan_list.table(shown.select(columns), rows["loan_id"].to_list(), f"collections.{name}", lang, as_of,
+                    hide_index=True, width="stretch", height=tables.list_height(rows.height), placeholder=fmt.NONE,
+                    column_config={column: COLUMNS[column] for column in columns})
 
 
 def cure_section() -> None:

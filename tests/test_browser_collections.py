@@ -26,9 +26,10 @@ from .test_browser import (
     browser,  # noqa: F401  (a fixture)
     scored_server,  # noqa: F401  (a fixture)
 )
-from .test_browser_early_warning import CHECKBOX_X, MAIN_TEXT, ROW_HEIGHT, TABLE
+from .test_browser_early_warning import CHECKBOX_X, MAIN_TEXT, TABLE
 
 pytestmark = pytest.mark.browser
+ROW_HEIGHT = 35  # Streamlit's default row (and header) height, which the worklists keep
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from monitor import access_store, audit, db, worklists
 from monitor.i18n import LANGUAGES, t
+from ui import loan_list
 
 from .conftest import DEMO_AS_OF
 from .test_pages_apptest import ROOT, TIMEOUT, open_page, run
@@ -77,7 +78,8 @@ def test_the_lists_and_the_curve_render_in_words(scored_db, monkeypatch, package
 
 def test_choosing_a_row_opens_its_account(scored_db, monkeypatch, package):
     at = open_collections(scored_db, monkeypatch, lang="en")
-    at.session_state["collections.entering_m1"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    key = loan_list.table_key("collections.entering_m1", package["entering_m1"]["loan_id"])
+    at.session_state[key] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert [title.value for title in at.main.title] == [t("account.title", "en")]
