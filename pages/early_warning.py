@@ -34,7 +34,7 @@ COLUMNS = {
     "loan_id": st.column_config.TextColumn(t("col.loan_id", lang), pinned=True),
     "customer": st.column_config.TextColumn(t("col.customer", lang), pinned=True),
     "pd": st.column_config.ProgressColumn(t("early_warning.col_pd", lang), help=t("early_warning.col_pd_help", lang),
-                                          min_value=0.0, max_value=1.0, format="percent"),
+                                          min_value=0.0, max_value=1.0, format=fmt.PD_COLUMN),
     "tier": st.column_config.TextColumn(t("early_warning.col_tier", lang)),
     "treatment": st.column_config.TextColumn(t("early_warning.col_treatment", lang), width=WIDTHS["treatment"]),
     "reasons": st.column_config.TextColumn(t("early_warning.col_reasons", lang), width=WIDTHS["reasons"]),

@@ -94,7 +94,7 @@ def candidate_section(candidate: dict) -> None:
     level = candidate["calibration_in_the_large"]
     text_box.caption(t("model.calibration_caption", lang))
     text_box.caption(t("model.calibration_level", lang, month_end=level["month_end"],
-                       rate=fmt.pct(level["observed_rate"]), before=fmt.pct(level["mean_pd_before"])))
+                       rate=fmt.pct(level["observed_rate"]), before=fmt.pd(level["mean_pd_before"])))
     confirmed = text_box.checkbox(t("model.promote_confirm" if live else "model.promote_confirm_first", lang,
                                     version=version, live=live), key=f"promote_confirm_{version}")
     if text_box.button(t("model.promote", lang), key="promote", type="primary", disabled=not confirmed,
@@ -237,7 +237,7 @@ calibration_box.altair_chart(model_charts.calibration_chart(view["calibration"],
 calibration_box.caption(t("model.calibration_caption", lang))
 level = model["calibration_in_the_large"]
 calibration_box.caption(t("model.calibration_level", lang, month_end=level["month_end"],
-                          rate=fmt.pct(level["observed_rate"]), before=fmt.pct(level["mean_pd_before"])))
+                          rate=fmt.pct(level["observed_rate"]), before=fmt.pd(level["mean_pd_before"])))
 backtest_box.markdown(f"**{t('model.backtest', lang)}**")
 backtest_box.altair_chart(model_charts.backtest_chart(view["backtest"], lang), width="stretch")
 backtest_box.caption(t("model.backtest_caption", lang))
