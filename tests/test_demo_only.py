@@ -103,3 +103,21 @@ def test_the_model_page_of_a_lender_s_book_never_mentions_it(lender_scored_db, m
     assert t("model.title", lang) in text and t("model.distribution", lang) in text  # the rest of the page is there
     assert not DEMO_WORDS[lang].findall(text)
     assert len(at.main.get("vega_lite_chart")) == 3  # distribution, calibration, backtest
+
+
+def test_the_feed_refuses_a_lender_s_book(closed_db, tmp_path, capsys):
+    """The feed continues the synthetic lender: on a lender's own book its made-up events would mix in (and the
+    book would then read as a demo)."""
+    from monitor import cli
+
+    path = tmp_path / "lender.duckdb"
+    shutil.copyfile(closed_db, path)
+    assert cli.main(["feed", "--db", str(path), "--seconds", "1"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "lender's own book" in error and "Traceback" not in error
+    con = db.connect(path, read_only=True)
+    try:
+        assert not overview.is_synthetic(con)
+        assert con.execute("SELECT count(*) FROM payments").fetchall()[0][0] == 0  # nothing was fed
+    finally:
+        con.close()
