@@ -17,7 +17,7 @@ from ui import auth, context, data, incident, navigation
 
 os.umask(0o077)  # files the server writes (exports, temporary files, the access file): readable by their owner only
 lang = context.language()
-st.set_page_config(layout="wide", page_title=t("app.title", lang))
+st.set_page_config(layout="wide", page_title=t("app.title", lang), page_icon=navigation.FAVICON)
 with incident.reported(lang):
     # Navigation before any widget, so that the sidebar widgets keep their identity (and values) even when
     # app.py runs from inside a page file (see ui.context.start_page).

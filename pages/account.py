@@ -280,7 +280,7 @@ def scores_section(scores: pl.DataFrame) -> None:
         _localized("treatment", "treatment"))
     st.dataframe(shown, hide_index=True, width="stretch", placeholder=fmt.NONE, column_config={
         "as_of": st.column_config.DateColumn(t("account.score_day", lang), format="YYYY-MM-DD"),
-        "pd": st.column_config.NumberColumn(t("account.pd", lang), format="percent"),
+        "pd": st.column_config.NumberColumn(t("account.pd", lang), format=fmt.PD_COLUMN),
         "points": st.column_config.NumberColumn(t("account.points", lang), format="%.0f"),
         "tier": st.column_config.TextColumn(t("account.tier", lang)),
         "reasons": st.column_config.TextColumn(t("account.reasons", lang)),

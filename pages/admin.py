@@ -61,7 +61,7 @@ def audit_section() -> None:
     since, until = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, dates)
     entries = admin_data.audit_entries(since, until or since, who or None, action or None, object_ or None)
     st.caption(t("admin.audit_shown", lang, rows=entries.height, limit=admin_data.AUDIT_ROWS))
-    st.dataframe(entries, hide_index=True, width="stretch", height=420, column_config={
+    st.dataframe(admin_data.in_words(entries, lang), hide_index=True, width="stretch", height=420, column_config={
         "seq": st.column_config.NumberColumn(t("admin.col.seq", lang), format="%d"),
         "at_utc": st.column_config.DatetimeColumn(t("admin.col.at_utc", lang), format="YYYY-MM-DD HH:mm:ss"),
         "who": st.column_config.TextColumn(t("admin.col.who", lang)),

@@ -5,7 +5,7 @@ import streamlit as st
 
 from monitor import access
 from monitor.i18n import label, plural, t
-from ui import auth, charts, context, data, ingest_data, safe_text, tables
+from ui import auth, charts, context, data, ingest_data, safe_text, tables, uploader
 from ui import format as fmt
 
 UPLOADER_KEY = "ingest_files"
@@ -45,6 +45,7 @@ generation = st.session_state.get(UPLOADER_GENERATION, 0)
 uploads = st.file_uploader(t("ingest.upload", lang), type=["csv", "parquet"], accept_multiple_files=True,
                            key=UPLOADER_KEY if generation == 0 else f"{UPLOADER_KEY}.{generation}",
                            help=t("ingest.upload_help", lang)) or []
+uploader.localize(UPLOADER_KEY, lang)  # Streamlit's own words on it are English only
 for kind, message in st.session_state.pop(LANDED_MESSAGES, []):
     (st.success if kind == "success" else st.error)(message)
 usable = []

@@ -40,7 +40,7 @@ COLUMNS = {
     "customer": st.column_config.TextColumn(t("col.customer", lang), pinned=True, width=WIDTHS["customer"]),
     **tables.loan_columns(lang, "dpd", "bucket", "principal_balance"),
     "pd": st.column_config.ProgressColumn(t("early_warning.col_pd", lang), help=t("early_warning.col_pd_help", lang),
-                                          min_value=0.0, max_value=1.0, format="percent", width=100),
+                                          min_value=0.0, max_value=1.0, format=fmt.PD_COLUMN, width=100),
     "tier": st.column_config.TextColumn(t("early_warning.col_tier", lang)),
     "treatment": st.column_config.TextColumn(t("early_warning.col_treatment", lang), width=WIDTHS["treatment"]),
     "reasons": st.column_config.TextColumn(t("early_warning.col_reasons", lang), width=WIDTHS["reasons"]),

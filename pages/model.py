@@ -1,7 +1,8 @@
 """Model monitoring (模型监控): the live early-warning model's out-of-time metrics against the challenger and, on
-a synthetic book, one oracle fit with the generator's true default driver; its score distribution at training and
-now, PSI/CSI, calibration and backtest; the button that retrains it, which makes a candidate, and the candidate's
-validation figures beside the live model's with the confirmation an admin gives before making it live.
+a synthetic book only (labelled as such; a lender's own book never mentions it), one oracle fit with the generator's
+true default driver; its score distribution at training and now, PSI/CSI, calibration and backtest; the button that
+retrains it, which makes a candidate, and the candidate's validation figures beside the live model's with the
+confirmation an admin gives before making it live.
 
 Every figure comes from monitor.scoring.monitoring (monitoring_view, candidate_view); the jobs are
 ui.model_data.retrain and promote, each checking the role where it runs (ui.auth.allowed here first)."""
@@ -93,7 +94,7 @@ def candidate_section(candidate: dict) -> None:
     level = candidate["calibration_in_the_large"]
     text_box.caption(t("model.calibration_caption", lang))
     text_box.caption(t("model.calibration_level", lang, month_end=level["month_end"],
-                       rate=fmt.pct(level["observed_rate"]), before=fmt.pct(level["mean_pd_before"])))
+                       rate=fmt.pct(level["observed_rate"]), before=fmt.pd(level["mean_pd_before"])))
     confirmed = text_box.checkbox(t("model.promote_confirm" if live else "model.promote_confirm_first", lang,
                                     version=version, live=live), key=f"promote_confirm_{version}")
     if text_box.button(t("model.promote", lang), key="promote", type="primary", disabled=not confirmed,
@@ -180,17 +181,18 @@ for column, row in zip(st.columns(len(metric_rows)), metric_rows, strict=True):
     column.caption(t("model.challenger_value", lang, value=metric_text(name, row["challenger"])))
 st.caption(t("model.oot_caption", lang, auc_train=metric_text("auc", model["auc_train"])))
 
-# ------------------------------------------------------------------------------------------- the oracle
-st.subheader(t("model.oracle", lang))
-gap = view["oracle_gap"]
-if view["oracle_absent"] is not None:
-    st.info(t(f"model.no_oracle.{view['oracle_absent']}", lang))
-else:
-    chart_box, text_box = st.columns([3, 2])
-    chart_box.altair_chart(model_charts.oracle_chart(view["oracle"], lang), width="stretch")
-    text_box.caption(t("model.oracle_caption", lang))
-    text_box.markdown(t("model.oracle_below" if gap > 0 else "model.oracle_above", lang,
-                        gap=metric_text("auc", abs(gap))))
+# ------------------------------------------------------------------- the oracle (a synthetic book only)
+if view["synthetic"]:
+    st.subheader(t("model.oracle", lang))
+    gap = view["oracle_gap"]
+    if view["oracle_absent"] is not None:
+        st.info(t(f"model.no_oracle.{view['oracle_absent']}", lang))
+    else:
+        chart_box, text_box = st.columns([3, 2])
+        chart_box.altair_chart(model_charts.oracle_chart(view["oracle"], lang), width="stretch")
+        text_box.caption(t("model.oracle_caption", lang))
+        text_box.markdown(t("model.oracle_below" if gap > 0 else "model.oracle_above", lang,
+                            gap=metric_text("auc", abs(gap))))
 
 # ------------------------------------------------------------------------------------ score distribution
 st.subheader(t("model.distribution", lang))
@@ -235,7 +237,7 @@ calibration_box.altair_chart(model_charts.calibration_chart(view["calibration"],
 calibration_box.caption(t("model.calibration_caption", lang))
 level = model["calibration_in_the_large"]
 calibration_box.caption(t("model.calibration_level", lang, month_end=level["month_end"],
-                          rate=fmt.pct(level["observed_rate"]), before=fmt.pct(level["mean_pd_before"])))
+                          rate=fmt.pct(level["observed_rate"]), before=fmt.pd(level["mean_pd_before"])))
 backtest_box.markdown(f"**{t('model.backtest', lang)}**")
 backtest_box.altair_chart(model_charts.backtest_chart(view["backtest"], lang), width="stretch")
 backtest_box.caption(t("model.backtest_caption", lang))

@@ -4,8 +4,6 @@ a backtest, and scenarios saved, compared and exported. Every figure comes from 
 warns of (a backtest that missed, rows on their prior, ECL inputs stood in for) is said beside the KPIs. Every
 choice, the scenarios compared included, lives in the URL (ui.simulator_portfolio_choices)."""
 
-import json
-
 import polars as pl
 import streamlit as st
 
@@ -200,9 +198,6 @@ csv_box.download_button(k("export_csv"), csv_bytes(compared.filter(pl.col("name"
                                                   bom=False), file_name="scenarios.csv", mime="text/csv",
                         key="scenarios_csv", on_click=auth.record,
                         args=("export", "scenarios_csv", exported, export.height))
-json_box.download_button(k("export_json"), json.dumps(
-    [{**row, "as_of": row["as_of"].isoformat(), "created_at": row["created_at"].isoformat(),
-      "parameters": json.loads(row["parameters"]), "summary": json.loads(row["summary"])}
-     for row in export.iter_rows(named=True)], ensure_ascii=False, indent=1).encode("utf-8"),
-    file_name="scenarios.json", mime="application/json", key="scenarios_json", on_click=auth.record,
-    args=("export", "scenarios_json", exported, export.height))
+json_box.download_button(k("export_json"), scenarios.export_json(export), file_name="scenarios.json",
+                         mime="application/json", key="scenarios_json", on_click=auth.record,
+                         args=("export", "scenarios_json", exported, export.height))

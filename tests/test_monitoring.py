@@ -54,11 +54,15 @@ def test_the_oracle_compares_the_true_default_driver(view, meta):
     assert view["oracle_absent"] is None
 
 
-def test_a_real_book_has_no_oracle(meta):
-    real = {**meta, "metrics": {**meta["metrics"], "auc_true_driver": None, "auc_driver_oracle": None}}
-    result = monitoring.oracle(real)
-    assert result["oracle_gap"] is None and result["oracle_absent"] == "real_book"
+def test_a_model_without_the_oracle_s_figures_says_so(meta):
+    older = {**meta, "metrics": {**meta["metrics"], "auc_true_driver": None, "auc_driver_oracle": None}}
+    result = monitoring.oracle(older)
+    assert result["oracle_gap"] is None and result["oracle_absent"] == "older_model"
     assert result["oracle"]["model"].to_list() == ["champion", "challenger"]
+
+
+def test_the_view_knows_the_book_is_synthetic(view):
+    assert view["synthetic"] is True  # a lender's book: tests/test_demo_only.py
 
 
 def test_calibration_and_backtest_are_the_metadata_s(view, meta):

@@ -147,9 +147,9 @@ def test_the_oracle_is_one_fit_with_the_true_driver_and_says_why_when_absent():
     assert shown["oracle_absent"] is None
     # the oracle is one fit, not a bound: a champion above it is shown as such
     assert monitoring.oracle(meta(auc_true_driver=0.78, auc_driver_oracle=0.79))["oracle_gap"] == pytest.approx(-0.01)
-    real = monitoring.oracle(meta(auc_true_driver=None, auc_driver_oracle=None))
-    assert real["oracle_absent"] == "real_book" and real["oracle_gap"] is None
-    assert real["oracle"]["model"].to_list() == ["champion", "challenger"]
+    unmeasured = monitoring.oracle(meta(auc_true_driver=None, auc_driver_oracle=None))
+    assert unmeasured["oracle_absent"] == "older_model" and unmeasured["oracle_gap"] is None
+    assert unmeasured["oracle"]["model"].to_list() == ["champion", "challenger"]
     # a model trained when the oracle saw the customer's latent risk only: its figures are not this oracle's
     older = monitoring.oracle(meta(auc_hidden_risk=0.70, auc_oracle=0.83))
     assert older["oracle_absent"] == "older_model" and older["oracle_gap"] is None

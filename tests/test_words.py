@@ -39,3 +39,37 @@ def test_cure_is_never_called_recovery_in_chinese():
     assert all("治愈率" in cures[key] for key in named), cures
     recoveries = {key: text["zh"] for key, text in CATALOG.items() if "recovery_rate" in key}
     assert recoveries and all("治愈" not in zh for zh in recoveries.values()), recoveries
+
+
+@pytest.mark.parametrize(("value", "text"),
+                         [(0.12345, "12.35%"), (0.0004, "0.04%"), (1.0, "100.00%"), (None, fmt.NONE)])
+def test_a_pd_reads_with_one_precision(value, text):
+    assert fmt.pd(value) == text
+    assert fmt.PD_D3 == ".2%" and fmt.PD_COLUMN == "percent"  # Streamlit's "percent" preset shows 2 decimals too
+
+
+def _tooltip_formats(spec, field: str) -> list[str]:
+    """The d3 format of every tooltip on `field` anywhere in a chart's spec."""
+    if isinstance(spec, dict):
+        found = [spec["format"]] if spec.get("field") == field and "format" in spec and "title" in spec else []
+        return found + [f for value in spec.values() for f in _tooltip_formats(value, field)]
+    if isinstance(spec, list):
+        return [f for value in spec for f in _tooltip_formats(value, field)]
+    return []
+
+
+def test_the_pd_charts_use_the_pd_format():
+    """The account's score history and the model's calibration write a PD as the tables beside them do."""
+    import datetime as dt
+
+    import polars as pl
+
+    from ui import account_charts, model_charts
+
+    scores = pl.DataFrame({"as_of": [dt.date(2026, 10, 31)], "pd": [0.1234], "points": [580.0], "tier": ["D"],
+                           "treatment": ["call"]})
+    calibration = pl.DataFrame({"decile": [1], "n": [100], "mean_pd": [0.0123], "observed_rate": [0.02],
+                                "gap": [0.0077]})
+    assert set(_tooltip_formats(account_charts.score_chart(scores, "en").to_dict(), "pd")) == {fmt.PD_D3}
+    assert set(_tooltip_formats(model_charts.calibration_chart(calibration, "en").to_dict(), "mean_pd")) == {
+        fmt.PD_D3}

@@ -148,7 +148,7 @@ def score_chart(scores: pl.DataFrame, lang: str) -> alt.LayerChart:
         color=alt.Color("tier_label:N", title=t("account.tier", lang),
                         scale=alt.Scale(domain=tier_labels, range=list(TIER_COLORS))),
         tooltip=[alt.Tooltip("day:N", title=t("account.score_day", lang)),
-                 alt.Tooltip("pd:Q", title=t("account.pd", lang), format=".2%"),
+                 alt.Tooltip("pd:Q", title=t("account.pd", lang), format=fmt.PD_D3),
                  alt.Tooltip("points:Q", title=t("account.points", lang), format=",.0f"),
                  alt.Tooltip("tier_label:N", title=t("account.tier", lang)),
                  alt.Tooltip("treatment_label:N", title=t("account.treatment", lang))])

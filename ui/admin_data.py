@@ -8,8 +8,9 @@ import datetime as dt
 
 import polars as pl
 
-from monitor import access_store, audit, book_settings, users
+from monitor import access, access_store, audit, book_settings, users
 from monitor.export import csv_bytes
+from monitor.i18n import t
 from ui import auth, data
 
 AUDIT_ROWS = 1000  # the newest rows the page lists and exports for one filter
@@ -45,6 +46,15 @@ def audit_actions() -> list[str]:
 
 def verdict() -> audit.Verdict:
     return _with_access(audit.verify)
+
+
+def in_words(entries: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The audit rows as the page lists them: the roles held in words (a role the catalog does not know as it is);
+    the export keeps the codes as written."""
+    def words(roles: str) -> str:
+        return ", ".join(t(f"role.{role}", lang) if role in access.ROLES else role for role in roles.split(",") if role)
+
+    return entries.with_columns(pl.col("role").map_elements(words, return_dtype=pl.String))
 
 
 def audit_csv(entries: pl.DataFrame) -> bytes:

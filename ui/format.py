@@ -13,6 +13,19 @@ def pct(value: float | None, digits: int = 2) -> str:
     return NONE if value is None else f"{value:.{digits}%}"
 
 
+# A PD (a probability of default, 0..1) reads with one precision wherever a page shows one (the early-warning list,
+# an account's score history, the model's calibration): a percentage with PD_DIGITS decimals, in text (pd), in a
+# chart's tooltip (PD_D3, a d3 format) and in a table column (PD_COLUMN: Streamlit's "percent" preset, 2 decimals).
+PD_DIGITS = 2
+PD_D3 = f".{PD_DIGITS}%"
+PD_COLUMN = "percent"
+
+
+def pd(value: float | None) -> str:
+    """A PD as every page writes it: 0.12345 -> '12.35%'."""
+    return pct(value, PD_DIGITS)
+
+
 def pp(change: float | None, lang: str, digits: int = 2, signed: bool = True) -> str:
     """A change of a rate in percentage points: 0.0123 -> '+1.23 pp' / '+1.23个百分点'."""
     if change is None:

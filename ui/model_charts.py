@@ -10,6 +10,7 @@ import polars as pl
 
 from monitor.i18n import t
 from monitor.scoring.monitoring import ORACLE_MODELS, POPULATIONS
+from ui import format as fmt
 from ui.charts import LINE_HEIGHT, with_labels, with_month_label
 
 POPULATION_COLORS = ("#9fb3c8", "#d1553a")  # training: pale blue; now: red-orange
@@ -85,7 +86,7 @@ def calibration_chart(calibration: pl.DataFrame, lang: str) -> alt.LayerChart:
         x=alt.X("mean_pd:Q", scale=scale, title=x_title),
         y=alt.Y("observed_rate:Q", scale=scale, title=y_title),
         tooltip=[alt.Tooltip("decile:O", title=t("model.chart.decile", lang)),
-                 alt.Tooltip("mean_pd:Q", title=x_title, format=".2%"),
+                 alt.Tooltip("mean_pd:Q", title=x_title, format=fmt.PD_D3),
                  alt.Tooltip("observed_rate:Q", title=y_title, format=".2%"),
                  alt.Tooltip("n:Q", title=t("chart.loans", lang), format=",")],
     )

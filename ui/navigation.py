@@ -3,6 +3,8 @@ pages/<stem>.py, titled by the catalog keys nav.<stem> (menu) and <stem>.title (
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from monitor import access
@@ -21,6 +23,10 @@ PAGES = (
     ("data", ":material/database:"),
     ("admin", ":material/admin_panel_settings:"),
 )
+
+# The browser tab's icon, served by the app itself: without one, Streamlit shows the page's Material icon, which the
+# browser fetches from Google's font CDN (unreachable in mainland China, and a request that leaves the machine).
+FAVICON = Path(__file__).with_name("favicon.png")
 
 
 def default_page(user: access.Actor) -> str:

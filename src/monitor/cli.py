@@ -428,9 +428,18 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_feed(args) -> int:
+    from monitor import overview
     from monitor.live.command import run_feed
 
-    db.connect(db.resolve_db_path(args.db)).close()  # writable and not held by another process
+    path = db.resolve_db_path(args.db)
+    con = db.connect(path)  # writable and not held by another process
+    try:
+        synthetic = overview.is_synthetic(con)
+    finally:
+        con.close()
+    if not synthetic:  # its made-up events would mix into a lender's own book, and make it read as a demo
+        raise UsageError(f"{path} is a lender's own book (no synthetic truth): the feed continues only a book "
+                         "the generator made (python -m monitor generate)")
     with db.disk_full_kept(lambda lang: t("book.kept_feed", lang)):
         return run_feed(args)
 

@@ -62,10 +62,22 @@ def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in rows}
 
 
+def is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the book is the synthetic lender's (a demo book): the generator, and the feed for each loan it adds,
+    write the hidden truth of every loan to synthetic_truth; a lender's own book, built by loading files, has none
+    (every book has the table, empty). Demo-only content (the truth table, the model's oracle) shows on such a book
+    only, labelled as such."""
+    if TRUTH_TABLE not in _existing_tables(con):
+        return False
+    return con.execute(f"SELECT EXISTS (FROM {TRUTH_TABLE})").fetchall()[0][0]
+
+
 def table_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """One row per table present (source, derived, then synthetic_truth): table, kind, rows, date_column,
-    first_date, last_date. Tables without a date column have null dates."""
+    """One row per table present (source, derived, then synthetic_truth on a synthetic book only): table, kind,
+    rows, date_column, first_date, last_date. Tables without a date column have null dates."""
     existing = _existing_tables(con)
+    if not is_synthetic(con):
+        existing.discard(TRUTH_TABLE)
     parts = []
     for kind, tables in TABLE_KINDS:
         for table in (name for name in tables if name in existing):

@@ -15,7 +15,7 @@ import json
 import duckdb
 import polars as pl
 
-from monitor import db
+from monitor import db, overview
 from monitor.scoring import store
 from monitor.scoring.training import SCORE_BIN_WIDTH
 
@@ -34,9 +34,11 @@ def monitoring_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict | No
       calibration_in_the_large (the metadata's dict);
     - models: every registered model, newest first: model_version, created_at, oot_month_end, auc_oot, live;
     - metrics: metric (METRICS), champion, challenger, difference (champion - challenger), lower_is_better;
+    - synthetic: whether the book is the synthetic lender's (monitor.overview.is_synthetic): the oracle is
+      demo-only content, and a lender's own book has no oracle at all (oracle and oracle_gap None, nothing to say);
     - oracle: model (ORACLE_MODELS, those with a value), auc; oracle_gap: the oracle's AUC less the champion's;
-      oracle_absent: why there is no oracle ("real_book": no generator's driver to rank by; "older_model": the
-      model was trained before the oracle was measured with the generator's true default driver), None when shown;
+      oracle_absent: "older_model" when the model was trained before the oracle was measured with the generator's
+      true default driver, None when shown (or on a lender's book);
     - calibration: decile, n, mean_pd, observed_rate, gap (out of time);
     - backtest: month_end (date), sample, loans, bad_rate, auc, ks;
     - scored: the latest day on or before `as_of` the live model scored, as dict day, loans; None if none;
@@ -50,11 +52,13 @@ def monitoring_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict | No
     version = meta["model_version"]
     scored = _scored_run(con, version, as_of)
     current = _current_distribution(con, version, scored["day"]) if scored else None
+    synthetic = overview.is_synthetic(con)
     return {
         "model": _model(meta),
         "models": _history(store.registry(con)),
         "metrics": metrics_table(meta),
-        **oracle(meta),
+        "synthetic": synthetic,
+        **(oracle(meta) if synthetic else {"oracle": None, "oracle_gap": None, "oracle_absent": None}),
         "calibration": pl.DataFrame(meta["calibration"]),
         "backtest": pl.DataFrame(meta["backtest"]).with_columns(pl.col("month_end").str.to_date()),
         "scored": {"day": scored["day"], "loans": scored["loans"]} if scored else None,
@@ -144,14 +148,12 @@ def oracle(meta: dict) -> dict:
     """The out-of-time AUC of the champion and the challenger beside the synthetic generator's true default driver
     alone and one fit of the challenger that also sees it (monitor.scoring.training.oracle): `oracle` (model, auc),
     `oracle_gap`, the oracle's AUC less the champion's (negative when the champion ranks better: the oracle is one
-    fit, not a bound), and `oracle_absent` (see monitoring_view)."""
+    fit, not a bound), and `oracle_absent` (see monitoring_view). For a synthetic book only: a lender's book has no
+    generator's driver to rank by."""
     metrics = meta["metrics"]
     aucs = {"champion": metrics["auc_oot"], "challenger": meta["challenger"]["auc_oot"],
             "true_driver": metrics.get("auc_true_driver"), "oracle": metrics.get("auc_driver_oracle")}
-    if "auc_driver_oracle" not in metrics:
-        absent = "older_model"
-    else:
-        absent = "real_book" if aucs["oracle"] is None else None
+    absent = "older_model" if aucs["oracle"] is None else None
     gap = aucs["oracle"] - aucs["champion"] if aucs["oracle"] is not None else None
     rows = [(model, auc) for model, auc in aucs.items() if auc is not None]
     return {"oracle": pl.DataFrame(rows, schema={"model": pl.String, "auc": pl.Float64}, orient="row"),

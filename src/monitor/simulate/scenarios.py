@@ -86,12 +86,23 @@ def load(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
     return {**row, "parameters": json.loads(row["parameters"]), "summary": json.loads(row["summary"])}
 
 
+def in_fen(summary):
+    """A saved summary (monitor.simulate.projection.summary: every number in it is yuan) with every amount rounded
+    to the fen, as exports and the comparison show money; a scenario saved before keeps its stored figures."""
+    if isinstance(summary, dict):
+        return {key: in_fen(value) for key, value in summary.items()}
+    if isinstance(summary, list):
+        return [in_fen(value) for value in summary]
+    return round(summary, 2) if isinstance(summary, float) else summary
+
+
 def compare(saved: pl.DataFrame, names: list[str]) -> dict[str, pl.DataFrame]:
     """Scenarios side by side, from list_scenarios rows: `table` (one row a scenario: its parameters and
-    totals, baseline beside scenario) and `series` (long: name, month_end, measure, value) for charts."""
+    totals, baseline beside scenario, money to the fen) and `series` (long: name, month_end, measure, value) for
+    charts."""
     table, series = [], []
     for row in saved.filter(pl.col("name").is_in(names)).iter_rows(named=True):
-        params, summary = json.loads(row["parameters"]), json.loads(row["summary"])
+        params, summary = json.loads(row["parameters"]), in_fen(json.loads(row["summary"]))
         policy = params.get("policy") or {}
         scenario, baseline = summary["scenario"], summary["baseline"]
         table.append({"name": row["name"], "as_of": row["as_of"], "segment": policy.get("segment"),
@@ -105,3 +116,11 @@ def compare(saved: pl.DataFrame, names: list[str]) -> dict[str, pl.DataFrame]:
                 series.append({"name": row["name"], "month_end": month_end, "measure": measure, "value": value})
     schema = {"name": pl.String, "month_end": pl.String, "measure": pl.String, "value": pl.Float64}
     return {"table": pl.DataFrame(table, infer_schema_length=None), "series": pl.DataFrame(series, schema=schema)}
+
+
+def export_json(saved: pl.DataFrame) -> bytes:
+    """list_scenarios rows as the JSON a user downloads: dates as text, parameters and summary as objects, money to
+    the fen."""
+    return json.dumps([{**row, "as_of": row["as_of"].isoformat(), "created_at": row["created_at"].isoformat(),
+                        "parameters": json.loads(row["parameters"]), "summary": in_fen(json.loads(row["summary"]))}
+                       for row in saved.iter_rows(named=True)], ensure_ascii=False, indent=1).encode("utf-8")

@@ -47,7 +47,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("admin.col.row_count", "行数", "Rows"),
     ("admin.export", "导出 CSV", "Export CSV"),
     ("admin.settings", "设置", "Settings"),
-    ("admin.settings_caption", "管理员可修改的设置；其余设置（核销天数、币种、时区）决定数字的含义，只能随重建更改。",
+    ("admin.settings_caption",
+     "管理员可修改的设置；其余设置（核销逾期天数、币种、时区）决定数字的含义，只能随重建更改。",
      "The settings an admin may change; the others (charge-off DPD, currency, time zone) define what the numbers "
      "mean and change only with a rebuild."),
     ("admin.setting.quarantine_raw_days", "隔离区原始行保留天数", "Days the quarantine keeps raw rows"),

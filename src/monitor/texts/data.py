@@ -41,7 +41,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("summary.last_date", "最晚日期", "Last date"),
     ("kind.source", "源数据", "Source"),
     ("kind.derived", "派生", "Derived"),
-    ("kind.synthetic", "模拟真值", "Synthetic truth"),
+    ("kind.synthetic", "演示数据（生成器的真值）", "Synthetic book (the generator's truth)"),
     # month-end figures waiting for derive (monitor.notes.derived_waiting)
     ("derived.waiting",
      "月末指标等待重算：{since} 载入的数据改动了衍生表所依据的 {built_through} 及以前的数据，趋势、迁移率、账龄和首逾等"

@@ -5,7 +5,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("nav.delinquency", "逾期监控", "Delinquency"),
     # delinquency page
     ("delinquency.title", "逾期监控", "Delinquency"),
-    ("delinquency.caption", "逾期率、迁徙与治愈、账龄表现和分群变动。逾期x+指逾期天数 ≥ x；已核销贷款不计入在贷。",
+    ("delinquency.caption", "逾期率、迁移率与治愈率、账龄表现和分群变动。逾期x+指逾期天数 ≥ x；已核销贷款不计入在贷。",
      "Delinquency rates, roll and cure rates, vintages and segment movers. x+ means DPD >= x; charged-off loans "
      "are not active."),
     ("delinquency.segment", "分群维度", "Segment"),

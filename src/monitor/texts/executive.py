@@ -42,7 +42,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "预期信用损失（ECL）= PD × LGD × EAD，按 IFRS 9 分三阶段：阶段3 为逾期90天以上（PD = 1）；阶段2 为逾期31–90天、"
      "重组贷款或预警模型 PD 显著上升（≥ {sicr_pd}，且为该笔贷款首次评分的 {sicr_multiple} 倍以上），用剩余期限内的 PD；"
      "其余为阶段1，用12个月 PD。PD 以各逾期阶段过去12个月的实际违约率定水平，预警模型评分的贷款按模型 PD 在本阶段内分配"
-     "（评分日 {score_day}，{scored} 笔）；LGD 取核销和折扣结清贷款的实际回收（{lgd}）；EAD 为剩余本金。",
+     "（评分日 {score_day}，{scored} 笔）；LGD 取核销和协商结清贷款的实际回收（{lgd}）；EAD 为剩余本金。",
      "Expected credit loss = PD x LGD x EAD by IFRS 9 stage: stage 3 is DPD > 90 (PD = 1); stage 2 is DPD 31-90, "
      "a restructured loan, or a large rise in the early-warning PD (at least {sicr_pd} and {sicr_multiple} times the "
      "loan's first score), with the PD over the months left; stage 1 the rest, with a 12-month PD. Each bucket's "

@@ -98,10 +98,10 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "out-of-time loans. The arrows give the champion less the challenger, green where the champion is better. "
      "The scorecard's AUC on its training sample is {auc_train}."),
     # oracle
-    ("model.oracle", "与生成器真实违约驱动对比（模拟数据）",
+    ("model.oracle", "与生成器真实违约驱动对比（演示数据）",
      "Against the generator's true default driver (synthetic book)"),
     ("model.oracle_caption",
-     "模拟数据的生成器按每笔贷款的月度违约概率抽取逾期，这是数据里看不到的真实违约驱动。"
+     "演示数据的生成器按每笔贷款的月度违约概率抽取逾期，这是数据里看不到的真实违约驱动。"
      "“仅真实驱动”只按它排序（不知道贷款当前是否逾期，也不知道节假日和冲击期）；"
      "“挑战者 + 真实驱动”是在全部特征之外再加入它、拟合一次的梯度提升模型。"
      "它是一个参照，不是上限：换一次拟合或换一个模型都可能更高。",
@@ -114,8 +114,6 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "The champion's AUC is {gap} below this oracle fit."),
     ("model.oracle_above", "冠军模型的 AUC 比这次先知模型拟合高 {gap}：这次拟合没能从真实驱动中得到更多。",
      "The champion's AUC is {gap} above this oracle fit: this fit gained nothing from the true driver."),
-    ("model.no_oracle.real_book", "这是真实数据，没有生成器的真实违约驱动，因此没有先知模型可供对比。",
-     "This is a real book: there is no generator's default driver, so there is no oracle to show."),
     ("model.no_oracle.older_model",
      "该模型训练时尚未用生成器的真实违约驱动（月度违约概率）测算先知模型；重新训练后显示。",
      "This model was trained before the oracle was measured with the generator's true default driver (the monthly "

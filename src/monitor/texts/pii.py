@@ -24,7 +24,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("pii.reveal_note_help", "选择“其他”时必填，至少 {n} 个字。", "Required with “Other”: at least {n} characters."),
     ("pii.reveal_button", "查看并记录", "Show and log"),
     ("pii.reason.call_to_collect", "致电催收", "Call to collect"),
-    ("pii.reason.promise_follow_up", "跟进还款承诺", "Follow up a promise to pay"),
+    ("pii.reason.promise_follow_up", "跟进承诺还款", "Follow up a promise to pay"),
     ("pii.reason.verify_contact", "核实联系方式", "Verify the contact details"),
     ("pii.reason.other", "其他（请说明）", "Other (say why)"),
     ("pii.revealed", "客户 {customer} 的完整手机号：{phone}（已记入审计日志，仅本次显示）",

@@ -39,7 +39,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "month to date, of those due from the 1st to the day, each judged at the end of its own due day. FPD30: of "
      "the new loans whose first installment fell due at least 30 days ago, the share with it unsettled 30 days on."),
     ("report.definition_roll",
-     "迁移率：上月末处于某逾期阶段的贷款，本月末所处阶段（或结清、核销、重组、折扣结清）的余额占比。",
+     "迁移率：上月末处于某逾期阶段的贷款，本月末所处阶段（或已结清、核销、重组、协商结清）的余额占比。",
      "Roll rate: of the balance in a bucket at the previous month-end, the share in each bucket (or paid off, "
      "charged off, restructured, settled) at the month-end."),
     ("report.not_computable",

@@ -41,7 +41,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_loan.option.rate_cut", "降息", "Rate cut"),
     ("simulator_loan.option.waiver", "减免逾期息费", "Interest and fee waiver"),
     ("simulator_loan.option.payment_holiday", "还款假期", "Payment holiday"),
-    ("simulator_loan.option.settlement", "折扣结清", "Discounted settlement"),
+    ("simulator_loan.option.settlement", "协商结清", "Discounted settlement"),
     ("simulator_loan.option.legal", "诉讼", "Legal action"),
     # why an option does not apply
     ("simulator_loan.not_applicable", "不适用", "n/a"),
@@ -134,7 +134,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_loan.assumption.discount_rate", "年折现率", "Annual discount rate"),
     ("simulator_loan.assumption.monthly_income", "月收入（元）", "Monthly income (¥)"),
     ("simulator_loan.redefault_by_option", "各方案再违约率", "Re-default rate by option"),
-    ("simulator_loan.redefault_by_option_help", "默认均为上方的再违约率；结清方案指约定款项未能支付的概率。",
+    ("simulator_loan.redefault_by_option_help", "默认均为上方的再违约率；协商结清方案指约定款项未能支付的概率。",
      "Each defaults to the re-default rate above; for settlement it is the chance the lump sum is not paid."),
     # sources, in words
     ("simulator_loan.source.cure",
@@ -211,19 +211,21 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_loan.param.holiday_capitalize_help",
      "勾选：假期内利息按月计入本金（复利）；不勾选：假期内利息免除。",
      "On: the holiday's interest is added to the balance each month (compound). Off: it is forgiven."),
-    ("simulator_loan.param.settlement_discount", "结清折扣（减免比例）", "Settlement discount (share forgiven)"),
+    ("simulator_loan.param.settlement_discount", "协商结清折扣（减免比例）", "Settlement discount (share forgiven)"),
     ("simulator_loan.input_error", "输入有误：{message}", "Input error: {message}"),
     ("simulator_loan.how", "计算方法", "How it is computed"),
     ("simulator_loan.how_text",
      "失败的定义对所有方案相同：12 个月内某月末逾期 90 天以上、核销或协商结清。“不采取措施”的失败概率为该贷款"
-     "所在逾期段的 12 个月违约率（与预期信用损失的既定先验值合并，先验按 20 笔贷款计权）；各重组方案的再违约率为"
-     "从同一逾期段重组的贷款在 12 个月内的违约情况（生存表），与该段不采取措施的违约率合并（同样按 20 笔贷款计权）。"
-     "若该贷款有当前逾期段内的最新预警评分，两者都乘以其相对风险。\n\n"
+     "所在逾期阶段的 12 个月违约率（与预期信用损失的既定先验值合并，先验按 20 笔贷款计权）；各重组方案的再违约率为"
+     "从同一逾期阶段重组的贷款在 12 个月内的违约情况（生存表），与该阶段不采取措施的违约率合并"
+     "（同样按 20 笔贷款计权）。"
+     "若该贷款有当前逾期阶段内的最新预警评分，两者都乘以其相对风险。\n\n"
      "重组方案：逾期利息和费用计入新本金（减免方案扣除减免部分），按原还款方式重新计算还款计划（等额本息："
-     "P r / (1 − (1 + r)^−n)，r = 年化利率 / 12）。结清：当下一次性支付（本金余额 + 逾期息费）×（1 − 折扣），"
+     "P r / (1 − (1 + r)^−n)，r = 年化利率 / 12）。协商结清：当下一次性支付（本金余额 + 逾期息费）×（1 − 折扣），"
      "未支付时按“不采取措施”的失败处理。诉讼：诉讼回收率 × 本金余额，于诉讼回收月数后到账，减去当下的诉讼费用；"
      "逾期未达诉讼起点时不适用。\n\n"
-     "失败后不再有任何还款：已逾期的合同在逾期达到核销天数时核销，新计划在首期到期后再经核销天数（按每月 30 天）"
+     "失败后不再有任何还款：已逾期的合同在逾期天数达到核销逾期天数时核销，"
+     "新计划在首期到期后再经核销逾期天数（按每月 30 天）"
      "核销；核销时本金余额 × 回收率 ×（1 − 催收成本）于其后的回收月数到账。现金流按年折现率 / 12 逐月折现。"
      "最高月供超过月收入上限比例的方案、没有逾期息费时的减免、无应还款项时的任何方案，均列为不适用，不参与最优选择。",
      "Failing means the same for every option: DPD 90+ at a month-end, charge-off or settlement within 12 months. "

@@ -4,7 +4,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("nav.simulator_portfolio", "组合情景", "What-if: portfolio"),
     ("simulator_portfolio.title", "组合情景与压力测试", "Portfolio scenarios and stress"),
     ("simulator_portfolio.caption",
-     "以 {as_of} 日终的在贷余额为起点，用最近若干个月末的迁徙矩阵（按余额）逐月推演余额、核销、回收现金和预期信用损失；"
+     "以 {as_of} 日终的在贷余额为起点，用最近若干个月末的迁移矩阵（按余额）逐月推演余额、核销、回收现金和预期信用损失；"
      "每步一个月，第 1 个月止于 {first}；不含新放款。",
      "The book at the end of {as_of} rolled forward with the recent month-end roll matrices (by balance): "
      "balances, write-offs, cash and expected credit loss month by month, one month a step, the first ending "
@@ -20,7 +20,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_portfolio.stress", "压力情景", "Stress"),
     ("simulator_portfolio.stress_factor", "自定义压力系数", "Custom stress factor"),
     ("simulator_portfolio.stress_help",
-     "前滚率（迁入更差阶段、核销或结清）乘以系数，治愈率除以系数，差额由留在本阶段和还款的余额按比例承担；"
+     "前滚率（迁入更差阶段、核销或协商结清）乘以系数，治愈率除以系数，差额由留在本阶段和还款的余额按比例承担；"
      "某阶段余量不足时，前滚率只能升到该行所余（图下注明）。轻度 1.2，严重 1.5。",
      "Forward rolls (to a worse bucket, charge-off or settlement) times the factor, cures divided by it; the "
      "difference comes from the balance that stays in its bucket or is repaid, in proportion. Where a bucket has "
@@ -41,7 +41,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_portfolio.preset.mild", "轻度（1.2）", "Mild (1.2)"),
     ("simulator_portfolio.preset.severe", "严重（1.5）", "Severe (1.5)"),
     ("simulator_portfolio.preset.custom", "自定义", "Custom"),
-    ("simulator_portfolio.effect.none", "基准情景：不改变任何迁徙率。", "Baseline: no roll rate changes."),
+    ("simulator_portfolio.effect.none", "基准情景：不改变任何迁移率。", "Baseline: no roll rate changes."),
     ("simulator_portfolio.effect.extension",
      "展期：M1–M2 接受部分转回 M0，其中 {redefault} 再次违约滚入下一阶段；M0 每月还本减少 {relief}。",
      "Extension: the accepted M1-M2 balance goes back to M0, {redefault} of it re-defaults into the next "
@@ -54,11 +54,11 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "降息：M0–M3 接受部分的前滚率降低 {relief}，少滚的余额留在 M0。",
      "Rate cut: forward rolls of the accepted M0-M3 balance fall by {relief}; what no longer rolls stays in M0."),
     ("simulator_portfolio.effect.settlement",
-     "协商结清：M3–M6 接受部分协商结清，按本组合结清贷款的实际损失率 {loss} 核销，其余 {paid} 收回现金。",
+     "协商结清：M3–M6 接受部分协商结清，按本组合协商结清贷款的实际损失率 {loss} 核销，其余 {paid} 收回现金。",
      "Settlement: the accepted M3-M6 balance settles; what settled loans of this book lost, {loss}, is written "
      "off and the other {paid} comes in as cash."),
     # KPIs
-    ("simulator_portfolio.kpi_charge_offs", "{months} 个月核销（含结清减免）", "Written off, {months} months"),
+    ("simulator_portfolio.kpi_charge_offs", "{months} 个月核销（含协商结清减免）", "Written off, {months} months"),
     ("simulator_portfolio.kpi_cash", "{months} 个月回收现金", "Cash, {months} months"),
     ("simulator_portfolio.kpi_delinquent", "期末逾期余额（M1–M6）", "Delinquent at the end"),
     ("simulator_portfolio.kpi_ecl", "期末预期信用损失", "ECL at the end"),
@@ -83,8 +83,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "No backtest: the book has fewer than 6 month-ends behind it, so nothing has tested this method. The figures "
      "below are untested."),
     ("simulator_portfolio.warn.prior_rows",
-     "{buckets} 窗口内贷款不足 {loans} 笔，无法自行估计：迁徙矩阵这些行取设定的先验值"
-     "（消费金融无抵押贷款的典型迁徙率）。",
+     "{buckets} 窗口内贷款不足 {loans} 笔，无法自行估计：迁移矩阵这些行取设定的先验值"
+     "（消费金融无抵押贷款的典型迁移率）。",
      "{buckets}: fewer than {loans} loans in the window, too few to estimate; those rows of the matrix are the "
      "stated prior (roll rates typical of unsecured consumer finance)."),
     ("simulator_portfolio.warn.ecl_stand_in",
@@ -94,19 +94,19 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_portfolio.stand_in.lgd", "LGD 取{source}", "LGD from {source}"),
     ("simulator_portfolio.source.nearest", "相邻阶段的观测值", "the nearest observed bucket"),
     ("simulator_portfolio.source.prior", "设定的先验值", "a stated prior"),
-    ("simulator_portfolio.source.pooled", "全部违约（核销与结清）的损失率", "the loss rate of all defaults"),
+    ("simulator_portfolio.source.pooled", "全部违约（核销与协商结清）的损失率", "the loss rate of all defaults"),
     # charts
     ("simulator_portfolio.delinquent_chart", "逾期余额：基准与情景（阴影为情景 P5–P95）",
      "Delinquent balance: baseline and scenario (shaded: scenario P5-P95)"),
     ("simulator_portfolio.states_chart", "情景下各阶段余额", "Scenario balance by state"),
     ("simulator_portfolio.flows_chart", "每月核销与回收现金", "Write-offs and cash by month"),
     ("simulator_portfolio.flows_caption",
-     "核销含两部分：核销贷款的余额，以及结清余额中按本组合结清贷款实际损失率 {loss}（{source}）减免的部分；"
-     "回收现金为收回的本金加结清所付。",
+     "核销含两部分：核销贷款的余额，以及协商结清余额中按本组合协商结清贷款实际损失率 {loss}（{source}）减免的部分；"
+     "回收现金为收回的本金加协商结清所付。",
      "Written off: the balance charged off, plus the part of the balance settled that settlements lose, the loss "
      "rate of this book's settled loans, {loss} ({source}); cash: the principal collected plus what settlements pay."),
-    ("simulator_portfolio.settlement_source.observed", "{loans} 笔结清的实际值", "observed on {loans} settlements"),
-    ("simulator_portfolio.settlement_source.pooled", "尚无满 12 个月的结清，取全部违约的损失率",
+    ("simulator_portfolio.settlement_source.observed", "{loans} 笔协商结清的实际值", "observed on {loans} settlements"),
+    ("simulator_portfolio.settlement_source.pooled", "尚无满 12 个月的协商结清，取全部违约的损失率",
      "no settlement 12 months old yet: the loss rate of all defaults"),
     ("simulator_portfolio.settlement_source.prior", "尚无满 12 个月的违约，取设定的先验值",
      "no default 12 months old yet: a stated prior"),
@@ -122,7 +122,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "{buckets} 起点无贷款，覆盖率取该阶段 PD × LGD（第三阶段 PD = 1）。",
      "No loan in {buckets} at the start: their coverage is the bucket's PD x LGD (PD 1 in stage 3)."),
     ("simulator_portfolio.chart.start", "起点", "start"),
-    ("simulator_portfolio.matrix_chart", "迁徙矩阵（按余额，{first} 至 {last} 共 {pairs} 个月）",
+    ("simulator_portfolio.matrix_chart", "迁移矩阵（按余额，{first} 至 {last} 共 {pairs} 个月）",
      "Transition matrix (by balance, {pairs} months {first} to {last})"),
     ("simulator_portfolio.matrix_caption",
      "每行为该阶段每 1 元余额一个月后的去向（含压力）。重组转入 M0，协商结清单列，还款与提前结清计入已回收。",
@@ -140,7 +140,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "Mean absolute percentage error (MAPE): {mape} (margin {margin})."),
     ("simulator_portfolio.backtest_caption",
      "只用 {first} 至 {origin} 的月末估计矩阵，推演当时在贷贷款（及其重组后的新贷款）的逾期余额。"
-     "估计窗口内的迁徙与之后不同（如宏观冲击期间），误差就大。",
+     "估计窗口内的迁移与之后不同（如宏观冲击期间），误差就大。",
      "Estimated only from the month-ends {first} to {origin}; the loans active then (and the loans their "
      "restructurings opened), followed to each later month-end. When the months in that window rolled "
      "differently from the months after (a macro shock, say), the error is large."),
@@ -150,12 +150,12 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("simulator_portfolio.series.projected", "预测", "Projected"),
     ("simulator_portfolio.series.actual", "实际", "Actual"),
     ("simulator_portfolio.series.band", "情景 P5–P95", "Scenario P5-P95"),
-    ("simulator_portfolio.series.charge_offs", "核销（含结清减免）", "Written off"),
+    ("simulator_portfolio.series.charge_offs", "核销（含协商结清减免）", "Written off"),
     ("simulator_portfolio.series.cash", "回收现金", "Cash"),
     ("simulator_portfolio.series.delinquent", "逾期余额", "Delinquent balance"),
     ("simulator_portfolio.series.ecl", "预期信用损失", "ECL"),
     ("simulator_portfolio.state.CO", "核销", "Charged off"),
-    ("simulator_portfolio.state.ST", "结清", "Settled"),
+    ("simulator_portfolio.state.ST", "协商结清", "Settled"),
     ("simulator_portfolio.state.PO", "已回收", "Collected"),
     ("simulator_portfolio.chart.month", "月末", "Month-end"),
     ("simulator_portfolio.chart.amount", "金额（元）", "Amount (¥)"),

@@ -13,7 +13,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("table.loan_month", "月末贷款快照", "Month-end loan snapshots"),
     ("table.loan_segment", "贷款分群", "Loan segments"),
     ("table.day_snapshot", "日终状态快照", "Day-end status snapshots"),
-    ("table.synthetic_truth", "模拟真值", "Synthetic truth"),
+    ("table.synthetic_truth", "演示数据真值", "Synthetic truth"),
     # columns
     ("col.customer_id", "客户编号", "Customer ID"),
     ("col.name", "姓名", "Name"),

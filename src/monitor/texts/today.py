@@ -16,7 +16,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("today.entered_m1", "今日新入 M1", "Entered M1 today"),
     ("today.entered_m1_help", "昨日日终逾期天数为 0、今日日终 ≥ 1 的贷款；其本金余额 {balance}。",
      "Loans at DPD 0 at the end of yesterday and DPD ≥ 1 now; their principal balance: {balance}."),
-    ("today.cured", "今日转正常", "Cured today"),
+    ("today.cured", "今日治愈", "Cured today"),
     ("today.cured_help", "昨日日终逾期天数 ≥ 1、今日日终为 0（或今日已结清）的贷款；其昨日本金余额 {balance}。",
      "Loans at DPD ≥ 1 at the end of yesterday and DPD 0 now (or paid off today); their balance "
      "yesterday: {balance}."),
