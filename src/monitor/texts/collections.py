@@ -16,7 +16,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("collections.no", "否", "No"),
     # the three lists
     ("collections.tab_due_today", "今日到期承诺 {count}", "Promises due today {count}"),
-    ("collections.tab_broken_yesterday", "昨日违约承诺 {count}", "Broken yesterday {count}"),
+    ("collections.tab_broken_yesterday", "昨日未兑现承诺 {count}", "Promises broken yesterday {count}"),
     ("collections.tab_entering_m1", "今日入 M1 {count}", "Entering M1 today {count}"),
     ("collections.about_due_today",
      "承诺还款日为 {day} 的在贷贷款（同一贷款取最近一次承诺）。「承诺后已还」为承诺之后至 {day} 日终的还款；达到承诺"
@@ -55,7 +55,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("collections.cure_title", "每日催回率（按入催日）", "Daily cure curve (by entry day)"),
     ("collections.cure_caption",
      "某日入催：该日有一期到期且日终未结清、此前无逾期的在贷贷款。催回率：其中在入催后第 1、3、7、15、30 天日终"
-     "逾期天数回到 0 的比例（期间提前结清算作催回，重组或和解结清不算）。尚未到达的天数不计（不当作 0）。近 {days} 天，"
+     "逾期天数回到 0 的比例（期间提前结清算作催回，重组或协商结清不算）。尚未到达的天数不计（不当作 0）。近 {days} 天，"
      "共 {loans} 笔入催。",
      "Entered collection on a day: active loans with an installment due that day unsettled at its end and nothing "
      "past due before. Cure rate: the share of them back to DPD 0 at the end of day 1, 3, 7, 15 and 30 after "
