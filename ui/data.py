@@ -110,6 +110,8 @@ def _report_html(con, as_of: dt.date, lang: str) -> bytes:
     return report_to_html(report.build_report(con, as_of), lang).encode("utf-8")
 
 
-def report_html(as_of: dt.date, lang: str) -> bytes:
-    """The executive report for `as_of` in `lang`, as the bytes of one self-contained HTML file."""
-    return load(_report_html, as_of, lang)
+def report_html(as_of: dt.date, lang: str) -> Callable[[], bytes]:
+    """The executive report for `as_of` in `lang` (the bytes of one self-contained HTML file), as a callable for
+    st.download_button: built when the user clicks, not on every run of the page (at 1,000,000 loans the report
+    costs as much as the page's own figures again)."""
+    return lambda: load(_report_html, as_of, lang)
