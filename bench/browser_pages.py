@@ -6,7 +6,7 @@ user holds every role); then, for --repeats as-of days (the latest day, the day 
 ui.navigation.PAGES opened twice, each time in a new browser context (a new session):
 - cold: the first view of the page for that day and language on the running server (nothing of it cached yet; the
   first day also pays the server's first run of each page);
-- warm: the same URL again in a new context, as a second user or a new tab would open it.
+- warm: the same URL again in a new tab of that browser (a new session; the browser has the app's scripts cached).
 Then, with `python -m monitor feed` writing into the book at --feed-rate events/s (a separate process, as
 bench/load_test.py runs it; the server opens the file read-only for each read, DESIGN.md §7), every page opened
 --repeats times more at the latest day, which is the feed's day and changes with every batch:
@@ -16,13 +16,15 @@ data and chart specs). Prints one JSON line per view; writes the section "## Tim
 of bench/RESULTS.md (median and max per page and kind), keeping the other sections.
 
     .venv/bin/python bench/browser_pages.py [--scales 50000 1000000] [--db PATH ...] [--repeats 3]
-        [--langs zh en] [--pages delinquency today ...] [--feed-rate 200] [--no-feed] [--no-write] [--work /tmp]
+        [--langs zh en] [--pages delinquency today ...] [--kinds cold warm feed] [--feed-rate 200] [--no-feed]
+        [--no-write] [--work /tmp]
 
 --scales      books bench/out/bench_<loans>.duckdb (made by bench/run.py), with their models/ folder
 --db          other books instead (each copied; its loan count is read from it)
 --repeats     cold/warm days and feed views per page (default 3)
 --langs       languages, a fresh server for each (default: zh en)
 --pages       a subset of the pages (default: all)
+--kinds       a subset of cold, warm, feed (default: all three)
 --feed-rate   events per second of the feed (default 200, as the load test); --no-feed leaves the feed out
 --no-write    print the JSON lines only, leave bench/RESULTS.md alone
 --work        folder for the copies of the books (default: the system's temporary folder)
@@ -100,7 +102,8 @@ WATCH_JS = r"""
 COUNTS_JS = r"""() => ({
   charts: document.querySelectorAll('[data-testid="stVegaLiteChart"]').length,
   tables: document.querySelectorAll('[data-testid="stDataFrame"]').length,
-  errors: document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]').length,
+  errors: [...document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]')]
+    .map(e => e.innerText.slice(0, 200)),
 })"""
 
 
@@ -109,15 +112,21 @@ def page_url(server: str, stem: str, lang: str, day: dt.date | None) -> str:
     return f"{server}/{navigation.url_path(stem)}?{query}"
 
 
-def time_page(browser, url: str, title: str) -> dict:
-    """Open `url` in a new browser context and wait until the page is complete (COMPLETE_JS): complete, and still
-    complete SETTLE_MS later. Returns the seconds from navigation start to the moment it became complete, the
-    charts, tables and error boxes it shows, and the websocket bytes it received by then."""
+def new_context(browser, title: str):
+    """A new browser context (empty cache, new sessions) whose pages watch for the page titled `title` to be
+    complete."""
     context = browser.new_context(locale="en-US", viewport=VIEWPORT)
+    context.add_init_script(COMPLETE_JS + f"window.__title = {json.dumps(title)};"
+                            + WATCH_JS.replace("POLL", str(POLL_MS)))
+    return context
+
+
+def time_page(context, url: str) -> dict:
+    """Open `url` in a new tab of `context` (a new session of the app) and wait until the page is complete
+    (COMPLETE_JS): complete, and still complete SETTLE_MS later. Returns the seconds from navigation start to the
+    moment it became complete, the charts, tables and error boxes it shows, and the websocket bytes it received."""
+    page = context.new_page()
     try:
-        context.add_init_script(COMPLETE_JS + f"window.__title = {json.dumps(title)};"
-                                + WATCH_JS.replace("POLL", str(POLL_MS)))
-        page = context.new_page()
         received = [0]
         page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.__setitem__(
             0, received[0] + len(frame if isinstance(frame, (bytes, str)) else b""))))
@@ -132,7 +141,7 @@ def time_page(browser, url: str, title: str) -> dict:
             page.wait_for_timeout(50)
         return {"seconds": round(since / 1000, 3), **page.evaluate(COUNTS_JS), "ws_kb": round(received[0] / 1024)}
     finally:
-        context.close()
+        page.close()
 
 
 def copy_book(source: Path, work: Path) -> Path:
@@ -164,20 +173,25 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
     days = [latest - dt.timedelta(days=i) for i in range(args.repeats)]
     views = []
 
-    def view(kind: str, server: str, stem: str, lang: str, day: dt.date | None, repeat: int) -> None:
-        row = {"loans": loans, "kind": kind, "page": stem, "lang": lang, "day": day and day.isoformat(),
-               "repeat": repeat, **time_page(browser, page_url(server, stem, lang, day), t(f"{stem}.title", lang))}
-        print(json.dumps(row), flush=True)
-        views.append(row)
+    def view(kinds: tuple[str, ...], server: str, stem: str, lang: str, day: dt.date | None, repeat: int) -> None:
+        """The page opened once per kind, each in a new tab of one new browser context (as a user opens it again)."""
+        context = new_context(browser, t(f"{stem}.title", lang))
+        try:
+            for kind in kinds:
+                row = {"loans": loans, "kind": kind, "page": stem, "lang": lang, "day": day and day.isoformat(),
+                       "repeat": repeat, **time_page(context, page_url(server, stem, lang, day))}
+                print(json.dumps(row), flush=True)
+                views.append(row)
+        finally:
+            context.close()
 
-    for lang in args.langs:
+    for lang in args.langs if {"cold", "warm"} & set(args.kinds) else ():
         logs = Path(tempfile.mkdtemp(prefix=f"server-{lang}-", dir=work))
         with serve(book, logs) as server:
             for repeat, day in enumerate(days):
                 for stem in args.pages:
-                    view("cold", server, stem, lang, day, repeat)
-                    view("warm", server, stem, lang, day, repeat)
-    if args.feed_rate:
+                    view(tuple(k for k in ("cold", "warm") if k in args.kinds), server, stem, lang, day, repeat)
+    if args.feed_rate and "feed" in args.kinds:
         lang = args.langs[-1]
         logs = Path(tempfile.mkdtemp(prefix="server-feed-", dir=work))
         with serve(book, logs) as server, (logs / "feed.log").open("w") as feed_log:
@@ -188,7 +202,7 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
                 _wait_for_feed(book, latest, feed)
                 for repeat in range(args.repeats):
                     for stem in args.pages:
-                        view("feed", server, stem, lang, None, repeat)
+                        view(("feed",), server, stem, lang, None, repeat)
             finally:
                 feed.terminate()
                 feed.wait(timeout=60)
@@ -224,7 +238,7 @@ def summary(views: list[dict]) -> str:
         "Seconds from the start of the navigation until the page is complete in headless Chromium at 1440x900: the "
         "script has run, no stale element or spinner is left, every chart (vega-embed) and table is drawn. cold: the "
         "first view of a page for a day and language on a running server (a fresh server per language; the latest "
-        "day and the days before it); warm: the same URL again in a new browser context; feed: with "
+        "day and the days before it), in a new browser context; warm: the same URL again in a new tab; feed: with "
         "`monitor feed` writing into the book, a new batch before each view. Median / max over the views "
         "(both languages for cold and warm). Charts and KB: what the page draws and the websocket bytes it received.",
         "",
@@ -262,6 +276,7 @@ def main() -> None:
     parser.add_argument("--langs", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     stems = [stem for stem, _ in navigation.PAGES]
     parser.add_argument("--pages", nargs="+", choices=stems, default=stems)
+    parser.add_argument("--kinds", nargs="+", choices=tuple(TARGETS), default=list(TARGETS))
     parser.add_argument("--feed-rate", type=float, default=200)
     parser.add_argument("--no-feed", dest="feed_rate", action="store_const", const=0)
     parser.add_argument("--no-write", action="store_true")
