@@ -13,7 +13,7 @@ import streamlit as st
 
 from monitor import notes
 from monitor.i18n import t
-from ui import auth, context, data, incident, navigation
+from ui import auth, context, data, incident, navigation, warm
 
 os.umask(0o077)  # files the server writes (exports, temporary files, the access file): readable by their owner only
 lang = context.language()
@@ -39,3 +39,4 @@ with incident.reported(lang):
     if waiting:
         st.warning(waiting)
     context.run_page(page)
+    warm.latest_day(fresh.latest_data_date)  # the other pages' figures, after this page has been drawn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from monitor.synth.book import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 APPTEST_TIMEOUT = 60
+
+# No cache warming in the tests' apps (ui.warm): its reads, in the background after a run, would race a test's own
+# writes to the book; the servers the browser tests start inherit it. tests/test_warm.py turns it on.
+os.environ["MONITOR_WARM_CACHE"] = "0"
 
 DEMO_AS_OF = dt.date(2026, 11, 29)
 DEMO_LOANS = 4000

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -293,22 +294,27 @@ def test_executive_vintage_comparison_and_movers(app, executive, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_report_downloads_as_html(app, monkeypatch, lang):
-    saved = []
-    original = MemoryMediaFileStorage.load_and_get_id
+    """The report is built when the button is clicked (a deferred download), not on every run of the page."""
+    saved, deferred = [], {}
+    original_save, original_defer = MemoryMediaFileStorage.load_and_get_id, MediaFileManager.add_deferred
 
     def record(self, path_or_data, mimetype, kind, filename=None):
-        saved.append((path_or_data, mimetype, filename))
-        return original(self, path_or_data, mimetype, kind, filename)
+        saved.append(filename)
+        return original_save(self, path_or_data, mimetype, kind, filename)
+
+    def defer(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        deferred[file_name] = (data_callable, mimetype)
+        return original_defer(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", defer)
     open_page(run(app, lang=lang), "executive")
     button = app.main.get("download_button")[0]
     assert button.label == t("executive.download", lang)
-    reports = [(data, mimetype) for data, mimetype, name in saved if name == "report-2026-11-29.html"]
-    assert reports, [name for *_, name in saved]
-    data, mimetype = reports[-1]
+    assert "report-2026-11-29.html" not in saved  # drawing the button built no report
+    build, mimetype = deferred["report-2026-11-29.html"]
     assert mimetype == "text/html"
-    html = data.decode("utf-8")
+    html = build().decode("utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in html
     assert t("report.title", lang) in html and t("report.as_of", lang, as_of="2026-11-29") in html

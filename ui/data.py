@@ -8,6 +8,7 @@ a new load shows up on the next rerun without a restart.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from monitor import db, derived, metrics, overview, report, segments, views
 from monitor.i18n import t
@@ -52,13 +54,25 @@ def _cached(name: str, path: str, version: tuple, args: tuple, _query: Callable)
         con.close()
 
 
+def _progress():
+    """A spinner where the page is being drawn, shown only when the read takes longer than half a second
+    (st.spinner's delay), so that a section still loading is never a blank space; none outside a page's run (a
+    deferred download, the cache warmer) nor in a fragment's timed rerun (the Today page's figures every second,
+    which keep their last values on screen meanwhile)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None or ctx.fragment_ids_this_run:
+        return contextlib.nullcontext()
+    return st.spinner(t("progress.loading", context.language()))
+
+
 def load(query: Callable, *args):
     """Run `query(con, *args)` through the cache. A database that cannot be read (missing, locked, or
     built by an older version without a table) stops the page with its message, not a traceback."""
     path = db_path()
     try:
-        return _cached(f"{query.__module__}.{query.__qualname__}", str(path), data_version(path), args,
-                       _query=query)
+        with _progress():
+            return _cached(f"{query.__module__}.{query.__qualname__}", str(path), data_version(path), args,
+                           _query=query)
     except (db.DatabaseError, duckdb.Error) as exc:
         lang = context.language()
         message = exc.text(lang) if isinstance(exc, db.DatabaseError) else str(exc)
@@ -110,6 +124,8 @@ def _report_html(con, as_of: dt.date, lang: str) -> bytes:
     return report_to_html(report.build_report(con, as_of), lang).encode("utf-8")
 
 
-def report_html(as_of: dt.date, lang: str) -> bytes:
-    """The executive report for `as_of` in `lang`, as the bytes of one self-contained HTML file."""
-    return load(_report_html, as_of, lang)
+def report_html(as_of: dt.date, lang: str) -> Callable[[], bytes]:
+    """The executive report for `as_of` in `lang` (the bytes of one self-contained HTML file), as a callable for
+    st.download_button: built when the user clicks, not on every run of the page (at 1,000,000 loans the report
+    costs as much as the page's own figures again)."""
+    return lambda: load(_report_html, as_of, lang)

@@ -101,18 +101,27 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
     return con
 
 
+# The files whose magic bytes this process has read, by (device, inode). Each is read once per process: closing any
+# descriptor of a file drops every fcntl lock the process holds on it, DuckDB's too, so reading the header while
+# another thread's connection is open let a writer (the live feed) in under that reader ("Corrupted ... segment").
+_DUCKDB_FILES: set[tuple[int, int]] = set()
+
+
 def _check_file(path: Path, read_only: bool) -> None:
-    """A regular file (a pipe or a device would be read forever), DuckDB's (by its magic bytes: DuckDB is never
-    asked to guess), writable when opened read-write."""
+    """A regular file (a pipe or a device would be read forever), DuckDB's (by its magic bytes, read once per file
+    and process: DuckDB is never asked to guess), writable when opened read-write."""
     if path.exists() and not path.is_file() and not path.is_dir():  # a folder: open() below says so
         raise refused(lambda lang: t("book.not_regular", lang, path=path))
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(12)
-    except OSError as exc:  # a folder, a file this user may not read
-        raise DatabaseError(f"cannot open database file {path}: {exc.strerror}") from None
-    if header[8:12] != DUCKDB_MAGIC:
-        raise refused(lambda lang: t("book.not_duckdb", lang, path=path))
+    identity = file_identity(path) if path.is_file() else None
+    if identity not in _DUCKDB_FILES:
+        try:
+            with open(path, "rb") as handle:
+                header = handle.read(12)
+        except OSError as exc:  # a folder, a file this user may not read
+            raise DatabaseError(f"cannot open database file {path}: {exc.strerror}") from None
+        if header[8:12] != DUCKDB_MAGIC:
+            raise refused(lambda lang: t("book.not_duckdb", lang, path=path))
+        _DUCKDB_FILES.add(identity)
     if not read_only:
         check_writable(path)
 

@@ -1,0 +1,319 @@
+"""Time to a complete page (issue 15): every page of the app in headless Chromium on a real Streamlit server, timed
+from the start of the navigation until the page is complete (see `COMPLETE_JS` and `time_page`).
+
+For each book (a copy, so the feed can write into it) and each language, a fresh server (local mode: the loopback
+user holds every role); then, for --repeats as-of days (the latest day, the day before, ...), every page of
+ui.navigation.PAGES opened twice, each time in a new browser context (a new session):
+- cold: the first view of the page for that day and language on the running server (nothing of it cached yet; the
+  first day also pays the server's first run of each page);
+- warm: the same URL again in a new tab of that browser (a new session; the browser has the app's scripts cached).
+Then, with `python -m monitor feed` writing into the book at --feed-rate events/s (a separate process, as
+bench/load_test.py runs it; the server opens the file read-only for each read, DESIGN.md §7), every page opened
+--repeats times more at the latest day, which is the feed's day and changes with every batch:
+- feed: each view finds the data changed since the one before, so nothing it reads is cached.
+Each view also records what the browser received: the charts and tables drawn and the websocket bytes (the page's
+data and chart specs). Prints one JSON line per view; writes the section "## Time to a complete page (issue 15)"
+of bench/RESULTS.md (median and max per page and kind), keeping the other sections.
+
+    .venv/bin/python bench/browser_pages.py [--scales 50000 1000000] [--db PATH ...] [--repeats 3]
+        [--langs zh en] [--pages delinquency today ...] [--kinds cold warm feed] [--feed-rate 200] [--no-feed]
+        [--no-write] [--work /tmp]
+
+--scales      books bench/out/bench_<loans>.duckdb (made by bench/run.py), with their models/ folder
+--db          other books instead (each copied; its loan count is read from it)
+--repeats     cold/warm days and feed views per page (default 3)
+--langs       languages, a fresh server for each (default: zh en)
+--pages       a subset of the pages (default: all)
+--kinds       a subset of cold, warm, feed (default: all three)
+--feed-rate   events per second of the feed (default 200, as the load test); --no-feed leaves the feed out
+--no-write    print the JSON lines only, leave bench/RESULTS.md alone
+--work        folder for the copies of the books (default: the system's temporary folder)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import replace_section  # noqa: E402
+from run import machine  # noqa: E402
+
+from monitor import db, status  # noqa: E402
+from monitor.i18n import LANGUAGES, t  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve  # noqa: E402
+from ui import navigation  # noqa: E402
+
+HEADING = "## Time to a complete page (issue 15)"
+TARGETS = {"cold": 2.0, "warm": 0.7, "feed": 3.0}  # seconds, at 1,000,000 loans
+TIMEOUT_S = 120
+FEED_START_S = 300  # the feed's first batch into a 1M-loan book on a busy machine
+SETTLE_MS = 300  # a page counts as complete once it has stayed complete this long (a rerun may follow a first run)
+POLL_MS = 20
+
+COMPLETE_JS = r"""
+/* Whether the page titled `title` is complete: what a user waits for before reading it.
+   - the app has finished running its script (the "running" indicator is gone) and shows the page's title; after
+     that first run, a fragment's timed refresh (the Today page's, every second) runs with the page on screen and
+     counts only through what it leaves stale or spinning;
+   - nothing left over from an earlier run (no stale element), no spinner, no skeleton of an element still loading;
+   - every chart drawn: each visible vega-embed holds its canvas or svg, with a size;
+   - every table drawn: each visible dataframe holds its grid canvas, with a size.
+   Elements hidden on purpose (a closed expander) are not waited for. */
+window.__pageComplete = (title) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const titles = document.querySelectorAll('[data-testid="stMain"] h1');
+  if (!app || ![...titles].some(e => e.innerText.includes(title))) return false;
+  if (app.getAttribute('data-test-script-state') === 'notRunning') window.__ranOnce = true;
+  else if (!window.__ranOnce) return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSpinner"], [data-testid="stSkeleton"]'))
+    return false;
+  const sized = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const visible = e => e.checkVisibility();
+  for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
+    if (visible(chart) && ![...chart.querySelectorAll('canvas, svg.marks')].some(sized)) return false;
+  for (const frame of document.querySelectorAll('[data-testid="stDataFrame"]'))
+    if (visible(frame) && ![...frame.querySelectorAll('canvas')].some(sized)) return false;
+  return true;
+};
+"""
+
+WATCH_JS = r"""
+/* Installed before the app's own scripts: every POLL ms, note since when the page has been complete (null while
+   it is not), in ms from the start of the navigation. */
+(() => {
+  window.__completeSince = null;
+  setInterval(() => {
+    if (!window.__pageComplete) return;
+    const done = window.__pageComplete(window.__title);
+    if (!done) window.__completeSince = null;
+    else if (window.__completeSince === null) window.__completeSince = performance.now();
+  }, POLL);
+})();
+"""
+
+COUNTS_JS = r"""() => ({
+  charts: document.querySelectorAll('[data-testid="stVegaLiteChart"]').length,
+  tables: document.querySelectorAll('[data-testid="stDataFrame"]').length,
+  errors: [...document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]')]
+    .map(e => e.innerText.slice(0, 200)),
+})"""
+
+
+def page_url(server: str, stem: str, lang: str, day: dt.date | None) -> str:
+    query = f"lang={lang}" + (f"&as_of={day.isoformat()}" if day else "")
+    return f"{server}/{navigation.url_path(stem)}?{query}"
+
+
+def new_context(browser, title: str):
+    """A new browser context (empty cache, new sessions) whose pages watch for the page titled `title` to be
+    complete."""
+    context = browser.new_context(locale="en-US", viewport=VIEWPORT)
+    context.add_init_script(COMPLETE_JS + f"window.__title = {json.dumps(title)};"
+                            + WATCH_JS.replace("POLL", str(POLL_MS)))
+    return context
+
+
+def time_page(context, url: str) -> dict:
+    """Open `url` in a new tab of `context` (a new session of the app) and wait until the page is complete
+    (COMPLETE_JS): complete, and still complete SETTLE_MS later. Returns the seconds from navigation start to the
+    moment it became complete (TIMEOUT_S, timed_out true, when it was not complete by then), the charts, tables and
+    error boxes it shows, and the websocket bytes it received."""
+    page = context.new_page()
+    try:
+        received = [0]
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.__setitem__(
+            0, received[0] + len(frame if isinstance(frame, (bytes, str)) else b""))))
+        page.goto(url, wait_until="commit")
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            since, now = page.evaluate("[window.__completeSince, performance.now()]")
+            if since is not None and now - since >= SETTLE_MS:
+                break
+            if time.monotonic() > deadline:  # counted as TIMEOUT_S, so that one page does not lose the others
+                since = None
+                break
+            page.wait_for_timeout(50)
+        return {"seconds": TIMEOUT_S if since is None else round(since / 1000, 3), "timed_out": since is None,
+                **page.evaluate(COUNTS_JS), "ws_kb": round(received[0] / 1024)}
+    finally:
+        page.close()
+
+
+def copy_book(source: Path, work: Path) -> Path:
+    """A copy of the book at `source` (and its models, models/<stem>/ beside it) in `work`, migrated to this
+    monitor's schema (a book made by an earlier bench/run.py may be older)."""
+    book = work / source.name
+    shutil.copyfile(source, book)
+    models = source.parent / "models" / source.stem
+    if models.is_dir():
+        shutil.copytree(models, work / "models" / source.stem)
+    subprocess.run([sys.executable, "-m", "monitor", "migrate", "--db", str(book)], cwd=ROOT, check=True,
+                   capture_output=True)
+    return book
+
+
+def book_facts(path: Path) -> tuple[int, dt.date]:
+    con = db.connect(path, read_only=True)
+    try:
+        loans = con.execute("SELECT count(*) FROM loans").fetchall()[0][0]
+        return loans, status.latest_data_date(con)
+    finally:
+        con.close()
+
+
+def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
+    """Every view of one book: cold and warm per language and day, then the feed's."""
+    book = copy_book(source, work)
+    loans, latest = book_facts(book)
+    days = [latest - dt.timedelta(days=i) for i in range(args.repeats)]
+    views = []
+
+    def view(kinds: tuple[str, ...], server: str, stem: str, lang: str, day: dt.date | None, repeat: int) -> None:
+        """The page opened once per kind, each in a new tab of one new browser context (as a user opens it again)."""
+        context = new_context(browser, t(f"{stem}.title", lang))
+        try:
+            for kind in kinds:
+                row = {"loans": loans, "kind": kind, "page": stem, "lang": lang, "day": day and day.isoformat(),
+                       "repeat": repeat, **time_page(context, page_url(server, stem, lang, day))}
+                print(json.dumps(row), flush=True)
+                views.append(row)
+        finally:
+            context.close()
+
+    for lang in args.langs if {"cold", "warm"} & set(args.kinds) else ():
+        logs = Path(tempfile.mkdtemp(prefix=f"server-{lang}-", dir=work))
+        with serve(book, logs) as server:
+            for repeat, day in enumerate(days):
+                for stem in args.pages:
+                    view(tuple(k for k in ("cold", "warm") if k in args.kinds), server, stem, lang, day, repeat)
+    if args.feed_rate and "feed" in args.kinds:
+        lang = args.langs[-1]
+        logs = Path(tempfile.mkdtemp(prefix="server-feed-", dir=work))
+        with serve(book, logs) as server, (logs / "feed.log").open("w") as feed_log:
+            feed = subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", str(book),
+                                     "--rate", str(args.feed_rate), "--seed", "7"],
+                                    cwd=ROOT, stdout=feed_log, stderr=subprocess.STDOUT)
+            try:
+                _wait_for_feed(book, latest, feed)
+                for repeat in range(args.repeats):
+                    for stem in args.pages:
+                        view(("feed",), server, stem, lang, None, repeat)
+            finally:
+                feed.terminate()
+                feed.wait(timeout=60)
+    book.unlink()
+    return views
+
+
+def _wait_for_feed(book: Path, latest: dt.date, feed: subprocess.Popen) -> None:
+    """Until the feed's first batch is in the book (its day is today, after the book's latest day)."""
+    deadline = time.monotonic() + FEED_START_S
+    while time.monotonic() < deadline:
+        if feed.poll() is not None:
+            raise RuntimeError(f"the feed exited with code {feed.returncode}")
+        try:
+            if book_facts(book)[1] > latest:
+                return
+        except Exception:  # noqa: BLE001 - the feed holds the file this moment; ask again
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"no feed batch reached {book} within {FEED_START_S} s")
+
+
+def summary(views: list[dict], load: float) -> str:
+    """The RESULTS.md section: per book and page, median and max of each kind; targets checked at 1M."""
+    def cell(rows: list[dict]) -> str:
+        seconds = [r["seconds"] for r in rows]
+        if not seconds:
+            return "–"
+        late = any(r["timed_out"] for r in rows)
+        return f"{statistics.median(seconds):.2f} / {'>' if late else ''}{max(seconds):.2f}"
+
+    lines = [
+        f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()}; load average {load:.1f} at the start (other "
+        "work on the machine slows every figure). Produced by `.venv/bin/python bench/browser_pages.py`.",
+        "",
+        "Seconds from the start of the navigation until the page is complete in headless Chromium at 1440x900: the "
+        "script has run, no stale element or spinner is left, every chart (vega-embed) and table is drawn. cold: the "
+        "first view of a page for a day and language on a running server (a fresh server per language; the latest "
+        "day and the days before it), in a new browser context; warm: the same URL again in a new tab; feed: with "
+        "`monitor feed` writing into the book, a new batch before each view. Median / max over the views "
+        f"(both languages for cold and warm); `>`: a view not complete within {TIMEOUT_S} s, counted as {TIMEOUT_S}. "
+        "Charts and KB: what the page draws and the websocket bytes it received.",
+        "",
+        "| loans | page | cold (s) | warm (s) | feed (s) | charts | tables | KB received |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for loans in sorted({r["loans"] for r in views}):
+        for stem in dict.fromkeys(r["page"] for r in views):
+            rows = [r for r in views if r["loans"] == loans and r["page"] == stem]
+            if not rows:
+                continue
+            by_kind = {kind: [r for r in rows if r["kind"] == kind] for kind in TARGETS}
+            last = rows[-1]
+            lines.append(f"| {loans:,} | {stem} | {cell(by_kind['cold'])} | {cell(by_kind['warm'])} | "
+                         f"{cell(by_kind['feed'])} | {last['charts']} | {last['tables']} | "
+                         f"{statistics.median(r['ws_kb'] for r in rows):,.0f} |")
+    biggest = max(r["loans"] for r in views)
+    lines += ["", f"Targets at {biggest:,} loans (2 cores), every page, the max of its views:", ""]
+    for kind, target in TARGETS.items():
+        rows = [r for r in views if r["loans"] == biggest and r["kind"] == kind]
+        if not rows:
+            continue
+        slow = sorted({r["page"] for r in rows if r["seconds"] > target})
+        worst = max(rows, key=lambda r: r["seconds"])
+        lines.append(f"- {kind} <= {target:g} s: {'met' if not slow else 'MISSED on ' + ', '.join(slow)} "
+                     f"(slowest: {worst['page']}, {worst['seconds']:.2f} s)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[50_000, 1_000_000])
+    parser.add_argument("--db", type=Path, nargs="+")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--langs", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
+    stems = [stem for stem, _ in navigation.PAGES]
+    parser.add_argument("--pages", nargs="+", choices=stems, default=stems)
+    parser.add_argument("--kinds", nargs="+", choices=tuple(TARGETS), default=list(TARGETS))
+    parser.add_argument("--feed-rate", type=float, default=200)
+    parser.add_argument("--no-feed", dest="feed_rate", action="store_const", const=0)
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
+    args = parser.parse_args()
+    sources = args.db or [ROOT / "bench" / "out" / f"bench_{loans}.duckdb" for loans in args.scales]
+    missing = [str(p) for p in sources if not p.exists()]
+    if missing:
+        raise SystemExit(f"no such book: {', '.join(missing)} (make them with bench/run.py, or give --db)")
+    from playwright.sync_api import sync_playwright
+
+    views, load = [], os.getloadavg()[0]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for source in sources:
+            work = Path(tempfile.mkdtemp(prefix="browser_pages_", dir=args.work))
+            try:
+                views += bench_book(browser, source, args, work)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+        browser.close()
+    if not args.no_write:
+        replace_section(HEADING, summary(views, load))
+        print(f"wrote {HEADING!r} in bench/RESULTS.md", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
