@@ -6,7 +6,9 @@ user holds every role); then, for --repeats as-of days (the latest day, the day 
 ui.navigation.PAGES opened twice, each time in a new browser context (a new session):
 - cold: the first view of the page for that day and language on the running server (nothing of it cached yet; the
   first day also pays the server's first run of each page);
-- warm: the same URL again in a new tab of that browser (a new session; the browser has the app's scripts cached).
+- warm: as a user works all day, the page again through the menu of an open tab after another page (time_menu_return);
+- new_tab: the same URL again in a new tab of that browser (a new session; the browser has the app's scripts cached;
+  reported, no target: it pays the app's start in the browser and a new session besides the page).
 Then, with `python -m monitor feed` writing into the book at --feed-rate events/s (a separate process, as
 bench/load_test.py runs it; the server opens the file read-only for each read, DESIGN.md §7), every page opened
 --repeats times more at the latest day, which is the feed's day and changes with every batch:
@@ -16,7 +18,7 @@ data and chart specs). Prints one JSON line per view; writes the section "## Tim
 of bench/RESULTS.md (median and max per page and kind), keeping the other sections.
 
     .venv/bin/python bench/browser_pages.py [--scales 50000 1000000] [--db PATH ...] [--repeats 3]
-        [--langs zh en] [--pages delinquency today ...] [--kinds cold warm feed] [--feed-rate 200] [--no-feed]
+        [--langs zh en] [--pages delinquency today ...] [--kinds cold warm new_tab feed] [--feed-rate 200] [--no-feed]
         [--no-write] [--work /tmp]
 
 --scales      books bench/out/bench_<loans>.duckdb (made by bench/run.py), with their models/ folder
@@ -24,7 +26,7 @@ of bench/RESULTS.md (median and max per page and kind), keeping the other sectio
 --repeats     cold/warm days and feed views per page (default 3)
 --langs       languages, a fresh server for each (default: zh en)
 --pages       a subset of the pages (default: all)
---kinds       a subset of cold, warm, feed (default: all three)
+--kinds       a subset of cold, warm, new_tab, feed (default: all four)
 --feed-rate   events per second of the feed (default 200, as the load test); --no-feed leaves the feed out
 --no-write    print the JSON lines only, leave bench/RESULTS.md alone
 --work        folder for the copies of the books (default: the system's temporary folder)
@@ -58,6 +60,8 @@ from ui import navigation  # noqa: E402
 
 HEADING = "## Time to a complete page (issue 15)"
 TARGETS = {"cold": 2.0, "warm": 0.7, "feed": 3.0}  # seconds, at 1,000,000 loans
+KINDS = ("cold", "warm", "new_tab", "feed")
+MENU_LINKS = '[data-testid="stSidebarNav"] a'
 TIMEOUT_S = 120
 FEED_START_S = 300  # the feed's first batch into a 1M-loan book on a busy machine
 SETTLE_MS = 300  # a page counts as complete once it has stayed complete this long (a rerun may follow a first run)
@@ -126,6 +130,31 @@ def new_context(browser, title: str):
     return context
 
 
+def _watch_websocket(page) -> list[int]:
+    received = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.__setitem__(
+        0, received[0] + len(frame if isinstance(frame, (bytes, str)) else b""))))
+    return received
+
+
+def _complete_since(page, started_ms: float) -> float | None:
+    """Wait until the page watched by WATCH_JS is complete (and still complete SETTLE_MS later); the seconds from
+    `started_ms` (the page's performance.now()) to the moment it became complete, None after TIMEOUT_S."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while True:
+        since, now = page.evaluate("[window.__completeSince, performance.now()]")
+        if since is not None and since >= started_ms and now - since >= SETTLE_MS:
+            return round((since - started_ms) / 1000, 3)
+        if time.monotonic() > deadline:  # counted as TIMEOUT_S, so that one page does not lose the others
+            return None
+        page.wait_for_timeout(50)
+
+
+def _result(page, seconds: float | None, received: list[int]) -> dict:
+    return {"seconds": TIMEOUT_S if seconds is None else seconds, "timed_out": seconds is None,
+            **page.evaluate(COUNTS_JS), "ws_kb": round(received[0] / 1024)}
+
+
 def time_page(context, url: str) -> dict:
     """Open `url` in a new tab of `context` (a new session of the app) and wait until the page is complete
     (COMPLETE_JS): complete, and still complete SETTLE_MS later. Returns the seconds from navigation start to the
@@ -133,21 +162,36 @@ def time_page(context, url: str) -> dict:
     error boxes it shows, and the websocket bytes it received."""
     page = context.new_page()
     try:
-        received = [0]
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.__setitem__(
-            0, received[0] + len(frame if isinstance(frame, (bytes, str)) else b""))))
+        received = _watch_websocket(page)
         page.goto(url, wait_until="commit")
-        deadline = time.monotonic() + TIMEOUT_S
-        while True:
-            since, now = page.evaluate("[window.__completeSince, performance.now()]")
-            if since is not None and now - since >= SETTLE_MS:
-                break
-            if time.monotonic() > deadline:  # counted as TIMEOUT_S, so that one page does not lose the others
-                since = None
-                break
-            page.wait_for_timeout(50)
-        return {"seconds": TIMEOUT_S if since is None else round(since / 1000, 3), "timed_out": since is None,
-                **page.evaluate(COUNTS_JS), "ws_kb": round(received[0] / 1024)}
+        return _result(page, _complete_since(page, 0.0), received)
+    finally:
+        page.close()
+
+
+def _menu_click(page, stem: str, lang: str) -> float:
+    """Click the menu entry of page `stem` and return the click's moment (performance.now()); the watcher now waits
+    for that page's title, from a new run."""
+    started = page.evaluate(f"""() => {{ window.__title = {json.dumps(t(f"{stem}.title", lang))};
+        window.__ranOnce = false; window.__completeSince = null; return performance.now(); }}""")
+    page.locator(MENU_LINKS).filter(has_text=t(f"nav.{stem}", lang)).first.click()
+    return started
+
+
+def time_menu_return(context, url: str, stem: str, lang: str) -> dict:
+    """warm, as a user works all day: in one tab, the page opened (not timed), another page opened through the
+    menu, then the page again through the menu, timed from the click until it is complete."""
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="commit")
+        if _complete_since(page, 0.0) is None:
+            return _result(page, None, [0])
+        via = "data" if stem == "admin" else "admin"
+        _menu_click(page, via, lang)
+        _complete_since(page, 0.0)
+        received = _watch_websocket(page)
+        started = _menu_click(page, stem, lang)
+        return _result(page, _complete_since(page, started), received)
     finally:
         page.close()
 
@@ -186,19 +230,22 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
         context = new_context(browser, t(f"{stem}.title", lang))
         try:
             for kind in kinds:
+                url = page_url(server, stem, lang, day)
+                timed = time_menu_return(context, url, stem, lang) if kind == "warm" else time_page(context, url)
                 row = {"loans": loans, "kind": kind, "page": stem, "lang": lang, "day": day and day.isoformat(),
-                       "repeat": repeat, **time_page(context, page_url(server, stem, lang, day))}
+                       "repeat": repeat, **timed}
                 print(json.dumps(row), flush=True)
                 views.append(row)
         finally:
             context.close()
 
-    for lang in args.langs if {"cold", "warm"} & set(args.kinds) else ():
+    for lang in args.langs if {"cold", "warm", "new_tab"} & set(args.kinds) else ():
         logs = Path(tempfile.mkdtemp(prefix=f"server-{lang}-", dir=work))
         with serve(book, logs) as server:
             for repeat, day in enumerate(days):
                 for stem in args.pages:
-                    view(tuple(k for k in ("cold", "warm") if k in args.kinds), server, stem, lang, day, repeat)
+                    kinds = tuple(k for k in ("cold", "new_tab", "warm") if k in args.kinds)
+                    view(kinds, server, stem, lang, day, repeat)
     if args.feed_rate and "feed" in args.kinds:
         lang = args.langs[-1]
         logs = Path(tempfile.mkdtemp(prefix="server-feed-", dir=work))
@@ -249,23 +296,25 @@ def summary(views: list[dict], load: float) -> str:
         "Seconds from the start of the navigation until the page is complete in headless Chromium at 1440x900: the "
         "script has run, no stale element or spinner is left, every chart (vega-embed) and table is drawn. cold: the "
         "first view of a page for a day and language on a running server (a fresh server per language; the latest "
-        "day and the days before it), in a new browser context; warm: the same URL again in a new tab; feed: with "
-        "`monitor feed` writing into the book, a new batch before each view. Median / max over the views "
+        "day and the days before it), in a new browser context; warm: the page again through the menu of an open tab "
+        "after another page, from the click; new tab: the same URL again in a new tab (a new session, no target); "
+        "feed: with `monitor feed` writing into the book, a new batch before each view. Median / max over the views "
         f"(both languages for cold and warm); `>`: a view not complete within {TIMEOUT_S} s, counted as {TIMEOUT_S}. "
         "Charts and KB: what the page draws and the websocket bytes it received.",
         "",
-        "| loans | page | cold (s) | warm (s) | feed (s) | charts | tables | KB received |",
-        "|---|---|---|---|---|---|---|---|",
+        "| loans | page | cold (s) | warm (s) | new tab (s) | feed (s) | charts | tables | KB received |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for loans in sorted({r["loans"] for r in views}):
         for stem in dict.fromkeys(r["page"] for r in views):
             rows = [r for r in views if r["loans"] == loans and r["page"] == stem]
             if not rows:
                 continue
-            by_kind = {kind: [r for r in rows if r["kind"] == kind] for kind in TARGETS}
+            by_kind = {kind: [r for r in rows if r["kind"] == kind] for kind in KINDS}
             last = rows[-1]
             lines.append(f"| {loans:,} | {stem} | {cell(by_kind['cold'])} | {cell(by_kind['warm'])} | "
-                         f"{cell(by_kind['feed'])} | {last['charts']} | {last['tables']} | "
+                         f"{cell(by_kind['new_tab'])} | {cell(by_kind['feed'])} | {last['charts']} | "
+                         f"{last['tables']} | "
                          f"{statistics.median(r['ws_kb'] for r in rows):,.0f} |")
     biggest = max(r["loans"] for r in views)
     lines += ["", f"Targets at {biggest:,} loans (2 cores), every page, the max of its views:", ""]
@@ -288,7 +337,7 @@ def main() -> None:
     parser.add_argument("--langs", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     stems = [stem for stem, _ in navigation.PAGES]
     parser.add_argument("--pages", nargs="+", choices=stems, default=stems)
-    parser.add_argument("--kinds", nargs="+", choices=tuple(TARGETS), default=list(TARGETS))
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--feed-rate", type=float, default=200)
     parser.add_argument("--no-feed", dest="feed_rate", action="store_const", const=0)
     parser.add_argument("--no-write", action="store_true")

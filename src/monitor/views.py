@@ -41,6 +41,7 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
     latest_rolls = metrics.roll_rate_series(con, to_end, to_end, segment, value)
     delinquent_rolls = metrics.roll_rate_series(con, first, to_end, segment, value, delinquent_only=True)
     flows = metrics.flow_rate_series(con, first, to_end, segment, value)
+    entry = metrics.collection_entry_series(con, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of, segment, value)
     return {
         "as_of": as_of,
         "month_end": to_end,
@@ -53,10 +54,9 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
         "implied_loss": metrics.implied_loss_rate(flows),
         "vintages": metrics.vintages(con, as_of, segment, value),
         "fpd": metrics.payment_default_by_cohort(con, as_of, segment=segment, value=value),
-        "entry": metrics.collection_entry_series(con, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of,
-                                                 segment, value),
-        "entry_day": metrics.collection_entry_rate(con, as_of, segment=segment, value=value),
-        "entry_mtd": metrics.collection_entry_rate(con, as_of, month_to_date=True, segment=segment, value=value),
+        "entry": entry,  # ENTRY_DAYS days, which hold the month to date
+        "entry_day": metrics.entry_rate_of(entry, as_of, as_of),
+        "entry_mtd": metrics.entry_rate_of(entry, as_of.replace(day=1), as_of),
         "movers": metrics.segment_movers(con, as_of, dimension),
         "movers_since": months_before(as_of, 1),
         "derived": derived.state(con),

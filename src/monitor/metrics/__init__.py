@@ -9,6 +9,7 @@ from monitor.metrics.collection import (
     cash_series,
     collection_entry_rate,
     collection_entry_series,
+    entry_rate_of,
 )
 from monitor.metrics.credit_loss import default_rates_by_bucket, expected_credit_loss, loss_given_default
 from monitor.metrics.delinquency import (
@@ -40,6 +41,7 @@ __all__ = [
     "BUCKET_ORDER", "DPD_THRESHOLDS", "FLOW_STEPS", "ROLL_TO_STATES", "balance_series", "bucket_distribution",
     "bucket_series", "cash_collected", "cash_series", "collection_entry_rate", "collection_entry_series",
     "cure_rates", "day_totals", "default_rates_by_bucket", "delinquent_loans", "dpd_rate_series", "dpd_rates",
+    "entry_rate_of",
     "expected_credit_loss", "flow_rate_series", "implied_loss_rate", "largest_movers", "loss_given_default",
     "net_charge_off_rate", "net_charge_off_series", "payment_default", "payment_default_by_cohort",
     "roll_rate_series", "roll_rates", "segment_movers", "vintage_comparison", "vintages",

@@ -40,9 +40,15 @@ def collection_entry_rate(con: duckdb.DuckDBPyConnection, day: dt.date, month_to
     its month to `day`, each judged at the end of its own due day: {first, last, due, entered, rate}; rate None when
     no installment fell due (due days stop at the 28th, so the 29th-31st have none of their own)."""
     first = day.replace(day=1) if month_to_date else day
-    series = collection_entry_series(con, first, day, segment, value)
-    due, entered = int(series["due"].sum()), int(series["entered"].sum())
-    return {"first": first, "last": day, "due": due, "entered": entered, "rate": entered / due if due else None}
+    return entry_rate_of(collection_entry_series(con, first, day, segment, value), first, day)
+
+
+def entry_rate_of(series: pl.DataFrame, first: dt.date, last: dt.date) -> dict:
+    """collection_entry_rate over the days `first`..`last` of a collection_entry_series that covers them (a page that
+    shows the series reads the day's and the month's rate from it instead of querying twice more)."""
+    days = series.filter(pl.col("day").is_between(first, last))
+    due, entered = int(days["due"].sum()), int(days["entered"].sum())
+    return {"first": first, "last": last, "due": due, "entered": entered, "rate": entered / due if due else None}
 
 
 def cash_collected(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> float:

@@ -12,8 +12,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "Charged off on {date}: the balance at charge-off is the principal balance at the end of the day before "
      "({day_before}); recovered: the payments on the loan from {date} to {as_of}; net loss = balance - recovered."),
     ("account.recovery_caption.settlement",
-     "{date} 协商结清（结清贷款 {loan_id}）：协商结清时剩余本金取前一日（{day_before}）日终的剩余本金；已回收为 {date} 至 "
-     "{as_of} 结清贷款收到的还款；净损失 = 协商结清时剩余本金 − 已回收。",
+     "{date} 协商结清（结清贷款 {loan_id}）：协商结清时剩余本金取前一日（{day_before}）日终的剩余本金；"
+     "已回收为 {date} 至 {as_of} 结清贷款收到的还款；净损失 = 协商结清时剩余本金 − 已回收。",
      "Settled at a discount on {date} (settlement loan {loan_id}): the balance at settlement is the principal "
      "balance at the end of the day before ({day_before}); recovered: what the settlement loan paid from {date} to "
      "{as_of}; net loss = balance - recovered."),
