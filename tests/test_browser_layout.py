@@ -35,7 +35,8 @@ SHOTS = ARTIFACTS / "layout"
 
 # What a reader would see cut, as "<kind> "<its text>" (<the box> <needed px> > <had px>)", one line each.
 # A text is cut when an element of the box is narrower than its content (an ellipsis, or text clipped by
-# overflow: hidden), an input when its value (or its placeholder) is wider than the room inside it, a chart when
+# overflow: hidden) or the box reaches past its column (drawn over the next), an input when its value (or its
+# placeholder) is wider than the room inside it, a chart when
 # what it drew reaches past its own box or the column holding it (Vega draws a fixed-width chart whole, the page
 # clips it: the bucket chart lost M6).
 CUTS = """() => {
@@ -55,6 +56,12 @@ CUTS = """() => {
     };
     const check = (kind, selector) => main.querySelectorAll(selector).forEach(box => {
         if (!shown(box)) return;
+        const room = box.parentElement.closest('[data-testid="stVerticalBlock"]').getBoundingClientRect();
+        const right = box.getBoundingClientRect().right;
+        if (right > room.right + 1) {  // wider than its column, over the next one
+            cuts.push(`${kind} "${text(box)}" (past its column by ${Math.round(right - room.right)} px)`);
+            return;
+        }
         for (const el of [box, ...box.querySelectorAll('*')]) {
             const tip = el.closest('[data-testid="stTooltipIcon"]');
             if (tip && box.contains(tip)) continue;  // a help icon's hover target, not the text
