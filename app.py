@@ -13,7 +13,7 @@ import streamlit as st
 
 from monitor import notes
 from monitor.i18n import t
-from ui import auth, context, data, incident, navigation, warm
+from ui import auth, context, data, incident, navigation, style, warm
 
 os.umask(0o077)  # files the server writes (exports, temporary files, the access file): readable by their owner only
 lang = context.language()
@@ -25,6 +25,7 @@ with incident.reported(lang):
     page = st.navigation(navigation.pages(lang, user))
     st.set_page_config(page_title=f"{page.title} · {t('app.title', lang)}")  # the browser tab names the page
     context.mark_document_language(lang)
+    style.apply()
     st.sidebar.title(t("app.title", lang))
     context.select_language()
     auth.badge(lang)

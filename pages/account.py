@@ -53,11 +53,13 @@ def header_section(loan: dict, status: dict | None, scheduled: bool) -> None:
         figures = (fmt.NONE,) * 4
     else:
         figures = (fmt.count(status["dpd"]), labels.bucket(status["bucket"], lang),
-                   fmt.exact_money(status["principal_balance"]), fmt.exact_money(status["overdue_amount"]))
+                   fmt.money(status["principal_balance"], lang), fmt.money(status["overdue_amount"], lang))
     cards = st.columns([1.3, 0.8, 0.8, 1.1, 1.1])  # room for the longest status (已重组 / Restructured)
     cards[0].metric(t("col.status", lang), label("status", loan["status"], lang), border=True,
                     help=t("account.status_help", lang))
-    helps = (t("account.dpd_help", lang), None, None, None)
+    helps = (t("account.dpd_help", lang), None) + tuple(  # the card's money is short, the exact figure beneath
+        None if closed or not scheduled else t("card.exact", lang, value=fmt.exact_money(status[field]))
+        for field in ("principal_balance", "overdue_amount"))
     for card, key, value, help_text in zip(cards[1:], ("col.dpd", "col.bucket", "col.principal_balance",
                                                        "col.overdue_amount"), figures, helps, strict=True):
         figure_help = t("account.no_schedule_figure_help" if not scheduled else "account.closed_figure_help", lang)

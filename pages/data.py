@@ -123,4 +123,5 @@ distribution = data.bucket_distribution(as_of)
 if distribution["loans"].sum() == 0:
     st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
 else:
-    st.altair_chart(charts.bucket_chart(distribution, lang))
+    for column, chart in zip(st.columns(2), charts.bucket_charts(distribution, lang), strict=True):
+        column.altair_chart(chart, width="stretch")

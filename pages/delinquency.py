@@ -34,7 +34,8 @@ def rates_section(rates: dict, buckets) -> None:
         column.caption(t("delinquency.lagged", lang, lag3=fmt.pct(rate[f"{measure}_lag3"]),
                          lag6=fmt.pct(rate[f"{measure}_lag6"])))
     st.subheader(t("delinquency.buckets", lang))
-    st.altair_chart(charts.bucket_chart(buckets, lang))
+    for column, chart in zip(st.columns(2), charts.bucket_charts(buckets, lang), strict=True):
+        column.altair_chart(chart, width="stretch")
 
 
 def trend_section(series) -> None:

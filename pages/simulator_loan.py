@@ -31,12 +31,14 @@ WHOLE = ("recovery_months", "legal_months", "legal_min_dpd")  # stepped by 1
 def header(state) -> None:
     st.subheader(t("simulator_loan.loan_heading", lang, loan_id=state.loan_id, bucket=state.bucket, dpd=state.dpd))
     cards = st.columns(5)
-    figures = ((t("simulator_loan.balance", lang), fmt.exact_money_fen(state.principal_balance_fen)),
-               (t("simulator_loan.arrears", lang), fmt.exact_money_fen(state.overdue_fen)),
-               (t("simulator_loan.arrears_charges", lang), fmt.exact_money_fen(state.arrears_charges_fen)),
-               (t("simulator_loan.remaining_term", lang), str(state.installments_left)),
-               (t("simulator_loan.apr", lang), fmt.pct(state.annual_rate)))
-    helps = {t("simulator_loan.remaining_term", lang): t("simulator_loan.remaining_term_help", lang)}
+    money = {"balance": state.principal_balance_fen, "arrears": state.overdue_fen,
+             "arrears_charges": state.arrears_charges_fen}
+    figures = [(t(f"simulator_loan.{key}", lang), fmt.money(fen / 100, lang)) for key, fen in money.items()]
+    figures += [(t("simulator_loan.remaining_term", lang), str(state.installments_left)),
+                (t("simulator_loan.apr", lang), fmt.pct(state.annual_rate))]
+    helps = {t(f"simulator_loan.{key}", lang): t("card.exact", lang, value=fmt.exact_money_fen(fen))
+             for key, fen in money.items()}  # the card's money is short, the exact figure beneath
+    helps[t("simulator_loan.remaining_term", lang)] = t("simulator_loan.remaining_term_help", lang)
     for card, (name, value) in zip(cards, figures, strict=True):
         card.metric(name, value, border=True, help=helps.get(name))
     st.page_link("pages/account.py", label=t("simulator_loan.open_account", lang), icon=":material/person_search:",

@@ -116,7 +116,8 @@ with ecl_box:
     if stood_in:
         st.caption(k("coverage_stand_in", buckets=joined(stood_in)))
 st.subheader(k("flows_chart"))
-st.altair_chart(charts.flows_chart(result, lang))
+for column, chart in zip(st.columns(2), charts.flows_charts(result, lang), strict=True):
+    column.altair_chart(chart, width="stretch")
 settlement = result["settlement"]
 st.caption(k("flows_caption", loss=fmt.pct(settlement["lgd"], 1),
              source=k(f"settlement_source.{settlement['source']}", loans=fmt.count(settlement["loans"]))))

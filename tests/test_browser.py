@@ -228,7 +228,7 @@ def test_bucket_chart_labels_read_as_yuan(server, browser, lang, money_unit):
     url = f"{server}/{navigation.url_path('data')}?lang={lang}"
     context, page = _open(browser, url, t("data.title", lang))
     try:
-        labels = page.locator('[data-testid="stVegaLiteChart"]').inner_text()
+        labels = page.locator('[data-testid="stVegaLiteChart"]').nth(1).inner_text()  # the balance chart
         assert re.search(rf"¥[\d,.]+{money_unit}", labels), labels
     finally:
         context.close()

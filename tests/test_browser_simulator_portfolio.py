@@ -27,7 +27,7 @@ from .test_browser import (
 
 pytestmark = pytest.mark.browser
 
-CHARTS = 7  # delinquent, states, ECL, flows, matrix, backtest, comparison
+CHARTS = 8  # delinquent, states, ECL, write-offs and cash (two), matrix, backtest, comparison
 LINK = {"policy_segment": "channel", "policy_value": "broker", "option": "settlement", "take_up": "50",
         "stress": "custom", "factor": "1.7", "window": "3", "months": "18", "paths": "2000", "seed": "7",
         "compare": "严重 severe"}

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from monitor import account, db
 from monitor.i18n import CATALOG, LANGUAGES, label, t
 from ui import account_charts, context
+from ui import format as fmt
 
 from .conftest import APPTEST_TIMEOUT, DEMO_AS_OF
 from .test_pages_apptest import open_page, run
@@ -77,8 +78,11 @@ def test_the_page_opens_on_the_most_delinquent_loan(app, demo_con, worst, lang):
     assert figures[t("col.status", lang)] == label("status", "active", lang)
     assert figures[t("col.dpd", lang)] == str(view["status"]["dpd"])
     assert figures[t("col.bucket", lang)] == view["status"]["bucket"]
-    assert figures[t("col.principal_balance", lang)] == f"¥{view['status']['principal_balance']:,.2f}"
-    assert figures[t("col.overdue_amount", lang)] == f"¥{view['status']['overdue_amount']:,.2f}"
+    helps = {m.label: m.help for m in app.main.metric}
+    for key, field in (("col.principal_balance", "principal_balance"), ("col.overdue_amount", "overdue_amount")):
+        # short on the card (¥1.55万 / ¥15.5k, room at every width), to the fen in its tooltip
+        assert figures[t(key, lang)] == fmt.money(view["status"][field], lang)
+        assert helps[t(key, lang)] == t("card.exact", lang, value=f"¥{view['status'][field]:,.2f}")
     for state, count in view["promises"].items():
         assert figures[t(f"account.promises_{state}", lang)] == str(count)
     for key in ("account.facts", "account.timeline", "account.dpd_history", "account.collections", "account.scores"):

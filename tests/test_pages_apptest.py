@@ -208,8 +208,7 @@ def distribution(demo_db):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_bucket_chart_spec(distribution, lang):
-    spec = charts.bucket_chart(distribution, lang).to_dict()
-    panels = spec["hconcat"]
+    panels = [chart.to_dict() for chart in charts.bucket_charts(distribution, lang)]
     assert [p["layer"][0]["encoding"]["y"]["field"] for p in panels] == ["loans", "balance"]
     for panel, title_key in zip(panels, ("chart.loans", "chart.balance"), strict=True):
         bars, text = panel["layer"]
@@ -222,7 +221,8 @@ def test_bucket_chart_spec(distribution, lang):
         assert encoding["y"]["title"] == t(title_key, lang)
         tooltips = {tip["title"] for tip in encoding["tooltip"]}
         assert tooltips >= {t("chart.bucket", lang), t("chart.loans", lang), t("chart.balance_yuan", lang)}
-    rows = next(iter(spec["datasets"].values()))
+    assert all("width" not in panel for panel in panels)  # as wide as its column: none cut off
+    rows = next(iter(panels[0]["datasets"].values()))
     assert [row["bucket"] for row in rows] == list(BUCKETS)
     assert sum(row["loans"] for row in rows) == distribution["loans"].sum() > 0
 

@@ -102,7 +102,7 @@ def test_delinquency_page_shows_the_views_figures(app, delinquency, lang):
                  t("delinquency.cures", lang), t("delinquency.flows", lang), t("delinquency.fpd", lang),
                  t("delinquency.entry", lang), t("delinquency.movers", lang)):
         assert text in subheaders
-    assert len(chart_specs(app)) == 8  # buckets, trend, rolls, cures, flows, vintages, FPD, entry
+    assert len(chart_specs(app)) == 9  # buckets (loans, balance), trend, rolls, cures, flows, vintages, FPD, entry
     assert all(chart_rows(app)) and max(chart_rows(app)) < 1000  # aggregated: a few hundred rows at most
     assert not app.main.info
     # the movers table and the delinquent loans of the top mover, with localized headings and values
@@ -124,7 +124,8 @@ def test_the_view_comes_back_from_a_link(app, demo_con):
     cards = {m.label: m.value for m in app.main.metric}
     assert cards["30+ DPD rate"] == fmt.pct(broker["rates"]["30+"]["count"])
     assert "Channel “Broker” · end of 2026-11-29 · By count" in [m.value for m in app.main.markdown]
-    vintage = next(spec for spec in chart_specs(app) if spec.get("layer") and spec["layer"][1].get("transform"))
+    vintage = next(spec for spec in chart_specs(app) if spec.get("layer")
+                   and any("filter" in step for step in spec["layer"][1].get("transform", [])))
     assert vintage["layer"][1]["transform"] == [{"filter": "(datum.cohort === '2026-01')"}]
     assert vintage["layer"][1]["encoding"]["y"]["title"] == "Ever 90+"
     movers = app.main.dataframe[0].value

@@ -13,7 +13,6 @@ from ui import labels
 
 # Green for current loans, darkening to red as arrears deepen.
 BUCKET_COLORS = ("#4c9a6a", "#e6c84f", "#f0a04b", "#e07b39", "#d1553a", "#b23a3a", "#7f1d1d")
-PANEL_WIDTH = 390  # two panels side by side fit the main column of a 1440 px wide screen
 PANEL_HEIGHT = 300
 HEADROOM = 1.12  # room above the tallest bar for its label
 
@@ -48,17 +47,16 @@ def _panel(frame: pl.DataFrame, field: str, title: str, label: str, lang: str) -
         ],
     )
     text = base.mark_text(dy=-7).transform_calculate(value_label=label).encode(text="value_label:N")
-    return (bars + text).properties(title=title, width=PANEL_WIDTH, height=PANEL_HEIGHT)
+    return (bars + text).properties(title=title, height=PANEL_HEIGHT)
 
 
-def bucket_chart(frame: pl.DataFrame, lang: str) -> alt.HConcatChart:
-    """Active loans (count) and their principal balance by bucket M0..M6, side by side.
+def bucket_charts(frame: pl.DataFrame, lang: str) -> tuple[alt.LayerChart, alt.LayerChart]:
+    """Active loans (count) and their principal balance by bucket M0..M6: two charts for two columns, each as
+    wide as its column (a concatenated chart has a fixed width, and a narrow page cut its last buckets off).
 
     `frame` is monitor.metrics.bucket_distribution's: bucket, loans, balance, loan_share, balance_share."""
-    return alt.hconcat(
-        _panel(frame, "loans", t("chart.loans", lang), "format(datum.loans, ',')", lang),
-        _panel(frame, "balance", t("chart.balance", lang), money_expr("datum.balance", lang), lang),
-    ).resolve_scale(y="independent")
+    return (_panel(frame, "loans", t("chart.loans", lang), "format(datum.loans, ',')", lang),
+            _panel(frame, "balance", t("chart.balance", lang), money_expr("datum.balance", lang), lang))
 
 
 # ------------------------------------------------------------------------------ delinquency and executive pages

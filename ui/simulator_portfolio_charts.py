@@ -73,8 +73,9 @@ def states_chart(result: dict, lang: str) -> alt.Chart:
     ).transform_calculate(order=f"indexof({list(BUCKETS)}, datum.state)").properties(height=HEIGHT)
 
 
-def flows_chart(result: dict, lang: str) -> alt.HConcatChart:
-    """Write-offs and cash a month, baseline beside scenario: two panels."""
+def flows_charts(result: dict, lang: str) -> list[alt.Chart]:
+    """Write-offs and cash a month, baseline beside scenario: two charts for two columns, each as wide as its
+    column (a concatenated chart has a fixed width, cut off on a narrow page)."""
     names = {"baseline": _k("series.baseline", lang), "scenario": _k("series.scenario", lang)}
     panels = []
     for measure in ("charge_offs", "cash"):
@@ -87,8 +88,8 @@ def flows_chart(result: dict, lang: str) -> alt.HConcatChart:
             color=alt.Color("series:N", title=_k("chart.series", lang), sort=list(names.values()),
                             scale=alt.Scale(domain=list(names.values()), range=[BASELINE, SCENARIO])),
             tooltip=_tooltip(lang, alt.Tooltip("series:N", title=_k("chart.series", lang))),
-        ).properties(title=_k(f"series.{measure}", lang), width=330, height=240))
-    return alt.hconcat(*panels)
+        ).properties(title=_k(f"series.{measure}", lang), height=240))
+    return panels
 
 
 def ecl_chart(result: dict, lang: str) -> alt.Chart:
