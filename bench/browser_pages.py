@@ -183,13 +183,14 @@ def time_menu_return(context, url: str, stem: str, lang: str) -> dict:
     menu, then the page again through the menu, timed from the click until it is complete."""
     page = context.new_page()
     try:
+        received = _watch_websocket(page)
         page.goto(url, wait_until="commit")
         if _complete_since(page, 0.0) is None:
-            return _result(page, None, [0])
+            return _result(page, None, received)
         via = "data" if stem == "admin" else "admin"
         _menu_click(page, via, lang)
         _complete_since(page, 0.0)
-        received = _watch_websocket(page)
+        received[0] = 0  # from here: what the timed page received
         started = _menu_click(page, stem, lang)
         return _result(page, _complete_since(page, started), received)
     finally:

@@ -22,6 +22,9 @@ yesterday = as_of - dt.timedelta(days=1)
 # the day each list's description names: the promised day, or the day the loans entered collection
 ABOUT_DAY = {"due_today": as_of, "broken_yesterday": yesterday, "entering_m1": yesterday}
 MONEY = tables.MONEY
+# rows of a worklist on screen, in working order; the export holds every row (at 1,000,000 loans, 4,823 loans entered
+# M1 on one day: all of them took 450 KB to the browser and seconds to draw)
+SHOWN_ROWS = 300
 COLUMNS = {
     "loan_id": st.column_config.TextColumn(t("col.loan_id", lang), pinned=True),
     "customer": st.column_config.TextColumn(t("col.customer", lang), pinned=True),
@@ -70,10 +73,13 @@ def list_section(name: str, rows: pl.DataFrame) -> None:
                             file_name=f"collections_{name}_{as_of.isoformat()}.csv", key=f"collections_export_{name}",
                             what=f"collections_{name}_csv", parameters={"as_of": as_of, "list": name},
                             rows=rows.height, help=t("collections.download_help", lang, total=fmt.count(rows.height)))
-    shown = localize(rows, lang).with_columns(pl.col("loan_id").cast(pl.String))
+    first = rows.head(SHOWN_ROWS)
+    if rows.height > first.height:
+        note.caption(t("collections.shown", lang, shown=fmt.count(first.height), total=fmt.count(rows.height)))
+    shown = localize(first, lang).with_columns(pl.col("loan_id").cast(pl.String))
     columns = [column for column in ORDER if column in shown.columns]
-    loan_list.table(shown.select(columns), rows["loan_id"].to_list(), f"collections.{name}", lang, as_of,
-                    hide_index=True, width="stretch", height=tables.list_height(rows.height), placeholder=fmt.NONE,
+    loan_list.table(shown.select(columns), first["loan_id"].to_list(), f"collections.{name}", lang, as_of,
+                    hide_index=True, width="stretch", height=tables.list_height(first.height), placeholder=fmt.NONE,
                     column_config={column: COLUMNS[column] for column in columns})
 
 

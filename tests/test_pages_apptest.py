@@ -209,16 +209,16 @@ def distribution(demo_db):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_bucket_chart_spec(distribution, lang):
     panels = [chart.to_dict() for chart in charts.bucket_charts(distribution, lang)]
-    assert [p["layer"][0]["encoding"]["y"]["field"] for p in panels] == ["loans", "balance"]
+    assert [p["layer"][0]["encoding"]["x"]["field"] for p in panels] == ["loans", "balance"]
     for panel, title_key in zip(panels, ("chart.loans", "chart.balance"), strict=True):
         bars, text = panel["layer"]
         assert bars["mark"]["type"] == "bar" and text["mark"]["type"] == "text"
         assert panel["title"] == t(title_key, lang)
         encoding = bars["encoding"]
-        assert encoding["x"]["field"] == "bucket"
-        assert encoding["x"]["sort"] == list(BUCKETS)
-        assert encoding["x"]["title"] == t("chart.bucket", lang)
-        assert encoding["y"]["title"] == t(title_key, lang)
+        assert encoding["y"]["field"] == "bucket"  # lying bars, M0 at the top: every bucket named at any width
+        assert encoding["y"]["sort"] == list(BUCKETS)
+        assert encoding["y"]["title"] == t("chart.bucket", lang)
+        assert encoding["x"]["title"] == t(title_key, lang)
         tooltips = {tip["title"] for tip in encoding["tooltip"]}
         assert tooltips >= {t("chart.bucket", lang), t("chart.loans", lang), t("chart.balance_yuan", lang)}
     assert all("width" not in panel for panel in panels)  # as wide as its column: none cut off

@@ -14,7 +14,7 @@ from ui import labels
 # Green for current loans, darkening to red as arrears deepen.
 BUCKET_COLORS = ("#4c9a6a", "#e6c84f", "#f0a04b", "#e07b39", "#d1553a", "#b23a3a", "#7f1d1d")
 PANEL_HEIGHT = 300
-HEADROOM = 1.12  # room above the tallest bar for its label
+HEADROOM = 1.45  # room beside the longest bar for its label ("¥825.1万" in a column of 250 px)
 
 
 def money_expr(value: str, lang: str) -> str:
@@ -27,12 +27,13 @@ def money_expr(value: str, lang: str) -> str:
 
 
 def _panel(frame: pl.DataFrame, field: str, title: str, label: str, lang: str) -> alt.LayerChart:
-    """Bars of `field` by bucket in bucket order, each labelled with its value (`label`, a Vega
-    expression over datum.<field>)."""
+    """Bars of `field` by bucket, M0 at the top, each labelled with its value (`label`, a Vega expression over
+    datum.<field>) at its end. Lying bars: a bucket's name and value each have a row of their own, so that none is
+    dropped or written over another however narrow the column (upright bars at 800 px lost M1, M3 and M5)."""
     axis_labels = label.replace(f"datum.{field}", "datum.value")
     base = alt.Chart(frame).encode(
-        x=alt.X("bucket:N", sort=list(BUCKETS), title=t("chart.bucket", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(labelExpr=axis_labels, tickMinStep=1),
+        y=alt.Y("bucket:N", sort=list(BUCKETS), title=t("chart.bucket", lang)),
+        x=alt.X(f"{field}:Q", title=title, axis=alt.Axis(labelExpr=axis_labels, tickMinStep=1, tickCount=4),
                 scale=alt.Scale(domainMax=float(frame[field].max() or 1) * HEADROOM)),
     )
     bars = base.mark_bar().encode(
@@ -46,7 +47,7 @@ def _panel(frame: pl.DataFrame, field: str, title: str, label: str, lang: str) -
             alt.Tooltip("balance_share:Q", title=t("chart.balance_share", lang), format=".1%"),
         ],
     )
-    text = base.mark_text(dy=-7).transform_calculate(value_label=label).encode(text="value_label:N")
+    text = base.mark_text(align="left", dx=3).transform_calculate(value_label=label).encode(text="value_label:N")
     return (bars + text).properties(title=title, height=PANEL_HEIGHT)
 
 
@@ -133,7 +134,9 @@ def roll_heatmap(rolls: pl.DataFrame, measure: str, lang: str) -> alt.LayerChart
     frame = with_labels(rolls, "to_state", state_labels).rename({f"{measure}_rate": "rate"})
     base = alt.Chart(frame).encode(
         x=alt.X("to_state_label:N", sort=list(state_labels.values()), title=t("chart.to_state", lang),
-                scale=alt.Scale(domain=list(state_labels.values())), axis=alt.Axis(labelAngle=0, orient="top")),
+                scale=alt.Scale(domain=list(state_labels.values())),
+                # slanted, so that every state is named in a narrow column too (level labels of 40 px cells collide)
+                axis=alt.Axis(labelAngle=-35, labelAlign="left", labelOverlap=False, orient="top")),
         y=alt.Y("from_bucket:N", sort=list(BUCKETS), title=t("chart.from_bucket", lang),
                 scale=alt.Scale(domain=list(BUCKETS))),
         tooltip=[alt.Tooltip("from_bucket:N", title=t("chart.from_bucket", lang)),
@@ -145,7 +148,7 @@ def roll_heatmap(rolls: pl.DataFrame, measure: str, lang: str) -> alt.LayerChart
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("rate:Q", title=t("chart.roll_rate", lang), legend=alt.Legend(format=".0%", gradientLength=150),
                         scale=alt.Scale(scheme="orangered", domain=[0, 1])))
-    text = base.mark_text(fontSize=12).encode(
+    text = base.mark_text(fontSize=10).encode(  # "38.3%" fits a cell of 40 px, an 800 px window's
         text=alt.Text("rate:Q", format=".1%"),
         color=alt.condition(alt.datum.rate > 0.55, alt.value("white"), alt.value("#1f2933")))
     return (cells + text).properties(height=7 * 36)

@@ -35,6 +35,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("collections.loans", "贷款笔数", "Loans"),
     ("collections.balance", "剩余本金", "Principal balance"),
     ("collections.empty", "名单为空。", "The list is empty."),
+    ("collections.shown", "显示按处理顺序的前 {shown} 笔，共 {total} 笔；导出包含全部。",
+     "The first {shown} of {total} loans in working order; the export holds them all."),
     ("collections.masked", "客户姓名和手机号已脱敏。点击一行查看该贷款的账户详情。",
      "Names and phone numbers are masked. Click a row to open the loan's account view."),
     ("collections.download", "下载名单（CSV，已脱敏）", "Download the list (CSV, masked)"),
