@@ -14,7 +14,7 @@ from monitor.i18n import t
 from monitor.worklists import CURE_WINDOW_DAYS, LISTS, cure_curve_long, localize, totals
 from ui import collections_charts as charts
 from ui import collections_data as cd
-from ui import context, data, loan_list, tables
+from ui import context, data, early_warning_data, loan_list, tables
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -49,7 +49,7 @@ ORDER = ("loan_id", "customer", "agent_id", "promised_at", "ptp_date", "ptp_amou
 
 def scores_note() -> None:
     """Which scores the treatments come from (or that there are none)."""
-    scored_day = cd.scored_day_for(as_of)
+    scored_day = early_warning_data.scored_day_for(as_of)  # the day the treatments come from
     if scored_day is None:
         st.info(t("collections.no_scores", lang, as_of=as_of.isoformat()))
     else:

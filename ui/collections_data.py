@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from monitor import early_warning, worklists
+from monitor import worklists
 from ui.data import load
 
 
@@ -20,11 +20,6 @@ def worklist(name: str, as_of: dt.date) -> pl.DataFrame:
 def cure_curve(as_of: dt.date) -> pl.DataFrame:
     """The cure curve of the entry days of the CURE_WINDOW_DAYS up to `as_of`."""
     return load(worklists.cure_curve, as_of)
-
-
-def scored_day_for(as_of: dt.date) -> dt.date | None:
-    """The scored day the treatments come from (None: no scores that early)."""
-    return load(early_warning.scored_day_for, as_of)
 
 
 def export_csv(name: str, as_of: dt.date, lang: str) -> Callable[[], bytes]:
