@@ -31,19 +31,24 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
 
 
 def snapshot_days(as_of: dt.date) -> list[dt.date]:
-    """The days whose status derive precomputes: the as-of day and the same day a month and a year
-    earlier, which the default views compare it with."""
-    return [as_of, same_day_months_before(as_of, 1), same_day_months_before(as_of, 12)]
+    """The days whose status derive precomputes: the as-of day, and the day before, the same day a month before and
+    a year before, which the default views compare it with (the Today page with the day before)."""
+    return [as_of, as_of - dt.timedelta(days=1), same_day_months_before(as_of, 1), same_day_months_before(as_of, 12)]
 
 
 def _build_day_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:
     """day_snapshot: every loan's status at the end of each of snapshot_days(as_of)."""
-    grid = f"""SELECT l.loan_id, d.as_of FROM loans l
-               JOIN (SELECT unnest($days::DATE[]) AS as_of) d ON {ACTIVE_AT.format(d='d.as_of')}"""
-    # installment_settlement was just rebuilt from the same installments, in the same transaction
-    snapshot = grid_status_sql(grid, precomputed_sums=True)
-    db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS SELECT * FROM ({snapshot}) ORDER BY as_of, loan_id",
+    db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS {day_snapshot_rows()} ORDER BY as_of, loan_id",
            {"days": snapshot_days(as_of), **params_co})
+
+
+def day_snapshot_rows(loan_filter: str = "TRUE") -> str:
+    """The day_snapshot rows of the loans passing `loan_filter` (SQL over loans l) at the days $days. Reads the
+    running sums of installment_settlement, which must hold the same installments (built just before)."""
+    grid = f"""SELECT l.loan_id, d.as_of FROM loans l
+               JOIN (SELECT unnest($days::DATE[]) AS as_of) d ON {ACTIVE_AT.format(d='d.as_of')}
+               WHERE {loan_filter}"""
+    return f"SELECT * FROM ({grid_status_sql(grid, precomputed_sums=True)})"
 
 
 def settlement_query(loans: str = "loans", installments: str = "installments", payments: str = "payments") -> str:
@@ -89,24 +94,25 @@ def _build_installment_settlement(con: duckdb.DuckDBPyConnection, as_of: dt.date
 def build_loan_month(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:
     """Every month-end from the first origination to `as_of`, every loan active then. Reads the running
     sums of installment_settlement, which derive builds first."""
-    grid = """
+    db.run(con, f"CREATE OR REPLACE TABLE loan_month AS {loan_month_rows()} ORDER BY month_end, loan_id",
+           {"as_of": as_of, **params_co})
+
+
+def loan_month_rows(loan_filter: str = "TRUE", after: str = "DATE '0001-01-01'") -> str:
+    """The loan_month rows of the loans passing `loan_filter` (SQL over loans l), at every month-end after `after`
+    (SQL) up to $as_of at which they were active. Reads the running sums of installment_settlement."""
+    grid = f"""
         SELECT loan_id, last_day(m) AS as_of
         FROM (
             SELECT l.loan_id, l.closed_date,
                    unnest(generate_series(date_trunc('month', l.origination_date),
                                           date_trunc('month', least(coalesce(l.closed_date, $as_of), $as_of)),
                                           INTERVAL 1 MONTH)) AS m
-            FROM loans l WHERE l.origination_date <= $as_of
+            FROM loans l WHERE l.origination_date <= $as_of AND {loan_filter}
         )
-        WHERE last_day(m) <= $as_of AND (closed_date IS NULL OR last_day(m) < closed_date)
+        WHERE last_day(m) <= $as_of AND last_day(m) > {after} AND (closed_date IS NULL OR last_day(m) < closed_date)
     """
-    db.run(con,
-        f"""
-        CREATE OR REPLACE TABLE loan_month AS
+    return f"""
         SELECT loan_id, CAST(as_of AS DATE) AS month_end, mob, dpd, bucket, principal_balance, overdue_amount,
                'active' AS status
-        FROM ({grid_status_sql(grid, precomputed_sums=True)})
-        ORDER BY month_end, loan_id
-        """,
-        {"as_of": as_of, **params_co},
-    )
+        FROM ({grid_status_sql(grid, precomputed_sums=True)})"""

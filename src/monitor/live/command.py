@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from monitor import db
+from monitor import db, derive_update
 from monitor.i18n import t
 from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
@@ -93,6 +93,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, buffer: Buffer, batch_id: str, l
     con.begin()
     try:
         db.run(con, db.INGEST_DDL)  # a database built before the table existed gets it
+        derived_before = derive_update.before_write(con)
         frames = with_ids(buffer, tuple(con.execute(_IDS_SQL).fetchall()[0]))
         for name, sql in _INSERTS.items():
             if name in frames:  # registered for this short connection only
@@ -101,6 +102,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, buffer: Buffer, batch_id: str, l
         events = buffer.events
         db.run(con, "INSERT INTO ingest_batches VALUES (?, 'feed', 'live feed', 'feed', ?, ?, ?, 0, 0)",
                [batch_id, loaded_at, events, events])
+        derive_update.after_write(con, derived_before, _loans_written(frames))
         con.commit()
     except BaseException:
         con.rollback()
@@ -110,6 +112,13 @@ def write_batch(con: duckdb.DuckDBPyConnection, buffer: Buffer, batch_id: str, l
         return pl.DataFrame(schema={"loan_id": pl.Int64, "customer_id": pl.Int64, "miss_prob": pl.Float64,
                                     "total": pl.Int64, "first_due": pl.Int64})
     return loans.select("loan_id", "customer_id", "miss_prob", "total", "first_due")
+
+
+def _loans_written(frames: dict[str, pl.DataFrame]) -> pl.Series:
+    """The loans whose derived rows the batch changes: new loans and their schedules, payments, closures (collection
+    actions change none)."""
+    written = [frames[name]["loan_id"] for name in ("loans", "installments", "payments", "closures") if name in frames]
+    return pl.concat(written).unique() if written else pl.Series("loan_id", [], pl.Int64)
 
 
 class Writer:

@@ -3,8 +3,9 @@
 The status of the day and of the day before is pinned once each by monitor.day_status (monitor.status is the one
 DPD definition): the DPD rates, the loans that entered M1 (DPD 0 at the end of yesterday, >= 1 at the end of the
 day) and those that cured (DPD >= 1 yesterday, 0 now: still active, or paid off during the day) all read it. The
-day's status is pinned from yesterday's (day_status.pin_next_day: only the loans that can have moved are computed),
-and a DayEndCache keeps yesterday's between the refreshes of a live page, so that a refresh computes only today.
+day's status is read from the derived snapshot, which the live feed keeps current (monitor.derive_update), or
+else pinned from yesterday's (day_status.pin_day: only the loans that can have moved are computed); a DayEndCache
+keeps yesterday's between the refreshes of a live page, so that a refresh computes only today.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, day_ends: DayEndCac
     previous = day - dt.timedelta(days=1)
     if day_ends is not None:
         day_ends.pin(con, previous)
-    day_status.pin_next_day(con, day)
+    day_status.pin_day(con, day)
     params = status.status_params(con, day)
     movements = frame(con, _MOVEMENTS_SQL.format(today=day_status.source(con, day),
                                                  yesterday=day_status.source(con, previous)

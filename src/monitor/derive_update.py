@@ -1,0 +1,130 @@
+"""Keeping the derived tables current as data comes in, inside the writer's own transaction (the live feed's batch).
+
+`derive` rebuilds every derived row; it runs at night. Between two derives, the live feed adds payments, loans and
+closures all day, and every reader (each page, each report) had to complete the derived tables from the source
+tables on its own connection (monitor.derived), a full status grid per reader at a million loans. Instead, the
+writer brings the tables up to date as it writes, for what its write changed:
+
+- every derived row depends only on its own loan's source rows, the day, and the charge-off DPD (monitor.status;
+  installment_settlement, loan_month, day_snapshot and loan_segment are all per loan), so the rows of the loans a
+  write touched, computed again, and the others kept, are what a full `derive` would give;
+- a write that brings a new latest day also adds that day's new month-ends and snapshot days for every loan.
+
+A test checks every derived row equal to a full `derive` after each write. A write into tables that did not match
+the data before it (derive never ran, or data of an earlier day came in since the build) changes nothing here:
+the tables keep waiting for `derive` as monitor.derived reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from monitor import db, derive, freshness, segments
+from monitor.months import month_ends
+from monitor.status import latest_data_date
+
+_TOUCHED = "derive_update_touched"
+_ONLY_TOUCHED = f"l.loan_id IN (SELECT loan_id FROM {_TOUCHED})"
+
+
+@dataclass(frozen=True)
+class Before:
+    """How the derived tables stood before the write: the day they were built through, and whether they matched all
+    the data (freshness.derived_is_fresh)."""
+    built_through: dt.date | None
+    fresh: bool
+
+
+def before_write(con: duckdb.DuckDBPyConnection) -> Before:
+    """Call inside the write's transaction, before writing."""
+    built = freshness.fresh_through(con)
+    if built is not None:
+        return Before(built, True)
+    rows = con.execute("SELECT value FROM settings WHERE key = 'derived_as_of'").fetchall()
+    return Before(dt.date.fromisoformat(rows[0][0]) if rows else None, False)
+
+
+def after_write(con: duckdb.DuckDBPyConnection, before: Before, loan_ids: Iterable[int]) -> str:
+    """Bring the derived tables up to the data after the write, in the same transaction. `loan_ids`: every loan whose
+    loans, installments or payments rows the write added or changed. Returns what was done: 'updated' (the touched
+    loans), 'rolled' (a new latest day: its month-ends and snapshot days for every loan, too), or why nothing was:
+    'missing' (derive never ran) or 'waiting' (the tables did not match the data before the write)."""
+    if before.built_through is None or not db.table_exists(con, "loan_month"):
+        return "missing"
+    latest = latest_data_date(con)
+    touched = pl.DataFrame({"loan_id": list(loan_ids)}, schema={"loan_id": pl.Int64})
+    if before.fresh and latest == before.built_through:
+        _touch(con, touched, since=None)
+    else:
+        through = freshness.valid_through(con)
+        if through is None:
+            return "waiting"
+        _touch(con, touched, since=through)
+    params = {"as_of": latest, "charge_off_dpd": db.charge_off_dpd(con)}
+    new_day = latest != before.built_through
+    _recompute_touched(con, params, snapshot=not new_day)
+    if new_day:
+        _add_new_days(con, before.built_through, params)
+    freshness.record_build(con, latest)
+    return "rolled" if new_day else "updated"
+
+
+def _touch(con: duckdb.DuckDBPyConnection, loan_ids: pl.DataFrame, since: dt.date | None) -> None:
+    """The temporary table of touched loans: `loan_ids`, and, when the tables held only through `since`, every loan
+    whose source rows changed after it (paid, originated or closed later; the rows up to `since` are unchanged)."""
+    con.register("derive_update_ids", loan_ids)
+    try:
+        db.run(con, f"CREATE OR REPLACE TEMP TABLE {_TOUCHED} AS SELECT DISTINCT loan_id FROM derive_update_ids")
+    finally:
+        con.unregister("derive_update_ids")
+    if since is not None:
+        db.run(con, f"""
+            INSERT INTO {_TOUCHED}
+            SELECT loan_id FROM payments WHERE paid_at >= CAST($since + 1 AS TIMESTAMP)
+            UNION SELECT loan_id FROM loans
+                  WHERE origination_date > $since OR closed_date > $since OR charge_off_date > $since
+                     OR loan_id NOT IN (SELECT loan_id FROM loan_segment)
+            EXCEPT SELECT loan_id FROM {_TOUCHED}""", {"since": since})
+
+
+def _recompute_touched(con: duckdb.DuckDBPyConnection, params: dict, snapshot: bool) -> None:
+    """Every derived row of the touched loans, computed again as derive does (settlement first: the others read its
+    running sums); their day_snapshot rows only when `snapshot` (a new day rebuilds that table whole)."""
+    only = f"(SELECT * FROM {{}} WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED}))"
+    settlement = derive.settlement_query(only.format("loans"), only.format("installments"), only.format("payments"))
+    tables = [("installment_settlement", settlement, {"as_of": params["as_of"]}),
+              ("loan_month", derive.loan_month_rows(_ONLY_TOUCHED), params)]
+    if snapshot:
+        tables.append(("day_snapshot", derive.day_snapshot_rows(_ONLY_TOUCHED),
+                       {"days": derive.snapshot_days(params["as_of"]), "charge_off_dpd": params["charge_off_dpd"]}))
+    for table, rows, table_params in tables:
+        db.run(con, f"DELETE FROM {table} WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED})")
+        db.run(con, f"INSERT INTO {table} {rows}", table_params)
+    _redo_segments(con, f"SELECT loan_id FROM {_TOUCHED}")
+
+
+def _add_new_days(con: duckdb.DuckDBPyConnection, built_through: dt.date, params: dict) -> None:
+    """A new latest day: the month-ends after `built_through` of the loans not touched, the snapshot days of the new
+    day for every loan (they replace the old day's), and the segment rows whose milestones a new month-end moves."""
+    latest = params["as_of"]
+    untouched = f"NOT ({_ONLY_TOUCHED})"
+    db.run(con, f"INSERT INTO loan_month {derive.loan_month_rows(untouched, after='$built_through')}",
+           {**params, "built_through": built_through})
+    db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS {derive.day_snapshot_rows()} ORDER BY as_of, loan_id",
+           {"days": derive.snapshot_days(latest), "charge_off_dpd": params["charge_off_dpd"]})
+    if month_ends(built_through + dt.timedelta(days=1), latest):
+        _redo_segments(con, """SELECT loan_id FROM loan_month WHERE month_end > $built_through AND dpd >= 30
+                               EXCEPT SELECT loan_id FROM """ + _TOUCHED, {"built_through": built_through})
+
+
+def _redo_segments(con: duckdb.DuckDBPyConnection, loans_sql: str, params: dict | None = None) -> None:
+    """The loan_segment rows of the loans of `loans_sql`, computed again from loan_month."""
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE derive_update_segments AS {loans_sql}", params)
+    db.run(con, "DELETE FROM loan_segment WHERE loan_id IN (SELECT loan_id FROM derive_update_segments)")
+    rows = segments.segment_rows_sql("loan_month", "l.loan_id IN (SELECT loan_id FROM derive_update_segments)")
+    db.run(con, f"INSERT INTO loan_segment {rows}")
