@@ -1,18 +1,27 @@
 """Time to a complete page (issue 15): every page of the app in headless Chromium on a real Streamlit server, timed
-from the start of the navigation until the page is complete (see `COMPLETE_JS` and `time_page`).
+from a person's action (a navigation, a click in the menu, Enter in the date field) until the page is complete (see
+`COMPLETE_JS` and `_complete_since`).
 
 For each book (a copy, so the feed can write into it) and each language, a fresh server (local mode: the loopback
 user holds every role); then, for --repeats as-of days (the latest day, the day before, ...), every page of
-ui.navigation.PAGES opened twice, each time in a new browser context (a new session):
-- cold: the first view of the page for that day and language on the running server (nothing of it cached yet; the
-  first day also pays the server's first run of each page);
-- warm: as a user works all day, the page again through the menu of an open tab after another page (time_menu_return);
-- new_tab: the same URL again in a new tab of that browser (a new session; the browser has the app's scripts cached;
-  reported, no target: it pays the app's start in the browser and a new session besides the page).
+ui.navigation.PAGES, each (page, day) in a new browser context:
+- cold, in an open tab (time_typed_day): the page opened at a primer day (60 days before the earliest measured day;
+  not timed; it pays the server's first run of the page and the browser's start of the app), then the measured day
+  typed into the sidebar's date field and Enter pressed; timed from the Enter until the page is complete and its URL
+  holds the new day. Each (page, day) is measured once per server: the first view of that page's figures for that
+  day and language (what other pages viewed before it that day read, and what does not depend on the day, is
+  cached, as for a person; the latest day's main figures may also be in the cache warmer's hands, ui/warm.py, which
+  starts on the server's first run);
+- new_tab: the same URL (with the day) in a new tab of that context: a new session with the data cached, which
+  pays the app's start in the browser (reported, no target);
+- warm, as a user works all day: the page again through the menu of an open tab after another page
+  (time_menu_return), from the click.
 Then, with `python -m monitor feed` writing into the book at --feed-rate events/s (a separate process, as
-bench/load_test.py runs it; the server opens the file read-only for each read, DESIGN.md §7), every page opened
---repeats times more at the latest day, which is the feed's day and changes with every batch:
-- feed: each view finds the data changed since the one before, so nothing it reads is cached.
+bench/load_test.py runs it; the server opens the file read-only for each read, DESIGN.md §7), one tab open all
+along at the latest day, which is the feed's day and changes with every batch, and --repeats rounds over the pages:
+- feed, in an open tab (time_feed_views): the tab on the next page of the menu (not timed) until the feed has
+  written a new batch since that page was complete, then the page through the menu, timed from the click; every
+  view finds the data changed since any page's last read, so nothing it reads for the day is cached.
 Each view also records what the browser received: the charts and tables drawn and the websocket bytes (the page's
 data and chart specs). Prints one JSON line per view; writes the section "## Time to a complete page (issue 15)"
 of bench/RESULTS.md (median and max per page and kind), keeping the other sections.
@@ -45,6 +54,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,16 +66,18 @@ from run import machine  # noqa: E402
 from monitor import db, status  # noqa: E402
 from monitor.i18n import LANGUAGES, t  # noqa: E402
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve  # noqa: E402
-from ui import navigation  # noqa: E402
+from ui import data, navigation  # noqa: E402
 
 HEADING = "## Time to a complete page (issue 15)"
 TARGETS = {"cold": 2.0, "warm": 0.7, "feed": 3.0}  # seconds, at 1,000,000 loans
 KINDS = ("cold", "warm", "new_tab", "feed")
 MENU_LINKS = '[data-testid="stSidebarNav"] a'
+DATE_SEGMENTS = '[data-testid="stSidebar"] [data-testid="stDateInputField"] [role="spinbutton"]'  # year, month, day
 TIMEOUT_S = 120
 FEED_START_S = 300  # the feed's first batch into a 1M-loan book on a busy machine
 SETTLE_MS = 300  # a page counts as complete once it has stayed complete this long (a rerun may follow a first run)
 POLL_MS = 20
+PRIMER_GAP = dt.timedelta(days=60)  # the primer day of a cold view: this long before the earliest measured day
 
 COMPLETE_JS = r"""
 /* Whether the page titled `title` is complete: what a user waits for before reading it.
@@ -96,12 +108,15 @@ window.__pageComplete = (title) => {
 
 WATCH_JS = r"""
 /* Installed before the app's own scripts: every POLL ms, note since when the page has been complete (null while
-   it is not), in ms from the start of the navigation. */
+   it is not), in ms from the start of the navigation. With window.__want set (e.g. "as_of=2026-11-15"), the page
+   counts only once its URL holds it: the app writes a new day there in the run that draws it, so the page of the
+   day before, still complete on screen before that run starts, is never taken for the new one. */
 (() => {
   window.__completeSince = null;
   setInterval(() => {
     if (!window.__pageComplete) return;
-    const done = window.__pageComplete(window.__title);
+    const wanted = !window.__want || window.location.search.includes(window.__want);
+    const done = wanted && window.__pageComplete(window.__title);
     if (!done) window.__completeSince = null;
     else if (window.__completeSince === null) window.__completeSince = performance.now();
   }, POLL);
@@ -169,13 +184,45 @@ def time_page(context, url: str) -> dict:
         page.close()
 
 
+def _restart_watch(page, stem: str, lang: str, want: str | None = None) -> float:
+    """From now on the watcher waits for page `stem`'s title from a new run (and, with `want`, a URL holding it);
+    returns this moment (performance.now())."""
+    return page.evaluate(f"""() => {{ window.__title = {json.dumps(t(f"{stem}.title", lang))};
+        window.__want = {json.dumps(want)}; window.__ranOnce = false; window.__completeSince = null;
+        return performance.now(); }}""")
+
+
 def _menu_click(page, stem: str, lang: str) -> float:
     """Click the menu entry of page `stem` and return the click's moment (performance.now()); the watcher now waits
     for that page's title, from a new run."""
-    started = page.evaluate(f"""() => {{ window.__title = {json.dumps(t(f"{stem}.title", lang))};
-        window.__ranOnce = false; window.__completeSince = null; return performance.now(); }}""")
+    started = _restart_watch(page, stem, lang)
     page.locator(MENU_LINKS).filter(has_text=t(f"nav.{stem}", lang)).first.click()
     return started
+
+
+def time_typed_day(context, server: str, stem: str, lang: str, day: dt.date, primer: dt.date) -> dict:
+    """cold, in an open tab: the page opened at the `primer` day (not timed), then `day` typed into the sidebar's
+    date field (year, month, day, each segment clicked and typed) and Enter pressed, as a person does; timed from
+    the Enter until the page is complete with the URL holding the new day. Checks that the field shows `day`."""
+    page = context.new_page()
+    try:
+        received = _watch_websocket(page)
+        page.goto(page_url(server, stem, lang, primer), wait_until="commit")
+        if _complete_since(page, 0.0) is None:
+            return _result(page, None, received)
+        for segment, digits in enumerate((f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}")):
+            page.locator(DATE_SEGMENTS).nth(segment).click()
+            page.keyboard.type(digits, delay=50)
+        received[0] = 0  # from here: what the new day's page received
+        started = _restart_watch(page, stem, lang, want=f"as_of={day.isoformat()}")
+        page.keyboard.press("Enter")
+        seconds = _complete_since(page, started)
+        shown = [int(text) for text in page.locator(DATE_SEGMENTS).all_inner_texts()]
+        if seconds is not None and shown != [day.year, day.month, day.day]:
+            raise RuntimeError(f"{stem}: the date field shows {shown} after {day} was typed")
+        return _result(page, seconds, received)
+    finally:
+        page.close()
 
 
 def time_menu_return(context, url: str, stem: str, lang: str) -> dict:
@@ -220,23 +267,31 @@ def book_facts(path: Path) -> tuple[int, dt.date]:
 
 
 def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
-    """Every view of one book: cold and warm per language and day, then the feed's."""
+    """Every view of one book: cold, new tab and warm per language and day, then the feed's."""
     book = copy_book(source, work)
     loans, latest = book_facts(book)
     days = [latest - dt.timedelta(days=i) for i in range(args.repeats)]
+    primer = days[-1] - PRIMER_GAP
     views = []
 
-    def view(kinds: tuple[str, ...], server: str, stem: str, lang: str, day: dt.date | None, repeat: int) -> None:
-        """The page opened once per kind, each in a new tab of one new browser context (as a user opens it again)."""
+    def record(kind: str, stem: str, lang: str, day: str | None, repeat: int, timed: dict) -> None:
+        row = {"loans": loans, "kind": kind, "page": stem, "lang": lang, "day": day, "repeat": repeat, **timed}
+        print(json.dumps(row), flush=True)
+        views.append(row)
+
+    def view(kinds: tuple[str, ...], server: str, stem: str, lang: str, day: dt.date, repeat: int) -> None:
+        """The page once per kind, each in a new tab of one new browser context (as a user opens it again)."""
         context = new_context(browser, t(f"{stem}.title", lang))
         try:
             for kind in kinds:
                 url = page_url(server, stem, lang, day)
-                timed = time_menu_return(context, url, stem, lang) if kind == "warm" else time_page(context, url)
-                row = {"loans": loans, "kind": kind, "page": stem, "lang": lang, "day": day and day.isoformat(),
-                       "repeat": repeat, **timed}
-                print(json.dumps(row), flush=True)
-                views.append(row)
+                if kind == "cold":
+                    timed = time_typed_day(context, server, stem, lang, day, primer)
+                elif kind == "warm":
+                    timed = time_menu_return(context, url, stem, lang)
+                else:
+                    timed = time_page(context, url)
+                record(kind, stem, lang, day.isoformat(), repeat, timed)
         finally:
             context.close()
 
@@ -256,14 +311,53 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
                                     cwd=ROOT, stdout=feed_log, stderr=subprocess.STDOUT)
             try:
                 _wait_for_feed(book, latest, feed)
-                for repeat in range(args.repeats):
-                    for stem in args.pages:
-                        view(("feed",), server, stem, lang, None, repeat)
+                for repeat, stem, timed in time_feed_views(browser, server, book, args.pages, lang, args.repeats):
+                    record("feed", stem, lang, timed.pop("day"), repeat, timed)
             finally:
                 feed.terminate()
                 feed.wait(timeout=60)
     book.unlink()
     return views
+
+
+def time_feed_views(browser, server: str, book: Path, stems: list[str], lang: str, repeats: int):
+    """feed, in one tab open all along while the feed writes: for each page (`repeats` rounds over `stems`), the tab
+    on the next page of the menu (not timed), a wait until the feed has written a new batch since that page was
+    complete (the file's version, ui.data.data_version, that keys the app's cache, has changed), then the page
+    through the menu, timed from the click until it is complete; so every view finds data changed since any page's
+    last read. Yields (repeat, stem, the result with the day in the page's URL)."""
+    menu = [stem for stem, _ in navigation.PAGES]
+    following = {stem: menu[(menu.index(stem) + 1) % len(menu)] for stem in stems}
+    shown = following[stems[0]]
+    context = new_context(browser, t(f"{shown}.title", lang))
+    try:
+        page = context.new_page()
+        received = _watch_websocket(page)
+        page.goto(page_url(server, shown, lang, None), wait_until="commit")
+        _complete_since(page, 0.0)
+        for repeat in range(repeats):
+            for stem in stems:
+                if shown != following[stem]:
+                    shown = following[stem]
+                    _menu_click(page, shown, lang)
+                    _complete_since(page, 0.0)
+                _wait_for_batch(book, data.data_version(book))
+                received[0] = 0
+                started = _menu_click(page, stem, lang)
+                timed = _result(page, _complete_since(page, started), received)
+                shown = stem
+                yield repeat, stem, {**timed, "day": parse_qs(urlsplit(page.url).query).get("as_of", [None])[0]}
+    finally:
+        context.close()
+
+
+def _wait_for_batch(book: Path, version: tuple) -> None:
+    """Until the book's file (or its write-ahead log) is no longer at `version`: the feed wrote a batch."""
+    deadline = time.monotonic() + FEED_START_S
+    while data.data_version(book) == version:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the feed wrote nothing into {book} within {FEED_START_S} s")
+        time.sleep(POLL_MS / 1000)
 
 
 def _wait_for_feed(book: Path, latest: dt.date, feed: subprocess.Popen) -> None:
@@ -294,12 +388,16 @@ def summary(views: list[dict], load: float) -> str:
         f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()}; load average {load:.1f} at the start (other "
         "work on the machine slows every figure). Produced by `.venv/bin/python bench/browser_pages.py`.",
         "",
-        "Seconds from the start of the navigation until the page is complete in headless Chromium at 1440x900: the "
-        "script has run, no stale element or spinner is left, every chart (vega-embed) and table is drawn. cold: the "
-        "first view of a page for a day and language on a running server (a fresh server per language; the latest "
-        "day and the days before it), in a new browser context; warm: the page again through the menu of an open tab "
-        "after another page, from the click; new tab: the same URL again in a new tab (a new session, no target); "
-        "feed: with `monitor feed` writing into the book, a new batch before each view. Median / max over the views "
+        "Seconds from a person's action until the page is complete in headless Chromium at 1440x900: the script "
+        "has run, no stale element or spinner is left, every chart (vega-embed) and table is drawn. cold: in an open "
+        "tab on the page at another day (a primer 60 days back, not timed), the measured day typed into the sidebar's "
+        "date field, from the Enter until the page shows that day complete; the first view of the page for that day "
+        "and language on a running server (a fresh server per language; the latest day and the days before it; on "
+        "the latest day the server's cache warmer may have computed the main figures already); warm: the page "
+        "again through the menu of an open tab after another page, from the click; new tab: the same URL again in a "
+        "new tab (a new session with the data cached, which pays the app's start in the browser; no target); feed: "
+        "with `monitor feed` writing into the book, in one open tab at the feed's day, the page through the menu "
+        "from the next page of the menu once a new batch is in the book, from the click. Median / max over the views "
         f"(both languages for cold and warm); `>`: a view not complete within {TIMEOUT_S} s, counted as {TIMEOUT_S}. "
         "Charts and KB: what the page draws and the websocket bytes it received.",
         "",
