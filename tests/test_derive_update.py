@@ -20,6 +20,7 @@ from monitor.derive import derive
 from monitor.live.command import local_now
 
 from .conftest import DEMO_AS_OF
+from .test_cli import monitor
 
 ROOT = Path(__file__).resolve().parents[1]
 D = dt.date
@@ -146,6 +147,19 @@ def test_a_write_after_an_unrecorded_one_recomputes_what_changed_since(book):
         con.close()
     assert _fresh_through(book) is None
     assert _write(book, [_pay(second, dt.datetime(2026, 11, 30, 11), 300.0)], [second]) == "rolled"
+    assert _rows_differing(book) == dict.fromkeys(db.DERIVED_TABLES, 0)
+
+
+def test_a_loaded_payments_file_keeps_the_derived_tables_current(book):
+    """A file of payments, one of the latest day and one weeks late, through `monitor ingest`."""
+    late, other = _most_delinquent(book, 2)
+    file = book.with_name("payments.csv")
+    file.write_text("payment_id,loan_id,paid_at,amount,channel\n"
+                    f"900000001,{late},2026-11-29 10:00:00,120.00,app\n"
+                    f"900000002,{other},2026-11-02 10:00:00,800.00,auto_debit\n")
+    result = monitor("ingest", "--db", str(book), str(file), cwd=book.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _fresh_through(book) == DEMO_AS_OF
     assert _rows_differing(book) == dict.fromkeys(db.DERIVED_TABLES, 0)
 
 

@@ -7,9 +7,9 @@ opened again). A batch id already recorded is skipped, so loading a file twice c
 to one the book already holds is skipped as a duplicate; a different row under an existing id is rejected.
 
 The file is read, cast and checked against the file rules before the database is opened; the write connection
-is held only for the book rules and the inserts. Derived tables are not rebuilt: a load of data dated after the
-day they were built through leaves their snapshots in use; earlier data makes pages compute from the source tables
-until the next derive (monitor.freshness).
+is held only for the book rules and the inserts. The derived tables are not rebuilt: the rows of the loans the file
+touched are brought up to date in the same transaction (monitor.derive_update), so they keep equal to a full derive;
+into derived tables that already waited for derive (monitor.freshness), nothing changes until the next derive.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from monitor import access, access_store, db, pii
+from monitor import access, access_store, db, derive_update, pii
 from monitor.i18n import LANGUAGES
 from monitor.ingest import plausibility, read, rules, schema
 from monitor.ingest.read import RAW, ROW
@@ -175,12 +175,17 @@ def load_bytes(db_path: str | Path, file_bytes: bytes, file_name: str, kind: str
     return land(db_path, check_file(file_bytes, file_name, kind), batch_id(file_bytes), source, actor=actor)
 
 
+# the kinds whose rows change the derived rows of their loans (collection actions and customers change none)
+_CHANGES_DERIVED_ROWS = ("loans", "installments", "payments")
+
+
 def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file", *,
          actor: access.Actor) -> Outcome:
     """Land a file check_file has read and checked, as the batch `batch`, in one write transaction (db.transaction:
     a write the disk refuses raises its own error, which db.disk_full_kept turns into "disk full", not a failed
     rollback's), as `actor`, who must hold land_files (access.AccessDenied before anything is written). A batch
-    written is audited (land_files: the file name, its batch and row counts)."""
+    written is audited (land_files: the file name, its batch and row counts). The derived tables are brought up
+    to date for the loans the file touched, in the same transaction (monitor.derive_update)."""
     access.require(actor, "land_files")
     con = db.connect(db_path)
     try:
@@ -190,9 +195,12 @@ def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file
             if loaded_on is not None:  # loaded by another process since already_loaded(): nothing to write
                 return Outcome(checked.parsed.file_name, batch, checked.kind, checked.parsed.frame.height, 0, 0, 0,
                                checked.file_violations.clear(), checked.typed.clear().drop(ROW), False, loaded_on)
+            derived_before = derive_update.before_write(con)
             con.register(STAGED, checked.typed)
             outcome, landing = _classify(con, checked, batch)
             _write(con, checked, outcome, landing, source)
+            if checked.kind in _CHANGES_DERIVED_ROWS:
+                derive_update.after_write(con, derived_before, landing["loan_id"])
             purge_raw(con)
     finally:
         con.close()
