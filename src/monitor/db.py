@@ -80,7 +80,7 @@ def connect(path: str | Path, *, read_only: bool = False, create: bool = False,
             locked = "lock" in str(exc).lower() or "different configuration" in str(exc)
             if locked and time.monotonic() + pause < deadline:
                 time.sleep(pause * random.uniform(0.5, 1.5))
-                pause = min(pause * 2, 0.5)
+                pause = min(pause * 2, 0.1)  # a feed batch holds the file a fraction of a second
                 continue
             if locked:
                 waited = f" (waited {wait:.0f} s)" if wait else ""
