@@ -19,7 +19,7 @@ import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from monitor import db, derived, metrics, overview, report, segments, views
+from monitor import db, derived, memo, metrics, overview, report, segments, views
 from monitor.i18n import t
 from monitor.report_html import to_html as report_to_html
 from ui import context, safe_text
@@ -100,13 +100,32 @@ def bucket_distribution(as_of: dt.date) -> pl.DataFrame:
     return load(metrics.bucket_distribution, as_of)
 
 
+@st.cache_resource(show_spinner=False)
+def _past_days(path: str) -> memo.PastDayMemo:
+    """The figures of the book's past month-ends, for every session of the server (monitor.memo)."""
+    return memo.PastDayMemo()
+
+
+def past_days() -> memo.PastDayMemo:
+    """Kept month-end figures: a batch of the live feed changes the data version, not the month-ends already past."""
+    return _past_days(str(db_path()))
+
+
+def _delinquency_view(con, as_of: dt.date, segment: str | None, value: str | None, dimension: str) -> dict:
+    return views.delinquency_view(con, as_of, segment, value, dimension, past=past_days())
+
+
 def delinquency_view(as_of: dt.date, segment: str | None, value: str | None, dimension: str) -> dict:
     """monitor.views.delinquency_view: everything the Delinquency page shows (segment None: all loans)."""
-    return load(views.delinquency_view, as_of, segment, value, dimension)
+    return load(_delinquency_view, as_of, segment, value, dimension)
+
+
+def _executive_view(con, as_of: dt.date) -> dict:
+    return views.executive_view(con, as_of, past=past_days())
 
 
 def executive_view(as_of: dt.date) -> dict:
-    return load(views.executive_view, as_of)
+    return load(_executive_view, as_of)
 
 
 def delinquent_loans(as_of: dt.date, segment: str | None, value: str | None) -> pl.DataFrame:

@@ -29,7 +29,7 @@ def _simulate(con, as_of: dt.date, months: int, option: str | None, take_up: flo
     chosen = None if option is None else policy.make_policy(option, take_up, segment, value)
     try:
         return projection.simulate(con, as_of, months, policy=chosen, stress=stress, window=window, paths=paths,
-                                   seed=seed)
+                                   seed=seed, past=data.past_days())
     except SimulationInputError:
         return {"error": "no_loans"}
 

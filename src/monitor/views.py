@@ -12,7 +12,8 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import day_status, derived, metrics
+from monitor import day_status, derived, memo, metrics
+from monitor.memo import Memo
 from monitor.months import last_month_end, month_end, months_before, same_day_months_before
 
 TREND_MONTHS = 13
@@ -32,22 +33,23 @@ ENTRY_DAYS = 60
 
 
 def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
-                     value: str | None = None, dimension: str = "product") -> dict:
+                     value: str | None = None, dimension: str = "product", past: Memo = memo.computed) -> dict:
     """Everything the Delinquency page shows for one as-of date and (optionally) one segment value.
-    `dimension` is the segment whose values the movers table lists."""
+    `dimension` is the segment whose values the movers table lists. `past` keeps the month-end series between
+    calls (monitor.memo.PastDayMemo; by default they are computed)."""
     day_status.pin_day(con, as_of)
     to_end = last_month_end(as_of)
     first = months_before(to_end, TREND_MONTHS - 1)
-    latest_rolls = metrics.roll_rate_series(con, to_end, to_end, segment, value)
-    delinquent_rolls = metrics.roll_rate_series(con, first, to_end, segment, value, delinquent_only=True)
-    flows = metrics.flow_rate_series(con, first, to_end, segment, value)
+    latest_rolls = past(con, to_end, metrics.roll_rate_series, to_end, to_end, segment, value)
+    delinquent_rolls = past(con, to_end, metrics.roll_rate_series, first, to_end, segment, value, True)
+    flows = past(con, to_end, metrics.flow_rate_series, first, to_end, segment, value)
     entry = metrics.collection_entry_series(con, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of, segment, value)
     return {
         "as_of": as_of,
         "month_end": to_end,
         "rates": metrics.dpd_rates(con, as_of, segment, value, lags=(3, 6)),
         "buckets": metrics.bucket_distribution(con, as_of, segment, value),
-        "series": metrics.dpd_rate_series(con, first, to_end, segment, value),
+        "series": past(con, to_end, metrics.dpd_rate_series, first, to_end, segment, value),
         "rolls": latest_rolls,
         "cures": metrics.cure_rates(delinquent_rolls),
         "flows": flows,
@@ -63,9 +65,9 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
     }
 
 
-def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
+def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = memo.computed) -> dict:
     """The Executive Summary: KPIs now, a month and a year earlier; 13-month trends; recent cohorts
-    against earlier ones; the three segments whose 30+ rate moved most."""
+    against earlier ones; the three segments whose 30+ rate moved most. `past`: as delinquency_view's."""
     day_status.pin_day(con, as_of)
     to_end = last_month_end(as_of)
     first = months_before(to_end, TREND_MONTHS - 1)
@@ -73,9 +75,9 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     ecl = metrics.expected_credit_loss(con, as_of)
     return {
         "as_of": as_of,
-        "kpis": kpi_table(con, as_of, ecl),
-        "balance": metrics.balance_series(con, first, to_end),
-        "rates": metrics.dpd_rate_series(con, first, to_end).filter(pl.col("measure") == "balance"),
+        "kpis": kpi_table(con, as_of, ecl, past),
+        "balance": past(con, to_end, metrics.balance_series, first, to_end),
+        "rates": past(con, to_end, metrics.dpd_rate_series, first, to_end).filter(pl.col("measure") == "balance"),
         "nco": metrics.net_charge_off_series(con, as_of, TREND_MONTHS),
         "cash": metrics.cash_series(con, first.replace(day=1), as_of),
         "vintage_comparison": metrics.vintage_comparison(vintage),
@@ -103,13 +105,14 @@ def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = Non
     }
 
 
-def kpi_table(con: duckdb.DuckDBPyConnection, as_of: dt.date, ecl: dict | None = None) -> pl.DataFrame:
+def kpi_table(con: duckdb.DuckDBPyConnection, as_of: dt.date, ecl: dict | None = None,
+              past: Memo = memo.computed) -> pl.DataFrame:
     """KPIs at as_of with month-on-month and year-on-year comparisons (same day a month / a year earlier;
     cash collected and net charge-off are month-to-date at each). Columns: kpi, now, month_ago, year_ago, mom, yoy.
-    `ecl`: as_of's expected_credit_loss, when already computed."""
+    `ecl`: as_of's expected_credit_loss, when already computed; `past`: keeps the earlier days' KPIs."""
     now = kpis_at(con, as_of, ecl)
-    month_ago = kpis_at(con, same_day_months_before(as_of, 1))
-    year_ago = kpis_at(con, same_day_months_before(as_of, 12))
+    month_ago, year_ago = (past(con, day, kpis_at, day) for day in (same_day_months_before(as_of, 1),
+                                                                    same_day_months_before(as_of, 12)))
 
     def change(a, b):
         return None if a is None or b is None else a - b

@@ -28,7 +28,8 @@ import datetime as dt
 import duckdb
 import numpy as np
 
-from monitor import metrics
+from monitor import memo, metrics
+from monitor.memo import Memo
 from monitor.months import last_month_end, month_end, months_before
 from monitor.simulate import markov
 from monitor.simulate.policy import CO, PO, ST, STATES, Policy, apply_policy, apply_stress, stress_effect
@@ -182,23 +183,26 @@ def _matrix_dict(matrix: np.ndarray) -> dict:
 
 def simulate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = 12, *, policy: Policy | None = None,
              stress: float = 1.0, segment: str | None = None, value: str | None = None, window: int = 6,
-             paths: int = 1000, seed: int = 0, backtest_months: int = BACKTEST_MONTHS) -> dict:
+             paths: int = 1000, seed: int = 0, backtest_months: int = BACKTEST_MONTHS,
+             past: Memo = memo.computed) -> dict:
     """Estimate, project baseline and scenario, Monte Carlo bands, ECL and the backtest: what the command
-    prints and the page draws (JSON-ready; see README, Commands)."""
+    prints and the page draws (JSON-ready; see README, Commands). `past` keeps the month-end estimates and the
+    backtest between calls (monitor.memo.PastDayMemo; by default they are computed)."""
     book: markov.Filters = ((segment, value),) if segment is not None else ()
     treated_filters = book + (((policy.segment, policy.value),) if policy and policy.segment else ())
     markov.check_filters(con, book, as_of)
     if policy is not None:
         markov.check_filters(con, treated_filters, as_of)
     start = markov.start_balances(con, as_of, book)
-    fitted = markov.estimate(con, as_of, window, book)
+    last_end = last_month_end(as_of)  # the estimates and the backtest read month-ends up to it
+    fitted = past(con, last_end, markov.estimate, as_of, window, book)
     matrix = fitted.matrix()
     treated = None
     if policy is not None and treated_filters == book:
         treated = {"start": start["balance"], "fit": fitted}
     elif policy is not None:
         treated = {"start": markov.start_balances(con, as_of, treated_filters)["balance"],
-                   "fit": markov.estimate(con, as_of, window, treated_filters)}
+                   "fit": past(con, last_end, markov.estimate, as_of, window, treated_filters)}
     credit_loss = metrics.expected_credit_loss(con, as_of, segment, value)
     weights, coverage_sources = coverage(credit_loss)
     settled = settlement_loss(credit_loss["lgd"])
@@ -215,7 +219,7 @@ def simulate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = 12, *
     simulated = scenario_path(start["balance"], drawn.pop("matrix"), months, stress, policy, **drawn)
     scenario_months = month_rows(scenario, weights, settled["lgd"], first)
     baseline_months = month_rows(baseline, weights, settled["lgd"], first)
-    tested = backtest(con, as_of, window, book, backtest_months)
+    tested = past(con, last_end, backtest, as_of, window, book, backtest_months)
     stressed = apply_stress(matrix, stress)
     pd_by_bucket = credit_loss["pd_by_bucket"]
     return {

@@ -1,0 +1,65 @@
+"""Figures of days already past, kept across connections while the data up to that day is unchanged.
+
+The live feed changes the book every second, so a cache keyed by the file's version (ui.data) recomputes every
+figure of a page after each batch, though most of a page reads month-ends already past: the trend of the 30+ rate,
+the roll rates, the flow rates, the transition matrix of a projection. Those read nothing after their last day
+(freshness.data_through: the feed's events of today leave it unchanged, a late file of earlier payments does not),
+so a PastDayMemo keeps them while that holds, while the derived tables stand as they did (complete, or waiting
+for derive), and while the early-warning scores do (the expected credit loss of a past day reads them). Only
+functions whose figures read the book's data up to `day`, the scores, and no setting but the charge-off DPD (which
+data_through holds) may be kept here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import duckdb
+
+from monitor import db, freshness
+
+
+class PastDayMemo:
+    """A bounded, thread-safe memo of fn(con, *args) results, keyed by the function, its arguments, `day`, the data up
+    to `day`, whether the derived tables are complete, and the scores. Share one per book between threads (the
+    dashboard keeps one per server)."""
+
+    def __init__(self, size: int = 256):
+        self._size = size
+        self._results: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, con: duckdb.DuckDBPyConnection, day: dt.date, function: Callable, *args):
+        """function(con, *args), which must read nothing dated after `day`: from the memo when the data up to `day`
+        is as it was."""
+        key = (function.__module__, function.__qualname__, args, day, freshness.data_through(con, day),
+               freshness.valid_through(con) is not None, _scores(con))
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        result = function(con, *args)
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > self._size:
+                self._results.popitem(last=False)
+        return result
+
+
+# what a view takes to compute its past days' figures: a PastDayMemo, or computed
+Memo = Callable[..., object]
+
+
+def _scores(con: duckdb.DuckDBPyConnection) -> tuple:
+    """The early-warning scores as they stand (a run of `score` adds a day; the ECL of a past day reads them)."""
+    if not db.table_exists(con, "scores"):
+        return ()
+    return tuple(con.execute("SELECT count(*), max(as_of) FROM scores").fetchall()[0])
+
+
+def computed(con: duckdb.DuckDBPyConnection, day: dt.date, function: Callable, *args):
+    """No memo: function(con, *args), computed every time (the command line, the tests' reference)."""
+    return function(con, *args)

@@ -1,0 +1,89 @@
+"""monitor.memo.PastDayMemo keeps a past month-end's figures across connections exactly while the data up to that
+month-end is unchanged and the derived tables stand as they did; the views and the projection give the same figures
+with it as without it. Each test copies the demo book (4,000 loans, derived as of 2026-11-29)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from monitor import db, derive, derive_update, memo, metrics, views
+from monitor.simulate import projection
+
+from .test_derived_states import assert_same
+
+D = dt.date
+MONTH_END = D(2026, 10, 31)
+ARGS = (D(2026, 6, 30), MONTH_END, None, None)
+
+
+@pytest.fixture
+def book(demo_db, tmp_path) -> Path:
+    path = tmp_path / "book.duckdb"
+    shutil.copyfile(demo_db, path)
+    return path
+
+
+def _with(path: Path, read, *, read_only: bool = True):
+    con = db.connect(path, read_only=read_only)
+    try:
+        return read(con)
+    finally:
+        con.close()
+
+
+def _rolls(path: Path, past) -> object:
+    return _with(path, lambda con: past(con, MONTH_END, metrics.roll_rate_series, *ARGS))
+
+
+def _pay(path: Path, at: dt.datetime, *, keep_derived: bool = True) -> None:
+    """20,000 yuan on the loan most in arrears at MONTH_END (its status there changes when paid before it)."""
+    def write(con):
+        loan = con.execute("SELECT loan_id FROM loan_month WHERE month_end = ? ORDER BY dpd DESC, loan_id LIMIT 1",
+                           [MONTH_END]).fetchall()[0][0]
+        with db.transaction(con):
+            before = derive_update.before_write(con)
+            db.run(con, "INSERT INTO payments SELECT max(payment_id) + 1, ?, ?, 20000.00, 'app' FROM payments",
+                   [loan, at])
+            if keep_derived:
+                derive_update.after_write(con, before, [loan])
+    _with(path, write, read_only=False)
+
+
+def test_kept_while_only_later_days_change_then_computed_again(book):
+    past = memo.PastDayMemo()
+    first = _rolls(book, past)
+    assert _rolls(book, past) is first  # another connection, the same data: kept
+    _pay(book, dt.datetime(2026, 11, 29, 10))  # a later day's payment (as the live feed writes)
+    assert _rolls(book, past) is first
+    _pay(book, dt.datetime(2026, 10, 20, 10))  # a payment before the month-end: its figures change
+    again = _rolls(book, past)
+    assert again is not first
+    assert_same(_rolls(book, memo.computed), again)
+    assert not again.equals(first)
+
+
+def test_figures_of_tables_waiting_for_derive_are_not_kept_after_derive(book):
+    past = memo.PastDayMemo()
+    _pay(book, dt.datetime(2026, 10, 20, 10), keep_derived=False)  # written without the update: tables wait
+    waiting = _rolls(book, past)
+    _with(book, derive.derive, read_only=False)
+    fresh = _rolls(book, past)
+    assert fresh is not waiting
+    assert_same(_rolls(book, memo.computed), fresh)
+    assert not fresh.equals(waiting)
+
+
+def test_views_and_projection_give_the_same_figures_with_the_memo(book):
+    """On a live day (a payment of the next day written), the second call reads the kept month-ends."""
+    _pay(book, dt.datetime(2026, 11, 30, 10))
+    past, day = memo.PastDayMemo(), D(2026, 11, 30)
+    for _ in range(2):  # the first call fills the memo, the second reads it
+        for name, view in (("delinquency", lambda con, p: views.delinquency_view(con, day, "channel", "app", past=p)),
+                           ("executive", lambda con, p: views.executive_view(con, day, past=p)),
+                           ("simulate", lambda con, p: projection.simulate(con, day, 6, paths=50, past=p))):
+            assert_same(_with(book, lambda con, v=view: v(con, memo.computed)),
+                        _with(book, lambda con, v=view: v(con, past)), name)
