@@ -7,13 +7,13 @@ import threading
 
 import streamlit as st
 
-from monitor import views
+from monitor.simulate import projection
 from ui import data, warm
 
 from .conftest import DEMO_AS_OF
 
 
-def _not_computed(*_args):
+def _not_computed(*_args, **_kwargs):
     raise AssertionError("computed again: the warmed cache was not used")
 
 
@@ -34,9 +34,17 @@ def _warmed(demo_db, monkeypatch, app):
 
 def test_the_latest_days_figures_are_cached_after_the_first_page(demo_db, monkeypatch, app):
     cached = _warmed(demo_db, monkeypatch, app)
-    assert cached(views.executive_view, DEMO_AS_OF)["as_of"] == DEMO_AS_OF  # a page the user has not opened yet
-    assert cached(views.delinquency_view, DEMO_AS_OF, None, None, "product")["as_of"] == DEMO_AS_OF
+    assert cached(data._executive_view, DEMO_AS_OF)["as_of"] == DEMO_AS_OF  # a page the user has not opened yet
+    assert cached(data._delinquency_view, DEMO_AS_OF, None, None, "product")["as_of"] == DEMO_AS_OF
     assert not warm.latest_day(DEMO_AS_OF)  # once per server and day
+
+
+def test_the_portfolio_simulator_opens_on_the_warmed_projection(demo_db, monkeypatch, app):
+    """The warmed choices are the page's defaults: opening it computes no projection."""
+    _warmed(demo_db, monkeypatch, app)
+    monkeypatch.setattr(projection, "simulate", _not_computed)
+    app.switch_page("pages/simulator_portfolio.py").run()
+    assert not app.exception, [e.message for e in app.exception]
 
 
 def test_no_warming_when_turned_off(demo_db, monkeypatch, app):

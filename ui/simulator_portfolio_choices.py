@@ -46,6 +46,11 @@ class Choices:
     seed: int
 
 
+# what the page shows when nothing is chosen (the cache warmer computes it ahead: ui/warm.py)
+DEFAULT = Choices(segment=None, value=None, option="reinstallment", take_up=0.30, preset="none", stress=1.0,
+                  window=6, months=12, paths=1000, seed=SEED["default"])
+
+
 def builder(lang: str) -> Choices:
     """Draw the scenario builder (three columns, then window, months, paths and seed) and return the choices."""
     def k(key: str, **values) -> str:
@@ -63,23 +68,25 @@ def builder(lang: str) -> Choices:
                                    param="policy_value", scope=segment, keep_unknown=True,
                                    format_func=lambda v: labels.segment_value(segment, v, lang))
     option = context.url_choice(middle.selectbox, k("option"), (NO_OPTION, *policy.OPTIONS), param="option",
-                                default="reinstallment", say_replaced=True, format_func=lambda o: k(f"option.{o}"))
-    take_up = context.url_choice(middle.select_slider, k("take_up"), TAKE_UPS, param="take_up", default="30",
+                                default=DEFAULT.option, say_replaced=True, format_func=lambda o: k(f"option.{o}"))
+    take_up = context.url_choice(middle.select_slider, k("take_up"), TAKE_UPS, param="take_up",
+                                 default=str(round(DEFAULT.take_up * 100)),
                                  say_replaced=True, format_func=lambda p: f"{p}%", help=k("take_up_help"),
                                  disabled=option == NO_OPTION)
-    preset = context.url_choice(right.radio, k("stress"), PRESETS, param="stress", default="none", horizontal=True,
-                                say_replaced=True, format_func=lambda p: k(f"preset.{p}"), help=k("stress_help"))
+    preset = context.url_choice(right.radio, k("stress"), PRESETS, param="stress", default=DEFAULT.preset,
+                                horizontal=True, say_replaced=True, format_func=lambda p: k(f"preset.{p}"),
+                                help=k("stress_help"))
     if preset == "custom":
         stress = context.url_number(right, k("stress_factor"), param="factor", **FACTOR, format="%.2f")
     else:
         context.drop_choice("factor")
         stress = {"none": 1.0, **policy.STRESS_PRESETS}[preset]
     window_box, months_box, paths_box, seed_box = st.columns(4)
-    window = context.url_choice(window_box.select_slider, k("window"), WINDOWS, param="window", default="6",
-                                say_replaced=True)
-    months = context.url_choice(months_box.select_slider, k("months"), MONTHS, param="months", default="12",
-                                say_replaced=True)
-    paths = context.url_choice(paths_box.selectbox, k("paths"), PATHS, param="paths", default="1000",
+    window = context.url_choice(window_box.select_slider, k("window"), WINDOWS, param="window",
+                                default=str(DEFAULT.window), say_replaced=True)
+    months = context.url_choice(months_box.select_slider, k("months"), MONTHS, param="months",
+                                default=str(DEFAULT.months), say_replaced=True)
+    paths = context.url_choice(paths_box.selectbox, k("paths"), PATHS, param="paths", default=str(DEFAULT.paths),
                                say_replaced=True, format_func=lambda p: fmt.count(int(p)))
     seed = context.url_number(seed_box, k("seed"), param="seed", **SEED, kind=int, help=k("seed_help"))
     return Choices(None if segment == labels.ALL else segment, value, None if option == NO_OPTION else option,

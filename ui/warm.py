@@ -16,7 +16,7 @@ import os
 import threading
 
 from monitor import early_warning
-from ui import data, early_warning_data, today_data
+from ui import data, early_warning_data, simulator_portfolio_choices, simulator_portfolio_data, today_data
 
 _LOCK = threading.Lock()
 _STARTED: set[tuple[str, dt.date]] = set()
@@ -32,6 +32,7 @@ def views(latest: dt.date) -> list:
         lambda: today_data.today_view(latest),
         _early_warning(latest),
         lambda: data.bucket_distribution(latest),
+        lambda: simulator_portfolio_data.simulation(latest, simulator_portfolio_choices.DEFAULT),
     ]
 
 
