@@ -2,7 +2,8 @@
 from a person's action (a navigation, a click in the menu, Enter in the date field) until the page is complete (see
 `COMPLETE_JS` and `_complete_since`).
 
-For each book (a copy, so the feed can write into it) and each language, a fresh server (local mode: the loopback
+For each book (a copy, so the feed can write into it, derived by this code as the nightly job leaves it) and each
+language, a fresh server (local mode: the loopback
 user holds every role); then, for --repeats as-of days (the latest day, the day before, ...), every page of
 ui.navigation.PAGES, each (page, day) in a new browser context:
 - cold, in an open tab (time_typed_day): the page opened at a primer day (60 days before the earliest measured day;
@@ -19,9 +20,10 @@ ui.navigation.PAGES, each (page, day) in a new browser context:
 Then, with `python -m monitor feed` writing into the book at --feed-rate events/s (a separate process, as
 bench/load_test.py runs it; the server opens the file read-only for each read, DESIGN.md §7), one tab open all
 along at the latest day, which is the feed's day and changes with every batch, and --repeats rounds over the pages:
-- feed, in an open tab (time_feed_views): the tab on the next page of the menu (not timed) until the feed has
-  written a new batch since that page was complete, then the page through the menu, timed from the click; every
-  view finds the data changed since any page's last read, so nothing it reads for the day is cached.
+- feed, in an open tab (time_feed_views): every page viewed once first (not timed: a server in use), then for each
+  view the tab on the next page of the menu (not timed) until the feed has written a new batch since that page was
+  complete, then the page through the menu, timed from the click; every view finds the data changed since any
+  page's last read, so nothing it reads for the day is cached (the month-ends already past may be: monitor.memo).
 Each view also records what the browser received: the charts and tables drawn and the websocket bytes (the page's
 data and chart specs). Prints one JSON line per view; writes the section "## Time to a complete page (issue 15)"
 of bench/RESULTS.md (median and max per page and kind), keeping the other sections.
@@ -246,14 +248,16 @@ def time_menu_return(context, url: str, stem: str, lang: str) -> dict:
 
 def copy_book(source: Path, work: Path) -> Path:
     """A copy of the book at `source` (and its models, models/<stem>/ beside it) in `work`, migrated to this
-    monitor's schema (a book made by an earlier bench/run.py may be older)."""
+    monitor's schema (a book made by an earlier bench/run.py may be older) and derived by this monitor, as the
+    nightly job leaves a book (the derived tables hold what this code precomputes)."""
     book = work / source.name
     shutil.copyfile(source, book)
     models = source.parent / "models" / source.stem
     if models.is_dir():
         shutil.copytree(models, work / "models" / source.stem)
-    subprocess.run([sys.executable, "-m", "monitor", "migrate", "--db", str(book)], cwd=ROOT, check=True,
-                   capture_output=True)
+    for command in ("migrate", "derive"):
+        subprocess.run([sys.executable, "-m", "monitor", command, "--db", str(book)], cwd=ROOT, check=True,
+                       capture_output=True)
     return book
 
 
@@ -325,7 +329,9 @@ def time_feed_views(browser, server: str, book: Path, stems: list[str], lang: st
     on the next page of the menu (not timed), a wait until the feed has written a new batch since that page was
     complete (the file's version, ui.data.data_version, that keys the app's cache, has changed), then the page
     through the menu, timed from the click until it is complete; so every view finds data changed since any page's
-    last read. Yields (repeat, stem, the result with the day in the page's URL)."""
+    last read. Each page is opened once first (not timed), after the feed's first batch: a server the feed writes
+    into has its pages in use (the first view of a page on a server is the cold kind), so a feed view pays for what
+    the new batches change, not for a first view. Yields (repeat, stem, the result with the day in the page's URL)."""
     menu = [stem for stem, _ in navigation.PAGES]
     following = {stem: menu[(menu.index(stem) + 1) % len(menu)] for stem in stems}
     shown = following[stems[0]]
@@ -335,6 +341,10 @@ def time_feed_views(browser, server: str, book: Path, stems: list[str], lang: st
         received = _watch_websocket(page)
         page.goto(page_url(server, shown, lang, None), wait_until="commit")
         _complete_since(page, 0.0)
+        for stem in stems:  # in use: each page viewed once
+            _menu_click(page, stem, lang)
+            _complete_since(page, 0.0)
+            shown = stem
         for repeat in range(repeats):
             for stem in stems:
                 if shown != following[stem]:
@@ -396,8 +406,10 @@ def summary(views: list[dict], load: float) -> str:
         "the latest day the server's cache warmer may have computed the main figures already); warm: the page "
         "again through the menu of an open tab after another page, from the click; new tab: the same URL again in a "
         "new tab (a new session with the data cached, which pays the app's start in the browser; no target); feed: "
-        "with `monitor feed` writing into the book, in one open tab at the feed's day, the page through the menu "
-        "from the next page of the menu once a new batch is in the book, from the click. Median / max over the views "
+        "with `monitor feed` writing into the book, in one open tab at the feed's day (every page viewed once first, "
+        "not timed: a server in use), the page through the menu from the next page of the menu once a new batch is "
+        "in the book, from the click. The book is a copy derived by this code, as the nightly job leaves it. "
+        "Median / max over the views "
         f"(both languages for cold and warm); `>`: a view not complete within {TIMEOUT_S} s, counted as {TIMEOUT_S}. "
         "Charts and KB: what the page draws and the websocket bytes it received.",
         "",
