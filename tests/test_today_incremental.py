@@ -37,6 +37,40 @@ def test_each_day_pinned_from_the_day_before_equals_its_full_status(demo_db):
         full.close()
 
 
+def test_each_day_pinned_from_the_day_after_equals_its_full_status(demo_db):
+    """Backwards from the demo's last day, through a month-end and a month start."""
+    chained, full = db.connect(demo_db, read_only=True), db.connect(demo_db, read_only=True)
+    try:
+        kept = 0
+        for day in reversed(_days(FIRST, DEMO_AS_OF - dt.timedelta(days=1))):
+            day_status.pin_previous_day(chained, day)  # the day after is already pinned from its own day after
+            computed = full.sql(f"SELECT * FROM ({day_status.source(full, day)})",
+                                params=status.status_params(full, day)).pl()
+            assert day_status.pinned_rows(chained, day).sort("loan_id").equals(computed.sort("loan_id")), day
+            kept += chained.execute("SELECT count(*) FROM pinned_day_status_kept").fetchall()[0][0]
+        assert kept > 0  # the shortcut was taken, not only the full computation
+    finally:
+        chained.close()
+        full.close()
+
+
+@pytest.mark.parametrize("day", [DEMO_AS_OF - dt.timedelta(days=k) for k in (2, 3)])
+def test_a_day_near_a_snapshot_pinned_in_steps_equals_its_full_status(demo_db, day):
+    """pin_day reaches a day up to MAX_STEPS from a derived day in steps (the demo's snapshot days: its last day, the
+    day before it, the same day a month and a year before); farther, it computes the day whole."""
+    stepped, full = db.connect(demo_db, read_only=True), db.connect(demo_db, read_only=True)
+    try:
+        day_status.pin_day(stepped, day)
+        computed = full.sql(f"SELECT * FROM ({day_status.source(full, day)})",
+                            params=status.status_params(full, day)).pl()
+        assert day_status.pinned_rows(stepped, day).sort("loan_id").equals(computed.sort("loan_id"))
+        steps = (DEMO_AS_OF - dt.timedelta(days=1) - day).days
+        assert len(day_status.pinned_days(stepped)) == (steps + 1 if steps <= day_status.MAX_STEPS else 1)
+    finally:
+        stepped.close()
+        full.close()
+
+
 @pytest.fixture
 def live_book(demo_db, tmp_path):
     path = tmp_path / "live.duckdb"

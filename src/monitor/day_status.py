@@ -19,18 +19,29 @@ from monitor.status import ACTIVE_AT, day_status_sql, grid_status_sql, status_pa
 _PINNED = "pinned_day_status"
 
 
+# A day with no derived rows is pinned from the nearest day at most this many days before or after it that has
+# them or is pinned, one day at a time. A step costs about half a full computation at 1,000,000 loans (both scan the
+# installments and the payments; a step computes a tenth of the loans), so two steps cost what one full one does.
+MAX_STEPS = 1
+
+
 def pin_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     """Compute the status of every loan active at the end of `as_of` once, into a temporary table of this
     connection, so that the many metrics of one page or report read it instead of recomputing it.
     Several days can be pinned. Temporary tables live in memory: this works on a read-only connection.
-    A day with no derived rows whose day before is pinned or has them (a live day after the last derive) is
-    pinned from the day before (pin_next_day), which computes only the loans that can have moved."""
+    A day with no derived rows near a day that has them or is pinned (a live day after the last derive, the day
+    before a snapshot day) is pinned from it one day at a time (pin_next_day, pin_previous_day), each step computing
+    only the loans that can have moved."""
     if as_of in pinned_days(con):
         return
-    previous = as_of - dt.timedelta(days=1)
-    if _derived_rows(con, as_of) is None and (previous in pinned_days(con) or _derived_rows(con, previous)):
-        pin_next_day(con, as_of)
-        return
+    if _derived_rows(con, as_of) is None:
+        for steps in range(1, MAX_STEPS + 1):
+            for direction, step in ((-1, pin_next_day), (1, pin_previous_day)):
+                anchor = as_of + dt.timedelta(days=direction * steps)
+                if anchor in pinned_days(con) or _derived_rows(con, anchor):
+                    for k in range(steps - 1, -1, -1):  # from the anchor's neighbour to as_of
+                        step(con, as_of + dt.timedelta(days=direction * k))
+                    return
     params = status_params(con, as_of)
     _create_pinned(con)
     db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({source(con, as_of)})", params)
@@ -86,6 +97,43 @@ def pin_next_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                p.dpd, p.bucket, p.principal_balance, p.overdue_amount
         FROM {_PINNED} p JOIN {_PINNED}_unchanged USING (loan_id) JOIN loans l USING (loan_id)
         WHERE p.as_of = $previous AND {active}""", {"as_of": as_of, "previous": previous})
+    db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
+
+
+# Going back from the end of day d to the end of day d-1, a loan keeps its row (its months on book aside) if it
+# was current at d (DPD 0), was active at d-1 already, and was not paid on d: its payments by d-1 are those by d,
+# so every installment due before d-1 (a subset of those due before d) was settled at d-1 too, and its balance (its
+# payments allocated to its schedule) is the same. Every other loan active at d-1 (past due at d, paid on d, new on
+# d-1's side, or closed on d) is computed.
+_KEPT_BACKWARD_SQL = """
+    SELECT p.loan_id FROM {pinned} p JOIN loans l USING (loan_id)
+    WHERE p.as_of = $following AND p.dpd = 0 AND l.origination_date <= $as_of
+    EXCEPT SELECT loan_id FROM payments
+           WHERE CAST($following AS TIMESTAMP) <= paid_at AND paid_at < CAST($following + 1 AS TIMESTAMP)"""
+
+
+def pin_previous_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Pin the status at the end of `as_of` from the status at the end of the day after (pinned first if it is
+    not): the loans that can differ (_KEPT_BACKWARD_SQL) get the one status computation, the others carry their row
+    back with their months on book then. The rows equal pin_day's (a test checks it day by day)."""
+    if as_of in pinned_days(con):
+        return
+    following = as_of + dt.timedelta(days=1)
+    pin_day(con, following)
+    params = status_params(con, as_of)
+    active = ACTIVE_AT.format(d="$as_of")
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_PINNED}_kept AS {_KEPT_BACKWARD_SQL.format(pinned=_PINNED)}",
+           {"as_of": as_of, "following": following})
+    changed = (f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {active} "
+               f"AND l.loan_id NOT IN (SELECT loan_id FROM {_PINNED}_kept)")
+    computed = grid_status_sql(changed, precomputed_sums=freshness.derived_is_fresh(con))
+    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({computed})", params)
+    db.run(con, f"""
+        INSERT INTO {_PINNED}
+        SELECT p.loan_id, CAST($as_of AS DATE), {months_between_sql("l.origination_date", "CAST($as_of AS DATE)")},
+               p.dpd, p.bucket, p.principal_balance, p.overdue_amount
+        FROM {_PINNED} p JOIN {_PINNED}_kept USING (loan_id) JOIN loans l USING (loan_id)
+        WHERE p.as_of = $following""", {"as_of": as_of, "following": following})
     db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
 
 
