@@ -119,6 +119,8 @@ def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, day_ends: DayEndCac
     previous = day - dt.timedelta(days=1)
     if day_ends is not None:
         day_ends.pin(con, previous)
+    else:
+        day_status.pin_day(con, previous)
     day_status.pin_day(con, day)
     params = status.status_params(con, day)
     movements = frame(con, _MOVEMENTS_SQL.format(today=day_status.source(con, day),
