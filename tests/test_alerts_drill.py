@@ -134,6 +134,7 @@ def test_on_the_demo_book_the_severe_stress_breaches_and_the_baseline_does_not(d
     assert baseline["breaches"] == [] and severe["baseline_breaches"] == []
     assert [(b["limit_id"], b["level"]) for b in severe["breaches"] if b["month"] == 1] == [(2, "red")]
     judged = {limit["limit_id"]: limit for limit in severe["limits"]}
+    assert judged[2]["first_amber"]["month"] == 1  # straight to red: amber or beyond from month 1
     assert judged[2]["first_red"]["month"] == 1 and judged[2]["first_red"]["value"] > 0.60  # 42.7% x 1.5
     assert judged[1]["first_amber"]["month"] == 2 and judged[1]["first_red"]["month"] > 2  # 30+: 6.6%, 10.2%, ...
     assert {i: judged[i]["reason"] for i in (4, 5, 6, 7)} == {4: "metric", 5: "metric", 6: "metric", 7: "segment"}

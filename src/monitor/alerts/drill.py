@@ -41,7 +41,9 @@ import duckdb
 import numpy as np
 
 from monitor import day_status, db, metrics, status
+from monitor.alerts import playbooks
 from monitor.book_schema import PAYMENT_CHANNELS
+from monitor.limits import MAX_MONTHS
 from monitor.months import last_month_end, months_before
 from monitor.query import rows
 from monitor.simulate import markov, projection
@@ -99,7 +101,7 @@ def make_scenario(stress=1.0, channel_shocks: dict | None = None, capacity_cut=0
     return Scenario(parse_stress(stress), shocks, cut, outages)
 
 
-def parse_pair(text: str, flag: str, kind: type) -> tuple[str, float | int]:
+def parse_pair(text: str, kind: type) -> tuple[str, float | int]:
     """NAME=VALUE of a command-line option (--channel-shock broker=1.5, --channel-outage auto_debit=5)."""
     name, sep, value = str(text).partition("=")
     try:
@@ -107,7 +109,7 @@ def parse_pair(text: str, flag: str, kind: type) -> tuple[str, float | int]:
             raise ValueError
         return name, kind(value)
     except ValueError:
-        raise SimulationInputError(f"{flag} takes NAME=VALUE (a {'whole number' if kind is int else 'number'}), "
+        raise SimulationInputError(f"write NAME=VALUE (VALUE a {'whole number' if kind is int else 'number'}), "
                                    f"got {text!r}") from None
 
 
@@ -227,11 +229,11 @@ def breaches(limits: list[dict], monthly: list[dict], month_ends: list[str]) -> 
 
 
 def first_breaches(limit: dict, found: list[dict]) -> dict:
-    """The first month each level is reached, and the worst value over the horizon."""
+    """The first month at amber or beyond (first_amber) and at red (first_red), with the value then."""
     own = [b for b in found if b["limit_id"] == limit["limit_id"]]
-    firsts = {level: next(({"month": b["month"], "month_end": b["month_end"], "value": b["value"]}
-                           for b in own if b["level"] == level), None) for level in LEVELS}
-    return {f"first_{level}": firsts[level] for level in LEVELS}
+    reached = {"amber": LEVELS, "red": ("red",)}
+    return {f"first_{level}": next(({"month": b["month"], "month_end": b["month_end"], "value": b["value"]}
+                                    for b in own if b["level"] in reached[level]), None) for level in LEVELS}
 
 
 # ------------------------------------------------------------------------------------------------ inputs
@@ -265,10 +267,11 @@ def capacity_today(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
 
 def run_drill(con: duckdb.DuckDBPyConnection, as_of: dt.date, scenario: Scenario, months: int = 12) -> dict:
     """The drill's findings (JSON-ready): the scenario, month by month the projected metrics (drill and baseline),
-    the breaches of the limits, the limits not projected and why, the workload against capacity, the cash shortfall.
+    the breaches of the limits, the limits not projected and why, the workload against capacity, the cash shortfall,
+    and the playbooks of the limits that breach.
     A channel without loans active at `as_of` raises SimulationInputError."""
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 60:
-        raise SimulationInputError(f"months must be a whole number from 1 to 60, got {months!r}")
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_MONTHS:
+        raise SimulationInputError(f"months must be a whole number from 1 to {MAX_MONTHS}, got {months!r}")
     for channel in scenario.channel_shocks:
         markov.check_filters(con, (("channel", channel),), as_of)
     start = markov.start_balances(con, as_of)
@@ -308,8 +311,11 @@ def run_drill(con: duckdb.DuckDBPyConnection, as_of: dt.date, scenario: Scenario
                                      "over": accounts is not None and accounts > capacity},
                         "cash": {"baseline": float(base_cash[k]), "drill": float(cash[k]),
                                  "shortfall": float(base_cash[k] - cash[k])}})
+    breaching = sorted({b["limit_id"] for b in found})
+    plays = playbooks.read_all(con, breaching) if breaching and db.table_exists(con, "playbooks") else {}
     return {
-        "as_of": as_of.isoformat(), "months": months, "scenario": scenario.to_dict(), "outages": outages,
+        "as_of": as_of.isoformat(), "months": months, "first_month_end": month_ends[0],
+        "scenario": scenario.to_dict(), "outages": outages,
         "start_balance": float(start["balance"][ACTIVE].sum()), "settlement_lgd": lgd,
         "per_account": per_account, "capacity_today": capacity_today(con, as_of),
         "monthly": monthly,
@@ -318,5 +324,6 @@ def run_drill(con: duckdb.DuckDBPyConnection, as_of: dt.date, scenario: Scenario
         "breaches": found, "baseline_breaches": found_baseline,
         "cash_shortfall": float(sum(m["cash"]["shortfall"] for m in monthly)),
         "workload_over": [m["month"] for m in monthly if m["workload"]["over"]],
+        "playbooks": [plays[i] for i in breaching if i in plays],
     }
 
