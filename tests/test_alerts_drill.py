@@ -156,3 +156,48 @@ def test_shocks_on_the_demo_book(demo_book):
     assert first > base + 0.9 * outage["missed"] * (1 - base) and second < first
     with pytest.raises(SimulationInputError, match="channel=nowhere has no loans"):
         drill.run_drill(demo_book, AS_OF, drill.make_scenario(channel_shocks={"nowhere": 1.2}))
+
+
+def test_a_channel_shock_adds_the_difference_it_makes_to_the_channels_own_path():
+    # half of the M0 balance is the channel's, on the book's chain; its forward rolls doubled: M0 -> M1 0.05 -> 0.10
+    start = state(M0=900, M1=100)
+    balances, moves = drill.shocked_path(start, TINY, 2, {}, [(state(M0=450), TINY, 2.0)])
+    # month 1: the book's 900 give 45 to M1, the channel's 450 give 45 instead of 22.5
+    assert balances[1][S["M1"]] == pytest.approx(45 + 22.5)
+    assert moves[0][S["M0"], S["M1"]] == pytest.approx(67.5)
+    same = drill.shocked_path(start, TINY, 2, {}, [(state(M0=450), TINY, 1.0)])
+    assert same[0] == pytest.approx(drill.run(start, drill.month_matrices(TINY, 2))[0])
+
+
+@pytest.fixture
+def tiny_book(tmp_path):
+    """Four loans at 2026-11-29: loan 1 current, its latest payment by auto_debit (balance 100); loan 2 current,
+    latest by app (balance 200, an auto_debit payment earlier); loan 3 in M2 (its October installment unpaid), paying
+    by auto_debit; loan 4 current and new, nothing paid yet (balance 300)."""
+    from tests.builders import Book
+
+    book = Book(tmp_path / "tiny.duckdb")
+    months = [dt.date(2026, m, 1) for m in range(7, 13)]
+    book.loan(1, "2026-06-01", "600.00", [(d, "100.00", "0", "0") for d in months])
+    book.loan(2, "2026-06-01", "1200.00", [(d, "200.00", "0", "0") for d in months])
+    book.loan(3, "2026-06-01", "600.00", [(d, "100.00", "0", "0") for d in months])
+    book.loan(4, "2026-11-10", "300.00", [(dt.date(2026, 12, 10), "300.00", "0", "0")])
+    for due in months[:5]:
+        book.payment(1, due, "100.00", "auto_debit")
+        book.payment(2, due, "200.00", "auto_debit" if due.month == 9 else "app")
+    for due in months[:3]:
+        book.payment(3, due, "100.00", "auto_debit")
+    book.action(1, 3, "2026-11-20 10:00", outcome="no_answer")
+    book.action(2, 3, "2026-11-21 10:00", outcome="no_answer")
+    book.action(3, 1, "2026-11-29 20:00", outcome="no_answer")
+    book.action(4, 2, "2026-10-30 20:00", outcome="no_answer")  # 31 days before: outside the window
+    yield book.con
+    book.close()
+
+
+def test_outage_share_and_capacity_on_a_tiny_book(tiny_book):
+    # current balance 100 + 200 + 300; of it, the loan whose latest payment went by auto_debit: 100
+    assert drill.outage_share(tiny_book, AS_OF, "auto_debit") == pytest.approx(100 / 600)
+    assert drill.outage_share(tiny_book, AS_OF, "app") == pytest.approx(200 / 600)
+    assert drill.outage_share(tiny_book, AS_OF, "legal") == 0.0
+    assert drill.capacity_today(tiny_book, AS_OF) == 2  # loans 3 and 1

@@ -169,6 +169,18 @@ def run(start: np.ndarray, matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return np.stack(path), np.stack(moves)
 
 
+def shocked_path(start: np.ndarray, matrix: np.ndarray, months: int, shocks: dict,
+                 channels: list[tuple[np.ndarray, np.ndarray, float]] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """run() of the book under the shocks (month_matrices' keywords), plus, for each channel (its start, its own
+    matrix, its factor), the difference the factor makes to the channel's own path under the same shocks."""
+    balances, moves = run(start, month_matrices(matrix, months, **shocks))
+    for own, own_matrix, factor in channels:
+        shocked = run(own, month_matrices(apply_stress(own_matrix, factor), months, **shocks))
+        unshocked = run(own, month_matrices(own_matrix, months, **shocks))
+        balances, moves = balances + shocked[0] - unshocked[0], moves + shocked[1] - unshocked[1]
+    return balances, moves
+
+
 # ------------------------------------------------------------------------------------------------ figures
 
 def projected_metrics(balances: np.ndarray, moves: np.ndarray, settlement_lgd: float) -> list[dict]:
@@ -283,14 +295,10 @@ def run_drill(con: duckdb.DuckDBPyConnection, as_of: dt.date, scenario: Scenario
         outage["missed"] = outage["share"] * outage["days"] / MONTH_DAYS
     missed = min(1.0, sum(o["missed"] for o in outages))
     shocks = {"stress": scenario.stress, "cut": scenario.capacity_cut, "missed": missed}
-    balances, moves = run(start["balance"], month_matrices(matrix, months, **shocks))
-    for channel, factor in scenario.channel_shocks.items():
-        own = markov.start_balances(con, as_of, (("channel", channel),))["balance"]
-        own_matrix = markov.estimate(con, last_month_end(as_of), WINDOW, (("channel", channel),)).matrix()
-        shocked = run(own, month_matrices(apply_stress(own_matrix, factor), months, **shocks))
-        unshocked = run(own, month_matrices(own_matrix, months, **shocks))
-        balances = balances + shocked[0] - unshocked[0]
-        moves = moves + shocked[1] - unshocked[1]
+    channels = [(markov.start_balances(con, as_of, (("channel", channel),))["balance"],
+                 markov.estimate(con, last_month_end(as_of), WINDOW, (("channel", channel),)).matrix(), factor)
+                for channel, factor in scenario.channel_shocks.items()]
+    balances, moves = shocked_path(start["balance"], matrix, months, shocks, channels)
     base_balances, base_moves = run(start["balance"], month_matrices(matrix, months))
     first = projection.first_month_end(as_of)
     month_ends = [months_before(first, -k).isoformat() for k in range(months)]
