@@ -127,6 +127,26 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=SEED, default=0, help=f"Monte Carlo seed, {SEED_RANGE}")
     sim.add_argument("--format", choices=("json",), default="json")
 
+    dr = sub.add_parser("drill", help="a contingency drill: shock the projection, see which limits would breach and "
+                                      "when, the collections workload and the cash shortfall")
+    _add_db(dr)
+    dr.add_argument("--as-of", type=limits.day, default=None,
+                    help=f"the day to project from, YYYY-MM-DD (default: the latest data day); {SPAN}")
+    dr.add_argument("--months", type=limits.whole(1, limits.MAX_MONTHS), default=12,
+                    help=f"months to project, 1 to {limits.MAX_MONTHS} (default 12)")
+    dr.add_argument("--stress", type=limits.text(), default="1",
+                    help="mild (1.2), severe (1.5) or a factor > 0 (default 1: none)")
+    dr.add_argument("--channel-shock", type=limits.text(), action="append", default=[], metavar="CHANNEL=FACTOR",
+                    help="a loan channel's forward rolls times FACTOR (repeatable), e.g. broker=1.5")
+    dr.add_argument("--capacity-cut", type=limits.text(), default="0",
+                    help="collection capacity cut by this share, 0 to 1 (fewer cures of M1-M3), e.g. 0.3")
+    dr.add_argument("--channel-outage", type=limits.text(), action="append", default=[], metavar="CHANNEL=DAYS",
+                    help="a payment channel out for DAYS (1 to 30) in month 1 (repeatable), e.g. auto_debit=5")
+    dr.add_argument("--save", action="store_true", help="save the drill and its HTML report in the book (drills)")
+    dr.add_argument("--run-by", type=limits.text(), default="command-line", help="who ran it, for the record")
+    dr.add_argument("--format", choices=("json", "html"), default="json")
+    dr.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the HTML report")
+
     sl = sub.add_parser("simulate-loan", help="one loan's restructuring options, NPV and assumptions (what-if)")
     _add_db(sl)
     sl.add_argument("--loan-id", type=limits.whole(1, limits.MAX_ID), required=True, help="the loan")
@@ -403,6 +423,46 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def _drill_scenario(args):
+    """The drill's shocks, checked before the database is opened (monitor.alerts.drill.make_scenario's rules)."""
+    from monitor.alerts import drill
+
+    shocks = dict(_checked("--channel-shock", drill.parse_pair, text, float)
+                  for text in args.channel_shock)
+    outages = dict(_checked("--channel-outage", drill.parse_pair, text, int)
+                   for text in args.channel_outage)
+    try:
+        return drill.make_scenario(args.stress, shocks, args.capacity_cut, outages)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_drill(args) -> int:
+    from monitor.alerts import drill, drill_records, drill_report
+
+    scenario = _drill_scenario(args)
+    con = _open_existing(args, read_only=not args.save)
+    try:
+        as_of = args.as_of or status.latest_data_date(con) or dt.date.min
+        limits.check_as_of(con, as_of)
+        if args.save and not db.table_exists(con, "drills"):
+            raise UsageError("the book has no drills table yet (an older schema): run `python -m monitor migrate` "
+                             "first, or leave out --save")
+        try:
+            findings = drill.run_drill(con, as_of, scenario, args.months)
+        except ValueError as exc:  # SimulationInputError: a channel without loans
+            raise UsageError(str(exc)) from None
+        report = drill_report.to_html(findings, args.lang) if args.save or args.format == "html" else None
+        if args.save:
+            with db.transaction(con):
+                findings["drill_id"] = drill_records.save(con, findings, report, args.run_by)
+            print(f"saved drill {findings['drill_id']}", file=sys.stderr)
+    finally:
+        con.close()
+    print(report if args.format == "html" else json.dumps(findings, indent=1))
+    return 0
+
+
 def cmd_simulate_loan(args) -> int:
     from monitor.simulate import loan_whatif
 
@@ -492,6 +552,6 @@ def cmd_users(args) -> int:
 
 COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_derive, "status": cmd_status,
             "worklists": cmd_worklists, "report": cmd_report, "train": cmd_train, "score": cmd_score,
-            "simulate": cmd_simulate,
+            "simulate": cmd_simulate, "drill": cmd_drill,
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
             "users": cmd_users}
