@@ -24,6 +24,7 @@ import time
 import polars as pl
 
 from monitor import access, day_status, db, derive, limits, status
+from monitor.alerts.schema import CONTACT_KINDS
 from monitor.i18n import t
 from monitor.usage import EXIT_BAD_INPUT, UsageError
 from monitor.worklists import LISTS as WORKLISTS
@@ -164,6 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
     fd.add_argument("--seconds", type=limits.number(0, limits.MAX_FEED_SECONDS), default=None,
                     help=f"stop after this many seconds, at most {limits.MAX_FEED_SECONDS:,} (default: never)")
     fd.add_argument("--seed", type=SEED, default=0, help=f"random seed, {SEED_RANGE}")
+    ctc = sub.add_parser("contacts", help="list, add, change or remove the contact points alert messages go to "
+                                          "(a limit's contact, else the one named after its owner)")
+    ctc.add_argument("action", choices=("list", "add", "change", "remove"))
+    _add_db(ctc)
+    ctc.add_argument("--name", type=limits.text(), help="the contact point (add, change, remove)")
+    ctc.add_argument("--kind", choices=CONTACT_KINDS, help="webhook_json, wecom, dingtalk or email (add, change)")
+    ctc.add_argument("--target", type=limits.text(limits.MAX_CONTACT_TARGET),
+                     help="an http(s) URL for a webhook; one or more e-mail addresses, comma-separated (add, change)")
+
+    dlv = sub.add_parser("alerts-deliver", help="queue the new alert events as messages and send those due "
+                                                "(webhook, SMTP: $MONITOR_SMTP_*), retrying failed ones with backoff")
+    _add_db(dlv)
+    dlv.add_argument("--loop", type=limits.number(0, limits.MAX_FEED_SECONDS), default=None,
+                     help="keep going, every this many seconds, until stopped (default: once)")
     return parser
 
 
@@ -490,8 +505,61 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_contacts(args) -> int:
+    from monitor.alerts import contacts
+
+    wanted = {"list": (), "add": ("name", "kind", "target"), "change": ("name", "kind", "target"),
+              "remove": ("name",)}[args.action]
+    missing = [f"--{option}" for option in wanted if getattr(args, option) is None]
+    extra = [f"--{option}" for option in ("name", "kind", "target")
+             if option not in wanted and getattr(args, option) is not None]
+    if missing:
+        raise UsageError(f"contacts {args.action} needs {', '.join(missing)}")
+    if extra:
+        raise UsageError(f"contacts {args.action} takes no {', '.join(extra)}")
+    con = _open_existing(args, read_only=args.action == "list")
+    try:
+        if args.action == "list":
+            for name, kind, target in contacts.listing(con).iter_rows():
+                print(f"{name}\t{kind}\t{target}")
+            return 0
+        with _usage_errors(contacts.ContactError), db.transaction(con):
+            change = {"add": contacts.add, "change": contacts.change}.get(args.action)
+            if change:
+                change(con, args.name, args.kind, args.target)
+            else:
+                contacts.remove(con, args.name)
+    finally:
+        con.close()
+    print(f"contact point {args.name.strip()}: {args.action}{'d' if args.action.endswith('e') else 'ed'}",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_alerts_deliver(args) -> int:
+    from monitor.alerts import notify
+
+    path = db.resolve_db_path(args.db)
+    while True:
+        con = db.connect(path)
+        try:
+            if not db.table_exists(con, "alert_deliveries"):
+                raise UsageError(f"{path} has no alert tables: migrate it (python -m monitor migrate --db {path})")
+            now = notify.book_now(con)
+            with db.transaction(con):
+                queued = notify.enqueue(con, now)
+        finally:
+            con.close()
+        summary = notify.deliver_due(path, now)
+        print(f"monitor alerts-deliver: {now:%Y-%m-%d %H:%M:%S} queued {queued}, due {summary['due']}, delivered "
+              f"{summary['delivered']}, failed {summary['failed']}", file=sys.stderr)
+        if args.loop is None:
+            return 0
+        time.sleep(args.loop)
+
+
 COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_derive, "status": cmd_status,
             "worklists": cmd_worklists, "report": cmd_report, "train": cmd_train, "score": cmd_score,
             "simulate": cmd_simulate,
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
-            "users": cmd_users}
+            "users": cmd_users, "contacts": cmd_contacts, "alerts-deliver": cmd_alerts_deliver}
