@@ -5,6 +5,7 @@ shape; a silenced limit's event is not sent; the book is not held while a receiv
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import email
 import email.policy
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -453,3 +455,15 @@ def test_the_command_line_manages_contacts_and_delivers(book, receivers, capsys)
     assert main(["alerts-deliver", "--db", str(book)]) == 0
     assert "queued 0, due 0, delivered 0, failed 0" in capsys.readouterr().err
     assert [body["events"][0]["event_id"] for body in hook.taken] == ["e1"]
+
+
+def test_two_deliverers_at_once_send_a_message_once(book, receivers):
+    """Each claims what is due in its own short write: the second finds the message's next attempt moved on."""
+    hook = receivers(during=lambda: time.sleep(0.5))
+    contact(book, "risk-hook", "webhook_json", hook.url)
+    event(book, "e1", 1, "red", 0.052, 0.05)
+    enqueue(book)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        summaries = list(pool.map(lambda _: notify.deliver_due(book, NOW), range(2)))
+    assert sorted(summary["delivered"] for summary in summaries) == [0, 1]
+    assert len(hook.sent) == 1

@@ -154,6 +154,10 @@ def _claim(path: str | Path, now: dt.datetime) -> list[tuple]:
                                   {"now": now, "first": BACKOFF_FIRST, "most": BACKOFF_MAX}).fetchall()
             points = {name: (kind, target) for name, kind, target in
                       con.execute("SELECT name, kind, target FROM contact_points").fetchall()}
+    except duckdb.TransactionException:
+        # Another deliverer of this process claimed some of them at the same moment ("Conflict on update"): the
+        # rest stay due, for the next run; nothing is sent twice or lost.
+        return []
     finally:
         con.close()
     return [(key, contact, json.loads(payload), *points.get(contact, (None, None)))
