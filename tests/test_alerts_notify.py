@@ -10,6 +10,7 @@ import datetime as dt
 import email
 import email.policy
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -467,3 +468,29 @@ def test_two_deliverers_at_once_send_a_message_once(book, receivers):
         summaries = list(pool.map(lambda _: notify.deliver_due(book, NOW), range(2)))
     assert sorted(summary["delivered"] for summary in summaries) == [0, 1]
     assert len(hook.sent) == 1
+
+
+def test_the_delivery_loop_sends_each_new_event_within_seconds(book, receivers):
+    """`alerts-deliver --loop`: an event written while it runs reaches the webhook at its next round, once."""
+    hook = receivers()
+    contact(book, "risk-hook", "webhook_json", hook.url)
+    event(book, "e1", 1, "red", 0.052, 0.05, at=dt.datetime(2020, 1, 1))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    deliverer = subprocess.Popen([sys.executable, "-m", "monitor", "alerts-deliver", "--db", str(book), "--loop",
+                                  "0.2"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: len(hook.taken) == 1)
+        event(book, "e2", 2, "amber", 0.12, 0.1, evaluation="intraday-1", at=dt.datetime(2020, 1, 1))
+        wait_for(lambda: len(hook.taken) == 2)
+        time.sleep(1)  # a few more rounds: nothing is sent again
+    finally:
+        deliverer.terminate()
+        deliverer.wait(timeout=30)
+    assert [[e["event_id"] for e in body["events"]] for body in hook.sent] == [["e1"], ["e2"]]
+
+
+def wait_for(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

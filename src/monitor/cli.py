@@ -537,22 +537,27 @@ def cmd_contacts(args) -> int:
 
 
 def cmd_alerts_deliver(args) -> int:
+    """Queue and send once, or every --loop seconds until stopped; in a loop, a book locked past the wait is tried
+    again at the next round instead of ending the deliverer."""
     from monitor.alerts import notify
 
     path = db.resolve_db_path(args.db)
     while True:
-        con = db.connect(path)
         try:
-            if not db.table_exists(con, "alert_deliveries"):
-                raise UsageError(f"{path} has no alert tables: migrate it (python -m monitor migrate --db {path})")
-            now = notify.book_now(con)
-            with db.transaction(con):
-                queued = notify.enqueue(con, now)
-        finally:
-            con.close()
-        summary = notify.deliver_due(path, now)
-        print(f"monitor alerts-deliver: {now:%Y-%m-%d %H:%M:%S} queued {queued}, due {summary['due']}, delivered "
-              f"{summary['delivered']}, failed {summary['failed']}", file=sys.stderr)
+            con = db.connect(path)
+            try:
+                now = notify.book_now(con)
+                with db.transaction(con):
+                    queued = notify.enqueue(con, now)
+            finally:
+                con.close()
+            summary = notify.deliver_due(path, now)
+            print(f"monitor alerts-deliver: {now:%Y-%m-%d %H:%M:%S} queued {queued}, due {summary['due']}, "
+                  f"delivered {summary['delivered']}, failed {summary['failed']}", file=sys.stderr)
+        except db.DatabaseError as exc:
+            if args.loop is None:
+                raise
+            print(f"monitor alerts-deliver: {exc}; trying again in {args.loop:g} s", file=sys.stderr)
         if args.loop is None:
             return 0
         time.sleep(args.loop)
