@@ -379,6 +379,22 @@ def test_a_removed_contact_point_keeps_its_message_undelivered(book, receivers):
     assert len(hook.taken) == 1
 
 
+def test_a_contact_point_of_another_kind_now_or_a_bad_smtp_port_is_an_error_kept(book, receivers, monkeypatch):
+    monkeypatch.setenv("MONITOR_SMTP_PORT", "twenty-five")
+    contact(book, "risk-hook", "wecom", receivers().url)
+    contact(book, "risk-team", "email", "risk@lender.example")
+    event(book, "e1", 1, "red", 0.052, 0.05)
+    event(book, "e3", 3, "amber", 30.25, 26)
+    enqueue(book)
+    con = db.connect(book)
+    contacts.change(con, "risk-hook", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t")
+    con.close()
+    assert notify.deliver_due(book, NOW)["failed"] == 2
+    assert sorted(undelivered(book)["last_error"].to_list()) == [
+        "MONITOR_SMTP_PORT must be a port number, not 'twenty-five'",
+        "contact point risk-hook is dingtalk now; this message was made for wecom"]
+
+
 def test_the_book_is_not_held_while_a_receiver_is_called(book, receivers):
     """Another process opens the book read-write while the webhook is being called: the deliverer holds no lock."""
     opened = []
@@ -450,6 +466,8 @@ def test_the_command_line_manages_contacts_and_delivers(book, receivers, capsys)
                                        "URL (https://example.com/hook), not 'example.com'\n")
     assert main(["contacts", "remove", "--db", str(book)]) == 2
     assert capsys.readouterr().err == "monitor contacts: contacts remove needs --name\n"
+    assert main(["contacts", "list", "--db", str(book), "--kind", "email"]) == 2
+    assert capsys.readouterr().err == "monitor contacts: contacts list takes no --kind\n"
     event(book, "e1", 1, "red", 0.052, 0.05, at=dt.datetime(2020, 1, 1))
     assert main(["alerts-deliver", "--db", str(book)]) == 0
     assert "queued 1, due 1, delivered 1, failed 0" in capsys.readouterr().err

@@ -165,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     fd.add_argument("--seconds", type=limits.number(0, limits.MAX_FEED_SECONDS), default=None,
                     help=f"stop after this many seconds, at most {limits.MAX_FEED_SECONDS:,} (default: never)")
     fd.add_argument("--seed", type=SEED, default=0, help=f"random seed, {SEED_RANGE}")
+    _add_notify_parsers(sub)
+    return parser
+
+
+def _add_notify_parsers(sub) -> None:
+    """`contacts` (list, add, change, remove) and `alerts-deliver`: monitor.alerts.notify_command."""
     ctc = sub.add_parser("contacts", help="list, add, change or remove the contact points alert messages go to "
                                           "(a limit's contact, else the one named after its owner)")
     ctc.add_argument("action", choices=("list", "add", "change", "remove"))
@@ -179,7 +185,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(dlv)
     dlv.add_argument("--loop", type=limits.number(0, limits.MAX_FEED_SECONDS), default=None,
                      help="keep going, every this many seconds, until stopped (default: once)")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -506,61 +511,15 @@ def cmd_users(args) -> int:
 
 
 def cmd_contacts(args) -> int:
-    from monitor.alerts import contacts
+    from monitor.alerts import notify_command
 
-    wanted = {"list": (), "add": ("name", "kind", "target"), "change": ("name", "kind", "target"),
-              "remove": ("name",)}[args.action]
-    missing = [f"--{option}" for option in wanted if getattr(args, option) is None]
-    extra = [f"--{option}" for option in ("name", "kind", "target")
-             if option not in wanted and getattr(args, option) is not None]
-    if missing:
-        raise UsageError(f"contacts {args.action} needs {', '.join(missing)}")
-    if extra:
-        raise UsageError(f"contacts {args.action} takes no {', '.join(extra)}")
-    con = _open_existing(args, read_only=args.action == "list")
-    try:
-        if args.action == "list":
-            for name, kind, target in contacts.listing(con).iter_rows():
-                print(f"{name}\t{kind}\t{target}")
-            return 0
-        with _usage_errors(contacts.ContactError), db.transaction(con):
-            change = {"add": contacts.add, "change": contacts.change}.get(args.action)
-            if change:
-                change(con, args.name, args.kind, args.target)
-            else:
-                contacts.remove(con, args.name)
-    finally:
-        con.close()
-    print(f"contact point {args.name.strip()}: {args.action}{'d' if args.action.endswith('e') else 'ed'}",
-          file=sys.stderr)
-    return 0
+    return notify_command.contacts(args)
 
 
 def cmd_alerts_deliver(args) -> int:
-    """Queue and send once, or every --loop seconds until stopped; in a loop, a book locked past the wait is tried
-    again at the next round instead of ending the deliverer."""
-    from monitor.alerts import notify
+    from monitor.alerts import notify_command
 
-    path = db.resolve_db_path(args.db)
-    while True:
-        try:
-            con = db.connect(path)
-            try:
-                now = notify.book_now(con)
-                with db.transaction(con):
-                    queued = notify.enqueue(con, now)
-            finally:
-                con.close()
-            summary = notify.deliver_due(path, now)
-            print(f"monitor alerts-deliver: {now:%Y-%m-%d %H:%M:%S} queued {queued}, due {summary['due']}, "
-                  f"delivered {summary['delivered']}, failed {summary['failed']}", file=sys.stderr)
-        except db.DatabaseError as exc:
-            if args.loop is None:
-                raise
-            print(f"monitor alerts-deliver: {exc}; trying again in {args.loop:g} s", file=sys.stderr)
-        if args.loop is None:
-            return 0
-        time.sleep(args.loop)
+    return notify_command.deliver(args)
 
 
 COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_derive, "status": cmd_status,
