@@ -34,7 +34,8 @@ EN_LINE = "30+ by balance: ok → red, value 5.20% against level 5.00%, as of 20
 
 class Receiver:
     """An HTTP server on 127.0.0.1 answering each POST with the next of `answers` (status, JSON body; the last one
-    repeats), recording every body it was sent and those it took (a 2xx answer)."""
+    repeats; a 3xx redirects to the same URL), recording every body it was sent and those it took (a 2xx answer).
+    A GET is answered 200 and takes nothing."""
 
     def __init__(self, answers=((200, {"ok": True}),), port: int = 0, during=None):
         self.answers, self.sent, self.taken, self.headers = list(answers), [], [], []
@@ -52,10 +53,17 @@ class Receiver:
                     receiver.taken.append(body)
                 data = json.dumps(answer).encode()
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", receiver.url)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def do_GET(self):  # what a redirected POST would become: a 200 with no message taken
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, *args):
                 pass
@@ -239,8 +247,8 @@ def test_a_receiver_failing_then_up_gets_it_once_after_the_backoff(book, receive
     enqueue(book)
     assert notify.deliver_due(book, NOW) == {"due": 1, "delivered": 0, "failed": 1}
     waiting = undelivered(book)
-    assert waiting.select("contact", "events", "attempts", "next_attempt_at", "last_error").rows() == \
-        [("risk-hook", 1, 1, NOW + dt.timedelta(seconds=30), "HTTP 500 Internal Server Error")]
+    assert waiting.select("contact", "events", "limits", "attempts", "next_attempt_at", "last_error").rows() == \
+        [("risk-hook", 1, ["30+ by balance"], 1, NOW + dt.timedelta(seconds=30), "HTTP 500 Internal Server Error")]
     # not before its next attempt
     assert notify.deliver_due(book, NOW + dt.timedelta(seconds=29))["due"] == 0
     assert notify.deliver_due(book, NOW + dt.timedelta(seconds=30)) == {"due": 1, "delivered": 1, "failed": 0}
@@ -311,6 +319,16 @@ def test_the_robots_bodies_have_their_documented_shape(book, receivers):
     assert dingtalk["markdown"]["title"] == "【风险限额】1 个限额状态变化 / [Risk limits] 1 limit changed state"
     assert "- PSI：正常 → 黄色预警，当前值 0.1200，阈值 0.1000，数据截至 2026-11-29" in dingtalk["markdown"]["text"]
     assert keys["model-team"] in dingtalk["markdown"]["text"]
+
+
+def test_a_redirect_is_not_followed(book, receivers):
+    """urllib would follow a 302 with a GET and no body: the message must stay undelivered instead."""
+    hook = receivers([(302, {})])
+    contact(book, "risk-hook", "webhook_json", hook.url)
+    event(book, "e1", 1, "red", 0.052, 0.05)
+    enqueue(book)
+    assert notify.deliver_due(book, NOW) == {"due": 1, "delivered": 0, "failed": 1}
+    assert undelivered(book)["last_error"].to_list() == ["HTTP 302 Found"]
 
 
 def test_a_robot_refusing_the_message_keeps_it_undelivered(book, receivers):

@@ -131,12 +131,21 @@ def enqueue(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
 
 
 def undelivered(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every message not delivered yet, oldest first: delivery_id, contact, events (how many), created_at,
-    attempts, next_attempt_at, last_error (the last attempt's, None before the first)."""
-    return con.sql("""SELECT delivery_id, contact, len(event_ids) AS events, created_at, attempts, next_attempt_at,
-                             last_error
-                      FROM alert_deliveries WHERE delivered_at IS NULL
-                      ORDER BY created_at, delivery_id""").pl()
+    """Every message not delivered yet, oldest first: delivery_id, contact, events (how many), limits (the names of
+    the limits it tells of), created_at, attempts, next_attempt_at, last_error (the last attempt's, None before the
+    first)."""
+    return con.sql("""
+        WITH told AS (
+            SELECT d.delivery_id, list_sort(list_distinct(list(l.name))) AS limits
+            FROM (SELECT delivery_id, unnest(event_ids) AS event_id FROM alert_deliveries
+                  WHERE delivered_at IS NULL) d
+            JOIN alert_events e USING (event_id) JOIN limits l USING (limit_id)
+            GROUP BY d.delivery_id)
+        SELECT d.delivery_id, d.contact, len(d.event_ids) AS events, coalesce(t.limits, []) AS limits, d.created_at,
+               d.attempts, d.next_attempt_at, d.last_error
+        FROM alert_deliveries d LEFT JOIN told t USING (delivery_id)
+        WHERE d.delivered_at IS NULL
+        ORDER BY d.created_at, d.delivery_id""").pl()
 
 
 def _claim(path: str | Path, now: dt.datetime) -> list[tuple]:
@@ -200,13 +209,24 @@ def send(contact: str, payload: dict, kind: str | None, target: str | None) -> s
     return post(target, payload["body"], payload["delivery_id"], robot=kind in ROBOTS)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: urllib would follow a 302 with a GET without the body, and its 2xx would count the
+    message delivered though nobody received it."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def post(url: str, body: dict, key: str, *, robot: bool) -> str | None:
     """POST `body` as JSON; None on a 2xx answer (and, from a robot, errcode 0), else the error."""
     request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8",
                                               "X-Delivery-Id": key})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        with _OPENER.open(request, timeout=TIMEOUT) as response:
             status, answer = response.status, response.read(65536)
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code} {exc.reason}"
