@@ -4,8 +4,9 @@ enqueue(con, now) turns the alert_events no delivery holds yet for their contact
 ROUTE) into alert_deliveries: one message per contact point and evaluation, listing each change (grouped: fifty
 limits changing in one evaluation make one message), its payload made once in the contact point's format
 (monitor.alerts.messages). An event of a limit silenced at the time (alert_events.silenced, marked by the
-evaluation) is not sent. An event no contact point takes waits
-until one does. Enqueueing twice adds nothing: an event is in at most one delivery per contact point.
+evaluation) is not sent. An event no contact point takes waits until one does. Enqueueing twice adds nothing: an
+event is in at most one delivery per contact point. enqueue opens no transaction of its own: the evaluation may call
+it in the transaction that writes the events, so that they and their messages land together.
 
 deliver_due(path, now) sends every undelivered message whose next attempt is due, holding the book only while it
 reads and writes (DESIGN.md §7), never during a network call:
@@ -58,7 +59,6 @@ SMTP_SETTINGS = {"host": ("MONITOR_SMTP_HOST", "localhost"), "port": ("MONITOR_S
                  "sender": ("MONITOR_SMTP_SENDER", "risk-monitor@localhost"),
                  "starttls": ("MONITOR_SMTP_STARTTLS", "0"), "user": ("MONITOR_SMTP_USER", ""),
                  "password": ("MONITOR_SMTP_PASSWORD", "")}
-
 
 
 def book_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
