@@ -24,6 +24,7 @@ import time
 import polars as pl
 
 from monitor import access, day_status, db, derive, limits, status
+from monitor.alerts.schema import CONTACT_KINDS
 from monitor.i18n import t
 from monitor.usage import EXIT_BAD_INPUT, UsageError
 from monitor.worklists import LISTS as WORKLISTS
@@ -184,7 +185,26 @@ def build_parser() -> argparse.ArgumentParser:
     fd.add_argument("--seconds", type=limits.number(0, limits.MAX_FEED_SECONDS), default=None,
                     help=f"stop after this many seconds, at most {limits.MAX_FEED_SECONDS:,} (default: never)")
     fd.add_argument("--seed", type=SEED, default=0, help=f"random seed, {SEED_RANGE}")
+    _add_notify_parsers(sub)
     return parser
+
+
+def _add_notify_parsers(sub) -> None:
+    """`contacts` (list, add, change, remove) and `alerts-deliver`: monitor.alerts.notify_command."""
+    ctc = sub.add_parser("contacts", help="list, add, change or remove the contact points alert messages go to "
+                                          "(a limit's contact, else the one named after its owner)")
+    ctc.add_argument("action", choices=("list", "add", "change", "remove"))
+    _add_db(ctc)
+    ctc.add_argument("--name", type=limits.text(), help="the contact point (add, change, remove)")
+    ctc.add_argument("--kind", choices=CONTACT_KINDS, help="webhook_json, wecom, dingtalk or email (add, change)")
+    ctc.add_argument("--target", type=limits.text(limits.MAX_CONTACT_TARGET),
+                     help="an http(s) URL for a webhook; one or more e-mail addresses, comma-separated (add, change)")
+
+    dlv = sub.add_parser("alerts-deliver", help="queue the new alert events as messages and send those due "
+                                                "(webhook, SMTP: $MONITOR_SMTP_*), retrying failed ones with backoff")
+    _add_db(dlv)
+    dlv.add_argument("--loop", type=limits.number(0, limits.MAX_FEED_SECONDS), default=None,
+                     help="keep going, every this many seconds, until stopped (default: once)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -550,8 +570,20 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_contacts(args) -> int:
+    from monitor.alerts import notify_command
+
+    return notify_command.contacts(args)
+
+
+def cmd_alerts_deliver(args) -> int:
+    from monitor.alerts import notify_command
+
+    return notify_command.deliver(args)
+
+
 COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_derive, "status": cmd_status,
             "worklists": cmd_worklists, "report": cmd_report, "train": cmd_train, "score": cmd_score,
             "simulate": cmd_simulate, "drill": cmd_drill,
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
-            "users": cmd_users}
+            "users": cmd_users, "contacts": cmd_contacts, "alerts-deliver": cmd_alerts_deliver}

@@ -50,6 +50,7 @@ MAX_ID = 2**53 - 1               # ids stay exact in a float64 (JSON, JavaScript
 MAX_FEED_RATE = 10_000.0         # feed --rate, events a second
 MAX_FEED_SECONDS = 366 * 86_400  # feed --seconds: a year; leave it out to run until stopped
 MAX_POLICY_BYTES = 64_000       # simulate --policy: a JSON object of four fields
+MAX_CONTACT_TARGET = 2_000       # contacts --target: a webhook URL with its token, or a list of e-mail addresses
 MAX_TEXT = 200                   # --segment, --value, --model: characters
 EARLIEST_GENERATE_AS_OF = dt.date(2002, 1, 1)  # the generator draws 24 months of loans before its as-of day
 AS_OF_MARGIN_DAYS = 0            # an --as-of may be this many days after the book's today
