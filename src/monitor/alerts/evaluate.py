@@ -69,9 +69,7 @@ def _limits(con: duckdb.DuckDBPyConnection, kind: str) -> pl.DataFrame:
                coalesce(s.streak, 0) AS streak, s.since
         FROM limits l LEFT JOIN alert_state s USING (limit_id)
         WHERE l.enabled ORDER BY l.limit_id""")
-    if kind == "intraday":
-        frame = frame.filter(pl.col("metric").is_in([m for m, spec in catalog.METRICS.items() if spec.intraday]))
-    return frame
+    return _watched(frame, kind)
 
 
 def _silenced(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> set[int]:
@@ -79,11 +77,19 @@ def _silenced(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> set[int]:
                                           [now]).fetchall()}
 
 
-def _stored(con: duckdb.DuckDBPyConnection, evaluation_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _watched(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The limits an evaluation of `kind` judges: intraday, those on a metric that moves during the day."""
+    if kind == "nightly":
+        return frame
+    return frame.filter(pl.col("metric").is_in([m for m, spec in catalog.METRICS.items() if spec.intraday]))
+
+
+def _stored(con: duckdb.DuckDBPyConnection, evaluation_id: str, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     states = query.frame(con, """
         SELECT l.limit_id, l.name, l.metric, l.segment, l.segment_value, l.direction, l.amber, l.red, l.pending,
                l.owner, s.state, s.candidate, s.streak, s.since, s.value, s.why
         FROM limits l JOIN alert_state s USING (limit_id) WHERE l.enabled ORDER BY l.limit_id""")
+    states = _watched(states, kind)
     events = query.frame(con, "SELECT * FROM alert_events WHERE evaluation_id = $id ORDER BY limit_id",
                          id=evaluation_id)
     return states, events
@@ -98,7 +104,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, as_of: dt.date, kind: str = "nightl
     now = now or catalog.book_now(con)
     evaluation_id = _key(con, as_of, kind, now)
     if con.execute("SELECT 1 FROM alert_evaluations WHERE evaluation_id = ?", [evaluation_id]).fetchall():
-        states, events = _stored(con, evaluation_id)
+        states, events = _stored(con, evaluation_id, kind)
         return Evaluation(evaluation_id, as_of, kind, True, states, events, time.perf_counter() - started)
     limits = _limits(con, kind)
     readings: dict[tuple, catalog.Reading] = {}
