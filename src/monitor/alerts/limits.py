@@ -36,7 +36,7 @@ class LimitRefused(ValueError):
         return t(f"alerts.refused.{self.rule}", lang, field=self.field, **self.params)
 
 
-def _check(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+def check(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     """Refuse a bad limit, field by field, in the order an editor shows them."""
     if not str(row["name"] or "").strip():
         raise LimitRefused("name", "empty")
@@ -118,7 +118,7 @@ def add(con: duckdb.DuckDBPyConnection, who: str, *, name: str, metric: str, amb
         row = {"limit_id": limit_id, "name": name, "metric": metric, "segment": segment,
                "segment_value": segment_value, "direction": direction or default, "amber": amber, "red": red,
                "pending": pending, "owner": owner, "contact": contact, "enabled": True, "version": 1}
-        _check(con, row)
+        check(con, row)
         _write(con, _who(who), None, row)
     return limit_id
 
@@ -134,7 +134,7 @@ def change(con: duckdb.DuckDBPyConnection, who: str, limit_id: int, **fields) ->
         if after == before:
             return before
         after["version"] = before["version"] + 1
-        _check(con, after)
+        check(con, after)
         _write(con, _who(who), before, after)
     return after
 
