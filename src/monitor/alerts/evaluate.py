@@ -72,6 +72,19 @@ def _limits(con: duckdb.DuckDBPyConnection, kind: str) -> pl.DataFrame:
     return _watched(frame, kind)
 
 
+def _read(con: duckdb.DuckDBPyConnection, limits: pl.DataFrame, as_of: dt.date) -> dict[tuple, catalog.Reading]:
+    """Each metric and scope read once, however many limits watch it; the values of one segment together."""
+    readings: dict[tuple, catalog.Reading] = {}
+    scopes = limits.select("metric", "segment", "segment_value").unique(maintain_order=True)
+    for metric, segment, value in scopes.filter(pl.col("segment").is_null()).iter_rows():
+        readings[(metric, segment, value)] = catalog.read(con, metric, as_of)
+    grouped = scopes.filter(pl.col("segment").is_not_null()).group_by("metric", "segment", maintain_order=True)
+    for metric, segment, values in grouped.agg("segment_value").iter_rows():
+        for value, reading in catalog.read_values(con, metric, as_of, segment, values).items():
+            readings[(metric, segment, value)] = reading
+    return readings
+
+
 def _silenced(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> set[int]:
     return {row[0] for row in con.execute("SELECT DISTINCT limit_id FROM alert_silences WHERE until > ?",
                                           [now]).fetchall()}
@@ -107,10 +120,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, as_of: dt.date, kind: str = "nightl
         states, events = _stored(con, evaluation_id, kind)
         return Evaluation(evaluation_id, as_of, kind, True, states, events, time.perf_counter() - started)
     limits = _limits(con, kind)
-    readings: dict[tuple, catalog.Reading] = {}
-    for metric, segment, value in limits.select("metric", "segment", "segment_value").unique(
-            maintain_order=True).iter_rows():  # each metric and scope read once, however many limits watch it
-        readings[(metric, segment, value)] = catalog.read(con, metric, as_of, segment, value)
+    readings = _read(con, limits, as_of)
     silenced = _silenced(con, now)
     states, events = [], []
     for limit in limits.iter_rows(named=True):
