@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from monitor import db, freshness, query
+from monitor import day_status, db, freshness, query
 from monitor.alerts import catalog
 from monitor.alerts.limits import LimitRefused
 
@@ -73,7 +73,11 @@ def _limits(con: duckdb.DuckDBPyConnection, kind: str) -> pl.DataFrame:
 
 
 def _read(con: duckdb.DuckDBPyConnection, limits: pl.DataFrame, as_of: dt.date) -> dict[tuple, catalog.Reading]:
-    """Each metric and scope read once, however many limits watch it; the values of one segment together."""
+    """Each metric and scope read once, however many limits watch it; the values of one segment together; the day's
+    loan status computed once for them all unless the derived tables hold it (pinned on the connection; on a live
+    day from the day before)."""
+    if not day_status.precomputed(con, as_of):
+        day_status.pin_day(con, as_of)
     readings: dict[tuple, catalog.Reading] = {}
     scopes = limits.select("metric", "segment", "segment_value").unique(maintain_order=True)
     for metric, segment, value in scopes.filter(pl.col("segment").is_null()).iter_rows():
