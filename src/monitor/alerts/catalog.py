@@ -20,6 +20,7 @@ import polars as pl
 from monitor import db, metrics
 from monitor.metrics.collection import entry_rate_by_value
 from monitor.metrics.delinquency import DPD_THRESHOLDS, day_totals_by_value
+from monitor.metrics.losses import net_charge_off_by_value
 from monitor.months import last_month_end
 from monitor.query import rows
 from monitor.scoring import monitoring
@@ -135,6 +136,12 @@ def _net_charge_off(con, day, segment, value) -> Reading:
     return Reading(rate) if rate is not None else Reading(None, "no_active_loans")
 
 
+def _net_charge_off_by(con, day, segment, values) -> dict[str, Reading]:
+    found = net_charge_off_by_value(con, day, segment)
+    return {value: Reading(found[value]["rate"]) if found.get(value, {}).get("rate") is not None
+            else Reading(None, "no_active_loans") for value in values}
+
+
 def _ecl_to_balance(con, day, segment, value) -> Reading:
     ecl = sum(metrics.expected_credit_loss(con, day, segment, value)["ecl"].values())
     return _ratio(ecl, metrics.day_totals(con, day, segment, value)["balance"], "no_active_loans")
@@ -195,7 +202,7 @@ METRICS: dict[str, Metric] = {
     "fpd30_newest": Metric("rate", "above", False, _fpd30_newest, read_by=_fpd30_newest_by),
     "entry_rate_day": Metric("rate", "above", True, _entry_rate(False), read_by=_entry_rate_by(False)),
     "entry_rate_mtd": Metric("rate", "above", True, _entry_rate(True), read_by=_entry_rate_by(True)),
-    "net_charge_off": Metric("rate", "above", True, _net_charge_off),
+    "net_charge_off": Metric("rate", "above", True, _net_charge_off, read_by=_net_charge_off_by),
     "ecl_to_balance": Metric("rate", "above", True, _ecl_to_balance),
     "segment_share": Metric("rate", "above", True, _segment_share, segment="required",
                             read_by=_segment_share_by),
