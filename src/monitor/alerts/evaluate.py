@@ -10,8 +10,9 @@ cannot be read (None) keeps state, candidate and streak as they were and is repo
 An evaluation is keyed by what it read: the day, nightly or intraday, monitor.freshness.data_fingerprint, the
 newest batch and model scoring, the limits' versions, and on the book's today the hour of the clock (the metrics
 hours_since_batch and cash_against_expected move with the time). Evaluating again under the same key changes nothing
-and returns what was stored. A silenced limit is evaluated all the same; its events are marked `silenced` so that
-notifications skip them.
+and returns what was stored. (A limit added or changed is a new key: the same data is then judged again, and the
+other limits' streaks count that evaluation too.) A silenced limit is evaluated all the same; its events are
+marked `silenced` so that notifications skip them.
 """
 
 from __future__ import annotations
