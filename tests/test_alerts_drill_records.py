@@ -108,10 +108,3 @@ def test_bad_input_is_one_line_and_exit_2(book, capsys, args, message):
     assert cli.main(["drill", "--db", str(book), *args]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
-
-
-def test_saving_needs_the_drills_table(demo_db, tmp_path, capsys):
-    path = tmp_path / "old.duckdb"
-    shutil.copy(demo_db, path)
-    assert cli.main(["drill", "--db", str(path), "--save"]) == 2
-    assert "no drills table yet" in capsys.readouterr().err

@@ -169,6 +169,11 @@ def source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     return _derived_rows(con, as_of) or day_status_sql(precomputed_sums=freshness.derived_is_fresh(con))
 
 
+def precomputed(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
+    """Whether the derived tables hold the day's status (source reads them: pinning the day would only copy them)."""
+    return as_of in pinned_days(con) or _derived_rows(con, as_of) is not None
+
+
 def _derived_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
     """The derived day_snapshot or loan_month rows of `as_of` as a day-status relation, if there are any and
     they still hold; else None."""

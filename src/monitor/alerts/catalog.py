@@ -18,7 +18,9 @@ import duckdb
 import polars as pl
 
 from monitor import db, metrics
-from monitor.metrics.delinquency import DPD_THRESHOLDS
+from monitor.metrics.collection import entry_rate_by_value
+from monitor.metrics.delinquency import DPD_THRESHOLDS, day_totals_by_value
+from monitor.metrics.losses import net_charge_off_by_value
 from monitor.months import last_month_end
 from monitor.query import rows
 from monitor.scoring import monitoring
@@ -44,6 +46,8 @@ class Metric:
     intraday: bool
     read: Callable[[duckdb.DuckDBPyConnection, dt.date, str | None, str | None], Reading]
     segment: str = "optional"  # 'optional', 'required' or 'none'
+    # several values of one segment in one query, {value: Reading}, where the metric layer can (read_values)
+    read_by: Callable[[duckdb.DuckDBPyConnection, dt.date, str, list[str]], dict[str, Reading]] | None = None
 
 
 def _ratio(numerator, denominator, why: str) -> Reading:
@@ -58,6 +62,15 @@ def _dpd_rate(threshold: int, measure: str):
     return read
 
 
+def _dpd_rate_by(threshold: int, measure: str):
+    def read_by(con, day, segment, values) -> dict[str, Reading]:
+        column = "loans" if measure == "count" else "balance"
+        found = day_totals_by_value(con, day, segment)
+        return {value: _ratio(found[value][f"{column}_{threshold}"], found[value][column], "no_active_loans")
+                if value in found else Reading(None, "no_active_loans") for value in values}
+    return read_by
+
+
 def _roll(from_bucket: str, to_state: str):
     def read(con, day, segment, value) -> Reading:
         end = last_month_end(day)
@@ -68,6 +81,19 @@ def _roll(from_bucket: str, to_state: str):
         moved = start.filter(pl.col("to_state") == to_state)["balance"].sum()
         return Reading(float(moved) / float(start["balance"].sum()))
     return read
+
+
+def _roll_by(from_bucket: str, to_state: str):
+    def read_by(con, day, segment, values) -> dict[str, Reading]:
+        end = last_month_end(day)
+        start = metrics.roll_rate_series(con, end, end, by=segment).filter(pl.col("from_bucket") == from_bucket)
+        totals = start.group_by("value").agg(
+            pl.col("balance").sum().alias("start"),
+            pl.col("balance").filter(pl.col("to_state") == to_state).sum().alias("moved"))
+        found = {value: (total, moved) for value, total, moved in totals.iter_rows()}
+        return {value: Reading(float(found[value][1]) / float(found[value][0]))
+                if found.get(value, (0, 0))[0] else Reading(None, "no_loans_in_bucket") for value in values}
+    return read_by
 
 
 def _cure_m1(con, day, segment, value) -> Reading:
@@ -82,6 +108,14 @@ def _fpd30_newest(con, day, segment, value) -> Reading:
     return _ratio(cohorts["defaulted"].sum(), cohorts["eligible"].sum(), "no_first_installment_due")
 
 
+def _fpd30_newest_by(con, day, segment, values) -> dict[str, Reading]:
+    cohorts = metrics.payment_default_by_cohort(con, day, 30, 1, by=segment).group_by(
+        "value", maintain_order=True).tail(FPD_COHORTS)
+    found = {value: (defaulted, eligible) for value, defaulted, eligible in cohorts.group_by("value").agg(
+        pl.col("defaulted").sum(), pl.col("eligible").sum()).iter_rows()}
+    return {value: _ratio(*found.get(value, (0, 0)), "no_first_installment_due") for value in values}
+
+
 def _entry_rate(month_to_date: bool):
     def read(con, day, segment, value) -> Reading:
         found = metrics.collection_entry_rate(con, day, month_to_date, segment, value)
@@ -89,9 +123,23 @@ def _entry_rate(month_to_date: bool):
     return read
 
 
+def _entry_rate_by(month_to_date: bool):
+    def read_by(con, day, segment, values) -> dict[str, Reading]:
+        found = entry_rate_by_value(con, day.replace(day=1) if month_to_date else day, day, segment)
+        return {value: Reading(found[value]) if value in found else Reading(None, "nothing_due")
+                for value in values}
+    return read_by
+
+
 def _net_charge_off(con, day, segment, value) -> Reading:
     rate = metrics.net_charge_off_rate(con, day, day, segment, value)["rate"]
     return Reading(rate) if rate is not None else Reading(None, "no_active_loans")
+
+
+def _net_charge_off_by(con, day, segment, values) -> dict[str, Reading]:
+    found = net_charge_off_by_value(con, day, segment)
+    return {value: Reading(found[value]["rate"]) if found.get(value, {}).get("rate") is not None
+            else Reading(None, "no_active_loans") for value in values}
 
 
 def _ecl_to_balance(con, day, segment, value) -> Reading:
@@ -104,7 +152,13 @@ def _segment_share(con, day, segment, value) -> Reading:
     return _ratio(part, metrics.day_totals(con, day)["balance"], "no_active_loans")
 
 
-def _book_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
+def _segment_share_by(con, day, segment, values) -> dict[str, Reading]:
+    whole, found = metrics.day_totals(con, day)["balance"], day_totals_by_value(con, day, segment)
+    return {value: _ratio(found[value]["balance"] if value in found else 0, whole, "no_active_loans")
+            for value in values}
+
+
+def book_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
     """The book's wall clock (event timestamps are local time in its time zone, DESIGN.md §3), naive."""
     return dt.datetime.now(ZoneInfo(db.setting(con, "timezone"))).replace(tzinfo=None)
 
@@ -112,7 +166,7 @@ def _book_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
 def _cash_against_expected(con, day, segment, value) -> Reading:
     """Cash received on the day against the same weekday's average over the four weeks before, each up to the same
     time of day (now, on the book's today; else the whole day): a payment channel down shows the same morning."""
-    now = _book_now(con)
+    now = book_now(con)
     until = now - dt.datetime.combine(now.date(), dt.time()) if day == now.date() else dt.timedelta(days=1)
     found = rows(con, """
         SELECT coalesce(sum(amount) FILTER (WHERE CAST(paid_at AS DATE) = $day), 0),
@@ -135,23 +189,23 @@ def _hours_since_batch(con, day, segment, value) -> Reading:
     found = rows(con, "SELECT max(loaded_at) FROM ingest_batches")[0][0]
     if found is None:
         return Reading(None, "no_batch")
-    end = min(_book_now(con), dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    end = min(book_now(con), dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     return Reading(max(0.0, (end - found).total_seconds() / 3600))
 
 
 METRICS: dict[str, Metric] = {
-    **{f"dpd{x}_{measure}": Metric("rate", "above", True, _dpd_rate(x, measure))
+    **{f"dpd{x}_{measure}": Metric("rate", "above", True, _dpd_rate(x, measure), read_by=_dpd_rate_by(x, measure))
        for x in DPD_THRESHOLDS for measure in ("count", "balance")},
-    "roll_m0_m1": Metric("rate", "above", False, _roll("M0", "M1")),
-    "roll_m1_m2": Metric("rate", "above", False, _roll("M1", "M2")),
-    "roll_m2_m3": Metric("rate", "above", False, _roll("M2", "M3")),
+    **{f"roll_{a.lower()}_{b.lower()}": Metric("rate", "above", False, _roll(a, b), read_by=_roll_by(a, b))
+       for a, b in (("M0", "M1"), ("M1", "M2"), ("M2", "M3"))},
     "cure_m1": Metric("rate", "below", False, _cure_m1),
-    "fpd30_newest": Metric("rate", "above", False, _fpd30_newest),
-    "entry_rate_day": Metric("rate", "above", True, _entry_rate(False)),
-    "entry_rate_mtd": Metric("rate", "above", True, _entry_rate(True)),
-    "net_charge_off": Metric("rate", "above", True, _net_charge_off),
+    "fpd30_newest": Metric("rate", "above", False, _fpd30_newest, read_by=_fpd30_newest_by),
+    "entry_rate_day": Metric("rate", "above", True, _entry_rate(False), read_by=_entry_rate_by(False)),
+    "entry_rate_mtd": Metric("rate", "above", True, _entry_rate(True), read_by=_entry_rate_by(True)),
+    "net_charge_off": Metric("rate", "above", True, _net_charge_off, read_by=_net_charge_off_by),
     "ecl_to_balance": Metric("rate", "above", True, _ecl_to_balance),
-    "segment_share": Metric("rate", "above", True, _segment_share, segment="required"),
+    "segment_share": Metric("rate", "above", True, _segment_share, segment="required",
+                            read_by=_segment_share_by),
     "cash_against_expected": Metric("rate", "below", True, _cash_against_expected, segment="none"),
     "model_psi": Metric("index", "above", False, _psi, segment="none"),
     "hours_since_batch": Metric("hours", "above", True, _hours_since_batch, segment="none"),
@@ -162,3 +216,13 @@ def read(con: duckdb.DuckDBPyConnection, metric: str, day: dt.date, segment: str
          value: str | None = None) -> Reading:
     """The metric (a key of METRICS, else KeyError) at the end of `day` on the book or one segment value."""
     return METRICS[metric].read(con, day, segment, value)
+
+
+def read_values(con: duckdb.DuckDBPyConnection, metric: str, day: dt.date, segment: str,
+                values: list[str]) -> dict[str, Reading]:
+    """The metric on each of several values of one segment: one query where the metric can (Metric.read_by),
+    else one read per value; the same readings as read() gives value by value."""
+    spec = METRICS[metric]
+    if spec.read_by is None or len(values) < 2:
+        return {value: spec.read(con, day, segment, value) for value in values}
+    return spec.read_by(con, day, segment, values)

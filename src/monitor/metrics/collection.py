@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import derived
+from monitor import derived, segments
 from monitor.query import frame, rows
 from monitor.segments import segment_filter
 
@@ -18,10 +18,13 @@ def collection_entry_series(con: duckdb.DuckDBPyConnection, first: dt.date, last
     unsettled at the end of t / installments of loans active at t that fall due on t.
     Columns: day, due, entered, rate."""
     where, params = segment_filter(segment, value)
-    return frame(
-        con,
-        f"""
-        SELECT i.due_date AS day, count(*) AS due,
+    return frame(con, _entry_sql(con, "i.due_date AS day", where), first=first, last=last, **params)
+
+
+def _entry_sql(con: duckdb.DuckDBPyConnection, group: str, where: str) -> str:
+    """Installments due and entered into collection from $first to $last, by `group` (the first column)."""
+    return f"""
+        SELECT {group}, count(*) AS due,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date) AS entered,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date) / count(*) AS rate
         FROM {derived.installment_settlement(con)} i JOIN loans l USING (loan_id)
@@ -29,9 +32,15 @@ def collection_entry_series(con: duckdb.DuckDBPyConnection, first: dt.date, last
         WHERE i.due_date BETWEEN $first AND $last AND {where}
           AND l.origination_date <= i.due_date AND (l.closed_date IS NULL OR l.closed_date > i.due_date)
         GROUP BY 1 ORDER BY 1
-        """,
-        first=first, last=last, **params,
-    )
+        """
+
+
+def entry_rate_by_value(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date,
+                        segment: str) -> dict[str, float]:
+    """入催率 over the installments due from `first` to `last`, for every value of `segment` in one query (a value
+    with nothing due is absent)."""
+    found = rows(con, _entry_sql(con, f"s.{segments.column(segment)} AS value", "TRUE"), first=first, last=last)
+    return {value: entered / due for value, due, entered, _ in found}
 
 
 def collection_entry_rate(con: duckdb.DuckDBPyConnection, day: dt.date, month_to_date: bool = False,

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import derived
+from monitor import derived, segments
 from monitor.months import last_month_end, months_between_sql
 from monitor.query import frame, rows
 from monitor.segments import segment_filter
@@ -94,18 +94,20 @@ def payment_default(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = 
 
 def payment_default_by_cohort(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int = 30,
                               installment_no: int = 1, segment: str | None = None,
-                              value: str | None = None) -> pl.DataFrame:
-    """FPD/SPD/TPD by origination cohort (only installments due at least `days` days before `as_of`)."""
+                              value: str | None = None, by: str | None = None) -> pl.DataFrame:
+    """FPD/SPD/TPD by origination cohort (only installments due at least `days` days before `as_of`); with `by` (a
+    segment) by its value and cohort, the value in a first column `value`."""
     where, params = segment_filter(segment, value)
+    keys, groups = ("s.cohort", "1") if by is None else (f"s.{segments.column(by)} AS value, s.cohort", "1, 2")
     return frame(
         con,
         f"""
-        SELECT s.cohort, count(*) AS eligible,
+        SELECT {keys}, count(*) AS eligible,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days) AS defaulted,
                count(*) FILTER (WHERE i.settled_on IS NULL OR i.settled_on > i.due_date + $days) / count(*) AS rate
         FROM {derived.installment_settlement(con)} i JOIN {derived.loan_segment(con)} s USING (loan_id)
         WHERE s.is_new AND i.installment_no = $n AND i.due_date <= $as_of - $days AND {where}
-        GROUP BY 1 ORDER BY 1
+        GROUP BY {groups} ORDER BY {groups}
         """,
         as_of=as_of, days=days, n=installment_no, **params,
     )

@@ -37,7 +37,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("drill.never", "未触及", "not reached"),
     ("drill.level.amber", "黄色", "amber"),
     ("drill.level.red", "红色", "red"),
-    ("drill.not_projected.metric", "未预测：投影无法给出该指标", "Not projected: the projection cannot give this metric"),
+    ("drill.not_projected.metric", "未预测：投影无法给出该指标",
+     "Not projected: the projection cannot give this metric"),
     ("drill.not_projected.segment", "未预测：演练只预测整个资产组合，不预测分群",
      "Not projected: the drill projects the whole book, not a segment"),
     ("drill.breaches", "逐月超限", "Breaches month by month"),
@@ -57,7 +58,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("drill.col.capacity", "产能（账户/月）", "Capacity (accounts a month)"),
     ("drill.col.over", "超出产能", "Over capacity"),
     ("drill.workload_help",
-     "账户数 = 预测的 M1–M3 余额 ÷ 当前每个 M1–M3 账户的平均余额；产能 = 近 30 天有催收动作的贷款数 ×（1 − 产能降幅）。",
+     "账户数 = 预测的 M1–M3 余额 ÷ 当前每个 M1–M3 账户的平均余额；"
+     "产能 = 近 30 天有催收动作的贷款数 ×（1 − 产能降幅）。",
      "Accounts: the projected M1-M3 balance over today's mean balance per M1-M3 account. Capacity: the loans with a "
      "collection action in the last 30 days x (1 - the capacity cut)."),
     ("drill.cash", "现金缺口", "Cash shortfall"),
@@ -67,16 +69,20 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("drill.yes", "是", "yes"),
     ("drill.no", "否", "no"),
     ("drill.playbooks", "应急预案", "Playbooks"),
-    ("drill.playbook_for", "{name}（负责人 {owner}；决策：{decision}）", "{name} (owner {owner}; decision: {decision})"),
+    ("drill.playbook_for", "{name}（负责人 {owner}；决策：{decision}）",
+     "{name} (owner {owner}; decision: {decision})"),
     ("drill.no_playbook", "超限的限额都没有应急预案。", "None of the limits that breach has a playbook."),
     ("drill.assumptions", "假设", "Assumptions"),
-    ("drill.assumption.static", "静态资产组合：每月收回的本金按正常贷款（M0）重新放款，比率是规模不变的资产组合的比率。",
+    ("drill.assumption.static",
+     "静态资产组合：每月收回的本金按正常贷款（M0）重新放款，比率是规模不变的资产组合的比率。",
      "Static book: the principal collected each month is lent again as current (M0) loans, so the rates are those "
      "of a book that keeps its size."),
-    ("drill.assumption.buckets", "30+ 自 M2 起计（逾期 31 天及以上）：逾期阶段是逾期天数的区间，投影看不到逾期恰为 30 天的贷款。",
+    ("drill.assumption.buckets",
+     "30+ 自 M2 起计（逾期 31 天及以上）：逾期阶段是逾期天数的区间，投影看不到逾期恰为 30 天的贷款。",
      "30+ counts from M2 (31+ days past due): a bucket is a range of days past due, so the projection cannot see "
      "the loans at exactly 30."),
-    ("drill.assumption.pending", "每个预测月视为一个月的评估，不考虑限额的连续次数要求；投影没有回收款，毛核销即净核销。",
+    ("drill.assumption.pending",
+     "每个预测月视为一个月的评估，不考虑限额的连续次数要求；投影没有回收款，毛核销即净核销。",
      "A projected month stands for a month of evaluations: the limits' pending counts are not applied. The "
      "projection has no recoveries, so gross and net charge-offs are the same."),
 )
