@@ -33,10 +33,12 @@ def test_alerts_json_lists_every_limit_and_the_events_written(book):
     assert (found["as_of"], found["kind"], found["repeated"]) == ("2026-03-31", "nightly", False)
     states = {row["name"]: row for row in found["states"]}
     assert len(states) == 8
-    # 30+ by balance 900 / 2100 = 42.9 % (red above 6 %); M1 -> M2 900 / 1800 = 50 % (red above 45 %)
+    # 30+ by balance 900 / 2100 = 42.9 % (red above 8 %); M1 -> M2 900 / 1800 = 50 %: not above the starter's amber
+    # (50 %), so ok; above the app channel's own limit's amber (30 %)
     assert (states["30+ rate by balance"]["state"], states["30+ rate by balance"]["value"]) == (
         "red", pytest.approx(900 / 2100))
     assert (states["M1 roll, app"]["state"], states["M1 roll, app"]["value"]) == ("amber", 0.5)
+    assert (states["M1 to M2 roll"]["state"], states["M1 to M2 roll"]["value"]) == ("ok", 0.5)
     assert (states["Score PSI"]["state"], states["Score PSI"]["why"]) == ("ok", "no_model")
     assert states["Hours since the last batch"]["value"] == pytest.approx(7)
     # FPD30: the first installment (due 02-10) unsettled on 03-12 for loans 2 and 3 (paid 03-15): 2 of 4
@@ -46,7 +48,7 @@ def test_alerts_json_lists_every_limit_and_the_events_written(book):
     entry = states["Collection entry rate, month to date"]
     assert (entry["state"], entry["candidate"], entry["streak"], entry["value"]) == ("ok", "red", 1, 0.75)
     assert {(e["limit_id"], e["from_state"], e["to_state"]) for e in found["events"]} == {
-        (1, "ok", "red"), (2, "ok", "red"), (3, "ok", "red"), (8, "ok", "amber")}
+        (1, "ok", "red"), (3, "ok", "red"), (8, "ok", "amber")}
     again = json.loads(run(book, "alerts", "--as-of", "2026-03-31", "--format", "json").stdout)
     assert again["repeated"] and again["evaluation_id"] == found["evaluation_id"]
     assert {e["event_id"] for e in again["events"]} == {e["event_id"] for e in found["events"]}

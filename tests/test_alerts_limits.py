@@ -10,10 +10,10 @@ from monitor.alerts import limits, starter
 from tests.builders import Book
 
 STARTER = [
-    ("30+ rate by balance", "dpd30_balance", "above", 0.04, 0.06),
-    ("M1 to M2 roll", "roll_m1_m2", "above", 0.35, 0.45),
-    ("FPD30, newest cohorts", "fpd30_newest", "above", 0.04, 0.06),
-    ("Net charge-off (annualized)", "net_charge_off", "above", 0.05, 0.08),
+    ("30+ rate by balance", "dpd30_balance", "above", 0.06, 0.08),
+    ("M1 to M2 roll", "roll_m1_m2", "above", 0.50, 0.60),
+    ("FPD30, newest cohorts", "fpd30_newest", "above", 0.06, 0.08),
+    ("Net charge-off (annualized)", "net_charge_off", "above", 0.08, 0.12),
     ("Score PSI", "model_psi", "above", 0.10, 0.25),
     ("Hours since the last batch", "hours_since_batch", "above", 26.0, 50.0),
     ("Collection entry rate, month to date", "entry_rate_mtd", "above", 0.20, 0.25),
@@ -63,7 +63,7 @@ def test_a_bad_limit_is_refused_naming_the_field(con, change, message):
 
 def test_a_change_is_checked_as_a_whole_limit(con):
     with pytest.raises(limits.LimitRefused, match="amber: with direction above"):
-        limits.change(con, "rm", 1, amber=0.07)  # the starter's red is 0.06
+        limits.change(con, "rm", 1, amber=0.09)  # the starter's red is 0.08
     with pytest.raises(limits.LimitRefused, match="version: cannot be changed"):
         limits.change(con, "rm", 1, version=9)
 
