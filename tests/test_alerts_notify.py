@@ -11,6 +11,7 @@ import email
 import email.policy
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -524,6 +525,36 @@ def test_the_delivery_loop_sends_each_new_event_within_seconds(book, receivers):
         deliverer.terminate()
         deliverer.wait(timeout=30)
     assert [[e["event_id"] for e in body["events"]] for body in hook.sent] == [["e1"], ["e2"]]
+
+
+def test_a_batch_crossing_a_level_reaches_the_webhook_from_the_intraday_loop(demo_db, tmp_path, receivers):
+    """`alerts-deliver --loop --intraday` beside the live feed: a batch that takes a limit over its level is
+    evaluated, queued and sent within seconds, once (the demo book's 30+ rate by balance is about 4.9 %)."""
+    book = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_db, book)
+    hook = receivers()
+    contact(book, "risk_manager", "webhook_json", hook.url)  # the starter limits' owner
+    write(book, "UPDATE limits SET enabled = false")  # the starter limits: this test watches its own
+    write(book, "INSERT INTO limits SELECT 100, 'Live 30+', 'dpd30_balance', NULL, NULL, 'above', 0.5, 0.9, 1, "
+                "'risk_manager', NULL, true, 1")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    feed = subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", str(book), "--rate", "50",
+                             "--seed", "5"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deliverer = subprocess.Popen([sys.executable, "-m", "monitor", "alerts-deliver", "--db", str(book), "--loop",
+                                  "0.5", "--intraday"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        assert hook.sent == []  # evaluated, nothing crossed
+        write(book, "UPDATE limits SET amber = 0.01, red = 0.02, version = 2 WHERE limit_id = 100")
+        wait_for(lambda: len(hook.sent) == 1)
+        time.sleep(2)  # more batches and rounds: the limit stays red, nothing is sent again
+    finally:
+        feed.terminate()
+        deliverer.terminate()
+        feed.wait(timeout=60)
+        deliverer.wait(timeout=30)
+    [body] = hook.sent
+    assert [(e["limit"], e["to_state"]) for e in body["events"]] == [("Live 30+", "red")]
 
 
 def wait_for(condition, seconds: float = 30) -> None:

@@ -207,6 +207,9 @@ def _add_notify_parsers(sub) -> None:
     _add_db(dlv)
     dlv.add_argument("--loop", type=limits.number(0, limits.MAX_FEED_SECONDS), default=None,
                      help="keep going, every this many seconds, until stopped (default: once)")
+    dlv.add_argument("--intraday", action="store_true",
+                     help="each round, first evaluate the limits on metrics that move during the day (the live "
+                          "feed's and loaded files' batches), at the book's today")
 
 
 def moment(text: str) -> dt.datetime:

@@ -9,7 +9,7 @@ import time
 
 from monitor import db
 from monitor.alerts import contacts as store
-from monitor.alerts import notify
+from monitor.alerts import evaluate, notify
 from monitor.usage import UsageError
 
 OPTIONS = {"list": (), "add": ("name", "kind", "target"), "change": ("name", "kind", "target"), "remove": ("name",)}
@@ -44,11 +44,14 @@ def contacts(args) -> int:
 
 def deliver(args) -> int:
     """Queue and send once, or every --loop seconds until stopped; in a loop, a book locked past the wait is tried
-    again at the next round instead of ending the deliverer."""
+    again at the next round instead of ending the deliverer. With --intraday, each round first evaluates the limits
+    on the metrics that move during the day, at the book's today: a batch of the live feed or a loaded file that
+    crossed a level is queued and sent in the same round (an unchanged book is not evaluated again: the evaluation
+    is keyed by the data it read)."""
     path = db.resolve_db_path(args.db)
     while True:
         try:
-            _round(path)
+            _round(path, args.intraday)
         except db.DatabaseError as exc:
             if args.loop is None:
                 raise
@@ -58,11 +61,14 @@ def deliver(args) -> int:
         time.sleep(args.loop)
 
 
-def _round(path) -> None:
-    """Queue the new events (one short write), then send what is due (monitor.alerts.notify.deliver_due)."""
+def _round(path, intraday: bool) -> None:
+    """Evaluate the intraday limits when asked, queue the new events (one short write), then send what is due
+    (monitor.alerts.notify.deliver_due)."""
     con = db.connect(path)
     try:
         now = notify.book_now(con)
+        if intraday:
+            evaluate.evaluate(con, now.date(), "intraday", now)  # its own transaction
         with db.transaction(con):
             queued = notify.enqueue(con, now)
     finally:
