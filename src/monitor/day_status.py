@@ -67,8 +67,8 @@ def pinned_days(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
 # unless paid), or was paid on d. Any other loan active at d had DPD 0 at d-1 and keeps its DPD, balance and
 # overdue amount: nothing it owes or paid has changed. These are the loans that keep yesterday's row.
 _UNCHANGED_SQL = """
-    SELECT loan_id FROM {pinned} WHERE as_of = $previous AND dpd = 0
-    EXCEPT SELECT loan_id FROM installments WHERE due_date = $previous
+    SELECT loan_id FROM {pinned} WHERE as_of = $neighbour AND dpd = 0
+    EXCEPT SELECT loan_id FROM installments WHERE due_date = $neighbour
     EXCEPT SELECT loan_id FROM payments
            WHERE CAST($as_of AS TIMESTAMP) <= paid_at AND paid_at < CAST($as_of + 1 AS TIMESTAMP)"""
 
@@ -82,22 +82,7 @@ def pin_next_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         return
     previous = as_of - dt.timedelta(days=1)
     pin_day(con, previous)
-    params = {**status_params(con, as_of), "previous": previous}
-    active = ACTIVE_AT.format(d="$as_of")
-    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_PINNED}_unchanged AS {_UNCHANGED_SQL.format(pinned=_PINNED)}",
-           {"as_of": as_of, "previous": previous})
-    changed = (f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {active} "
-               f"AND l.loan_id NOT IN (SELECT loan_id FROM {_PINNED}_unchanged)")
-    computed = grid_status_sql(changed, precomputed_sums=freshness.derived_is_fresh(con))
-    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({computed})",
-           {k: v for k, v in params.items() if k != "previous"})
-    db.run(con, f"""
-        INSERT INTO {_PINNED}
-        SELECT p.loan_id, CAST($as_of AS DATE), {months_between_sql("l.origination_date", "CAST($as_of AS DATE)")},
-               p.dpd, p.bucket, p.principal_balance, p.overdue_amount
-        FROM {_PINNED} p JOIN {_PINNED}_unchanged USING (loan_id) JOIN loans l USING (loan_id)
-        WHERE p.as_of = $previous AND {active}""", {"as_of": as_of, "previous": previous})
-    db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
+    _pin_from(con, as_of, previous, _UNCHANGED_SQL)
 
 
 # Going back from the end of day d to the end of day d-1, a loan keeps its row (its months on book aside) if it
@@ -107,9 +92,9 @@ def pin_next_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
 # d-1's side, or closed on d) is computed.
 _KEPT_BACKWARD_SQL = """
     SELECT p.loan_id FROM {pinned} p JOIN loans l USING (loan_id)
-    WHERE p.as_of = $following AND p.dpd = 0 AND l.origination_date <= $as_of
+    WHERE p.as_of = $neighbour AND p.dpd = 0 AND l.origination_date <= $as_of
     EXCEPT SELECT loan_id FROM payments
-           WHERE CAST($following AS TIMESTAMP) <= paid_at AND paid_at < CAST($following + 1 AS TIMESTAMP)"""
+           WHERE CAST($neighbour AS TIMESTAMP) <= paid_at AND paid_at < CAST($neighbour + 1 AS TIMESTAMP)"""
 
 
 def pin_previous_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
@@ -120,20 +105,26 @@ def pin_previous_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         return
     following = as_of + dt.timedelta(days=1)
     pin_day(con, following)
-    params = status_params(con, as_of)
+    _pin_from(con, as_of, following, _KEPT_BACKWARD_SQL)
+
+
+def _pin_from(con: duckdb.DuckDBPyConnection, as_of: dt.date, neighbour: dt.date, kept_sql: str) -> None:
+    """Pin `as_of` from the pinned rows of `neighbour`, the day before or after it: the loans of `kept_sql` (over
+    the pinned rows; parameters $as_of, $neighbour) carry their row with their months on book at `as_of`; every other
+    loan active at `as_of` gets the one status computation."""
     active = ACTIVE_AT.format(d="$as_of")
-    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_PINNED}_kept AS {_KEPT_BACKWARD_SQL.format(pinned=_PINNED)}",
-           {"as_of": as_of, "following": following})
+    days = {"as_of": as_of, "neighbour": neighbour}
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_PINNED}_kept AS {kept_sql.format(pinned=_PINNED)}", days)
     changed = (f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l WHERE {active} "
                f"AND l.loan_id NOT IN (SELECT loan_id FROM {_PINNED}_kept)")
     computed = grid_status_sql(changed, precomputed_sums=freshness.derived_is_fresh(con))
-    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({computed})", params)
+    db.run(con, f"INSERT INTO {_PINNED} SELECT * FROM ({computed})", status_params(con, as_of))
     db.run(con, f"""
         INSERT INTO {_PINNED}
         SELECT p.loan_id, CAST($as_of AS DATE), {months_between_sql("l.origination_date", "CAST($as_of AS DATE)")},
                p.dpd, p.bucket, p.principal_balance, p.overdue_amount
         FROM {_PINNED} p JOIN {_PINNED}_kept USING (loan_id) JOIN loans l USING (loan_id)
-        WHERE p.as_of = $following""", {"as_of": as_of, "following": following})
+        WHERE p.as_of = $neighbour AND {active}""", days)
     db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
 
 
