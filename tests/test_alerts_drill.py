@@ -9,8 +9,9 @@ import shutil
 import numpy as np
 import pytest
 
+from monitor import alerts_schema as schema
 from monitor import db
-from monitor.alerts import drill, schema
+from monitor.alerts import drill
 from monitor.simulate.inputs import SimulationInputError
 from monitor.simulate.policy import STATES
 
@@ -19,7 +20,7 @@ S = {name: i for i, name in enumerate(STATES)}
 
 
 def create_tables(con, *names):
-    """The tables of monitor.alerts.schema this module needs, empty (a book of schema version 4 starts with the
+    """The tables of monitor.alerts_schema this module needs, empty (a book of schema version 4 starts with the
     starter limits: replaced here by the test's own)."""
     for statement in schema.DDL.split(";"):
         if any(f"EXISTS {name} (" in statement for name in names):
@@ -147,7 +148,7 @@ def test_on_the_demo_book_the_severe_stress_breaches_and_the_baseline_does_not(d
 
 
 def test_the_starter_limits_hold_at_baseline_and_breach_under_the_severe_stress(demo_db):
-    """The issue's check with the limits every book starts with (monitor.alerts.starter), not the test's own."""
+    """The issue's check with the limits every book starts with (monitor.alerts_starter), not the test's own."""
     con = db.connect(demo_db, read_only=True)
     try:
         baseline = drill.run_drill(con, AS_OF, drill.make_scenario())

@@ -10,8 +10,8 @@ import shutil
 
 import pytest
 
-from monitor import cli, db
-from monitor.alerts import drill, drill_records, drill_report, playbooks
+from monitor import alerts_starter, cli, db
+from monitor.alerts import drill, drill_records, drill_report
 from tests.test_alerts_drill import AS_OF, DEMO_LIMITS, create_tables
 
 
@@ -24,7 +24,7 @@ def book(demo_db, tmp_path_factory):
     con = db.connect(path)
     create_tables(con, "limits", "playbooks", "drills")
     con.execute(DEMO_LIMITS)
-    playbooks.install_starters(con)
+    alerts_starter.install_starters(con)
     con.close()
     return path
 

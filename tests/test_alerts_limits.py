@@ -5,8 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from monitor import alerts_starter as starter
 from monitor import db
-from monitor.alerts import limits, starter
+from monitor.alerts import limits
 from tests.builders import Book
 
 STARTER = [

@@ -22,8 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
+from monitor import alerts_schema as schema
 from monitor import db
-from monitor.alerts import contacts, notify, schema
+from monitor.alerts import contacts, notify
 from monitor.cli import main
 
 NOW = dt.datetime(2026, 11, 30, 2, 0)
@@ -155,7 +156,7 @@ def read(path, sql: str, params=None) -> list[tuple]:
 
 def event(path, event_id, limit_id, to_state, value, level, *, evaluation=EVALUATION, at=AT, from_state="ok",
           silenced=False):
-    """An alert event as the evaluation writes it (monitor.alerts.schema.alert_events)."""
+    """An alert event as the evaluation writes it (monitor.alerts_schema.alert_events)."""
     write(path, "INSERT INTO alert_events VALUES (?, ?, ?, ?, DATE '2026-11-29', ?, ?, ?, ?, ?)",
           [event_id, limit_id, evaluation, at, from_state, to_state, value, level, silenced])
 

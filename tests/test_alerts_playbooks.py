@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor import db
+from monitor import alerts_starter, db
 from monitor.alerts import playbooks
 from monitor.i18n import CATALOG
 from tests.test_alerts_drill import create_tables
@@ -27,20 +27,20 @@ def con():
 
 
 def test_every_starter_metric_has_a_playbook_in_both_languages():
-    assert set(playbooks.STARTER) == set(STARTER_METRICS)
+    assert set(alerts_starter.STARTER_PLAYBOOKS) == set(STARTER_METRICS)
     for metric in STARTER_METRICS:
-        found = playbooks.starter(metric)
+        found = alerts_starter.starter(metric)
         assert found["decision"] in playbooks.DECISIONS and len(found["steps"]) >= 3
         for step in found["steps"]:
             assert CATALOG[step]["zh"] and CATALOG[step]["en"]
             assert playbooks.step_text(step, "zh") != playbooks.step_text(step, "en")
-    assert playbooks.starter("cure_m1") is None
+    assert alerts_starter.starter("cure_m1") is None
 
 
 def test_starters_go_to_the_limits_without_a_playbook_once(con):
     playbooks.set_playbook(con, 3, ["Recalibrate"], "analyst", "review_model")
-    assert playbooks.install_starters(con) == 1  # limit 1; cure_m1 has no starter, limit 3 has its own
-    assert playbooks.install_starters(con) == 0
+    assert alerts_starter.install_starters(con) == 1  # limit 1; cure_m1 has no starter, limit 3 has its own
+    assert alerts_starter.install_starters(con) == 0
     found = playbooks.read_all(con)
     assert found[1] == {"limit_id": 1, "steps": [f"playbook.step.dpd30_balance.{n}" for n in (1, 2, 3, 4)],
                         "owner": "risk manager", "decision": "tighten_cutoffs"}

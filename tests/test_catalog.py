@@ -83,7 +83,7 @@ DYNAMIC: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {
          ("report.definition_dpd", "report.definition_entry", "report.definition_roll", "report.not_computable",
           "report.money")),
     ("src/monitor/alerts/playbooks.py", "step_text", "step"):
-        ("a stored step that is a catalog key: the starter playbooks' (monitor.alerts.playbooks.starter)",
+        ("a stored step that is a catalog key: the starter playbooks' (monitor.alerts_starter.starter)",
          ("playbook.step.*",)),
     ("src/monitor/simulate/loan_whatif.py", "source_text", "key"):
         ("Assumption.source and .notes of monitor.simulate.assumptions (each one with its basis in "

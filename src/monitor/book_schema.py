@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from monitor.alerts import schema as alerts_schema
-from monitor.alerts import starter as alerts_starter
+from monitor import alerts_schema, alerts_starter
 
 __all__ = [  # what monitor.db re-exports
     "SCHEMA_VERSION",

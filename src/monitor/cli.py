@@ -24,7 +24,7 @@ import time
 import polars as pl
 
 from monitor import access, day_status, db, derive, limits, status
-from monitor.alerts.schema import CONTACT_KINDS
+from monitor.alerts_schema import CONTACT_KINDS
 from monitor.i18n import t
 from monitor.usage import EXIT_BAD_INPUT, UsageError
 from monitor.worklists import LISTS as WORKLISTS

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from monitor import db
-from monitor.alerts.schema import CONTACT_KINDS
+from monitor.alerts_schema import CONTACT_KINDS
 from monitor.i18n import t
 
 MAX_NAME = 100

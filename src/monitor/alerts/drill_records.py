@@ -1,5 +1,5 @@
 """Drill records (issue 16 item 5): each contingency drill run, saved into the table drills of
-monitor.alerts.schema with who ran it and when, its day, scenario and findings (JSON) and its HTML report; listed
+monitor.alerts_schema with who ran it and when, its day, scenario and findings (JSON) and its HTML report; listed
 newest first and read back."""
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ import math
 import duckdb
 import polars as pl
 
+from monitor import alerts_schema as schema
 from monitor import db, query, segments
-from monitor.alerts import catalog, schema
-from monitor.alerts.starter import COLUMNS
+from monitor.alerts import catalog
+from monitor.alerts_starter import COLUMNS
 from monitor.i18n import t
 
 EDITABLE = ("name", "metric", "segment", "segment_value", "direction", "amber", "red", "pending", "owner", "contact",

@@ -1,6 +1,8 @@
-"""The starter set of limits every new book is given (and an older book by the migration to schema version 4), so
-that the alerts, the page and the drills mean something out of the box. Owner 'risk_manager', written by 'system';
-each is a version-1 row of limit_versions like any limit added by hand. The levels, and why a lender uses them:
+"""The starter set of limits every new book is given (and an older book by the migration to schema version 4), each
+with the starter playbook of its metric (STARTER_PLAYBOOKS), so that the alerts, the page and the drills mean
+something out of the box. It stands beside book_schema, below the alerts package, because creating a book writes it.
+Owner 'risk_manager', written by 'system'; each is a version-1 row of limit_versions like any limit added by hand.
+The levels, and why a lender uses them:
 
 The levels sit above the normal range of the book they are written into (the demo lender's: 30+ by balance near 5 %,
 M1 -> M2 near 40 %, FPD30 near 4.5 %, net charge-off 2-6 %), so that an ordinary month is ok and a deterioration of
@@ -29,8 +31,6 @@ from __future__ import annotations
 import json
 
 import duckdb
-
-from monitor.alerts import playbooks
 
 OWNER = "risk_manager"
 BY = "system"
@@ -65,4 +65,39 @@ def write(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"INSERT INTO limits VALUES ({', '.join('?' * len(COLUMNS))})", list(row.values())).fetchall()
         con.execute("INSERT INTO limit_versions VALUES (?, 1, current_timestamp, ?, NULL, ?)",
                     [row["limit_id"], BY, json.dumps(row)]).fetchall()
-    playbooks.install_starters(con)
+    install_starters(con)
+
+
+# metric -> (decision, number of steps under playbook.step.<metric>.<n> in the catalog)
+STARTER_PLAYBOOKS: dict[str, tuple[str, int]] = {
+    "dpd30_balance": ("tighten_cutoffs", 4),
+    "roll_m1_m2": ("move_agents", 4),
+    "fpd30_newest": ("tighten_cutoffs", 4),
+    "net_charge_off": ("raise_provisions", 4),
+    "model_psi": ("review_model", 3),
+    "hours_since_batch": ("restore_data", 3),
+    "entry_rate_mtd": ("move_agents", 4),
+}
+
+
+def starter(metric: str) -> dict | None:
+    """The starter playbook of a metric (steps as catalog keys), or None where there is none."""
+    if metric not in STARTER_PLAYBOOKS:
+        return None
+    decision, steps = STARTER_PLAYBOOKS[metric]
+    return {"steps": [f"playbook.step.{metric}.{n}" for n in range(1, steps + 1)], "decision": decision}
+
+
+def install_starters(con: duckdb.DuckDBPyConnection) -> int:
+    """Give every limit without a playbook the starter playbook of its metric, owned by the limit's owner
+    (one set-wise INSERT). Returns how many were written."""
+    values = [(metric, spec["steps"], spec["decision"]) for metric in STARTER_PLAYBOOKS if (spec := starter(metric))]
+    before = con.execute("SELECT count(*) FROM playbooks").fetchall()[0][0]
+    con.execute("""INSERT INTO playbooks
+                   SELECT l.limit_id, s.steps, l.owner, s.decision
+                   FROM limits l JOIN (SELECT unnest($metrics) AS metric, unnest($steps) AS steps,
+                                              unnest($decisions) AS decision) s USING (metric)
+                   WHERE l.limit_id NOT IN (SELECT limit_id FROM playbooks)""",
+                {"metrics": [v[0] for v in values], "steps": [v[1] for v in values],
+                 "decisions": [v[2] for v in values]})
+    return con.execute("SELECT count(*) FROM playbooks").fetchall()[0][0] - before
