@@ -41,6 +41,9 @@ of bench/RESULTS.md (median and max per page and kind), keeping the other sectio
 --feed-rate   events per second of the feed (default 200, as the load test); --no-feed leaves the feed out
 --no-write    print the JSON lines only, leave bench/RESULTS.md alone
 --work        folder for the copies of the books (default: the system's temporary folder)
+--keep FILE --kept-from TEXT
+              the output of an earlier run, and when it was measured: the views of the (loans, kind) pairs this run
+              does not measure are kept in the table (a change that touched some kinds is measured again alone)
 """
 
 from __future__ import annotations
@@ -385,8 +388,18 @@ def _wait_for_feed(book: Path, latest: dt.date, feed: subprocess.Popen) -> None:
     raise RuntimeError(f"no feed batch reached {book} within {FEED_START_S} s")
 
 
-def summary(views: list[dict], load: float) -> str:
-    """The RESULTS.md section: per book and page, median and max of each kind; targets checked at 1M."""
+def kept_views(path: Path, measured: set[tuple[int, str]]) -> list[dict]:
+    """The views of an earlier run (its printed JSON lines, in a log among other lines) of the (loans, kind) pairs
+    this run did not measure: a run that measures again only what a change touched keeps the rest of the table."""
+    found = (json.loads(line) for line in path.read_text().splitlines() if line.startswith('{"loans"'))
+    return [view for view in found if (view["loans"], view["kind"]) not in measured]
+
+
+def summary(views: list[dict], load: float, kept_from: str | None = None) -> str:
+    """The RESULTS.md section: per book and page, median and max of each kind; targets checked at 1M. `kept_from`
+    says when the views kept from an earlier run (--keep) were measured."""
+    measured = {(r["loans"], r["kind"]) for r in views if not r.get("kept")}
+
     def cell(rows: list[dict]) -> str:
         seconds = [r["seconds"] for r in rows]
         if not seconds:
@@ -396,7 +409,9 @@ def summary(views: list[dict], load: float) -> str:
 
     lines = [
         f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()}; load average {load:.1f} at the start (other "
-        "work on the machine slows every figure). Produced by `.venv/bin/python bench/browser_pages.py`.",
+        "work on the machine slows every figure). Produced by `.venv/bin/python bench/browser_pages.py`."
+        + (f" Measured in this run: {', '.join(f'{kind} at {loans:,} loans' for loans, kind in sorted(measured))}; "
+           f"the other figures are kept from the run of {kept_from}." if kept_from else ""),
         "",
         "Seconds from a person's action until the page is complete in headless Chromium at 1440x900: the script "
         "has run, no stale element or spinner is left, every chart (vega-embed) and table is drawn. cold: in an open "
@@ -453,7 +468,12 @@ def main() -> None:
     parser.add_argument("--no-feed", dest="feed_rate", action="store_const", const=0)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--keep", type=Path, help="the output of an earlier run: its views of the (loans, kind) "
+                                                  "pairs this run does not measure are kept in the table")
+    parser.add_argument("--kept-from", help="when that earlier run was measured and its load, for the text")
     args = parser.parse_args()
+    if bool(args.keep) != bool(args.kept_from):
+        raise SystemExit("--keep and --kept-from go together")
     sources = args.db or [ROOT / "bench" / "out" / f"bench_{loans}.duckdb" for loans in args.scales]
     missing = [str(p) for p in sources if not p.exists()]
     if missing:
@@ -470,8 +490,11 @@ def main() -> None:
             finally:
                 shutil.rmtree(work, ignore_errors=True)
         browser.close()
+    if args.keep:
+        measured = {(r["loans"], r["kind"]) for r in views}
+        views = [{**view, "kept": True} for view in kept_views(args.keep, measured)] + views
     if not args.no_write:
-        replace_section(HEADING, summary(views, load))
+        replace_section(HEADING, summary(views, load, args.kept_from))
         print(f"wrote {HEADING!r} in bench/RESULTS.md", file=sys.stderr)
 
 
