@@ -15,6 +15,9 @@ from collections.abc import Callable
 
 import duckdb
 
+from monitor.alerts import schema as alerts_schema
+from monitor.alerts import starter as alerts_starter
+
 __all__ = [  # what monitor.db re-exports
     "SCHEMA_VERSION",
     "DEFAULT_CHARGE_OFF_DPD",
@@ -47,7 +50,7 @@ __all__ = [  # what monitor.db re-exports
     "transaction",
 ]
 
-SCHEMA_VERSION = 3  # monitor.migrations brings an older book up to it; its docstring says what each version holds
+SCHEMA_VERSION = 4  # monitor.migrations brings an older book up to it; its docstring says what each version holds
 DEFAULT_CHARGE_OFF_DPD = 181
 
 LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
@@ -253,7 +256,7 @@ CREATE TABLE IF NOT EXISTS score_runs (
     stability     JSON NOT NULL,      -- PSI of the score and CSI per feature against the training population
     PRIMARY KEY (as_of)
 );
-""" + SCENARIOS_DDL + INGEST_DDL + BOOK_HISTORY_DDL
+""" + SCENARIOS_DDL + INGEST_DDL + BOOK_HISTORY_DDL + alerts_schema.DDL  # limits and alerts: schema version 4
 
 BOOK_TIMEZONE = "Asia/Shanghai"  # every event timestamp of a book is local time there (settings.timezone)
 SETTINGS = (
@@ -290,7 +293,7 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> None:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table (idempotent) and record the schema version and settings."""
+    """Create every table (idempotent) and record the schema version, the settings and the starter limits."""
     run(con, DDL)
     if con.execute("SELECT count(*) FROM schema_info").fetchall()[0][0] == 0:
         run(con, "INSERT INTO schema_info VALUES (?, current_timestamp)", [SCHEMA_VERSION])
@@ -298,6 +301,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         run(con,
             "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING", [key, value, description]
         )
+    alerts_starter.write(con)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:

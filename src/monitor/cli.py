@@ -177,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     usr.add_argument("--roles", type=limits.text(), default=None,
                      help="comma-separated roles from " + ", ".join(access.ROLES) + "; empty removes the user")
 
+    _add_alert_parsers(sub)
+
     fd = sub.add_parser("feed", help="continue the synthetic lender in real time: payments, loans, actions")
     _add_db(fd)
     fd.add_argument("--rate", type=limits.number(0, limits.MAX_FEED_RATE), default=20.0,
@@ -185,6 +187,63 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"stop after this many seconds, at most {limits.MAX_FEED_SECONDS:,} (default: never)")
     fd.add_argument("--seed", type=SEED, default=0, help=f"random seed, {SEED_RANGE}")
     return parser
+
+
+def moment(text: str) -> dt.datetime:
+    """An argparse type: a local time of the book, YYYY-MM-DD HH:MM."""
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time; write it as YYYY-MM-DD HH:MM") from None
+
+
+def _add_alert_parsers(sub) -> None:
+    """`alerts` (evaluate, ack, silence) and `limits` (list, add, set, disable): monitor.alerts."""
+    alr = sub.add_parser("alerts", help="evaluate the limits into alert states (nightly after derive, or the "
+                                        "intraday ones), acknowledge an alert event, or silence a limit")
+    alr.add_argument("action", nargs="?", choices=("evaluate", "ack", "silence"), default="evaluate")
+    _add_db(alr)
+    alr.add_argument("--as-of", type=limits.day, default=None,
+                     help=f"evaluate at the end of this day (default: the latest data day; intraday: the book's "
+                          f"today); {SPAN}")
+    alr.add_argument("--intraday", action="store_true", help="only the limits on metrics that move during the day")
+    alr.add_argument("--format", choices=("text", "json"), default="text")
+    alr.add_argument("--event", type=limits.text(), help="ack: the event's id (as `alerts` prints it)")
+    alr.add_argument("--limit", type=limits.text(), help="silence: the limit's id or name")
+    alr.add_argument("--until", type=moment, help="silence: until this local time, YYYY-MM-DD HH:MM")
+    alr.add_argument("--comment", type=limits.text(), help="ack, silence: what is being done, and why")
+    alr.add_argument("--by", type=limits.text(), default="command-line", help="who acts (default command-line)")
+
+    lim = sub.add_parser("limits", help="list the limits, add one, change one or disable one (each change versioned)")
+    lim.add_argument("action", choices=("list", "add", "set", "disable"))
+    _add_db(lim)
+    lim.add_argument("--limit", type=limits.text(), help="set, disable: the limit's id or name")
+    lim.add_argument("--name", type=limits.text())
+    lim.add_argument("--metric", type=limits.text(), help="a metric of the catalog (monitor.alerts.catalog)")
+    lim.add_argument("--segment", type=limits.text(), help="a segment (product, channel, ...); with --value")
+    lim.add_argument("--value", type=limits.text(), help="the segment's value")
+    lim.add_argument("--book", action="store_true", help="set: watch the whole book (drop the segment)")
+    lim.add_argument("--direction", choices=("above", "below"), help="default: the metric's usual direction")
+    lim.add_argument("--amber", type=float, help="the amber level (a rate as a share: 0.04 is 4 %%)")
+    lim.add_argument("--red", type=float, help="the red level")
+    lim.add_argument("--pending", type=limits.whole(1, 1000), help="consecutive evaluations before a change fires")
+    lim.add_argument("--owner", type=limits.text())
+    lim.add_argument("--contact", type=limits.text(), help="a contact point's name")
+    lim.add_argument("--enable", action="store_true", help="set: evaluate a disabled limit again")
+    lim.add_argument("--format", choices=("text", "json"), default="text")
+    lim.add_argument("--by", type=limits.text(), default="command-line", help="who acts (default command-line)")
+
+
+def cmd_alerts(args) -> int:
+    from monitor.alerts import command
+
+    return command.alerts(args)
+
+
+def cmd_limits(args) -> int:
+    from monitor.alerts import command
+
+    return command.limits(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -554,4 +613,4 @@ COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_deri
             "worklists": cmd_worklists, "report": cmd_report, "train": cmd_train, "score": cmd_score,
             "simulate": cmd_simulate, "drill": cmd_drill,
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
-            "users": cmd_users}
+            "users": cmd_users, "alerts": cmd_alerts, "limits": cmd_limits}

@@ -13,6 +13,8 @@ The versions (db.SCHEMA_VERSION is the newest):
   beside the book (monitor.access_store). models.promoted_at: a retrained model is a candidate until an admin
   promotes it; the live model is the newest promoted one (every model of an older book was live in its turn:
   promoted at its created_at).
+- 4: limits and alerts (issue 16): the tables of monitor.alerts.schema, and the starter limits
+  (monitor.alerts.starter), so that an older book is watched as a new one is.
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -24,6 +26,8 @@ from __future__ import annotations
 import duckdb
 
 from monitor import book_schema as db  # the schema and its statements; monitor.db opens books through this
+from monitor.alerts import schema as alerts_schema
+from monitor.alerts import starter as alerts_starter
 from monitor.i18n import t
 
 
@@ -42,7 +46,13 @@ def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
            [dict((key, description) for key, _, description in db.SETTINGS)["quarantine_raw_days"]])
 
 
-STEPS = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
+    """The tables of limits and alerts, and the starter set of limits."""
+    db.run(con, alerts_schema.DDL)
+    alerts_starter.write(con)
+
+
+STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, found: int) -> list[int]:

@@ -104,7 +104,7 @@ def _segment_share(con, day, segment, value) -> Reading:
     return _ratio(part, metrics.day_totals(con, day)["balance"], "no_active_loans")
 
 
-def _book_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
+def book_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
     """The book's wall clock (event timestamps are local time in its time zone, DESIGN.md §3), naive."""
     return dt.datetime.now(ZoneInfo(db.setting(con, "timezone"))).replace(tzinfo=None)
 
@@ -112,7 +112,7 @@ def _book_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
 def _cash_against_expected(con, day, segment, value) -> Reading:
     """Cash received on the day against the same weekday's average over the four weeks before, each up to the same
     time of day (now, on the book's today; else the whole day): a payment channel down shows the same morning."""
-    now = _book_now(con)
+    now = book_now(con)
     until = now - dt.datetime.combine(now.date(), dt.time()) if day == now.date() else dt.timedelta(days=1)
     found = rows(con, """
         SELECT coalesce(sum(amount) FILTER (WHERE CAST(paid_at AS DATE) = $day), 0),
@@ -135,7 +135,7 @@ def _hours_since_batch(con, day, segment, value) -> Reading:
     found = rows(con, "SELECT max(loaded_at) FROM ingest_batches")[0][0]
     if found is None:
         return Reading(None, "no_batch")
-    end = min(_book_now(con), dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    end = min(book_now(con), dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     return Reading(max(0.0, (end - found).total_seconds() / 3600))
 
 

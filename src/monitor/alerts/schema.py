@@ -5,11 +5,14 @@
   ('below') its amber or red level; it fires after `pending` consecutive evaluations at that level.
 - limit_versions: every change of a limit (who, when, the row before and after as JSON), version 1 its creation.
 - alert_state: where each limit stands now (ok, amber, red), the level its value was last seen at (candidate) and
-  for how many consecutive evaluations (streak), since when, and the evaluation it was last judged in.
+  for how many consecutive evaluations (streak), since when, the value last read (or why there was none), and the
+  evaluation it was last judged in.
 - alert_evaluations: each evaluation run once (its key: the day and the data it read), so evaluating twice changes
   nothing.
-- alert_events: one row per change of state (to amber, to red, back to ok: 'resolved'), with the value and level.
+- alert_events: one row per change of state (to amber, to red, back to ok: 'resolved'), with the value and level;
+  `silenced` when the limit was silenced at the time (recorded all the same, but notifications skip it).
 - alert_acks and alert_silences: who acknowledged an event, with a comment; a limit silenced until a time.
+  (Column names avoid DuckDB's reserved words AT and BY: happened_at, acked_at/acked_by, silenced_at/silenced_by.)
 - contact_points and alert_deliveries: where notifications go (a webhook in plain JSON, WeCom's or DingTalk's group
   robot format, or e-mail), and each message with its attempts until delivered (never lost, never sent twice).
 - playbooks and drills: the steps a breach calls for, and each contingency drill run with its findings.
@@ -60,6 +63,7 @@ CREATE TABLE IF NOT EXISTS alert_state (
     streak         INTEGER NOT NULL,
     since          TIMESTAMP,
     value          DOUBLE,
+    why            VARCHAR,  -- the value could not be read (alerts.why.<key>): state and streak were kept
     evaluation_id  VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS alert_evaluations (
@@ -74,24 +78,25 @@ CREATE TABLE IF NOT EXISTS alert_events (
     event_id      VARCHAR PRIMARY KEY,
     limit_id      INTEGER NOT NULL,
     evaluation_id VARCHAR NOT NULL,
-    at            TIMESTAMP NOT NULL,
+    happened_at   TIMESTAMP NOT NULL,
     as_of         DATE NOT NULL,
     from_state    VARCHAR NOT NULL CHECK (from_state IN ({_in(STATES)})),
     to_state      VARCHAR NOT NULL CHECK (to_state IN ({_in(EVENT_STATES)})),
     value         DOUBLE,
-    level         DOUBLE
+    level         DOUBLE,
+    silenced      BOOLEAN NOT NULL DEFAULT false  -- the limit was silenced then: recorded, not notified
 );
 CREATE TABLE IF NOT EXISTS alert_acks (
     event_id   VARCHAR NOT NULL,
-    at         TIMESTAMP NOT NULL,
-    by         VARCHAR NOT NULL,
+    acked_at   TIMESTAMP NOT NULL,
+    acked_by   VARCHAR NOT NULL,
     comment    VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS alert_silences (
     limit_id   INTEGER NOT NULL,
-    until      TIMESTAMP NOT NULL,
-    at         TIMESTAMP NOT NULL,
-    by         VARCHAR NOT NULL,
+    until       TIMESTAMP NOT NULL,
+    silenced_at TIMESTAMP NOT NULL,
+    silenced_by VARCHAR NOT NULL,
     comment    VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS contact_points (
