@@ -5,14 +5,13 @@ Every figure comes from monitor.views.executive_view; the report is monitor.repo
 
 import streamlit as st
 
-from monitor import notes, views
+from monitor import access, notes, views
 from monitor.i18n import t
-from ui import auth, charts, context, data, labels, safe_text
+from ui import alerts_data, auth, charts, context, data, labels, safe_text
 from ui import format as fmt
 
 lang, as_of = context.start_page()
 day = as_of.isoformat()
-
 
 
 def value_text(kind: str, value: float | None) -> str:
@@ -31,6 +30,11 @@ def delta_text(kind: str, delta: float | None) -> str | None:
 
 st.title(t("executive.title", lang))
 st.caption(t("executive.caption", lang, as_of=day))
+limit_counts = alerts_data.counts()
+count_box, link_box = st.columns([3, 1], vertical_alignment="center")
+count_box.markdown(f":material/crisis_alert: {t('executive.alerts', lang, **limit_counts)}")
+if access.may_open(auth.actor(), "alerts"):
+    link_box.page_link("pages/alerts.py", label=t("executive.alerts_link", lang), icon=":material/arrow_forward:")
 
 view = data.executive_view(as_of)
 kpis = {row["kpi"]: row for row in view["kpis"].iter_rows(named=True)}
