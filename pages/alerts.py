@@ -26,7 +26,11 @@ FLASH = "alerts_flash"  # a write's outcome, shown after the rerun that shows it
 LEVEL_BADGES = {"red": "red", "amber": "orange"}
 
 
-def done(message: str) -> None:
+def done(error: str | None, message: str) -> None:
+    """Show a write's refusal, or keep its outcome for the next run and rerun (which shows what it changed)."""
+    if error:
+        st.error(error)
+        return
     st.session_state[FLASH] = message
     st.rerun()
 
@@ -56,9 +60,9 @@ def header_section(stored: dict) -> None:
             if error:
                 st.error(error)
             elif outcome.repeated:
-                done(t("alerts_page.evaluated_before", lang))
+                done(None, t("alerts_page.evaluated_before", lang))
             else:
-                done(t("alerts_page.evaluated", lang, limits=outcome.states.height, events=outcome.events.height))
+                done(None, t("alerts_page.evaluated", lang, limits=outcome.states.height, events=outcome.events.height))
     if not (may_respond and may_edit):
         st.caption(t("alerts_page.read_only", lang))
     parts = alerts_data.sections(stored["limits"])
@@ -97,7 +101,7 @@ def respond_box(box, row: dict) -> None:
     if ack_box.button(t("alerts_page.acknowledge", lang), key=f"alerts_ack_{limit_id}", icon=":material/done:",
                       disabled=row["event_id"] is None) and auth.allowed("respond_alerts", row["event_id"], lang):
         _, error = alerts_data.acknowledge(row["event_id"], comment, lang)
-        st.error(error) if error else done(t("alerts_page.acknowledged", lang))
+        done(error, t("alerts_page.acknowledged", lang))
     day = date_box.date_input(t("alerts_page.silence_date", lang), value=dt.date.today() + dt.timedelta(days=1),
                               key=f"alerts_silence_day_{limit_id}")
     hour = time_box.time_input(t("alerts_page.silence_time", lang), value=dt.time(9, 0),
@@ -107,7 +111,7 @@ def respond_box(box, row: dict) -> None:
             and auth.allowed("respond_alerts", str(limit_id), lang):
         until = dt.datetime.combine(day, hour)
         _, error = alerts_data.silence(limit_id, until, comment, lang)
-        st.error(error) if error else done(t("alerts_page.silenced", lang, until=alerts_data.when_text(until)))
+        done(error, t("alerts_page.silenced", lang, until=alerts_data.when_text(until)))
 
 
 def breach_card(row: dict, plays: dict) -> None:
@@ -247,6 +251,10 @@ def versions_table(limit_id: int) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
+def saved_text(after: dict) -> str:
+    return t("alerts_page.saved", lang, name=safe_text.escape(after["name"]), version=after["version"])
+
+
 def editor_section() -> None:
     st.subheader(t("alerts_page.editor", lang))
     st.caption(t("alerts_page.editor_caption", lang))
@@ -265,19 +273,17 @@ def editor_section() -> None:
                 and auth.allowed("edit_limits", fields["name"] or None, lang):
             if current is None:
                 _, error = alerts_data.add_limit(fields, lang)
-                st.error(error) if error else done(t("alerts_page.added", lang, name=safe_text.escape(fields["name"])))
+                done(error, t("alerts_page.added", lang, name=safe_text.escape(fields["name"])))
             else:
                 changed = {f: v for f, v in fields.items() if v != current[f]}
-                after, error = alerts_data.change_limit(chosen, changed, lang)
-                st.error(error) if error else done(t("alerts_page.saved", lang, name=safe_text.escape(after["name"]),
-                                                     version=after["version"]))
+                after, error = alerts_data.change_limit(chosen, changed, lang, fields["metric"])
+                done(error, None if error else saved_text(after))
         if current is not None:
             enabled = current["enabled"]
             if toggle_box.button(t("alerts_page.disable" if enabled else "alerts_page.enable", lang),
                                  key=f"{key}_toggle") and auth.allowed("edit_limits", str(chosen), lang):
-                after, error = alerts_data.change_limit(chosen, {"enabled": not enabled}, lang)
-                st.error(error) if error else done(t("alerts_page.saved", lang, name=safe_text.escape(after["name"]),
-                                                     version=after["version"]))
+                after, error = alerts_data.change_limit(chosen, {"enabled": not enabled}, lang, current["metric"])
+                done(error, None if error else saved_text(after))
     if current is not None:
         versions_table(chosen)
 
@@ -313,7 +319,7 @@ def drills_section() -> None:
         if run_box.button(t("alerts_page.run_drill", lang), key="alerts_run_drill", icon=":material/play_arrow:") \
                 and auth.allowed("run_drill", stress, lang):
             _, error = alerts_data.run_drill(as_of, stress, lang)
-            st.error(error) if error else done(t("alerts_page.drill_saved", lang))
+            done(error, t("alerts_page.drill_saved", lang))
 
 
 stored = alerts_data.state_board()

@@ -130,19 +130,22 @@ def field_name(field: str, lang: str) -> str:
     return t(f"alerts_page.field.{field}", lang)
 
 
-def refused_text(exc: store.LimitRefused, lang: str) -> str:
-    """The refusal with its field named in words (Amber level: ..., 黄色阈值：...)."""
-    return t(f"alerts.refused.{exc.rule}", lang, field=field_name(exc.field, lang),
-             **safe_text.escape_all(exc.params))
+def refused_text(exc: store.LimitRefused, lang: str, metric: str | None = None) -> str:
+    """The refusal with its field named in words (Amber level: ..., 黄色阈值：...) and, for a limit on `metric`, its
+    levels in the metric's unit (7.00%, as typed, not 0.07)."""
+    params = {name: value_text(metric, value, lang) if metric and name in ("amber", "red") else value
+              for name, value in exc.params.items()}
+    return t(f"alerts.refused.{exc.rule}", lang, field=field_name(exc.field, lang), **safe_text.escape_all(params))
 
 
 def to_input(metric: str, level: float) -> float:
-    """A stored level as the editor shows it (rates in percent)."""
-    return level * UNITS_SCALE[unit(metric)]
+    """A stored level as the editor shows it (rates in percent), rounded so that 0.045 shows as 4.5, not 4.4999..."""
+    return round(level * UNITS_SCALE[unit(metric)], 8)
 
 
 def from_input(metric: str, typed: float) -> float:
-    return typed / UNITS_SCALE[unit(metric)]
+    """A typed level as stored; rounded so that a level saved unchanged is equal to the stored one (no new version)."""
+    return round(typed / UNITS_SCALE[unit(metric)], 10)
 
 
 def change_lines(version: dict, lang: str) -> str:
@@ -162,12 +165,13 @@ def drill_stress(drill: dict) -> str:
 # ------------------------------------------------------------------------------------------------ writes
 
 
-def _run(lang: str, write, *args, **kwargs):
-    """(result, None) or (None, the message to show)."""
+def _run(lang: str, write, *args, levels_of: str | None = None, **kwargs):
+    """(result, None) or (None, the message to show); `levels_of`: the limit's metric, whose unit a refusal's levels
+    take."""
     try:
         return write(data.db_path(), auth.actor(), *args, **kwargs), None
     except store.LimitRefused as exc:
-        return None, refused_text(exc, lang)
+        return None, refused_text(exc, lang, levels_of)
     except (SimulationInputError, db.DatabaseError, duckdb.Error) as exc:
         message = exc.text(lang) if isinstance(exc, db.DatabaseError) else str(exc)
         return None, t("alerts_page.write_failed", lang, message=safe_text.escape(message))
@@ -186,11 +190,12 @@ def silence(limit_id: int, until: dt.datetime, comment: str, lang: str):
 
 
 def add_limit(fields: dict, lang: str):
-    return _run(lang, actions.add_limit, **fields)
+    return _run(lang, actions.add_limit, levels_of=fields["metric"], **fields)
 
 
-def change_limit(limit_id: int, fields: dict, lang: str):
-    return _run(lang, actions.change_limit, limit_id, **fields)
+def change_limit(limit_id: int, fields: dict, lang: str, metric: str):
+    """Change `fields` of a limit on `metric` (its metric after the change)."""
+    return _run(lang, actions.change_limit, limit_id, levels_of=metric, **fields)
 
 
 def run_drill(as_of: dt.date, stress: str, lang: str):
