@@ -191,7 +191,7 @@ def history_section() -> None:
              head("change"): t("alerts_page.change", lang,
                                         from_state=alerts_data.state_text(row["from_state"], lang),
                                         to_state=alerts_data.state_text(row["to_state"], lang)),
-             head("value"): val(row, "value"), head("level"): val(row, "level"),
+             head("event_value"): val(row, "value"), head("level"): val(row, "level"),
              head("as_of"): str(row["as_of"]),
              head("silenced"): t("alerts_page.yes" if row["silenced"] else "alerts_page.no", lang),
              head("acknowledged"): row["acknowledged"] or fmt.NONE}
@@ -229,9 +229,10 @@ def limit_fields(current: dict | None, choices: dict, key: str) -> dict:
     unit = alerts_data.unit(metric)
     levels = {}
     for box, level in ((amber_box, "amber"), (red_box, "red")):
-        typed = box.number_input(field(level, lang), value=alerts_data.to_input(metric, current[level])
-                                 if current else 0.0, step=0.1 if unit != "index" else 0.01, format="%.4g",
-                                 key=f"{key}_{level}_{unit}", help=t(f"alerts_page.level_help.{unit}", lang))
+        label = t("alerts_page.level_label", lang, field=field(level, lang), unit=t(f"alerts_page.unit.{unit}", lang))
+        typed = box.number_input(label, value=alerts_data.to_input(metric, current[level]) if current else 0.0,
+                                 step=0.1 if unit != "index" else 0.01, format="%.4g", key=f"{key}_{level}_{unit}",
+                                 help=t(f"alerts_page.level_help.{unit}", lang))
         levels[level] = alerts_data.from_input(metric, typed)
     pending = pending_box.number_input(field("pending", lang), min_value=1, max_value=100, step=1,
                                        value=current["pending"] if current else 1, key=f"{key}_pending")

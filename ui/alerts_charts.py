@@ -22,7 +22,7 @@ def trend_chart(trend: pl.DataFrame, lang: str) -> alt.Chart:
                 axis=alt.Axis(format="%m-%d %H:%M", labelAngle=0, tickCount=6)),
         y=alt.Y("limits:Q", title=t("alerts_page.limits_axis", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("level:N", title=None, scale=alt.Scale(domain=names, range=list(LEVEL_COLORS.values())),
-                        legend=alt.Legend(orient="top")),
+                        legend=alt.Legend(orient="right")),
         tooltip=[alt.Tooltip("evaluated_at:T", title=t("alerts_page.col.when", lang), format="%Y-%m-%d %H:%M"),
                  alt.Tooltip("level:N", title=t("alerts_page.col.change", lang)),
                  alt.Tooltip("limits:Q", title=t("alerts_page.limits_axis", lang), format="d")],
