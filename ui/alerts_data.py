@@ -22,9 +22,7 @@ UNITS_SCALE = {"rate": 100.0, "hours": 1.0, "index": 1.0}  # a level as typed in
 
 
 def _board(con, now: dt.datetime) -> dict:
-    last = con.execute("SELECT evaluated_at, as_of FROM alert_evaluations ORDER BY evaluated_at DESC LIMIT 1"
-                       ).fetchall()
-    return {"limits": board.board(con, now), "trend": board.trend(con), "last": last[0] if last else None,
+    return {"limits": board.board(con, now), "trend": board.trend(con), "last": board.last_evaluation(con),
             "playbooks": playbooks.read_all(con)}
 
 

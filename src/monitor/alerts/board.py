@@ -46,6 +46,13 @@ def board(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> pl.DataFrame:
                        now=now)
 
 
+def last_evaluation(con: duckdb.DuckDBPyConnection) -> tuple[dt.datetime, dt.date] | None:
+    """When the newest evaluation ran and the day it judged, or None before the first."""
+    found = con.execute("SELECT evaluated_at, as_of FROM alert_evaluations ORDER BY evaluated_at DESC LIMIT 1"
+                        ).fetchall()
+    return found[0] if found else None
+
+
 def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """How many enabled limits stood at amber and at red after each of the newest evaluations (evaluated_at, state,
     limits), zero included: a limit's state after an evaluation is the to_state of its newest event up to then."""
