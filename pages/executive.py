@@ -30,11 +30,12 @@ def delta_text(kind: str, delta: float | None) -> str | None:
 
 st.title(t("executive.title", lang))
 st.caption(t("executive.caption", lang, as_of=day))
-limit_counts = alerts_data.counts()
-count_box, link_box = st.columns([3, 1], vertical_alignment="center")
-count_box.markdown(f":material/crisis_alert: {t('executive.alerts', lang, **limit_counts)}")
-if access.may_open(auth.actor(), "alerts"):
-    link_box.page_link("pages/alerts.py", label=t("executive.alerts_link", lang), icon=":material/arrow_forward:")
+limits_line = t("executive.alerts", lang, **alerts_data.counts())
+if access.may_open(auth.actor(), "alerts"):  # the line itself links to the page, for those who may open it
+    st.page_link("pages/alerts.py", label=limits_line, icon=":material/crisis_alert:",
+                 help=t("executive.alerts_link", lang))
+else:
+    st.markdown(f":material/crisis_alert: {limits_line}")
 
 view = data.executive_view(as_of)
 kpis = {row["kpi"]: row for row in view["kpis"].iter_rows(named=True)}

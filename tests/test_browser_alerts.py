@@ -52,13 +52,15 @@ def test_the_alerts_page_in_the_browser(alerts_server, browser, lang):  # noqa: 
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_executive_link_opens_the_page(alerts_server, browser, lang):  # noqa: F811 - the fixture
+def test_the_executive_link_opens_the_page(alerts_book, alerts_server, browser, lang):  # noqa: F811 - fixtures
     context, page = _open(browser, f"{alerts_server}/executive?lang={lang}", t("executive.title", lang))
     try:
         _assert_healthy(page)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"executive-alerts-{lang}.png")
-        page.get_by_text(t("executive.alerts_link", lang)).click()
+        states = [state for state, _, _ in alerts_book["states"].values()]
+        line = t("executive.alerts", lang, red=states.count("red"), amber=states.count("amber"))
+        page.locator('[data-testid="stPageLink"]').filter(has_text=line).click()
         page.locator(MAIN_TITLE).filter(has_text=t("alerts.title", lang)).wait_for(timeout=RUN_TIMEOUT_MS)
         _assert_healthy(page)
     finally:
