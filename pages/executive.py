@@ -32,7 +32,8 @@ st.title(t("executive.title", lang))
 st.caption(t("executive.caption", lang, as_of=day))
 limits_line = t("executive.alerts", lang, **alerts_data.counts())
 if access.may_open(auth.actor(), "alerts"):  # the line itself links to the page, for those who may open it
-    st.page_link("pages/alerts.py", label=limits_line, icon=":material/crisis_alert:",
+    st.page_link("pages/alerts.py", label=t("executive.alerts_linked", lang, line=limits_line),
+                 icon=":material/crisis_alert:",
                  help=t("executive.alerts_link", lang))
 else:
     st.markdown(f":material/crisis_alert: {limits_line}")

@@ -131,7 +131,8 @@ def test_executive_summary_counts_red_and_amber_with_a_link(alerts_book, monkeyp
     states = [state for state, _, _ in alerts_book["states"].values()]
     line = t("executive.alerts", "en", red=states.count("red"), amber=states.count("amber"))
     links = at.get("page_link")
-    assert [(link.proto.label, link.proto.help) for link in links] == [(line, t("executive.alerts_link", "en"))]
+    assert [(link.proto.label, link.proto.help) for link in links] == [
+        (t("executive.alerts_linked", "en", line=line), t("executive.alerts_link", "en"))]
     assert links[0].proto.page.endswith("alerts")
     analyst = signed_in(alerts_book["path"], monkeypatch, "analyst@lender.cn", groups=["analyst"])
     analyst.run()

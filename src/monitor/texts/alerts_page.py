@@ -158,8 +158,10 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("alerts_page.drill_label", "{run_at} · {run_by} · 压力 ×{stress}", "{run_at} · {run_by} · stress ×{stress}"),
     ("alerts_page.drill_download", "下载演练报告（HTML）", "Download the drill report (HTML)"),
     # the Executive summary's line
-    ("executive.alerts", "限额：红色 {red} 项，黄色 {amber} 项。", "Limits: {red} at red, {amber} at amber."),
-    ("executive.alerts_link", "查看限额与预警", "Open Limits and alerts"),
+    ("executive.alerts", "限额：红色 {red} 项，黄色 {amber} 项", "Limits: {red} at red, {amber} at amber"),
+    ("executive.alerts_linked", "{line} · 查看限额与预警 →", "{line} · open Limits and alerts →"),
+    ("executive.alerts_link", "打开「限额与预警」页面，查看各项超限、负责人与应急预案。",
+     "Opens Limits and alerts: each breach, its owner and its playbook."),
     # the metrics in words
     ("alerts_page.metric.dpd1_count", "1+ 逾期率（按笔数）", "1+ rate by count"),
     ("alerts_page.metric.dpd1_balance", "1+ 逾期率（按余额）", "1+ rate by balance"),
