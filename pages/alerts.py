@@ -65,10 +65,7 @@ def header_section(stored: dict) -> None:
                 done(None, t("alerts_page.evaluated", lang, limits=outcome.states.height, events=outcome.events.height))
     if not (may_respond and may_edit):
         st.caption(t("alerts_page.read_only", lang))
-    parts = alerts_data.sections(stored["limits"])
-    figures = {"red": parts["breached"].filter(parts["breached"]["state"] == "red").height,
-               "amber": parts["breached"].filter(parts["breached"]["state"] == "amber").height,
-               "ok": parts["ok"].height, "unread": parts["unread"].height}
+    figures = alerts_data.figures(alerts_data.sections(stored["limits"]))
     for column, (kind, number) in zip(st.columns(4), figures.items(), strict=True):
         column.metric(t(f"alerts_page.count_{kind}", lang), fmt.count(number), border=True)
 

@@ -70,6 +70,13 @@ def sections(limits: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {"breached": limits.filter(pl.col("state") != "ok"), "ok": ok.filter(~unread), "unread": ok.filter(unread)}
 
 
+def figures(parts: dict[str, pl.DataFrame]) -> dict[str, int]:
+    """How many limits stand at red, at amber, within their levels, and without a value (the page's four cards)."""
+    breached = parts["breached"]["state"]
+    return {"red": (breached == "red").sum(), "amber": (breached == "amber").sum(), "ok": parts["ok"].height,
+            "unread": parts["unread"].height}
+
+
 # ------------------------------------------------------------------------------------------------ words
 
 
