@@ -46,7 +46,8 @@ def test_the_trend_counts_the_limits_at_each_level_after_each_evaluation(con):
 def test_the_board_row_and_the_history_with_who_acknowledged(con):
     red_event = con.execute("SELECT event_id FROM alert_events WHERE to_state = 'red'").fetchall()[0][0]
     responses.acknowledge(con, "risk@lender.cn", red_event, "calling the data team", now=at(5))
-    responses.silence(con, "risk@lender.cn", limits.find(con, "stale data"), at(30), "the feed is being fixed", now=at(5))
+    limit_id = limits.find(con, "stale data")
+    responses.silence(con, "risk@lender.cn", limit_id, at(30), "the feed is being fixed", now=at(5))
     row = board.board(con, at(6)).row(0, named=True)
     assert (row["name"], row["state"], row["value"], row["why"], row["since"], row["owner"]) == (
         "stale data", "red", 103.0, None, at(3), "Zhang Wei")
