@@ -249,6 +249,26 @@ def versions_table(limit_id: int) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
+def playbook_editor(limit: dict, plays: dict) -> None:
+    """The limit's playbook: its steps (a starter playbook's in this language), the decision and its owner."""
+    play = alerts_data.playbook_for(limit, plays) or {"steps": [], "decision": playbooks.DECISIONS[0],
+                                                      "owner": limit["owner"]}
+    key = f"alerts_playbook_{limit['limit_id']}"
+    with st.expander(t("alerts_page.playbook_editor", lang)):
+        steps = st.text_area(t("alerts_page.playbook_steps", lang), key=f"{key}_steps", height=140,
+                             value="\n".join(playbooks.step_text(step, lang) for step in play["steps"]))
+        decision_box, owner_box = st.columns(2)
+        decision = decision_box.selectbox(t("alerts_page.playbook_decision", lang), playbooks.DECISIONS,
+                                          index=playbooks.DECISIONS.index(play["decision"]), key=f"{key}_decision",
+                                          format_func=lambda d: playbooks.decision_text(d, lang))
+        owner = owner_box.text_input(t("alerts_page.playbook_owner", lang), value=play["owner"], key=f"{key}_owner",
+                                     max_chars=120)
+        if st.button(t("alerts_page.save_playbook", lang), key=f"{key}_save") \
+                and auth.allowed("edit_limits", str(limit["limit_id"]), lang):
+            _, error = alerts_data.set_playbook(limit["limit_id"], steps, owner, decision, lang)
+            done(error, t("alerts_page.playbook_saved", lang, name=safe_text.escape(limit["name"])))
+
+
 def saved_text(after: dict) -> str:
     return t("alerts_page.saved", lang, name=safe_text.escape(after["name"]), version=after["version"])
 
@@ -283,6 +303,7 @@ def editor_section() -> None:
                 after, error = alerts_data.change_limit(chosen, {"enabled": not enabled}, lang, current["metric"])
                 done(error, None if error else saved_text(after))
     if current is not None:
+        playbook_editor(current, listing["playbooks"])
         versions_table(chosen)
 
 

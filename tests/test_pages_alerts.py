@@ -272,3 +272,25 @@ def test_a_drill_is_run_saved_and_its_report_offered(alerts_book, tmp_path, monk
     assert (run_by, as_of, float(stress)) == ("local", DEMO_AS_OF, 1.5)
     assert report.startswith("<!DOCTYPE html") or "<html" in report
     assert at.get("download_button")
+
+
+def test_a_playbook_is_edited_from_the_starter_steps(alerts_book, tmp_path, monkeypatch):
+    path = _copy(alerts_book["path"], tmp_path)
+    at = page(path, monkeypatch, "en")
+    at.selectbox(key="alerts_edit_limit").set_value(1).run()  # 30+ rate by balance: the starter playbook, in words
+    steps = at.text_area(key="alerts_playbook_1_steps")
+    assert steps.value.splitlines() == [t(f"playbook.step.dpd30_balance.{n}", "en") for n in range(1, 5)]
+    steps.input("  \n").run()
+    at.button(key="alerts_playbook_1_save").click().run()
+    assert [e.value for e in at.main.error] == [
+        t("alerts.refused.empty", "en", field=t("alerts_page.playbook_steps", "en"))]
+    at.text_area(key="alerts_playbook_1_steps").input("Call the broker's top 50 accounts\n\nOffer re-installment").run()
+    at.selectbox(key="alerts_playbook_1_decision").set_value("offer_plans").run()
+    at.button(key="alerts_playbook_1_save").click().run()
+    assert not at.main.error
+    con = db.connect(path, read_only=True)
+    try:
+        stored = con.execute("SELECT steps, owner, decision FROM playbooks WHERE limit_id = 1").fetchall()
+    finally:
+        con.close()
+    assert stored == [(["Call the broker's top 50 accounts", "Offer re-installment"], "risk_manager", "offer_plans")]

@@ -42,11 +42,13 @@ def counts() -> dict[str, int]:
 
 
 def _limits(con) -> dict:
-    return {"limits": store.listing(con), "segments": {name: segments.values(con, name) for name in segments.SEGMENTS}}
+    return {"limits": store.listing(con), "segments": {name: segments.values(con, name) for name in segments.SEGMENTS},
+            "playbooks": playbooks.read_all(con)}
 
 
 def limit_listing() -> dict:
-    """Every limit (disabled included) and the values of each segment in the book (the editor's choices)."""
+    """Every limit (disabled included), the values of each segment in the book (the editor's choices) and the
+    playbooks by limit."""
     return data.load(_limits)
 
 
@@ -177,13 +179,21 @@ def _run(lang: str, write, *args, levels_of: str | None = None, **kwargs):
         return write(data.db_path(), auth.actor(), *args, **kwargs), None
     except store.LimitRefused as exc:
         return None, refused_text(exc, lang, levels_of)
-    except (SimulationInputError, db.DatabaseError, duckdb.Error) as exc:
+    except (SimulationInputError, playbooks.PlaybookError, db.DatabaseError, duckdb.Error) as exc:
         message = exc.text(lang) if isinstance(exc, db.DatabaseError) else str(exc)
         return None, t("alerts_page.write_failed", lang, message=safe_text.escape(message))
 
 
 def evaluate_now(lang: str):
     return _run(lang, actions.evaluate_now)
+
+
+def set_playbook(limit_id: int, text: str, owner: str, decision: str, lang: str):
+    """Save a playbook from the editor: one step a line (blank lines dropped)."""
+    steps = [line.strip() for line in text.splitlines() if line.strip()]
+    if not steps:
+        return None, t("alerts.refused.empty", lang, field=t("alerts_page.playbook_steps", lang))
+    return _run(lang, actions.set_playbook, limit_id, steps, owner, decision)
 
 
 def acknowledge(event_id: str, comment: str, lang: str):

@@ -1,8 +1,8 @@
 """The writes of the Limits and alerts page, each as an actor who must hold its role (monitor.access.require, here
 where the write runs) on a short read-write connection to the book (the dashboard holds none, DESIGN.md §7), and
-each written to the audit log: edit a limit (edit_limits); acknowledge, silence, evaluate now (respond_alerts);
-run and save a drill (run_drill). A refused value raises LimitRefused (or SimulationInputError) naming the field;
-nothing is then written."""
+each written to the audit log: edit a limit or its playbook (edit_limits); acknowledge, silence, evaluate now
+(respond_alerts); run and save a drill (run_drill). A refused value raises LimitRefused (or PlaybookError,
+SimulationInputError) naming the field; nothing is then written."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from monitor import access, access_store, db, status
-from monitor.alerts import drill, drill_records, drill_report, evaluate, responses
+from monitor.alerts import drill, drill_records, drill_report, evaluate, playbooks, responses
 from monitor.alerts import limits as store
 
 
@@ -37,6 +37,13 @@ def change_limit(path: str | Path, actor: access.Actor, limit_id: int, **fields)
     """monitor.alerts.limits.change as `actor` (enabled=False disables): the limit as it now is."""
     return _write(path, actor, "edit_limits", str(limit_id), {"change": fields},
                   lambda con: store.change(con, actor.who, limit_id, **fields))
+
+
+def set_playbook(path: str | Path, actor: access.Actor, limit_id: int, steps: list[str], owner: str,
+                 decision: str) -> dict:
+    """monitor.alerts.playbooks.set_playbook as `actor` (edit_limits): the playbook as written."""
+    return _write(path, actor, "edit_limits", str(limit_id), {"playbook": {"steps": steps, "decision": decision}},
+                  lambda con: playbooks.set_playbook(con, limit_id, steps, owner, decision))
 
 
 def acknowledge(path: str | Path, actor: access.Actor, event_id: str, comment: str) -> None:

@@ -141,6 +141,12 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("alerts_page.disable", "停用", "Disable"),
     ("alerts_page.enable", "重新启用", "Enable again"),
     ("alerts_page.versions", "版本记录", "Versions"),
+    ("alerts_page.playbook_editor", "应急预案", "Playbook"),
+    ("alerts_page.playbook_steps", "步骤（每行一步）", "Steps (one a line)"),
+    ("alerts_page.playbook_decision", "所需决策", "Decision it calls for"),
+    ("alerts_page.playbook_owner", "预案负责人", "Playbook owner"),
+    ("alerts_page.save_playbook", "保存预案", "Save the playbook"),
+    ("alerts_page.playbook_saved", "预案已保存：{name}。", "Playbook saved: {name}."),
     ("alerts_page.created", "创建", "created"),
     ("alerts_page.changed", "{field}：{before} → {after}", "{field}: {before} → {after}"),
     # drills
