@@ -1,7 +1,7 @@
 """Limits and alerts (限额与预警), for risk managers (executives read it): breaches first (red, amber), each with its
 value against its levels, how it moved since it fired, since when, its owner and playbook, acknowledge and silence;
 then the limits within their levels and those whose value could not be read; the history of events; the editor of
-limits with their versions; the drills and their reports.
+limits with their versions and playbooks; the drills and their reports.
 
 The page shows the states as the last evaluation stored them and evaluates only when asked ("Evaluate now", on a
 short read-write connection). Every figure comes from ui.alerts_data; every write checks the role here (for a clear
