@@ -21,16 +21,16 @@ from ui import format as fmt
 UNITS_SCALE = {"rate": 100.0, "hours": 1.0, "index": 1.0}  # a level as typed in the editor: rates in percent
 
 
-def _board(con, now: dt.datetime) -> dict:
-    return {"limits": board.board(con, now), "trend": board.trend(con), "last": board.last_evaluation(con),
-            "playbooks": playbooks.read_all(con)}
+def _board(con, hour: dt.datetime) -> dict:
+    """`hour` keys the cache only: silences are judged against the book's clock (its time zone), read here."""
+    return {"limits": board.board(con, catalog.book_now(con)), "trend": board.trend(con),
+            "last": board.last_evaluation(con), "playbooks": playbooks.read_all(con)}
 
 
 def state_board() -> dict:
     """Every enabled limit as stored (monitor.alerts.board.board), the trend, the last evaluation (evaluated_at,
-    as_of) or None, and the playbooks by limit. Silences are judged against the hour, so that the cache holds."""
-    now = dt.datetime.now().replace(minute=0, second=0, microsecond=0)
-    return data.load(_board, now)
+    as_of) or None, and the playbooks by limit. Read again with new data or in a new hour (a silence ending)."""
+    return data.load(_board, dt.datetime.now().replace(minute=0, second=0, microsecond=0))
 
 
 def history() -> pl.DataFrame:
