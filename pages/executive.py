@@ -5,14 +5,13 @@ Every figure comes from monitor.views.executive_view; the report is monitor.repo
 
 import streamlit as st
 
-from monitor import notes, views
+from monitor import access, notes, views
 from monitor.i18n import t
-from ui import auth, charts, context, data, labels, safe_text
+from ui import alerts_data, auth, charts, context, data, labels, safe_text
 from ui import format as fmt
 
 lang, as_of = context.start_page()
 day = as_of.isoformat()
-
 
 
 def value_text(kind: str, value: float | None) -> str:
@@ -31,6 +30,13 @@ def delta_text(kind: str, delta: float | None) -> str | None:
 
 st.title(t("executive.title", lang))
 st.caption(t("executive.caption", lang, as_of=day))
+limits_line = t("executive.alerts", lang, **alerts_data.counts())
+if access.may_open(auth.actor(), "alerts"):  # the line itself links to the page, for those who may open it
+    st.page_link("pages/alerts.py", label=t("executive.alerts_linked", lang, line=limits_line),
+                 icon=":material/crisis_alert:",
+                 help=t("executive.alerts_link", lang))
+else:
+    st.markdown(f":material/crisis_alert: {limits_line}")
 
 view = data.executive_view(as_of)
 kpis = {row["kpi"]: row for row in view["kpis"].iter_rows(named=True)}

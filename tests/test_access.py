@@ -10,8 +10,9 @@ from ui import navigation
 # The menu each role sees, written out by hand from the issue (executives the summary, risk managers the
 # monitoring and the lists, analysts the what-ifs, collections the accounts, the data steward the loads).
 EXPECTED_PAGES = {
-    "executive": ["delinquency", "executive"],
-    "risk_manager": ["delinquency", "today", "executive", "early_warning", "collections", "account", "model"],
+    "executive": ["delinquency", "executive", "alerts"],  # Limits and alerts read-only (issue 16)
+    "risk_manager": ["delinquency", "today", "executive", "early_warning", "collections", "account", "model",
+                     "alerts"],
     "analyst": ["delinquency", "executive", "model", "simulator_loan", "simulator_portfolio"],
     "collections": ["today", "early_warning", "collections", "account", "simulator_loan"],
     "data_steward": ["today", "data"],

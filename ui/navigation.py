@@ -18,6 +18,7 @@ PAGES = (
     ("collections", ":material/checklist:"),
     ("account", ":material/person_search:"),
     ("model", ":material/query_stats:"),
+    ("alerts", ":material/crisis_alert:"),
     ("simulator_loan", ":material/tune:"),
     ("simulator_portfolio", ":material/ssid_chart:"),
     ("data", ":material/database:"),

@@ -25,6 +25,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "collections": frozenset({"risk_manager", "collections"}),
     "account": frozenset({"risk_manager", "collections"}),
     "model": frozenset({"risk_manager", "analyst", "admin"}),
+    "alerts": frozenset({"risk_manager", "executive"}),  # executives read; risk managers act (ACTION_ROLES)
     "simulator_loan": frozenset({"analyst", "collections"}),
     "simulator_portfolio": frozenset({"analyst"}),
     "data": frozenset({"data_steward", "admin"}),
@@ -42,6 +43,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "reveal_phone": frozenset({"collections"}),
     "view_quarantine_rows": frozenset({"data_steward"}),
     "see_income": frozenset({"analyst", "collections"}),  # the figure; every other role sees its band
+    "edit_limits": frozenset({"risk_manager"}),
+    "respond_alerts": frozenset({"risk_manager"}),  # acknowledge, silence, evaluate now
+    "run_drill": frozenset({"risk_manager"}),
 }
 
 
