@@ -12,7 +12,8 @@ import datetime as dt
 import streamlit as st
 
 from monitor import access, segments
-from monitor.alerts import catalog, playbooks, schema
+from monitor import alerts_schema as schema
+from monitor.alerts import catalog, playbooks
 from monitor.i18n import t
 from ui import alerts_charts, alerts_data, auth, context, labels, safe_text
 from ui import format as fmt

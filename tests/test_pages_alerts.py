@@ -188,13 +188,13 @@ def test_an_executive_reads_the_page_and_cannot_act(alerts_book, monkeypatch):
 def test_a_refused_edit_names_the_field_and_a_change_is_versioned(alerts_book, tmp_path, monkeypatch, lang):
     path = _copy(alerts_book["path"], tmp_path)
     at = page(path, monkeypatch, lang)
-    at.selectbox(key="alerts_edit_limit").set_value(1).run()  # the starter 30+ rate by balance: amber 4 %, red 6 %
-    at.number_input(key="alerts_edit_1_amber_rate").set_value(7.0).run()
+    at.selectbox(key="alerts_edit_limit").set_value(1).run()  # the starter 30+ rate by balance: amber 6 %, red 8 %
+    at.number_input(key="alerts_edit_1_amber_rate").set_value(9.0).run()
     at.button(key="alerts_edit_1_save").click().run()
     assert [e.value for e in at.main.error] == [
         t("alerts.refused.amber_above", lang, field=t("alerts_page.field.amber", lang),
-          **safe_text.escape_all({"amber": "7.00%", "red": "6.00%"}))]  # the levels as typed, in percent
-    at.number_input(key="alerts_edit_1_amber_rate").set_value(4.5).run()
+          **safe_text.escape_all({"amber": "9.00%", "red": "8.00%"}))]  # the levels as typed, in percent
+    at.number_input(key="alerts_edit_1_amber_rate").set_value(6.5).run()
     at.button(key="alerts_edit_1_save").click().run()
     assert not at.main.error
     assert [e.value for e in at.main.success] == [
@@ -205,10 +205,10 @@ def test_a_refused_edit_names_the_field_and_a_change_is_versioned(alerts_book, t
     finally:
         con.close()
     assert [(v["version"], v["changed_by"], v["after"]["amber"]) for v in versions] == [
-        (1, "system", 0.04), (2, "local", 0.045)]
+        (1, "system", 0.06), (2, "local", 0.065)]
     shown = at.main.dataframe[-1].value  # the versions, newest first
     assert list(shown[t("alerts_page.col.changes", lang)]) == [
-        t("alerts_page.changed", lang, field=t("alerts_page.field.amber", lang), before=0.04, after=0.045),
+        t("alerts_page.changed", lang, field=t("alerts_page.field.amber", lang), before=0.06, after=0.065),
         t("alerts_page.created", lang)]
 
 

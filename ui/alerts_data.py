@@ -10,7 +10,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import access, db, segments
+from monitor import access, alerts_starter, db, segments
 from monitor.alerts import actions, board, catalog, drill_records, playbooks
 from monitor.alerts import limits as store
 from monitor.i18n import t
@@ -129,7 +129,7 @@ def playbook_for(row: dict, plays: dict[int, dict]) -> dict | None:
     """The limit's stored playbook, else the starter playbook of its metric owned by the limit's owner, else None."""
     if row["limit_id"] in plays:
         return plays[row["limit_id"]]
-    starter = playbooks.starter(row["metric"])
+    starter = alerts_starter.starter(row["metric"])
     return None if starter is None else {**starter, "owner": row["owner"]}
 
 
