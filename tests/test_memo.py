@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from monitor import db, derive, derive_update, memo, metrics, views
-from monitor.simulate import projection
+from monitor.simulate import markov, projection
 
 from .test_derived_states import assert_same
 
@@ -87,3 +87,17 @@ def test_views_and_projection_give_the_same_figures_with_the_memo(book):
                            ("simulate", lambda con, p: projection.simulate(con, day, 6, paths=50, past=p))):
             assert_same(_with(book, lambda con, v=view: v(con, memo.computed)),
                         _with(book, lambda con, v=view: v(con, past)), name)
+
+
+def test_days_of_one_month_share_the_projections_month_end_estimates(book, monkeypatch):
+    """The Markov estimates and the backtest read month-ends only: a projection on 2026-11-27 reuses those computed
+    for 2026-11-29 (the same last month-end), and gives what it gives without the memo."""
+    calls = []
+    estimate = markov.estimate
+    monkeypatch.setattr(markov, "estimate", lambda *args: calls.append(args[1]) or estimate(*args))
+    past = memo.PastDayMemo()
+    _with(book, lambda con: projection.simulate(con, D(2026, 11, 29), 6, paths=50, past=past))
+    computed_first = len(calls)
+    kept = _with(book, lambda con: projection.simulate(con, D(2026, 11, 27), 6, paths=50, past=past))
+    assert computed_first > 0 and len(calls) == computed_first  # nothing estimated again
+    assert_same(_with(book, lambda con: projection.simulate(con, D(2026, 11, 27), 6, paths=50)), kept)

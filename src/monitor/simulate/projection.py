@@ -194,15 +194,17 @@ def simulate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = 12, *
     if policy is not None:
         markov.check_filters(con, treated_filters, as_of)
     start = markov.start_balances(con, as_of, book)
-    last_end = last_month_end(as_of)  # the estimates and the backtest read month-ends up to it
-    fitted = past(con, last_end, markov.estimate, as_of, window, book)
+    # the estimates and the backtest read month-ends up to the last one: computed at it, every day of its month
+    # shares them (monitor.memo)
+    last_end = last_month_end(as_of)
+    fitted = past(con, last_end, markov.estimate, last_end, window, book)
     matrix = fitted.matrix()
     treated = None
     if policy is not None and treated_filters == book:
         treated = {"start": start["balance"], "fit": fitted}
     elif policy is not None:
         treated = {"start": markov.start_balances(con, as_of, treated_filters)["balance"],
-                   "fit": past(con, last_end, markov.estimate, as_of, window, treated_filters)}
+                   "fit": past(con, last_end, markov.estimate, last_end, window, treated_filters)}
     credit_loss = metrics.expected_credit_loss(con, as_of, segment, value)
     weights, coverage_sources = coverage(credit_loss)
     settled = settlement_loss(credit_loss["lgd"])
@@ -219,7 +221,7 @@ def simulate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = 12, *
     simulated = scenario_path(start["balance"], drawn.pop("matrix"), months, stress, policy, **drawn)
     scenario_months = month_rows(scenario, weights, settled["lgd"], first)
     baseline_months = month_rows(baseline, weights, settled["lgd"], first)
-    tested = past(con, last_end, backtest, as_of, window, book, backtest_months)
+    tested = past(con, last_end, backtest, last_end, window, book, backtest_months)
     stressed = apply_stress(matrix, stress)
     pd_by_bucket = credit_loss["pd_by_bucket"]
     return {
