@@ -43,7 +43,6 @@ import smtplib
 import urllib.error
 import urllib.request
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -59,11 +58,6 @@ SMTP_SETTINGS = {"host": ("MONITOR_SMTP_HOST", "localhost"), "port": ("MONITOR_S
                  "sender": ("MONITOR_SMTP_SENDER", "risk-monitor@localhost"),
                  "starttls": ("MONITOR_SMTP_STARTTLS", "0"), "user": ("MONITOR_SMTP_USER", ""),
                  "password": ("MONITOR_SMTP_PASSWORD", "")}
-
-
-def book_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
-    """Now on the book's clock (its timestamps are local time in its time zone, DESIGN.md §3), naive."""
-    return dt.datetime.now(ZoneInfo(db.setting(con, "timezone"))).replace(tzinfo=None)
 
 
 def _pending(con: duckdb.DuckDBPyConnection) -> list[dict]:

@@ -8,8 +8,8 @@ import sys
 import time
 
 from monitor import db
+from monitor.alerts import catalog, evaluate, notify
 from monitor.alerts import contacts as store
-from monitor.alerts import evaluate, notify
 from monitor.usage import UsageError
 
 OPTIONS = {"list": (), "add": ("name", "kind", "target"), "change": ("name", "kind", "target"), "remove": ("name",)}
@@ -66,7 +66,7 @@ def _round(path, intraday: bool) -> None:
     (monitor.alerts.notify.deliver_due)."""
     con = db.connect(path)
     try:
-        now = notify.book_now(con)
+        now = catalog.book_now(con)
         if intraday:
             evaluate.evaluate(con, now.date(), "intraday", now)  # its own transaction
         with db.transaction(con):
