@@ -13,7 +13,7 @@ import streamlit as st
 
 from monitor import access, segments
 from monitor import alerts_schema as schema
-from monitor.alerts import catalog, playbooks
+from monitor.alerts import board, catalog, playbooks
 from monitor.i18n import t
 from ui import alerts_charts, alerts_data, auth, context, labels, safe_text
 from ui import format as fmt
@@ -66,7 +66,7 @@ def header_section(stored: dict) -> None:
                 done(None, t("alerts_page.evaluated", lang, limits=outcome.states.height, events=outcome.events.height))
     if not (may_respond and may_edit):
         st.caption(t("alerts_page.read_only", lang))
-    figures = alerts_data.figures(alerts_data.sections(stored["limits"]))
+    figures = board.figures(board.sections(stored["limits"]))
     for column, (kind, number) in zip(st.columns(4), figures.items(), strict=True):
         column.metric(t(f"alerts_page.count_{kind}", lang), fmt.count(number), border=True)
 
@@ -146,7 +146,7 @@ def breaches_section(stored: dict) -> None:
     if trend["limits"].sum():
         st.markdown(f"**{t('alerts_page.trend', lang)}**")
         st.altair_chart(alerts_charts.trend_chart(trend, lang), width="stretch")
-    breached = alerts_data.sections(stored["limits"])["breached"]
+    breached = board.sections(stored["limits"])["breached"]
     if breached.height == 0:
         st.info(t("alerts_page.no_breaches", lang))
     for row in breached.iter_rows(named=True):
@@ -164,7 +164,7 @@ def table_rows(frame, with_value: bool) -> list[dict]:
 
 
 def standing_sections(stored: dict) -> None:
-    parts = alerts_data.sections(stored["limits"])
+    parts = board.sections(stored["limits"])
     readable, unread = parts["ok"], parts["unread"]
     st.subheader(t("alerts_page.ok", lang))
     if readable.height:

@@ -86,3 +86,18 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     found = dict(con.execute("""SELECT s.state, count(*) FROM alert_state s JOIN limits l USING (limit_id)
                                 WHERE l.enabled GROUP BY s.state""").fetchall())
     return {state: found.get(state, 0) for state in ("red", "amber")}
+
+
+def sections(limits: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The board's three parts: breached (red, amber, in the board's order; a value unread keeps its state), ok
+    (within the levels, value read) and unread (ok, but the value could not be read or was never evaluated)."""
+    unread = pl.col("why").is_not_null() | ~pl.col("evaluated")
+    ok = limits.filter(pl.col("state") == "ok")
+    return {"breached": limits.filter(pl.col("state") != "ok"), "ok": ok.filter(~unread), "unread": ok.filter(unread)}
+
+
+def figures(parts: dict[str, pl.DataFrame]) -> dict[str, int]:
+    """How many limits stand at red, at amber, within their levels, and without a value (the page's four cards)."""
+    breached = parts["breached"]["state"]
+    return {"red": (breached == "red").sum(), "amber": (breached == "amber").sum(), "ok": parts["ok"].height,
+            "unread": parts["unread"].height}
