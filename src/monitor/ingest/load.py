@@ -10,6 +10,7 @@ The file is read, cast and checked against the file rules before the database is
 is held only for the book rules and the inserts. The derived tables are not rebuilt: the rows of the loans the file
 touched are brought up to date in the same transaction (monitor.derive_update), so they keep equal to a full derive;
 into derived tables that already waited for derive (monitor.freshness), nothing changes until the next derive.
+Once the batch has committed, the intraday limits are evaluated on the same connection (monitor.alerts.trigger).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import duckdb
 import polars as pl
 
 from monitor import access, access_store, db, derive_update, pii
+from monitor.alerts import trigger
 from monitor.i18n import LANGUAGES
 from monitor.ingest import plausibility, read, rules, schema
 from monitor.ingest.read import RAW, ROW
@@ -202,6 +204,7 @@ def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file
             if checked.kind in _CHANGES_DERIVED_ROWS:
                 derive_update.after_write(con, derived_before, landing["loan_id"])
             purge_raw(con)
+        trigger.after_batch(con, "ingest")  # the file has landed: its own transactions
     finally:
         con.close()
     outcome.landed = True

@@ -4,7 +4,9 @@ Every COMMIT_INTERVAL the feed draws the events due at the rate (monitor.live.fe
 buffered in one transaction over a short read-write connection: open, insert, log the batch in
 ingest_batches, commit, close (DESIGN.md §7: every process holds the file only while it works). When another
 process holds the file, the commit waits BUSY_WAIT at most and the feed keeps buffering; the next commit
-takes everything. A batch leaves the buffer only once committed, so nothing is lost or written twice.
+takes everything. A batch leaves the buffer only once committed, so nothing is lost or written twice. After a
+batch, every JUDGE_INTERVAL at most, the intraday limits are evaluated on the same connection
+(monitor.alerts.trigger): a batch that crosses a level is queued for its contact points before the file is let go.
 SIGTERM and SIGINT stop the loop; what is buffered is committed (waiting out locks as long as every command
 does) before the totals are printed.
 """
@@ -26,6 +28,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, derive_update
+from monitor.alerts import trigger
 from monitor.i18n import t
 from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
@@ -33,6 +36,7 @@ from monitor.usage import UsageError
 
 COMMIT_INTERVAL = 0.5  # seconds between batches
 BUSY_WAIT = 0.25       # the longest a batch waits for another process's lock before the feed buffers on
+JUDGE_INTERVAL = 2.0   # seconds at least between two evaluations of the intraday limits after a batch
 REPORT_INTERVAL = 5.0  # seconds between the progress lines on stderr
 COUNTED = (*KINDS, "customers", "installments", "payoffs", "charge_offs")
 
@@ -129,6 +133,7 @@ class Writer:
         self.book_file = db.file_identity(path)  # a book put in its place (generate --force) is not this feed's
         self.buffer = Buffer()
         self.totals = dict.fromkeys(COUNTED, 0) | {"events": 0, "batches": 0}
+        self.judged_at: float | None = None  # monotonic time of the last evaluation of the intraday limits
 
     def commit(self, wait: float) -> bool:
         """Commit everything buffered (and, on a new day, reload the working set) unless another process holds
@@ -154,12 +159,21 @@ class Writer:
                 self.totals["batches"] += 1
                 self.buffer = Buffer()
                 self.feed.book.add(loans)
+                self._judge(con)
             if new_day:  # the due dates of the new day, and the charge-offs they bring
                 self.feed.book = LiveBook.load(con, local_now(self.zone).date())
                 self.feed.charge_offs(self.buffer)
         finally:
             con.close()
         return True
+
+    def _judge(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Evaluate the intraday limits on the batch just committed, at most every JUDGE_INTERVAL: at 1M loans an
+        evaluation costs about as much as a batch, and the file it holds meanwhile is the pages' too."""
+        clock = time.monotonic()
+        if self.judged_at is None or clock - self.judged_at >= JUDGE_INTERVAL:
+            trigger.after_batch(con, "feed")
+            self.judged_at = clock
 
 
 def run_feed(args) -> int:
