@@ -20,15 +20,16 @@ from monitor import access, db
 from monitor.alerts import catalog, contacts, evaluate, limits
 from monitor.ingest import load
 from tests.builders import Book
+from tests.test_alerts_notify import Receiver
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _only(con, **fields) -> int:
+def _only(con, target: str = "http://127.0.0.1:9/hook", **fields) -> int:
     """Disable the starter set and add the one limit the test watches (owner 'risk', a webhook of that name)."""
     for limit_id in limits.listing(con)["limit_id"]:
         limits.disable(con, "tester", limit_id)
-    contacts.add(con, "risk", "webhook_json", "http://127.0.0.1:9/hook")
+    contacts.add(con, "risk", "webhook_json", target)
     return limits.add(con, "tester", owner="risk", pending=1, **fields)
 
 
@@ -92,25 +93,34 @@ def test_a_file_that_changes_nothing_judged_writes_no_event(book):
         con.close()
 
 
-def test_the_feeds_payments_cross_a_level_and_the_feed_queues_the_event(demo_db, tmp_path):
+def test_the_feeds_payments_cross_a_level_and_the_feed_delivers_it_once(demo_db, tmp_path):
     """Today's cash against the expected, watched from above at a level any payment crosses: the feed's first
-    batches carry payments, so the feed itself evaluates, finds amber and queues it for the contact point."""
+    batches carry payments, so the feed itself evaluates, finds amber, queues it and sends it to the webhook (a real
+    HTTP server here) with no deliverer running; it records the delivery before it ends."""
     path = tmp_path / "feed.duckdb"
     path.write_bytes(demo_db.read_bytes())
+    receiver = Receiver()
     con = db.connect(path)
     try:
         limit_id = _only(con, name="cash moved", metric="cash_against_expected", direction="above", amber=1e-9,
-                         red=1e9)
+                         red=1e9, target=receiver.url)
     finally:
         con.close()
-    subprocess.run([sys.executable, "-m", "monitor", "feed", "--db", str(path), "--rate", "50", "--seconds", "3",
-                    "--seed", "3"], cwd=ROOT, check=True, capture_output=True)
+    try:
+        subprocess.run([sys.executable, "-m", "monitor", "feed", "--db", str(path), "--rate", "50", "--seconds", "3",
+                        "--seed", "3"], cwd=ROOT, check=True, capture_output=True)
+    finally:
+        receiver.close()
     con = db.connect(path, read_only=True)
     try:
         found = _events(con, limit_id)
-        assert found and found[0][0] == "amber" and found[0][1] > 0 and found[0][2] == "intraday"
-        event_id = con.execute("SELECT min(event_id) FROM alert_events WHERE limit_id = ?", [limit_id]).fetchall()
-        assert event_id[0][0] in _queued(con)
-        assert con.execute("SELECT count(*) FROM alert_evaluations").fetchall()[0][0] >= 1
+        assert found[0][0] == "amber" and found[0][1] > 0 and found[0][2] == "intraday"
+        event_id = con.execute("SELECT event_id FROM alert_events WHERE limit_id = ? AND to_state = 'amber'",
+                               [limit_id]).fetchall()[0][0]
+        told = [event["event_id"] for body in receiver.taken for event in body["events"]]
+        assert told.count(event_id) == 1
+        assert con.execute("SELECT count(*) FROM alert_deliveries WHERE delivered_at IS NULL").fetchall() == [(0,)]
+        assert con.execute("SELECT attempts FROM alert_deliveries WHERE list_contains(event_ids, ?)",
+                           [event_id]).fetchall() == [(1,)]
     finally:
         con.close()

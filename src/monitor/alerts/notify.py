@@ -142,10 +142,10 @@ def undelivered(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         ORDER BY d.created_at, d.delivery_id""").pl()
 
 
-def _claim(path: str | Path, now: dt.datetime) -> list[tuple]:
-    """Count an attempt of every due delivery and move its next attempt past the backoff; returns (delivery_id,
-    contact, payload, the contact point's kind and target, None when it no longer exists)."""
-    con = db.connect(path)
+def claim(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[tuple]:
+    """Count an attempt of every due delivery and move its next attempt past the backoff (one transaction on `con`,
+    read-write); returns (delivery_id, contact, payload, the contact point's kind and target, None when it no longer
+    exists)."""
     try:
         with db.transaction(con):
             claimed = con.execute("""
@@ -161,33 +161,40 @@ def _claim(path: str | Path, now: dt.datetime) -> list[tuple]:
         # Another deliverer of this process claimed some of them at the same moment ("Conflict on update"): the
         # rest stay due, for the next run; nothing is sent twice or lost.
         return []
-    finally:
-        con.close()
     return [(key, contact, json.loads(payload), *points.get(contact, (None, None)))
             for key, contact, payload in sorted(claimed)]
 
 
-def _record(path: str | Path, now: dt.datetime, outcomes: dict[str, str | None]) -> None:
-    """Write each attempt's outcome: None delivered, else the error."""
+def record(con: duckdb.DuckDBPyConnection, now: dt.datetime, outcomes: dict[str, str | None]) -> None:
+    """Write each attempt's outcome (one transaction on `con`, read-write): None delivered at `now`, else the
+    error."""
+    with db.transaction(con):
+        for key, error in outcomes.items():
+            if error is None:
+                db.run(con, "UPDATE alert_deliveries SET delivered_at = ?, next_attempt_at = NULL, "
+                            "last_error = NULL WHERE delivery_id = ?", [now, key])
+            else:
+                db.run(con, "UPDATE alert_deliveries SET last_error = ? WHERE delivery_id = ?", [error, key])
+
+
+def _on_book(path: str | Path, work, *args):
     con = db.connect(path)
     try:
-        with db.transaction(con):
-            for key, error in outcomes.items():
-                if error is None:
-                    db.run(con, "UPDATE alert_deliveries SET delivered_at = ?, next_attempt_at = NULL, "
-                                "last_error = NULL WHERE delivery_id = ?", [now, key])
-                else:
-                    db.run(con, "UPDATE alert_deliveries SET last_error = ? WHERE delivery_id = ?", [error, key])
+        return work(con, *args)
     finally:
         con.close()
 
 
+def send_all(claimed: list[tuple]) -> dict[str, str | None]:
+    """Send what claim() returned, one after the other; each delivery's outcome (None: taken, else why not)."""
+    return {key: send(contact, payload, kind, target) for key, contact, payload, kind, target in claimed}
+
+
 def deliver_due(path: str | Path, now: dt.datetime) -> dict[str, int]:
     """Send every undelivered message due at `now`; returns {"due", "delivered", "failed"}."""
-    claimed = _claim(path, now)
-    outcomes = {key: send(contact, payload, kind, target) for key, contact, payload, kind, target in claimed}
+    outcomes = send_all(_on_book(path, claim, now))
     if outcomes:
-        _record(path, now, outcomes)
+        _on_book(path, record, now, outcomes)
     failed = sum(error is not None for error in outcomes.values())
     return {"due": len(outcomes), "delivered": len(outcomes) - failed, "failed": failed}
 

@@ -6,7 +6,8 @@ ingest_batches, commit, close (DESIGN.md §7: every process holds the file only 
 process holds the file, the commit waits BUSY_WAIT at most and the feed keeps buffering; the next commit
 takes everything. A batch leaves the buffer only once committed, so nothing is lost or written twice. After a
 batch, every JUDGE_INTERVAL at most, the intraday limits are evaluated on the same connection
-(monitor.alerts.trigger): a batch that crosses a level is queued for its contact points before the file is let go.
+(monitor.alerts.trigger): a batch that crosses a level is queued for its contact points before the file is let go,
+and the feed delivers what is due itself (monitor.alerts.courier), sending after the file is let go.
 SIGTERM and SIGINT stop the loop; what is buffered is committed (waiting out locks as long as every command
 does) before the totals are printed.
 """
@@ -28,7 +29,8 @@ import duckdb
 import polars as pl
 
 from monitor import db, derive_update
-from monitor.alerts import trigger
+from monitor.alerts import notify, trigger
+from monitor.alerts.courier import Courier
 from monitor.i18n import t
 from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
@@ -134,6 +136,7 @@ class Writer:
         self.buffer = Buffer()
         self.totals = dict.fromkeys(COUNTED, 0) | {"events": 0, "batches": 0}
         self.judged_at: float | None = None  # monotonic time of the last evaluation of the intraday limits
+        self.courier = Courier()  # the notifications this feed's connections claim and record
 
     def commit(self, wait: float) -> bool:
         """Commit everything buffered (and, on a new day, reload the working set) unless another process holds
@@ -147,6 +150,7 @@ class Writer:
             if "locked" in str(exc):
                 return False
             raise
+        claimed = []
         try:
             if db.file_identity(self.path) != self.book_file:  # while this connection holds it, it cannot change
                 events = self.buffer.events
@@ -163,9 +167,26 @@ class Writer:
             if new_day:  # the due dates of the new day, and the charge-offs they bring
                 self.feed.book = LiveBook.load(con, local_now(self.zone).date())
                 self.feed.charge_offs(self.buffer)
+            claimed = self.courier.exchange(con, local_now(self.zone))
         finally:
             con.close()
+        self.courier.dispatch(claimed)
         return True
+
+    def settle(self, wait: float) -> None:
+        """When the feed stops: wait for the notifications under way and record their outcomes."""
+        if not self.courier.settle(notify.TIMEOUT):
+            return
+        try:
+            con = db.connect(self.path, wait=wait)
+        except db.DatabaseError as exc:
+            print(f"monitor feed: {exc}; the notifications sent last stay undelivered and are sent again after "
+                  "their backoff", file=sys.stderr)
+            return
+        try:
+            self.courier.record(con, local_now(self.zone))
+        finally:
+            con.close()
 
     def _judge(self, con: duckdb.DuckDBPyConnection) -> None:
         """Evaluate the intraday limits on the batch just committed, at most every JUDGE_INTERVAL: at 1M loans an
@@ -212,6 +233,7 @@ def run_feed(args) -> int:
         if elapsed >= limit:
             break
     committed = writer.commit(db.lock_wait())
+    writer.settle(db.lock_wait())
     seconds = time.monotonic() - started
     totals = writer.totals | {"unsaved": writer.buffer.events, "seconds": round(seconds, 1),
                               "events_per_second": round(writer.totals["events"] / max(seconds, 1e-9), 1)}
