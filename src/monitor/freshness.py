@@ -16,8 +16,9 @@ data is unchanged (the whole tables hold); valid_through, the latest day through
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import duckdb
 
@@ -112,14 +113,32 @@ def _valid_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     return None
 
 
+@contextlib.contextmanager
+def reading(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """A block of reads on a read-write connection that writes nothing meanwhile (as an evaluation of the limits
+    reads every metric before it writes): the answers are kept as on a read-only connection, and forgotten after.
+    No other process can write while this one holds the file."""
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_READING} AS SELECT 1 AS value")
+    try:
+        yield
+    finally:
+        for table in (*_KEPT, _READING):
+            db.run(con, f"DROP TABLE IF EXISTS temp.{table}")
+
+
+_READING = "freshness_reading"
+_KEPT = ("derived_freshness", "derived_valid_through")
+
+
 def _remembered(con: duckdb.DuckDBPyConnection, table: str, sql_type: str, compute: Callable):
     """compute(), once per read-only connection: the data it sees cannot change while it is open (DuckDB locks
-    writers out), so the answer is kept in a temporary table. A read-write connection computes every time."""
-    read_only = db.is_read_only(con)
-    if read_only and db.temp_table_exists(con, table):
+    writers out), so the answer is kept in a temporary table. A read-write connection computes every time, except
+    inside reading()."""
+    keep = db.is_read_only(con) or db.temp_table_exists(con, _READING)
+    if keep and db.temp_table_exists(con, table):
         return con.execute(f"SELECT value FROM {table}").fetchall()[0][0]
     value = compute()
-    if read_only:
+    if keep:
         db.run(con, f"CREATE TEMP TABLE {table} AS SELECT CAST(? AS {sql_type}) AS value", [value])
     return value
 

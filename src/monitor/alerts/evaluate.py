@@ -125,7 +125,8 @@ def evaluate(con: duckdb.DuckDBPyConnection, as_of: dt.date, kind: str = "nightl
         states, events = _stored(con, evaluation_id, kind)
         return Evaluation(evaluation_id, as_of, kind, True, states, events, time.perf_counter() - started)
     limits = _limits(con, kind)
-    readings = _read(con, limits, as_of)
+    with freshness.reading(con):  # every metric read before anything is written
+        readings = _read(con, limits, as_of)
     silenced = _silenced(con, now)
     states, events = [], []
     for limit in limits.iter_rows(named=True):
