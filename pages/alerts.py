@@ -66,7 +66,7 @@ def header_section(stored: dict) -> None:
                 done(None, t("alerts_page.evaluated", lang, limits=outcome.states.height, events=outcome.events.height))
     if not (may_respond and may_edit):
         st.caption(t("alerts_page.read_only", lang))
-    figures = board.figures(board.sections(stored["limits"]))
+    figures = board.figures(stored["limits"])
     for column, (kind, number) in zip(st.columns(4), figures.items(), strict=True):
         column.metric(t(f"alerts_page.count_{kind}", lang), fmt.count(number), border=True)
 

@@ -141,6 +141,20 @@ def test_executive_summary_counts_red_and_amber_with_a_link(alerts_book, monkeyp
     assert f":material/crisis_alert: {line}" in [e.value for e in analyst.main.markdown]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_executive_summary_and_the_page_show_one_count(alerts_book, monkeypatch, lang):
+    """Both read board.counts / board.figures of one board: the red and amber of the line are the page's cards."""
+    states = [state for state, _, _ in alerts_book["states"].values()]
+    assert states.count("red") >= 1 and states.count("amber") >= 1
+    cards = {m.label: m.value for m in page(alerts_book["path"], monkeypatch, lang).main.metric}
+    shown = {state: int(cards[t(f"alerts_page.count_{state}", lang)]) for state in ("red", "amber")}
+    assert shown == {"red": states.count("red"), "amber": states.count("amber")}
+    executive = page(alerts_book["path"], monkeypatch, lang, "executive")
+    line = t("executive.alerts", lang, **shown)
+    assert [link.proto.label for link in executive.get("page_link")] == [
+        t("executive.alerts_linked", lang, line=line)]
+
+
 def test_acknowledge_and_silence_are_recorded_with_who(alerts_book, tmp_path, monkeypatch):
     path = _copy(alerts_book["path"], tmp_path)
     email = "risk@lender.cn"

@@ -38,7 +38,8 @@ def history() -> pl.DataFrame:
 
 
 def counts() -> dict[str, int]:
-    return data.load(board.counts)
+    """The Executive summary's red and amber, from the board the Limits page reads (its cards' figures)."""
+    return board.counts(state_board()["limits"])
 
 
 def _limits(con) -> dict:

@@ -1,6 +1,7 @@
 """What the Limits and alerts page reads (issue 16 item 4), as stored: each enabled limit with its state, the event
 that put it there and who acknowledged it, an active silence and its playbook; the limits in amber and red
-evaluation by evaluation (the section's one trend); the history of events; the counts the Executive summary shows.
+evaluation by evaluation (the section's one trend); the history of events; the counts of the page's cards, which
+the Executive summary's line shows too (figures, counts).
 Nothing here evaluates: the page shows alert_state as the last evaluation left it (monitor.alerts.evaluate)."""
 
 from __future__ import annotations
@@ -81,13 +82,6 @@ def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         GROUP BY ALL ORDER BY e.happened_at DESC, e.event_id DESC LIMIT {HISTORY_ROWS}""")
 
 
-def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """How many enabled limits stand at red and at amber now."""
-    found = dict(con.execute("""SELECT s.state, count(*) FROM alert_state s JOIN limits l USING (limit_id)
-                                WHERE l.enabled GROUP BY s.state""").fetchall())
-    return {state: found.get(state, 0) for state in ("red", "amber")}
-
-
 def sections(limits: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """The board's three parts: breached (red, amber, in the board's order; a value unread keeps its state), ok
     (within the levels, value read) and unread (ok, but the value could not be read or was never evaluated)."""
@@ -96,8 +90,16 @@ def sections(limits: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {"breached": limits.filter(pl.col("state") != "ok"), "ok": ok.filter(~unread), "unread": ok.filter(unread)}
 
 
-def figures(parts: dict[str, pl.DataFrame]) -> dict[str, int]:
-    """How many limits stand at red, at amber, within their levels, and without a value (the page's four cards)."""
+def figures(limits: pl.DataFrame) -> dict[str, int]:
+    """How many of the board's limits (board()) stand at red, at amber, within their levels, and without a value:
+    the page's four cards, and (counts) the Executive summary's line, so that the two never disagree."""
+    parts = sections(limits)
     breached = parts["breached"]["state"]
-    return {"red": (breached == "red").sum(), "amber": (breached == "amber").sum(), "ok": parts["ok"].height,
-            "unread": parts["unread"].height}
+    return {"red": int((breached == "red").sum()), "amber": int((breached == "amber").sum()),
+            "ok": parts["ok"].height, "unread": parts["unread"].height}
+
+
+def counts(limits: pl.DataFrame) -> dict[str, int]:
+    """How many of the board's limits stand at red and at amber (the Executive summary's line): the page's cards."""
+    shown = figures(limits)
+    return {state: shown[state] for state in ("red", "amber")}
