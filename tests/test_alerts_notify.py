@@ -29,6 +29,7 @@ from monitor.cli import main
 
 NOW = dt.datetime(2026, 11, 30, 2, 0)
 AT = dt.datetime(2026, 11, 30, 1, 30)
+CREATED = dt.datetime(2026, 11, 29, 9, 0)  # the contact points of these tests: before the events
 EVALUATION = "nightly-2026-11-29"
 ZH_LINE = "30+ by balance：正常 → 红色预警，当前值 5.20%，阈值 5.00%，数据截至 2026-11-29"
 EN_LINE = "30+ by balance: ok → red, value 5.20% against level 5.00%, as of 2026-11-29"
@@ -161,10 +162,10 @@ def event(path, event_id, limit_id, to_state, value, level, *, evaluation=EVALUA
           [event_id, limit_id, evaluation, at, from_state, to_state, value, level, silenced])
 
 
-def contact(path, name, kind, target):
+def contact(path, name, kind, target, now=CREATED):
     con = db.connect(path)
     try:
-        contacts.add(con, name, kind, target)
+        contacts.add(con, name, kind, target, now=now)
     finally:
         con.close()
 
@@ -371,18 +372,35 @@ def test_a_silenced_limit_is_not_sent(book, receivers):
     assert read(book, "SELECT event_ids FROM alert_deliveries") == [(["e2"],)]
 
 
-def test_an_event_waits_for_its_contact_point_and_the_books_language(book, receivers):
+def test_a_new_contact_point_is_sent_the_events_after_it_not_the_past(book, receivers):
+    """Events before the contact point was created are history (the Limits page), not news: only the later ones
+    are sent, in the book's language."""
     write(book, "INSERT INTO settings VALUES ('language', 'en', 'Notifications in this language.')")
-    event(book, "e1", 1, "red", 0.052, 0.05)
-    assert enqueue(book) == 0  # no contact point named risk-hook yet: the event waits, nothing is dropped
+    event(book, "e1", 1, "red", 0.052, 0.05, evaluation="nightly-2026-11-28", at=AT - dt.timedelta(days=1))
+    event(book, "e2", 2, "amber", 0.12, 0.1, evaluation="nightly-2026-11-28", at=AT - dt.timedelta(days=1))
+    assert enqueue(book) == 0  # no contact point named risk-hook yet
     hook = receivers()
-    contact(book, "risk-hook", "webhook_json", hook.url)
+    contact(book, "risk-hook", "webhook_json", hook.url, now=AT - dt.timedelta(hours=1))
+    assert enqueue(book) == 0  # e1 and e2 happened before it: not sent, now or later
+    event(book, "e3", 1, "red", 0.052, 0.05, from_state="amber")
     assert enqueue(book) == 1
-    notify.deliver_due(book, NOW)
+    assert notify.deliver_due(book, NOW)["delivered"] == 1
     [body] = hook.taken
+    assert [e["event_id"] for e in body["events"]] == ["e3"]
     assert body["title"] == "[Risk limits] 1 limit changed state"
-    assert body["text"] == (f"[Risk limits] 1 limit changed state\n- {EN_LINE}\n\n"
+    assert body["text"] == (f"[Risk limits] 1 limit changed state\n- {EN_LINE.replace('ok →', 'amber →')}\n\n"
                             f"Delivery {body['delivery_id']} (ignore a repeat of the same id)")
+    assert enqueue(book, NOW + dt.timedelta(days=1)) == 0
+    assert read(book, "SELECT event_ids FROM alert_deliveries") == [(["e3"],)]
+
+
+def test_a_contact_point_created_between_two_events_of_one_evaluation_gets_the_later(book, receivers):
+    hook = receivers()
+    event(book, "e1", 1, "red", 0.052, 0.05, at=AT - dt.timedelta(seconds=1))
+    contact(book, "risk-hook", "webhook_json", hook.url, now=AT)
+    event(book, "e2", 2, "amber", 0.12, 0.1, at=AT)  # at its creation: sent
+    assert enqueue(book) == 1
+    assert read(book, "SELECT event_ids FROM alert_deliveries") == [(["e2"],)]
 
 
 def test_a_removed_contact_point_keeps_its_message_undelivered(book, receivers):
@@ -489,7 +507,9 @@ def test_the_command_line_manages_contacts_and_delivers(book, receivers, capsys)
     assert capsys.readouterr().err == "monitor contacts: contacts remove needs --name\n"
     assert main(["contacts", "list", "--db", str(book), "--kind", "email"]) == 2
     assert capsys.readouterr().err == "monitor contacts: contacts list takes no --kind\n"
-    event(book, "e1", 1, "red", 0.052, 0.05, at=dt.datetime(2020, 1, 1))
+    [(created,)] = read(book, "SELECT created_at FROM contact_points")  # the book's clock when added
+    event(book, "e0", 1, "amber", 0.045, 0.04, at=created - dt.timedelta(seconds=1))  # before it: not sent
+    event(book, "e1", 1, "red", 0.052, 0.05, at=created + dt.timedelta(seconds=1))
     assert main(["alerts-deliver", "--db", str(book)]) == 0
     assert "queued 1, due 1, delivered 1, failed 0" in capsys.readouterr().err
     assert main(["alerts-deliver", "--db", str(book)]) == 0
@@ -513,13 +533,13 @@ def test_the_delivery_loop_sends_each_new_event_within_seconds(book, receivers):
     """`alerts-deliver --loop`: an event written while it runs reaches the webhook at its next round, once."""
     hook = receivers()
     contact(book, "risk-hook", "webhook_json", hook.url)
-    event(book, "e1", 1, "red", 0.052, 0.05, at=dt.datetime(2020, 1, 1))
+    event(book, "e1", 1, "red", 0.052, 0.05, at=AT)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     deliverer = subprocess.Popen([sys.executable, "-m", "monitor", "alerts-deliver", "--db", str(book), "--loop",
                                   "0.2"], env=env, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: len(hook.taken) == 1)
-        event(book, "e2", 2, "amber", 0.12, 0.1, evaluation="intraday-1", at=dt.datetime(2020, 1, 1))
+        event(book, "e2", 2, "amber", 0.12, 0.1, evaluation="intraday-1", at=AT)
         wait_for(lambda: len(hook.taken) == 2)
         time.sleep(1)  # a few more rounds: nothing is sent again
     finally:

@@ -1,4 +1,5 @@
-"""The tables of limits and alerts. Part of every book from schema version 4 (monitor.migrations).
+"""The tables of limits and alerts. Part of every book from schema version 4, as below from version 5
+(monitor.migrations).
 
 - limits: one row per limit, its current version. A limit watches one metric of monitor.alerts.catalog on the whole
   book (segment NULL) or one segment value; it is breached when the value is above (direction 'above') or below
@@ -14,7 +15,8 @@
 - alert_acks and alert_silences: who acknowledged an event, with a comment; a limit silenced until a time.
   (Column names avoid DuckDB's reserved words AT and BY: happened_at, acked_at/acked_by, silenced_at/silenced_by.)
 - contact_points and alert_deliveries: where notifications go (a webhook in plain JSON, WeCom's or DingTalk's group
-  robot format, or e-mail), and each message with its attempts until delivered (never lost, never sent twice).
+  robot format, or e-mail) and since when (created_at: a contact point is sent the events from then on, not the
+  book's past), and each message with its attempts until delivered (never lost, never sent twice).
 - playbooks and drills: the steps a breach calls for, and each contingency drill run with its findings.
 """
 
@@ -100,9 +102,10 @@ CREATE TABLE IF NOT EXISTS alert_silences (
     comment    VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS contact_points (
-    name    VARCHAR PRIMARY KEY,
-    kind    VARCHAR NOT NULL CHECK (kind IN ({_in(CONTACT_KINDS)})),
-    target  VARCHAR NOT NULL
+    name       VARCHAR PRIMARY KEY,
+    kind       VARCHAR NOT NULL CHECK (kind IN ({_in(CONTACT_KINDS)})),
+    target     VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL  -- the book's clock; it is sent only the events that happened from then on
 );
 CREATE TABLE IF NOT EXISTS alert_deliveries (
     delivery_id     VARCHAR PRIMARY KEY,

@@ -3,12 +3,18 @@
 A contact point is a webhook (plain JSON, WeCom's or DingTalk's group robot: `target` an http(s) URL) or e-mail
 (`target` one or more addresses, separated by commas or semicolons). A limit's events go to the contact point named
 in limits.contact, else to the one named after limits.owner (ROUTE): an owner reaches people by having a contact
-point of their own name, and a limit with its own contact overrides that. An event whose contact point does not
-exist yet waits (monitor.alerts.notify.enqueue takes it once one is added): nothing is dropped for lack of one.
+point of their own name, and a limit with its own contact overrides that.
+
+A contact point is sent the events that happened from its creation on (created_at, the book's clock), not the
+book's past: one added today is not flooded with every alert of the history (those are on the Limits page). So an
+event whose contact point does not exist yet is not sent to one added later. Changing a contact point's kind or
+target keeps its created_at: it is the same recipients at a new address, and what was queued for them follows
+(monitor.alerts.notify); removing it and adding it again starts anew.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import urllib.parse
 
@@ -16,6 +22,7 @@ import duckdb
 import polars as pl
 
 from monitor import db
+from monitor.alerts import catalog
 from monitor.alerts_schema import CONTACT_KINDS
 from monitor.i18n import t
 
@@ -73,12 +80,13 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM contact_points WHERE name = ?", [name]).fetchall()[0][0])
 
 
-def add(con: duckdb.DuckDBPyConnection, name: str, kind: str, target: str) -> None:
-    """A new contact point; one of the same name is refused."""
+def add(con: duckdb.DuckDBPyConnection, name: str, kind: str, target: str, *, now: dt.datetime | None = None) -> None:
+    """A new contact point, created at `now` (default the book's clock): it is sent the events from then on. One of
+    the same name is refused."""
     row = checked(name, kind, target)
     if _exists(con, row[0]):
         raise ContactError("name", "exists", name=row[0])
-    db.run(con, "INSERT INTO contact_points VALUES (?, ?, ?)", list(row))
+    db.run(con, "INSERT INTO contact_points VALUES (?, ?, ?, ?)", [*row, now or catalog.book_now(con)])
 
 
 def change(con: duckdb.DuckDBPyConnection, name: str, kind: str, target: str) -> None:
