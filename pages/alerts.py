@@ -1,6 +1,7 @@
 """Limits and alerts (限额与预警), for risk managers (executives read it): breaches first (red, amber), each with its
 value against its levels, how it moved since it fired, since when, its owner and playbook, acknowledge and silence;
-then the limits within their levels and those whose value could not be read; the history of events; the editor of
+then the limits within their levels and those whose value could not be read; the notifications not delivered yet
+(kept and retried: their contact point, limits, attempts and last error); the history of events; the editor of
 limits with their versions and playbooks; the drills and their reports.
 
 The page shows the states as the last evaluation stored them and evaluates only when asked ("Evaluate now", on a
@@ -177,6 +178,23 @@ def standing_sections(stored: dict) -> None:
         st.dataframe(table_rows(unread, False), hide_index=True, width="stretch")
 
 
+def undelivered_section() -> None:
+    """Messages a contact point has not received yet (kept and retried, never lost): one line, or none, when every
+    message was delivered."""
+    waiting = alerts_data.undelivered()
+    if waiting.height == 0:
+        st.caption(t("alerts_page.all_delivered", lang))
+        return
+    st.subheader(t("alerts_page.undelivered", lang))
+    st.caption(t("alerts_page.undelivered_caption", lang))
+    rows = [{head("contact"): row["contact"], head("limits"): ", ".join(row["limits"]),
+             head("queued_at"): alerts_data.when_text(row["created_at"]), head("attempts"): row["attempts"],
+             head("next_attempt"): alerts_data.when_text(row["next_attempt_at"]),
+             head("last_error"): row["last_error"] or t("alerts_page.not_tried", lang)}
+            for row in waiting.iter_rows(named=True)]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
 def history_section() -> None:
     st.subheader(t("alerts_page.history", lang))
     events = alerts_data.history()
@@ -346,6 +364,7 @@ stored = alerts_data.state_board()
 header_section(stored)
 breaches_section(stored)
 standing_sections(stored)
+undelivered_section()
 history_section()
 if may_edit:
     editor_section()

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor import access, db
-from monitor.alerts import actions, catalog, evaluate
+from monitor.alerts import actions, catalog, contacts, evaluate
 from monitor.alerts import limits as store
+from monitor.cli import main
 from monitor.i18n import LANGUAGES, t
 from ui import format as fmt
 from ui import safe_text
@@ -59,6 +61,29 @@ def alerts_book(demo_db, tmp_path_factory) -> dict:
         con.close()
     return {"path": path, "count": count, "channel": channel, "red": red_id, "amber": amber_id, "states": states,
             "events": events}
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again when the probe is: nothing listens there
+
+
+SECRET = "s3cr3t-robot-key"
+
+
+def with_undelivered(path: Path) -> int:
+    """Route the red test limit's events (its owner Zhang Wei) to a webhook on a closed port of 127.0.0.1 and run
+    `alerts-deliver` once: its message stays undelivered after one failed attempt. Returns the port."""
+    port = closed_port()
+    con = db.connect(path)
+    try:
+        contacts.add(con, "Zhang Wei", "wecom", f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key={SECRET}",
+                      now=NOW_BEFORE - dt.timedelta(days=1))
+    finally:
+        con.close()
+    assert main(["alerts-deliver", "--db", str(path)]) == 0
+    return port
 
 
 def page(path: Path, monkeypatch, lang: str, stem: str = "alerts") -> AppTest:
@@ -139,6 +164,33 @@ def test_executive_summary_counts_red_and_amber_with_a_link(alerts_book, monkeyp
     analyst.switch_page("pages/executive.py").run()
     assert not analyst.exception and not analyst.get("page_link")
     assert f":material/crisis_alert: {line}" in [e.value for e in analyst.main.markdown]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_undelivered_notification_is_shown_with_its_error(alerts_book, tmp_path, monkeypatch, lang):
+    assert t("alerts_page.all_delivered", lang) in [e.value for e in page(alerts_book["path"], monkeypatch,
+                                                                           lang).main.caption]
+    path = _copy(alerts_book["path"], tmp_path)
+    port = with_undelivered(path)
+    con = db.connect(path, read_only=True)
+    try:
+        [(queued_at, next_at, attempts)] = con.execute(
+            "SELECT created_at, next_attempt_at, attempts FROM alert_deliveries").fetchall()
+    finally:
+        con.close()
+    at = page(path, monkeypatch, lang)
+    assert t("alerts_page.undelivered", lang) in [e.value for e in at.main.subheader]
+    assert t("alerts_page.all_delivered", lang) not in [e.value for e in at.main.caption]
+    heads = [t(f"alerts_page.col.{c}", lang) for c in ("contact", "limits", "queued_at", "attempts", "next_attempt",
+                                                         "last_error")]
+    [table] = [d.value for d in at.main.dataframe if list(d.value.columns) == heads]
+    [row] = table.to_dicts() if hasattr(table, "to_dicts") else table.to_dict("records")
+    assert (row[heads[0]], row[heads[1]], row[heads[2]], row[heads[3]], row[heads[4]]) == (
+        "Zhang Wei", "Red test limit", f"{queued_at:%Y-%m-%d %H:%M}", attempts, f"{next_at:%Y-%m-%d %H:%M}")
+    assert attempts == 1 and next_at == queued_at + dt.timedelta(seconds=30)  # the first backoff
+    assert row[heads[5]].startswith(f"cannot reach http://127.0.0.1:{port}/***: ")
+    assert "refused" in row[heads[5]].lower()
+    assert SECRET not in str(table.to_numpy())  # the robot's key is not shown
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

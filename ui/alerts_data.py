@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from monitor import access, alerts_starter, db, segments
-from monitor.alerts import actions, board, catalog, drill_records, playbooks
+from monitor.alerts import actions, board, catalog, drill_records, notify, playbooks
 from monitor.alerts import limits as store
 from monitor.i18n import t
 from monitor.simulate.inputs import SimulationInputError
@@ -40,6 +40,11 @@ def history() -> pl.DataFrame:
 def counts() -> dict[str, int]:
     """The Executive summary's red and amber, from the board the Limits page reads (its cards' figures)."""
     return board.counts(state_board()["limits"])
+
+
+def undelivered() -> pl.DataFrame:
+    """Every message not delivered yet (monitor.alerts.notify.undelivered), oldest first."""
+    return data.load(notify.undelivered)
 
 
 def _limits(con) -> dict:

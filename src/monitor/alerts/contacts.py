@@ -27,6 +27,7 @@ from monitor.alerts_schema import CONTACT_KINDS
 from monitor.i18n import t
 
 MAX_NAME = 100
+MASK = "***"
 EMAIL_KIND = "email"
 # One address: a local part and a domain of dot-separated labels (no display names: the target is addresses only).
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
@@ -69,6 +70,17 @@ def checked(name: str, kind: str, target: str) -> tuple[str, str, str]:
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", target):
         raise ContactError("target", "url", name=name, value=target)
     return name, kind, target
+
+
+def masked(target: str) -> str:
+    """A target as it may be shown or kept in a history: a webhook URL's scheme, host and port, its path and query
+    (where the robots' tokens are: key=..., access_token=...) masked; e-mail addresses as they are."""
+    parts = urllib.parse.urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return target
+    host = parts.netloc.rpartition("@")[2]  # user:password@ never shown
+    hidden = parts.path not in ("", "/") or parts.query or parts.fragment
+    return f"{parts.scheme}://{host}/{MASK if hidden else ''}"
 
 
 def listing(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

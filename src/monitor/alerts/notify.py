@@ -227,10 +227,10 @@ def post(url: str, body: dict, key: str, *, robot: bool) -> str | None:
             status, answer = response.status, response.read(65536)
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code} {exc.reason}"
-    except urllib.error.URLError as exc:
-        return f"cannot reach {url}: {exc.reason}"
+    except urllib.error.URLError as exc:  # the URL masked: the error is shown on the page (its token is not)
+        return f"cannot reach {contacts.masked(url)}: {exc.reason}"
     except (OSError, http.client.HTTPException) as exc:
-        return f"cannot reach {url}: {exc}"
+        return f"cannot reach {contacts.masked(url)}: {exc}"
     if not 200 <= status < 300:
         return f"HTTP {status}"
     if robot:
