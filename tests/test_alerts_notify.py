@@ -132,9 +132,11 @@ def book(tmp_path):
     db.run(con, schema.DDL)  # (once schema version 4 is in every book: there already, with its starter limits)
     db.run(con, "DELETE FROM limits")
     db.run(con, """INSERT INTO limits VALUES
-        (1, '30+ by balance', 'dpd30_balance', NULL, NULL, 'above', 0.04, 0.05, 1, 'risk-team', 'risk-hook', true, 1),
-        (2, 'PSI', 'model_psi', NULL, NULL, 'above', 0.1, 0.25, 1, 'model-team', 'risk-hook', true, 1),
-        (3, 'Hours since batch', 'hours_since_batch', NULL, NULL, 'above', 26, 48, 2, 'risk-team', NULL, true, 1)""")
+        (1, '30+ by balance', 'dpd30_balance', NULL, NULL, 'above', 0.04, 0.05, 1, 'risk-team', 'risk-hook', true, 1,
+         NULL),
+        (2, 'PSI', 'model_psi', NULL, NULL, 'above', 0.1, 0.25, 1, 'model-team', 'risk-hook', true, 1, NULL),
+        (3, 'Hours since batch', 'hours_since_batch', NULL, NULL, 'above', 26, 48, 2, 'risk-team', NULL, true, 1,
+         NULL)""")
     con.close()
     return path
 
@@ -251,7 +253,8 @@ def test_a_receiver_failing_then_up_gets_it_once_after_the_backoff(book, receive
     assert notify.deliver_due(book, NOW) == {"due": 1, "delivered": 0, "failed": 1}
     waiting = undelivered(book)
     assert waiting.select("contact", "events", "limits", "attempts", "next_attempt_at", "last_error").rows() == \
-        [("risk-hook", 1, ["30+ by balance"], 1, NOW + dt.timedelta(seconds=30), "HTTP 500 Internal Server Error")]
+        [("risk-hook", 1, [{"name": "30+ by balance", "name_key": None}], 1, NOW + dt.timedelta(seconds=30),
+          "HTTP 500 Internal Server Error")]
     # not before its next attempt
     assert notify.deliver_due(book, NOW + dt.timedelta(seconds=29))["due"] == 0
     assert notify.deliver_due(book, NOW + dt.timedelta(seconds=30)) == {"due": 1, "delivered": 1, "failed": 0}
@@ -347,7 +350,7 @@ def test_a_robot_refusing_the_message_keeps_it_undelivered(book, receivers):
 def test_a_long_group_is_cut_to_what_wecom_takes(book):
     contact(book, "risk-hook", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc")
     values = ", ".join(f"({n}, 'limit {n:03d} ' || repeat('x', 40), 'dpd30_balance', NULL, NULL, 'above', 0.04, "
-                       f"0.05, 1, 'o', 'risk-hook', true, 1)" for n in range(10, 60))
+                       f"0.05, 1, 'o', 'risk-hook', true, 1, NULL)" for n in range(10, 60))
     write(book, f"INSERT INTO limits VALUES {values}")
     for n in range(10, 60):
         event(book, f"e{n}", n, "red", 0.06, 0.05)
@@ -557,7 +560,7 @@ def test_a_batch_crossing_a_level_reaches_the_webhook_from_the_intraday_loop(dem
     contact(book, "risk_manager", "webhook_json", hook.url)  # the starter limits' owner
     write(book, "UPDATE limits SET enabled = false")  # the starter limits: this test watches its own
     write(book, "INSERT INTO limits SELECT 100, 'Live 30+', 'dpd30_balance', NULL, NULL, 'above', 0.5, 0.9, 1, "
-                "'risk_manager', NULL, true, 1")
+                "'risk_manager', NULL, true, 1, NULL")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     feed = subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", str(book), "--rate", "50",
                              "--seed", "5"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -583,3 +586,17 @@ def wait_for(condition, seconds: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_a_starter_limit_is_named_in_each_language_of_the_message(book, receivers):
+    """A starter limit (its name_key kept) reads in Chinese in the Chinese part and in English in the English one."""
+    write(book, "UPDATE limits SET name = 'Score PSI', name_key = 'model_psi' WHERE limit_id = 2")
+    hook = receivers()
+    contact(book, "risk-hook", "dingtalk", hook.url)
+    event(book, "e2", 2, "amber", 0.12, 0.1)
+    enqueue(book)
+    hook.answers = [(200, {"errcode": 0, "errmsg": "ok"})]
+    assert notify.deliver_due(book, NOW)["delivered"] == 1
+    text = hook.taken[0]["markdown"]["text"]
+    assert "- 评分 PSI：正常 → 黄色预警，当前值 0.1200，阈值 0.1000，数据截至 2026-11-29" in text
+    assert "- Score PSI: ok → amber, value 0.1200 against level 0.1000, as of 2026-11-29" in text

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import access, db
+from monitor import access, alerts_starter, db
 from monitor.alerts import actions, catalog, contacts, evaluate
 from monitor.alerts import limits as store
 from monitor.cli import main
@@ -148,6 +148,10 @@ def test_breaches_come_first_red_then_amber_with_value_against_level(alerts_book
     text = " ".join(str(v) for table in tables for v in table.value.to_numpy().ravel())
     for raw in ("dpd30_count", "risk_manager", "dpd1_balance", "None", "nan"):
         assert raw not in text, raw
+    # the starter limits by their names in this language (stored in English, monitor.alerts.names)
+    assert {name for name, *_ in alerts_starter.STARTER if name in text} == (
+        set() if lang == "zh" else {name for name, *_ in alerts_starter.STARTER})
+    assert (t("alerts.limit_name.dpd30_balance", "zh") in text) == (lang == "zh")
 
 
 def test_executive_summary_counts_red_and_amber_with_a_link(alerts_book, monkeypatch):
@@ -263,15 +267,17 @@ def test_a_refused_edit_names_the_field_and_a_change_is_versioned(alerts_book, t
     at.number_input(key="alerts_edit_1_amber_rate").set_value(6.5).run()
     at.button(key="alerts_edit_1_save").click().run()
     assert not at.main.error
-    assert [e.value for e in at.main.success] == [
-        t("alerts_page.saved", lang, name=safe_text.escape("30+ rate by balance"), version=2)]
+    shown = {"zh": "30+ 逾期率（按余额）", "en": "30+ rate by balance"}[lang]  # the starter's name in words
+    assert [e.value for e in at.main.success] == [t("alerts_page.saved", lang, name=safe_text.escape(shown), version=2)]
     con = db.connect(path, read_only=True)
     try:
         versions = store.versions(con, 1)
     finally:
         con.close()
-    assert [(v["version"], v["changed_by"], v["after"]["amber"]) for v in versions] == [
-        (1, "system", 0.06), (2, "local", 0.065)]
+    # the name as shown, saved unchanged, is no rename: the stored name and its key stay
+    assert [(v["version"], v["changed_by"], v["after"]["amber"], v["after"]["name"], v["after"]["name_key"])
+            for v in versions] == [(1, "system", 0.06, "30+ rate by balance", "dpd30_balance"),
+                                   (2, "local", 0.065, "30+ rate by balance", "dpd30_balance")]
     shown = at.main.dataframe[-1].value  # the versions, newest first
     assert list(shown[t("alerts_page.col.changes", lang)]) == [
         t("alerts_page.changed", lang, field=t("alerts_page.field.amber", lang), before=0.06, after=0.065),

@@ -3,7 +3,8 @@
 
 - limits: one row per limit, its current version. A limit watches one metric of monitor.alerts.catalog on the whole
   book (segment NULL) or one segment value; it is breached when the value is above (direction 'above') or below
-  ('below') its amber or red level; it fires after `pending` consecutive evaluations at that level.
+  ('below') its amber or red level; it fires after `pending` consecutive evaluations at that level. A starter
+  limit's name is shown in the reader's language (name_key, monitor.alerts.names) until someone renames it.
 - limit_versions: every change of a limit (who, when, the row before and after as JSON), version 1 its creation.
 - alert_state: where each limit stands now (ok, amber, red), the level its value was last seen at (candidate) and
   for how many consecutive evaluations (streak), since when, the value last read (or why there was none), and the
@@ -47,6 +48,7 @@ CREATE TABLE IF NOT EXISTS limits (
     contact       VARCHAR,
     enabled       BOOLEAN NOT NULL,
     version       INTEGER NOT NULL,
+    name_key      VARCHAR,  -- a starter limit's name in the catalog (monitor.alerts.names), NULL once renamed
     CHECK ((segment IS NULL) = (segment_value IS NULL))
 );
 CREATE TABLE IF NOT EXISTS limit_versions (
@@ -105,7 +107,7 @@ CREATE TABLE IF NOT EXISTS contact_points (
     name       VARCHAR PRIMARY KEY,
     kind       VARCHAR NOT NULL CHECK (kind IN ({_in(CONTACT_KINDS)})),
     target     VARCHAR NOT NULL,
-    created_at TIMESTAMP NOT NULL  -- the book's clock; it is sent only the events that happened from then on
+    created_at TIMESTAMP NOT NULL  -- the book's clock: it is sent only the events that happened from then on
 );
 CREATE TABLE IF NOT EXISTS alert_deliveries (
     delivery_id     VARCHAR PRIMARY KEY,

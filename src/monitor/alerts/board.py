@@ -33,8 +33,9 @@ def board(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> pl.DataFrame:
             FROM alert_acks GROUP BY event_id),
         silenced AS (SELECT limit_id, max(until) AS silenced_until FROM alert_silences WHERE until > $now
                      GROUP BY limit_id)
-        SELECT l.limit_id, l.name, l.metric, l.segment, l.segment_value, l.direction, l.amber, l.red, l.pending,
-               l.owner, coalesce(s.state, 'ok') AS state, s.since, s.value, s.why, s.limit_id IS NOT NULL AS evaluated,
+        SELECT l.limit_id, l.name, l.name_key, l.metric, l.segment, l.segment_value, l.direction, l.amber, l.red,
+               l.pending, l.owner, coalesce(s.state, 'ok') AS state, s.since, s.value, s.why,
+               s.limit_id IS NOT NULL AS evaluated,
                e.event_id, e.happened_at AS event_at, e.event_value, a.acked_by, a.acked_at, a.ack_comment,
                q.silenced_until
         FROM limits l
@@ -72,11 +73,11 @@ def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The newest HISTORY_ROWS events, newest first, with the limit's name and metric and who acknowledged each
-    (everyone, in order, with their comments)."""
+    """The newest HISTORY_ROWS events, newest first, with the limit's name (and name_key) and metric and who
+    acknowledged each (everyone, in order, with their comments)."""
     return query.frame(con, f"""
-        SELECT e.event_id, e.limit_id, l.name, l.metric, e.from_state, e.to_state, e.value, e.level, e.happened_at,
-               e.as_of, e.silenced,
+        SELECT e.event_id, e.limit_id, l.name, l.name_key, l.metric, e.from_state, e.to_state, e.value, e.level,
+               e.happened_at, e.as_of, e.silenced,
                string_agg(a.acked_by || ': ' || a.comment, '; ' ORDER BY a.acked_at) AS acknowledged
         FROM alert_events e JOIN limits l USING (limit_id) LEFT JOIN alert_acks a USING (event_id)
         GROUP BY ALL ORDER BY e.happened_at DESC, e.event_id DESC LIMIT {HISTORY_ROWS}""")

@@ -68,8 +68,9 @@ def _pending(con: duckdb.DuckDBPyConnection) -> list[dict]:
     point, evaluation and time."""
     cursor = con.execute(f"""
         WITH held AS (SELECT DISTINCT contact, unnest(event_ids) AS event_id FROM alert_deliveries)
-        SELECT e.event_id, e.limit_id, l.name AS "limit", l.metric, l.segment, l.segment_value, e.from_state,
-               e.to_state, e.value, e.level, e.as_of, e.happened_at, e.evaluation_id, c.name AS contact, c.kind
+        SELECT e.event_id, e.limit_id, l.name AS "limit", l.name_key, l.metric, l.segment, l.segment_value,
+               e.from_state, e.to_state, e.value, e.level, e.as_of, e.happened_at, e.evaluation_id, c.name AS contact,
+               c.kind
         FROM alert_events e
         JOIN limits l USING (limit_id)
         JOIN contact_points c ON c.name = {contacts.ROUTE}
@@ -128,12 +129,12 @@ def enqueue(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
 
 
 def undelivered(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every message not delivered yet, oldest first: delivery_id, contact, events (how many), limits (the names of
-    the limits it tells of), created_at, attempts, next_attempt_at, last_error (the last attempt's, None before the
-    first)."""
+    """Every message not delivered yet, oldest first: delivery_id, contact, events (how many), limits (the limits it
+    tells of: name and name_key each, for monitor.alerts.names), created_at, attempts, next_attempt_at, last_error
+    (the last attempt's, None before the first)."""
     return con.sql("""
         WITH told AS (
-            SELECT d.delivery_id, list_sort(list_distinct(list(l.name))) AS limits
+            SELECT d.delivery_id, list_sort(list_distinct(list({'name': l.name, 'name_key': l.name_key}))) AS limits
             FROM (SELECT delivery_id, unnest(event_ids) AS event_id FROM alert_deliveries
                   WHERE delivered_at IS NULL) d
             JOIN alert_events e USING (event_id) JOIN limits l USING (limit_id)
