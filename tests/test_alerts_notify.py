@@ -167,7 +167,7 @@ def event(path, event_id, limit_id, to_state, value, level, *, evaluation=EVALUA
 def contact(path, name, kind, target, now=CREATED):
     con = db.connect(path)
     try:
-        contacts.add(con, name, kind, target, now=now)
+        contacts.add(con, name, kind, target, who="tester", now=now)
     finally:
         con.close()
 
@@ -412,7 +412,7 @@ def test_a_removed_contact_point_keeps_its_message_undelivered(book, receivers):
     event(book, "e1", 1, "red", 0.052, 0.05)
     enqueue(book)
     con = db.connect(book)
-    contacts.remove(con, "risk-hook")
+    contacts.remove(con, "risk-hook", who="tester")
     con.close()
     assert notify.deliver_due(book, NOW)["failed"] == 1
     assert undelivered(book)["last_error"].to_list() == ["no contact point named risk-hook"]
@@ -429,7 +429,8 @@ def test_a_contact_point_of_another_kind_now_or_a_bad_smtp_port_is_an_error_kept
     event(book, "e3", 3, "amber", 30.25, 26)
     enqueue(book)
     con = db.connect(book)
-    contacts.change(con, "risk-hook", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t")
+    contacts.change(con, "risk-hook", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t",
+                    who="tester")
     con.close()
     assert notify.deliver_due(book, NOW)["failed"] == 2
     assert sorted(undelivered(book)["last_error"].to_list()) == [
@@ -469,7 +470,7 @@ def test_a_bad_contact_point_is_refused_naming_the_field(book, kind, target, fie
     con = db.connect(book)
     try:
         with pytest.raises(contacts.ContactError) as refused:
-            contacts.add(con, "x", kind, target)
+            contacts.add(con, "x", kind, target, who="tester")
         assert contacts.listing(con).is_empty()
     finally:
         con.close()
@@ -481,24 +482,72 @@ def test_a_bad_contact_point_is_refused_naming_the_field(book, kind, target, fie
 def test_contact_points_are_added_changed_and_removed(book):
     con = db.connect(book)
     try:
-        contacts.add(con, " risk-team ", "email", "risk@lender.example;cro@lender.example")
+        contacts.add(con, " risk-team ", "email", "risk@lender.example;cro@lender.example", who="anna")
         with pytest.raises(contacts.ContactError, match="contact point risk-team exists already"):
-            contacts.add(con, "risk-team", "wecom", "https://example.com/hook")
+            contacts.add(con, "risk-team", "wecom", "https://example.com/hook", who="anna")
         assert contacts.listing(con).rows() == [("risk-team", "email", "risk@lender.example, cro@lender.example")]
-        contacts.change(con, "risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")
+        contacts.change(con, "risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+                        who="bo")
         assert contacts.listing(con).rows() == [
             ("risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")]
-        contacts.remove(con, "risk-team")
+        contacts.remove(con, "risk-team", who="cy")
         with pytest.raises(contacts.ContactError, match="there is no contact point named risk-team"):
-            contacts.remove(con, "risk-team")
+            contacts.remove(con, "risk-team", who="cy")
         assert contacts.listing(con).is_empty()
     finally:
         con.close()
 
 
+def test_every_contact_point_change_is_kept_with_who_when_before_and_after_its_token_masked(book):
+    """As limits' versions are: who, when (the book's clock), the row before and after; a robot's key never kept."""
+    con = db.connect(book)
+    day = dt.datetime(2026, 12, 1, 9, 0)
+    try:
+        contacts.add(con, "risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET1",
+                     who="anna", now=day)
+        contacts.change(con, "risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET1",
+                        who="bo", now=day)  # the same: nothing recorded
+        contacts.change(con, "risk-team", "dingtalk", "http://u:pw@10.0.0.5:8080/robot/send?access_token=SECRET2",
+                        who="bo", now=day + dt.timedelta(hours=1))
+        contacts.change(con, "risk-team", "email", "risk@lender.example", who="cy", now=day + dt.timedelta(hours=2))
+        contacts.remove(con, "risk-team", who="dee", now=day + dt.timedelta(hours=3))
+        contacts.add(con, "risk-team", "webhook_json", "https://hooks.example.com/", who="ed",
+                     now=day + dt.timedelta(hours=4))
+        with pytest.raises(contacts.ContactError) as refused:
+            contacts.remove(con, "risk-team", who=" ")
+        history = contacts.versions(con, "risk-team")
+        stored = con.execute("SELECT string_agg(CAST(before AS VARCHAR) || CAST(after AS VARCHAR), ' ') "
+                             "FROM contact_point_versions").fetchall()[0][0]
+    finally:
+        con.close()
+    assert refused.value.field == "who"
+    wecom = {"name": "risk-team", "kind": "wecom", "target": "https://qyapi.weixin.qq.com/***"}
+    ding = {"name": "risk-team", "kind": "dingtalk", "target": "http://10.0.0.5:8080/***"}
+    mail = {"name": "risk-team", "kind": "email", "target": "risk@lender.example"}
+    assert [(v["version"], v["changed_at"], v["changed_by"], v["before"], v["after"]) for v in history] == [
+        (1, day, "anna", None, wecom),
+        (2, day + dt.timedelta(hours=1), "bo", wecom, ding),
+        (3, day + dt.timedelta(hours=2), "cy", ding, mail),
+        (4, day + dt.timedelta(hours=3), "dee", mail, None),
+        (5, day + dt.timedelta(hours=4), "ed", None,
+         {"name": "risk-team", "kind": "webhook_json", "target": "https://hooks.example.com/"})]
+    assert "SECRET" not in stored and "pw" not in stored
+
+
 def test_the_command_line_manages_contacts_and_delivers(book, receivers, capsys):
     hook = receivers()
     assert main(["contacts", "add", "--db", str(book), "--name", "risk-hook", "--kind", "webhook_json",
+                 "--target", hook.url, "--by", "ops@lender.example"]) == 0
+    assert main(["contacts", "change", "--db", str(book), "--name", "risk-hook", "--kind", "webhook_json",
+                 "--target", hook.url + "?token=t"]) == 0  # by default: command-line
+    con = db.connect(book, read_only=True)
+    try:
+        assert [(v["changed_by"], v["after"]["target"]) for v in contacts.versions(con, "risk-hook")] == [
+            ("ops@lender.example", hook.url.replace("/hook", "/***")),
+            ("command-line", hook.url.replace("/hook", "/***"))]
+    finally:
+        con.close()
+    assert main(["contacts", "change", "--db", str(book), "--name", "risk-hook", "--kind", "webhook_json",
                  "--target", hook.url]) == 0
     assert main(["contacts", "list", "--db", str(book)]) == 0
     assert capsys.readouterr().out == f"risk-hook\twebhook_json\t{hook.url}\n"

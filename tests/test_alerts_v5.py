@@ -1,6 +1,7 @@
 """Schema version 5 (monitor.migrations._v4_to_v5) on a book of version 4 as such books were: a contact point of
-the old book keeps receiving every event not sent yet (created 1970-01-01), and a new one only what follows; the
-starter limits still named as written are shown in the reader's language, one renamed keeps the name typed."""
+the old book keeps receiving every event not sent yet (created 1970-01-01), and a new one only what follows (its
+creation kept in contact_point_versions); the starter limits still named as written are shown in the reader's
+language, one renamed keeps the name typed."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def version_4_book(path) -> None:
     Book(path).close()
     raw = duckdb.connect(str(path), config=db.CONFIG)
     raw.execute("DROP TABLE contact_points")
+    raw.execute("DROP TABLE contact_point_versions")
     raw.execute(V4_CONTACT_POINTS)
     raw.execute("INSERT INTO contact_points VALUES ('risk_manager', 'email', 'risk@lender.example')")
     raw.execute("DROP TABLE limits")
@@ -53,7 +55,10 @@ def test_a_version_4_books_contact_points_keep_their_pending_events(tmp_path):
         assert db.schema_version(con) == db.SCHEMA_VERSION == 5
         assert con.execute("SELECT name, created_at FROM contact_points").fetchall() == [
             ("risk_manager", dt.datetime(1970, 1, 1))]
-        contacts.add(con, "late-hook", "webhook_json", "http://127.0.0.1:9/hook", now=AT + dt.timedelta(hours=1))
+        contacts.add(con, "late-hook", "webhook_json", "http://127.0.0.1:9/hook", who="tester",
+                     now=AT + dt.timedelta(hours=1))
+        assert [(v["version"], v["changed_by"], v["after"]["target"]) for v in contacts.versions(con, "late-hook")
+                ] == [(1, "tester", "http://127.0.0.1:9/***")]
         with db.transaction(con):
             assert notify.enqueue(con, AT + dt.timedelta(hours=2)) == 1  # the old contact point's, not late-hook's
         assert con.execute("SELECT contact, event_ids FROM alert_deliveries").fetchall() == [

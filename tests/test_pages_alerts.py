@@ -79,7 +79,7 @@ def with_undelivered(path: Path) -> int:
     con = db.connect(path)
     try:
         contacts.add(con, "Zhang Wei", "wecom", f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key={SECRET}",
-                      now=NOW_BEFORE - dt.timedelta(days=1))
+                      who="tester", now=NOW_BEFORE - dt.timedelta(days=1))
     finally:
         con.close()
     assert main(["alerts-deliver", "--db", str(path)]) == 0

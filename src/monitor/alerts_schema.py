@@ -18,6 +18,8 @@
 - contact_points and alert_deliveries: where notifications go (a webhook in plain JSON, WeCom's or DingTalk's group
   robot format, or e-mail) and since when (created_at: a contact point is sent the events from then on, not the
   book's past), and each message with its attempts until delivered (never lost, never sent twice).
+- contact_point_versions: every change of a contact point (who, when, before and after as JSON, the target masked:
+  monitor.alerts.contacts), as limit_versions are of limits; `after` NULL when it was removed.
 - playbooks and drills: the steps a breach calls for, and each contingency drill run with its findings.
 """
 
@@ -108,6 +110,15 @@ CREATE TABLE IF NOT EXISTS contact_points (
     kind       VARCHAR NOT NULL CHECK (kind IN ({_in(CONTACT_KINDS)})),
     target     VARCHAR NOT NULL,
     created_at TIMESTAMP NOT NULL  -- the book's clock: it is sent only the events that happened from then on
+);
+CREATE TABLE IF NOT EXISTS contact_point_versions (
+    name       VARCHAR NOT NULL,
+    version    INTEGER NOT NULL,
+    changed_at TIMESTAMP NOT NULL,
+    changed_by VARCHAR NOT NULL,
+    before     JSON,
+    after      JSON,
+    PRIMARY KEY (name, version)
 );
 CREATE TABLE IF NOT EXISTS alert_deliveries (
     delivery_id     VARCHAR PRIMARY KEY,
