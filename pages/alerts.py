@@ -1,6 +1,7 @@
 """Limits and alerts (限额与预警), for risk managers (executives read it): breaches first (red, amber), each with its
 value against its levels, how it moved since it fired, since when, its owner and playbook, acknowledge and silence;
-then the limits within their levels and those whose value could not be read; the history of events; the editor of
+then the limits within their levels and those whose value could not be read; the notifications not delivered yet
+(kept and retried: their contact point, limits, attempts and last error); the history of events; the editor of
 limits with their versions and playbooks; the drills and their reports.
 
 The page shows the states as the last evaluation stored them and evaluates only when asked ("Evaluate now", on a
@@ -13,7 +14,7 @@ import streamlit as st
 
 from monitor import access, segments
 from monitor import alerts_schema as schema
-from monitor.alerts import board, catalog, playbooks
+from monitor.alerts import board, catalog, names, playbooks
 from monitor.i18n import t
 from ui import alerts_charts, alerts_data, auth, context, labels, safe_text
 from ui import format as fmt
@@ -38,6 +39,11 @@ def done(error: str | None, message: str) -> None:
 
 def head(column: str) -> str:
     return t(f"alerts_page.col.{column}", lang)
+
+
+def name_of(row: dict) -> str:
+    """A limit's name in this language (a starter limit's through the catalog, a typed one as typed)."""
+    return names.shown(row["name"], row["name_key"], lang)
 
 
 def val(row: dict, column: str) -> str:
@@ -66,7 +72,7 @@ def header_section(stored: dict) -> None:
                 done(None, t("alerts_page.evaluated", lang, limits=outcome.states.height, events=outcome.events.height))
     if not (may_respond and may_edit):
         st.caption(t("alerts_page.read_only", lang))
-    figures = board.figures(board.sections(stored["limits"]))
+    figures = board.figures(stored["limits"])
     for column, (kind, number) in zip(st.columns(4), figures.items(), strict=True):
         column.metric(t(f"alerts_page.count_{kind}", lang), fmt.count(number), border=True)
 
@@ -115,7 +121,7 @@ def respond_box(box, row: dict) -> None:
 def breach_card(row: dict, plays: dict) -> None:
     box = st.container(border=True, key=f"alerts_breach_{row['limit_id']}")
     box.markdown(f":{LEVEL_BADGES[row['state']]}-badge[{alerts_data.state_text(row['state'], lang)}] "
-                 f"**{safe_text.escape(row['name'])}** · {alerts_data.metric_name(row['metric'], lang)} · "
+                 f"**{safe_text.escape(name_of(row))}** · {alerts_data.metric_name(row['metric'], lang)} · "
                  f"{safe_text.escape(alerts_data.scope_text(row['segment'], row['segment_value'], lang))}")
     if row["value"] is None:
         box.markdown(t("alerts_page.value_unread", lang, why=alerts_data.why_text(row["why"], True, lang)))
@@ -154,7 +160,7 @@ def breaches_section(stored: dict) -> None:
 
 
 def table_rows(frame, with_value: bool) -> list[dict]:
-    return [{head("name"): row["name"], head("metric"): alerts_data.metric_name(row["metric"], lang),
+    return [{head("name"): name_of(row), head("metric"): alerts_data.metric_name(row["metric"], lang),
              head("scope"): alerts_data.scope_text(row["segment"], row["segment_value"], lang),
              **({head("value"): val(row, "value")} if with_value else
                 {head("why"): alerts_data.why_text(row["why"], row["evaluated"], lang)}),
@@ -177,6 +183,23 @@ def standing_sections(stored: dict) -> None:
         st.dataframe(table_rows(unread, False), hide_index=True, width="stretch")
 
 
+def undelivered_section() -> None:
+    """Messages a contact point has not received yet (kept and retried, never lost): one line, or none, when every
+    message was delivered."""
+    waiting = alerts_data.undelivered()
+    if waiting.height == 0:
+        st.caption(t("alerts_page.all_delivered", lang))
+        return
+    st.subheader(t("alerts_page.undelivered", lang))
+    st.caption(t("alerts_page.undelivered_caption", lang))
+    rows = [{head("contact"): row["contact"], head("limits"): ", ".join(name_of(limit) for limit in row["limits"]),
+             head("queued_at"): alerts_data.when_text(row["created_at"]), head("attempts"): row["attempts"],
+             head("next_attempt"): alerts_data.when_text(row["next_attempt_at"]),
+             head("last_error"): row["last_error"] or t("alerts_page.not_tried", lang)}
+            for row in waiting.iter_rows(named=True)]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
 def history_section() -> None:
     st.subheader(t("alerts_page.history", lang))
     events = alerts_data.history()
@@ -185,7 +208,7 @@ def history_section() -> None:
         return
     st.caption(t("alerts_page.history_caption", lang, rows=fmt.count(events.height)))
     rows = [{head("when"): alerts_data.when_text(row["happened_at"]),
-             head("name"): row["name"],
+             head("name"): name_of(row),
              head("change"): t("alerts_page.change", lang,
                                         from_state=alerts_data.state_text(row["from_state"], lang),
                                         to_state=alerts_data.state_text(row["to_state"], lang)),
@@ -201,7 +224,7 @@ def limit_fields(current: dict | None, choices: dict, key: str) -> dict:
     """The editor's widgets for one limit (None: a new one); the fields as typed, levels in stored units."""
     field = alerts_data.field_name
     metrics = list(catalog.METRICS)
-    name = st.text_input(field("name", lang), value=current["name"] if current else "", key=f"{key}_name",
+    name = st.text_input(field("name", lang), value=name_of(current) if current else "", key=f"{key}_name",
                          max_chars=120)
     metric = st.selectbox(field("metric", lang), metrics, key=f"{key}_metric",
                           index=metrics.index(current["metric"]) if current else 0,
@@ -267,11 +290,11 @@ def playbook_editor(limit: dict, plays: dict) -> None:
         if st.button(t("alerts_page.save_playbook", lang), key=f"{key}_save") \
                 and auth.allowed("edit_limits", str(limit["limit_id"]), lang):
             _, error = alerts_data.set_playbook(limit["limit_id"], steps, owner, decision, lang)
-            done(error, t("alerts_page.playbook_saved", lang, name=safe_text.escape(limit["name"])))
+            done(error, t("alerts_page.playbook_saved", lang, name=safe_text.escape(name_of(limit))))
 
 
 def saved_text(after: dict) -> str:
-    return t("alerts_page.saved", lang, name=safe_text.escape(after["name"]), version=after["version"])
+    return t("alerts_page.saved", lang, name=safe_text.escape(name_of(after)), version=after["version"])
 
 
 def editor_section() -> None:
@@ -281,8 +304,8 @@ def editor_section() -> None:
     limits = {row["limit_id"]: row for row in listing["limits"].iter_rows(named=True)}
     chosen = st.selectbox(t("alerts_page.choose_limit", lang), [None, *limits], key="alerts_edit_limit",
                           format_func=lambda i: t("alerts_page.new_limit", lang) if i is None
-                          else limits[i]["name"] if limits[i]["enabled"]
-                          else t("alerts_page.disabled_mark", lang, name=limits[i]["name"]))
+                          else name_of(limits[i]) if limits[i]["enabled"]
+                          else t("alerts_page.disabled_mark", lang, name=name_of(limits[i])))
     current = limits.get(chosen)
     key = f"alerts_edit_{chosen or 'new'}"
     with st.container(border=True, key="alerts_editor"):
@@ -294,6 +317,8 @@ def editor_section() -> None:
                 _, error = alerts_data.add_limit(fields, lang)
                 done(error, t("alerts_page.added", lang, name=safe_text.escape(fields["name"])))
             else:
+                if fields["name"] == name_of(current):  # the name as shown, left as it was: not a rename
+                    fields["name"] = current["name"]
                 changed = {f: v for f, v in fields.items() if v != current[f]}
                 after, error = alerts_data.change_limit(chosen, changed, lang, fields["metric"])
                 done(error, None if error else saved_text(after))
@@ -346,6 +371,7 @@ stored = alerts_data.state_board()
 header_section(stored)
 breaches_section(stored)
 standing_sections(stored)
+undelivered_section()
 history_section()
 if may_edit:
     editor_section()

@@ -40,7 +40,8 @@ def test_the_trend_counts_the_limits_at_each_level_after_each_evaluation(con):
         (at(2), "amber", 1), (at(2), "red", 0), (at(3), "amber", 0), (at(3), "red", 1),
         (at(4), "amber", 0), (at(4), "red", 1)]
     assert board.last_evaluation(con) == (at(4), dt.date(2026, 4, 4))
-    assert board.counts(con) == {"red": 1, "amber": 0}
+    assert board.counts(board.board(con, at(5))) == {"red": 1, "amber": 0}
+    assert board.figures(board.board(con, at(5))) == {"red": 1, "amber": 0, "ok": 0, "unread": 0}
 
 
 def test_the_board_row_and_the_history_with_who_acknowledged(con):

@@ -111,14 +111,14 @@ def test_bad_scenarios_are_refused_naming_the_field(kwargs, message):
 # the levels of the issue's starter limits that fit the demo book (see the report: the demo book today is already at
 # 4.92% 30+ by balance and a 45% M1->M2 roll, beyond 4% and 35%)
 DEMO_LIMITS = """INSERT INTO limits VALUES
- (1, '30+ by balance', 'dpd30_balance', NULL, NULL, 'above', 0.08, 0.12, 1, 'risk', NULL, true, 1),
- (2, 'M1->M2 roll', 'roll_m1_m2', NULL, NULL, 'above', 0.50, 0.60, 2, 'collections', NULL, true, 1),
- (3, 'Net charge-off', 'net_charge_off', NULL, NULL, 'above', 0.10, 0.15, 1, 'cro', NULL, true, 1),
- (4, 'FPD30', 'fpd30_newest', NULL, NULL, 'above', 0.06, 0.08, 1, 'risk', NULL, true, 1),
- (5, 'PSI', 'model_psi', NULL, NULL, 'above', 0.10, 0.25, 1, 'model', NULL, true, 1),
- (6, 'Last batch', 'hours_since_batch', NULL, NULL, 'above', 26, 48, 1, 'data', NULL, true, 1),
- (7, 'Broker 30+', 'dpd30_balance', 'channel', 'broker', 'above', 0.08, 0.12, 1, 'risk', NULL, true, 1),
- (8, 'Off', 'dpd30_balance', NULL, NULL, 'above', 0.01, 0.02, 1, 'risk', NULL, false, 1)"""
+ (1, '30+ by balance', 'dpd30_balance', NULL, NULL, 'above', 0.08, 0.12, 1, 'risk', NULL, true, 1, NULL),
+ (2, 'M1->M2 roll', 'roll_m1_m2', NULL, NULL, 'above', 0.50, 0.60, 2, 'collections', NULL, true, 1, NULL),
+ (3, 'Net charge-off', 'net_charge_off', NULL, NULL, 'above', 0.10, 0.15, 1, 'cro', NULL, true, 1, NULL),
+ (4, 'FPD30', 'fpd30_newest', NULL, NULL, 'above', 0.06, 0.08, 1, 'risk', NULL, true, 1, NULL),
+ (5, 'PSI', 'model_psi', NULL, NULL, 'above', 0.10, 0.25, 1, 'model', NULL, true, 1, NULL),
+ (6, 'Last batch', 'hours_since_batch', NULL, NULL, 'above', 26, 48, 1, 'data', NULL, true, 1, NULL),
+ (7, 'Broker 30+', 'dpd30_balance', 'channel', 'broker', 'above', 0.08, 0.12, 1, 'risk', NULL, true, 1, NULL),
+ (8, 'Off', 'dpd30_balance', NULL, NULL, 'above', 0.01, 0.02, 1, 'risk', NULL, false, 1, NULL)"""
 
 
 @pytest.fixture(scope="module")

@@ -108,3 +108,18 @@ def test_bad_input_is_one_line_and_exit_2(book, capsys, args, message):
     assert cli.main(["drill", "--db", str(book), *args]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_report_names_the_starter_limits_in_its_language(demo_db):
+    """On the demo book's own starter limits: the M1 -> M2 roll breaches under the severe stress, named in Chinese
+    in the Chinese report (monitor.alerts.names), in English in the English one."""
+    con = db.connect(demo_db, read_only=True)
+    try:
+        severe = drill.run_drill(con, AS_OF, drill.make_scenario("severe"))
+    finally:
+        con.close()
+    zh, en = (drill_report.to_html(severe, lang) for lang in ("zh", "en"))
+    assert "M1→M2 迁移率" in zh and "30+ 逾期率（按余额）" in zh and "评分 PSI" in zh
+    assert "M1 to M2 roll" not in zh and "Score PSI" not in zh and "risk_manager" not in zh
+    assert "（负责人 风险经理；" in zh  # the starter limits' owner is a role, in words
+    assert "M1 to M2 roll" in en and "M1→M2 迁移率" not in en

@@ -7,7 +7,7 @@ import pytest
 
 from monitor import alerts_starter as starter
 from monitor import db
-from monitor.alerts import limits
+from monitor.alerts import limits, names
 from tests.builders import Book
 
 STARTER = [
@@ -115,13 +115,35 @@ def test_a_version_3_book_gets_the_tables_and_the_starter_set_when_opened(tmp_pa
     raw.close()
     con = db.connect(path)  # a read-write open migrates
     try:
-        assert db.schema_version(con) == 4
+        assert db.schema_version(con) == db.SCHEMA_VERSION
         assert con.execute("SELECT name, metric, direction, amber, red FROM limits ORDER BY limit_id"
                            ).fetchall() == STARTER
         assert con.execute("SELECT detail->>'from', detail->>'to' FROM book_history WHERE event = 'migrate'"
-                           ).fetchall() == [("3", "4")]
+                           ).fetchall() == [("3", "4"), ("4", "5")]
         tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         assert {"alert_events", "alert_acks", "alert_silences", "drills"} <= tables
         assert con.execute("SELECT count(*) FROM alert_events").fetchall() == [(0,)]
     finally:
         con.close()
+
+
+def test_a_starter_limits_name_follows_the_language_until_it_is_renamed(con):
+    """The starter names are stored in English and kept with their key; the catalog's English is the stored name,
+    its Chinese what a zh reader sees; a name someone typed is shown as typed, in both languages."""
+    keys = con.execute("SELECT name, name_key FROM limits ORDER BY limit_id").fetchall()
+    assert keys == [(name, metric) for name, metric, *_ in STARTER]
+    assert [names.shown(name, key, "en") for name, key in keys] == [name for name, *_ in STARTER]
+    assert names.shown("30+ rate by balance", "dpd30_balance", "zh") == "30+ 逾期率（按余额）"
+    assert names.shown("M1 to M2 roll", "roll_m1_m2", "zh") == "M1→M2 迁移率"
+    limits.change(con, "rm", 1, amber=0.065)  # another field: still the starter's name
+    assert limits.get(con, 1)["name_key"] == "dpd30_balance"
+    after = limits.change(con, "rm", 1, name="30+ by balance (group)")
+    assert (after["name"], after["name_key"], after["version"]) == ("30+ by balance (group)", None, 3)
+    assert {names.shown(after["name"], after["name_key"], lang) for lang in ("zh", "en")} == {"30+ by balance (group)"}
+    assert limits.versions(con, 1)[2]["before"]["name_key"] == "dpd30_balance"
+
+
+def test_a_new_name_may_not_be_a_starter_limits_name_in_another_language(con):
+    with pytest.raises(limits.LimitRefused) as refused:
+        limits.add(con, "rm", **{**good(), "name": "M1→M2 迁移率", "segment": None, "segment_value": None})
+    assert (refused.value.field, refused.value.params["limit_id"]) == ("name", 2)

@@ -29,6 +29,7 @@ from monitor.cli import main
 
 NOW = dt.datetime(2026, 11, 30, 2, 0)
 AT = dt.datetime(2026, 11, 30, 1, 30)
+CREATED = dt.datetime(2026, 11, 29, 9, 0)  # the contact points of these tests: before the events
 EVALUATION = "nightly-2026-11-29"
 ZH_LINE = "30+ by balance：正常 → 红色预警，当前值 5.20%，阈值 5.00%，数据截至 2026-11-29"
 EN_LINE = "30+ by balance: ok → red, value 5.20% against level 5.00%, as of 2026-11-29"
@@ -131,9 +132,11 @@ def book(tmp_path):
     db.run(con, schema.DDL)  # (once schema version 4 is in every book: there already, with its starter limits)
     db.run(con, "DELETE FROM limits")
     db.run(con, """INSERT INTO limits VALUES
-        (1, '30+ by balance', 'dpd30_balance', NULL, NULL, 'above', 0.04, 0.05, 1, 'risk-team', 'risk-hook', true, 1),
-        (2, 'PSI', 'model_psi', NULL, NULL, 'above', 0.1, 0.25, 1, 'model-team', 'risk-hook', true, 1),
-        (3, 'Hours since batch', 'hours_since_batch', NULL, NULL, 'above', 26, 48, 2, 'risk-team', NULL, true, 1)""")
+        (1, '30+ by balance', 'dpd30_balance', NULL, NULL, 'above', 0.04, 0.05, 1, 'risk-team', 'risk-hook', true, 1,
+         NULL),
+        (2, 'PSI', 'model_psi', NULL, NULL, 'above', 0.1, 0.25, 1, 'model-team', 'risk-hook', true, 1, NULL),
+        (3, 'Hours since batch', 'hours_since_batch', NULL, NULL, 'above', 26, 48, 2, 'risk-team', NULL, true, 1,
+         NULL)""")
     con.close()
     return path
 
@@ -161,10 +164,10 @@ def event(path, event_id, limit_id, to_state, value, level, *, evaluation=EVALUA
           [event_id, limit_id, evaluation, at, from_state, to_state, value, level, silenced])
 
 
-def contact(path, name, kind, target):
+def contact(path, name, kind, target, now=CREATED):
     con = db.connect(path)
     try:
-        contacts.add(con, name, kind, target)
+        contacts.add(con, name, kind, target, who="tester", now=now)
     finally:
         con.close()
 
@@ -250,7 +253,8 @@ def test_a_receiver_failing_then_up_gets_it_once_after_the_backoff(book, receive
     assert notify.deliver_due(book, NOW) == {"due": 1, "delivered": 0, "failed": 1}
     waiting = undelivered(book)
     assert waiting.select("contact", "events", "limits", "attempts", "next_attempt_at", "last_error").rows() == \
-        [("risk-hook", 1, ["30+ by balance"], 1, NOW + dt.timedelta(seconds=30), "HTTP 500 Internal Server Error")]
+        [("risk-hook", 1, [{"name": "30+ by balance", "name_key": None}], 1, NOW + dt.timedelta(seconds=30),
+          "HTTP 500 Internal Server Error")]
     # not before its next attempt
     assert notify.deliver_due(book, NOW + dt.timedelta(seconds=29))["due"] == 0
     assert notify.deliver_due(book, NOW + dt.timedelta(seconds=30)) == {"due": 1, "delivered": 1, "failed": 0}
@@ -346,7 +350,7 @@ def test_a_robot_refusing_the_message_keeps_it_undelivered(book, receivers):
 def test_a_long_group_is_cut_to_what_wecom_takes(book):
     contact(book, "risk-hook", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc")
     values = ", ".join(f"({n}, 'limit {n:03d} ' || repeat('x', 40), 'dpd30_balance', NULL, NULL, 'above', 0.04, "
-                       f"0.05, 1, 'o', 'risk-hook', true, 1)" for n in range(10, 60))
+                       f"0.05, 1, 'o', 'risk-hook', true, 1, NULL)" for n in range(10, 60))
     write(book, f"INSERT INTO limits VALUES {values}")
     for n in range(10, 60):
         event(book, f"e{n}", n, "red", 0.06, 0.05)
@@ -371,18 +375,35 @@ def test_a_silenced_limit_is_not_sent(book, receivers):
     assert read(book, "SELECT event_ids FROM alert_deliveries") == [(["e2"],)]
 
 
-def test_an_event_waits_for_its_contact_point_and_the_books_language(book, receivers):
+def test_a_new_contact_point_is_sent_the_events_after_it_not_the_past(book, receivers):
+    """Events before the contact point was created are history (the Limits page), not news: only the later ones
+    are sent, in the book's language."""
     write(book, "INSERT INTO settings VALUES ('language', 'en', 'Notifications in this language.')")
-    event(book, "e1", 1, "red", 0.052, 0.05)
-    assert enqueue(book) == 0  # no contact point named risk-hook yet: the event waits, nothing is dropped
+    event(book, "e1", 1, "red", 0.052, 0.05, evaluation="nightly-2026-11-28", at=AT - dt.timedelta(days=1))
+    event(book, "e2", 2, "amber", 0.12, 0.1, evaluation="nightly-2026-11-28", at=AT - dt.timedelta(days=1))
+    assert enqueue(book) == 0  # no contact point named risk-hook yet
     hook = receivers()
-    contact(book, "risk-hook", "webhook_json", hook.url)
+    contact(book, "risk-hook", "webhook_json", hook.url, now=AT - dt.timedelta(hours=1))
+    assert enqueue(book) == 0  # e1 and e2 happened before it: not sent, now or later
+    event(book, "e3", 1, "red", 0.052, 0.05, from_state="amber")
     assert enqueue(book) == 1
-    notify.deliver_due(book, NOW)
+    assert notify.deliver_due(book, NOW)["delivered"] == 1
     [body] = hook.taken
+    assert [e["event_id"] for e in body["events"]] == ["e3"]
     assert body["title"] == "[Risk limits] 1 limit changed state"
-    assert body["text"] == (f"[Risk limits] 1 limit changed state\n- {EN_LINE}\n\n"
+    assert body["text"] == (f"[Risk limits] 1 limit changed state\n- {EN_LINE.replace('ok →', 'amber →')}\n\n"
                             f"Delivery {body['delivery_id']} (ignore a repeat of the same id)")
+    assert enqueue(book, NOW + dt.timedelta(days=1)) == 0
+    assert read(book, "SELECT event_ids FROM alert_deliveries") == [(["e3"],)]
+
+
+def test_a_contact_point_created_between_two_events_of_one_evaluation_gets_the_later(book, receivers):
+    hook = receivers()
+    event(book, "e1", 1, "red", 0.052, 0.05, at=AT - dt.timedelta(seconds=1))
+    contact(book, "risk-hook", "webhook_json", hook.url, now=AT)
+    event(book, "e2", 2, "amber", 0.12, 0.1, at=AT)  # at its creation: sent
+    assert enqueue(book) == 1
+    assert read(book, "SELECT event_ids FROM alert_deliveries") == [(["e2"],)]
 
 
 def test_a_removed_contact_point_keeps_its_message_undelivered(book, receivers):
@@ -391,7 +412,7 @@ def test_a_removed_contact_point_keeps_its_message_undelivered(book, receivers):
     event(book, "e1", 1, "red", 0.052, 0.05)
     enqueue(book)
     con = db.connect(book)
-    contacts.remove(con, "risk-hook")
+    contacts.remove(con, "risk-hook", who="tester")
     con.close()
     assert notify.deliver_due(book, NOW)["failed"] == 1
     assert undelivered(book)["last_error"].to_list() == ["no contact point named risk-hook"]
@@ -408,7 +429,8 @@ def test_a_contact_point_of_another_kind_now_or_a_bad_smtp_port_is_an_error_kept
     event(book, "e3", 3, "amber", 30.25, 26)
     enqueue(book)
     con = db.connect(book)
-    contacts.change(con, "risk-hook", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t")
+    contacts.change(con, "risk-hook", "dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t",
+                    who="tester")
     con.close()
     assert notify.deliver_due(book, NOW)["failed"] == 2
     assert sorted(undelivered(book)["last_error"].to_list()) == [
@@ -448,7 +470,7 @@ def test_a_bad_contact_point_is_refused_naming_the_field(book, kind, target, fie
     con = db.connect(book)
     try:
         with pytest.raises(contacts.ContactError) as refused:
-            contacts.add(con, "x", kind, target)
+            contacts.add(con, "x", kind, target, who="tester")
         assert contacts.listing(con).is_empty()
     finally:
         con.close()
@@ -460,24 +482,72 @@ def test_a_bad_contact_point_is_refused_naming_the_field(book, kind, target, fie
 def test_contact_points_are_added_changed_and_removed(book):
     con = db.connect(book)
     try:
-        contacts.add(con, " risk-team ", "email", "risk@lender.example;cro@lender.example")
+        contacts.add(con, " risk-team ", "email", "risk@lender.example;cro@lender.example", who="anna")
         with pytest.raises(contacts.ContactError, match="contact point risk-team exists already"):
-            contacts.add(con, "risk-team", "wecom", "https://example.com/hook")
+            contacts.add(con, "risk-team", "wecom", "https://example.com/hook", who="anna")
         assert contacts.listing(con).rows() == [("risk-team", "email", "risk@lender.example, cro@lender.example")]
-        contacts.change(con, "risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")
+        contacts.change(con, "risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+                        who="bo")
         assert contacts.listing(con).rows() == [
             ("risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")]
-        contacts.remove(con, "risk-team")
+        contacts.remove(con, "risk-team", who="cy")
         with pytest.raises(contacts.ContactError, match="there is no contact point named risk-team"):
-            contacts.remove(con, "risk-team")
+            contacts.remove(con, "risk-team", who="cy")
         assert contacts.listing(con).is_empty()
     finally:
         con.close()
 
 
+def test_every_contact_point_change_is_kept_with_who_when_before_and_after_its_token_masked(book):
+    """As limits' versions are: who, when (the book's clock), the row before and after; a robot's key never kept."""
+    con = db.connect(book)
+    day = dt.datetime(2026, 12, 1, 9, 0)
+    try:
+        contacts.add(con, "risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET1",
+                     who="anna", now=day)
+        contacts.change(con, "risk-team", "wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET1",
+                        who="bo", now=day)  # the same: nothing recorded
+        contacts.change(con, "risk-team", "dingtalk", "http://u:pw@10.0.0.5:8080/robot/send?access_token=SECRET2",
+                        who="bo", now=day + dt.timedelta(hours=1))
+        contacts.change(con, "risk-team", "email", "risk@lender.example", who="cy", now=day + dt.timedelta(hours=2))
+        contacts.remove(con, "risk-team", who="dee", now=day + dt.timedelta(hours=3))
+        contacts.add(con, "risk-team", "webhook_json", "https://hooks.example.com/", who="ed",
+                     now=day + dt.timedelta(hours=4))
+        with pytest.raises(contacts.ContactError) as refused:
+            contacts.remove(con, "risk-team", who=" ")
+        history = contacts.versions(con, "risk-team")
+        stored = con.execute("SELECT string_agg(CAST(before AS VARCHAR) || CAST(after AS VARCHAR), ' ') "
+                             "FROM contact_point_versions").fetchall()[0][0]
+    finally:
+        con.close()
+    assert refused.value.field == "who"
+    wecom = {"name": "risk-team", "kind": "wecom", "target": "https://qyapi.weixin.qq.com/***"}
+    ding = {"name": "risk-team", "kind": "dingtalk", "target": "http://10.0.0.5:8080/***"}
+    mail = {"name": "risk-team", "kind": "email", "target": "risk@lender.example"}
+    assert [(v["version"], v["changed_at"], v["changed_by"], v["before"], v["after"]) for v in history] == [
+        (1, day, "anna", None, wecom),
+        (2, day + dt.timedelta(hours=1), "bo", wecom, ding),
+        (3, day + dt.timedelta(hours=2), "cy", ding, mail),
+        (4, day + dt.timedelta(hours=3), "dee", mail, None),
+        (5, day + dt.timedelta(hours=4), "ed", None,
+         {"name": "risk-team", "kind": "webhook_json", "target": "https://hooks.example.com/"})]
+    assert "SECRET" not in stored and "pw" not in stored
+
+
 def test_the_command_line_manages_contacts_and_delivers(book, receivers, capsys):
     hook = receivers()
     assert main(["contacts", "add", "--db", str(book), "--name", "risk-hook", "--kind", "webhook_json",
+                 "--target", hook.url, "--by", "ops@lender.example"]) == 0
+    assert main(["contacts", "change", "--db", str(book), "--name", "risk-hook", "--kind", "webhook_json",
+                 "--target", hook.url + "?token=t"]) == 0  # by default: command-line
+    con = db.connect(book, read_only=True)
+    try:
+        assert [(v["changed_by"], v["after"]["target"]) for v in contacts.versions(con, "risk-hook")] == [
+            ("ops@lender.example", hook.url.replace("/hook", "/***")),
+            ("command-line", hook.url.replace("/hook", "/***"))]
+    finally:
+        con.close()
+    assert main(["contacts", "change", "--db", str(book), "--name", "risk-hook", "--kind", "webhook_json",
                  "--target", hook.url]) == 0
     assert main(["contacts", "list", "--db", str(book)]) == 0
     assert capsys.readouterr().out == f"risk-hook\twebhook_json\t{hook.url}\n"
@@ -489,7 +559,9 @@ def test_the_command_line_manages_contacts_and_delivers(book, receivers, capsys)
     assert capsys.readouterr().err == "monitor contacts: contacts remove needs --name\n"
     assert main(["contacts", "list", "--db", str(book), "--kind", "email"]) == 2
     assert capsys.readouterr().err == "monitor contacts: contacts list takes no --kind\n"
-    event(book, "e1", 1, "red", 0.052, 0.05, at=dt.datetime(2020, 1, 1))
+    [(created,)] = read(book, "SELECT created_at FROM contact_points")  # the book's clock when added
+    event(book, "e0", 1, "amber", 0.045, 0.04, at=created - dt.timedelta(seconds=1))  # before it: not sent
+    event(book, "e1", 1, "red", 0.052, 0.05, at=created + dt.timedelta(seconds=1))
     assert main(["alerts-deliver", "--db", str(book)]) == 0
     assert "queued 1, due 1, delivered 1, failed 0" in capsys.readouterr().err
     assert main(["alerts-deliver", "--db", str(book)]) == 0
@@ -513,13 +585,13 @@ def test_the_delivery_loop_sends_each_new_event_within_seconds(book, receivers):
     """`alerts-deliver --loop`: an event written while it runs reaches the webhook at its next round, once."""
     hook = receivers()
     contact(book, "risk-hook", "webhook_json", hook.url)
-    event(book, "e1", 1, "red", 0.052, 0.05, at=dt.datetime(2020, 1, 1))
+    event(book, "e1", 1, "red", 0.052, 0.05, at=AT)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     deliverer = subprocess.Popen([sys.executable, "-m", "monitor", "alerts-deliver", "--db", str(book), "--loop",
                                   "0.2"], env=env, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: len(hook.taken) == 1)
-        event(book, "e2", 2, "amber", 0.12, 0.1, evaluation="intraday-1", at=dt.datetime(2020, 1, 1))
+        event(book, "e2", 2, "amber", 0.12, 0.1, evaluation="intraday-1", at=AT)
         wait_for(lambda: len(hook.taken) == 2)
         time.sleep(1)  # a few more rounds: nothing is sent again
     finally:
@@ -537,7 +609,7 @@ def test_a_batch_crossing_a_level_reaches_the_webhook_from_the_intraday_loop(dem
     contact(book, "risk_manager", "webhook_json", hook.url)  # the starter limits' owner
     write(book, "UPDATE limits SET enabled = false")  # the starter limits: this test watches its own
     write(book, "INSERT INTO limits SELECT 100, 'Live 30+', 'dpd30_balance', NULL, NULL, 'above', 0.5, 0.9, 1, "
-                "'risk_manager', NULL, true, 1")
+                "'risk_manager', NULL, true, 1, NULL")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     feed = subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", str(book), "--rate", "50",
                              "--seed", "5"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -563,3 +635,17 @@ def wait_for(condition, seconds: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_a_starter_limit_is_named_in_each_language_of_the_message(book, receivers):
+    """A starter limit (its name_key kept) reads in Chinese in the Chinese part and in English in the English one."""
+    write(book, "UPDATE limits SET name = 'Score PSI', name_key = 'model_psi' WHERE limit_id = 2")
+    hook = receivers()
+    contact(book, "risk-hook", "dingtalk", hook.url)
+    event(book, "e2", 2, "amber", 0.12, 0.1)
+    enqueue(book)
+    hook.answers = [(200, {"errcode": 0, "errmsg": "ok"})]
+    assert notify.deliver_due(book, NOW)["delivered"] == 1
+    text = hook.taken[0]["markdown"]["text"]
+    assert "- 评分 PSI：正常 → 黄色预警，当前值 0.1200，阈值 0.1000，数据截至 2026-11-29" in text
+    assert "- Score PSI: ok → amber, value 0.1200 against level 0.1000, as of 2026-11-29" in text

@@ -19,9 +19,9 @@ def con():
     con = db.memory()
     create_tables(con, "limits", "playbooks")
     con.execute("""INSERT INTO limits VALUES
-        (1, '30+', 'dpd30_balance', NULL, NULL, 'above', 0.08, 0.12, 1, 'risk manager', NULL, true, 1),
-        (2, 'cure', 'cure_m1', NULL, NULL, 'below', 0.30, 0.20, 1, 'collections head', NULL, true, 1),
-        (3, 'psi', 'model_psi', NULL, NULL, 'above', 0.10, 0.25, 1, 'model owner', NULL, true, 1)""")
+        (1, '30+', 'dpd30_balance', NULL, NULL, 'above', 0.08, 0.12, 1, 'risk manager', NULL, true, 1, NULL),
+        (2, 'cure', 'cure_m1', NULL, NULL, 'below', 0.30, 0.20, 1, 'collections head', NULL, true, 1, NULL),
+        (3, 'psi', 'model_psi', NULL, NULL, 'above', 0.10, 0.25, 1, 'model owner', NULL, true, 1, NULL)""")
     yield con
     con.close()
 

@@ -1,7 +1,8 @@
 """The Limits and alerts page in headless Chromium, over an evaluated copy of the demo book with a red and an amber
-breach (tests/test_pages_alerts.py's book), in both languages: no error, the breaches and the trend chart drawn, no
-code or raw column name on screen, and the Executive summary's link opening the page. Screenshots land in
-tests/artifacts/alerts-<lang>.png and executive-alerts-<lang>.png for a human to look at."""
+breach (tests/test_pages_alerts.py's book) whose message could not be delivered, in both languages: no error, the
+breaches, the undelivered message and the trend chart drawn, no code or raw column name on screen, and the
+Executive summary's link opening the page. Screenshots land in tests/artifacts/alerts-<lang>.png and
+executive-alerts-<lang>.png for a human to look at."""
 
 from __future__ import annotations
 
@@ -20,17 +21,20 @@ from .test_browser import (
     browser,  # noqa: F401  (a fixture)
     serve,
 )
-from .test_pages_alerts import alerts_book  # noqa: F401  (a fixture)
+from .test_pages_alerts import SECRET, _copy, alerts_book, with_undelivered  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
 RAW = ("dpd30_count", "dpd1_balance", "dpd30_balance", "risk_manager", "hours_since_batch", "no_batch", "None",
-       "nan", "alerts_page.", "alerts.why")
+       "nan", "alerts_page.", "alerts.why", "last_error", "next_attempt_at", "created_at")
 
 
 @pytest.fixture(scope="module")
 def alerts_server(alerts_book, tmp_path_factory):  # noqa: F811 - the fixture
-    with serve(alerts_book["path"], tmp_path_factory.mktemp("alerts-server")) as url:
+    """The page over a copy of the book whose red breach's message could not be delivered (a closed port)."""
+    path = _copy(alerts_book["path"], tmp_path_factory.mktemp("alerts-undelivered"))
+    with_undelivered(path)
+    with serve(path, tmp_path_factory.mktemp("alerts-server")) as url:
         yield url
 
 
@@ -43,6 +47,8 @@ def test_the_alerts_page_in_the_browser(alerts_server, browser, lang):  # noqa: 
         text = page.inner_text('[data-testid="stMain"]')
         assert "Red test limit" in text and "Amber test limit" in text
         assert t("alerts_page.breaches", lang) in text and t("alerts_page.history", lang) in text
+        assert t("alerts_page.undelivered", lang) in text and t("alerts_page.undelivered_caption", lang) in text
+        assert SECRET not in text  # (the table's cells are drawn on a canvas: tests/test_pages_alerts.py reads them)
         for raw in RAW:
             assert raw not in text, raw
         ARTIFACTS.mkdir(exist_ok=True)

@@ -64,15 +64,15 @@ def test_migrate_brings_a_version_1_book_to_the_current_version(current_book, tm
     path = _book_of_version(current_book, tmp_path, 1)
     result = monitor("migrate", "--db", path.name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "schema version 4" in result.stderr and "1 -> 2" in result.stderr and "3 -> 4" in result.stderr
+    assert "schema version 5" in result.stderr and "1 -> 2" in result.stderr and "4 -> 5" in result.stderr
     assert set(ADDED_SINCE_VERSION_1) <= _tables(path)
-    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4]
+    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5]
     assert _raw(path, "SELECT event, detail->>'from', detail->>'to' FROM book_history ORDER BY 2") == [
-        ("migrate", "1", "2"), ("migrate", "2", "3"), ("migrate", "3", "4")]
+        ("migrate", "1", "2"), ("migrate", "2", "3"), ("migrate", "3", "4"), ("migrate", "4", "5")]
     report = monitor("report", "--as-of", AS_OF, "--db", path.name, cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     assert monitor("migrate", "--db", path.name, cwd=tmp_path).returncode == 0  # again: nothing more to do
-    assert len(_raw(path, "SELECT * FROM book_history")) == 3
+    assert len(_raw(path, "SELECT * FROM book_history")) == 4
 
 
 def test_version_3_keeps_a_rejected_rows_raw_values_only_as_long_as_a_setting_says(current_book, tmp_path):

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import access, db
-from monitor.alerts import actions, catalog, evaluate
+from monitor import access, alerts_starter, db
+from monitor.alerts import actions, catalog, contacts, evaluate
 from monitor.alerts import limits as store
+from monitor.cli import main
 from monitor.i18n import LANGUAGES, t
 from ui import format as fmt
 from ui import safe_text
@@ -59,6 +61,29 @@ def alerts_book(demo_db, tmp_path_factory) -> dict:
         con.close()
     return {"path": path, "count": count, "channel": channel, "red": red_id, "amber": amber_id, "states": states,
             "events": events}
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again when the probe is: nothing listens there
+
+
+SECRET = "s3cr3t-robot-key"
+
+
+def with_undelivered(path: Path) -> int:
+    """Route the red test limit's events (its owner Zhang Wei) to a webhook on a closed port of 127.0.0.1 and run
+    `alerts-deliver` once: its message stays undelivered after one failed attempt. Returns the port."""
+    port = closed_port()
+    con = db.connect(path)
+    try:
+        contacts.add(con, "Zhang Wei", "wecom", f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key={SECRET}",
+                      who="tester", now=NOW_BEFORE - dt.timedelta(days=1))
+    finally:
+        con.close()
+    assert main(["alerts-deliver", "--db", str(path)]) == 0
+    return port
 
 
 def page(path: Path, monkeypatch, lang: str, stem: str = "alerts") -> AppTest:
@@ -123,6 +148,10 @@ def test_breaches_come_first_red_then_amber_with_value_against_level(alerts_book
     text = " ".join(str(v) for table in tables for v in table.value.to_numpy().ravel())
     for raw in ("dpd30_count", "risk_manager", "dpd1_balance", "None", "nan"):
         assert raw not in text, raw
+    # the starter limits by their names in this language (stored in English, monitor.alerts.names)
+    assert {name for name, *_ in alerts_starter.STARTER if name in text} == (
+        set() if lang == "zh" else {name for name, *_ in alerts_starter.STARTER})
+    assert (t("alerts.limit_name.dpd30_balance", "zh") in text) == (lang == "zh")
 
 
 def test_executive_summary_counts_red_and_amber_with_a_link(alerts_book, monkeypatch):
@@ -139,6 +168,47 @@ def test_executive_summary_counts_red_and_amber_with_a_link(alerts_book, monkeyp
     analyst.switch_page("pages/executive.py").run()
     assert not analyst.exception and not analyst.get("page_link")
     assert f":material/crisis_alert: {line}" in [e.value for e in analyst.main.markdown]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_undelivered_notification_is_shown_with_its_error(alerts_book, tmp_path, monkeypatch, lang):
+    assert t("alerts_page.all_delivered", lang) in [e.value for e in page(alerts_book["path"], monkeypatch,
+                                                                           lang).main.caption]
+    path = _copy(alerts_book["path"], tmp_path)
+    port = with_undelivered(path)
+    con = db.connect(path, read_only=True)
+    try:
+        [(queued_at, next_at, attempts)] = con.execute(
+            "SELECT created_at, next_attempt_at, attempts FROM alert_deliveries").fetchall()
+    finally:
+        con.close()
+    at = page(path, monkeypatch, lang)
+    assert t("alerts_page.undelivered", lang) in [e.value for e in at.main.subheader]
+    assert t("alerts_page.all_delivered", lang) not in [e.value for e in at.main.caption]
+    heads = [t(f"alerts_page.col.{c}", lang) for c in ("contact", "limits", "queued_at", "attempts", "next_attempt",
+                                                         "last_error")]
+    [table] = [d.value for d in at.main.dataframe if list(d.value.columns) == heads]
+    [row] = table.to_dicts() if hasattr(table, "to_dicts") else table.to_dict("records")
+    assert (row[heads[0]], row[heads[1]], row[heads[2]], row[heads[3]], row[heads[4]]) == (
+        "Zhang Wei", "Red test limit", f"{queued_at:%Y-%m-%d %H:%M}", attempts, f"{next_at:%Y-%m-%d %H:%M}")
+    assert attempts == 1 and next_at == queued_at + dt.timedelta(seconds=30)  # the first backoff
+    assert row[heads[5]].startswith(f"cannot reach http://127.0.0.1:{port}/***: ")
+    assert "refused" in row[heads[5]].lower()
+    assert SECRET not in str(table.to_numpy())  # the robot's key is not shown
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_executive_summary_and_the_page_show_one_count(alerts_book, monkeypatch, lang):
+    """Both read board.counts / board.figures of one board: the red and amber of the line are the page's cards."""
+    states = [state for state, _, _ in alerts_book["states"].values()]
+    assert states.count("red") >= 1 and states.count("amber") >= 1
+    cards = {m.label: m.value for m in page(alerts_book["path"], monkeypatch, lang).main.metric}
+    shown = {state: int(cards[t(f"alerts_page.count_{state}", lang)]) for state in ("red", "amber")}
+    assert shown == {"red": states.count("red"), "amber": states.count("amber")}
+    executive = page(alerts_book["path"], monkeypatch, lang, "executive")
+    line = t("executive.alerts", lang, **shown)
+    assert [link.proto.label for link in executive.get("page_link")] == [
+        t("executive.alerts_linked", lang, line=line)]
 
 
 def test_acknowledge_and_silence_are_recorded_with_who(alerts_book, tmp_path, monkeypatch):
@@ -197,15 +267,17 @@ def test_a_refused_edit_names_the_field_and_a_change_is_versioned(alerts_book, t
     at.number_input(key="alerts_edit_1_amber_rate").set_value(6.5).run()
     at.button(key="alerts_edit_1_save").click().run()
     assert not at.main.error
-    assert [e.value for e in at.main.success] == [
-        t("alerts_page.saved", lang, name=safe_text.escape("30+ rate by balance"), version=2)]
+    shown = {"zh": "30+ 逾期率（按余额）", "en": "30+ rate by balance"}[lang]  # the starter's name in words
+    assert [e.value for e in at.main.success] == [t("alerts_page.saved", lang, name=safe_text.escape(shown), version=2)]
     con = db.connect(path, read_only=True)
     try:
         versions = store.versions(con, 1)
     finally:
         con.close()
-    assert [(v["version"], v["changed_by"], v["after"]["amber"]) for v in versions] == [
-        (1, "system", 0.06), (2, "local", 0.065)]
+    # the name as shown, saved unchanged, is no rename: the stored name and its key stay
+    assert [(v["version"], v["changed_by"], v["after"]["amber"], v["after"]["name"], v["after"]["name_key"])
+            for v in versions] == [(1, "system", 0.06, "30+ rate by balance", "dpd30_balance"),
+                                   (2, "local", 0.065, "30+ rate by balance", "dpd30_balance")]
     shown = at.main.dataframe[-1].value  # the versions, newest first
     assert list(shown[t("alerts_page.col.changes", lang)]) == [
         t("alerts_page.changed", lang, field=t("alerts_page.field.amber", lang), before=0.06, after=0.065),

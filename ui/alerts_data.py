@@ -10,8 +10,8 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import access, alerts_starter, db, segments
-from monitor.alerts import actions, board, catalog, drill_records, playbooks
+from monitor import alerts_starter, db, segments
+from monitor.alerts import actions, board, catalog, drill_records, names, notify, playbooks
 from monitor.alerts import limits as store
 from monitor.i18n import t
 from monitor.simulate.inputs import SimulationInputError
@@ -38,7 +38,13 @@ def history() -> pl.DataFrame:
 
 
 def counts() -> dict[str, int]:
-    return data.load(board.counts)
+    """The Executive summary's red and amber, from the board the Limits page reads (its cards' figures)."""
+    return board.counts(state_board()["limits"])
+
+
+def undelivered() -> pl.DataFrame:
+    """Every message not delivered yet (monitor.alerts.notify.undelivered), oldest first."""
+    return data.load(notify.undelivered)
 
 
 def _limits(con) -> dict:
@@ -106,8 +112,8 @@ def when_text(at: dt.datetime | None) -> str:
 
 
 def owner_text(owner: str, lang: str) -> str:
-    """An owner as written, or a role's name in words when the owner is a role (the starter limits': risk_manager)."""
-    return t(f"role.{owner}", lang) if owner in access.ROLES else owner
+    """An owner as written, or a role's name in words (monitor.alerts.names.owner)."""
+    return names.owner(owner, lang)
 
 
 def playbook_for(row: dict, plays: dict[int, dict]) -> dict | None:

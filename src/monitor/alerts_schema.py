@@ -1,8 +1,10 @@
-"""The tables of limits and alerts. Part of every book from schema version 4 (monitor.migrations).
+"""The tables of limits and alerts. Part of every book from schema version 4, as below from version 5
+(monitor.migrations).
 
 - limits: one row per limit, its current version. A limit watches one metric of monitor.alerts.catalog on the whole
   book (segment NULL) or one segment value; it is breached when the value is above (direction 'above') or below
-  ('below') its amber or red level; it fires after `pending` consecutive evaluations at that level.
+  ('below') its amber or red level; it fires after `pending` consecutive evaluations at that level. A starter
+  limit's name is shown in the reader's language (name_key, monitor.alerts.names) until someone renames it.
 - limit_versions: every change of a limit (who, when, the row before and after as JSON), version 1 its creation.
 - alert_state: where each limit stands now (ok, amber, red), the level its value was last seen at (candidate) and
   for how many consecutive evaluations (streak), since when, the value last read (or why there was none), and the
@@ -14,7 +16,10 @@
 - alert_acks and alert_silences: who acknowledged an event, with a comment; a limit silenced until a time.
   (Column names avoid DuckDB's reserved words AT and BY: happened_at, acked_at/acked_by, silenced_at/silenced_by.)
 - contact_points and alert_deliveries: where notifications go (a webhook in plain JSON, WeCom's or DingTalk's group
-  robot format, or e-mail), and each message with its attempts until delivered (never lost, never sent twice).
+  robot format, or e-mail) and since when (created_at: a contact point is sent the events from then on, not the
+  book's past), and each message with its attempts until delivered (never lost, never sent twice).
+- contact_point_versions: every change of a contact point (who, when, before and after as JSON, the target masked:
+  monitor.alerts.contacts), as limit_versions are of limits; `after` NULL when it was removed.
 - playbooks and drills: the steps a breach calls for, and each contingency drill run with its findings.
 """
 
@@ -45,6 +50,7 @@ CREATE TABLE IF NOT EXISTS limits (
     contact       VARCHAR,
     enabled       BOOLEAN NOT NULL,
     version       INTEGER NOT NULL,
+    name_key      VARCHAR,  -- a starter limit's name in the catalog (monitor.alerts.names), NULL once renamed
     CHECK ((segment IS NULL) = (segment_value IS NULL))
 );
 CREATE TABLE IF NOT EXISTS limit_versions (
@@ -100,9 +106,19 @@ CREATE TABLE IF NOT EXISTS alert_silences (
     comment    VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS contact_points (
-    name    VARCHAR PRIMARY KEY,
-    kind    VARCHAR NOT NULL CHECK (kind IN ({_in(CONTACT_KINDS)})),
-    target  VARCHAR NOT NULL
+    name       VARCHAR PRIMARY KEY,
+    kind       VARCHAR NOT NULL CHECK (kind IN ({_in(CONTACT_KINDS)})),
+    target     VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL  -- the book's clock: it is sent only the events that happened from then on
+);
+CREATE TABLE IF NOT EXISTS contact_point_versions (
+    name       VARCHAR NOT NULL,
+    version    INTEGER NOT NULL,
+    changed_at TIMESTAMP NOT NULL,
+    changed_by VARCHAR NOT NULL,
+    before     JSON,
+    after      JSON,
+    PRIMARY KEY (name, version)
 );
 CREATE TABLE IF NOT EXISTS alert_deliveries (
     delivery_id     VARCHAR PRIMARY KEY,

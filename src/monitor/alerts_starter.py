@@ -35,9 +35,10 @@ import duckdb
 OWNER = "risk_manager"
 BY = "system"
 COLUMNS = ("limit_id", "name", "metric", "segment", "segment_value", "direction", "amber", "red", "pending", "owner",
-           "contact", "enabled", "version")
+           "contact", "enabled", "version", "name_key")
 
-# name, metric, direction, amber, red, pending
+# name (stored; shown in the reader's language through alerts.limit_name.<metric>, monitor.alerts.names), metric,
+# direction, amber, red, pending
 STARTER = (
     ("30+ rate by balance", "dpd30_balance", "above", 0.06, 0.08, 1),
     ("M1 to M2 roll", "roll_m1_m2", "above", 0.50, 0.60, 1),
@@ -50,9 +51,10 @@ STARTER = (
 
 
 def rows() -> list[dict]:
-    """The starter limits as rows of `limits` (limit_id 1, 2, ... in the order above), version 1, enabled."""
+    """The starter limits as rows of `limits` (limit_id 1, 2, ... in the order above), version 1, enabled, each
+    named by the key of its metric (name_key)."""
     return [dict(zip(COLUMNS, (number, name, metric, None, None, direction, amber, red, pending, OWNER, None,
-                               True, 1), strict=True))
+                               True, 1, metric), strict=True))
             for number, (name, metric, direction, amber, red, pending) in enumerate(STARTER, start=1)]
 
 

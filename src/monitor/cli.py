@@ -201,6 +201,8 @@ def _add_notify_parsers(sub) -> None:
     ctc.add_argument("--kind", choices=CONTACT_KINDS, help="webhook_json, wecom, dingtalk or email (add, change)")
     ctc.add_argument("--target", type=limits.text(limits.MAX_CONTACT_TARGET),
                      help="an http(s) URL for a webhook; one or more e-mail addresses, comma-separated (add, change)")
+    ctc.add_argument("--by", type=limits.text(), default="command-line",
+                     help="who acts (default command-line); each change is kept with who, when, before and after")
 
     dlv = sub.add_parser("alerts-deliver", help="queue the new alert events as messages and send those due "
                                                 "(webhook, SMTP: $MONITOR_SMTP_*), retrying failed ones with backoff")

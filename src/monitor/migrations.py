@@ -15,6 +15,10 @@ The versions (db.SCHEMA_VERSION is the newest):
   promoted at its created_at).
 - 4: limits and alerts (issue 16): the tables of monitor.alerts_schema, and the starter limits
   (monitor.alerts_starter), so that an older book is watched as a new one is.
+- 5: contact_points.created_at: a contact point is sent only the events from its creation on (a contact point of an
+  older book keeps receiving every event not sent yet, as it did: created 1970-01-01). limits.name_key: a starter
+  limit's name is shown in the reader's language (monitor.alerts.names); an older book's starter limits still named
+  as they were written get theirs. contact_point_versions: every change of a contact point, who and when.
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -51,7 +55,24 @@ def _v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
     alerts_starter.write(con)
 
 
-STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+def _v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
+    """contact_points.created_at; limits.name_key, set for each starter limit still named as written;
+    contact_point_versions (IF NOT EXISTS: a book that came through _v3_to_v4 has the newest alerts DDL)."""
+    db.run(con, "ALTER TABLE contact_points ADD COLUMN IF NOT EXISTS created_at TIMESTAMP "
+                "DEFAULT TIMESTAMP '1970-01-01 00:00:00'")
+    db.run(con, "ALTER TABLE contact_points ALTER COLUMN created_at SET NOT NULL")
+    db.run(con, "ALTER TABLE contact_points ALTER COLUMN created_at DROP DEFAULT")
+    db.run(con, "ALTER TABLE limits ADD COLUMN IF NOT EXISTS name_key VARCHAR")
+    db.run(con, """UPDATE limits SET name_key = s.metric
+                   FROM (SELECT unnest($names) AS name, unnest($metrics) AS metric) s
+                   WHERE limits.name = s.name AND limits.metric = s.metric AND limits.name_key IS NULL""",
+           {"names": [row[0] for row in alerts_starter.STARTER], "metrics": [row[1] for row in alerts_starter.STARTER]})
+    db.run(con, """CREATE TABLE IF NOT EXISTS contact_point_versions (
+        name VARCHAR NOT NULL, version INTEGER NOT NULL, changed_at TIMESTAMP NOT NULL, changed_by VARCHAR NOT NULL,
+        before JSON, after JSON, PRIMARY KEY (name, version))""")
+
+
+STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, found: int) -> list[int]:

@@ -1,6 +1,7 @@
 """What the Limits and alerts page reads (issue 16 item 4), as stored: each enabled limit with its state, the event
 that put it there and who acknowledged it, an active silence and its playbook; the limits in amber and red
-evaluation by evaluation (the section's one trend); the history of events; the counts the Executive summary shows.
+evaluation by evaluation (the section's one trend); the history of events; the counts of the page's cards, which
+the Executive summary's line shows too (figures, counts).
 Nothing here evaluates: the page shows alert_state as the last evaluation left it (monitor.alerts.evaluate)."""
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def board(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> pl.DataFrame:
             FROM alert_acks GROUP BY event_id),
         silenced AS (SELECT limit_id, max(until) AS silenced_until FROM alert_silences WHERE until > $now
                      GROUP BY limit_id)
-        SELECT l.limit_id, l.name, l.metric, l.segment, l.segment_value, l.direction, l.amber, l.red, l.pending,
-               l.owner, coalesce(s.state, 'ok') AS state, s.since, s.value, s.why, s.limit_id IS NOT NULL AS evaluated,
+        SELECT l.limit_id, l.name, l.name_key, l.metric, l.segment, l.segment_value, l.direction, l.amber, l.red,
+               l.pending, l.owner, coalesce(s.state, 'ok') AS state, s.since, s.value, s.why,
+               s.limit_id IS NOT NULL AS evaluated,
                e.event_id, e.happened_at AS event_at, e.event_value, a.acked_by, a.acked_at, a.ack_comment,
                q.silenced_until
         FROM limits l
@@ -71,21 +73,14 @@ def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The newest HISTORY_ROWS events, newest first, with the limit's name and metric and who acknowledged each
-    (everyone, in order, with their comments)."""
+    """The newest HISTORY_ROWS events, newest first, with the limit's name (and name_key) and metric and who
+    acknowledged each (everyone, in order, with their comments)."""
     return query.frame(con, f"""
-        SELECT e.event_id, e.limit_id, l.name, l.metric, e.from_state, e.to_state, e.value, e.level, e.happened_at,
-               e.as_of, e.silenced,
+        SELECT e.event_id, e.limit_id, l.name, l.name_key, l.metric, e.from_state, e.to_state, e.value, e.level,
+               e.happened_at, e.as_of, e.silenced,
                string_agg(a.acked_by || ': ' || a.comment, '; ' ORDER BY a.acked_at) AS acknowledged
         FROM alert_events e JOIN limits l USING (limit_id) LEFT JOIN alert_acks a USING (event_id)
         GROUP BY ALL ORDER BY e.happened_at DESC, e.event_id DESC LIMIT {HISTORY_ROWS}""")
-
-
-def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """How many enabled limits stand at red and at amber now."""
-    found = dict(con.execute("""SELECT s.state, count(*) FROM alert_state s JOIN limits l USING (limit_id)
-                                WHERE l.enabled GROUP BY s.state""").fetchall())
-    return {state: found.get(state, 0) for state in ("red", "amber")}
 
 
 def sections(limits: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -96,8 +91,16 @@ def sections(limits: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {"breached": limits.filter(pl.col("state") != "ok"), "ok": ok.filter(~unread), "unread": ok.filter(unread)}
 
 
-def figures(parts: dict[str, pl.DataFrame]) -> dict[str, int]:
-    """How many limits stand at red, at amber, within their levels, and without a value (the page's four cards)."""
+def figures(limits: pl.DataFrame) -> dict[str, int]:
+    """How many of the board's limits (board()) stand at red, at amber, within their levels, and without a value:
+    the page's four cards, and (counts) the Executive summary's line, so that the two never disagree."""
+    parts = sections(limits)
     breached = parts["breached"]["state"]
-    return {"red": (breached == "red").sum(), "amber": (breached == "amber").sum(), "ok": parts["ok"].height,
-            "unread": parts["unread"].height}
+    return {"red": int((breached == "red").sum()), "amber": int((breached == "amber").sum()),
+            "ok": parts["ok"].height, "unread": parts["unread"].height}
+
+
+def counts(limits: pl.DataFrame) -> dict[str, int]:
+    """How many of the board's limits stand at red and at amber (the Executive summary's line): the page's cards."""
+    shown = figures(limits)
+    return {state: shown[state] for state in ("red", "amber")}

@@ -3,12 +3,23 @@
 A contact point is a webhook (plain JSON, WeCom's or DingTalk's group robot: `target` an http(s) URL) or e-mail
 (`target` one or more addresses, separated by commas or semicolons). A limit's events go to the contact point named
 in limits.contact, else to the one named after limits.owner (ROUTE): an owner reaches people by having a contact
-point of their own name, and a limit with its own contact overrides that. An event whose contact point does not
-exist yet waits (monitor.alerts.notify.enqueue takes it once one is added): nothing is dropped for lack of one.
+point of their own name, and a limit with its own contact overrides that.
+
+A contact point is sent the events that happened from its creation on (created_at, the book's clock), not the
+book's past: one added today is not flooded with every alert of the history (those are on the Limits page). So an
+event whose contact point does not exist yet is not sent to one added later. Changing a contact point's kind or
+target keeps its created_at: it is the same recipients at a new address, and what was queued for them follows
+(monitor.alerts.notify); removing it and adding it again starts anew.
+
+Every change (add, change, remove) is recorded as limits' are (monitor.alerts.limits): a row of
+contact_point_versions with who, when (the book's clock) and the contact point before and after, its target masked
+(masked(): a webhook URL's path and query hold the robot's token; e-mail addresses are kept as they are).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import urllib.parse
 
@@ -16,10 +27,12 @@ import duckdb
 import polars as pl
 
 from monitor import db
+from monitor.alerts import catalog
 from monitor.alerts_schema import CONTACT_KINDS
 from monitor.i18n import t
 
 MAX_NAME = 100
+MASK = "***"
 EMAIL_KIND = "email"
 # One address: a local part and a domain of dot-separated labels (no display names: the target is addresses only).
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
@@ -64,36 +77,95 @@ def checked(name: str, kind: str, target: str) -> tuple[str, str, str]:
     return name, kind, target
 
 
+def masked(target: str) -> str:
+    """A target as it may be shown or kept in a history: a webhook URL's scheme, host and port, its path and query
+    (where the robots' tokens are: key=..., access_token=...) masked; e-mail addresses as they are."""
+    parts = urllib.parse.urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return target
+    host = parts.netloc.rpartition("@")[2]  # user:password@ never shown
+    hidden = parts.path not in ("", "/") or parts.query or parts.fragment
+    return f"{parts.scheme}://{host}/{MASK if hidden else ''}"
+
+
 def listing(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every contact point: name, kind, target, by name."""
     return con.sql("SELECT name, kind, target FROM contact_points ORDER BY name").pl()
 
 
-def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM contact_points WHERE name = ?", [name]).fetchall()[0][0])
+def _current(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
+    found = con.execute("SELECT name, kind, target FROM contact_points WHERE name = ?", [name]).fetchall()
+    return dict(zip(("name", "kind", "target"), found[0], strict=True)) if found else None
 
 
-def add(con: duckdb.DuckDBPyConnection, name: str, kind: str, target: str) -> None:
-    """A new contact point; one of the same name is refused."""
-    row = checked(name, kind, target)
-    if _exists(con, row[0]):
-        raise ContactError("name", "exists", name=row[0])
-    db.run(con, "INSERT INTO contact_points VALUES (?, ?, ?)", list(row))
+def _who(who: str) -> str:
+    if not str(who or "").strip():
+        raise ContactError("who", "who")
+    return str(who).strip()
 
 
-def change(con: duckdb.DuckDBPyConnection, name: str, kind: str, target: str) -> None:
-    """A contact point's new kind and target. Messages not yet delivered go to the new target (their payload was
-    made for the kind they were queued for)."""
-    row = checked(name, kind, target)
-    if not _exists(con, row[0]):
-        raise ContactError("name", "missing", name=row[0])
-    db.run(con, "UPDATE contact_points SET kind = ?, target = ? WHERE name = ?", [row[1], row[2], row[0]])
+def _kept(row: dict | None) -> str | None:
+    """A contact point as its history keeps it: the target masked (a webhook URL's token is a secret)."""
+    return None if row is None else json.dumps({**row, "target": masked(row["target"])})
 
 
-def remove(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Remove a contact point. Its undelivered messages stay undelivered, each attempt failing with the reason,
-    until a contact point of that name exists again."""
-    name = str(name).strip()
-    if not _exists(con, name):
-        raise ContactError("name", "missing", name=name)
-    db.run(con, "DELETE FROM contact_points WHERE name = ?", [name])
+def _version(con: duckdb.DuckDBPyConnection, who: str, now: dt.datetime, before: dict | None,
+             after: dict | None) -> None:
+    """One row of contact_point_versions: the next version of that name (a name removed and added again goes on
+    counting), who, when, the contact point before and after (None: not there)."""
+    name = (after or before)["name"]
+    db.run(con, """INSERT INTO contact_point_versions
+                   SELECT $name, coalesce(max(version), 0) + 1, $now, $who, $before, $after
+                   FROM contact_point_versions WHERE name = $name""",
+           {"name": name, "now": now, "who": who, "before": _kept(before), "after": _kept(after)})
+
+
+def add(con: duckdb.DuckDBPyConnection, name: str, kind: str, target: str, *, who: str,
+        now: dt.datetime | None = None) -> None:
+    """A new contact point, created by `who` at `now` (default the book's clock): it is sent the events from then
+    on. One of the same name is refused."""
+    row = dict(zip(("name", "kind", "target"), checked(name, kind, target), strict=True))
+    who, now = _who(who), now or catalog.book_now(con)
+    with db.transaction(con):
+        if _current(con, row["name"]):
+            raise ContactError("name", "exists", name=row["name"])
+        db.run(con, "INSERT INTO contact_points VALUES (?, ?, ?, ?)", [*row.values(), now])
+        _version(con, who, now, None, row)
+
+
+def change(con: duckdb.DuckDBPyConnection, name: str, kind: str, target: str, *, who: str,
+           now: dt.datetime | None = None) -> None:
+    """A contact point's new kind and target, by `who`. Messages not yet delivered go to the new target (their
+    payload was made for the kind they were queued for). The same kind and target again: nothing is recorded."""
+    row = dict(zip(("name", "kind", "target"), checked(name, kind, target), strict=True))
+    who, now = _who(who), now or catalog.book_now(con)
+    with db.transaction(con):
+        before = _current(con, row["name"])
+        if before is None:
+            raise ContactError("name", "missing", name=row["name"])
+        if before == row:
+            return
+        db.run(con, "UPDATE contact_points SET kind = ?, target = ? WHERE name = ?",
+               [row["kind"], row["target"], row["name"]])
+        _version(con, who, now, before, row)
+
+
+def remove(con: duckdb.DuckDBPyConnection, name: str, *, who: str, now: dt.datetime | None = None) -> None:
+    """Remove a contact point, by `who`. Its undelivered messages stay undelivered, each attempt failing with the
+    reason, until a contact point of that name exists again."""
+    name, who, now = str(name).strip(), _who(who), now or catalog.book_now(con)
+    with db.transaction(con):
+        before = _current(con, name)
+        if before is None:
+            raise ContactError("name", "missing", name=name)
+        db.run(con, "DELETE FROM contact_points WHERE name = ?", [name])
+        _version(con, who, now, before, None)
+
+
+def versions(con: duckdb.DuckDBPyConnection, name: str) -> list[dict]:
+    """A contact point's history, oldest first: version, changed_at, changed_by, before and after (dicts, targets
+    masked; None where it did not exist)."""
+    found = con.execute("SELECT version, changed_at, changed_by, before, after FROM contact_point_versions "
+                        "WHERE name = ? ORDER BY version", [name]).fetchall()
+    return [{"version": v, "changed_at": at, "changed_by": by, "before": json.loads(b) if b else None,
+             "after": json.loads(a) if a else None} for v, at, by, b, a in found]

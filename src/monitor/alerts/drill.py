@@ -213,9 +213,10 @@ def judge(direction: str, amber: float, red: float, value: float | None) -> str 
 def enabled_limits(con: duckdb.DuckDBPyConnection) -> list[dict]:
     if not db.table_exists(con, "limits"):
         return []
-    found = rows(con, """SELECT limit_id, name, metric, segment, segment_value, direction, amber, red, owner
+    found = rows(con, """SELECT limit_id, name, name_key, metric, segment, segment_value, direction, amber, red, owner
                          FROM limits WHERE enabled ORDER BY limit_id""")
-    names = ("limit_id", "name", "metric", "segment", "segment_value", "direction", "amber", "red", "owner")
+    names = ("limit_id", "name", "name_key", "metric", "segment", "segment_value", "direction", "amber", "red",
+             "owner")
     return [dict(zip(names, row, strict=True)) for row in found]
 
 
@@ -234,7 +235,8 @@ def breaches(limits: list[dict], monthly: list[dict], month_ends: list[str]) -> 
             value = figures[limit["metric"]]
             level = judge(limit["direction"], limit["amber"], limit["red"], value)
             if level:
-                found.append({"limit_id": limit["limit_id"], "name": limit["name"], "metric": limit["metric"],
+                found.append({"limit_id": limit["limit_id"], "name": limit["name"], "name_key": limit["name_key"],
+                              "metric": limit["metric"],
                               "month": k + 1, "month_end": month_ends[k], "level": level, "value": value,
                               "threshold": limit[level], "direction": limit["direction"]})
     return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from monitor.alerts import playbooks
+from monitor.alerts import names, playbooks
 from monitor.alerts.drill import PROJECTED
 from monitor.i18n import t
 from monitor.report_html import NONE, STYLE
@@ -88,7 +88,8 @@ def _limits(findings: dict, lang: str) -> str:
         else:
             cells = [escape(t(f"drill.not_projected.{limit['reason']}", lang)), ""]
         scope = "" if limit["segment"] is None else f" ({limit['segment']}={limit['segment_value']})"
-        body.append([escape(limit["name"] + scope), escape(_metric(limit["metric"], lang)), escape(levels), *cells])
+        name = names.shown(limit["name"], limit.get("name_key"), lang)  # a drill saved before name_key: as stored
+        body.append([escape(name + scope), escape(_metric(limit["metric"], lang)), escape(levels), *cells])
     headers = [t(f"drill.col.{c}", lang) for c in ("limit", "metric", "levels", "first_amber", "first_red")]
     return _table(headers, body, text_columns=5)
 
@@ -100,7 +101,8 @@ def _breaches(findings: dict, lang: str) -> str:
         note = f'<p class="warning">{escape(t("drill.baseline_breach", lang, count=count))}</p>'
     if not findings["breaches"]:
         return note + f"<p>{escape(t('drill.no_breach', lang))}</p>"
-    body = [[escape(b["month_end"]), escape(b["name"]), escape(_metric(b["metric"], lang)), _level(b["level"], lang),
+    body = [[escape(b["month_end"]), escape(names.shown(b["name"], b.get("name_key"), lang)),
+             escape(_metric(b["metric"], lang)), _level(b["level"], lang),
              _pct(b["value"]), _pct(b["threshold"])] for b in findings["breaches"]]
     headers = [t(f"drill.col.{c}", lang) for c in ("month", "limit", "metric", "level", "value", "threshold")]
     return note + _table(headers, body, text_columns=4)
@@ -134,10 +136,11 @@ def _cash(findings: dict, lang: str) -> str:
 def _playbooks(findings: dict, lang: str) -> str:
     if not findings["playbooks"]:
         return f"<p>{escape(t('drill.no_playbook', lang))}</p>"
-    names = {limit["limit_id"]: limit["name"] for limit in findings["limits"]}
+    called = {limit["limit_id"]: names.shown(limit["name"], limit.get("name_key"), lang)
+              for limit in findings["limits"]}
     parts = []
     for play in findings["playbooks"]:
-        title = t("drill.playbook_for", lang, name=names[play["limit_id"]], owner=play["owner"],
+        title = t("drill.playbook_for", lang, name=called[play["limit_id"]], owner=names.owner(play["owner"], lang),
                   decision=playbooks.decision_text(play["decision"], lang))
         steps = "".join(f"<li>{escape(playbooks.step_text(step, lang))}</li>" for step in play["steps"])
         parts.append(f"<h3>{escape(title)}</h3><ol>{steps}</ol>")

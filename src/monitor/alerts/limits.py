@@ -17,7 +17,7 @@ import polars as pl
 
 from monitor import alerts_schema as schema
 from monitor import db, query, segments
-from monitor.alerts import catalog
+from monitor.alerts import catalog, names
 from monitor.alerts_starter import COLUMNS
 from monitor.i18n import t
 
@@ -41,10 +41,11 @@ def check(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     """Refuse a bad limit, field by field, in the order an editor shows them."""
     if not str(row["name"] or "").strip():
         raise LimitRefused("name", "empty")
-    taken = con.execute("SELECT limit_id FROM limits WHERE name = ? AND limit_id <> ?",
-                        [row["name"], row["limit_id"]]).fetchall()
-    if taken:
-        raise LimitRefused("name", "duplicate_name", name=row["name"], limit_id=taken[0][0])
+    others = con.execute("SELECT limit_id, name, name_key FROM limits WHERE limit_id <> ? ORDER BY limit_id",
+                         [row["limit_id"]]).fetchall()
+    taken = [limit_id for limit_id, name, key in others if row["name"] in names.every_language(name, key)]
+    if taken:  # stored, or how a starter limit is shown in some language
+        raise LimitRefused("name", "duplicate_name", name=row["name"], limit_id=taken[0])
     metric = catalog.METRICS.get(row["metric"])
     if metric is None:
         raise LimitRefused("metric", "unknown_metric", value=row["metric"], allowed=", ".join(catalog.METRICS))
@@ -118,14 +119,16 @@ def add(con: duckdb.DuckDBPyConnection, who: str, *, name: str, metric: str, amb
         default = catalog.METRICS[metric].direction if metric in catalog.METRICS else None
         row = {"limit_id": limit_id, "name": name, "metric": metric, "segment": segment,
                "segment_value": segment_value, "direction": direction or default, "amber": amber, "red": red,
-               "pending": pending, "owner": owner, "contact": contact, "enabled": True, "version": 1}
+               "pending": pending, "owner": owner, "contact": contact, "enabled": True, "version": 1,
+               "name_key": None}
         check(con, row)
         _write(con, _who(who), None, row)
     return limit_id
 
 
 def change(con: duckdb.DuckDBPyConnection, who: str, limit_id: int, **fields) -> dict:
-    """Change some fields of a limit (those of EDITABLE); the limit as it now is. Nothing changed: no new version."""
+    """Change some fields of a limit (those of EDITABLE); the limit as it now is. Nothing changed: no new version. A
+    starter limit renamed is shown by its new name in every language."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise LimitRefused(sorted(unknown)[0], "not_editable", allowed=", ".join(EDITABLE))
@@ -134,6 +137,8 @@ def change(con: duckdb.DuckDBPyConnection, who: str, limit_id: int, **fields) ->
         after = {**before, **fields}
         if after == before:
             return before
+        if after["name"] != before["name"]:  # renamed: the name typed, no longer the starter's (monitor.alerts.names)
+            after["name_key"] = None
         after["version"] = before["version"] + 1
         check(con, after)
         _write(con, _who(who), before, after)

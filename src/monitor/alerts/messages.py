@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from monitor.alerts import names
 from monitor.i18n import LANGUAGES, plural, t
 
 WECOM_MAX_BYTES = 4096
@@ -43,8 +44,8 @@ def _value(value: float | None, unit: str | None, lang: str) -> str:
 
 
 def line(event: dict, lang: str) -> str:
-    """One change: limit name, from -> to, value against level, as of."""
-    return t("notify.line", lang, name=event["limit"],
+    """One change: limit name (a starter limit's in `lang`), from -> to, value against level, as of."""
+    return t("notify.line", lang, name=names.shown(event["limit"], event.get("name_key"), lang),
              from_state=t(f"notify.state.{event['from_state']}", lang),
              to_state=t(f"notify.state.{event['to_state']}", lang),
              value=_value(event["value"], event["unit"], lang), level=_value(event["level"], event["unit"], lang),

@@ -4,7 +4,9 @@ enqueue(con, now) turns the alert_events no delivery holds yet for their contact
 ROUTE) into alert_deliveries: one message per contact point and evaluation, listing each change (grouped: fifty
 limits changing in one evaluation make one message), its payload made once in the contact point's format
 (monitor.alerts.messages). An event of a limit silenced at the time (alert_events.silenced, marked by the
-evaluation) is not sent. An event no contact point takes waits until one does. Enqueueing twice adds nothing: an
+evaluation) is not sent. A contact point is sent only the events that happened from its creation on
+(contact_points.created_at, monitor.alerts.contacts says why): one added today does not receive the book's past, and
+an event whose contact point does not exist yet is not sent to one added later. Enqueueing twice adds nothing: an
 event is in at most one delivery per contact point. enqueue opens no transaction of its own: the evaluation may call
 it in the transaction that writes the events, so that they and their messages land together.
 
@@ -61,17 +63,19 @@ SMTP_SETTINGS = {"host": ("MONITOR_SMTP_HOST", "localhost"), "port": ("MONITOR_S
 
 
 def _pending(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The events no delivery holds yet for the contact point they go to, not silenced, with the limit's name and
-    metric and the contact point's name and kind; by contact point, evaluation and time."""
+    """The events no delivery holds yet for the contact point they go to, not silenced, that happened since the
+    contact point was created, with the limit's name and metric and the contact point's name and kind; by contact
+    point, evaluation and time."""
     cursor = con.execute(f"""
         WITH held AS (SELECT DISTINCT contact, unnest(event_ids) AS event_id FROM alert_deliveries)
-        SELECT e.event_id, e.limit_id, l.name AS "limit", l.metric, l.segment, l.segment_value, e.from_state,
-               e.to_state, e.value, e.level, e.as_of, e.happened_at, e.evaluation_id, c.name AS contact, c.kind
+        SELECT e.event_id, e.limit_id, l.name AS "limit", l.name_key, l.metric, l.segment, l.segment_value,
+               e.from_state, e.to_state, e.value, e.level, e.as_of, e.happened_at, e.evaluation_id, c.name AS contact,
+               c.kind
         FROM alert_events e
         JOIN limits l USING (limit_id)
         JOIN contact_points c ON c.name = {contacts.ROUTE}
         LEFT JOIN held h ON h.contact = c.name AND h.event_id = e.event_id
-        WHERE h.event_id IS NULL AND NOT e.silenced
+        WHERE h.event_id IS NULL AND NOT e.silenced AND e.happened_at >= c.created_at
         ORDER BY c.name, e.evaluation_id, e.happened_at, l.name, e.event_id""")
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -125,12 +129,12 @@ def enqueue(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
 
 
 def undelivered(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every message not delivered yet, oldest first: delivery_id, contact, events (how many), limits (the names of
-    the limits it tells of), created_at, attempts, next_attempt_at, last_error (the last attempt's, None before the
-    first)."""
+    """Every message not delivered yet, oldest first: delivery_id, contact, events (how many), limits (the limits it
+    tells of: name and name_key each, for monitor.alerts.names), created_at, attempts, next_attempt_at, last_error
+    (the last attempt's, None before the first)."""
     return con.sql("""
         WITH told AS (
-            SELECT d.delivery_id, list_sort(list_distinct(list(l.name))) AS limits
+            SELECT d.delivery_id, list_sort(list_distinct(list({'name': l.name, 'name_key': l.name_key}))) AS limits
             FROM (SELECT delivery_id, unnest(event_ids) AS event_id FROM alert_deliveries
                   WHERE delivered_at IS NULL) d
             JOIN alert_events e USING (event_id) JOIN limits l USING (limit_id)
@@ -231,10 +235,10 @@ def post(url: str, body: dict, key: str, *, robot: bool) -> str | None:
             status, answer = response.status, response.read(65536)
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code} {exc.reason}"
-    except urllib.error.URLError as exc:
-        return f"cannot reach {url}: {exc.reason}"
+    except urllib.error.URLError as exc:  # the URL masked: the error is shown on the page (its token is not)
+        return f"cannot reach {contacts.masked(url)}: {exc.reason}"
     except (OSError, http.client.HTTPException) as exc:
-        return f"cannot reach {url}: {exc}"
+        return f"cannot reach {contacts.masked(url)}: {exc}"
     if not 200 <= status < 300:
         return f"HTTP {status}"
     if robot:

@@ -30,9 +30,10 @@ def contacts(args) -> int:
                 print(f"{name}\t{kind}\t{target}")
             return 0
         if args.action == "remove":
-            store.remove(con, args.name)
+            store.remove(con, args.name, who=args.by)
         else:
-            {"add": store.add, "change": store.change}[args.action](con, args.name, args.kind, args.target)
+            {"add": store.add, "change": store.change}[args.action](con, args.name, args.kind, args.target,
+                                                                    who=args.by)
     except store.ContactError as exc:
         raise UsageError(str(exc)) from None
     finally:

@@ -1,8 +1,16 @@
-"""Catalog entries (key, zh, en) of limits and their evaluation (monitor.alerts.limits, evaluate): why a limit is
-refused (alerts.refused.*, each naming the field), why a metric has no value (alerts.why.*, monitor.alerts.catalog)
-and the command line's lines."""
+"""Catalog entries (key, zh, en) of limits and their evaluation (monitor.alerts.limits, evaluate): the starter
+limits' names (alerts.limit_name.*, monitor.alerts.names), why a limit is refused (alerts.refused.*, each naming the
+field), why a metric has no value (alerts.why.*, monitor.alerts.catalog) and the command line's lines."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
+    # the starter limits' names (monitor.alerts_starter; monitor.alerts.names): the English is the name stored
+    ("alerts.limit_name.dpd30_balance", "30+ 逾期率（按余额）", "30+ rate by balance"),
+    ("alerts.limit_name.roll_m1_m2", "M1→M2 迁移率", "M1 to M2 roll"),
+    ("alerts.limit_name.fpd30_newest", "FPD30（最新批次）", "FPD30, newest cohorts"),
+    ("alerts.limit_name.net_charge_off", "净核销率（年化）", "Net charge-off (annualized)"),
+    ("alerts.limit_name.model_psi", "评分 PSI", "Score PSI"),
+    ("alerts.limit_name.hours_since_batch", "距最近数据批次的小时数", "Hours since the last batch"),
+    ("alerts.limit_name.entry_rate_mtd", "入催率（月初至今）", "Collection entry rate, month to date"),
     ("alerts.refused.empty", "{field}：不能为空。", "{field}: must not be empty."),
     ("alerts.refused.duplicate_name", "{field}：已有名为「{name}」的限额（编号 {limit_id}），请换一个名称。",
      "{field}: a limit named '{name}' exists already (id {limit_id}); choose another name."),

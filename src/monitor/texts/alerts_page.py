@@ -101,6 +101,20 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("alerts_page.history", "预警历史", "Alert history"),
     ("alerts_page.no_history", "尚无状态变化记录。", "No change of state recorded yet."),
     ("alerts_page.history_caption", "最新在前，最多 {rows} 条。", "Newest first, at most {rows}."),
+    # undelivered notifications (monitor.alerts.notify.undelivered)
+    ("alerts_page.undelivered", "未送达的通知", "Undelivered notifications"),
+    ("alerts_page.undelivered_caption", "这些通知尚未送达，会按退避间隔继续重试（不会丢弃，也不会重复发送）；"
+                                        "请检查联系点的地址或接收方。",
+     "These messages have not been delivered yet; each is tried again after its backoff (never dropped, never sent "
+     "twice). Check the contact point's address or its receiver."),
+    ("alerts_page.all_delivered", "所有通知均已送达。", "Every notification has been delivered."),
+    ("alerts_page.col.contact", "联系点", "Contact point"),
+    ("alerts_page.col.limits", "涉及限额", "Limits"),
+    ("alerts_page.col.queued_at", "排队时间", "Queued at"),
+    ("alerts_page.col.attempts", "已尝试次数", "Attempts"),
+    ("alerts_page.col.next_attempt", "下次尝试", "Next attempt"),
+    ("alerts_page.col.last_error", "最近一次错误（系统原文）", "Last error (as reported)"),
+    ("alerts_page.not_tried", "尚未尝试", "not tried yet"),
     # the editor
     ("alerts_page.editor", "限额设置", "Edit limits"),
     ("alerts_page.editor_caption", "每次修改都会保存为新版本（修改人、时间、修改前后）。",

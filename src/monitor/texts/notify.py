@@ -32,4 +32,5 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("notify.contact_error.exists", "联系点 {name} 已存在，请修改它或换一个名称",
      "contact point {name} exists already: change it, or choose another name"),
     ("notify.contact_error.missing", "没有名为 {name} 的联系点", "there is no contact point named {name}"),
+    ("notify.contact_error.who", "联系点的修改人不能为空（--by）", "who changes a contact point must be named (--by)"),
 )
