@@ -120,7 +120,7 @@ def main() -> int:
     zone = ZoneInfo(db.setting(con, "timezone"))
     receiver = Receiver(zone)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    contacts.add(con, CONTACT, "webhook_json", f"http://127.0.0.1:{receiver.server_address[1]}/hook")
+    contacts.add(con, CONTACT, "webhook_json", f"http://127.0.0.1:{receiver.server_address[1]}/hook", who="bench")
     con.close()
     logs = {name: (folder / f"{name}.log").open("w") for name in ("feed", "deliver")}
     samples, set_at = [], []

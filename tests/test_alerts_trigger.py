@@ -29,7 +29,7 @@ def _only(con, target: str = "http://127.0.0.1:9/hook", **fields) -> int:
     """Disable the starter set and add the one limit the test watches (owner 'risk', a webhook of that name)."""
     for limit_id in limits.listing(con)["limit_id"]:
         limits.disable(con, "tester", limit_id)
-    contacts.add(con, "risk", "webhook_json", target)
+    contacts.add(con, "risk", "webhook_json", target, who="tester")
     return limits.add(con, "tester", owner="risk", pending=1, **fields)
 
 
