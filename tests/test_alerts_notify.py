@@ -277,7 +277,10 @@ def test_a_receiver_down_keeps_the_message_with_a_doubling_backoff(book):
         seen.append((following - now).total_seconds())
         now = following
     assert seen == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
-    assert attempts == 9 and "cannot reach" in error and "Connection refused" in error
+    assert attempts == 9 and json.loads(error)["code"] == "unreachable"
+    said = {lang: notify.failure_text(error, lang) for lang in ("en", "zh")}
+    assert said["en"].startswith("cannot reach http://127.0.0.1:") and "Connection refused" in said["en"]
+    assert said["zh"].startswith("无法连接 http://127.0.0.1:") and "Connection refused" in said["zh"]
     assert undelivered(book)["attempts"].to_list() == [9]
 
 

@@ -192,7 +192,8 @@ def test_an_undelivered_notification_is_shown_with_its_error(alerts_book, tmp_pa
     assert (row[heads[0]], row[heads[1]], row[heads[2]], row[heads[3]], row[heads[4]]) == (
         "Zhang Wei", "Red test limit", f"{queued_at:%Y-%m-%d %H:%M}", attempts, f"{next_at:%Y-%m-%d %H:%M}")
     assert attempts == 1 and next_at == queued_at + dt.timedelta(seconds=30)  # the first backoff
-    assert row[heads[5]].startswith(f"cannot reach http://127.0.0.1:{port}/***: ")
+    assert row[heads[5]].startswith(t("notify.failure.unreachable", lang, url=f"http://127.0.0.1:{port}/***",
+                                      reason=""))  # in the reader's language; the network's reason as it gave it
     assert "refused" in row[heads[5]].lower()
     assert SECRET not in str(table.to_numpy())  # the robot's key is not shown
 

@@ -15,7 +15,7 @@ from monitor.alerts import actions, board, catalog, drill_records, names, notify
 from monitor.alerts import limits as store
 from monitor.i18n import t
 from monitor.simulate.inputs import SimulationInputError
-from ui import auth, data, labels, safe_text
+from ui import auth, context, data, labels, safe_text
 from ui import format as fmt
 
 UNITS_SCALE = {"rate": 100.0, "hours": 1.0, "index": 1.0}  # a level as typed in the editor: rates in percent
@@ -44,7 +44,7 @@ def counts() -> dict[str, int]:
 
 def undelivered() -> pl.DataFrame:
     """Every message not delivered yet (monitor.alerts.notify.undelivered), oldest first."""
-    return data.load(notify.undelivered)
+    return data.load(notify.undelivered, context.language())
 
 
 def _limits(con) -> dict:

@@ -51,6 +51,7 @@ import polars as pl
 
 from monitor import db
 from monitor.alerts import contacts, messages
+from monitor.i18n import t
 
 TIMEOUT = 10.0  # seconds: an HTTP POST's or an SMTP session's longest wait for the receiver
 BACKOFF_FIRST = 30  # seconds after the first attempt, doubling after each next one ...
@@ -128,11 +129,11 @@ def enqueue(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
     return len(rows)
 
 
-def undelivered(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def undelivered(con: duckdb.DuckDBPyConnection, lang: str = "en") -> pl.DataFrame:
     """Every message not delivered yet, oldest first: delivery_id, contact, events (how many), limits (the limits it
     tells of: name and name_key each, for monitor.alerts.names), created_at, attempts, next_attempt_at, last_error
-    (the last attempt's, None before the first)."""
-    return con.sql("""
+    (the last attempt's in `lang`, None before the first)."""
+    waiting = con.sql("""
         WITH told AS (
             SELECT d.delivery_id, list_sort(list_distinct(list({'name': l.name, 'name_key': l.name_key}))) AS limits
             FROM (SELECT delivery_id, unnest(event_ids) AS event_id FROM alert_deliveries
@@ -144,6 +145,8 @@ def undelivered(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         FROM alert_deliveries d LEFT JOIN told t USING (delivery_id)
         WHERE d.delivered_at IS NULL
         ORDER BY d.created_at, d.delivery_id""").pl()
+    said = [failure_text(stored, lang) for stored in waiting["last_error"]]
+    return waiting.with_columns(pl.Series("last_error", said, dtype=pl.String))
 
 
 def claim(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[tuple]:
@@ -203,12 +206,31 @@ def deliver_due(path: str | Path, now: dt.datetime) -> dict[str, int]:
     return {"due": len(outcomes), "delivered": len(outcomes) - failed, "failed": failed}
 
 
+def _failure(code: str, **facts) -> str:
+    """A failed attempt as alert_deliveries.last_error keeps it: its code and its facts as JSON, which
+    failure_text says in the reader's language (a reason the network or the receiver gave stays as they gave it)."""
+    return json.dumps({"code": code, **{name: str(value) for name, value in facts.items()}}, ensure_ascii=False)
+
+
+def failure_text(stored: str | None, lang: str) -> str | None:
+    """A failed attempt in `lang` (None: none yet); a text kept before failures had codes is shown as it is."""
+    if stored is None:
+        return None
+    try:
+        facts = json.loads(stored)
+        code = facts.pop("code")
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return stored
+    return t(f"notify.failure.{code}", lang, **facts)
+
+
 def send(contact: str, payload: dict, kind: str | None, target: str | None) -> str | None:
-    """Send one message to the contact point (kind, target) as it is now; None when it was taken, else why not."""
+    """Send one message to the contact point (kind, target) as it is now; None when it was taken, else why not
+    (_failure)."""
     if kind is None:
-        return f"no contact point named {contact}"
+        return _failure("no_contact", contact=contact)
     if kind != payload["kind"]:
-        return f"contact point {contact} is {kind} now; this message was made for {payload['kind']}"
+        return _failure("kind_changed", contact=contact, kind=kind, made_for=payload["kind"])
     if kind == "email":
         return send_email(target, payload)
     return post(target, payload["body"], payload["delivery_id"], robot=kind in ROBOTS)
@@ -234,21 +256,21 @@ def post(url: str, body: dict, key: str, *, robot: bool) -> str | None:
         with _OPENER.open(request, timeout=TIMEOUT) as response:
             status, answer = response.status, response.read(65536)
     except urllib.error.HTTPError as exc:
-        return f"HTTP {exc.code} {exc.reason}"
+        return _failure("http_error", status=exc.code, reason=exc.reason)
     except urllib.error.URLError as exc:  # the URL masked: the error is shown on the page (its token is not)
-        return f"cannot reach {contacts.masked(url)}: {exc.reason}"
+        return _failure("unreachable", url=contacts.masked(url), reason=exc.reason)
     except (OSError, http.client.HTTPException) as exc:
-        return f"cannot reach {contacts.masked(url)}: {exc}"
+        return _failure("unreachable", url=contacts.masked(url), reason=exc)
     if not 200 <= status < 300:
-        return f"HTTP {status}"
+        return _failure("http_status", status=status)
     if robot:
         try:
             found = json.loads(answer)
             code, why = found.get("errcode"), found.get("errmsg")
         except (ValueError, AttributeError):
-            return f"the robot's answer is not its JSON: {answer[:200]!r}"
+            return _failure("robot_answer", answer=repr(answer[:200]))
         if code != 0:
-            return f"refused by the robot: errcode {code}: {why}"
+            return _failure("robot_refused", errcode=code, errmsg=why)
     return None
 
 
@@ -260,7 +282,7 @@ def send_email(target: str, payload: dict) -> str | None:
     """Send the message by SMTP to every address of `target`; None when the server took it, else the error."""
     settings = smtp_settings()
     if not settings["port"].isdigit():
-        return f"MONITOR_SMTP_PORT must be a port number, not {settings['port']!r}"
+        return _failure("smtp_port", port=repr(settings["port"]))
     message = email.message.EmailMessage()
     message["Subject"] = payload["subject"]
     message["From"] = settings["sender"]
@@ -277,5 +299,5 @@ def send_email(target: str, payload: dict) -> str | None:
                 server.login(settings["user"], settings["password"])
             server.send_message(message)
     except (smtplib.SMTPException, OSError) as exc:
-        return f"SMTP {settings['host']}:{settings['port']}: {exc}"
+        return _failure("smtp", server=f"{settings['host']}:{settings['port']}", reason=exc)
     return None

@@ -113,7 +113,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("alerts_page.col.queued_at", "排队时间", "Queued at"),
     ("alerts_page.col.attempts", "已尝试次数", "Attempts"),
     ("alerts_page.col.next_attempt", "下次尝试", "Next attempt"),
-    ("alerts_page.col.last_error", "最近一次错误（系统原文）", "Last error (as reported)"),
+    ("alerts_page.col.last_error", "最近一次错误", "Last error"),
     ("alerts_page.not_tried", "尚未尝试", "not tried yet"),
     # the editor
     ("alerts_page.editor", "限额设置", "Edit limits"),

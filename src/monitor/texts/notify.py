@@ -3,6 +3,19 @@ the messages a contact point receives, and what is wrong with a contact point; s
 conventions."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
+    ("notify.failure.no_contact", "没有名为 {contact} 的联系点", "no contact point named {contact}"),
+    ("notify.failure.kind_changed", "联系点 {contact} 现为 {kind}；此消息是按 {made_for} 生成的",
+     "contact point {contact} is {kind} now; this message was made for {made_for}"),
+    ("notify.failure.http_error", "接收方答复 HTTP {status} {reason}", "HTTP {status} {reason}"),
+    ("notify.failure.http_status", "接收方答复 HTTP {status}", "HTTP {status}"),
+    ("notify.failure.unreachable", "无法连接 {url}：{reason}", "cannot reach {url}: {reason}"),
+    ("notify.failure.robot_answer", "机器人的答复不是其 JSON：{answer}",
+     "the robot's answer is not its JSON: {answer}"),
+    ("notify.failure.robot_refused", "机器人拒收：errcode {errcode}：{errmsg}",
+     "refused by the robot: errcode {errcode}: {errmsg}"),
+    ("notify.failure.smtp_port", "MONITOR_SMTP_PORT 须为端口号，而非 {port}",
+     "MONITOR_SMTP_PORT must be a port number, not {port}"),
+    ("notify.failure.smtp", "邮件服务器 {server}：{reason}", "SMTP {server}: {reason}"),
     # the message: a title, one line per state change, and the delivery's id for the receiver to drop a repeat
     ("notify.title.one", "【风险限额】1 个限额状态变化", "[Risk limits] 1 limit changed state"),
     ("notify.title.other", "【风险限额】{n} 个限额状态变化", "[Risk limits] {n} limits changed state"),
