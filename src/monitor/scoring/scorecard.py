@@ -7,7 +7,8 @@ event); PD is the probability of class 1.
 Rules (each is a parameter where a choice is involved):
 
 Binning, monotonicity, missing values, WOE and IV: monitor.scoring.binning. The internal cross-validation that
-chooses between candidate binnings and admits weak features: monitor.scoring.selection. The points scale:
+chooses between candidate binnings (a feature alone, then in the regression beside the others) and admits weak
+features: monitor.scoring.selection. The points scale:
 monitor.scoring.points. The frames and targets taken in: monitor.scoring.inputs.
 
 Feature selection and the regression
@@ -65,7 +66,13 @@ from monitor.scoring.inputs import (
     numeric_values,
 )
 from monitor.scoring.points import points_to_pd, scaling
-from monitor.scoring.selection import FeatureFit, choose_binning, features_that_help, regression
+from monitor.scoring.selection import (
+    FeatureFit,
+    choose_binning,
+    features_that_help,
+    regression,
+    shapes_beside_others,
+)
 
 MIN_BIN_BADS = 100  # bads (the rarer class) that make a bin's WOE precise enough: standard error about 0.1
 
@@ -249,8 +256,14 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
                                   folds)
             fitted = feature.fit(None)
             feature.shape = choose_binning(fitted, feature.on_folds() if len(fitted) > 1 else [], values, y, folds)
+            feature.candidates = fitted
             self.binnings_[name] = fitted[feature.shape]
             features[name] = feature
+        if folds:
+            base = [n for n in names if self.binnings_[n].total_iv >= self.min_iv]
+            for name, shape in shapes_beside_others(features, base, y, folds, self.C).items():
+                features[name].shape = shape
+                self.binnings_[name] = features[name].candidates[shape]
         return features
 
     def _min_bin_rows(self, y: np.ndarray, categorical: bool) -> int:
