@@ -21,7 +21,7 @@ Models, all fitted on the same training rows and scored on the same test rows of
 cross-validation (a small set's one split is too noisy to compare on), paired fold by fold with optbinning:
 - ours: Scorecard() with its defaults (the champion the monitor trains);
 - ours, without suppressors: the same with keep_suppressors=False, every feature whose coefficient runs against its
-  bins' risk dropped (the champion before suppressors): the gap is what keeping them gains;
+  bins' risk dropped (every other rule as the champion's): the gap is what keeping them gains;
 - optbinning: its BinningProcess with default settings (optimal binning, every feature kept) and a
   LogisticRegression, on the same points scale (600 at 50:1, 20 points to double the odds);
 - the challenger (gradient boosting, HistGradientBoosting), shown beside them.
