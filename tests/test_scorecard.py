@@ -24,6 +24,7 @@ from monitor.scoring import Scorecard
 from monitor.scoring.calibration import LogOddsShift
 from monitor.scoring.challenger import Challenger
 from monitor.scoring.points import pd_to_points, points_to_pd, scaling
+from monitor.scoring.scorecard import coarser_than
 from monitor.scoring.validation import auc
 
 N = 20_000
@@ -331,6 +332,81 @@ def test_wrong_sign_without_gain_dropped():
     assert Scorecard(drop_wrong_sign=False).fit(X, y).coef_["b"] > 0
     sc = Scorecard().fit(X, y)
     assert sc.selected_features_ == ["a"] and sc.suppressors_ == [] and sc.coef_["a"] < 0
+
+
+def flagged(spread: float, missing_effect: float, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+    """score: three risk groups (log-odds -spread, 0, +spread), missing for 40% of the rows, whose own risk is
+    missing_effect; has_score: the flag of score's missing bin; c: riskier where score is missing, so the missing bin
+    looks riskier on its own than it is beside c, and has_score's coefficient turns positive to weigh it back."""
+    rng = np.random.default_rng(seed)
+    level = rng.choice([-spread, 0.0, spread], N)
+    missing = rng.random(N) < 0.4
+    c = rng.normal(size=N) + 1.5 * missing
+    y = (rng.random(N) < 1 / (1 + np.exp(-(-1.8 + np.where(missing, missing_effect, level) + 0.8 * c)))).astype(int)
+    score = pl.Series(np.where(missing, np.nan, 600 - 100 * level + rng.normal(0, 10, N))).fill_nan(None)
+    return pl.DataFrame({"score": score, "has_score": (~missing).astype(int), "c": c}), y
+
+
+def test_coarser_than_by_hand():
+    index = {"a": np.array([0, 1, 2, 3, 0, 2]), "b": np.array([0, 0, 1, 1, 0, 1]),
+             "one": np.zeros(6, dtype=int), "odd": np.array([1, 0, 1, 0, 1, 1])}
+    found = coarser_than(index)
+    # b and odd each hold whole bins of a (a feature of one bin is left out; b and odd have as many bins).
+    assert sorted(found) == ["b", "odd"] and list(found["b"]) == ["a"] and list(found["odd"]) == ["a"]
+    assert [x.tolist() for x in found["b"]["a"]] == [[0, 1, 2, 3], [0, 0, 1, 1]]
+    assert [x.tolist() for x in found["odd"]["a"]] == [[0, 1, 2, 3], [1, 0, 1, 0]]
+
+
+def test_flag_of_a_missing_bin_judged_with_its_feature():
+    # Beside c, the missing bin of score is less risky than its WOE says (0.5 against its WOE of about -0.41 among
+    # groups at -3, 0 and +3): has_score weighs it back, with a coefficient against its own bins, yet the pair still
+    # ranks every bin of score by its WOE. Not a wrong sign: kept even without suppressors, and never a reason.
+    X, y = flagged(3.0, 0.5, 1)
+    sc = Scorecard(keep_suppressors=False).fit(X, y)
+    assert sc.selected_features_ == ["score", "has_score", "c"] and sc.suppressors_ == ["has_score"]
+    assert sc.coef_["has_score"] > 0 > sc.coef_["score"]
+    score, flag = sc.binning_table("score"), sc.binning_table("has_score")
+    flag_points = dict(zip(flag["bin"], flag["points"], strict=True))
+    pair = score.with_columns(
+        pl.col("points") + pl.when(pl.col("bin") == "missing").then(flag_points["(-inf, 0.5]"])
+        .otherwise(flag_points["(0.5, inf)"])).sort("woe")
+    assert pair["points"].diff().drop_nulls().min() > 0  # safer bins (higher WOE) get more points
+    assert "has_score" not in sc.reasons(X)["reason_1"].to_list()
+    # Held out, the flag ranks better than score alone beside c.
+    X_new, y_new = flagged(3.0, 0.5, 2)
+    without = Scorecard().fit(X.drop("has_score"), y)
+    assert (auc(y_new, sc.predict_proba(X_new)[:, 1])
+            > auc(y_new, without.predict_proba(X_new.drop("has_score"))[:, 1]) + 0.002)
+
+
+def test_flag_that_would_rank_bins_against_their_woe_is_a_wrong_sign():
+    # With the groups closer (-2, 0, +2) and the missing bin's own risk 1.0, weighing it back would put it below a
+    # safer bin of score: a wrong sign, dropped when suppressors are not kept.
+    X, y = flagged(2.0, 1.0, 1)
+    assert Scorecard(drop_wrong_sign=False).fit(X, y).coef_["has_score"] > 0
+    sc = Scorecard(keep_suppressors=False).fit(X, y)
+    assert sc.selected_features_ == ["score", "c"] and sc.suppressors_ == []
+
+
+def beside(seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+    """g1 = -g2^2 + noise drives the risk up (1.0 a unit); g2 itself adds 0.5 a unit. Alone, g2 shows a peak (its
+    middle has the highest g1); beside g1 its own effect is a rising line."""
+    rng = np.random.default_rng(seed)
+    g2 = rng.normal(size=N)
+    g1 = -(g2**2) + rng.normal(size=N)
+    y = (rng.random(N) < 1 / (1 + np.exp(-(-1.5 + g1 + 0.5 * g2)))).astype(int)
+    return pl.DataFrame({"g1": g1, "g2": g2}), y
+
+
+def test_shape_chosen_for_the_regression_beside_the_others():
+    X, y = beside(1)
+    assert Scorecard().fit(X.select("g2"), y).binnings_["g2"].trend == "peak"
+    sc = Scorecard().fit(X, y)
+    assert sc.binnings_["g2"].trend == "ascending" and sc.selected_features_ == ["g1", "g2"]
+    assert np.all(np.diff(sc.binnings_["g2"].woe[:-1]) < 0)  # the event rate rises with g2, bin after bin
+    # Held out, 0.7946 with g2's peak (the shape chosen on g2 alone, before): the line ranks better.
+    X_new, y_new = beside(2)
+    assert auc(y_new, sc.predict_proba(X_new)[:, 1]) == pytest.approx(0.7972, abs=5e-5)
 
 
 def test_bins_are_right_closed(model):

@@ -7,7 +7,8 @@ event); PD is the probability of class 1.
 Rules (each is a parameter where a choice is involved):
 
 Binning, monotonicity, missing values, WOE and IV: monitor.scoring.binning. The internal cross-validation that
-chooses between candidate binnings and admits weak features: monitor.scoring.selection. The points scale:
+chooses between candidate binnings (a feature alone, then in the regression beside the others) and admits weak
+features: monitor.scoring.selection. The points scale:
 monitor.scoring.points. The frames and targets taken in: monitor.scoring.inputs.
 
 Feature selection and the regression
@@ -24,6 +25,12 @@ Suppressors
     feature is collinear with another and corrects it: on VUB's credit data V4 beside V6, a loan amount beside the
     channel (bench/scorecard_public.py); dropping it costs ranking that no model with right signs recovers. Its
     points run against its own bins, so it is listed in `suppressors_` and is never a reason.
+A feature coarser than another
+    A feature whose every bin holds whole bins of another (a flag of the other's missing bin: VUB's Has_FICO of
+    FICO_Score) only weighs a group of the other's bins against the rest, so its sign is judged on the two
+    together: it is wrong only when the pair's points rank some bins of the finer feature against their WOE. Kept
+    with a coefficient against its own bins, it is listed in `suppressors_` (never a reason), as is any feature
+    whose points run against its bins.
 Reasons
     For each row, the features that cost the most points against their best bin (the highest points the feature
     can give), largest first; features that cost nothing, and suppressors, are not listed: a reason must never name
@@ -59,9 +66,32 @@ from monitor.scoring.inputs import (
     numeric_values,
 )
 from monitor.scoring.points import points_to_pd, scaling
-from monitor.scoring.selection import FeatureFit, choose_binning, features_that_help, regression
+from monitor.scoring.selection import (
+    FeatureFit,
+    choose_binning,
+    features_that_help,
+    regression,
+    shapes_beside_others,
+)
 
 MIN_BIN_BADS = 100  # bads (the rarer class) that make a bin's WOE precise enough: standard error about 0.1
+
+
+def coarser_than(index: dict) -> dict:
+    """feature -> {finer feature: (its populated bins, the feature's bin holding each)} for every pair where each
+    populated bin of the finer feature lies within one bin of the feature (on the rows of `index`: feature -> bin
+    of each row) and the finer feature has more populated bins. A feature with one populated bin is coarser than any
+    other, and never in the regression: left out."""
+    populated = {n: np.unique(i) for n, i in index.items()}
+    out = {}
+    for coarse, ci in index.items():
+        for fine, fi in index.items():
+            if fine == coarse or not 2 <= populated[coarse].size < populated[fine].size:
+                continue
+            pairs = np.unique(fi.astype(np.int64) * (int(ci.max()) + 1) + ci)
+            if pairs.size == populated[fine].size:  # each fine bin meets one coarse bin
+                out.setdefault(coarse, {})[fine] = (pairs // (int(ci.max()) + 1), pairs % (int(ci.max()) + 1))
+    return out
 
 
 class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
@@ -181,7 +211,9 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         folds = self._internal_folds(yy)
         features = self._bin_features(X, names, yy, forced, folds)
         self.iv_ = {name: self.binnings_[name].total_iv for name in names}
-        woe = {name: self.binnings_[name].woe[self._bin_index(X, name)] for name in names}
+        index = {name: self._bin_index(X, name) for name in names}
+        woe = {name: self.binnings_[name].woe[index[name]] for name in names}
+        self._coarser = coarser_than(index)
         selected = [n for n in names if self.iv_[n] >= self.min_iv]
         if not selected:
             selected = [max(names, key=lambda n: self.iv_[n])]
@@ -196,7 +228,10 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         suppressors = []
         if turned and folds and self.keep_suppressors:
             selected, lr, suppressors = self._add_suppressors(names, selected, lr, turned, features, woe, yy, folds)
-        self.suppressors_ = suppressors
+        coef = dict(zip(selected, lr.coef_[0], strict=True))
+        # A coarser feature kept with its points against its own bins (`_wrong_signs`) is never a reason either.
+        self.suppressors_ = [n for n in selected if n in suppressors or coef[n] > 0]
+        del self._coarser
         self.estimator_ = lr
         self.selected_features_ = list(selected)
         self.coef_ = {n: float(c) for n, c in zip(selected, lr.coef_[0], strict=True)}
@@ -221,8 +256,14 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
                                   folds)
             fitted = feature.fit(None)
             feature.shape = choose_binning(fitted, feature.on_folds() if len(fitted) > 1 else [], values, y, folds)
+            feature.candidates = fitted
             self.binnings_[name] = fitted[feature.shape]
             features[name] = feature
+        if folds:
+            base = [n for n in names if self.binnings_[n].total_iv >= self.min_iv]
+            for name, shape in shapes_beside_others(features, base, y, folds, self.C).items():
+                features[name].shape = shape
+                self.binnings_[name] = features[name].candidates[shape]
         return features
 
     def _min_bin_rows(self, y: np.ndarray, categorical: bool) -> int:
@@ -241,7 +282,7 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         dropped = []
         while True:
             lr = regression(self.C).fit(np.column_stack([woe[n] for n in selected]), y)
-            wrong = [n for n, c in zip(selected, lr.coef_[0], strict=True) if c > 0]
+            wrong = self._wrong_signs(selected, lr)
             if not self.drop_wrong_sign or not wrong or len(selected) == 1:
                 return selected, lr, dropped
             drop = min(wrong, key=lambda n: self.iv_[n])
@@ -258,10 +299,31 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
             return selected, lr, []
         columns = [n for n in names if n in selected or n in helping]
         with_them = regression(self.C).fit(np.column_stack([woe[n] for n in columns]), y)
-        coef = dict(zip(columns, with_them.coef_[0], strict=True))
-        if any(coef[n] > 0 for n in selected):
+        if any(n in selected for n in self._wrong_signs(columns, with_them)):
             return selected, lr, []
+        coef = dict(zip(columns, with_them.coef_[0], strict=True))
         return columns, with_them, [n for n in columns if n in helping and coef[n] > 0]
+
+    def _wrong_signs(self, columns: list[str], lr: LogisticRegression) -> list[str]:
+        """The features of the regression `lr` on `columns` whose coefficient runs against their bins' risk. A
+        feature coarser than another in the regression (each of the other's bins within one of its bins: a flag of
+        the other's missing bin) is judged on the two together: its coefficient only weighs a group of the finer
+        feature's bins against the rest, so it is wrong only when the pair's points rank some of the finer
+        feature's bins against their WOE."""
+        coef = dict(zip(columns, lr.coef_[0], strict=True))
+        return [n for n in columns if coef[n] > 0 and not any(
+            self._pair_follows_woe(fine, n, coef) for fine in self._coarser.get(n, {}) if fine in coef)]
+
+    def _pair_follows_woe(self, fine: str, coarse: str, coef: dict) -> bool:
+        """Whether the log-odds the regression gives each populated bin of `fine` (its own term and that of the
+        coarser feature's bin holding it) rise as the bin's WOE falls."""
+        if coef[fine] > 0:
+            return False
+        fine_bins, coarse_bins = self._coarser[coarse][fine]
+        w = self.binnings_[fine].woe[fine_bins]
+        joint = coef[fine] * w + coef[coarse] * self.binnings_[coarse].woe[coarse_bins]
+        order = np.argsort(w, kind="stable")
+        return bool(np.all(np.diff(joint[order]) <= 1e-12))
 
     def _candidates(self, name: str, categorical: bool, values, y: np.ndarray, n_min: int, rows) -> dict:
         """The candidate binnings of one feature fitted on `rows` (None: all rows): shape -> FeatureBinning."""
