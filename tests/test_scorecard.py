@@ -25,6 +25,7 @@ from monitor.scoring.calibration import LogOddsShift
 from monitor.scoring.challenger import Challenger
 from monitor.scoring.points import pd_to_points, points_to_pd, scaling
 from monitor.scoring.scorecard import coarser_than
+from monitor.scoring.selection import SELECTION_ROWS, internal_folds
 from monitor.scoring.validation import auc
 
 N = 20_000
@@ -630,3 +631,18 @@ def test_challenger_deterministic_row_batch_frames(data, challenger):
 def test_sklearn_estimator_checks(estimator):
     # scikit-learn's own conformance suite (arrays, pickling, cloning, n_features_in_, error messages...).
     check_estimator(estimator)
+
+
+def test_internal_folds_split_a_stratified_sample_past_selection_rows():
+    """Past SELECTION_ROWS training rows the internal folds hold out every row of a seeded, stratified sample of that
+    many, each once; below it, every row (the folds the choices were always made on)."""
+    y = (np.arange(SELECTION_ROWS + 50_000) % 10 == 0).astype(int)  # 10% bad
+    folds = internal_folds(y, 3, 0)
+    held = np.concatenate([test for _, test in folds])
+    assert held.size == SELECTION_ROWS and np.unique(held).size == SELECTION_ROWS
+    assert abs(y[held].mean() - 0.1) < 1e-4
+    for train, test in folds:
+        assert np.intersect1d(train, test).size == 0 and np.union1d(train, test).size == SELECTION_ROWS
+    assert [t.tolist() for _, t in internal_folds(y, 3, 0)] == [t.tolist() for _, t in folds]  # seeded
+    small = y[:1_000]
+    assert np.sort(np.concatenate([t for _, t in internal_folds(small, 3, 0)])).tolist() == list(range(1_000))

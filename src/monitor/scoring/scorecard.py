@@ -48,7 +48,6 @@ import numpy as np
 import polars as pl
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from monitor.scoring import report
@@ -70,6 +69,7 @@ from monitor.scoring.selection import (
     FeatureFit,
     choose_binning,
     features_that_help,
+    internal_folds,
     regression,
     shapes_beside_others,
 )
@@ -336,11 +336,8 @@ class Scorecard(TabularClassifierMixin, ClassifierMixin, BaseEstimator):
         return fit_numeric(name, values, y, trend_rule=self.monotonic_trend, max_iv_loss=self.max_iv_loss, **common)
 
     def _internal_folds(self, y: np.ndarray) -> list:
-        """The stratified folds (train rows, test rows) that choose between candidate binnings; none when a
-        class has fewer rows than folds."""
-        if min(np.bincount(y)) < self.cv:
-            return []
-        return list(StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state).split(y, y))
+        """The folds that choose between candidate binnings and judge weak features (selection.internal_folds)."""
+        return internal_folds(y, self.cv, self.random_state)
 
     def _scale(self) -> None:
         """Points per bin from the coefficients and the intercept; the intercept's points spread evenly."""

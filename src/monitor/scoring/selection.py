@@ -31,11 +31,34 @@ import math
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from monitor.scoring.binning import FeatureBinning
 
 CHOICE_Z = 2.0  # standard errors by which a binning must beat the preferred one on the internal folds
 MIN_GAIN_NATS = 1.0  # held-out log-likelihood a weak feature or a suppressor must add (Akaike: one coefficient)
+SELECTION_ROWS = 200_000  # the most training rows the internal folds use (a stratified sample of them, seeded)
+
+
+def internal_folds(y: np.ndarray, cv: int, random_state) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The stratified folds (train rows, test rows) of the choices above; none when a class has fewer rows than
+    folds. Past SELECTION_ROWS training rows the folds split a stratified sample of that many: their choices rest
+    on differences of held-out log-loss that are clear long before, and each costs a binning and a regression per
+    fold, so the 500,000 rows `monitor train` fits on the 1M-loan book would cost 2.5 times as much for the same
+    choices (bench/RESULTS.md, "Early warning at scale"). Every public set of bench/scorecard_public.py is smaller:
+    its folds take every row."""
+    if min(np.bincount(y)) < cv:
+        return []
+    rows = np.arange(y.size)
+    if y.size > SELECTION_ROWS:
+        rows = np.sort(train_test_split(rows, train_size=SELECTION_ROWS, stratify=y, random_state=random_state)[0])
+    split = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state).split(rows, y[rows])
+    return [(rows[train], rows[test]) for train, test in split]
+
+
+def _held_out(folds) -> np.ndarray:
+    """Every row some fold holds out (all rows, unless the folds split a sample)."""
+    return np.sort(np.concatenate([test for _, test in folds]))
 
 
 def log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -56,9 +79,9 @@ def choose_binning(fitted: dict, on_folds: list[dict], values, y: np.ndarray, fo
     for (_, test), on_fold in zip(folds, on_folds, strict=True):
         for shape in candidates:
             loss[shape][test] = log_loss(y[test], _shape_on_fold(on_fold, shape).pd(values[test]))
-    chosen = candidates[0]
+    chosen, held = candidates[0], _held_out(folds)
     for other in candidates[1:]:
-        gain = loss[chosen] - loss[other]
+        gain = (loss[chosen] - loss[other])[held]
         if gain.sum() > CHOICE_Z * gain.std() * math.sqrt(gain.size):
             chosen = other
     return chosen
@@ -122,7 +145,7 @@ def shapes_beside_others(features: dict, base: list[str], y: np.ndarray, folds, 
             loss[test] = log_loss(y[test], lr.predict_proba(np.column_stack([w[1] for w in woe]))[:, 1])
         return loss
 
-    switched, base_loss = {}, None
+    switched, base_loss, held = {}, None, _held_out(folds)
     for name, feature in features.items():
         chosen_bins = feature.candidates[feature.shape]
         others = [o for o, bins in feature.candidates.items() if o != feature.shape and not same(bins, chosen_bins)]
@@ -135,7 +158,7 @@ def shapes_beside_others(features: dict, base: list[str], y: np.ndarray, folds, 
             columns = [*base, name]
             chosen = held_out_loss(columns, name, feature.shape)
         for other in others:
-            gain = chosen - held_out_loss(columns, name, other)
+            gain = (chosen - held_out_loss(columns, name, other))[held]
             if gain.sum() > CHOICE_Z * gain.std() * math.sqrt(gain.size):
                 switched[name] = other
                 break
