@@ -4,6 +4,8 @@ refusal is in the audit log. The real sign-in against an identity provider: test
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +25,9 @@ def signed_in(demo_db, monkeypatch, email: str, **claims) -> AppTest:
     monkeypatch.setenv("MONITOR_DB", str(demo_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email, "sub": email, **claims}
+    # a login of its own (the identity token's nonce): the server writes one sign_in per login, whatever test
+    # signed the same person in before on this worker
+    at.user = {"is_logged_in": True, "email": email, "sub": email, "nonce": uuid.uuid4().hex, **claims}
     at.query_params["lang"] = "en"
     return at
 
