@@ -211,6 +211,8 @@ METRICS: dict[str, Metric] = {
     "hours_since_batch": Metric("hours", "above", True, _hours_since_batch, segment="none"),
 }
 
+INTRADAY = tuple(name for name, spec in METRICS.items() if spec.intraday)  # the metrics that move during the day
+
 
 def read(con: duckdb.DuckDBPyConnection, metric: str, day: dt.date, segment: str | None = None,
          value: str | None = None) -> Reading:

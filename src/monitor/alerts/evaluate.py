@@ -99,7 +99,7 @@ def _watched(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
     """The limits an evaluation of `kind` judges: intraday, those on a metric that moves during the day."""
     if kind == "nightly":
         return frame
-    return frame.filter(pl.col("metric").is_in([m for m, spec in catalog.METRICS.items() if spec.intraday]))
+    return frame.filter(pl.col("metric").is_in(catalog.INTRADAY))
 
 
 def _stored(con: duckdb.DuckDBPyConnection, evaluation_id: str, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:

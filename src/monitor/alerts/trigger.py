@@ -22,9 +22,8 @@ from monitor.alerts import catalog, evaluate, notify
 
 
 def _intraday_limits(con: duckdb.DuckDBPyConnection) -> int:
-    metrics = [name for name, spec in catalog.METRICS.items() if spec.intraday]
-    return con.execute(f"SELECT count(*) FROM limits WHERE enabled AND metric IN ({', '.join('?' * len(metrics))})",
-                       metrics).fetchall()[0][0]
+    return con.execute("SELECT count(*) FROM limits WHERE enabled AND list_contains(?, metric)",
+                       [list(catalog.INTRADAY)]).fetchall()[0][0]
 
 
 def after_batch(con: duckdb.DuckDBPyConnection, source: str) -> evaluate.Evaluation | None:
