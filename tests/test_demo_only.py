@@ -16,21 +16,12 @@ from monitor import db, overview
 from monitor.i18n import LANGUAGES, t
 from monitor.scoring import store
 
-ROOT = Path(__file__).resolve().parents[1]
-TIMEOUT = 60
+from .test_pages_apptest import page_of
+
 # what would tell a lender's risk manager about a generator they never had
 DEMO_WORDS = {"en": re.compile(r"synthetic|generator|oracle|true (default )?driver|truth", re.IGNORECASE),
               "zh": re.compile(r"演示|模拟真值|模拟数据|生成器|先知|真实驱动|真值")}
 
-
-def page(path: Path, monkeypatch, stem: str, lang: str) -> AppTest:
-    monkeypatch.setenv("MONITOR_DB", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params.update(lang=lang)
-    at.run()
-    at.switch_page(f"pages/{stem}.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def page_text(at: AppTest) -> str:
@@ -75,7 +66,7 @@ def test_a_generated_book_is_synthetic_and_a_loaded_one_is_not(demo_con, closed_
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_data_page_labels_the_truth_table_of_a_synthetic_book(demo_db, monkeypatch, lang):
-    summary = page(demo_db, monkeypatch, "data", lang).main.dataframe[0].value
+    summary = page_of(demo_db, monkeypatch, "data", lang).main.dataframe[0].value
     kinds = dict(zip(summary["table"], summary["kind"], strict=True))
     assert kinds[t(f"table.{overview.TRUTH_TABLE}", lang)] == t("kind.synthetic", lang)
     assert t("kind.synthetic", lang).startswith({"en": "Synthetic book", "zh": "演示数据"}[lang])
@@ -83,14 +74,14 @@ def test_the_data_page_labels_the_truth_table_of_a_synthetic_book(demo_db, monke
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_data_page_of_a_lender_s_book_never_mentions_it(closed_db, monkeypatch, lang):
-    text = page_text(page(closed_db, monkeypatch, "data", lang))
+    text = page_text(page_of(closed_db, monkeypatch, "data", lang))
     assert t("data.tables", lang) in text  # the table summary is there
     assert not DEMO_WORDS[lang].findall(text)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_model_page_shows_the_oracle_on_a_synthetic_book(scored_db, monkeypatch, lang):
-    at = page(scored_db, monkeypatch, "model", lang)
+    at = page_of(scored_db, monkeypatch, "model", lang)
     assert t("model.oracle", lang) in [h.value for h in at.main.subheader]
     assert {"en": "(synthetic book)", "zh": "（演示数据）"}[lang] in t("model.oracle", lang)
     assert len(at.main.get("vega_lite_chart")) == 4  # oracle, distribution, calibration, backtest
@@ -98,7 +89,7 @@ def test_the_model_page_shows_the_oracle_on_a_synthetic_book(scored_db, monkeypa
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_model_page_of_a_lender_s_book_never_mentions_it(lender_scored_db, monkeypatch, lang):
-    at = page(lender_scored_db, monkeypatch, "model", lang)
+    at = page_of(lender_scored_db, monkeypatch, "model", lang)
     text = page_text(at)
     assert t("model.title", lang) in text and t("model.distribution", lang) in text  # the rest of the page is there
     assert not DEMO_WORDS[lang].findall(text)

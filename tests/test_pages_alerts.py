@@ -24,7 +24,7 @@ from ui import safe_text
 
 from .conftest import DEMO_AS_OF
 from .test_pages_access import signed_in
-from .test_pages_apptest import ROOT, TIMEOUT
+from .test_pages_apptest import page_of
 
 BEFORE = dt.date(2026, 10, 31)
 NOW_BEFORE = dt.datetime(2026, 11, 1, 6, 0)
@@ -87,13 +87,7 @@ def with_undelivered(path: Path) -> int:
 
 
 def page(path: Path, monkeypatch, lang: str, stem: str = "alerts") -> AppTest:
-    monkeypatch.setenv("MONITOR_DB", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params.update(lang=lang)
-    at.run()
-    at.switch_page(f"pages/{stem}.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return page_of(path, monkeypatch, stem, lang)
 
 
 def as_role(path: Path, monkeypatch, role: str, email: str) -> AppTest:

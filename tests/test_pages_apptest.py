@@ -37,6 +37,15 @@ def open_page(at: AppTest, stem: str) -> AppTest:
     return at
 
 
+def page_of(path: Path, monkeypatch, stem: str, lang: str) -> AppTest:
+    """A new session over the book at `path` in `lang`, moved to the page `stem`."""
+    monkeypatch.setenv("MONITOR_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(lang=lang)
+    at.run()
+    return open_page(at, stem)
+
+
 def test_every_page_file_is_in_the_navigation():
     assert sorted(PAGE_STEMS) == sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
 
