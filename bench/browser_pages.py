@@ -13,6 +13,8 @@ ui.navigation.PAGES, each (page, day) in a new browser context:
   day and language (what other pages viewed before it that day read, and what does not depend on the day, is
   cached, as for a person; the latest day's main figures may also be in the cache warmer's hands, ui/warm.py, which
   starts on the server's first run);
+- cold_older: the same, once per page and language after those days, at older_day (about three weeks back): a day
+  whose status nothing precomputed, so the page computes it (derive's snapshots hold the last week's days);
 - new_tab: the same URL (with the day) in a new tab of that context: a new session with the data cached, which
   pays the app's start in the browser (reported, no target);
 - warm, as a user works all day: the page again through the menu of an open tab after another page
@@ -29,7 +31,8 @@ data and chart specs). Prints one JSON line per view; writes the section "## Tim
 of bench/RESULTS.md (median and max per page and kind), keeping the other sections.
 
     .venv/bin/python bench/browser_pages.py [--scales 50000 1000000] [--db PATH ...] [--repeats 3]
-        [--langs zh en] [--pages delinquency today ...] [--kinds cold warm new_tab feed] [--feed-rate 200] [--no-feed]
+        [--langs zh en] [--pages delinquency today ...] [--kinds cold cold_older warm new_tab feed]
+        [--feed-rate 200] [--no-feed]
         [--no-write] [--work /tmp]
 
 --scales      books bench/out/bench_<loans>.duckdb (made by bench/run.py), with their models/ folder
@@ -37,7 +40,7 @@ of bench/RESULTS.md (median and max per page and kind), keeping the other sectio
 --repeats     cold/warm days and feed views per page (default 3)
 --langs       languages, a fresh server for each (default: zh en)
 --pages       a subset of the pages (default: all)
---kinds       a subset of cold, warm, new_tab, feed (default: all four)
+--kinds       a subset of cold, cold_older, warm, new_tab, feed (default: all five)
 --feed-rate   events per second of the feed (default 200, as the load test); --no-feed leaves the feed out
 --no-write    print the JSON lines only, leave bench/RESULTS.md alone
 --work        folder for the copies of the books (default: the system's temporary folder)
@@ -68,14 +71,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 from results import replace_section  # noqa: E402
 from run import machine  # noqa: E402
 
-from monitor import db, status  # noqa: E402
+from monitor import db, derive, status  # noqa: E402
 from monitor.i18n import LANGUAGES, t  # noqa: E402
+from monitor.months import month_end  # noqa: E402
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve  # noqa: E402
 from ui import data, navigation  # noqa: E402
 
 HEADING = "## Time to a complete page (issue 15)"
-TARGETS = {"cold": 2.0, "warm": 0.7, "feed": 3.0}  # seconds, at 1,000,000 loans
-KINDS = ("cold", "warm", "new_tab", "feed")
+TARGETS = {"cold": 2.0, "cold_older": 2.0, "warm": 0.7, "feed": 3.0}  # seconds, at 1,000,000 loans
+KINDS = ("cold", "cold_older", "warm", "new_tab", "feed")
+OLDER_GAP = dt.timedelta(days=20)  # cold_older: about this long before the latest day (see older_day)
 MENU_LINKS = '[data-testid="stSidebarNav"] a'
 DATE_SEGMENTS = '[data-testid="stSidebar"] [data-testid="stDateInputField"] [role="spinbutton"]'  # year, month, day
 TIMEOUT_S = 120
@@ -264,6 +269,15 @@ def copy_book(source: Path, work: Path) -> Path:
     return book
 
 
+def older_day(latest: dt.date) -> dt.date:
+    """The day of the cold_older views: OLDER_GAP or a little more before `latest`, a day whose status nothing
+    precomputed (neither a snapshot day of derive.snapshot_days nor a month-end)."""
+    day = latest - OLDER_GAP
+    while day in derive.snapshot_days(latest) or day == month_end(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def book_facts(path: Path) -> tuple[int, dt.date]:
     con = db.connect(path, read_only=True)
     try:
@@ -278,7 +292,8 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
     book = copy_book(source, work)
     loans, latest = book_facts(book)
     days = [latest - dt.timedelta(days=i) for i in range(args.repeats)]
-    primer = days[-1] - PRIMER_GAP
+    older = older_day(latest)
+    primer = older - PRIMER_GAP
     views = []
 
     def record(kind: str, stem: str, lang: str, day: str | None, repeat: int, timed: dict) -> None:
@@ -292,7 +307,7 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
         try:
             for kind in kinds:
                 url = page_url(server, stem, lang, day)
-                if kind == "cold":
+                if kind in ("cold", "cold_older"):
                     timed = time_typed_day(context, server, stem, lang, day, primer)
                 elif kind == "warm":
                     timed = time_menu_return(context, url, stem, lang)
@@ -302,13 +317,16 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
         finally:
             context.close()
 
-    for lang in args.langs if {"cold", "warm", "new_tab"} & set(args.kinds) else ():
+    for lang in args.langs if {"cold", "cold_older", "warm", "new_tab"} & set(args.kinds) else ():
         logs = Path(tempfile.mkdtemp(prefix=f"server-{lang}-", dir=work))
         with serve(book, logs) as server:
             for repeat, day in enumerate(days):
                 for stem in args.pages:
                     kinds = tuple(k for k in ("cold", "new_tab", "warm") if k in args.kinds)
                     view(kinds, server, stem, lang, day, repeat)
+            if "cold_older" in args.kinds:
+                for stem in args.pages:
+                    view(("cold_older",), server, stem, lang, older, 0)
     if args.feed_rate and "feed" in args.kinds:
         lang = args.langs[-1]
         logs = Path(tempfile.mkdtemp(prefix="server-feed-", dir=work))
@@ -418,7 +436,9 @@ def summary(views: list[dict], load: float, kept_from: str | None = None) -> str
         "tab on the page at another day (a primer 60 days back, not timed), the measured day typed into the sidebar's "
         "date field, from the Enter until the page shows that day complete; the first view of the page for that day "
         "and language on a running server (a fresh server per language; the latest day and the days before it; on "
-        "the latest day the server's cache warmer may have computed the main figures already); warm: the page "
+        "the latest day the server's cache warmer may have computed the main figures already); cold, older day: the "
+        "same, at a day about three weeks back whose status nothing precomputed (not one of derive's snapshot days "
+        "of the last week, nor a month-end); warm: the page "
         "again through the menu of an open tab after another page, from the click; new tab: the same URL again in a "
         "new tab (a new session with the data cached, which pays the app's start in the browser; no target); feed: "
         "with `monitor feed` writing into the book, in one open tab at the feed's day (every page viewed once first, "
@@ -428,8 +448,9 @@ def summary(views: list[dict], load: float, kept_from: str | None = None) -> str
         f"(both languages for cold and warm); `>`: a view not complete within {TIMEOUT_S} s, counted as {TIMEOUT_S}. "
         "Charts and KB: what the page draws and the websocket bytes it received.",
         "",
-        "| loans | page | cold (s) | warm (s) | new tab (s) | feed (s) | charts | tables | KB received |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| loans | page | cold (s) | cold, older day (s) | warm (s) | new tab (s) | feed (s) | charts | tables | "
+        "KB received |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for loans in sorted({r["loans"] for r in views}):
         for stem in dict.fromkeys(r["page"] for r in views):
@@ -438,7 +459,8 @@ def summary(views: list[dict], load: float, kept_from: str | None = None) -> str
                 continue
             by_kind = {kind: [r for r in rows if r["kind"] == kind] for kind in KINDS}
             last = rows[-1]
-            lines.append(f"| {loans:,} | {stem} | {cell(by_kind['cold'])} | {cell(by_kind['warm'])} | "
+            lines.append(f"| {loans:,} | {stem} | {cell(by_kind['cold'])} | {cell(by_kind['cold_older'])} | "
+                         f"{cell(by_kind['warm'])} | "
                          f"{cell(by_kind['new_tab'])} | {cell(by_kind['feed'])} | {last['charts']} | "
                          f"{last['tables']} | "
                          f"{statistics.median(r['ws_kb'] for r in rows):,.0f} |")

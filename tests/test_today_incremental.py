@@ -9,7 +9,7 @@ import shutil
 import polars as pl
 import pytest
 
-from monitor import day_status, db, freshness, status
+from monitor import day_status, db, derive, freshness, status
 from monitor.live.today import DayEndCache, today_view
 
 from .conftest import DEMO_AS_OF
@@ -54,17 +54,21 @@ def test_each_day_pinned_from_the_day_after_equals_its_full_status(demo_db):
         full.close()
 
 
-@pytest.mark.parametrize("day", [DEMO_AS_OF - dt.timedelta(days=k) for k in (2, 3)])
+# the oldest of the demo's recent snapshot days (derive.snapshot_days: the last week, each with the day before it)
+OLDEST_RECENT_SNAPSHOT = DEMO_AS_OF - dt.timedelta(days=derive.SNAPSHOT_RECENT_DAYS)
+
+
+@pytest.mark.parametrize("day", [OLDEST_RECENT_SNAPSHOT - dt.timedelta(days=k) for k in (1, 2)])
 def test_a_day_near_a_snapshot_pinned_in_steps_equals_its_full_status(demo_db, day):
-    """pin_day reaches a day up to MAX_STEPS from a derived day in steps (the demo's snapshot days: its last day, the
-    day before it, the same day a month and a year before); farther, it computes the day whole."""
+    """pin_day reaches a day up to MAX_STEPS from a derived day in steps (the days before the demo's recent snapshot
+    days); farther, it computes the day whole."""
     stepped, full = db.connect(demo_db, read_only=True), db.connect(demo_db, read_only=True)
     try:
         day_status.pin_day(stepped, day)
         computed = full.sql(f"SELECT * FROM ({day_status.source(full, day)})",
                             params=status.status_params(full, day)).pl()
         assert day_status.pinned_rows(stepped, day).sort("loan_id").equals(computed.sort("loan_id"))
-        steps = (DEMO_AS_OF - dt.timedelta(days=1) - day).days
+        steps = (OLDEST_RECENT_SNAPSHOT - day).days
         assert len(day_status.pinned_days(stepped)) == (steps + 1 if steps <= day_status.MAX_STEPS else 1)
     finally:
         stepped.close()

@@ -30,10 +30,19 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in db.DERIVED_TABLES}
 
 
+# The recent days whose status derive precomputes, with what each is compared with (see snapshot_days).
+SNAPSHOT_RECENT_DAYS = 7
+
+
 def snapshot_days(as_of: dt.date) -> list[dt.date]:
-    """The days whose status derive precomputes: the as-of day, and the day before, the same day a month before and
-    a year before, which the default views compare it with (the Today page with the day before)."""
-    return [as_of, as_of - dt.timedelta(days=1), same_day_months_before(as_of, 1), same_day_months_before(as_of, 12)]
+    """The days whose status derive precomputes, so that a page of any of the last SNAPSHOT_RECENT_DAYS days reads
+    every status it compares from snapshots: each of those days, and the day before it (the Today page's
+    comparison), the same day a month before and a year before (the executive summary's). About 3 x
+    SNAPSHOT_RECENT_DAYS days in all; other days are computed when viewed (monitor.day_status). Sorted, newest first."""
+    recent = [as_of - dt.timedelta(days=k) for k in range(SNAPSHOT_RECENT_DAYS)]
+    days = {d for day in recent for d in (day, day - dt.timedelta(days=1), same_day_months_before(day, 1),
+                                          same_day_months_before(day, 12))}
+    return sorted(days, reverse=True)
 
 
 def _build_day_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:

@@ -8,7 +8,8 @@ writer brings the tables up to date as it writes, for what its write changed:
 - every derived row depends only on its own loan's source rows, the day, and the charge-off DPD (monitor.status;
   installment_settlement, loan_month, day_snapshot and loan_segment are all per loan), so the rows of the loans a
   write touched, computed again, and the others kept, are what a full `derive` would give;
-- a write that brings a new latest day also adds that day's new month-ends and snapshot days for every loan.
+- a write that brings a new latest day also adds that day's new month-ends and snapshot days for every loan, and
+  drops the snapshot days the new day no longer keeps (derive.snapshot_days).
 
 A test checks every derived row equal to a full `derive` after each write. A write into tables that did not match
 the data before it (derive never ran, or data of an earlier day came in since the build) changes nothing here:
@@ -67,9 +68,10 @@ def after_write(con: duckdb.DuckDBPyConnection, before: Before, loan_ids: Iterab
         _touch(con, touched, since=through)
     params = {"as_of": latest, "charge_off_dpd": db.charge_off_dpd(con)}
     new_day = latest != before.built_through
-    _recompute_touched(con, params, snapshot=not new_day)
+    snapshot_days_before = _snapshot_days_present(con) if new_day else None
+    _recompute_touched(con, params)
     if new_day:
-        _add_new_days(con, before.built_through, params)
+        _add_new_days(con, before.built_through, snapshot_days_before, params)
     freshness.record_build(con, latest)
     return "rolled" if new_day else "updated"
 
@@ -92,31 +94,42 @@ def _touch(con: duckdb.DuckDBPyConnection, loan_ids: pl.DataFrame, since: dt.dat
             EXCEPT SELECT loan_id FROM {_TOUCHED}""", {"since": since})
 
 
-def _recompute_touched(con: duckdb.DuckDBPyConnection, params: dict, snapshot: bool) -> None:
+def _recompute_touched(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     """Every derived row of the touched loans, computed again as derive does (settlement first: the others read its
-    running sums); their day_snapshot rows only when `snapshot` (a new day rebuilds that table whole)."""
+    running sums), their day_snapshot rows at the snapshot days of the latest day."""
     only = f"(SELECT * FROM {{}} WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED}))"
     settlement = derive.settlement_query(only.format("loans"), only.format("installments"), only.format("payments"))
     tables = [("installment_settlement", settlement, {"as_of": params["as_of"]}),
-              ("loan_month", derive.loan_month_rows(_ONLY_TOUCHED), params)]
-    if snapshot:
-        tables.append(("day_snapshot", derive.day_snapshot_rows(_ONLY_TOUCHED),
-                       {"days": derive.snapshot_days(params["as_of"]), "charge_off_dpd": params["charge_off_dpd"]}))
+              ("loan_month", derive.loan_month_rows(_ONLY_TOUCHED), params),
+              ("day_snapshot", derive.day_snapshot_rows(_ONLY_TOUCHED),
+               {"days": derive.snapshot_days(params["as_of"]), "charge_off_dpd": params["charge_off_dpd"]})]
     for table, rows, table_params in tables:
         db.run(con, f"DELETE FROM {table} WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED})")
         db.run(con, f"INSERT INTO {table} {rows}", table_params)
     _redo_segments(con, f"SELECT loan_id FROM {_TOUCHED}")
 
 
-def _add_new_days(con: duckdb.DuckDBPyConnection, built_through: dt.date, params: dict) -> None:
-    """A new latest day: the month-ends after `built_through` of the loans not touched, the snapshot days of the new
-    day for every loan (they replace the old day's), and the segment rows whose milestones a new month-end moves."""
+def _snapshot_days_present(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
+    """The days day_snapshot holds (those of the day it was built or last rolled to)."""
+    return {row[0] for row in con.execute("SELECT DISTINCT as_of FROM day_snapshot").fetchall()}
+
+
+def _add_new_days(con: duckdb.DuckDBPyConnection, built_through: dt.date, snapshot_days_before: set[dt.date],
+                  params: dict) -> None:
+    """A new latest day: the month-ends after `built_through` of the loans not touched; the snapshot days of the new
+    day that the table did not hold (`snapshot_days_before`), for those loans, while the days it no longer keeps go;
+    and the segment rows whose milestones a new month-end moves. The days kept hold every loan's rows still: the
+    untouched loans' did not change, the touched ones' were just computed again."""
     latest = params["as_of"]
     untouched = f"NOT ({_ONLY_TOUCHED})"
     db.run(con, f"INSERT INTO loan_month {derive.loan_month_rows(untouched, after='$built_through')}",
            {**params, "built_through": built_through})
-    db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS {derive.day_snapshot_rows()} ORDER BY as_of, loan_id",
-           {"days": derive.snapshot_days(latest), "charge_off_dpd": params["charge_off_dpd"]})
+    kept = derive.snapshot_days(latest)
+    db.run(con, "DELETE FROM day_snapshot WHERE NOT list_contains($days::DATE[], as_of)", {"days": kept})
+    added = sorted(set(kept) - snapshot_days_before)
+    if added:
+        db.run(con, f"INSERT INTO day_snapshot {derive.day_snapshot_rows(untouched)}",
+               {"days": added, "charge_off_dpd": params["charge_off_dpd"]})
     if month_ends(built_through + dt.timedelta(days=1), latest):
         _redo_segments(con, """SELECT loan_id FROM loan_month WHERE month_end > $built_through AND dpd >= 30
                                EXCEPT SELECT loan_id FROM """ + _TOUCHED, {"built_through": built_through})

@@ -8,11 +8,13 @@ The benchmark times these same functions, cold and warm.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future
 
 import duckdb
 import polars as pl
 
 from monitor import day_status, derived, memo, metrics
+from monitor.alongside import Alongside
 from monitor.memo import Memo
 from monitor.months import last_month_end, month_end, months_before, same_day_months_before
 
@@ -67,26 +69,29 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
 
 def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = memo.computed) -> dict:
     """The Executive Summary: KPIs now, a month and a year earlier; 13-month trends; recent cohorts
-    against earlier ones; the three segments whose 30+ rate moved most. `past`: as delinquency_view's."""
-    day_status.pin_day(con, as_of)
-    to_end = last_month_end(as_of)
-    first = months_before(to_end, TREND_MONTHS - 1)
-    vintage = metrics.vintages(con, as_of)
-    ecl = metrics.expected_credit_loss(con, as_of)
-    return {
-        "as_of": as_of,
-        "kpis": kpi_table(con, as_of, ecl, past),
-        "balance": past(con, to_end, metrics.balance_series, first, to_end),
-        "rates": past(con, to_end, metrics.dpd_rate_series, first, to_end).filter(pl.col("measure") == "balance"),
-        "nco": metrics.net_charge_off_series(con, as_of, TREND_MONTHS),
-        "cash": metrics.cash_series(con, first.replace(day=1), as_of),
-        "vintage_comparison": metrics.vintage_comparison(vintage),
-        "vintages": vintage,
-        "movers": metrics.largest_movers(con, as_of),
-        "ecl": ecl,
-        "nco_month_to_date": month_end(as_of) != as_of,
-        "derived": derived.state(con),
-    }
+    against earlier ones; the three segments whose 30+ rate moved most. `past`: as delinquency_view's.
+    The KPIs of the earlier days are computed alongside the rest (monitor.alongside)."""
+    with Alongside(con) as alongside:
+        earlier = _earlier_kpis(alongside, as_of, past)
+        day_status.pin_day(con, as_of)
+        to_end = last_month_end(as_of)
+        first = months_before(to_end, TREND_MONTHS - 1)
+        vintage = metrics.vintages(con, as_of)
+        ecl = metrics.expected_credit_loss(con, as_of)
+        view = {
+            "as_of": as_of,
+            "balance": past(con, to_end, metrics.balance_series, first, to_end),
+            "rates": past(con, to_end, metrics.dpd_rate_series, first, to_end).filter(pl.col("measure") == "balance"),
+            "nco": metrics.net_charge_off_series(con, as_of, TREND_MONTHS),
+            "cash": metrics.cash_series(con, first.replace(day=1), as_of),
+            "vintage_comparison": metrics.vintage_comparison(vintage),
+            "vintages": vintage,
+            "movers": metrics.largest_movers(con, as_of),
+            "ecl": ecl,
+            "nco_month_to_date": month_end(as_of) != as_of,
+            "derived": derived.state(con),
+        }
+        return {**view, "kpis": _kpi_rows(kpis_at(con, as_of, ecl), *(day.result() for day in earlier))}
 
 
 def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = None) -> dict:
@@ -110,10 +115,19 @@ def kpi_table(con: duckdb.DuckDBPyConnection, as_of: dt.date, ecl: dict | None =
     """KPIs at as_of with month-on-month and year-on-year comparisons (same day a month / a year earlier;
     cash collected and net charge-off are month-to-date at each). Columns: kpi, now, month_ago, year_ago, mom, yoy.
     `ecl`: as_of's expected_credit_loss, when already computed; `past`: keeps the earlier days' KPIs."""
-    now = kpis_at(con, as_of, ecl)
-    month_ago, year_ago = (past(con, day, kpis_at, day) for day in (same_day_months_before(as_of, 1),
-                                                                    same_day_months_before(as_of, 12)))
+    with Alongside(con) as alongside:
+        earlier = _earlier_kpis(alongside, as_of, past)
+        return _kpi_rows(kpis_at(con, as_of, ecl), *(day.result() for day in earlier))
 
+
+def _earlier_kpis(alongside: Alongside, as_of: dt.date, past: Memo) -> list[Future]:
+    """The KPIs of the same day a month and a year before `as_of`, being computed alongside."""
+    return [alongside.submit(past, day, kpis_at, day)
+            for day in (same_day_months_before(as_of, 1), same_day_months_before(as_of, 12))]
+
+
+def _kpi_rows(now: dict, month_ago: dict, year_ago: dict) -> pl.DataFrame:
+    """kpi_table's rows from the KPIs of the three days."""
     def change(a, b):
         return None if a is None or b is None else a - b
 

@@ -197,12 +197,16 @@ SELECT p.loan_id, p.bucket, p.stage, p.ead, p.model_pd IS NOT NULL AS scored,
             WHEN p.dpd > 0 THEN p.pd_12m
             WHEN p.stage = 2 THEN 1 - power(1 - p.pd_12m, p.months_left / 12.0)
             ELSE 1 - power(1 - p.pd_12m, least(p.months_left, 12) / 12.0) END AS pd
-FROM pd12 p JOIN {segments} s USING (loan_id) WHERE {where}
+FROM pd12 p {segment_join}
 """
 
+# The first score on record is read only for the loans whose PD can make a SICR (at least SICR_MIN_PD): a few
+# percent of the book, where the first score of every loan scored would cost a pass over the whole score history.
 _MODEL_PD = """SELECT s.loan_id, s.pd AS model_pd, f.first_pd FROM scores s
-               JOIN (SELECT loan_id, arg_min(pd, as_of) AS first_pd FROM scores WHERE as_of <= $score_day
-                     GROUP BY loan_id) f USING (loan_id)
+               LEFT JOIN (SELECT loan_id, arg_min(pd, as_of) AS first_pd FROM scores
+                          WHERE as_of <= $score_day
+                            AND loan_id IN (SELECT loan_id FROM scores WHERE as_of = $score_day AND pd >= $sicr_min_pd)
+                          GROUP BY loan_id) f USING (loan_id)
                WHERE s.as_of = $score_day"""
 _NO_MODEL = ("SELECT CAST(NULL AS BIGINT) AS loan_id, CAST(NULL AS DOUBLE) AS model_pd, "
              "CAST(NULL AS DOUBLE) AS first_pd WHERE false")
@@ -217,8 +221,10 @@ def credit_loss_groups(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: 
     pds = default_rates_by_bucket(con, as_of)
     lgd = loss_given_default(con, as_of)
     scored_on = early_warning.current_score_day(con, as_of)
-    query = _LOAN_ECL.format(day_status=day_status.source(con, as_of), segments=derived.loan_segment(con),
-                             where=where, model=_MODEL_PD if scored_on else _NO_MODEL)
+    # without a segment the join to the segment rows would only cost time
+    segment_join = f"JOIN {derived.loan_segment(con)} s USING (loan_id) WHERE {where}" if segment else ""
+    query = _LOAN_ECL.format(day_status=day_status.source(con, as_of), segment_join=segment_join,
+                             model=_MODEL_PD if scored_on else _NO_MODEL)
     con.register("bucket_pd", pds.select("bucket", "pd"))
     try:
         groups = frame(con, f"""SELECT bucket, stage, count(*) AS loans, sum(ead) AS ead, sum(pd * $lgd * ead) AS ecl,
