@@ -101,3 +101,21 @@ def test_days_of_one_month_share_the_projections_month_end_estimates(book, monke
     kept = _with(book, lambda con: projection.simulate(con, D(2026, 11, 27), 6, paths=50, past=past))
     assert computed_first > 0 and len(calls) == computed_first  # nothing estimated again
     assert_same(_with(book, lambda con: projection.simulate(con, D(2026, 11, 27), 6, paths=50)), kept)
+
+
+@pytest.mark.parametrize("day", [D(2026, 11, 18), D(2026, 10, 31)])
+def test_the_net_charge_off_trend_is_the_series_through_the_day(demo_db, day):
+    """The executive trend keeps the months already over and computes the month in progress: together they are the
+    series of the TREND_MONTHS months through the day (a month-end day: one series, all kept)."""
+    def both(con):
+        return (views.net_charge_off_trend(con, day, memo.PastDayMemo()),
+                metrics.net_charge_off_series(con, day, views.TREND_MONTHS))
+    trend, series = _with(demo_db, both)
+    assert trend.height == views.TREND_MONTHS and trend["rate"].drop_nulls().len() > 0
+    assert_same(trend, series)
+
+
+def test_vintages_read_the_last_month_end_only(demo_db):
+    """A view keeps the vintages by the last month-end: a day's vintages are that month-end's."""
+    day = D(2026, 11, 18)
+    assert_same(*_with(demo_db, lambda con: (metrics.vintages(con, day), metrics.vintages(con, D(2026, 10, 31)))))

@@ -35,18 +35,29 @@ def data_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     return _text(values)
 
 
-def data_through(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple:
-    """The data the status at the end of `as_of` reads: the loans originated by then (how many, how many closed by
-    then), their installments, the payments made by then (count and sum), and the charge-off DPD."""
+def data_through(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
+    """The data the status at the end of `as_of` reads, as text: the loans originated by then (how many, how many
+    closed by then), their installments, the payments made by then (count and sum), and the charge-off DPD.
+    Remembered per day on a read-only connection (as _remembered): a view asks it for each figure it keeps in a
+    PastDayMemo, and it costs a pass over the payments."""
+    keep = db.is_read_only(con) or db.temp_table_exists(con, _READING)
+    if keep and db.temp_table_exists(con, _THROUGH):
+        found = con.execute(f"SELECT value FROM {_THROUGH} WHERE as_of = ?", [as_of]).fetchall()
+        if found:
+            return found[0][0]
     # the installments of the loans known by then: all, less those of the (few) loans originated later
-    return con.execute("""
+    value = _text(con.execute("""
         WITH known AS (SELECT loan_id, closed_date FROM loans WHERE origination_date <= $as_of)
         SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM known WHERE closed_date <= $as_of),
                (SELECT count(*) FROM installments) - (SELECT count(*) FROM installments WHERE loan_id IN
                    (SELECT loan_id FROM loans WHERE origination_date > $as_of)),
                (SELECT count(*) FROM payments WHERE paid_at < CAST($as_of + 1 AS TIMESTAMP)),
                (SELECT sum(amount) FROM payments WHERE paid_at < CAST($as_of + 1 AS TIMESTAMP))""",
-                       {"as_of": as_of}).fetchall()[0] + (db.charge_off_dpd(con),)
+                              {"as_of": as_of}).fetchall()[0] + (db.charge_off_dpd(con),))
+    if keep:
+        db.run(con, f"CREATE TEMP TABLE IF NOT EXISTS {_THROUGH} (as_of DATE PRIMARY KEY, value VARCHAR)")
+        db.run(con, f"INSERT OR REPLACE INTO {_THROUGH} VALUES (?, ?)", [as_of, value])
+    return value
 
 
 def record_build(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
@@ -55,9 +66,9 @@ def record_build(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         ("derived_as_of", as_of.isoformat(), "Derived tables were built up to this day."),
         ("derived_at", dt.datetime.now().isoformat(timespec="seconds"), "When the derived tables were built."),
         ("derived_from", data_fingerprint(con), "Row counts of the source tables the derived tables were built from."),
-        ("derived_through", _text(data_through(con, as_of)),
+        ("derived_through", data_through(con, as_of),
          "data_through(derived_as_of) at the build: the derived rows hold while it is unchanged."),
-        ("derived_month_end", _text(data_through(con, last_month_end(as_of))),
+        ("derived_month_end", data_through(con, last_month_end(as_of)),
          "data_through(the last month-end on or before derived_as_of) at the build: the month-end rows up to that "
          "month-end hold while it is unchanged."),
     ):
@@ -105,10 +116,10 @@ def _valid_through(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     if "derived_as_of" not in settings or "derived_through" not in settings:
         return None
     built_through = dt.date.fromisoformat(settings["derived_as_of"])
-    if derived_is_fresh(con) or _text(data_through(con, built_through)) == settings["derived_through"]:
+    if derived_is_fresh(con) or data_through(con, built_through) == settings["derived_through"]:
         return built_through
     month_end = last_month_end(built_through)
-    if settings.get("derived_month_end") == _text(data_through(con, month_end)):
+    if settings.get("derived_month_end") == data_through(con, month_end):
         return month_end
     return None
 
@@ -127,7 +138,8 @@ def reading(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 _READING = "freshness_reading"
-_KEPT = ("derived_freshness", "derived_valid_through")
+_KEPT = ("derived_freshness", "derived_valid_through", "freshness_data_through")
+_THROUGH = "freshness_data_through"
 
 
 def _remembered(con: duckdb.DuckDBPyConnection, table: str, sql_type: str, compute: Callable):

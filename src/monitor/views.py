@@ -56,7 +56,7 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
         "cures": metrics.cure_rates(delinquent_rolls),
         "flows": flows,
         "implied_loss": metrics.implied_loss_rate(flows),
-        "vintages": metrics.vintages(con, as_of, segment, value),
+        "vintages": past(con, to_end, metrics.vintages, to_end, segment, value),
         "fpd": metrics.payment_default_by_cohort(con, as_of, segment=segment, value=value),
         "entry": entry,  # ENTRY_DAYS days, which hold the month to date
         "entry_day": metrics.entry_rate_of(entry, as_of, as_of),
@@ -76,13 +76,13 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = 
         day_status.pin_day(con, as_of)
         to_end = last_month_end(as_of)
         first = months_before(to_end, TREND_MONTHS - 1)
-        vintage = metrics.vintages(con, as_of)
-        ecl = metrics.expected_credit_loss(con, as_of)
+        vintage = past(con, to_end, metrics.vintages, to_end)
+        ecl = metrics.expected_credit_loss(con, as_of, past=past)
         view = {
             "as_of": as_of,
             "balance": past(con, to_end, metrics.balance_series, first, to_end),
             "rates": past(con, to_end, metrics.dpd_rate_series, first, to_end).filter(pl.col("measure") == "balance"),
-            "nco": metrics.net_charge_off_series(con, as_of, TREND_MONTHS),
+            "nco": net_charge_off_trend(con, as_of, past),
             "cash": metrics.cash_series(con, first.replace(day=1), as_of),
             "vintage_comparison": metrics.vintage_comparison(vintage),
             "vintages": vintage,
@@ -92,6 +92,16 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = 
             "derived": derived.state(con),
         }
         return {**view, "kpis": _kpi_rows(kpis_at(con, as_of, ecl), *(day.result() for day in earlier))}
+
+
+def net_charge_off_trend(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = memo.computed) -> pl.DataFrame:
+    """metrics.net_charge_off_series of the TREND_MONTHS months through `as_of`: the months already over kept by
+    `past`, the month in progress (if any) computed."""
+    to_end = last_month_end(as_of)
+    if to_end == as_of:
+        return past(con, to_end, metrics.net_charge_off_series, to_end, TREND_MONTHS)
+    return pl.concat([past(con, to_end, metrics.net_charge_off_series, to_end, TREND_MONTHS - 1),
+                      metrics.net_charge_off_series(con, as_of, 1)])
 
 
 def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = None) -> dict:

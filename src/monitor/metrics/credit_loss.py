@@ -25,8 +25,9 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import day_status, db, derived, early_warning, freshness, status
-from monitor.months import month_end, months_before, months_between
+from monitor import day_status, db, derived, early_warning, freshness, memo, status
+from monitor.memo import Memo
+from monitor.months import last_month_end, months_before, months_between
 from monitor.query import frame, rows
 from monitor.segments import segment_filter
 
@@ -52,7 +53,7 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
     is not priced at M1's rate).
     Columns: bucket, loans, defaulted, pd, observed, source, observed_from, observed_to."""
     months = derived.loan_month(con)
-    end = month_end(as_of) if month_end(as_of) == as_of else months_before(as_of, 1)
+    end = last_month_end(as_of)
     seasoned = rows(con, f"""SELECT min(month_end) FROM (
                                  SELECT month_end FROM {months} WHERE bucket IN ('M1', 'M2', 'M3')
                                  GROUP BY month_end HAVING count(DISTINCT bucket) = 3)""")[0][0]
@@ -181,16 +182,16 @@ staged AS (
            CASE WHEN n.restructured AND n.dpd <= 30 THEN 'M2' ELSE n.bucket END AS pd_bucket
     FROM now n LEFT JOIN months_left m USING (loan_id) LEFT JOIN model s USING (loan_id)
 ),
-with_stage AS (
+with_stage AS MATERIALIZED (  -- read twice: the mean model PD per bucket, and each loan
     SELECT *, CASE WHEN dpd > 90 THEN 3 WHEN dpd > 30 OR restructured OR sicr THEN 2 ELSE 1 END AS stage
     FROM staged
 ),
+model_mean AS (SELECT pd_bucket, avg(model_pd) AS mean_pd FROM with_stage GROUP BY pd_bucket),
 pd12 AS (
     SELECT w.*, b.pd AS bucket_pd,
            CASE WHEN w.model_pd IS NULL THEN b.pd
-                ELSE least(1.0, b.pd * w.model_pd
-                                / nullif(avg(w.model_pd) OVER (PARTITION BY w.pd_bucket), 0)) END AS pd_12m
-    FROM with_stage w JOIN bucket_pd b ON b.bucket = w.pd_bucket
+                ELSE least(1.0, b.pd * w.model_pd / nullif(m.mean_pd, 0)) END AS pd_12m
+    FROM with_stage w JOIN bucket_pd b ON b.bucket = w.pd_bucket JOIN model_mean m USING (pd_bucket)
 )
 SELECT p.loan_id, p.bucket, p.stage, p.ead, p.model_pd IS NOT NULL AS scored,
        CASE WHEN p.stage = 3 THEN 1.0
@@ -213,12 +214,13 @@ _NO_MODEL = ("SELECT CAST(NULL AS BIGINT) AS loan_id, CAST(NULL AS DOUBLE) AS mo
 
 
 def credit_loss_groups(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
-                       value: str | None = None) -> tuple[pl.DataFrame, dict]:
+                       value: str | None = None, past: Memo = memo.computed) -> tuple[pl.DataFrame, dict]:
     """Every active loan's stage, PD and ECL at the end of `as_of`, summed in SQL by bucket and stage (bucket, stage,
     loans, ead, ecl, scored: a few rows, where a million loans would cost seconds to move into polars), and the
-    inputs: pd_by_bucket (default_rates_by_bucket), lgd (loss_given_default) and score_day."""
+    inputs: pd_by_bucket (default_rates_by_bucket), lgd (loss_given_default) and score_day. `past` keeps the PDs by
+    bucket, which read only the month-ends up to the last one (monitor.memo)."""
     where, params = segment_filter(segment, value)
-    pds = default_rates_by_bucket(con, as_of)
+    pds = past(con, last_month_end(as_of), default_rates_by_bucket, last_month_end(as_of))
     lgd = loss_given_default(con, as_of)
     scored_on = early_warning.current_score_day(con, as_of)
     # without a segment the join to the segment rows would only cost time
@@ -239,13 +241,13 @@ def credit_loss_groups(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: 
 
 
 def expected_credit_loss(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
-                         value: str | None = None) -> dict:
+                         value: str | None = None, past: Memo = memo.computed) -> dict:
     """ECL at the end of `as_of` (see the module): ecl {stage1, stage2, stage3}; stages (stage, loans, ead, ecl);
     by_bucket (bucket M0..M6, loans, ead, ecl) for a projection to carry forward; pd_by_bucket; lgd; score_day and
     scored_loans (the loans whose PD the model set); sources {pd, lgd}: 'observed' or what stood in for it; basis:
     the same inputs as plain values, for a note or a report to say how the figure was made.
-    PD and LGD are the book's; a segment filter restricts the loans they apply to."""
-    groups, inputs = credit_loss_groups(con, as_of, segment, value)
+    PD and LGD are the book's; a segment filter restricts the loans they apply to. `past`: credit_loss_groups'."""
+    groups, inputs = credit_loss_groups(con, as_of, segment, value, past)
     totals = (pl.col("loans").sum().cast(pl.Int64), pl.col("ead").sum(), pl.col("ecl").sum())
     stages = (pl.DataFrame({"stage": [1, 2, 3]}, schema={"stage": pl.Int32})
               .join(groups.group_by("stage").agg(*totals).with_columns(pl.col("stage").cast(pl.Int32)),

@@ -205,7 +205,7 @@ def simulate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = 12, *
     elif policy is not None:
         treated = {"start": markov.start_balances(con, as_of, treated_filters)["balance"],
                    "fit": past(con, last_end, markov.estimate, last_end, window, treated_filters)}
-    credit_loss = metrics.expected_credit_loss(con, as_of, segment, value)
+    credit_loss = metrics.expected_credit_loss(con, as_of, segment, value, past)
     weights, coverage_sources = coverage(credit_loss)
     settled = settlement_loss(credit_loss["lgd"])
     ecl_start = {**credit_loss["ecl"], "total": sum(credit_loss["ecl"].values())}
