@@ -331,11 +331,12 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
         lang = args.langs[-1]
         logs = Path(tempfile.mkdtemp(prefix="server-feed-", dir=work))
         with serve(book, logs) as server, (logs / "feed.log").open("w") as feed_log:
+            before_feed = data.data_version(book)
             feed = subprocess.Popen([sys.executable, "-m", "monitor", "feed", "--db", str(book),
                                      "--rate", str(args.feed_rate), "--seed", "7"],
                                     cwd=ROOT, stdout=feed_log, stderr=subprocess.STDOUT)
             try:
-                _wait_for_feed(book, latest, feed)
+                _wait_for_feed(book, before_feed, feed)
                 for repeat, stem, timed in time_feed_views(browser, server, book, args.pages, lang, args.repeats):
                     record("feed", stem, lang, timed.pop("day"), repeat, timed)
             finally:
@@ -391,17 +392,15 @@ def _wait_for_batch(book: Path, version: tuple) -> None:
         time.sleep(POLL_MS / 1000)
 
 
-def _wait_for_feed(book: Path, latest: dt.date, feed: subprocess.Popen) -> None:
-    """Until the feed's first batch is in the book (its day is today, after the book's latest day)."""
+def _wait_for_feed(book: Path, version: tuple, feed: subprocess.Popen) -> None:
+    """Until the feed's first batch is in the book: the file is no longer at `version`, its version before the feed
+    started (a book generated today is already at the feed's day, so its latest day need not move)."""
     deadline = time.monotonic() + FEED_START_S
     while time.monotonic() < deadline:
         if feed.poll() is not None:
             raise RuntimeError(f"the feed exited with code {feed.returncode}")
-        try:
-            if book_facts(book)[1] > latest:
-                return
-        except Exception:  # noqa: BLE001 - the feed holds the file this moment; ask again
-            pass
+        if data.data_version(book) != version:
+            return
         time.sleep(1)
     raise RuntimeError(f"no feed batch reached {book} within {FEED_START_S} s")
 
