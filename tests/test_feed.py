@@ -105,10 +105,19 @@ def test_the_feed_reports_what_it_wrote(copy):
     _assert_landed(copy, before, totals)
 
 
+def _file_version(path: Path) -> tuple:
+    """Changes whenever a process writes the book (its file or its write-ahead log)."""
+    files = (path, Path(f"{path}.wal"))
+    return tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None for f in files)
+
+
 def test_sigterm_commits_what_is_buffered_and_exits_0(copy):
-    before = _counts(copy)
+    before, version = _counts(copy), _file_version(copy)
     process = _feed(copy, "--rate", "150", "--seed", "4")
-    time.sleep(5)  # the feed starts (a second or two), then writes
+    deadline = time.monotonic() + 120  # the start takes a few seconds, more on a busy machine
+    while _file_version(copy) == version and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    time.sleep(1)  # more events drawn and buffered after the first batch
     process.send_signal(signal.SIGTERM)
     totals = _totals(process)
     assert totals["events"] > 0 and totals["batches"] > 0

@@ -203,6 +203,9 @@ def run_feed(args) -> int:
         raise UsageError(f"--rate must be a positive number of events per second, got {args.rate}")
     if args.seconds is not None and not args.seconds > 0:
         raise UsageError(f"--seconds must be positive, got {args.seconds}")
+    stop = threading.Event()  # first: a signal during the start (loading the book takes seconds) stops it cleanly
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
     path = db.resolve_db_path(args.db)
     con = db.connect(path, read_only=True)
     try:
@@ -212,9 +215,6 @@ def run_feed(args) -> int:
         con.close()
     writer = Writer(path, feed, zone)
     feed.charge_offs(writer.buffer)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
 
     started, drawn, last = time.monotonic(), 0, local_now(zone)
     limit = args.seconds or math.inf
