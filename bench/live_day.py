@@ -4,9 +4,10 @@ executive pages while the feed's events make the derived tables stale.
 On a copy of the book (as of a day before today), `derive` runs as it would at night, then the feed for
 --feed-seconds at 200 events/s, so that today has payments, new loans and actions as on a live day. Then, each
 time on a fresh read-only connection as the dashboard opens one per loader:
-- today full: monitor.live.today.today_view without a DayEndCache, both days' status computed (a first view);
-- today refresh: with the server's DayEndCache already holding yesterday (every refresh after the first), and
-  how many of today's active loans it computed again (the others kept yesterday's row);
+- today full: monitor.live.today.today_view without a memo, both days' status computed (a first view);
+- today refresh: with the server's monitor.memo.PastDayMemo already holding yesterday (every refresh after the
+  first), and how many of today's active loans it computed again (the others kept yesterday's row; none when the
+  day is read from its derived snapshot);
 - the delinquency page's and the executive summary's views for today (monitor.views), cold.
 Prints one JSON object.
 
@@ -25,20 +26,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from monitor import db, status, views
+from monitor import db, memo, status, views
 from monitor.live import today
 
 REPEATS = 5
 
 
-def timed_view(path: Path, day_ends: today.DayEndCache | None) -> tuple[float, dict]:
+def timed_view(path: Path, past: memo.Memo) -> tuple[float, dict]:
     started = time.perf_counter()
     con = db.connect(path, read_only=True)
     try:
         day = status.latest_data_date(con)
-        view = today.today_view(con, day, day_ends)
-        moved = con.execute("SELECT count(*) FROM pinned_day_status WHERE as_of = ?", [day]).fetchall()[0][0] \
-            - con.execute("SELECT count(*) FROM pinned_day_status_unchanged").fetchall()[0][0]
+        view = today.today_view(con, day, past)
+        moved = None  # the day read from its derived snapshot: nothing computed
+        if db.temp_table_exists(con, "pinned_day_status_kept"):  # pinned from yesterday: those not kept were computed
+            moved = con.execute("SELECT count(*) FROM pinned_day_status WHERE as_of = ?", [day]).fetchall()[0][0] \
+                - con.execute("SELECT count(*) FROM pinned_day_status_kept").fetchall()[0][0]
     finally:
         con.close()
     return time.perf_counter() - started, view | {"computed_again": moved}
@@ -67,10 +70,10 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "monitor", "derive", "--db", str(book)], check=True, capture_output=True)
         subprocess.run([sys.executable, "-m", "monitor", "feed", "--db", str(book), "--rate", "200",
                         "--seconds", str(args.feed_seconds), "--seed", "3"], check=True, capture_output=True)
-        full = [timed_view(book, None)[0] for _ in range(REPEATS)]
-        day_ends = today.DayEndCache()
-        first, _ = timed_view(book, day_ends)
-        refreshes = [timed_view(book, day_ends) for _ in range(REPEATS)]
+        full = [timed_view(book, memo.computed)[0] for _ in range(REPEATS)]
+        past = memo.PastDayMemo()
+        first, _ = timed_view(book, past)
+        refreshes = [timed_view(book, past) for _ in range(REPEATS)]
         view = refreshes[-1][1]
         delinquency = [timed_page(book, lambda con, day: views.delinquency_view(con, day, None, None, "product"))
                        for _ in range(REPEATS)]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor import db, derive, derive_update, memo, metrics, views
+from monitor import day_status, db, derive, derive_update, memo, metrics, views
 from monitor.simulate import markov, projection
 
 from .test_derived_states import assert_same
@@ -39,17 +39,19 @@ def _rolls(path: Path, past) -> object:
     return _with(path, lambda con: past(con, MONTH_END, metrics.roll_rate_series, *ARGS))
 
 
-def _pay(path: Path, at: dt.datetime, *, keep_derived: bool = True) -> None:
-    """20,000 yuan on the loan most in arrears at MONTH_END (its status there changes when paid before it)."""
+def _pay(path: Path, at: dt.datetime, *, keep_derived: bool = True, loan: int | None = None) -> None:
+    """20,000 yuan on `loan`, by default the loan most in arrears at MONTH_END (its status there changes when paid
+    before it)."""
     def write(con):
-        loan = con.execute("SELECT loan_id FROM loan_month WHERE month_end = ? ORDER BY dpd DESC, loan_id LIMIT 1",
-                           [MONTH_END]).fetchall()[0][0]
+        paid = loan if loan is not None else con.execute(
+            "SELECT loan_id FROM loan_month WHERE month_end = ? ORDER BY dpd DESC, loan_id LIMIT 1",
+            [MONTH_END]).fetchall()[0][0]
         with db.transaction(con):
             before = derive_update.before_write(con)
             db.run(con, "INSERT INTO payments SELECT max(payment_id) + 1, ?, ?, 20000.00, 'app' FROM payments",
-                   [loan, at])
+                   [paid, at])
             if keep_derived:
-                derive_update.after_write(con, before, [loan])
+                derive_update.after_write(con, before, [paid])
     _with(path, write, read_only=False)
 
 
@@ -101,6 +103,34 @@ def test_days_of_one_month_share_the_projections_month_end_estimates(book, monke
     kept = _with(book, lambda con: projection.simulate(con, D(2026, 11, 27), 6, paths=50, past=past))
     assert computed_first > 0 and len(calls) == computed_first  # nothing estimated again
     assert_same(_with(book, lambda con: projection.simulate(con, D(2026, 11, 27), 6, paths=50)), kept)
+
+
+def test_a_days_status_is_computed_once_for_every_connection_while_its_data_holds(book, monkeypatch):
+    """PastDayMemo.pin_day: the status of a day the derived tables do not hold (2026-11-18, no snapshot near it) is
+    computed on the first connection and pinned from the kept rows on the next, the same rows; a payment of that day
+    loaded late makes it computed again, and the rows are those of the new data."""
+    day = D(2026, 11, 18)
+    computed = []
+    pin_day = day_status.pin_day
+    monkeypatch.setattr(day_status, "pin_day", lambda con, d: computed.append(d) or pin_day(con, d))
+
+    def pinned(past):
+        def read(con):
+            past.pin_day(con, day)
+            return day_status.pinned_rows(con, day).sort("loan_id")
+        return _with(book, read)
+
+    past = memo.PastDayMemo()
+    first = pinned(past)
+    assert computed == [day] and first.height > 1000
+    assert_same(first, pinned(past))
+    assert computed == [day]  # the second connection pinned the kept rows
+    worst = first.sort(["dpd", "loan_id"], descending=[True, False])["loan_id"][0]
+    _pay(book, dt.datetime(2026, 11, 18, 10), loan=worst)
+    after = pinned(past)
+    assert computed == [day, day]
+    assert_same(pinned(memo.computed), after)
+    assert not after.equals(first)
 
 
 @pytest.mark.parametrize("day", [D(2026, 11, 18), D(2026, 10, 31)])

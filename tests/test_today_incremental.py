@@ -1,5 +1,5 @@
 """The Today page's shortcuts give the numbers of the full computation: the day's status pinned from the day
-before (day_status.pin_next_day), and yesterday's status kept across refreshes (today.DayEndCache)."""
+before (day_status.pin_next_day), and yesterday's status kept across refreshes (monitor.memo.PastDayMemo.pin_day)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import shutil
 import polars as pl
 import pytest
 
-from monitor import day_status, db, derive, freshness, status
-from monitor.live.today import DayEndCache, today_view
+from monitor import day_status, db, derive, freshness, memo, status
+from monitor.live.today import today_view
 
 from .conftest import DEMO_AS_OF
 
@@ -82,10 +82,10 @@ def live_book(demo_db, tmp_path):
     return path
 
 
-def _view(path, day_ends=None) -> dict:
+def _view(path, past=memo.computed) -> dict:
     con = db.connect(path, read_only=True)
     try:
-        view = today_view(con, DEMO_AS_OF, day_ends)
+        view = today_view(con, DEMO_AS_OF, past)
     finally:
         con.close()
     return {k: v for k, v in view.items() if k not in ("by_hour", "events")}
@@ -111,20 +111,20 @@ def _loan_in_arrears(path, day: dt.date) -> int:
 
 def test_yesterday_is_reused_after_todays_events_and_recomputed_after_a_late_payment(live_book):
     previous = DEMO_AS_OF - dt.timedelta(days=1)
-    day_ends = DayEndCache()
-    assert _view(live_book, day_ends) == _view(live_book)
+    past = memo.PastDayMemo()
+    assert _view(live_book, past) == _view(live_book)
     con = db.connect(live_book, read_only=True)
     yesterday = freshness.data_through(con, previous)
     con.close()
 
     # a payment today leaves yesterday's data as it was: its cached status still serves, and the numbers move
     loan = _loan_in_arrears(live_book, previous)
-    before = _view(live_book, day_ends)
+    before = _view(live_book, past)
     _pay(live_book, loan, f"{DEMO_AS_OF} 12:00:00", "100000.00")
     con = db.connect(live_book, read_only=True)
     assert freshness.data_through(con, previous) == yesterday
     con.close()
-    after = _view(live_book, day_ends)
+    after = _view(live_book, past)
     assert after == _view(live_book)
     assert after["payments"] == before["payments"] + 1 and after["cured"] == before["cured"] + 1
 
@@ -134,7 +134,7 @@ def test_yesterday_is_reused_after_todays_events_and_recomputed_after_a_late_pay
     con = db.connect(live_book, read_only=True)
     assert freshness.data_through(con, previous) != yesterday
     con.close()
-    assert _view(live_book, day_ends) == _view(live_book)
+    assert _view(live_book, past) == _view(live_book)
 
 
 def _new_loan_today(path, day: dt.date) -> None:

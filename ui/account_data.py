@@ -18,7 +18,7 @@ def account_view(loan_id: int, as_of: dt.date, see_income: bool) -> dict:
 
 def default_loan(as_of: dt.date) -> int | None:
     """monitor.account.default_loan: the most delinquent loan active at as_of (None when none is active)."""
-    return load(account.default_loan, as_of)
+    return load(account.default_loan, as_of, pin=as_of)
 
 
 def reveal_phone(loan_id: int, reason: str) -> str:

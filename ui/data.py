@@ -46,9 +46,11 @@ def data_version(path: Path) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _cached(name: str, path: str, version: tuple, args: tuple, _query: Callable):
+def _cached(name: str, path: str, version: tuple, args: tuple, pin: dt.date | None, _query: Callable):
     con = db.connect(path, read_only=True)
     try:
+        if pin is not None:
+            past_days().pin_day(con, pin)
         return _query(con, *args)
     finally:
         con.close()
@@ -65,13 +67,15 @@ def _progress():
     return st.spinner(t("progress.loading", context.language()))
 
 
-def load(query: Callable, *args):
-    """Run `query(con, *args)` through the cache. A database that cannot be read (missing, locked, or
-    built by an older version without a table) stops the page with its message, not a traceback."""
+def load(query: Callable, *args, pin: dt.date | None = None):
+    """Run `query(con, *args)` through the cache. `pin`: a day whose whole status the query reads, pinned on its
+    connection first from the status rows the server keeps (past_days), so that the pages of a day the derived
+    tables do not hold compute it once between them. A database that cannot be read (missing, locked, or built by an
+    older version without a table) stops the page with its message, not a traceback."""
     path = db_path()
     try:
         with _progress():
-            return _cached(f"{query.__module__}.{query.__qualname__}", str(path), data_version(path), args,
+            return _cached(f"{query.__module__}.{query.__qualname__}", str(path), data_version(path), args, pin,
                            _query=query)
     except (db.DatabaseError, duckdb.Error) as exc:
         lang = context.language()
@@ -97,7 +101,7 @@ def charge_off_policy() -> overview.ChargeOffPolicy:
 
 
 def bucket_distribution(as_of: dt.date) -> pl.DataFrame:
-    return load(metrics.bucket_distribution, as_of)
+    return load(metrics.bucket_distribution, as_of, pin=as_of)
 
 
 @st.cache_resource(show_spinner=False)
@@ -107,7 +111,8 @@ def _past_days(path: str) -> memo.PastDayMemo:
 
 
 def past_days() -> memo.PastDayMemo:
-    """Kept month-end figures: a batch of the live feed changes the data version, not the month-ends already past."""
+    """Kept month-end figures and day statuses: a batch of the live feed changes the data version, not the days
+    already past."""
     return _past_days(str(db_path()))
 
 
@@ -130,7 +135,7 @@ def executive_view(as_of: dt.date) -> dict:
 
 def delinquent_loans(as_of: dt.date, segment: str | None, value: str | None) -> pl.DataFrame:
     """The delinquent loans of a segment value, worst first (names and phones masked by monitor)."""
-    return load(metrics.delinquent_loans, as_of, segment, value)
+    return load(metrics.delinquent_loans, as_of, segment, value, pin=as_of)
 
 
 def segment_values(segment: str) -> list[str]:

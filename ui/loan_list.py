@@ -69,7 +69,7 @@ def export_button(box, label: str, data: Callable[[], bytes], *, file_name: str,
 
 def delinquent_csv(as_of: dt.date, segment: str | None, value: str | None, lang: str) -> Callable[[], bytes]:
     """monitor.list_export.delinquent_csv as a callable for export_button."""
-    return lambda: load(list_export.delinquent_csv, as_of, segment, value, lang)
+    return lambda: load(list_export.delinquent_csv, as_of, segment, value, lang, pin=as_of)
 
 
 def events_csv(day: dt.date, kind: str, lang: str) -> Callable[[], bytes]:

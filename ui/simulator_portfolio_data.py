@@ -20,7 +20,7 @@ def _active_loans(con, as_of: dt.date) -> int:
 
 def active_loans(as_of: dt.date) -> int:
     """Loans active at the end of `as_of` (the projection's start)."""
-    return data.load(_active_loans, as_of)
+    return data.load(_active_loans, as_of, pin=as_of)
 
 
 def _simulate(con, as_of: dt.date, months: int, option: str | None, take_up: float, segment: str | None,

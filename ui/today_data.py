@@ -5,23 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import streamlit as st
 
 from monitor import status
 from monitor.live import today
-from ui.data import db_path, load
+from ui.data import load, past_days
 
 REFRESH_SECONDS = 1  # the Today page reruns its figures this often (load test: bench/load_test.py)
 
 
-@st.cache_resource(show_spinner=False)
-def _day_ends(path: str) -> today.DayEndCache:
-    """Yesterday's status for every session of the server, kept while the data up to yesterday is unchanged."""
-    return today.DayEndCache()
-
-
 def _today_view(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
-    return today.today_view(con, day, _day_ends(str(db_path())))
+    return today.today_view(con, day, past_days())
 
 
 def today_view(day: dt.date) -> dict:

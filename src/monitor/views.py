@@ -1,7 +1,8 @@
 """The data behind each page, assembled in one pass over one connection.
 
-A page asks for its view; the view pins the as-of day's loan status once (monitor.day_status.pin_day) and
-calls the metric functions, so a page costs one status computation however many figures it shows.
+A page asks for its view; the view pins the as-of day's loan status once (monitor.day_status.pin_day, or from the
+status rows a monitor.memo.PastDayMemo kept) and calls the metric functions, so a page costs at most one status
+computation however many figures it shows.
 The benchmark times these same functions, cold and warm.
 """
 
@@ -38,8 +39,9 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
                      value: str | None = None, dimension: str = "product", past: Memo = memo.computed) -> dict:
     """Everything the Delinquency page shows for one as-of date and (optionally) one segment value.
     `dimension` is the segment whose values the movers table lists. `past` keeps the month-end series between
-    calls (monitor.memo.PastDayMemo; by default they are computed)."""
-    day_status.pin_day(con, as_of)
+    calls, and the day's status when the derived tables do not hold it (monitor.memo.PastDayMemo; by default they
+    are computed)."""
+    past.pin_day(con, as_of)
     to_end = last_month_end(as_of)
     first = months_before(to_end, TREND_MONTHS - 1)
     latest_rolls = past(con, to_end, metrics.roll_rate_series, to_end, to_end, segment, value)
@@ -73,7 +75,7 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = 
     The KPIs of the earlier days are computed alongside the rest (monitor.alongside)."""
     with Alongside(con) as alongside:
         earlier = _earlier_kpis(alongside, as_of, past)
-        day_status.pin_day(con, as_of)
+        past.pin_day(con, as_of)
         to_end = last_month_end(as_of)
         first = months_before(to_end, TREND_MONTHS - 1)
         vintage = past(con, to_end, metrics.vintages, to_end)

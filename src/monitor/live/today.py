@@ -4,19 +4,19 @@ The status of the day and of the day before is pinned once each by monitor.day_s
 DPD definition): the DPD rates, the loans that entered M1 (DPD 0 at the end of yesterday, >= 1 at the end of the
 day) and those that cured (DPD >= 1 yesterday, 0 now: still active, or paid off during the day) all read it. The
 day's status is read from the derived snapshot, which the live feed keeps current (monitor.derive_update), or
-else pinned from yesterday's (day_status.pin_day: only the loans that can have moved are computed); a DayEndCache
-keeps yesterday's between the refreshes of a live page, so that a refresh computes only today.
+else pinned from yesterday's (day_status.pin_day: only the loans that can have moved are computed); a
+monitor.memo.PastDayMemo keeps yesterday's between the refreshes of a live page, so that a refresh computes only today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import duckdb
 import polars as pl
 
-from monitor import day_status, freshness, metrics, pii, status
+from monitor import day_status, memo, metrics, pii, status
+from monitor.memo import Memo
 from monitor.query import frame
 
 LATEST_EVENTS = 50
@@ -79,34 +79,7 @@ def events(con: duckdb.DuckDBPyConnection, day: dt.date, kind: str, limit: int |
     return frame(con, _EVENTS_SQL[kind], day=day, limit=limit)
 
 
-class DayEndCache:
-    """The status rows of past day-ends, kept across connections. The rows of a day are reused while
-    freshness.data_through(day) is unchanged: events of a later day (the live feed's) leave them valid, a load
-    of earlier data does not. Holds the newest `size` days; safe to share between threads."""
-
-    def __init__(self, size: int = 2):
-        self._size = size
-        self._rows: dict[tuple, pl.DataFrame] = {}
-        self._lock = threading.Lock()
-
-    def pin(self, con: duckdb.DuckDBPyConnection, day: dt.date) -> None:
-        """Pin the status at the end of `day` on `con`: from the cache when it still matches the data."""
-        key = (day, freshness.data_through(con, day))
-        with self._lock:
-            rows = self._rows.get(key)
-        if rows is not None:
-            day_status.pin_rows(con, day, rows)
-            return
-        day_status.pin_day(con, day)
-        rows = day_status.pinned_rows(con, day)
-        with self._lock:
-            self._rows = {k: v for k, v in self._rows.items() if k[0] != day}
-            self._rows[key] = rows
-            for old in sorted(self._rows, key=lambda k: k[0])[:-self._size]:
-                del self._rows[old]
-
-
-def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, day_ends: DayEndCache | None = None) -> dict:
+def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, past: Memo = memo.computed) -> dict:
     """Everything the Today page shows for `day`, compared with the day before:
 
     day, previous, latest (the newest day in the data), active_loans; payments, collected (yuan), new_loans,
@@ -114,14 +87,13 @@ def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, day_ends: DayEndCac
     entered_m1, entered_m1_balance (their balance at the end of the day), cured, cured_balance (their
     balance the day before); rates {"today"|"yesterday": {"1+"|"30+": {"count", "balance"}}};
     by_hour (hour 0-23, payments, amount); events {"payments"|"loans"|"actions": newest first, customers masked}.
-    `day_ends` keeps yesterday's status for the next call.
+    `past` keeps yesterday's status for the next call (monitor.memo.PastDayMemo.pin_day), and the day's own unless it
+    is the newest day in the data, which a live feed changes with every batch.
     """
     previous = day - dt.timedelta(days=1)
-    if day_ends is not None:
-        day_ends.pin(con, previous)
-    else:
-        day_status.pin_day(con, previous)
-    day_status.pin_day(con, day)
+    latest = status.latest_data_date(con)
+    past.pin_day(con, previous)
+    (past if day != latest else memo.computed).pin_day(con, day)
     params = status.status_params(con, day)
     movements = frame(con, _MOVEMENTS_SQL.format(today=day_status.source(con, day),
                                                  yesterday=day_status.source(con, previous)
@@ -135,7 +107,7 @@ def today_view(con: duckdb.DuckDBPyConnection, day: dt.date, day_ends: DayEndCac
     return {
         "day": day,
         "previous": previous,
-        "latest": status.latest_data_date(con),
+        "latest": latest,
         "active_loans": metrics.day_totals(con, day)["loans"],
         **counts.row(0, named=True),
         **{k: (float(v) if "balance" in k else v) for k, v in movements.row(0, named=True).items()},

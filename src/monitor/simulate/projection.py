@@ -187,7 +187,9 @@ def simulate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = 12, *
              past: Memo = memo.computed) -> dict:
     """Estimate, project baseline and scenario, Monte Carlo bands, ECL and the backtest: what the command
     prints and the page draws (JSON-ready; see README, Commands). `past` keeps the month-end estimates and the
-    backtest between calls (monitor.memo.PastDayMemo; by default they are computed)."""
+    backtest between calls, and the day's status, which the start and the ECL read (monitor.memo.PastDayMemo; by
+    default they are computed)."""
+    past.pin_day(con, as_of)
     book: markov.Filters = ((segment, value),) if segment is not None else ()
     treated_filters = book + (((policy.segment, policy.value),) if policy and policy.segment else ())
     markov.check_filters(con, book, as_of)
