@@ -3,7 +3,7 @@ broken yesterday and loans entering M1 today, each list with its count and balan
 recommended treatment, a masked CSV export (audited) and a click on a row that opens the account view; and the daily
 cure curve (催回率) of the loans that entered collection in the last 60 days.
 
-Every figure comes from monitor.worklists through ui.collections_data."""
+Every figure comes from monitor.worklists.collections_view through ui.collections_data."""
 
 import datetime as dt
 
@@ -83,10 +83,9 @@ def list_section(name: str, rows: pl.DataFrame) -> None:
                     column_config={column: COLUMNS[column] for column in columns})
 
 
-def cure_section() -> None:
+def cure_section(curve: pl.DataFrame) -> None:
     """The cure rate of each entry day of the window after 1, 3, 7, 15 and 30 days, with its definition."""
     st.subheader(t("collections.cure_title", lang))
-    curve = cd.cure_curve(as_of)
     if not curve.height:
         st.info(t("collections.cure_none", lang, days=CURE_WINDOW_DAYS))
         return
@@ -97,13 +96,14 @@ def cure_section() -> None:
 # ------------------------------------------------------------------------------------------------ the page
 st.title(t("collections.title", lang))
 st.caption(t("collections.caption", lang, as_of=as_of.isoformat()))
-if not data.bucket_distribution(as_of)["loans"].sum():
+if not data.active_loans(as_of):
     st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
     st.stop()
 scores_note()
-lists = {name: cd.worklist(name, as_of) for name in LISTS}
+view = cd.collections_view(as_of)
+lists = view["lists"]
 tabs = st.tabs([t(f"collections.tab_{name}", lang, count=fmt.count(lists[name].height)) for name in LISTS])
 for tab, name in zip(tabs, LISTS, strict=True):
     with tab:
         list_section(name, lists[name])
-cure_section()
+cure_section(view["cure_curve"])

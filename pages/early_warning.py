@@ -130,7 +130,7 @@ def list_section(rows: pl.DataFrame, filters: dict[str, list[str]], day: dt.date
 st.title(t("early_warning.title", lang))
 st.caption(t("early_warning.caption", lang))
 
-if not data.bucket_distribution(as_of)["loans"].sum():
+if not data.active_loans(as_of):
     st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
     st.stop()
 scored_day = ew.scored_day_for(as_of)

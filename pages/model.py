@@ -110,7 +110,7 @@ def retrain_button(label_key: str, place) -> bool:
 st.title(t("model.title", lang))
 st.caption(t("model.caption", lang))
 
-if data.bucket_distribution(as_of)["loans"].sum() == 0:
+if data.active_loans(as_of) == 0:
     st.info(t("data.no_active", lang, as_of=day))
     st.stop()
 if RETRAINED_KEY in st.session_state:

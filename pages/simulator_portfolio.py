@@ -10,7 +10,7 @@ import streamlit as st
 from monitor.export import csv_bytes
 from monitor.i18n import t
 from monitor.simulate import markov, policy, projection, scenarios
-from ui import auth, context, labels, safe_text
+from ui import auth, context, data, labels, safe_text
 from ui import format as fmt
 from ui import simulator_portfolio_charts as charts
 from ui import simulator_portfolio_choices as choices_module
@@ -69,7 +69,7 @@ def stress_caption(result: dict) -> str:
 
 
 st.title(k("title"))
-if sim.active_loans(as_of) == 0:
+if data.active_loans(as_of) == 0:
     st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
     st.stop()
 st.caption(k("caption", as_of=as_of.isoformat(), first=projection.first_month_end(as_of).isoformat()))

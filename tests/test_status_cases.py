@@ -195,6 +195,16 @@ def test_early_payoff_leaves_the_book_on_closed_date(book):
     assert month_rows(book, 6) == {"2026-01-31": (0, 0, "M0", D("900.00"), D("0.00"), "active")}
 
 
+def test_active_loans_counts_the_rows_of_the_days_status(book):
+    """status.active_loans: from origination to the day before closing, as the status has a row."""
+    book.loan(6, ORIG, "900.00", STD, status="paid_off", closed_date="2026-02-20")
+    book.loan(7, "2026-02-01", "900.00", STD)
+    for day, active in (("2026-01-09", 0), ("2026-01-10", 1), ("2026-02-01", 2), ("2026-02-19", 2),
+                        ("2026-02-20", 1)):
+        assert status.active_loans(book.con, d(day)) == active, day
+        assert status.active_loans(book.con, d(day)) == day_status.status_as_of(book.con, d(day)).height, day
+
+
 def test_charge_off(book):
     # One installment: due 2025-07-01, 1000.00 principal + 30.00 interest = 1030.00. Never paid.
     # 2025-07-01 + 180 days = 2025-12-28 (30 + 31 + 30 + 31 + 30 + 28); DPD 181 on 2025-12-29.

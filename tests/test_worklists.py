@@ -141,6 +141,16 @@ def test_the_cure_curve_of_a_past_day(con):
     assert worklists.cure_curve(con, D, days=20)["entry_day"].to_list() == [dt.date(2026, 3, 9)]
 
 
+def test_the_pages_view_holds_every_list_and_the_curve_as_computed_alone(con):
+    """collections_view computes the lists on cursors alongside the curve: the same frames, in every derived state."""
+    view = worklists.collections_view(con, D)
+    assert list(view["lists"]) == list(worklists.LISTS)
+    for name in worklists.LISTS:
+        assert view["lists"][name].equals(worklists.worklist(con, name, D)), name
+    assert view["lists"]["entering_m1"]["loan_id"].to_list() == [1]  # not empty: the cursors saw the book
+    assert view["cure_curve"].equals(worklists.cure_curve(con, D))
+
+
 def test_a_young_book_has_empty_lists_and_no_curve(tmp_path):
     book = Book(tmp_path / "young.duckdb")
     book.loan(1, "2026-03-01", "900", [("2026-04-01", "900", "10", "0")])

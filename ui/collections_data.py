@@ -6,20 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import polars as pl
-
 from monitor import worklists
 from ui.data import load
 
 
-def worklist(name: str, as_of: dt.date) -> pl.DataFrame:
-    """Every loan of the worklist `name` at the end of `as_of`, in working order."""
-    return load(worklists.worklist, name, as_of)
-
-
-def cure_curve(as_of: dt.date) -> pl.DataFrame:
-    """The cure curve of the entry days of the CURE_WINDOW_DAYS up to `as_of`."""
-    return load(worklists.cure_curve, as_of)
+def collections_view(as_of: dt.date) -> dict:
+    """monitor.worklists.collections_view: every worklist at the end of `as_of`, in working order, and the cure curve
+    of the CURE_WINDOW_DAYS up to it."""
+    return load(worklists.collections_view, as_of)
 
 
 def export_csv(name: str, as_of: dt.date, lang: str) -> Callable[[], bytes]:

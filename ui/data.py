@@ -19,7 +19,7 @@ import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from monitor import db, derived, memo, metrics, overview, report, segments, views
+from monitor import db, derived, memo, metrics, overview, report, segments, status, views
 from monitor.i18n import t
 from monitor.report_html import to_html as report_to_html
 from ui import context, safe_text
@@ -102,6 +102,11 @@ def charge_off_policy() -> overview.ChargeOffPolicy:
 
 def bucket_distribution(as_of: dt.date) -> pl.DataFrame:
     return load(metrics.bucket_distribution, as_of, pin=as_of)
+
+
+def active_loans(as_of: dt.date) -> int:
+    """Loans active at the end of `as_of` (a page with nothing to show says so), without their status."""
+    return load(status.active_loans, as_of)
 
 
 @st.cache_resource(show_spinner=False)

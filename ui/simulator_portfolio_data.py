@@ -8,19 +8,10 @@ import datetime as dt
 import polars as pl
 
 from monitor import access, db
-from monitor.simulate import markov, policy, projection, scenarios
+from monitor.simulate import policy, projection, scenarios
 from monitor.simulate.inputs import SimulationInputError
 from ui import data
 from ui.simulator_portfolio_choices import Choices
-
-
-def _active_loans(con, as_of: dt.date) -> int:
-    return int(markov.start_balances(con, as_of)["loans"].sum())
-
-
-def active_loans(as_of: dt.date) -> int:
-    """Loans active at the end of `as_of` (the projection's start)."""
-    return data.load(_active_loans, as_of, pin=as_of)
 
 
 def _simulate(con, as_of: dt.date, months: int, option: str | None, take_up: float, segment: str | None,

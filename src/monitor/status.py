@@ -145,6 +145,12 @@ def status_params(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     return {"as_of": as_of, "charge_off_dpd": db.charge_off_dpd(con)}
 
 
+def active_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
+    """How many loans are active at the end of `as_of` (the rows of its status), without computing the status."""
+    active = ACTIVE_AT.format(d="$as_of")
+    return con.execute(f"SELECT count(*) FROM loans l WHERE {active}", {"as_of": as_of}).fetchall()[0][0]
+
+
 def latest_data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The newest day any source table knows about: the default as-of date."""
     return con.execute(

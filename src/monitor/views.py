@@ -40,32 +40,44 @@ def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
     """Everything the Delinquency page shows for one as-of date and (optionally) one segment value.
     `dimension` is the segment whose values the movers table lists. `past` keeps the month-end series between
     calls, and the day's status when the derived tables do not hold it (monitor.memo.PastDayMemo; by default they
-    are computed)."""
-    past.pin_day(con, as_of)
+    are computed). The month-end series and the collection entries, which read no day status, are computed
+    alongside the day's figures (monitor.alongside)."""
     to_end = last_month_end(as_of)
+    with Alongside(con) as alongside:
+        month_ends = alongside.submit(_month_end_figures, to_end, segment, value, past)
+        entry = alongside.submit(metrics.collection_entry_series, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of,
+                                 segment, value)
+        past.pin_day(con, as_of)
+        view = {
+            "as_of": as_of,
+            "month_end": to_end,
+            "rates": metrics.dpd_rates(con, as_of, segment, value, lags=(3, 6)),
+            "buckets": metrics.bucket_distribution(con, as_of, segment, value),
+            "fpd": metrics.payment_default_by_cohort(con, as_of, segment=segment, value=value),
+            "movers": metrics.segment_movers(con, as_of, dimension),
+            "movers_since": months_before(as_of, 1),
+            "derived": derived.state(con),
+        }
+        entries = entry.result()
+        return {**view, **month_ends.result(),
+                "entry": entries,  # ENTRY_DAYS days, which hold the month to date
+                "entry_day": metrics.entry_rate_of(entries, as_of, as_of),
+                "entry_mtd": metrics.entry_rate_of(entries, as_of.replace(day=1), as_of)}
+
+
+def _month_end_figures(con: duckdb.DuckDBPyConnection, to_end: dt.date, segment: str | None, value: str | None,
+                       past: Memo) -> dict:
+    """The Delinquency page's series through the month-end `to_end`, kept by `past`: the 30+ trend, roll, cure and
+    flow rates, the loss rate the flows imply, the vintages."""
     first = months_before(to_end, TREND_MONTHS - 1)
-    latest_rolls = past(con, to_end, metrics.roll_rate_series, to_end, to_end, segment, value)
-    delinquent_rolls = past(con, to_end, metrics.roll_rate_series, first, to_end, segment, value, True)
     flows = past(con, to_end, metrics.flow_rate_series, first, to_end, segment, value)
-    entry = metrics.collection_entry_series(con, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of, segment, value)
     return {
-        "as_of": as_of,
-        "month_end": to_end,
-        "rates": metrics.dpd_rates(con, as_of, segment, value, lags=(3, 6)),
-        "buckets": metrics.bucket_distribution(con, as_of, segment, value),
         "series": past(con, to_end, metrics.dpd_rate_series, first, to_end, segment, value),
-        "rolls": latest_rolls,
-        "cures": metrics.cure_rates(delinquent_rolls),
+        "rolls": past(con, to_end, metrics.roll_rate_series, to_end, to_end, segment, value),
+        "cures": metrics.cure_rates(past(con, to_end, metrics.roll_rate_series, first, to_end, segment, value, True)),
         "flows": flows,
         "implied_loss": metrics.implied_loss_rate(flows),
         "vintages": past(con, to_end, metrics.vintages, to_end, segment, value),
-        "fpd": metrics.payment_default_by_cohort(con, as_of, segment=segment, value=value),
-        "entry": entry,  # ENTRY_DAYS days, which hold the month to date
-        "entry_day": metrics.entry_rate_of(entry, as_of, as_of),
-        "entry_mtd": metrics.entry_rate_of(entry, as_of.replace(day=1), as_of),
-        "movers": metrics.segment_movers(con, as_of, dimension),
-        "movers_since": months_before(as_of, 1),
-        "derived": derived.state(con),
     }
 
 

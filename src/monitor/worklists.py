@@ -36,6 +36,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, derive, derived, early_warning, export, freshness, pii, promises, status
+from monitor.alongside import Alongside
 from monitor.i18n import t
 
 LISTS = ("due_today", "broken_yesterday", "entering_m1")
@@ -202,6 +203,15 @@ def worklist(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> pl.Da
         JOIN customers c ON c.customer_id = l.customer_id LEFT JOIN scored s ON s.loan_id = w.loan_id
         ORDER BY {order}""", params=_params(con, name, as_of, scored_day)).pl()
     return frame.select(COLUMNS[name]).with_columns(pl.col("loan_id").cast(pl.Int64), pl.col("dpd").cast(pl.Int64))
+
+
+def collections_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
+    """Everything the Collections page shows for `as_of` in one read: lists {name: worklist} for each of LISTS, and
+    cure_curve. The lists are computed alongside the cure curve (monitor.alongside), each on its own cursor."""
+    with Alongside(con) as alongside:
+        lists = {name: alongside.submit(worklist, name, as_of) for name in LISTS}
+        curve = cure_curve(con, as_of)
+        return {"lists": {name: found.result() for name, found in lists.items()}, "cure_curve": curve}
 
 
 def totals(rows: pl.DataFrame) -> dict:
