@@ -118,11 +118,13 @@ def net_charge_off_trend(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: M
                       metrics.net_charge_off_series(con, as_of, 1)])
 
 
-def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = None) -> dict:
-    """The executive KPIs at the end of one day (`ecl`: that day's expected_credit_loss, when already computed)."""
+def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = None,
+            past: Memo = memo.computed) -> dict:
+    """The executive KPIs at the end of one day (`ecl`: that day's expected_credit_loss, when already computed;
+    `past`: keeps what the expected credit loss reads of the last month-end)."""
     day_status.pin_day(con, day)
     totals = metrics.day_totals(con, day)
-    ecl = (ecl or metrics.expected_credit_loss(con, day))["ecl"]
+    ecl = (ecl or metrics.expected_credit_loss(con, day, past=past))["ecl"]
     return {
         "active_balance": float(totals["balance"]),
         "active_loans": int(totals["loans"]),
@@ -146,7 +148,7 @@ def kpi_table(con: duckdb.DuckDBPyConnection, as_of: dt.date, ecl: dict | None =
 
 def _earlier_kpis(alongside: Alongside, as_of: dt.date, past: Memo) -> list[Future]:
     """The KPIs of the same day a month and a year before `as_of`, being computed alongside."""
-    return [alongside.submit(past, day, kpis_at, day)
+    return [alongside.submit(past, day, kpis_at, day, None, past)
             for day in (same_day_months_before(as_of, 1), same_day_months_before(as_of, 12))]
 
 
