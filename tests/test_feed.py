@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
 from monitor import db
+from monitor.live import command
 from monitor.live.feed import Buffer, Feed, LiveBook
 
 from .conftest import DEMO_AS_OF
@@ -152,3 +154,21 @@ def test_a_book_without_arrears_gets_no_collection_actions(demo_db):
     Feed(book, seed=0, charge_off_dpd=181).draw(buffer, 100, start, start + dt.timedelta(seconds=1))
     assert buffer.table("collection_actions") is None
     assert buffer.events == 100  # payments and new loans take the actions' share
+
+
+def test_after_a_batch_the_feed_lets_the_file_go_twice_as_long_as_it_held_it(copy):
+    """The pages cannot read while the feed holds the file: after a batch the feed waits READERS_SHARE times as long
+    as the batch held it, COMMIT_INTERVAL at least."""
+    con = db.connect(copy, read_only=True)
+    try:
+        zone = ZoneInfo(db.setting(con, "timezone"))
+        now = command.local_now(zone)
+        feed = Feed(LiveBook.load(con, now.date()), 3, db.charge_off_dpd(con))
+    finally:
+        con.close()
+    writer = command.Writer(copy, feed, zone)
+    feed.draw(writer.buffer, 50, now - dt.timedelta(seconds=1), now)
+    assert writer.commit(5) and writer.totals["batches"] == 1
+    assert 0 < writer.held < 30
+    assert command.pause_after(writer.held) == max(command.COMMIT_INTERVAL, 2 * writer.held)
+    assert command.pause_after(1.5) == 3.0 and command.pause_after(0.01) == command.COMMIT_INTERVAL

@@ -2,7 +2,10 @@
 
 Every COMMIT_INTERVAL the feed draws the events due at the rate (monitor.live.feed) and commits all it has
 buffered in one transaction over a short read-write connection: open, insert, log the batch in
-ingest_batches, commit, close (DESIGN.md §7: every process holds the file only while it works). When another
+ingest_batches, commit, close (DESIGN.md §7: every process holds the file only while it works). After a batch that
+held the file h seconds it lets the file go for READERS_SHARE x h at least (pause_after): at 1,000,000 loans a batch
+and its evaluation of the limits hold it for a second or more, and the pages, which cannot read while it does, get
+two thirds of the time instead of the gaps between batches. When another
 process holds the file, the commit waits BUSY_WAIT at most and the feed keeps buffering; the next commit
 takes everything. A batch leaves the buffer only once committed, so nothing is lost or written twice. After a
 batch, every JUDGE_INTERVAL at most, the intraday limits are evaluated on the same connection
@@ -36,7 +39,8 @@ from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
 from monitor.usage import UsageError
 
-COMMIT_INTERVAL = 0.5  # seconds between batches
+COMMIT_INTERVAL = 0.5  # seconds between batches, at least
+READERS_SHARE = 2.0    # the file let go after a batch for this many times as long as the batch held it, at least
 BUSY_WAIT = 0.25       # the longest a batch waits for another process's lock before the feed buffers on
 JUDGE_INTERVAL = 2.0   # seconds at least between two evaluations of the intraday limits after a batch
 REPORT_INTERVAL = 5.0  # seconds between the progress lines on stderr
@@ -136,11 +140,14 @@ class Writer:
         self.buffer = Buffer()
         self.totals = dict.fromkeys(COUNTED, 0) | {"events": 0, "batches": 0}
         self.judged_at: float | None = None  # monotonic time of the last evaluation of the intraday limits
+        self.held = 0.0  # seconds the last commit held the file
         self.courier = Courier()  # the notifications this feed's connections claim and record
 
     def commit(self, wait: float) -> bool:
         """Commit everything buffered (and, on a new day, reload the working set) unless another process holds
-        the file for more than `wait` seconds; False then, and the buffer is kept for the next try."""
+        the file for more than `wait` seconds; False then, and the buffer is kept for the next try. `held`: how long
+        this commit held the file (0 when it did not open it)."""
+        self.held = 0.0
         new_day = local_now(self.zone).date() != self.feed.book.day
         if self.buffer.empty() and not new_day:
             return True
@@ -150,6 +157,7 @@ class Writer:
             if "locked" in str(exc):
                 return False
             raise
+        opened = time.monotonic()
         claimed = []
         try:
             if db.file_identity(self.path) != self.book_file:  # while this connection holds it, it cannot change
@@ -170,6 +178,7 @@ class Writer:
             claimed = self.courier.exchange(con, local_now(self.zone))
         finally:
             con.close()
+            self.held = time.monotonic() - opened
         self.courier.dispatch(claimed)
         return True
 
@@ -197,6 +206,12 @@ class Writer:
             self.judged_at = clock
 
 
+def pause_after(held: float) -> float:
+    """Seconds the feed lets the file go after a commit that held it `held` seconds: COMMIT_INTERVAL, or READERS_SHARE
+    times as long as it held it when that is longer."""
+    return max(COMMIT_INTERVAL, READERS_SHARE * held)
+
+
 def run_feed(args) -> int:
     """Run the feed until --seconds have passed or a signal stops it; print totals as one JSON line."""
     if not args.rate > 0:
@@ -220,7 +235,7 @@ def run_feed(args) -> int:
     limit = args.seconds or math.inf
     reported, reported_totals = started, dict(writer.totals)
     while not stop.is_set():
-        stop.wait(COMMIT_INTERVAL)
+        stop.wait(pause_after(writer.held))
         elapsed = min(time.monotonic() - started, limit)
         now = local_now(zone)
         due = int(args.rate * elapsed) - drawn
