@@ -8,15 +8,19 @@ import datetime as dt
 import polars as pl
 
 from monitor.simulate import assumptions, loan
-from ui.data import load
+from ui.data import load, past_days
 
 MONEY_COLUMNS = ("payment_fen", "total_interest_fen", "expected_cash_fen", "npv_fen", "delta_npv_fen",
                  "pv_performing_fen", "pv_failure_fen", "principal_fen", "interest_fen", "balance_fen")
 
 
+def _book_estimates(con, as_of: dt.date) -> dict:
+    return assumptions.estimate_book(con, as_of, past_days())
+
+
 def book_estimates(as_of: dt.date) -> dict:
     """monitor.simulate.assumptions.estimate_book: the book-wide estimates behind the defaults, once per day."""
-    return load(assumptions.estimate_book, as_of)
+    return load(_book_estimates, as_of)
 
 
 def loan_state(loan_id: int, as_of: dt.date) -> loan.LoanState:

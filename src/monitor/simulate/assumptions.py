@@ -40,9 +40,11 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from monitor import db, derived, early_warning, freshness, status
+from monitor import db, derived, early_warning, freshness, memo, status
+from monitor.memo import Memo
 from monitor.metrics import default_rates_by_bucket, loss_given_default
 from monitor.metrics.credit_loss import PD_PRIOR
+from monitor.months import last_month_end
 from monitor.query import frame
 from monitor.simulate.loan import LoanState
 
@@ -198,11 +200,12 @@ def legal_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
     return found | {"rate": found["recovered"] / found["balance"] if found["balance"] else None}
 
 
-def estimate_book(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
+def estimate_book(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = memo.computed) -> dict:
     """The book-wide estimates behind the defaults, once per as-of day: default (default_rates_by_bucket's frame),
     restructured (restructured_outcomes' frame), scores (score_means), recovery and legal (dicts; rate None when
-    nothing was observed)."""
-    return {"as_of": as_of, "default": default_rates_by_bucket(con, as_of),
+    nothing was observed). `past` keeps the PDs by bucket, which read the last month-end only (monitor.memo)."""
+    month_end = last_month_end(as_of)
+    return {"as_of": as_of, "default": past(con, month_end, default_rates_by_bucket, month_end),
             "restructured": restructured_outcomes(con, as_of), "scores": score_means(con, as_of),
             "recovery": charge_off_recovery(con, as_of), "legal": legal_recovery(con, as_of)}
 
