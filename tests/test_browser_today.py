@@ -14,7 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from monitor.i18n import LANGUAGES, t
 from ui import navigation
 
-from .test_browser import ARTIFACTS, ROOT, _assert_healthy, _open, _screenshot, browser, serve  # noqa: F401
+from .test_browser import ARTIFACTS, FINISHED, ROOT, RUN_TIMEOUT_MS, _assert_healthy, _open, _screenshot, browser, serve  # noqa: F401
 
 pytestmark = pytest.mark.browser
 REFRESH_WAIT_MS = 15_000
@@ -56,11 +56,14 @@ def test_the_page_follows_the_feed(live_server, browser, lang):  # noqa: F811
                 break
             except PlaywrightTimeout:
                 continue
-        # one try: the selectbox sits outside the refreshing fragments, so a refresh cannot close it or drop the pick
+        # one try: the selectbox sits outside the refreshing fragments, so a refresh cannot close it or drop the pick.
+        # As a person does, once the run the radio started has ended, and Enter once the typed choice is listed
+        page.wait_for_selector(FINISHED, timeout=RUN_TIMEOUT_MS)
         page.locator('[data-testid="stSelectbox"] input').click()
         page.keyboard.type(t("today.kind.loans", lang))
+        page.get_by_role("option", name=t("today.kind.loans", lang)).wait_for(timeout=RUN_TIMEOUT_MS)
         page.keyboard.press("Enter")
-        page.wait_for_url(re.compile(r"events=loans"), timeout=10_000)
+        page.wait_for_url(re.compile(r"events=loans"), timeout=RUN_TIMEOUT_MS)
         first = _payments(page, lang)
         page.wait_for_function(
             """([label, first]) => [...document.querySelectorAll('[data-testid="stMetric"]')]

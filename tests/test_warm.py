@@ -29,7 +29,7 @@ def _warmed(demo_db, monkeypatch, app):
             thread.join(timeout=120)
     path = data.db_path()
     return lambda query, *args: data._cached(f"{query.__module__}.{query.__qualname__}", str(path),
-                                            data.data_version(path), args, _query=_not_computed)
+                                            data.data_version(path), args, None, _query=_not_computed)
 
 
 def test_the_latest_days_figures_are_cached_after_the_first_page(demo_db, monkeypatch, app):
