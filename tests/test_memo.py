@@ -8,9 +8,11 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from monitor import day_status, db, derive, derive_update, memo, metrics, views
+from monitor.months import last_month_end, months_before
 from monitor.simulate import markov, projection
 
 from .test_derived_states import assert_same
@@ -143,6 +145,33 @@ def test_the_net_charge_off_trend_is_the_series_through_the_day(demo_db, day):
     trend, series = _with(demo_db, both)
     assert trend.height == views.TREND_MONTHS and trend["rate"].drop_nulls().len() > 0
     assert_same(trend, series)
+
+
+@pytest.mark.parametrize("day", [D(2026, 11, 18), D(2026, 10, 31)])
+def test_the_cash_trend_is_the_series_through_the_day(demo_db, day):
+    """The executive cash trend keeps the months already over and computes the month in progress: together they are
+    the cash series from the first of the TREND_MONTHS months through the day, the month in progress to date."""
+    first = months_before(last_month_end(day), views.TREND_MONTHS - 1).replace(day=1)
+
+    def both(con):
+        past = memo.PastDayMemo()
+        views.cash_trend(con, day, past)  # the second call reads the months already over from the memo
+        return views.cash_trend(con, day, past), metrics.cash_series(con, first, day)
+    trend, series = _with(demo_db, both)
+    months = views.TREND_MONTHS + (last_month_end(day) != day)
+    assert trend["month"].n_unique() == months and trend["amount"].sum() > 0
+    assert_same(trend, series)
+
+
+def test_the_executive_net_charge_off_kpi_is_the_trend_month_in_progress(demo_db):
+    """The executive KPI of the day's net charge-off is the last month of its trend, and the rate through the day."""
+    day = D(2026, 11, 18)
+
+    def both(con):
+        return views.executive_view(con, day), metrics.net_charge_off_rate(con, day, day)
+    view, rate = _with(demo_db, both)
+    kpi = view["kpis"].filter(pl.col("kpi") == "net_charge_off")["now"][0]
+    assert kpi == pytest.approx(rate["rate"]) and kpi == pytest.approx(view["nco"]["rate"][-1]) and kpi > 0
 
 
 def test_vintages_read_the_last_month_end_only(demo_db):

@@ -92,12 +92,13 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = 
         first = months_before(to_end, TREND_MONTHS - 1)
         vintage = past(con, to_end, metrics.vintages, to_end)
         ecl = metrics.expected_credit_loss(con, as_of, past=past)
+        nco = net_charge_off_trend(con, as_of, past)
         view = {
             "as_of": as_of,
             "balance": past(con, to_end, metrics.balance_series, first, to_end),
             "rates": past(con, to_end, metrics.dpd_rate_series, first, to_end).filter(pl.col("measure") == "balance"),
-            "nco": net_charge_off_trend(con, as_of, past),
-            "cash": metrics.cash_series(con, first.replace(day=1), as_of),
+            "nco": nco,
+            "cash": cash_trend(con, as_of, past),
             "vintage_comparison": metrics.vintage_comparison(vintage),
             "vintages": vintage,
             "movers": metrics.largest_movers(con, as_of),
@@ -105,7 +106,8 @@ def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = 
             "nco_month_to_date": month_end(as_of) != as_of,
             "derived": derived.state(con),
         }
-        return {**view, "kpis": _kpi_rows(kpis_at(con, as_of, ecl), *(day.result() for day in earlier))}
+        now = kpis_at(con, as_of, ecl, past, net_charge_off=nco.row(-1, named=True))
+        return {**view, "kpis": _kpi_rows(now, *(day.result() for day in earlier))}
 
 
 def net_charge_off_trend(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = memo.computed) -> pl.DataFrame:
@@ -118,19 +120,32 @@ def net_charge_off_trend(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: M
                       metrics.net_charge_off_series(con, as_of, 1)])
 
 
+def cash_trend(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = memo.computed) -> pl.DataFrame:
+    """metrics.cash_series of the TREND_MONTHS calendar months through the last month-end and of the month in
+    progress (if any), through `as_of`: the months already over kept by `past`, the month in progress computed."""
+    to_end = last_month_end(as_of)
+    first = months_before(to_end, TREND_MONTHS - 1).replace(day=1)
+    months_over = past(con, to_end, metrics.cash_series, first, to_end)
+    if to_end == as_of:
+        return months_over
+    return pl.concat([months_over, metrics.cash_series(con, to_end + dt.timedelta(days=1), as_of)])
+
+
 def kpis_at(con: duckdb.DuckDBPyConnection, day: dt.date, ecl: dict | None = None,
-            past: Memo = memo.computed) -> dict:
-    """The executive KPIs at the end of one day (`ecl`: that day's expected_credit_loss, when already computed;
-    `past`: keeps what the expected credit loss reads of the last month-end)."""
+            past: Memo = memo.computed, net_charge_off: dict | None = None) -> dict:
+    """The executive KPIs at the end of one day. Figures already computed for the day are passed in: `ecl`, its
+    expected_credit_loss; `net_charge_off`, the net_charge_off_rate of its month through it (the last row of
+    net_charge_off_trend). `past` keeps what the expected credit loss reads of the last month-end."""
     day_status.pin_day(con, day)
     totals = metrics.day_totals(con, day)
     ecl = (ecl or metrics.expected_credit_loss(con, day, past=past))["ecl"]
+    net_charge_off = net_charge_off or metrics.net_charge_off_rate(con, day, day)
     return {
         "active_balance": float(totals["balance"]),
         "active_loans": int(totals["loans"]),
         "rate_30": float(totals["balance_30"] / totals["balance"]) if totals["balance"] else None,
         "rate_90": float(totals["balance_90"] / totals["balance"]) if totals["balance"] else None,
-        "net_charge_off": metrics.net_charge_off_rate(con, day, day)["rate"],
+        "net_charge_off": net_charge_off["rate"],
         "ecl": sum(ecl.values()),
         "cash_collected": metrics.cash_collected(con, day.replace(day=1), day),
     }
