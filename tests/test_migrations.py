@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import db
+from monitor import day_status, db
 from monitor.synth.book import generate
 from tests.test_cli import assert_bad_input, monitor
 from ui.safe_text import escape
@@ -64,15 +65,16 @@ def test_migrate_brings_a_version_1_book_to_the_current_version(current_book, tm
     path = _book_of_version(current_book, tmp_path, 1)
     result = monitor("migrate", "--db", path.name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "schema version 5" in result.stderr and "1 -> 2" in result.stderr and "4 -> 5" in result.stderr
+    assert "schema version 6" in result.stderr and "1 -> 2" in result.stderr and "5 -> 6" in result.stderr
     assert set(ADDED_SINCE_VERSION_1) <= _tables(path)
-    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5]
+    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5, 6]
     assert _raw(path, "SELECT event, detail->>'from', detail->>'to' FROM book_history ORDER BY 2") == [
-        ("migrate", "1", "2"), ("migrate", "2", "3"), ("migrate", "3", "4"), ("migrate", "4", "5")]
+        ("migrate", "1", "2"), ("migrate", "2", "3"), ("migrate", "3", "4"), ("migrate", "4", "5"),
+        ("migrate", "5", "6")]
     report = monitor("report", "--as-of", AS_OF, "--db", path.name, cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     assert monitor("migrate", "--db", path.name, cwd=tmp_path).returncode == 0  # again: nothing more to do
-    assert len(_raw(path, "SELECT * FROM book_history")) == 4
+    assert len(_raw(path, "SELECT * FROM book_history")) == 5
 
 
 def test_version_3_keeps_a_rejected_rows_raw_values_only_as_long_as_a_setting_says(current_book, tmp_path):
@@ -103,6 +105,29 @@ def test_a_version_1_quarantine_gets_its_chinese_message_column(current_book, tm
         assert con.execute("SELECT message, message_zh FROM quarantine").fetchall() == [("m", None)]
     finally:
         con.close()
+
+
+def test_version_6_gives_the_derived_status_rows_their_installments_left(current_book, tmp_path):
+    """5 -> 6: loan_month and day_snapshot as a version-5 derive built them (no installments_left) get the column,
+    equal to what this version's derive builds; a loan's count falls by one at each due date."""
+    path = _book_of_version(current_book, tmp_path, 5, drop=())
+    rows = {"loan_month": "SELECT loan_id, month_end, installments_left FROM loan_month ORDER BY ALL",
+            "day_snapshot": "SELECT loan_id, as_of, installments_left FROM day_snapshot ORDER BY ALL"}
+    derived = {table: _raw(current_book, sql) for table, sql in rows.items()}
+    for table in rows:
+        _raw(path, f"ALTER TABLE {table} DROP COLUMN installments_left")
+    db.connect(path).close()  # a read-write open migrates
+    for table, sql in rows.items():
+        assert _raw(path, sql) == derived[table] and len(derived[table]) > 1000
+    loan, due = _raw(path, "SELECT loan_id, min(due_date) FROM installments GROUP BY 1 ORDER BY 1 LIMIT 1")[0]
+    term = _raw(path, "SELECT count(*) FROM installments WHERE loan_id = ?", [loan])[0][0]
+    con = db.connect(path, read_only=True)
+    try:
+        left = [day_status.status_as_of(con, day).filter(pl.col("loan_id") == loan)
+                for day in (due - dt.timedelta(days=1), due)]
+    finally:
+        con.close()
+    assert [frame["installments_left"].to_list() for frame in left] == [[term], [term - 1]]
 
 
 def test_a_read_write_command_migrates_on_open(current_book, tmp_path):

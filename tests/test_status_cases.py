@@ -43,7 +43,7 @@ def book(tmp_path):
 def at(book: Book, day: str) -> dict[int, tuple]:
     """loan_id -> (dpd, bucket, principal_balance, overdue_amount) for every loan in status_as_of(day)."""
     frame = day_status.status_as_of(book.con, d(day))
-    assert frame.columns == ["loan_id", "dpd", "bucket", "principal_balance", "overdue_amount"]
+    assert frame.columns == ["loan_id", "dpd", "bucket", "principal_balance", "overdue_amount", "installments_left"]
     return {r["loan_id"]: (r["dpd"], r["bucket"], r["principal_balance"], r["overdue_amount"])
             for r in frame.to_dicts()}
 
@@ -66,6 +66,27 @@ def settled_on(book: Book, loan_id: int) -> list:
     rows = book.con.sql("SELECT installment_no, settled_on FROM installment_settlement WHERE loan_id = $id "
                         "ORDER BY installment_no", params={"id": loan_id}).fetchall()
     return [r[1] for r in rows]
+
+
+def left(book: Book, loan_id: int, day: str) -> int | None:
+    """The loan's installments due after `day` in its status that day (None: not active)."""
+    frame = day_status.status_as_of(book.con, d(day)).filter(loan_id=loan_id)
+    return frame["installments_left"][0] if frame.height else None
+
+
+# ---------------------------------------------------------------------------------------------------
+def test_installments_left_count_those_due_after_the_day_paid_or_not(book):
+    book.loan(1, ORIG, "900.00", STD)  # never paid: active through its last due date and after
+    book.loan(2, ORIG, "900.00", STD, status="paid_off", closed_date="2026-02-01")
+    book.payment(2, "2026-01-31 09:00:00", "945.00")  # paid ahead in full on 01-31, closed the day after
+    expected = {"2026-01-10": 3,  # originated: all three due after the day
+                "2026-02-09": 3,  # the first falls due tomorrow
+                "2026-02-10": 2,  # due on the day: no longer after it (and unpaid: DPD counts from tomorrow)
+                "2026-03-10": 1, "2026-04-09": 1,
+                "2026-04-10": 0, "2026-06-30": 0}  # nothing left, still active (in arrears)
+    assert {day: left(book, 1, day) for day in expected} == expected
+    assert left(book, 2, "2026-01-31") == 3  # paying ahead does not change what falls due when
+    assert left(book, 2, "2026-02-01") is None  # closed: no status
 
 
 # ---------------------------------------------------------------------------------------------------

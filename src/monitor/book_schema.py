@@ -19,6 +19,8 @@ from monitor import alerts_schema, alerts_starter
 
 __all__ = [  # what monitor.db re-exports
     "SCHEMA_VERSION",
+    "table_exists",
+    "temp_table_exists",
     "DEFAULT_CHARGE_OFF_DPD",
     "LOAN_STATUSES",
     "PRODUCTS",
@@ -49,7 +51,7 @@ __all__ = [  # what monitor.db re-exports
     "transaction",
 ]
 
-SCHEMA_VERSION = 5  # monitor.migrations brings an older book up to it; its docstring says what each version holds
+SCHEMA_VERSION = 6  # monitor.migrations brings an older book up to it; its docstring says what each version holds
 DEFAULT_CHARGE_OFF_DPD = 181
 
 LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
@@ -324,3 +326,18 @@ def transaction(con: duckdb.DuckDBPyConnection):
         with contextlib.suppress(duckdb.Error):
             con.rollback()
         raise
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database (not this connection's temporary catalog) has a table `name`."""
+    return _has_table(con, name, temporary=False)
+
+
+def temp_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether this connection's temporary catalog has a table `name` (what a connection computed once)."""
+    return _has_table(con, name, temporary=True)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str, temporary: bool) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary = ? AND table_name = ?",
+                            [temporary, name]).fetchall()[0][0])

@@ -64,11 +64,12 @@ def pinned_days(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
 
 # Between the end of day d-1 and the end of day d a loan's status can change only if it is new at d (not active
 # at d-1), was past due at d-1 (its DPD grows, or it cures), had an installment fall due on d-1 (unsettled at d
-# unless paid), or was paid on d. Any other loan active at d had DPD 0 at d-1 and keeps its DPD, balance and
-# overdue amount: nothing it owes or paid has changed. These are the loans that keep yesterday's row.
+# unless paid) or on d (one installment fewer left after d), or was paid on d. Any other loan active at d had DPD 0
+# at d-1 and keeps its DPD, balance, overdue amount and installments left: nothing it owes or paid has changed.
+# These are the loans that keep yesterday's row.
 _UNCHANGED_SQL = """
     SELECT loan_id FROM {pinned} WHERE as_of = $neighbour AND dpd = 0
-    EXCEPT SELECT loan_id FROM installments WHERE due_date = $neighbour
+    EXCEPT SELECT loan_id FROM installments WHERE due_date BETWEEN $neighbour AND $as_of
     EXCEPT SELECT loan_id FROM payments
            WHERE CAST($as_of AS TIMESTAMP) <= paid_at AND paid_at < CAST($as_of + 1 AS TIMESTAMP)"""
 
@@ -86,13 +87,14 @@ def pin_next_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
 
 
 # Going back from the end of day d to the end of day d-1, a loan keeps its row (its months on book aside) if it
-# was current at d (DPD 0), was active at d-1 already, and was not paid on d: its payments by d-1 are those by d,
-# so every installment due before d-1 (a subset of those due before d) was settled at d-1 too, and its balance (its
-# payments allocated to its schedule) is the same. Every other loan active at d-1 (past due at d, paid on d, new on
-# d-1's side, or closed on d) is computed.
+# was current at d (DPD 0), was active at d-1 already, was not paid on d and had no installment fall due on d (one
+# more left after d-1): its payments by d-1 are those by d, so every installment due before d-1 (a subset of those
+# due before d) was settled at d-1 too, and its balance (its payments allocated to its schedule) is the same. Every
+# other loan active at d-1 (past due at d, paid on d, due on d, new on d-1's side, or closed on d) is computed.
 _KEPT_BACKWARD_SQL = """
     SELECT p.loan_id FROM {pinned} p JOIN loans l USING (loan_id)
     WHERE p.as_of = $neighbour AND p.dpd = 0 AND l.origination_date <= $as_of
+    EXCEPT SELECT loan_id FROM installments WHERE due_date = $neighbour
     EXCEPT SELECT loan_id FROM payments
            WHERE CAST($neighbour AS TIMESTAMP) <= paid_at AND paid_at < CAST($neighbour + 1 AS TIMESTAMP)"""
 
@@ -122,7 +124,7 @@ def _pin_from(con: duckdb.DuckDBPyConnection, as_of: dt.date, neighbour: dt.date
     db.run(con, f"""
         INSERT INTO {_PINNED}
         SELECT p.loan_id, CAST($as_of AS DATE), {months_between_sql("l.origination_date", "CAST($as_of AS DATE)")},
-               p.dpd, p.bucket, p.principal_balance, p.overdue_amount
+               p.dpd, p.bucket, p.principal_balance, p.overdue_amount, p.installments_left
         FROM {_PINNED} p JOIN {_PINNED}_kept USING (loan_id) JOIN loans l USING (loan_id)
         WHERE p.as_of = $neighbour AND {active}""", days)
     db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
@@ -146,7 +148,8 @@ def pin_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date, rows: pl.DataFrame)
     db.run(con, f"INSERT INTO {_PINNED}_days VALUES (?)", [as_of])
 
 
-_PRECOMPUTED_COLUMNS = "loan_id, {day} AS as_of, mob, dpd, bucket, principal_balance, overdue_amount"
+_PRECOMPUTED_COLUMNS = ("loan_id, {day} AS as_of, mob, dpd, bucket, principal_balance, overdue_amount, "
+                        "installments_left")
 
 
 def source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
@@ -180,8 +183,9 @@ def _derived_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
 
 
 def status_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
-    """One row per loan active at the end of `as_of`: loan_id, dpd, bucket, principal_balance, overdue_amount."""
+    """One row per loan active at the end of `as_of`: loan_id, dpd, bucket, principal_balance, overdue_amount,
+    installments_left."""
     query = f"""
-        SELECT loan_id, dpd, bucket, principal_balance, overdue_amount
+        SELECT loan_id, dpd, bucket, principal_balance, overdue_amount, installments_left
         FROM ({source(con, as_of)}) ORDER BY loan_id"""
     return con.sql(query, params=status_params(con, as_of)).pl()

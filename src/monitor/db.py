@@ -18,7 +18,7 @@ import duckdb
 
 from monitor import migrations
 from monitor.book_schema import *  # noqa: F403 (re-exported: the rest of the code reads the schema as db.<name>)
-from monitor.book_schema import SCHEMA_VERSION, DatabaseError, refused, schema_version
+from monitor.book_schema import SCHEMA_VERSION, DatabaseError, refused, schema_version, table_exists
 from monitor.i18n import t
 
 DEFAULT_DB = "data/monitor.duckdb"
@@ -213,16 +213,3 @@ def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT current_setting('access_mode') = 'read_only'").fetchall()[0][0])
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the database (not this connection's temporary catalog) has a table `name`."""
-    return _has_table(con, name, temporary=False)
-
-
-def temp_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether this connection's temporary catalog has a table `name` (what a connection computed once)."""
-    return _has_table(con, name, temporary=True)
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str, temporary: bool) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary = ? AND table_name = ?",
-                            [temporary, name]).fetchall()[0][0])

@@ -123,5 +123,5 @@ def loan_month_rows(loan_filter: str = "TRUE", after: str = "DATE '0001-01-01'")
     """
     return f"""
         SELECT loan_id, CAST(as_of AS DATE) AS month_end, mob, dpd, bucket, principal_balance, overdue_amount,
-               'active' AS status
+               'active' AS status, installments_left
         FROM ({grid_status_sql(grid, precomputed_sums=True)})"""

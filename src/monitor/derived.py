@@ -142,7 +142,7 @@ def _complete_loan_month(con: duckdb.DuckDBPyConnection, through: dt.date, lates
     db.run(con, f"""
         CREATE OR REPLACE TEMP TABLE derived_added_months AS
         SELECT loan_id, CAST(as_of AS DATE) AS month_end, mob, dpd, bucket, principal_balance, overdue_amount,
-               'active' AS status
+               'active' AS status, installments_left
         FROM ({status.grid_status_sql(grid)})""",
            {"ends": month_ends(through + dt.timedelta(days=1), latest), "charge_off_dpd": db.charge_off_dpd(con)})
     # a view takes no parameters: it reads the day from a one-row table

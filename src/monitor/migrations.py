@@ -19,6 +19,9 @@ The versions (db.SCHEMA_VERSION is the newest):
   older book keeps receiving every event not sent yet, as it did: created 1970-01-01). limits.name_key: a starter
   limit's name is shown in the reader's language (monitor.alerts.names); an older book's starter limits still named
   as they were written get theirs. contact_point_versions: every change of a contact point, who and when.
+- 6: the derived status rows (loan_month, day_snapshot) hold installments_left, the installments due after their
+  day (monitor.status; the expected credit loss reads it instead of counting the installments again): an older
+  book's rows get it from the installments, as `derive` would have built them.
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -72,7 +75,22 @@ def _v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
         before JSON, after JSON, PRIMARY KEY (name, version))""")
 
 
-STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+def _v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
+    """loan_month and day_snapshot (where derive built them) gain installments_left: each row's installments due
+    after its day."""
+    for table, day in (("loan_month", "month_end"), ("day_snapshot", "as_of")):
+        if not db.table_exists(con, table):
+            continue
+        db.run(con, f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS installments_left INTEGER")
+        db.run(con, f"""
+            UPDATE {table} SET installments_left = counted.installments_left
+            FROM (SELECT r.loan_id, r.{day} AS day, CAST(count(i.loan_id) AS INTEGER) AS installments_left
+                  FROM {table} r LEFT JOIN installments i ON i.loan_id = r.loan_id AND i.due_date > r.{day}
+                  GROUP BY r.loan_id, r.{day}) counted
+            WHERE {table}.loan_id = counted.loan_id AND {table}.{day} = counted.day""")
+
+
+STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, found: int) -> list[int]:

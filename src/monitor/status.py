@@ -13,6 +13,7 @@ DESIGN.md §9 (joins, GROUP BY, standard windows; it runs unchanged on Spark):
 - payments go to installments in order, fees and interest before principal, so installment k has
   received min(principal_due, max(0, paid - cum_due(k-1) - charges(k))) of principal.
 - overdue amount: what fell due before d, less paid(d), never below zero.
+- installments left: those due after d (the months an expected credit loss still covers).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ per_loan AS (
            min(i.due_date) FILTER (WHERE i.cum_due > p.paid AND i.due_date < p.as_of) AS oldest_unsettled_due,
            coalesce(sum(least(i.principal_due,
                               greatest(0, p.paid - (i.cum_due - i.amount_due) - i.charges_due))), 0)
-               AS principal_repaid
+               AS principal_repaid,
+           CAST(count(*) FILTER (WHERE i.due_date > p.as_of) AS INTEGER) AS installments_left
     FROM paid p JOIN inst i ON i.loan_id = p.loan_id
     GROUP BY p.loan_id, p.as_of, p.paid
 ),
@@ -79,7 +81,8 @@ SELECT f.loan_id, f.as_of,
        f.dpd,
        {bucket} AS bucket,
        l.principal - {repaid} AS principal_balance,
-       {overdue} AS overdue_amount
+       {overdue} AS overdue_amount,
+       f.installments_left
 FROM dpd f
 JOIN {loans} l ON l.loan_id = f.loan_id
 """
@@ -119,7 +122,7 @@ _INST_PRECOMPUTED = """
 def grid_status_sql(grid_sql: str, loans: str = "loans", installments: str = "installments",
                     payments: str = "payments", *, precomputed_sums: bool = False) -> str:
     """The status of each (loan_id, as_of) of the relation `grid_sql`, with the columns loan_id, as_of, mob, dpd,
-    bucket, principal_balance, overdue_amount; parameter $charge_off_dpd.
+    bucket, principal_balance, overdue_amount, installments_left; parameter $charge_off_dpd.
 
     The table names are code constants (the generator points them at its staging tables).
     `precomputed_sums` reads the installments' running sums from installment_settlement (a third of the cost):

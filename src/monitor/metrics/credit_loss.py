@@ -167,20 +167,17 @@ def _lgd(balance: float, recovered: float) -> float | None:
 
 
 _LOAN_ECL = """
-WITH now AS (
-    SELECT d.loan_id, d.dpd, d.bucket, CAST(d.principal_balance AS DOUBLE) AS ead,
+WITH now AS (  -- the installments left after the day are part of its status rows (monitor.status)
+    SELECT d.loan_id, d.dpd, d.bucket, CAST(d.principal_balance AS DOUBLE) AS ead, d.installments_left AS months_left,
            l.parent_loan_id IS NOT NULL AS restructured
     FROM ({day_status}) d JOIN loans l USING (loan_id)
 ),
-months_left AS (  -- over every loan: a plain scan is several times faster than one restricted to `now`
-    SELECT loan_id, count(*) AS months_left FROM installments WHERE due_date > $as_of GROUP BY loan_id
-),
 model AS ({model}),
 staged AS (
-    SELECT n.*, coalesce(m.months_left, 0) AS months_left, s.model_pd,
+    SELECT n.*, s.model_pd,
            coalesce(s.model_pd >= $sicr_min_pd AND s.model_pd >= $sicr_multiple * s.first_pd, false) AS sicr,
            CASE WHEN n.restructured AND n.dpd <= 30 THEN 'M2' ELSE n.bucket END AS pd_bucket
-    FROM now n LEFT JOIN months_left m USING (loan_id) LEFT JOIN model s USING (loan_id)
+    FROM now n LEFT JOIN model s USING (loan_id)
 ),
 with_stage AS MATERIALIZED (  -- read twice: the mean model PD per bucket, and each loan
     SELECT *, CASE WHEN dpd > 90 THEN 3 WHEN dpd > 30 OR restructured OR sicr THEN 2 ELSE 1 END AS stage
