@@ -319,6 +319,9 @@ def test_the_default_loan_is_the_most_delinquent(demo_con, closed_db):
     day = day_status.status_as_of(demo_con, DEMO_AS_OF)
     assert account.loan_status(demo_con, worst, DEMO_AS_OF)["dpd"] == day["dpd"].max()
     assert worst == metrics.delinquent_loans(demo_con, DEMO_AS_OF, limit=1)["loan_id"][0]
+    for day in (DEMO_AS_OF - dt.timedelta(days=20), D(2025, 2, 3)):  # a day computed; a young book, few in arrears
+        assert account.default_loan(demo_con, day) == metrics.delinquent_loans(demo_con, day, min_dpd=0,
+                                                                               limit=1)["loan_id"][0]
     closed = db.connect(closed_db, read_only=True)
     try:
         assert account.default_loan(closed, D(2026, 5, 1)) is None

@@ -19,7 +19,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import db, derive, freshness, metrics, pii, promises, status
+from monitor import day_status, db, derive, freshness, pii, promises, status
 from monitor.metrics.credit_loss import default_losses_sql
 from monitor.query import frame
 
@@ -283,8 +283,10 @@ def default_loan(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int | None:
     """The loan the Account view opens on when none is chosen: the worst delinquent loan active at as_of
     (highest DPD, then largest balance), else the active loan with the largest balance; None when no loan
     is active."""
-    worst = metrics.delinquent_loans(con, as_of, min_dpd=0, limit=1)
-    return int(worst["loan_id"][0]) if worst.height else None
+    worst = con.execute(f"""SELECT loan_id FROM ({day_status.source(con, as_of)})
+                            ORDER BY dpd DESC, principal_balance DESC, loan_id LIMIT 1""",
+                        status.status_params(con, as_of)).fetchall()
+    return int(worst[0][0]) if worst else None
 
 
 def account_view(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date, see_income: bool = False) -> dict:

@@ -41,6 +41,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, derived, early_warning, freshness, memo, status
+from monitor.alongside import Alongside
 from monitor.memo import Memo
 from monitor.metrics import default_rates_by_bucket, loss_given_default
 from monitor.metrics.credit_loss import PD_PRIOR
@@ -203,11 +204,15 @@ def legal_recovery(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:
 def estimate_book(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = memo.computed) -> dict:
     """The book-wide estimates behind the defaults, once per as-of day: default (default_rates_by_bucket's frame),
     restructured (restructured_outcomes' frame), scores (score_means), recovery and legal (dicts; rate None when
-    nothing was observed). `past` keeps the PDs by bucket, which read the last month-end only (monitor.memo)."""
+    nothing was observed). `past` keeps the PDs by bucket, which read the last month-end only (monitor.memo).
+    The estimates do not read each other: the recoveries are computed alongside the rest (monitor.alongside)."""
     month_end = last_month_end(as_of)
-    return {"as_of": as_of, "default": past(con, month_end, default_rates_by_bucket, month_end),
-            "restructured": restructured_outcomes(con, as_of), "scores": score_means(con, as_of),
-            "recovery": charge_off_recovery(con, as_of), "legal": legal_recovery(con, as_of)}
+    with Alongside(con) as alongside:
+        recovery = alongside.submit(charge_off_recovery, as_of)
+        legal = alongside.submit(legal_recovery, as_of)
+        return {"as_of": as_of, "default": past(con, month_end, default_rates_by_bucket, month_end),
+                "restructured": restructured_outcomes(con, as_of), "scores": score_means(con, as_of),
+                "recovery": recovery.result(), "legal": legal.result()}
 
 
 def _policy(key: str) -> Assumption:
