@@ -21,7 +21,7 @@ import pytest
 from monitor import db
 
 AS_OF = "2026-11-29"
-HEADER = "loan_id,dpd,bucket,principal_balance,overdue_amount"
+HEADER = "loan_id,dpd,bucket,principal_balance,overdue_amount,installments_left"
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
 
 
@@ -160,6 +160,7 @@ def test_status_csv_lists_every_active_loan_with_money_in_yuan(tiny_book, day):
         assert Decimal(r["principal_balance"]) >= 0 and Decimal(r["overdue_amount"]) >= 0
         assert r["bucket"] in buckets
         assert (r["bucket"] == "M0") == (int(r["dpd"]) == 0)
+        assert int(r["installments_left"]) >= 0
 
 
 def test_status_json_parses_and_matches_csv(tiny_book):
@@ -175,6 +176,7 @@ def test_status_json_parses_and_matches_csv(tiny_book):
         assert rec["loan_id"] == int(row["loan_id"])
         assert rec["dpd"] == int(row["dpd"])
         assert rec["bucket"] == row["bucket"]
+        assert rec["installments_left"] == int(row["installments_left"])
         for money in ("principal_balance", "overdue_amount"):
             as_json_yuan = Decimal(str(rec[money])).quantize(Decimal("0.01"))
             assert as_json_yuan == Decimal(row[money]), (money, rec, row)
