@@ -21,6 +21,7 @@ import polars as pl
 
 from monitor import day_status, db, derive, freshness, pii, promises, status
 from monitor.metrics.credit_loss import default_losses_sql
+from monitor.metrics.delinquency import worst_first
 from monitor.query import frame
 
 MAX_HISTORY_POINTS = 1000  # the DPD history keeps every day up to this many, else every k-th day and month-ends
@@ -283,8 +284,8 @@ def default_loan(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int | None:
     """The loan the Account view opens on when none is chosen: the worst delinquent loan active at as_of
     (highest DPD, then largest balance), else the active loan with the largest balance; None when no loan
     is active."""
-    worst = con.execute(f"""SELECT loan_id FROM ({day_status.source(con, as_of)})
-                            ORDER BY dpd DESC, principal_balance DESC, loan_id LIMIT 1""",
+    worst = con.execute(f"""SELECT d.loan_id FROM ({day_status.source(con, as_of)}) d
+                            ORDER BY {worst_first("d")} LIMIT 1""",
                         status.status_params(con, as_of)).fetchall()
     return int(worst[0][0]) if worst else None
 

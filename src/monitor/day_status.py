@@ -163,6 +163,16 @@ def source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     return _derived_rows(con, as_of) or day_status_sql(precomputed_sums=freshness.derived_is_fresh(con))
 
 
+def loans_source(con: duckdb.DuckDBPyConnection, as_of: dt.date, loans_sql: str) -> str:
+    """The status at the end of `as_of` of the loans of the relation `loans_sql` (loan_id; SQL the caller's query
+    defines), columns and parameters as source's: the day's rows where the derived tables or this connection hold
+    them, else computed for those loans alone (a few thousand, not the book)."""
+    if precomputed(con, as_of):
+        return f"SELECT * FROM ({source(con, as_of)}) WHERE loan_id IN (SELECT loan_id FROM {loans_sql})"
+    grid = f"SELECT loan_id, CAST($as_of AS DATE) AS as_of FROM {loans_sql}"
+    return grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
+
+
 def precomputed(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
     """Whether the derived tables hold the day's status (source reads them: pinning the day would only copy them)."""
     return as_of in pinned_days(con) or _derived_rows(con, as_of) is not None

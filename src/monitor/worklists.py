@@ -192,7 +192,7 @@ def worklist(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> pl.Da
               "SELECT CAST(NULL AS BIGINT) AS loan_id, CAST(NULL AS VARCHAR) AS treatment WHERE $scored_day IS NULL")
     frame = con.sql(f"""
         WITH listed AS ({listed}),
-        now AS ({_listed_status(con, as_of)}),
+        now AS ({day_status.loans_source(con, as_of, 'listed')}),
         scored AS ({scores})
         SELECT w.*, {pii.masked_name("c.name")} AS customer, {pii.masked_phone("c.phone")} AS phone,
                l.product, l.channel, n.dpd, n.bucket, CAST(n.overdue_amount AS DOUBLE) AS overdue_amount,
@@ -202,16 +202,6 @@ def worklist(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> pl.Da
         JOIN customers c ON c.customer_id = l.customer_id LEFT JOIN scored s ON s.loan_id = w.loan_id
         ORDER BY {order}""", params=_params(con, name, as_of, scored_day)).pl()
     return frame.select(COLUMNS[name]).with_columns(pl.col("loan_id").cast(pl.Int64), pl.col("dpd").cast(pl.Int64))
-
-
-def _listed_status(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
-    """The status at the end of $as_of of the loans of a relation `listed`: the day's rows where the derived tables
-    or this connection hold them (monitor.day_status), else computed for those loans alone (a few thousand), not
-    for the book."""
-    if day_status.precomputed(con, as_of):
-        return f"SELECT * FROM ({day_status.source(con, as_of)}) WHERE loan_id IN (SELECT loan_id FROM listed)"
-    grid = "SELECT loan_id, CAST($as_of AS DATE) AS as_of FROM listed"
-    return status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
 
 
 def collections_view(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict:

@@ -216,6 +216,11 @@ def largest_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int = 3, m
             .select("segment", "value", "rate_before", "rate", "change", "balance"))
 
 
+def worst_first(alias: str) -> str:
+    """The order of status rows (of table alias `alias`) from the worst loan: highest DPD, then largest balance."""
+    return f"{alias}.dpd DESC, {alias}.principal_balance DESC, {alias}.loan_id"
+
+
 def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
                      value: str | None = None, min_dpd: int = 1, limit: int = 500) -> pl.DataFrame:
     """The delinquent loans (DPD >= min_dpd) of a segment at `as_of`, worst first, at most `limit` of them;
@@ -233,7 +238,7 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
         JOIN {derived.loan_segment(con)} s USING (loan_id) JOIN loans l USING (loan_id)
         JOIN customers c USING (customer_id)
         WHERE d.dpd >= $min_dpd AND {where}
-        ORDER BY d.dpd DESC, d.principal_balance DESC, d.loan_id
+        ORDER BY {worst_first("d")}
         LIMIT $limit
         """,
         **status.status_params(con, as_of), **params, min_dpd=min_dpd, limit=limit,
@@ -256,4 +261,5 @@ def bucket_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date)
 
 
 __all__ = ["BUCKET_ORDER", "DPD_THRESHOLDS", "balance_series", "bucket_distribution", "bucket_series",
-           "day_totals", "delinquent_loans", "dpd_rate_series", "dpd_rates", "largest_movers", "segment_movers"]
+           "day_totals", "delinquent_loans", "dpd_rate_series", "dpd_rates", "largest_movers", "segment_movers",
+           "worst_first"]
