@@ -5,7 +5,8 @@ from a person's action (a navigation, a click in the menu, Enter in the date fie
 For each book (a copy, so the feed can write into it, derived by this code as the nightly job leaves it) and each
 language, a fresh server (local mode: the loopback
 user holds every role); then, for --repeats as-of days (the latest day, the day before, ...), every page of
-ui.navigation.PAGES, each (page, day) in a new browser context:
+ui.navigation.PAGES and each section of the Delinquency page (measured_views: the page shows one at a time), each
+(page, day) in a new browser context:
 - cold, in an open tab (time_typed_day): the page opened at a primer day (60 days before the earliest measured day;
   not timed; it pays the server's first run of the page and the browser's start of the app), then the measured day
   typed into the sidebar's date field and Enter pressed; timed from the Enter until the page is complete and its URL
@@ -22,10 +23,11 @@ ui.navigation.PAGES, each (page, day) in a new browser context:
 Then, with `python -m monitor feed` writing into the book at --feed-rate events/s (a separate process, as
 bench/load_test.py runs it; the server opens the file read-only for each read, DESIGN.md §7), one tab open all
 along at the latest day, which is the feed's day and changes with every batch, and --repeats rounds over the pages:
-- feed, in an open tab (time_feed_views): every page viewed once first (not timed: a server in use), then for each
-  view the tab on the next page of the menu (not timed) until the feed has written a new batch since that page was
-  complete, then the page through the menu, timed from the click; every view finds the data changed since any
-  page's last read, so nothing it reads for the day is cached (the month-ends already past may be: monitor.memo).
+- feed, in an open tab (time_feed_views; each page at the section it opens on): every page viewed once first (not
+  timed: a server in use), then for each view the tab on the next page of the menu (not timed) until the feed has
+  written a new batch since that page was complete, then the page through the menu, timed from the click; every
+  view finds the data changed since any page's last read, so nothing it reads for the day is cached (the month-ends
+  already past may be: monitor.memo).
 Each view also records what the browser received: the charts and tables drawn and the websocket bytes (the page's
 data and chart specs). Prints one JSON line per view; writes the section "## Time to a complete page (issue 15)"
 of bench/RESULTS.md (median and max per page and kind), keeping the other sections.
@@ -39,7 +41,7 @@ of bench/RESULTS.md (median and max per page and kind), keeping the other sectio
 --db          other books instead (each copied; its loan count is read from it)
 --repeats     cold/warm days and feed views per page (default 3)
 --langs       languages, a fresh server for each (default: zh en)
---pages       a subset of the pages (default: all)
+--pages       a subset of the pages and sections, as measured_views names them (default: all)
 --kinds       a subset of cold, cold_older, warm, new_tab, feed (default: all five)
 --feed-rate   events per second of the feed (default 200, as the load test); --no-feed leaves the feed out
 --no-write    print the JSON lines only, leave bench/RESULTS.md alone
@@ -74,6 +76,7 @@ from run import machine  # noqa: E402
 from monitor import db, derive, status  # noqa: E402
 from monitor.i18n import LANGUAGES, t  # noqa: E402
 from monitor.months import month_end  # noqa: E402
+from monitor.views import DELINQUENCY_SECTIONS  # noqa: E402
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve  # noqa: E402
 from ui import data, navigation  # noqa: E402
 
@@ -141,9 +144,22 @@ COUNTS_JS = r"""() => ({
 })"""
 
 
-def page_url(server: str, stem: str, lang: str, day: dt.date | None) -> str:
-    query = f"lang={lang}" + (f"&as_of={day.isoformat()}" if day else "")
-    return f"{server}/{navigation.url_path(stem)}?{query}"
+def measured_views() -> list[str]:
+    """What is measured: every page of the menu, each right after it the other sections of the Delinquency page
+    (which opens on its first), named "delinquency/<section>" and opened by their URL (?section=)."""
+    return [view for stem, _ in navigation.PAGES
+            for view in [stem, *(f"{stem}/{s}" for s in DELINQUENCY_SECTIONS[1:] if stem == "delinquency")]]
+
+
+def page_of(view: str) -> str:
+    """The page (its stem) of a measured view."""
+    return view.partition("/")[0]
+
+
+def page_url(server: str, view: str, lang: str, day: dt.date | None) -> str:
+    section = view.partition("/")[2]
+    query = f"lang={lang}" + (f"&as_of={day.isoformat()}" if day else "") + (f"&section={section}" if section else "")
+    return f"{server}/{navigation.url_path(page_of(view))}?{query}"
 
 
 def new_context(browser, title: str):
@@ -211,9 +227,10 @@ def _menu_click(page, stem: str, lang: str) -> float:
 
 
 def time_typed_day(context, server: str, stem: str, lang: str, day: dt.date, primer: dt.date) -> dict:
-    """cold, in an open tab: the page opened at the `primer` day (not timed), then `day` typed into the sidebar's
-    date field (year, month, day, each segment clicked and typed) and Enter pressed, as a person does; timed from
-    the Enter until the page is complete with the URL holding the new day. Checks that the field shows `day`."""
+    """cold, in an open tab: the page (a view of measured_views) opened at the `primer` day (not timed), then `day`
+    typed into the sidebar's date field (year, month, day, each segment clicked and typed) and Enter pressed, as a
+    person does; timed from the Enter until the page is complete with the URL holding the new day. Checks that the
+    field shows `day`."""
     page = context.new_page()
     try:
         received = _watch_websocket(page)
@@ -224,7 +241,7 @@ def time_typed_day(context, server: str, stem: str, lang: str, day: dt.date, pri
             page.locator(DATE_SEGMENTS).nth(segment).click()
             page.keyboard.type(digits, delay=50)
         received[0] = 0  # from here: what the new day's page received
-        started = _restart_watch(page, stem, lang, want=f"as_of={day.isoformat()}")
+        started = _restart_watch(page, page_of(stem), lang, want=f"as_of={day.isoformat()}")
         page.keyboard.press("Enter")
         seconds = _complete_since(page, started)
         shown = [int(text) for text in page.locator(DATE_SEGMENTS).all_inner_texts()]
@@ -303,14 +320,14 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
 
     def view(kinds: tuple[str, ...], server: str, stem: str, lang: str, day: dt.date, repeat: int) -> None:
         """The page once per kind, each in a new tab of one new browser context (as a user opens it again)."""
-        context = new_context(browser, t(f"{stem}.title", lang))
+        context = new_context(browser, t(f"{page_of(stem)}.title", lang))
         try:
             for kind in kinds:
                 url = page_url(server, stem, lang, day)
                 if kind in ("cold", "cold_older"):
                     timed = time_typed_day(context, server, stem, lang, day, primer)
-                elif kind == "warm":
-                    timed = time_menu_return(context, url, stem, lang)
+                elif kind == "warm":  # the session keeps the view's section when it comes back to the page
+                    timed = time_menu_return(context, url, page_of(stem), lang)
                 else:
                     timed = time_page(context, url)
                 record(kind, stem, lang, day.isoformat(), repeat, timed)
@@ -337,7 +354,8 @@ def bench_book(browser, source: Path, args, work: Path) -> list[dict]:
                                     cwd=ROOT, stdout=feed_log, stderr=subprocess.STDOUT)
             try:
                 _wait_for_feed(book, before_feed, feed)
-                for repeat, stem, timed in time_feed_views(browser, server, book, args.pages, lang, args.repeats):
+                pages = [view for view in args.pages if view == page_of(view)]  # each page at the section it opens on
+                for repeat, stem, timed in time_feed_views(browser, server, book, pages, lang, args.repeats):
                     record("feed", stem, lang, timed.pop("day"), repeat, timed)
             finally:
                 feed.terminate()
@@ -482,8 +500,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, nargs="+")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--langs", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
-    stems = [stem for stem, _ in navigation.PAGES]
-    parser.add_argument("--pages", nargs="+", choices=stems, default=stems)
+    parser.add_argument("--pages", nargs="+", choices=measured_views(), default=measured_views())
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--feed-rate", type=float, default=200)
     parser.add_argument("--no-feed", dest="feed_rate", action="store_const", const=0)

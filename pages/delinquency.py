@@ -1,8 +1,9 @@
 """Delinquency page (逾期监控), for risk managers: DPD rates, buckets, trends, roll, cure and flow rates,
 vintages, FPD and collection entry, and the segments that moved most; for all loans or one segment value.
 
-Every figure comes from monitor.views.delinquency_view. The view (segment, value, measure, cohort, movers
-dimension) lives in the URL, so a copied link reproduces it."""
+The page shows one section at a time (monitor.views.DELINQUENCY_SECTIONS), whose figures all come from
+monitor.views.delinquency_section: a view computes, and the browser draws, a third of the figures. The view (section,
+segment, value, measure, cohort, movers dimension) lives in the URL, so a copied link reproduces it."""
 
 import datetime as dt
 
@@ -11,6 +12,7 @@ import streamlit as st
 from monitor.i18n import t
 from monitor.metrics import DPD_THRESHOLDS
 from monitor.segments import SEGMENTS
+from monitor.views import DELINQUENCY_SECTIONS
 from ui import charts, context, data, labels, loan_list, safe_text, tables
 from ui import format as fmt
 
@@ -177,23 +179,27 @@ measure = context.url_choice(measure_box.radio, t("delinquency.measure", lang), 
 scope = safe_text.escape(labels.scope(segment, value, lang))  # the value may come from the URL
 movers_dimension = context.held_choice("movers", tuple(SEGMENTS), "product")
 
-view = data.delinquency_view(as_of, segment, value, movers_dimension)
-active = view["rates"]["1+"]["count"] is not None  # monitor gives no rate when no loan is active
-if not active and segment is None:
+section = context.url_choice(st.segmented_control, t("delinquency.section", lang), DELINQUENCY_SECTIONS,
+                             param="section", default=DELINQUENCY_SECTIONS[0], required=True, say_replaced=True,
+                             format_func=lambda s: t(f"delinquency.section.{s}", lang),
+                             help=t("delinquency.section_help", lang))
+context.show_url_notices(lang)
+if segment is None and not data.active_loans(as_of):
     st.info(t("delinquency.no_active", lang, as_of=day))
     st.stop()
 st.markdown(t("delinquency.scope", lang, scope=scope, as_of=day, measure=labels.measure(measure, lang)))
-if not active:
-    st.info(t("delinquency.segment_empty", lang, scope=scope, as_of=day))
-else:
-    rates_section(view["rates"], view["buckets"])
-
-# A segment value that never had a loan (say, one typed into a URL) has no history either: the message above
-# says so, and the sections about the segment are left out; the movers of section 8 cover the whole book.
-if active or has_values(view["series"], "coincident") or view["rolls"].height or view["vintages"].height:
+view = data.delinquency_section(section, as_of, segment, value, movers_dimension)
+if section == "rates":
+    if view["rates"]["1+"]["count"] is None:  # monitor gives no rate when no loan is active
+        st.info(t("delinquency.segment_empty", lang, scope=scope, as_of=day))
+    else:
+        rates_section(view["rates"], view["buckets"])
     trend_section(view["series"])
+elif section == "rolls":
     roll_section(view["rolls"])
     cure_and_flow_section(view["cures"], view["flows"], view["implied_loss"])
+elif section == "vintages":
     vintage_section(view["vintages"])
     early_default_section(view["fpd"], view["entry"], view["entry_day"], view["entry_mtd"])
-movers_section(view["movers"], movers_dimension, view["movers_since"])
+else:
+    movers_section(view["movers"], movers_dimension, view["movers_since"])

@@ -207,8 +207,8 @@ def test_executive_kpis_are_above_the_fold(server, browser, lang):
 
 
 def test_a_delinquency_link_restores_its_view(server, browser):
-    """A copied link (segment, value, measure) opens the same view, and the URL keeps it."""
-    query = "lang=en&segment=channel&value=broker&measure=count&movers=city_tier"
+    """A copied link (segment, value, measure, section) opens the same view, and the URL keeps it."""
+    query = "lang=en&segment=channel&value=broker&measure=count&section=segments&movers=city_tier"
     context, page = _open(browser, f"{server}/{navigation.url_path('delinquency')}?{query}",
                           t("delinquency.title", "en"))
     try:
@@ -216,6 +216,7 @@ def test_a_delinquency_link_restores_its_view(server, browser):
         text = page.inner_text('[data-testid="stMain"]')
         assert "Channel “Broker”" in text
         assert t("measure.count", "en") in text
+        assert t("delinquency.movers", "en") in text and t("delinquency.trend", "en") not in text
         for part in query.split("&"):
             assert part in page.url, page.url
     finally:

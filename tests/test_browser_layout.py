@@ -13,6 +13,7 @@ import pytest
 
 from monitor import day_status, db
 from monitor.i18n import LANGUAGES, t
+from monitor.views import DELINQUENCY_SECTIONS
 from ui import navigation
 
 from .conftest import DEMO_AS_OF
@@ -107,6 +108,12 @@ def loan_id(scored_db) -> int:
         con.close()
 
 
+def page_views() -> list[tuple[str, str]]:
+    """Every page, and each section of the Delinquency page: (page stem, the query that opens the view)."""
+    return [(stem, view) for stem, _ in navigation.PAGES
+            for view in ([f"section={s}" for s in DELINQUENCY_SECTIONS] if stem == "delinquency" else [""])]
+
+
 def _wait_complete(page, title: str) -> None:
     """Until the page titled `title` has run to its end and every element and chart has drawn."""
     page.locator(MAIN_TITLE).filter(has_text=title).wait_for(timeout=RUN_TIMEOUT_MS)
@@ -126,14 +133,15 @@ def test_nothing_is_cut(scored_server, browser, loan_id, width, height, lang):  
     SHOTS.mkdir(parents=True, exist_ok=True)
     cuts = []
     try:
-        for stem, _ in navigation.PAGES:
-            query = f"lang={lang}" + (f"&loan={loan_id}" if stem == "account" else "")
+        for stem, view in page_views():
+            query = f"lang={lang}" + (f"&loan={loan_id}" if stem == "account" else "") + (f"&{view}" if view else "")
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{scored_server}/{navigation.url_path(stem)}?{query}")
             _wait_complete(page, t(f"{stem}.title", lang))
             _assert_healthy(page)
-            cuts += [f"{stem}: {cut}" for cut in page.evaluate(CUTS)]
-            _screenshot(page, SHOTS / f"{stem}-{width}-{lang}.png")
+            name = stem + (f"-{view.partition('=')[2]}" if view else "")
+            cuts += [f"{name}: {cut}" for cut in page.evaluate(CUTS)]
+            _screenshot(page, SHOTS / f"{name}-{width}-{lang}.png")
     finally:
         context.close()
     assert not cuts, "\n".join(cuts)

@@ -29,7 +29,7 @@ CHECKBOX_X = 15  # the row-selection column
 def test_clicking_a_delinquent_loan_opens_its_account(server, browser, demo_con):  # noqa: F811
     top = views.delinquency_view(demo_con, DEMO_AS_OF)["movers"]["value"][0]  # the loans listed: the top mover's
     loans = metrics.delinquent_loans(demo_con, DEMO_AS_OF, "product", top)
-    context, page = _open(browser, f"{server}/?lang=en", t("delinquency.title", "en"))
+    context, page = _open(browser, f"{server}/?lang=en&section=segments", t("delinquency.title", "en"))
     try:
         table = page.locator(TABLE).nth(1)  # the movers first, then their delinquent loans
         table.scroll_into_view_if_needed()

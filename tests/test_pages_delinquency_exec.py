@@ -62,7 +62,7 @@ def open_page(at: AppTest, stem: str) -> AppTest:
 def widget(at: AppTest, param: str):
     """The page widget whose value lives in the URL as ?<param>=."""
     key = context.choice_key(param)
-    for kind in ("selectbox", "radio"):
+    for kind in ("selectbox", "radio", "segmented_control"):
         for element in getattr(at.main, kind):
             if element.key == key:
                 return element
@@ -84,26 +84,44 @@ def chart_rows(at: AppTest) -> list[int]:
 
 # -------------------------------------------------------------------------------------- Delinquency page
 
+def section_shown(app: AppTest, lang: str) -> tuple[list[str], int]:
+    """The subheaders and the number of charts the page shows, after checking that no chart is empty and that
+    every chart is aggregated (a few hundred rows at most)."""
+    assert all(chart_rows(app)) and max(chart_rows(app), default=0) < 1000
+    return [s.value for s in app.main.subheader], len(chart_specs(app))
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_delinquency_page_shows_the_views_figures(app, delinquency, lang):
+    """Each section, chosen in the page's section control, shows its own figures and only those."""
     run(app, lang=lang)
     assert [title.value for title in app.main.title] == [t("delinquency.title", lang)]
+    assert widget(app, "section").value == "rates" and app.query_params["section"] == "rates"
     cards = {m.label: m.value for m in app.main.metric}
     for x in metrics.DPD_THRESHOLDS:
         rates = delinquency["rates"][f"{x}+"]
         assert cards[t("delinquency.rate", lang, x=x)] == fmt.pct(rates["balance"])
         lagged = t("delinquency.lagged", lang, lag3=fmt.pct(rates["balance_lag3"]), lag6=fmt.pct(rates["balance_lag6"]))
         assert lagged in [c.value for c in app.main.caption]
+    assert section_shown(app, lang) == ([t("delinquency.buckets", lang), t("delinquency.trend", lang)], 3)
+    assert not app.main.info and not app.main.dataframe
+
+    widget(app, "section").set_value("rolls").run()
+    assert app.query_params["section"] == "rolls"
+    cards = {m.label: m.value for m in app.main.metric}
+    assert list(cards) == [t("delinquency.implied_loss", lang)]
     assert cards[t("delinquency.implied_loss", lang)] == fmt.pct(delinquency["implied_loss"]["loss_rate"])
-    subheaders = [s.value for s in app.main.subheader]
     start, end = delinquency["rolls"]["from_month_end"][0], delinquency["rolls"]["to_month_end"][0]
-    for text in (t("delinquency.buckets", lang), t("delinquency.trend", lang), t("delinquency.vintages", lang),
-                 t("delinquency.rolls", lang, start=start.isoformat(), end=end.isoformat()),
-                 t("delinquency.cures", lang), t("delinquency.flows", lang), t("delinquency.fpd", lang),
-                 t("delinquency.entry", lang), t("delinquency.movers", lang)):
-        assert text in subheaders
-    assert len(chart_specs(app)) == 9  # buckets (loans, balance), trend, rolls, cures, flows, vintages, FPD, entry
-    assert all(chart_rows(app)) and max(chart_rows(app)) < 1000  # aggregated: a few hundred rows at most
+    assert section_shown(app, lang) == ([t("delinquency.rolls", lang, start=start.isoformat(), end=end.isoformat()),
+                                         t("delinquency.cures", lang), t("delinquency.flows", lang)], 3)
+
+    widget(app, "section").set_value("vintages").run()
+    assert section_shown(app, lang) == ([t("delinquency.vintages", lang), t("delinquency.fpd", lang),
+                                         t("delinquency.entry", lang)], 3)
+    assert not app.main.metric
+
+    widget(app, "section").set_value("segments").run()
+    assert section_shown(app, lang) == ([t("delinquency.movers", lang)], 0)
     assert not app.main.info
     # the movers table and the delinquent loans of the top mover, with localized headings and values
     movers, loans = (frame.value for frame in app.main.dataframe)
@@ -114,20 +132,23 @@ def test_delinquency_page_shows_the_views_figures(app, delinquency, lang):
 
 
 def test_the_view_comes_back_from_a_link(app, demo_con):
-    query = {"segment": "channel", "value": "broker", "measure": "count", "cohort": "2026-01",
-             "ever": "90", "movers": "city_tier"}
+    query = {"segment": "channel", "value": "broker", "measure": "count", "section": "vintages", "cohort": "2026-01",
+             "ever": "90"}
     run(app, lang="en", **query)
     for param, value in query.items():
         assert widget(app, param).value == value, param
     assert app.query_params.items() >= query.items()
     broker = views.delinquency_view(demo_con, DEMO_AS_OF, "channel", "broker", "city_tier")
-    cards = {m.label: m.value for m in app.main.metric}
-    assert cards["30+ DPD rate"] == fmt.pct(broker["rates"]["30+"]["count"])
     assert "Channel “Broker” · end of 2026-11-29 · By count" in [m.value for m in app.main.markdown]
     vintage = next(spec for spec in chart_specs(app) if spec.get("layer")
                    and any("filter" in step for step in spec["layer"][1].get("transform", [])))
     assert vintage["layer"][1]["transform"] == [{"filter": "(datum.cohort === '2026-01')"}]
     assert vintage["layer"][1]["encoding"]["y"]["title"] == "Ever 90+"
+    widget(app, "section").set_value("rates").run()
+    cards = {m.label: m.value for m in app.main.metric}
+    assert cards["30+ DPD rate"] == fmt.pct(broker["rates"]["30+"]["count"])
+    widget(app, "section").set_value("segments").run()
+    widget(app, "movers").set_value("city_tier").run()
     movers = app.main.dataframe[0].value
     assert movers["value"].to_list() == [labels.segment_value("city_tier", v, "en") for v in broker["movers"]["value"]]
 
@@ -162,12 +183,24 @@ def test_the_view_survives_a_visit_to_another_page(app):
 
 
 def test_a_link_with_unknown_choices_falls_back_to_the_defaults(app):
-    run(app, lang="en", segment="no_such_segment", value="x", measure="neither", cohort="1900-01", movers="nope")
+    run(app, lang="en", segment="no_such_segment", value="x", measure="neither", section="vintages", cohort="1900-01")
     assert widget(app, "segment").value == "all"
     assert widget(app, "measure").value == "balance"
-    assert widget(app, "movers").value == "product"
     assert widget(app, "cohort").value != "1900-01"
     assert app.query_params["segment"] == "all" and "value" not in app.query_params
+
+
+def test_a_link_with_an_unknown_movers_dimension_falls_back_to_products(app):
+    run(app, lang="en", section="segments", movers="nope")
+    assert widget(app, "movers").value == "product"
+
+
+def test_a_link_with_an_unknown_section_shows_the_first_and_says_so(app):
+    run(app, lang="en", section="everything")
+    assert widget(app, "section").value == "rates" and app.query_params["section"] == "rates"
+    assert [info.value for info in app.main.info] == [t("url.replaced.choice", "en", value="everything",
+                                                        used="Rates and trend", label="Show")]
+    assert len(chart_specs(app)) == 3
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -177,13 +210,16 @@ def test_a_segment_value_without_loans_says_so(app, lang):
     assert widget(app, "value").value == "Atlantis"  # the link's value stays, not silently another one
     scope = labels.scope("province", "Atlantis", lang)
     assert [info.value for info in app.main.info] == [
-        t("delinquency.segment_empty", lang, scope=scope, as_of=DEMO_AS_OF.isoformat())]
-    rate_labels = {t("delinquency.rate", lang, x=x) for x in metrics.DPD_THRESHOLDS}
-    assert not rate_labels & {m.label for m in app.main.metric}
-    subheaders = [s.value for s in app.main.subheader]
-    assert t("delinquency.trend", lang) not in subheaders and t("delinquency.vintages", lang) not in subheaders
-    assert t("delinquency.movers", lang) in subheaders  # the whole-book sections remain
-    assert all(chart_rows(app)), "an empty chart"
+        t("delinquency.segment_empty", lang, scope=scope, as_of=DEMO_AS_OF.isoformat()),
+        t("delinquency.no_month_ends", lang)]
+    assert not app.main.metric
+    assert section_shown(app, lang) == ([t("delinquency.trend", lang)], 0)
+    widget(app, "section").set_value("vintages").run()  # each section says why it is empty
+    assert [info.value for info in app.main.info] == [t("delinquency.no_vintages", lang), t("delinquency.no_fpd", lang),
+                                                      t("delinquency.no_entry", lang)]
+    widget(app, "section").set_value("segments").run()  # the movers cover the whole book
+    assert section_shown(app, lang)[0] == [t("delinquency.movers", lang)] and app.main.dataframe
+    widget(app, "section").set_value("rates").run()
     # picking a real value from the menu shows it
     widget(app, "value").set_value("广东").run()
     assert not app.main.info
@@ -203,13 +239,18 @@ def test_a_day_with_nothing_active_says_so(closed_db, monkeypatch, stem, lang):
 
 def test_early_days_show_each_sections_reason(app):
     """On the first day of the book there is no month-end yet: each section says why it is empty."""
+    infos = []
     run(app, lang="en", as_of="2024-11-01")
-    infos = [info.value for info in app.main.info]
+    for section in ("rates", "rolls", "vintages"):
+        widget(app, "section").set_value(section).run()
+        infos += [info.value for info in app.main.info]
+        assert all(chart_rows(app)), "an empty chart"
+        if section == "rolls":
+            assert {m.label: m.value for m in app.main.metric}["Implied loss rate"] == fmt.NONE
+            assert any(c.value.startswith("Cannot be computed: no balance to flow from at M0→M1")
+                       for c in app.main.caption)
     for key in ("delinquency.no_month_ends", "delinquency.no_rolls", "delinquency.no_vintages", "delinquency.no_fpd"):
         assert t(key, "en") in infos
-    assert {m.label: m.value for m in app.main.metric}["Implied loss rate"] == fmt.NONE
-    assert any(c.value.startswith("Cannot be computed: no balance to flow from at M0→M1") for c in app.main.caption)
-    assert all(chart_rows(app)), "an empty chart"
 
 
 # ----------------------------------------------------------------------------------------- Executive page

@@ -41,7 +41,7 @@ def delinquent_of_shown(at: AppTest, demo_con):
 
 
 def test_a_click_on_a_delinquent_loan_opens_its_account(app, demo_con):
-    run(app, lang="en")
+    run(app, lang="en", section="segments")
     value, loans = delinquent_of_shown(app, demo_con)
     shown = app.main.dataframe[1].value["loan_id"].tolist()
     assert shown == [str(loan) for loan in loans["loan_id"]]
@@ -50,7 +50,7 @@ def test_a_click_on_a_delinquent_loan_opens_its_account(app, demo_con):
 
 def test_the_delinquent_loans_export_is_audited(demo_db, demo_con, monkeypatch, access_file):  # noqa: F811
     monkeypatch.setenv("MONITOR_DB", str(demo_db))
-    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang="en")
+    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang="en", section="segments")
     value, loans = delinquent_of_shown(at, demo_con)
     button = at.main.download_button(key="delinquency.export")
     assert button.label == t("list_export.download", "en")

@@ -7,8 +7,9 @@ import threading
 
 import streamlit as st
 
+from monitor import views
 from monitor.simulate import projection
-from ui import data, warm
+from ui import context, data, warm
 
 from .conftest import DEMO_AS_OF
 
@@ -35,8 +36,16 @@ def _warmed(demo_db, monkeypatch, app):
 def test_the_latest_days_figures_are_cached_after_the_first_page(demo_db, monkeypatch, app):
     cached = _warmed(demo_db, monkeypatch, app)
     assert cached(data._executive_view, DEMO_AS_OF)["as_of"] == DEMO_AS_OF  # a page the user has not opened yet
-    assert cached(data._delinquency_view, DEMO_AS_OF, None, None, "product")["as_of"] == DEMO_AS_OF
     assert not warm.latest_day(DEMO_AS_OF)  # once per server and day
+
+
+def test_every_section_of_the_delinquency_page_opens_on_warmed_figures(demo_db, monkeypatch, app):
+    _warmed(demo_db, monkeypatch, app)
+    monkeypatch.setattr(views, "delinquency_section", _not_computed)
+    for section in views.DELINQUENCY_SECTIONS:
+        app.segmented_control(key=context.choice_key("section")).set_value(section).run()
+        assert not app.exception, (section, [e.message for e in app.exception])
+        assert app.query_params["section"] == section
 
 
 def test_the_portfolio_simulator_opens_on_the_warmed_projection(demo_db, monkeypatch, app):

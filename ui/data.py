@@ -121,13 +121,18 @@ def past_days() -> memo.PastDayMemo:
     return _past_days(str(db_path()))
 
 
-def _delinquency_view(con, as_of: dt.date, segment: str | None, value: str | None, dimension: str) -> dict:
-    return views.delinquency_view(con, as_of, segment, value, dimension, past=past_days())
+def _delinquency_section(con, section: str, as_of: dt.date, segment: str | None, value: str | None,
+                         dimension: str | None) -> dict:
+    return views.delinquency_section(con, section, as_of, segment, value, dimension, past=past_days())
 
 
-def delinquency_view(as_of: dt.date, segment: str | None, value: str | None, dimension: str) -> dict:
-    """monitor.views.delinquency_view: everything the Delinquency page shows (segment None: all loans)."""
-    return load(_delinquency_view, as_of, segment, value, dimension)
+def delinquency_section(section: str, as_of: dt.date, segment: str | None, value: str | None, dimension: str) -> dict:
+    """monitor.views.delinquency_section: the figures of one section of the Delinquency page (segment None: all
+    loans). What a section does not read stays out of its cache key: the movers dimension of all but the segments
+    section, the segment of that one (its movers cover the whole book)."""
+    if section == "segments":
+        return load(_delinquency_section, section, as_of, None, None, dimension)
+    return load(_delinquency_section, section, as_of, segment, value, None)
 
 
 def _executive_view(con, as_of: dt.date) -> dict:

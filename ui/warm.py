@@ -16,6 +16,7 @@ import os
 import threading
 
 from monitor import early_warning
+from monitor.views import DELINQUENCY_SECTIONS
 from ui import data, early_warning_data, simulator_portfolio_choices, simulator_portfolio_data, today_data
 
 _LOCK = threading.Lock()
@@ -27,13 +28,18 @@ ENABLED = "MONITOR_WARM_CACHE"  # "0" turns warming off (the tests do: its reads
 def views(latest: dt.date) -> list:
     """What the pages read first for the latest day with their default choices, most waited for first."""
     return [
-        lambda: data.delinquency_view(latest, None, None, "product"),
+        _delinquency(latest, DELINQUENCY_SECTIONS[0]),
         lambda: data.executive_view(latest),
         lambda: today_data.today_view(latest),
         _early_warning(latest),
+        *(_delinquency(latest, section) for section in DELINQUENCY_SECTIONS[1:]),
         lambda: data.bucket_distribution(latest),
         lambda: simulator_portfolio_data.simulation(latest, simulator_portfolio_choices.DEFAULT),
     ]
+
+
+def _delinquency(latest: dt.date, section: str):
+    return lambda: data.delinquency_section(section, latest, None, None, "product")
 
 
 def _early_warning(latest: dt.date):

@@ -35,50 +35,84 @@ KPI_ROWS = (("active_balance", "active_loans", "cash_collected"), ("rate_30", "r
 ENTRY_DAYS = 60
 
 
+# The Delinquency page's sections, each shown on its own (the page draws the one chosen, so that a view computes and
+# the browser draws a third of the figures): the day's rates, its buckets and the 30+ trend; roll, cure and flow
+# rates; vintages, first-payment default and collection entry; the segments that moved most.
+DELINQUENCY_SECTIONS = ("rates", "rolls", "vintages", "segments")
+
+
+def delinquency_section(con: duckdb.DuckDBPyConnection, section: str, as_of: dt.date, segment: str | None = None,
+                        value: str | None = None, dimension: str = "product", past: Memo = memo.computed) -> dict:
+    """The figures of one section of the Delinquency page (DELINQUENCY_SECTIONS) for one as-of date and (optionally)
+    one segment value; `dimension` is the segment whose values the movers table lists. `past` keeps the month-end
+    series between calls, and the day's status when the derived tables do not hold it (monitor.memo.PastDayMemo; by
+    default they are computed). Every section also gives `as_of`, its last month-end `month_end` and `derived`."""
+    common = {"as_of": as_of, "month_end": last_month_end(as_of), "derived": derived.state(con)}
+    if section == "rates":
+        return {**common, **_rates_section(con, as_of, segment, value, past)}
+    if section == "rolls":
+        return {**common, **_rolls_section(con, last_month_end(as_of), segment, value, past)}
+    if section == "vintages":
+        return {**common, **_vintages_section(con, as_of, segment, value, past)}
+    if section == "segments":
+        past.pin_day(con, as_of)
+        return {**common, "movers": metrics.segment_movers(con, as_of, dimension),
+                "movers_since": months_before(as_of, 1)}
+    raise ValueError(f"unknown section {section!r}: one of {', '.join(DELINQUENCY_SECTIONS)}")
+
+
 def delinquency_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None = None,
                      value: str | None = None, dimension: str = "product", past: Memo = memo.computed) -> dict:
-    """Everything the Delinquency page shows for one as-of date and (optionally) one segment value.
-    `dimension` is the segment whose values the movers table lists. `past` keeps the month-end series between
-    calls, and the day's status when the derived tables do not hold it (monitor.memo.PastDayMemo; by default they
-    are computed). The month-end series and the collection entries, which read no day status, are computed
-    alongside the day's figures (monitor.alongside)."""
+    """Every section of the Delinquency page at once (delinquency_section), as one dict."""
+    view: dict = {}
+    for section in DELINQUENCY_SECTIONS:
+        view.update(delinquency_section(con, section, as_of, segment, value, dimension, past))
+    return view
+
+
+def _rates_section(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None, value: str | None,
+                   past: Memo) -> dict:
+    """The DPD 1+/30+/60+/90+ rates (lagged 3 and 6 months too), the book by bucket, and the 30+ and 90+ trend over
+    TREND_MONTHS month-ends; the trend, which reads no day status, computed alongside the day's figures."""
     to_end = last_month_end(as_of)
     with Alongside(con) as alongside:
-        month_ends = alongside.submit(_month_end_figures, to_end, segment, value, past)
-        entry = alongside.submit(metrics.collection_entry_series, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of,
-                                 segment, value)
+        series = alongside.submit(past, to_end, metrics.dpd_rate_series, months_before(to_end, TREND_MONTHS - 1),
+                                  to_end, segment, value)
         past.pin_day(con, as_of)
-        view = {
-            "as_of": as_of,
-            "month_end": to_end,
-            "rates": metrics.dpd_rates(con, as_of, segment, value, lags=(3, 6)),
-            "buckets": metrics.bucket_distribution(con, as_of, segment, value),
-            "fpd": metrics.payment_default_by_cohort(con, as_of, segment=segment, value=value),
-            "movers": metrics.segment_movers(con, as_of, dimension),
-            "movers_since": months_before(as_of, 1),
-            "derived": derived.state(con),
-        }
-        entries = entry.result()
-        return {**view, **month_ends.result(),
-                "entry": entries,  # ENTRY_DAYS days, which hold the month to date
-                "entry_day": metrics.entry_rate_of(entries, as_of, as_of),
-                "entry_mtd": metrics.entry_rate_of(entries, as_of.replace(day=1), as_of)}
+        return {"rates": metrics.dpd_rates(con, as_of, segment, value, lags=(3, 6)),
+                "buckets": metrics.bucket_distribution(con, as_of, segment, value),
+                "series": series.result()}
 
 
-def _month_end_figures(con: duckdb.DuckDBPyConnection, to_end: dt.date, segment: str | None, value: str | None,
-                       past: Memo) -> dict:
-    """The Delinquency page's series through the month-end `to_end`, kept by `past`: the 30+ trend, roll, cure and
-    flow rates, the loss rate the flows imply, the vintages."""
+def _rolls_section(con: duckdb.DuckDBPyConnection, to_end: dt.date, segment: str | None, value: str | None,
+                   past: Memo) -> dict:
+    """The roll-rate matrix of the month-end `to_end`, cure rates by bucket and the flow-rate chain over TREND_MONTHS
+    month-ends, and the loss rate the flows imply: month-end figures only, kept by `past`."""
     first = months_before(to_end, TREND_MONTHS - 1)
     flows = past(con, to_end, metrics.flow_rate_series, first, to_end, segment, value)
     return {
-        "series": past(con, to_end, metrics.dpd_rate_series, first, to_end, segment, value),
         "rolls": past(con, to_end, metrics.roll_rate_series, to_end, to_end, segment, value),
         "cures": metrics.cure_rates(past(con, to_end, metrics.roll_rate_series, first, to_end, segment, value, True)),
         "flows": flows,
         "implied_loss": metrics.implied_loss_rate(flows),
-        "vintages": past(con, to_end, metrics.vintages, to_end, segment, value),
     }
+
+
+def _vintages_section(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str | None, value: str | None,
+                      past: Memo) -> dict:
+    """Vintage curves through the last month-end, FPD30 by cohort, and the daily collection entry of the last
+    ENTRY_DAYS days with the day's and the month-to-date rate; none reads the day's status."""
+    to_end = last_month_end(as_of)
+    with Alongside(con) as alongside:
+        entry = alongside.submit(metrics.collection_entry_series, as_of - dt.timedelta(days=ENTRY_DAYS - 1), as_of,
+                                 segment, value)
+        view = {"vintages": past(con, to_end, metrics.vintages, to_end, segment, value),
+                "fpd": metrics.payment_default_by_cohort(con, as_of, segment=segment, value=value)}
+        entries = entry.result()
+    return {**view,
+            "entry": entries,  # ENTRY_DAYS days, which hold the month to date
+            "entry_day": metrics.entry_rate_of(entries, as_of, as_of),
+            "entry_mtd": metrics.entry_rate_of(entries, as_of.replace(day=1), as_of)}
 
 
 def executive_view(con: duckdb.DuckDBPyConnection, as_of: dt.date, past: Memo = memo.computed) -> dict:
