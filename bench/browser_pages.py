@@ -463,7 +463,9 @@ def summary(views: list[dict], load: float, kept_from: str | None = None) -> str
         "in the book, from the click. The book is a copy derived by this code, as the nightly job leaves it. "
         "Median / max over the views "
         f"(both languages for cold and warm); `>`: a view not complete within {TIMEOUT_S} s, counted as {TIMEOUT_S}. "
-        "Charts and KB: what the page draws and the websocket bytes it received.",
+        "Charts and KB: what the page draws and the websocket bytes it received. The Delinquency page shows one "
+        "section at a time: its row is the section it opens on (rates and trend), delinquency/<section> rows the "
+        "others, each opened by its URL (?section=); with the feed, only the section it opens on.",
         "",
         "| loans | page | cold (s) | cold, older day (s) | warm (s) | new tab (s) | feed (s) | charts | tables | "
         "KB received |",
