@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 from monitor import db, metrics
 from monitor.i18n import LANGUAGES, t
 from monitor.status import BUCKETS
-from ui import charts, data, navigation
+from monitor.views import DELINQUENCY_SECTIONS
+from ui import charts, context, data, navigation
 
 from .conftest import DEMO_AS_OF
 
@@ -35,6 +37,18 @@ def open_page(at: AppTest, stem: str) -> AppTest:
     at.switch_page(f"pages/{stem}.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def every_view(at: AppTest, stem: str) -> Iterator[AppTest]:
+    """The page `stem` opened in a session that has run, then each of its other views: the Delinquency page shows one
+    section at a time (monitor.views.DELINQUENCY_SECTIONS), chosen in its section control; it is left on its first."""
+    yield open_page(at, stem)
+    if stem == "delinquency":
+        for section in (*DELINQUENCY_SECTIONS[1:], DELINQUENCY_SECTIONS[0]):
+            at.segmented_control(key=context.choice_key("section")).set_value(section).run()
+            assert not at.exception, (section, [e.message for e in at.exception])
+            if section != DELINQUENCY_SECTIONS[0]:
+                yield at
 
 
 def page_of(path: Path, monkeypatch, stem: str, lang: str) -> AppTest:

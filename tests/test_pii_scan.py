@@ -28,7 +28,7 @@ from ui import navigation
 
 from .conftest import APPTEST_TIMEOUT, DEMO_AS_OF, ROOT
 from .test_cli import monitor
-from .test_pages_apptest import open_page, run
+from .test_pages_apptest import every_view, open_page, run
 from .test_pages_pii import signed_in
 
 PAGE_STEMS = [stem for stem, _ in navigation.PAGES]
@@ -178,8 +178,8 @@ def shown(scan_db, accounts, tmp_path_factory) -> dict[str, str]:
         patch.setenv("MONITOR_ACCESS_DB", str(tmp_path_factory.mktemp("scan") / "access.duckdb"))
         for lang in LANGUAGES:
             at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT), lang=lang)
-            for stem in PAGE_STEMS:
-                texts[f"page {stem} ({lang})"] = page_text(open_page(at, stem))
+            for stem in PAGE_STEMS:  # every section of a page that shows one at a time
+                texts[f"page {stem} ({lang})"] = "\n".join(page_text(view) for view in every_view(at, stem))
             for loan_id in accounts:
                 at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)
                 texts[f"account {loan_id} ({lang})"] = page_text(open_page(run(at, lang=lang, loan=str(loan_id)),

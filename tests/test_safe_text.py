@@ -65,7 +65,8 @@ def test_a_url_value_reaches_the_page_as_text(app, lang):
     assert app.main.markdown[0].value == t("delinquency.scope", lang, scope=scope, as_of=DEMO_AS_OF.isoformat(),
                                            measure=labels.measure("balance", lang))
     assert [info.value for info in app.main.info] == [
-        t("delinquency.segment_empty", lang, scope=scope, as_of=DEMO_AS_OF.isoformat())]
+        t("delinquency.segment_empty", lang, scope=scope, as_of=DEMO_AS_OF.isoformat()),
+        t("delinquency.no_month_ends", lang)]
     for shown in (app.main.markdown[0].value, app.main.info[0].value):
         for markup in ("](", "![", ":red[", "<b>", "$x^", ":material/", "www.evil"):
             assert markup not in shown
@@ -90,7 +91,8 @@ def test_a_code_from_the_book_reaches_the_page_as_text(hostile_db, monkeypatch):
     in the table (a table cell is not markdown)."""
     monkeypatch.setenv("MONITOR_DB", str(hostile_db))
     code = HOSTILE_CHANNEL + " " + LINK
-    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT), lang="en", movers="channel")
+    at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT), lang="en", section="segments",
+             movers="channel")
     loans_of = at.main.selectbox(key="delinquency.loans_of")
     assert code in loans_of.options
     loans_of.set_value(code).run()
