@@ -24,6 +24,9 @@ Money = str | int | Decimal
 Day = str | dt.date
 
 CENT = Decimal("0.01")
+# The columns of collection_actions before the compliance columns (schema version 7), for tests that insert a row
+# as an older book held it.
+ACTION_COLUMNS = "(action_id, loan_id, action_at, action_type, agent_id, contact_party, outcome, ptp_amount, ptp_date)"
 
 
 def yuan(fen: int) -> Decimal:
@@ -132,11 +135,17 @@ class Book:
 
     def action(self, action_id: int, loan_id: int, action_at: str | dt.datetime | dt.date, *,
                outcome: str = "promise_to_pay", ptp_amount: Money | None = None, ptp_date: Day | None = None,
-               agent_id: str = "A01", action_type: str = "call") -> int:
-        """One collection action; a promise to pay needs ptp_amount and ptp_date (the schema checks it)."""
-        db.run(self.con, "INSERT INTO collection_actions VALUES (?, ?, ?, ?, ?, 'debtor', ?, ?, ?)",
-               [action_id, loan_id, moment(action_at), action_type, agent_id, outcome,
-                None if ptp_amount is None else money(ptp_amount), None if ptp_date is None else day(ptp_date)])
+               agent_id: str = "A01", action_type: str = "call", party: str = "debtor",
+               contact_id: str | None = None, answered: bool | None = None, consent: bool | None = None,
+               agency_id: str | None = None) -> int:
+        """One collection action; a promise to pay needs ptp_amount and ptp_date (the schema checks it). The
+        compliance columns default to NULL, as in a book written before them."""
+        db.run(self.con, """INSERT INTO collection_actions (action_id, loan_id, action_at, action_type, agent_id,
+                                contact_party, outcome, ptp_amount, ptp_date, contact_id, answered, debtor_consent,
+                                agency_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               [action_id, loan_id, moment(action_at), action_type, agent_id, party, outcome,
+                None if ptp_amount is None else money(ptp_amount), None if ptp_date is None else day(ptp_date),
+                contact_id, answered, consent, agency_id])
         return action_id
 
     # -- housekeeping -------------------------------------------------------------------------------

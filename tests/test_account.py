@@ -33,7 +33,7 @@ from monitor import account, day_status, db, derive, metrics, status
 from monitor.i18n import CATALOG, LANGUAGES, t
 from ui import account_charts
 
-from .builders import Book
+from .builders import ACTION_COLUMNS, Book
 from .conftest import DEMO_AS_OF
 from .specs import chart_titles
 
@@ -61,7 +61,8 @@ def _build(path) -> Book:
         (5, "2026-05-02 16:00:00", "call", "contacted", None, None),
     ]
     for action_id, at, kind, outcome, amount, date in actions:
-        db.run(book.con, "INSERT INTO collection_actions VALUES (?, 1, ?, ?, 'A001', 'debtor', ?, ?, ?)",
+        db.run(book.con, f"INSERT INTO collection_actions {ACTION_COLUMNS} "
+                     "VALUES (?, 1, ?, ?, 'A001', 'debtor', ?, ?, ?)",
                [action_id, dt.datetime.fromisoformat(at), kind, outcome, amount, date])
     for day, pd, tier, reasons in (("2026-03-31", 0.08, "B", ("dpd", "max_dpd_3m", None)),
                                    ("2026-04-30", 0.21, "D", ("late_installments", "dpd", "paid_to_due")),

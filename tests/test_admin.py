@@ -84,7 +84,28 @@ def test_the_bounds_are_inclusive(book):
 
 def test_the_editable_settings_are_listed_with_their_bounds(demo_con):
     listing = book_settings.editable(demo_con)
-    assert listing.select("key", "value", "low", "high").rows() == [("quarantine_raw_days", "90", 1, 3650)]
+    assert listing.select("key", "value", "low", "high").rows() == [
+        ("compliance_agency_max_complaints_per_10000", "50", 0, 10000),
+        ("compliance_agency_max_violations_per_1000", "5", 0, 1000),
+        ("compliance_debtor_reachable_days", "30", 1, 60),
+        ("compliance_max_unanswered_attempts", "6", 1, 20),
+        ("compliance_quiet_end_hour", "8", 0, 10),
+        ("compliance_quiet_start_hour", "22", 18, 24),
+        ("quarantine_raw_days", "90", 1, 3650)]
+
+
+def test_a_changed_rule_setting_judges_every_action_again(book):
+    def quiet_hour_violations() -> int:
+        con = db.connect(book, read_only=True)
+        try:
+            return con.execute("SELECT count(*) FROM violations WHERE rule = 'quiet_hours'").fetchall()[0][0]
+        finally:
+            con.close()
+
+    before = quiet_hour_violations()
+    assert before > 0  # the demo's collectors who push the rules call after 22:00
+    book_settings.change(book, ADMIN, "compliance_quiet_start_hour", "24")  # no evening limit: only early calls
+    assert 0 < quiet_hour_violations() < before
 
 
 # ------------------------------------------------------------------------------------------------ the page

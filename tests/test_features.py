@@ -24,7 +24,7 @@ from monitor import day_status, db, derive
 from monitor.schedule import amortize_fen
 from monitor.scoring.features import CATEGORICAL, DESCRIPTIONS, FEATURES, build_features
 from monitor.scoring.labels import build_labels, horizon_end
-from tests.builders import Book, yuan
+from tests.builders import ACTION_COLUMNS, Book, yuan
 
 D = dt.date
 LOOK_AHEAD_DAYS = (D(2026, 6, 30), D(2026, 8, 15))
@@ -234,7 +234,8 @@ def amortized(principal_fen: int, rate: float, first: dt.date, n: int) -> list[t
 
 def action(book: Book, action_id: int, loan_id: int, at: str, kind: str, outcome: str = "contacted",
            ptp_amount: str | None = None, ptp_date: str | None = None) -> None:
-    db.run(book.con, "INSERT INTO collection_actions VALUES (?, ?, ?, ?, 'A0001', 'debtor', ?, ?, ?)",
+    db.run(book.con, f"INSERT INTO collection_actions {ACTION_COLUMNS} "
+                     "VALUES (?, ?, ?, ?, 'A0001', 'debtor', ?, ?, ?)",
            [action_id, loan_id, dt.datetime.fromisoformat(at), kind, outcome, ptp_amount,
             None if ptp_date is None else D.fromisoformat(ptp_date)])
 

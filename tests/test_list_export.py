@@ -13,7 +13,7 @@ from monitor import db, derive, list_export
 from monitor.i18n import t
 from monitor.live import today
 
-from .builders import Book
+from .builders import ACTION_COLUMNS, Book
 
 DAY = dt.date(2026, 3, 11)
 
@@ -33,7 +33,8 @@ def con(tmp_path_factory):
                                           ("2026-04-11", "100.00", "5.00", "0.00")])
     book.payment(3, "2026-03-11 09:15:00", "109.67", channel="auto_debit")
     book.payment(3, "2026-03-11 10:30:05", "0.33", channel="app")
-    db.run(book.con, "INSERT INTO collection_actions VALUES (1, 4, TIMESTAMP '2026-03-11 11:00:00', 'call', 'A0001', "
+    db.run(book.con, f"INSERT INTO collection_actions {ACTION_COLUMNS} "
+                     "VALUES (1, 4, TIMESTAMP '2026-03-11 11:00:00', 'call', 'A0001', "
                      "'debtor', 'promise_to_pay', 330.00, DATE '2026-03-14')")
     derive.derive(book.con, DAY)  # the segments the delinquent loans are chosen by
     try:

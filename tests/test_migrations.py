@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor import day_status, db
+from monitor.compliance import violations
 from monitor.synth.book import generate
 from tests.test_cli import assert_bad_input, monitor
 from ui.safe_text import escape
@@ -65,16 +66,16 @@ def test_migrate_brings_a_version_1_book_to_the_current_version(current_book, tm
     path = _book_of_version(current_book, tmp_path, 1)
     result = monitor("migrate", "--db", path.name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "schema version 6" in result.stderr and "1 -> 2" in result.stderr and "5 -> 6" in result.stderr
+    assert "schema version 7" in result.stderr and "1 -> 2" in result.stderr and "6 -> 7" in result.stderr
     assert set(ADDED_SINCE_VERSION_1) <= _tables(path)
-    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5, 6]
+    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5, 6, 7]
     assert _raw(path, "SELECT event, detail->>'from', detail->>'to' FROM book_history ORDER BY 2") == [
         ("migrate", "1", "2"), ("migrate", "2", "3"), ("migrate", "3", "4"), ("migrate", "4", "5"),
-        ("migrate", "5", "6")]
+        ("migrate", "5", "6"), ("migrate", "6", "7")]
     report = monitor("report", "--as-of", AS_OF, "--db", path.name, cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     assert monitor("migrate", "--db", path.name, cwd=tmp_path).returncode == 0  # again: nothing more to do
-    assert len(_raw(path, "SELECT * FROM book_history")) == 5
+    assert len(_raw(path, "SELECT * FROM book_history")) == 6
 
 
 def test_version_3_keeps_a_rejected_rows_raw_values_only_as_long_as_a_setting_says(current_book, tmp_path):
@@ -128,6 +129,34 @@ def test_version_6_gives_the_derived_status_rows_their_installments_left(current
     finally:
         con.close()
     assert [frame["installments_left"].to_list() for frame in left] == [[term], [term - 1]]
+
+
+def test_version_7_gives_the_collection_actions_what_the_rules_need(current_book, tmp_path):
+    """6 -> 7: collection_actions as version 6 held them (no contact columns, the party third_party) are rebuilt with
+    the new columns (NULL), the party read as unrelated_third_party; agencies, complaints and the violations table
+    are created, the rules' settings written, and the violations judged as a rebuild would."""
+    path = _book_of_version(current_book, tmp_path, 6, drop=("agencies", "complaints", "violations"))
+    _raw(path, """CREATE TABLE v6 AS SELECT action_id, loan_id, action_at, action_type, agent_id,
+                  CASE WHEN contact_party = 'debtor' THEN 'debtor' ELSE 'third_party' END AS contact_party, outcome,
+                  ptp_amount, ptp_date FROM collection_actions WHERE outcome <> 'do_not_contact'""")
+    _raw(path, "DROP TABLE collection_actions")
+    _raw(path, "ALTER TABLE v6 RENAME TO collection_actions")
+    _raw(path, "DELETE FROM settings WHERE key LIKE 'compliance_%'")
+    third_parties = _raw(path, "SELECT count(*) FROM collection_actions WHERE contact_party = 'third_party'")[0][0]
+    assert third_parties > 0
+    db.connect(path).close()  # a read-write open migrates
+    assert _raw(path, """SELECT count(*) FILTER (WHERE contact_party = 'unrelated_third_party'),
+                                count(*) FILTER (WHERE contact_id IS NOT NULL OR agency_id IS NOT NULL)
+                         FROM collection_actions""") == [(third_parties, 0)]
+    assert _raw(path, "SELECT count(*) FROM settings WHERE key LIKE 'compliance_%'") == [(6,)]
+    assert {"agencies", "complaints", "violations"} <= _tables(path)
+    kept = _raw(path, "SELECT * FROM violations ORDER BY ALL")
+    con = db.connect(path)
+    try:
+        violations.rebuild(con)
+    finally:
+        con.close()
+    assert kept == _raw(path, "SELECT * FROM violations ORDER BY ALL") and kept  # judged by loan and party
 
 
 def test_a_read_write_command_migrates_on_open(current_book, tmp_path):

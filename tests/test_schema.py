@@ -7,6 +7,8 @@ import pytest
 
 from monitor import db
 
+from .builders import ACTION_COLUMNS
+
 
 @pytest.fixture
 def con(tmp_path):
@@ -52,7 +54,8 @@ def test_schema_version_and_policy_are_recorded(con):
         "INSERT INTO payments VALUES (1, 1, TIMESTAMP '2026-02-05 10:00:00', -5, 'app')",
         "INSERT INTO payments VALUES (1, 1, TIMESTAMP '2026-02-05 10:00:00', 5, 'cash_in_envelope')",
         # a promise to pay needs its date and amount
-        """INSERT INTO collection_actions VALUES (1, 1, TIMESTAMP '2026-02-08 10:00:00', 'call', 'A0001',
+        f"""INSERT INTO collection_actions {ACTION_COLUMNS}
+           VALUES (1, 1, TIMESTAMP '2026-02-08 10:00:00', 'call', 'A0001',
            'debtor', 'promise_to_pay', NULL, NULL)""",
     ],
 )

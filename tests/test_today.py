@@ -9,7 +9,7 @@ import pytest
 from monitor import db
 from monitor.live.today import today_view
 
-from .builders import Book
+from .builders import ACTION_COLUMNS, Book
 
 DAY = dt.date(2026, 3, 11)
 
@@ -34,7 +34,8 @@ def view(tmp_path_factory):
     book.loan(4, "2025-12-01", "300.00", [("2026-01-01", "100.00", "10.00", "0.00"),
                                           ("2026-02-01", "100.00", "10.00", "0.00"),
                                           ("2026-03-01", "100.00", "10.00", "0.00")])
-    db.run(book.con, "INSERT INTO collection_actions VALUES (1, 4, TIMESTAMP '2026-03-11 11:00:00', 'call', 'A0001', "
+    db.run(book.con, f"INSERT INTO collection_actions {ACTION_COLUMNS} "
+                     "VALUES (1, 4, TIMESTAMP '2026-03-11 11:00:00', 'call', 'A0001', "
                      "'debtor', 'promise_to_pay', 330.00, DATE '2026-03-14')")
     # 5: a new loan today
     book.loan(5, "2026-03-11", "100.00", [("2026-04-11", "100.00", "1.00", "0.00")])

@@ -30,6 +30,12 @@ __all__ = [  # what monitor.db re-exports
     "ACTION_TYPES",
     "CONTACT_PARTIES",
     "OUTCOMES",
+    "COMPLAINT_CHANNELS",
+    "COMPLAINT_CATEGORIES",
+    "COMPLAINT_RESOLUTIONS",
+    "IN_HOUSE",
+    "ACTION_COLUMNS_V7",
+    "COMPLIANCE_DDL",
     "RESTRUCTURING_KINDS",
     "RISK_TIERS",
     "TREATMENTS",
@@ -51,7 +57,7 @@ __all__ = [  # what monitor.db re-exports
     "transaction",
 ]
 
-SCHEMA_VERSION = 6  # monitor.migrations brings an older book up to it; its docstring says what each version holds
+SCHEMA_VERSION = 7  # monitor.migrations brings an older book up to it; its docstring says what each version holds
 DEFAULT_CHARGE_OFF_DPD = 181
 
 LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
@@ -60,14 +66,22 @@ REPAYMENT_METHODS = ("equal_installment", "equal_principal")
 LOAN_CHANNELS = ("app", "ecommerce", "social_ads", "partner_api", "broker")  # acquisition; a book may hold more
 PAYMENT_CHANNELS = ("auto_debit", "app", "collections", "legal", "recovery")
 ACTION_TYPES = ("sms", "ivr", "call", "letter", "field_visit", "legal_notice", "lawsuit")
-CONTACT_PARTIES = ("debtor", "third_party")
-OUTCOMES = ("no_answer", "contacted", "promise_to_pay", "refused", "paid", "wrong_number")
+# Who was contacted (the 2026 collection guideline's categories): the debtor, a third party related to the debt (a
+# spouse where the loan paid family expenses), or an unrelated third party (reachable only to find the debtor).
+CONTACT_PARTIES = ("debtor", "related_third_party", "unrelated_third_party")
+# do_not_contact: the person contacted asked not to be contacted again (binding for third parties).
+OUTCOMES = ("no_answer", "contacted", "promise_to_pay", "refused", "paid", "wrong_number", "do_not_contact")
+COMPLAINT_CHANNELS = ("regulator_transfer", "hotline", "social_media")
+COMPLAINT_CATEGORIES = ("time", "frequency", "third_party", "abuse", "privacy", "impersonation")
+COMPLAINT_RESOLUTIONS = ("upheld", "partly_upheld", "not_upheld")
+IN_HOUSE = "in_house"  # the agency_id of the lender's own collectors (collection_actions.agency_id NULL reads so)
 RESTRUCTURING_KINDS = ("extension", "reinstallment", "rate_cut", "fee_waiver", "settlement")
 RISK_TIERS = ("A", "B", "C", "D", "E")  # A lowest PD ... E highest (monitor.scoring.treatment)
 TREATMENTS = ("reminder", "call", "plan_offer", "field", "legal")
 
 # Source tables, in load order. Derived tables are rebuilt by monitor.derive.derive.
-SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings")
+SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings", "agencies",
+                 "complaints")
 DERIVED_TABLES = ("installment_settlement", "loan_month", "day_snapshot", "loan_segment")
 
 
@@ -123,6 +137,55 @@ CREATE TABLE IF NOT EXISTS book_history (
     happened_at TIMESTAMP NOT NULL,
     event       VARCHAR NOT NULL,
     detail      JSON NOT NULL
+);
+"""
+
+# What the collection rules need of an action (schema version 7, issue 17). NULL reads as the older data meant:
+# no consent recorded, answered unless the outcome is no_answer, the lender's own collectors (IN_HOUSE).
+ACTION_COLUMNS_V7 = """contact_id       VARCHAR,  -- the phone number or address contacted, hashed (never itself)
+    debtor_consent   BOOLEAN,  -- the debtor agreed to this contact at this hour (a call back they asked for)
+    answered         BOOLEAN,  -- someone answered the call or opened the door
+    duration_seconds INTEGER CHECK (duration_seconds >= 0),
+    agency_id        VARCHAR,  -- the outside agency that acted (agencies), NULL: the lender's own collectors
+    recording_id     VARCHAR,  -- the call's or the visit's recording"""
+
+# Outside collection agencies and the complaints received about collection (issue 17). Source data, loaded like
+# the others; monitor.compliance reads them.
+COMPLIANCE_DDL = f"""
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id      VARCHAR PRIMARY KEY,
+    name           VARCHAR NOT NULL,
+    contract_start DATE NOT NULL,
+    contract_end   DATE,
+    fee_rate       DECIMAL(6,4) NOT NULL CHECK (fee_rate >= 0 AND fee_rate < 1),  -- commission on cash recovered
+    monthly_fee    {MONEY} NOT NULL CHECK (monthly_fee >= 0),
+    CHECK (contract_end IS NULL OR contract_end >= contract_start)
+);
+
+CREATE TABLE IF NOT EXISTS complaints (
+    complaint_id BIGINT PRIMARY KEY,
+    received_at  TIMESTAMP NOT NULL,
+    loan_id      BIGINT NOT NULL,
+    channel      VARCHAR NOT NULL CHECK (channel IN {_in(COMPLAINT_CHANNELS)}),
+    category     VARCHAR NOT NULL CHECK (category IN {_in(COMPLAINT_CATEGORIES)}),
+    agency_id    VARCHAR,          -- NULL: about the lender's own collectors
+    agent_id     VARCHAR,
+    resolution   VARCHAR CHECK (resolution IN {_in(COMPLAINT_RESOLUTIONS)}),
+    resolved_at  TIMESTAMP,
+    CHECK ((resolution IS NULL) = (resolved_at IS NULL)),
+    CHECK (resolved_at IS NULL OR resolved_at >= received_at)
+);
+
+-- Derived: each action that broke a collection rule (monitor.compliance.rules), rebuilt by derive and kept current
+-- by every writer of collection_actions (monitor.compliance.violations).
+CREATE TABLE IF NOT EXISTS violations (
+    rule      VARCHAR NOT NULL,
+    action_id BIGINT NOT NULL,
+    loan_id   BIGINT NOT NULL,
+    action_at TIMESTAMP NOT NULL,
+    agent_id  VARCHAR,
+    agency_id VARCHAR NOT NULL,        -- IN_HOUSE for the lender's own collectors
+    PRIMARY KEY (rule, action_id)
 );
 """
 
@@ -203,9 +266,10 @@ CREATE TABLE IF NOT EXISTS collection_actions (
     outcome       VARCHAR NOT NULL CHECK (outcome IN {_in(OUTCOMES)}),
     ptp_amount    {MONEY} CHECK (ptp_amount > 0),
     ptp_date      DATE,
+{ACTION_COLUMNS_V7}
     CHECK ((outcome = 'promise_to_pay') = (ptp_date IS NOT NULL AND ptp_amount IS NOT NULL))
 );
-
+{COMPLIANCE_DDL}
 CREATE TABLE IF NOT EXISTS restructurings (
     restructuring_id    BIGINT PRIMARY KEY,
     old_loan_id         BIGINT NOT NULL,
@@ -270,6 +334,18 @@ SETTINGS = (
     ("timezone", BOOK_TIMEZONE, "Event timestamps are local time."),
     ("quarantine_raw_days", "90",
      "Days a rejected row is kept as it was read; after that only its file, row number, rule and message stay."),
+    # The collection rules' parameters (monitor.compliance.rules; the 2026 collection guideline's figures).
+    ("compliance_quiet_start_hour", "22",
+     "No collection contact from this hour (local time) without the debtor's consent."),
+    ("compliance_quiet_end_hour", "8", "... until this hour of the next morning."),
+    ("compliance_max_unanswered_attempts", "6",
+     "Unanswered phone attempts a day to one contact after which no further attempt is made that day."),
+    ("compliance_debtor_reachable_days", "30",
+     "An unrelated third party may be contacted only if the debtor answered no contact in this many days before."),
+    ("compliance_agency_max_violations_per_1000", "5",
+     "An outside agency above this many violations per 1,000 contacts in a month is allocated no new accounts."),
+    ("compliance_agency_max_complaints_per_10000", "50",
+     "An outside agency above this many complaints per 10,000 accounts in a month is allocated no new accounts."),
 )
 
 

@@ -1,7 +1,8 @@
 """The book's settings an admin may change on the Admin page, and the one function that changes them.
 
 Only the keys of EDITABLE can be changed there, each within its bounds: the others (the charge-off DPD, the currency,
-the time zone) define what the book's numbers mean and change only with a rebuild. Every change checks the actor's
+the time zone) define what the book's numbers mean and change only with a rebuild. A change of a collection rule's
+figure judges every action again (the violations table) in the same transaction. Every change checks the actor's
 role where it runs (monitor.access.require: edit_settings) and is written to the audit log with the old and the new
 value.
 """
@@ -15,6 +16,7 @@ import duckdb
 import polars as pl
 
 from monitor import access, access_store, db
+from monitor.compliance import rules, violations
 from monitor.i18n import t
 
 
@@ -28,7 +30,14 @@ class Bounds:
 
 EDITABLE: dict[str, Bounds] = {
     "quarantine_raw_days": Bounds(1, 3650),  # days a rejected row's raw values are kept (personal data among them)
+    # the collection rules' figures (monitor.compliance.rules): a change judges every action again
+    **{setting.key: Bounds(setting.low, setting.high) for setting in rules.SETTINGS},
+    "compliance_agency_max_violations_per_1000": Bounds(0, 1000),
+    "compliance_agency_max_complaints_per_10000": Bounds(0, 10000),
 }
+
+
+RULE_SETTINGS = frozenset(setting.key for setting in rules.SETTINGS)  # the violations are judged by these
 
 
 class SettingError(ValueError):
@@ -78,6 +87,8 @@ def change(book: str | Path, actor: access.Actor, key: str, value: object) -> tu
         with db.transaction(con):
             old = db.setting(con, key)
             db.run(con, "UPDATE settings SET value = ? WHERE key = ?", [new, key])
+            if key in RULE_SETTINGS:
+                violations.rebuild(con)
     finally:
         con.close()
     access_store.record(book, actor, "edit_settings", key, {"old": old, "new": new})

@@ -79,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     wl.add_argument("--list", choices=(*WORKLISTS, "cure_curve"), required=True,
                     help="promises due today, broken yesterday, loans entering M1 today, or the cure curve")
     wl.add_argument("--format", choices=("csv", "json"), default="csv")
+    cc = sub.add_parser("contact-check", help="may a collector contact this person now? allowed (exit 0) or blocked "
+                                              "(exit 1) with the collection rule and what it found")
+    _add_db(cc)
+    cc.add_argument("--loan", type=limits.whole(1, limits.MAX_ID), required=True, help="the loan's id")
+    cc.add_argument("--contact", type=limits.text(64), default=None,
+                    help="the hashed contact id of the number or address (default: the loan's party)")
+    cc.add_argument("--party", choices=db.CONTACT_PARTIES, default="debtor")
+    cc.add_argument("--channel", choices=("sms", "ivr", "call", "field_visit"), default="call")
+    cc.add_argument("--at", type=limits.moment, default=None,
+                    help="local time, YYYY-MM-DD HH:MM (default: now in the book's time zone)")
+    cc.add_argument("--consent", action="store_true", help="the debtor agreed to be contacted at this hour")
+    cc.add_argument("--format", choices=("text", "json"), default="text")
+    cc.add_argument("--lang", choices=("en", "zh"), default="en")
     rep = sub.add_parser("report", help="the executive report at an as-of date, as JSON or one HTML file")
     _add_db(rep)
     rep.add_argument("--as-of", type=limits.day, required=True, help=f"the day, YYYY-MM-DD; {SPAN}")
@@ -358,6 +371,23 @@ def cmd_status(args) -> int:
     else:
         sys.stdout.write(frame.write_csv())
     return 0
+
+
+def cmd_contact_check(args) -> int:
+    from monitor.compliance.contact_check import may_contact
+
+    con = _open_existing(args, read_only=True)
+    try:
+        at = args.at or limits.local_now(con)
+        decision = may_contact(con, args.loan, args.contact, args.party, at, consent=args.consent,
+                               channel=args.channel)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps(decision.as_dict(), default=str))
+    else:
+        print(decision.text(args.lang))
+    return 0 if decision.allowed else 1
 
 
 def cmd_worklists(args) -> int:
@@ -648,4 +678,4 @@ COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_deri
             "simulate": cmd_simulate, "drill": cmd_drill,
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
             "users": cmd_users, "alerts": cmd_alerts, "limits": cmd_limits, "contacts": cmd_contacts,
-            "alerts-deliver": cmd_alerts_deliver}
+            "alerts-deliver": cmd_alerts_deliver, "contact-check": cmd_contact_check}

@@ -2,8 +2,9 @@
 
 installment_settlement (each installment with its running sum and the day it was settled), loan_month (every
 loan's status at every month-end), day_snapshot (every loan's status on the days the default views compare) and
-loan_segment. The statuses are monitor.status's definition; monitor.freshness tells whether the rows still hold,
-and monitor.derived serves them to the metrics.
+loan_segment; and the collection rules' violations (monitor.compliance.violations). The statuses are
+monitor.status's definition; monitor.freshness tells whether the rows still hold, and monitor.derived serves them
+to the metrics.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import duckdb
 
 from monitor import db, freshness, segments
+from monitor.compliance import violations
 from monitor.months import same_day_months_before
 from monitor.status import ACTIVE_AT, fen_to_yuan, grid_status_sql, latest_data_date
 
@@ -26,6 +28,7 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
         build_loan_month(con, as_of, params_co)
         _build_day_snapshot(con, as_of, params_co)
         segments.build_loan_segment(con)
+        violations.rebuild(con)
         freshness.record_build(con, as_of)
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in db.DERIVED_TABLES}
 

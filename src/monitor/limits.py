@@ -128,6 +128,17 @@ def day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
 
 
+def moment(text: str) -> dt.datetime:
+    """An argparse type: a local time, YYYY-MM-DD HH:MM[:SS] (the book's time zone)."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time; write it as YYYY-MM-DD HH:MM") from None
+    if value.tzinfo is not None:
+        raise argparse.ArgumentTypeError(f"{text!r}: write the book's local time, without a time zone")
+    return value
+
+
 def generate_day(text: str) -> dt.date:
     """An argparse type: generate's last day, from EARLIEST_GENERATE_AS_OF to today (db.BOOK_TIMEZONE)."""
     value, last = day(text), today()
@@ -194,6 +205,12 @@ def book_today(con: duckdb.DuckDBPyConnection) -> dt.date:
     zone = db.setting(con, "timezone") if _has_timezone(con) else db.BOOK_TIMEZONE
     latest = status.latest_data_date(con)
     return max(today(zone), latest) if latest else today(zone)
+
+
+def local_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
+    """The wall clock in the book's time zone, naive (event timestamps are local time, DESIGN.md §3)."""
+    zone = db.setting(con, "timezone") if _has_timezone(con) else db.BOOK_TIMEZONE
+    return dt.datetime.now(ZoneInfo(zone)).replace(tzinfo=None)
 
 
 def _has_timezone(con: duckdb.DuckDBPyConnection) -> bool:

@@ -22,6 +22,11 @@ The versions (db.SCHEMA_VERSION is the newest):
 - 6: the derived status rows (loan_month, day_snapshot) hold installments_left, the installments due after their
   day (monitor.status; the expected credit loss reads it instead of counting the installments again): an older
   book's rows get it from the installments, as `derive` would have built them.
+- 7: collections compliance (issue 17): collection_actions gain contact_id, debtor_consent, answered,
+  duration_seconds, agency_id and recording_id (NULL in older rows: no consent recorded, answered unless the outcome
+  was no_answer, the lender's own collectors); the party third_party becomes unrelated_third_party (the guideline's
+  stricter category: an older book did not say which); the outcome do_not_contact; the tables agencies and
+  complaints; the rules' settings; the violations table (monitor.compliance), built from the actions.
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -90,7 +95,37 @@ def _v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
             WHERE {table}.loan_id = counted.loan_id AND {table}.{day} = counted.day""")
 
 
-STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
+def _v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
+    """collection_actions rebuilt with the columns and values of version 7 (a CHECK cannot be altered in place),
+    agencies, complaints, the compliance settings and the violations of the actions there are."""
+    from monitor.compliance import violations  # imports monitor.db, which imports this module
+
+    db.run(con, f"""CREATE TABLE collection_actions_v7 (
+        action_id BIGINT PRIMARY KEY, loan_id BIGINT NOT NULL, action_at TIMESTAMP NOT NULL,
+        action_type VARCHAR NOT NULL CHECK (action_type IN ('sms', 'ivr', 'call', 'letter', 'field_visit',
+                                                            'legal_notice', 'lawsuit')),
+        agent_id VARCHAR,
+        contact_party VARCHAR CHECK (contact_party IN ('debtor', 'related_third_party', 'unrelated_third_party')),
+        outcome VARCHAR NOT NULL CHECK (outcome IN ('no_answer', 'contacted', 'promise_to_pay', 'refused', 'paid',
+                                                    'wrong_number', 'do_not_contact')),
+        ptp_amount DECIMAL(14,2) CHECK (ptp_amount > 0), ptp_date DATE,
+        {db.ACTION_COLUMNS_V7}
+        CHECK ((outcome = 'promise_to_pay') = (ptp_date IS NOT NULL AND ptp_amount IS NOT NULL)))""")
+    db.run(con, """INSERT INTO collection_actions_v7
+        SELECT action_id, loan_id, action_at, action_type, agent_id,
+               CASE contact_party WHEN 'third_party' THEN 'unrelated_third_party' ELSE contact_party END,
+               outcome, ptp_amount, ptp_date, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM collection_actions ORDER BY action_id""")
+    db.run(con, "DROP TABLE collection_actions")
+    db.run(con, "ALTER TABLE collection_actions_v7 RENAME TO collection_actions")
+    db.run(con, db.COMPLIANCE_DDL)
+    for key, value, description in db.SETTINGS:
+        if key.startswith("compliance_"):
+            db.run(con, "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING", [key, value, description])
+    violations.rebuild(con)
+
+
+STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, found: int) -> list[int]:

@@ -26,6 +26,7 @@ import polars as pl
 
 from monitor import access, access_store, db, derive_update, pii
 from monitor.alerts import trigger
+from monitor.compliance import violations
 from monitor.i18n import LANGUAGES
 from monitor.ingest import plausibility, read, rules, schema
 from monitor.ingest.read import RAW, ROW
@@ -177,7 +178,7 @@ def load_bytes(db_path: str | Path, file_bytes: bytes, file_name: str, kind: str
     return land(db_path, check_file(file_bytes, file_name, kind), batch_id(file_bytes), source, actor=actor)
 
 
-# the kinds whose rows change the derived rows of their loans (collection actions and customers change none)
+# the kinds whose rows change the derived rows of their loans (collection actions change the violations only)
 _CHANGES_DERIVED_ROWS = ("loans", "installments", "payments")
 
 
@@ -203,6 +204,8 @@ def land(db_path: str | Path, checked: _Checked, batch: str, source: str = "file
             _write(con, checked, outcome, landing, source)
             if checked.kind in _CHANGES_DERIVED_ROWS:
                 derive_update.after_write(con, derived_before, landing["loan_id"])
+            if checked.kind == "collection_actions":
+                violations.update(con, landing["action_id"])
             purge_raw(con)
         trigger.after_batch(con, "ingest")  # the file has landed: its own transactions
     finally:

@@ -34,6 +34,7 @@ import polars as pl
 from monitor import db, derive_update
 from monitor.alerts import notify, trigger
 from monitor.alerts.courier import Courier
+from monitor.compliance import contacts, violations
 from monitor.i18n import t
 from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
@@ -64,8 +65,13 @@ _INSERTS = {
         behaviour FROM frame ORDER BY loan_id""",
     "payments": f"""INSERT INTO payments SELECT payment_id, loan_id, paid_at, {fen_to_yuan('amount_fen')}, channel
         FROM frame ORDER BY payment_id""",
-    "collection_actions": f"""INSERT INTO collection_actions SELECT action_id, loan_id, action_at, action_type,
-        agent_id, contact_party, outcome, {fen_to_yuan('ptp_amount_fen')}, ptp_date FROM frame ORDER BY action_id""",
+    "collection_actions": f"""INSERT INTO collection_actions BY NAME SELECT action_id, f.loan_id, action_at,
+        action_type, agent_id, contact_party, outcome, {fen_to_yuan('ptp_amount_fen')} AS ptp_amount, ptp_date,
+        {contacts.action_contact('contact_party', 'action_type', 'f.loan_id', 'l.customer_id', 'c.phone',
+                                 'contact_slot')} AS contact_id,
+        debtor_consent, answered, duration_seconds, agency_id, recording_id
+        FROM frame f JOIN loans l ON l.loan_id = f.loan_id JOIN customers c ON c.customer_id = l.customer_id
+        ORDER BY action_id""",
     "closures": """UPDATE loans SET status = frame.status, closed_date = frame.closed_date,
         charge_off_date = frame.charge_off_date FROM frame WHERE loans.loan_id = frame.loan_id""",
 }
@@ -113,6 +119,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, buffer: Buffer, batch_id: str, l
         db.run(con, "INSERT INTO ingest_batches VALUES (?, 'feed', 'live feed', 'feed', ?, ?, ?, 0, 0)",
                [batch_id, loaded_at, events, events])
         derive_update.after_write(con, derived_before, _loans_written(frames))
+        if "collection_actions" in frames:
+            violations.update(con, frames["collection_actions"]["action_id"])
         con.commit()
     except BaseException:
         con.rollback()

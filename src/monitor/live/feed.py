@@ -23,7 +23,7 @@ import polars as pl
 from monitor import status
 from monitor.schedule import amortize_fen
 from monitor.synth import behaviour, calendar, population
-from monitor.synth.collections import STRATEGY
+from monitor.synth.collections import OUTSOURCED_SHARE, PUSHING_AGENCY, PUSHING_AGENTS, STRATEGY
 
 KINDS = ("payments", "loans", "collection_actions")  # the events the rate counts
 KIND_SHARE = (0.7, 0.1, 0.2)
@@ -34,6 +34,8 @@ PAYOFF_SHARE = 0.05        # payments ahead of time that repay the whole loan
 HUMAN_ACTIONS = ("call", "field_visit")
 STRATEGY_DPD = np.array([dpd for dpd, _, _ in STRATEGY])
 STRATEGY_TYPE = np.array([kind for _, kind, _ in STRATEGY])
+QUIET_HOURS = (22, 8)  # the collection guideline's: compliant collectors contact nobody from 22:00 to 08:00
+OUTSOURCED_DPD = 61    # calls and visits from this DPD go to an outside agency for OUTSOURCED_SHARE of loans
 
 _WORKING_SET_SQL = """
 WITH active AS (
@@ -174,6 +176,9 @@ class Feed:
             return
         n_pay, n_loans, n_act = self.rng.multinomial(n, KIND_SHARE)
         delinquent = np.flatnonzero(self.book.active & (self.book.arrears() > 0))
+        if _quiet(start):  # only the agency that pushes the rules works at night
+            delinquent = delinquent[_agency(self.book.loan_id[delinquent], self.book.dpd[delinquent])
+                                    == PUSHING_AGENCY]
         n_act_done = min(n_act, delinquent.size)
         n_pay_done = self._payments(buffer, n_pay + n_act - n_act_done, start, end)
         self._actions(buffer, delinquent, n_act_done, start, end)
@@ -243,7 +248,9 @@ class Feed:
 
     def _actions(self, buffer: Buffer, delinquent: np.ndarray, k: int, start: dt.datetime, end: dt.datetime) -> None:
         """Collection actions on delinquent loans, the strategy's step for their DPD; calls and visits reach
-        someone about half the time, and a share of those who answer promise to pay their arrears."""
+        someone about half the time, and a share of those who answer promise to pay their arrears. From DPD 61
+        an outside agency makes the calls and visits of most loans (_agency). The collectors who push the rules
+        (synth.collections: one agency, three in-house agents) call unrelated third parties and call at night."""
         b, rng = self.book, self.rng
         idx = self._pick(delinquent, k, np.ones(delinquent.size))
         if idx.size == 0:  # no loan in arrears (a fast feed can cure them all): no action to take
@@ -251,25 +258,50 @@ class Feed:
         dpd = np.maximum(b.dpd[idx], 1)
         step = np.searchsorted(STRATEGY_DPD, dpd, side="right") - 1
         kind = np.where(rng.random(idx.size) < 0.5, STRATEGY_TYPE[step], "call")
+        if _quiet(start):
+            kind = np.full(idx.size, "call")
         human = np.isin(kind, HUMAN_ACTIONS)
-        roll = rng.integers(0, 100, idx.size)
+        agency = np.where(human, _agency(b.loan_id[idx], dpd), "")
+        agent_no = rng.integers(0, 240, idx.size)
+        agency_agent = np.char.add(agency, np.char.add("-", np.char.zfill((agent_no % 25).astype(str), 3)))
+        agent = np.where(agency != "", agency_agent, np.char.add("A", np.char.zfill(agent_no.astype(str), 4)))
+        pushes = human & ((agency == PUSHING_AGENCY) | ((agency == "") & np.isin(agent_no, PUSHING_AGENTS)))
+        roll, party_roll = rng.integers(0, 100, idx.size), rng.integers(0, 100, idx.size)
+        party = np.select([~human | (dpd <= 40), party_roll < 5, pushes & (party_roll >= 88)],
+                          ["debtor", "related_third_party", "unrelated_third_party"], "debtor")
         outcome = np.select(
-            [~human & (kind == "ivr") & (roll < 45), ~human, roll < 40, roll < 58, roll < 78, roll < 92],
-            ["no_answer", "contacted", "no_answer", "contacted", "promise_to_pay", "refused"], "wrong_number")
+            [~human & (kind == "ivr") & (roll < 45), ~human,
+             (party == "unrelated_third_party") & (roll < 25), (party == "unrelated_third_party") & (roll < 70),
+             party == "unrelated_third_party", roll < 40, roll < 58, roll < 78, roll < 92],
+            ["no_answer", "contacted", "do_not_contact", "contacted", "no_answer", "no_answer", "contacted",
+             "promise_to_pay", "refused"], "wrong_number")
         promise = outcome == "promise_to_pay"
-        agent = np.char.add("A", np.char.zfill(rng.integers(0, 240, idx.size).astype(str), 4))
+        reached = human & (outcome != "no_answer")
         ptp_day = np.datetime64(b.day, "D") + rng.integers(2, 8, idx.size).astype("timedelta64[D]")
         buffer.append("collection_actions", pl.DataFrame({
             "loan_id": b.loan_id[idx],
             "action_at": self._times(idx.size, start, end),
             "action_type": kind,
             "agent_id": np.where(human | np.isin(kind, ("legal_notice", "lawsuit")), agent, "system"),
-            "contact_party": np.where(human & (dpd > 40) & (roll % 10 < 3), "third_party", "debtor"),
+            "contact_party": party,
             "outcome": outcome,
             "promise": promise,
             "ptp_amount_fen": np.maximum(b.arrears()[idx], 1),
             "ptp_date": ptp_day,
-        }).with_columns(pl.when("promise").then(pl.col("ptp_amount_fen", "ptp_date"))).drop("promise"))
+            "contact_slot": party_roll % 2,
+            "debtor_consent": np.zeros(idx.size, dtype=bool),
+            "answered": outcome != "no_answer",
+            "duration_seconds": np.where(kind == "call", np.where(reached, rng.integers(40, 600, idx.size), 0),
+                                         np.where(reached, rng.integers(600, 3600, idx.size), -1)).astype(np.int32),
+            "agency_id": agency,
+            "recording_id": np.char.add("R", rng.integers(10**11, 10**12, idx.size).astype(str)),
+            "reached": reached,
+        }).with_columns(pl.when("promise").then(pl.col("ptp_amount_fen", "ptp_date")),
+                        pl.when(pl.col("duration_seconds") >= 0).then("duration_seconds").alias("duration_seconds"),
+                        pl.col("agency_id").replace("", None),
+                        pl.when(pl.col("action_type").is_in(["ivr", "call", "field_visit"])).then("answered")
+                        .alias("answered"),
+                        pl.when("reached").then("recording_id").alias("recording_id")).drop("promise", "reached"))
 
     def _new_loans(self, buffer: Buffer, k: int, start: dt.datetime, end: dt.datetime) -> None:
         """`k` new loans drawn as the generator draws them (monitor.synth.population), originated today, with
@@ -307,6 +339,17 @@ class Feed:
         buffer.append("loans", loans.join(totals, on="loan_ref"), "loans")
         buffer.append("installments", installments)
         buffer.append("synthetic_truth", truth)
+
+
+def _quiet(at: dt.datetime) -> bool:
+    """Whether `at` lies in the guideline's quiet hours (22:00-08:00)."""
+    return at.hour >= QUIET_HOURS[0] or at.hour < QUIET_HOURS[1]
+
+
+def _agency(loan_id: np.ndarray, dpd: np.ndarray) -> np.ndarray:
+    """The outside agency that collects each loan at that DPD ("": the lender's own collectors)."""
+    outsourced = (dpd >= OUTSOURCED_DPD) & (loan_id % 100 < OUTSOURCED_SHARE)
+    return np.where(outsourced, np.char.add("AG0", (1 + (loan_id // 100) % 3).astype(str)), "")
 
 
 def _draw(rng: np.random.Generator, k: int, day: dt.date) -> population.Book:

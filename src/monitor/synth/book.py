@@ -5,7 +5,8 @@
 3. Load everything into staging tables and settle each loan's fate by the exact rules of DESIGN.md §4:
    charge-off on the day DPD reaches the policy's DPD, payoff on the day the last installment is
    settled, restructuring on its day; whatever comes first.
-4. Recoveries after charge-off, collection actions that follow each delinquency, then the derived tables.
+4. Recoveries after charge-off, then the derived tables; the collection actions that follow each delinquency, the
+   outside agencies, the actions that broke a collection rule and the complaints they raised.
 
 An existing file is replaced only when asked (force), and never while another process holds it or when it is marked
 read-only: checked before the long work, and again, holding the file's lock, at the moment it is replaced. The new
@@ -23,9 +24,10 @@ import numpy as np
 import polars as pl
 
 from monitor import db, derive, status
+from monitor.compliance import violations
 from monitor.i18n import t
 from monitor.status import fen_to_yuan
-from monitor.synth import behaviour, population
+from monitor.synth import behaviour, collections, population
 from monitor.synth.collections import COLLECTION_ACTIONS_SQL
 
 DUCKDB_MEMORY = "2GB"  # with the simulation's arrays, keeps generation of 1M loans under 4 GB
@@ -57,6 +59,11 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force
             _load(con, frames, rng, seed, as_of)
             derive.derive(con, as_of)
             db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
+            db.run(con, collections.AGENCIES_SQL)
+            violations.rebuild(con)
+            db.run(con, collections.BLOCKED_SQL, {"seed": seed})
+            violations.rebuild(con)
+            db.run(con, collections.COMPLAINTS_SQL, {"seed": seed, "as_of": as_of})
             db.record(con, "generate", {"loans": n_loans, "seed": seed, "as_of": as_of})
             counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                       for t in (*db.SOURCE_TABLES, *db.DERIVED_TABLES)}

@@ -1,5 +1,5 @@
 """Catalog entries (key, zh, en) of the code values stored in the database: loan statuses, products,
-repayment methods, channels, collection actions and outcomes, restructuring kinds, employment types
+repayment methods, channels, collection actions and outcomes, complaints, restructuring kinds, employment types
 (`<kind>.<value>`, looked up with monitor.i18n.label); see monitor.i18n for the key conventions."""
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
@@ -34,13 +34,28 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("action.legal_notice", "律师函", "Legal notice"),
     ("action.lawsuit", "诉讼", "Lawsuit"),
     ("party.debtor", "本人", "Debtor"),
-    ("party.third_party", "第三方", "Third party"),
+    ("party.related_third_party", "债务相关第三人", "Related third party"),
+    ("party.unrelated_third_party", "债务无关第三人", "Unrelated third party"),
     ("outcome.no_answer", "未接通", "No answer"),
     ("outcome.contacted", "已联系", "Contacted"),
     ("outcome.promise_to_pay", "承诺还款", "Promise to pay"),
     ("outcome.refused", "拒绝还款", "Refused"),
     ("outcome.paid", "已还款", "Paid"),
     ("outcome.wrong_number", "号码错误", "Wrong number"),
+    ("outcome.do_not_contact", "要求不再联系", "Asked not to be contacted"),
+    # complaints (monitor.compliance)
+    ("complaint_channel.regulator_transfer", "监管转办", "Regulator transfer"),
+    ("complaint_channel.hotline", "客服热线", "Hotline"),
+    ("complaint_channel.social_media", "社交媒体", "Social media"),
+    ("complaint_category.time", "催收时间", "Time of contact"),
+    ("complaint_category.frequency", "催收频次", "Frequency"),
+    ("complaint_category.third_party", "联系第三人", "Third parties"),
+    ("complaint_category.abuse", "辱骂威胁", "Abuse or threats"),
+    ("complaint_category.privacy", "泄露隐私", "Privacy"),
+    ("complaint_category.impersonation", "冒用名义", "Impersonation"),
+    ("complaint_resolution.upheld", "成立", "Upheld"),
+    ("complaint_resolution.partly_upheld", "部分成立", "Partly upheld"),
+    ("complaint_resolution.not_upheld", "不成立", "Not upheld"),
     # restructuring kinds
     ("restructuring.extension", "展期", "Extension"),
     ("restructuring.reinstallment", "再分期", "Re-installment"),
