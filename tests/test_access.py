@@ -11,10 +11,10 @@ from ui import navigation
 # monitoring and the lists, analysts the what-ifs, collections the accounts, the data steward the loads).
 EXPECTED_PAGES = {
     "executive": ["delinquency", "executive", "alerts"],  # Limits and alerts read-only (issue 16)
-    "risk_manager": ["delinquency", "today", "executive", "early_warning", "collections", "account", "model",
-                     "alerts"],
+    "risk_manager": ["delinquency", "today", "executive", "early_warning", "collections", "compliance", "account",
+                     "model", "alerts"],
     "analyst": ["delinquency", "executive", "model", "simulator_loan", "simulator_portfolio"],
-    "collections": ["today", "early_warning", "collections", "account", "simulator_loan"],
+    "collections": ["today", "early_warning", "collections", "compliance", "account", "simulator_loan"],
     "data_steward": ["today", "data"],
     "admin": ["model", "data", "admin"],
 }

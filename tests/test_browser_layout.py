@@ -13,7 +13,6 @@ import pytest
 
 from monitor import day_status, db
 from monitor.i18n import LANGUAGES, t
-from monitor.views import DELINQUENCY_SECTIONS
 from ui import navigation
 
 from .conftest import DEMO_AS_OF
@@ -28,6 +27,7 @@ from .test_browser import (
     browser,  # noqa: F401 - the fixture, shared
     scored_server,  # noqa: F401 - the fixture, shared
 )
+from .test_pages_apptest import SECTIONED
 
 pytestmark = pytest.mark.browser
 
@@ -109,9 +109,9 @@ def loan_id(scored_db) -> int:
 
 
 def page_views() -> list[tuple[str, str]]:
-    """Every page, and each section of the Delinquency page: (page stem, the query that opens the view)."""
+    """Every page, and each section of the pages shown in sections: (page stem, the query that opens the view)."""
     return [(stem, view) for stem, _ in navigation.PAGES
-            for view in ([f"section={s}" for s in DELINQUENCY_SECTIONS] if stem == "delinquency" else [""])]
+            for view in ([f"{SECTIONED[stem][0]}={s}" for s in SECTIONED[stem][1]] if stem in SECTIONED else [""])]
 
 
 def _wait_complete(page, title: str) -> None:

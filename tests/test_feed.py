@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from monitor import db
+from monitor.compliance import violations
 from monitor.live import command
 from monitor.live.feed import Buffer, Feed, LiveBook
 
@@ -97,6 +98,17 @@ def _assert_landed(path: Path, before: dict, totals: dict) -> None:
             db.run(fresh, f"INSERT INTO {table} SELECT * FROM fed.{table}")
     finally:
         fresh.close()
+    # the violations the feed kept current are those a rebuild judges (monitor.compliance.violations)
+    judged = path.with_name("judged.duckdb")
+    judged.write_bytes(path.read_bytes())
+    con = db.connect(judged)
+    try:
+        kept = con.execute("SELECT * FROM violations ORDER BY ALL").fetchall()
+        violations.rebuild(con)
+        assert con.execute("SELECT * FROM violations ORDER BY ALL").fetchall() == kept
+        assert con.execute("SELECT count(*) FROM collection_actions WHERE contact_id IS NULL").fetchall() == [(0,)]
+    finally:
+        con.close()
 
 
 def test_the_feed_reports_what_it_wrote(copy):

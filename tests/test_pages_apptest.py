@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor import db, metrics
+from monitor.compliance.view import SECTIONS as COMPLIANCE_SECTIONS
 from monitor.i18n import LANGUAGES, t
 from monitor.status import BUCKETS
 from monitor.views import DELINQUENCY_SECTIONS
@@ -39,16 +40,21 @@ def open_page(at: AppTest, stem: str) -> AppTest:
     return at
 
 
+# The pages that show one section at a time, chosen in a section control: its URL parameter, and the sections.
+SECTIONED = {"delinquency": ("section", DELINQUENCY_SECTIONS), "compliance": ("show", COMPLIANCE_SECTIONS)}
+
+
 def every_view(at: AppTest, stem: str) -> Iterator[AppTest]:
-    """The page `stem` opened in a session that has run, then each of its other views: the Delinquency page shows one
-    section at a time (monitor.views.DELINQUENCY_SECTIONS), chosen in its section control; it is left on its first."""
+    """The page `stem` opened in a session that has run, then each of its other views: the Delinquency and the
+    Compliance page show one section at a time (SECTIONED), chosen in their section control; they are left on
+    their first."""
     yield open_page(at, stem)
-    if stem == "delinquency":
-        for section in (*DELINQUENCY_SECTIONS[1:], DELINQUENCY_SECTIONS[0]):
-            at.segmented_control(key=context.choice_key("section")).set_value(section).run()
-            assert not at.exception, (section, [e.message for e in at.exception])
-            if section != DELINQUENCY_SECTIONS[0]:
-                yield at
+    param, sections = SECTIONED.get(stem, ("section", ()))
+    for section in (*sections[1:], *sections[:1]):
+        at.segmented_control(key=context.choice_key(param)).set_value(section).run()
+        assert not at.exception, (section, [e.message for e in at.exception])
+        if section != sections[0]:
+            yield at
 
 
 def page_of(path: Path, monkeypatch, stem: str, lang: str) -> AppTest:

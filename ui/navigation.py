@@ -16,6 +16,7 @@ PAGES = (
     ("executive", ":material/summarize:"),
     ("early_warning", ":material/notification_important:"),
     ("collections", ":material/checklist:"),
+    ("compliance", ":material/gavel:"),
     ("account", ":material/person_search:"),
     ("model", ":material/query_stats:"),
     ("alerts", ":material/crisis_alert:"),

@@ -23,6 +23,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "executive": frozenset({"executive", "risk_manager", "analyst"}),
     "early_warning": frozenset({"risk_manager", "collections"}),
     "collections": frozenset({"risk_manager", "collections"}),
+    "compliance": frozenset({"risk_manager", "collections"}),
     "account": frozenset({"risk_manager", "collections"}),
     "model": frozenset({"risk_manager", "analyst", "admin"}),
     "alerts": frozenset({"risk_manager", "executive"}),  # executives read; risk managers act (ACTION_ROLES)

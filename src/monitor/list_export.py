@@ -1,5 +1,6 @@
 """The CSV exports of the lists a collector works from, beside the early-warning list's (monitor.early_warning):
-the Delinquency page's delinquent loans of a segment value and the Today page's events of a day.
+the Delinquency page's delinquent loans of a segment value, the Today page's events of a day and the Compliance
+page's violating actions of a month (its audit export).
 
 Each export holds every row of its list, not only those a page shows; personal data leaves the database masked
 (the queries of monitor.metrics.delinquent_loans and monitor.live.today.events mask it in SQL), coded values are
@@ -14,6 +15,7 @@ import duckdb
 import polars as pl
 
 from monitor import export, metrics
+from monitor.compliance import rates
 from monitor.i18n import t
 from monitor.live import today
 
@@ -35,12 +37,18 @@ EVENT_HEADINGS = {
                 "action_type": "col.action_type", "outcome": "col.outcome",
                 "ptp_amount": "list_export.col_ptp_amount_yuan", "ptp_date": "col.ptp_date"},
 }
+VIOLATION_HEADINGS = {
+    "at": "col.action_at", "rule": "compliance.col_rule", "loan_id": "col.loan_id", "customer": "col.customer",
+    "action_type": "col.action_type", "contact_party": "compliance.col_party", "outcome": "col.outcome",
+    "agent_id": "col.agent_id", "agency": "compliance.col_agency", "contact_id": "compliance.col_contact_id",
+}
 # per list, the catalog kind labelling each coded column (monitor.i18n: `<kind>.<value>`)
 _VALUE_KINDS = {
     "delinquent": {"product": "product", "channel": "loan_channel", "province": "province", "bucket": "bucket"},
     "payments": {"channel": "payment_channel"},
     "loans": {"product": "product", "channel": "loan_channel"},
     "actions": {"action_type": "action", "outcome": "outcome"},
+    "violations": {"rule": "compliance.rule", "action_type": "action", "contact_party": "party", "outcome": "outcome"},
 }
 
 
@@ -65,3 +73,12 @@ def events_csv(con: duckdb.DuckDBPyConnection, day: dt.date, kind: str, lang: st
     """Every event of `kind` (monitor.live.today.EVENT_KINDS) on `day`, newest first, as the Today page lists
     them: monitor.live.today.events without its limit."""
     return _csv(today.events(con, day, kind, limit=None), _VALUE_KINDS[kind], EVENT_HEADINGS[kind], lang)
+
+
+def violations_csv(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, lang: str,
+                   **filters: str | None) -> bytes:
+    """Every violating action of the period (of one rule, agency or agent: monitor.compliance.rates.DRILL_FILTERS),
+    newest first, the customer masked: the audit export of the Compliance page."""
+    rows = rates.violating_actions(con, start, end, limit=None, **filters).with_columns(
+        pl.col("action_at").alias("at"), pl.col("agency").fill_null(t("compliance.in_house", lang)))
+    return _csv(rows, _VALUE_KINDS["violations"], VIOLATION_HEADINGS, lang)

@@ -24,6 +24,8 @@ DATE_COLUMNS = {
     "payments": "paid_at",
     "collection_actions": "action_at",
     "restructurings": "restructured_on",
+    "agencies": "contract_start",
+    "complaints": "received_at",
     "installment_settlement": "due_date",
     "loan_month": "month_end",
     "day_snapshot": "as_of",

@@ -12,9 +12,13 @@ What is checked, and the limits chosen:
   hold exactly); integers are written as digits, with at most a zero fraction ('7.0'): '1.5' and '0x10' do not
   cast, where DuckDB would round or read them as hex;
 - money has at most 2 decimals and annual_rate at most 4, checked on the text before the cast (which rounds);
+- a collection action's duration_seconds lies within 0..DURATION_SECONDS_MAX (a day; rules.RANGES), and its
+  BOOLEAN columns (debtor_consent, answered) read true/false, t/f, yes/no, y/n or 1/0 in any case (DuckDB's cast):
+  anything else is a wrong_type;
 - codes are plain ASCII: a code holding an invisible character (zero-width space, BOM, bidi mark, no-break space)
   or a character outside ASCII (Cyrillic 'а', full-width 'ａ') is rejected with a message naming the character,
-  never normalised (NFKC) or stripped silently. The loan's channel, free text in the schema, must be one of
+  never normalised (NFKC) or stripped silently (an action's agency_id is a code too; that it names one of the
+  book's agencies is a book rule, rules.book_rules). The loan's channel, free text in the schema, must be one of
   db.LOAN_CHANNELS or a channel the book already holds (book rule);
 - time zones: a timestamp written with a zone ('Z', '+08:00', '-0500', '+08') is converted to the book's local
   time (Asia/Shanghai, a fixed UTC+8 since 1991, so the offset is a constant for every date from EARLIEST on):
@@ -53,7 +57,8 @@ MAX_CHARGE_RATE = 0.36       # interest + fees a year, of the principal: a plaus
 DECIMALS = {"DECIMAL(14,2)": 2, "DECIMAL(6,4)": 4}
 FUTURE_OK = {"installments": ("due_date",), "collection_actions": ("ptp_date",)}
 CODES = {"loans": ("product", "channel", "repayment_method", "status"), "payments": ("channel",),
-         "collection_actions": ("action_type", "contact_party", "outcome")}
+         "collection_actions": ("action_type", "contact_party", "outcome", "agency_id")}
+DURATION_SECONDS_MAX = 86_400  # a call or a visit lasts less than a day (rules.RANGES: duration_seconds 0..this)
 BOOK_ZONE = ZoneInfo(db.BOOK_TIMEZONE)
 BOOK_OFFSET_MINUTES = int(BOOK_ZONE.utcoffset(dt.datetime(2000, 1, 1)).total_seconds()) // 60
 

@@ -5,8 +5,9 @@ value, in English and in Chinese: the catalog's reject.<case> text, its placehol
 Two stages:
 - file rules need only the file: run on a private in-memory database, before the book is touched. They also cast
   the text values to the table's types (TRY_CAST: a value that does not cast is a wrong_type).
-- book rules compare with the database (unknown loan, duplicate id, dates against origination and today): run on
-  the connection that will land the batch, inside its transaction, so nothing can change between check and load.
+- book rules compare with the database (unknown loan or agency, duplicate id, dates against origination and
+  today): run on the connection that will land the batch, inside its transaction, so nothing can change between
+  check and load.
 
 Column names in the SQL come only from the table's own column list (monitor.ingest.schema); values only as data.
 """
@@ -23,7 +24,8 @@ from monitor.ingest.sql import Part, literal, message, q, shown, violation
 
 RULES = ("ragged_row", "missing_value", "wrong_type", "non_positive_amount", "invalid_value", "out_of_range",
          "amount_mismatch", "inconsistent_status", "inconsistent_promise", "duplicate_id", "unknown_loan",
-         "future_date", "before_origination", "too_many_decimals", "unknown_customer", "schedule_mismatch")
+         "future_date", "before_origination", "too_many_decimals", "unknown_customer", "schedule_mismatch",
+         "unknown_agency")
 
 POSITIVE = {"loans": ("principal",), "installments": ("amount_due",), "payments": ("amount",),
             "collection_actions": ("ptp_amount",)}
@@ -38,8 +40,10 @@ RANGES = {  # column: (low, high or None)
     "loans": {"annual_rate": (0, 0.24), "term_months": (1, plausibility.TERM_MONTHS_MAX),
               "application_score": (300, 900)},
     "installments": {"installment_no": (1, None)},
+    "collection_actions": {"duration_seconds": (0, plausibility.DURATION_SECONDS_MAX)},
 }
-NOT_A = {"DATE": "not_date", "TIMESTAMP": "not_timestamp", "BIGINT": "not_integer", "INTEGER": "not_integer"}
+NOT_A = {"DATE": "not_date", "TIMESTAMP": "not_timestamp", "BIGINT": "not_integer", "INTEGER": "not_integer",
+         "BOOLEAN": "not_boolean"}
 # Dates that cannot lie after the book's today, and dates that cannot lie before the loan's origination.
 NOT_FUTURE = {"loans": ("origination_date", "closed_date", "charge_off_date"), "payments": ("paid_at",),
               "collection_actions": ("action_at",)}
@@ -171,6 +175,12 @@ def book_rules(con: duckdb.DuckDBPyConnection, kind: str, staged: str) -> tuple[
                                   {message("unknown_loan", value=shown("t.loan_id"))}
                            FROM {staged} t ANTI JOIN loans l ON l.loan_id = t.loan_id
                            WHERE t.loan_id IS NOT NULL""")
+    if "agency_id" in schema.names(kind):
+        # an outside agency of the book (NULL: the lender's own collectors); a non-ASCII id is plausibility's
+        queries.append(f"""SELECT t.{ROW} AS row_number, 'unknown_agency' AS rule,
+                                  {message("unknown_agency", value=shown("t.agency_id"))}
+                           FROM {staged} t ANTI JOIN agencies a ON a.agency_id = t.agency_id
+                           WHERE t.agency_id IS NOT NULL AND NOT {plausibility.not_ascii("t.agency_id")}""")
     for column in NOT_FUTURE.get(kind, ()):
         text = message("future_date", column=literal(column), value=shown(f"t.{column}"), today="$today")
         queries.append(f"""SELECT t.{ROW} AS row_number, 'future_date' AS rule, {text}

@@ -84,7 +84,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     # the rules (monitor.ingest.rules.RULES)
     ("rule.ragged_row", "字段数与表头不符", "Wrong number of fields"),
     ("rule.missing_value", "必填值缺失", "Required value missing"),
-    ("rule.wrong_type", "类型错误（数字或日期无法解析）", "Wrong type (number or date not readable)"),
+    ("rule.wrong_type", "类型错误（数字、日期或布尔值无法解析）",
+     "Wrong type (number, date or true/false not readable)"),
     ("rule.non_positive_amount", "金额为零或负数", "Zero or negative amount"),
     ("rule.invalid_value", "取值不在允许范围内", "Value not allowed"),
     ("rule.out_of_range", "数值超出范围（如年化利率超过 24%）", "Out of range (e.g. APR above 24%)"),
@@ -99,6 +100,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "Too many decimals (money 2, rate 4)"),
     ("rule.unknown_customer", "客户不存在", "Unknown customer"),
     ("rule.schedule_mismatch", "还款计划与贷款不符", "Schedule does not fit its loan"),
+    ("rule.unknown_agency", "催收机构不存在", "Unknown collection agency"),
     # what is wrong with a row, per case of a rule: {value} is the value as read, quoted, or reject.empty
     ("reject.empty", "（空）", "(empty)"),
     ("reject.ragged_row", "有 {fields} 个字段，表头有 {header} 个", "has {fields} fields, the header has {header}"),
@@ -109,6 +111,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "column {column}: {value} is not a date and time (YYYY-MM-DD HH:MM:SS)"),
     ("reject.not_integer", "列 {column}：{value} 不是整数", "column {column}: {value} is not a whole number"),
     ("reject.not_number", "列 {column}：{value} 不是数字", "column {column}: {value} is not a number"),
+    ("reject.not_boolean", "列 {column}：{value} 不是布尔值（true/false、yes/no 或 1/0）",
+     "column {column}: {value} is not true or false (true/false, yes/no or 1/0)"),
     ("reject.not_positive", "列 {column}：{value} 必须大于 0", "column {column}: {value} must be greater than 0"),
     ("reject.negative", "列 {column}：{value} 不能为负数", "column {column}: {value} must not be negative"),
     ("reject.not_allowed", "列 {column}：{value} 不是允许的取值（{allowed}）",
@@ -152,6 +156,9 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "letter?); codes are ASCII letters, digits and underscores"),
     ("reject.unknown_customer", "列 customer_id：{value} 不是库中的客户",
      "column customer_id: {value} is no customer in the book"),
+    ("reject.unknown_agency", "列 agency_id：{value} 不是库中的催收机构（本公司自有催收员请留空）",
+     "column agency_id: {value} is no collection agency in the book (leave it empty for the lender's own "
+     "collectors)"),
     ("reject.beyond_horizon", "列 {column}：{value} 晚于今天（{today}）之后 {days} 天",
      "column {column}: {value} is more than {days} days after today ({today})"),
     ("reject.beyond_term", "列 installment_no：{value} 超出贷款 {loan} 的期限 {term} 个月",

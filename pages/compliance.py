@@ -1,0 +1,254 @@
+"""Compliance page (催收合规), for collections supervisors and risk managers: whether the lender's collectors and its
+outside agencies keep the 2026 collection guideline, month by month.
+
+Three sections, one at a time: conduct (violations per 1,000 contacts by rule, agency and agent, and by agency over
+12 months; a row of a table opens the actions behind it, masked, with an audited export), complaints (per 10,000
+accounts in collection by category and by month) and the agency scorecard (results, conduct, cost and the ranking
+for next month's allocation). Every figure comes from monitor.compliance through ui.compliance_data."""
+
+import polars as pl
+import streamlit as st
+
+from monitor.compliance import rules
+from monitor.compliance.view import SECTIONS, months
+from monitor.i18n import label, t
+from ui import compliance_charts as charts
+from ui import compliance_data as cd
+from ui import context, loan_list, tables
+from ui import format as fmt
+
+lang, as_of = context.start_page()
+SECTION_PARAM = "show"  # not "section": the Delinquency page's sections are others, and a choice outlives a page
+DRILL_PARAM = "drill"  # the figure whose actions are listed: all, rule:<code>, agency:<id> or agent:<id>
+RATE = "%.1f"
+
+
+def month_label(month: str) -> str:
+    latest = months(as_of)[0]
+    return t("compliance.month_to_date", lang, month=month, day=as_of.isoformat()) if month == latest else month
+
+
+def agency_label(agency_id: str | None, names: dict[str, str]) -> str:
+    if agency_id is None or agency_id == "in_house":
+        return t("compliance.in_house", lang)
+    return names.get(agency_id) or agency_id
+
+
+def rate_delta(now: float | None, before: float | None) -> str | None:
+    return None if now is None or before is None else f"{now - before:+,.1f}"
+
+
+def kpis(view: dict) -> None:
+    """The month's contacts and accounts, and its two rates with their change from the month before."""
+    now, before = view["summary"], view["previous"]
+    boxes = st.columns(4)
+    boxes[0].metric(t("compliance.col_contacts", lang), fmt.count(now["contacts"]), border=True)
+    boxes[1].metric(t("compliance.violations_per_1000", lang),
+                    fmt.NONE if now["violations_per_1000"] is None else f"{now['violations_per_1000']:,.1f}",
+                    rate_delta(now["violations_per_1000"], before["violations_per_1000"]), delta_color="inverse",
+                    border=True, help=t("compliance.kpi_violations_help", lang, violations=fmt.count(now["violations"]),
+                                        previous=view["previous_start"].strftime("%Y-%m")))
+    boxes[2].metric(t("compliance.complaints_per_10000", lang),
+                    fmt.NONE if now["complaints_per_10000"] is None else f"{now['complaints_per_10000']:,.1f}",
+                    rate_delta(now["complaints_per_10000"], before["complaints_per_10000"]), delta_color="inverse",
+                    border=True, help=t("compliance.kpi_complaints_help", lang, complaints=fmt.count(now["complaints"]),
+                                        previous=view["previous_start"].strftime("%Y-%m")))
+    boxes[3].metric(t("compliance.col_accounts", lang), fmt.count(now["accounts"]), border=True)
+
+
+def pick_row(key: str, options: list[str]) -> None:
+    """Table callback: the chosen row's figure becomes the one whose actions are listed."""
+    rows = st.session_state[key]["selection"]["rows"]
+    if rows:
+        st.session_state[context.choice_key(DRILL_PARAM)] = options[rows[0]]
+
+
+def figure_table(name: str, shown: pl.DataFrame, options: list[str], columns: dict) -> None:
+    """A table whose row, when chosen, lists the actions behind it (drill_section)."""
+    key = f"compliance.{name}"
+    st.dataframe(shown, key=key, on_select=lambda: pick_row(key, options), selection_mode="single-row",
+                 hide_index=True, width="stretch", height="content", placeholder=fmt.NONE, column_config=columns)
+
+
+def rate_columns(*names: str) -> dict:
+    formats = {"violations_per_1000": RATE, "complaints_per_10000": RATE}
+    return {name: st.column_config.NumberColumn(t(f"compliance.col_{name}", lang), format=formats.get(name, "%d"))
+            for name in names}
+
+
+def conduct_section(view: dict, names: dict[str, str]) -> list[str]:
+    """Violations by rule, agency and agent this month, and by agency over 12 months; the drill options."""
+    figures = view["summary"]
+    st.subheader(t("compliance.by_rule", lang))
+    st.caption(" ".join(t(f"compliance.rule_about.{code}", lang, **view["parameters"]) for code in rules.CODES))
+    by_rule = view["rules"].with_columns(pl.col("rule").map_elements(lambda c: t(f"compliance.rule.{c}", lang),
+                                                                     return_dtype=pl.String).alias("label"))
+    if not figures["contacts"]:
+        st.info(t("compliance.no_contacts", lang, month=month_label(month)))
+        return []
+    st.altair_chart(charts.rate_bars(by_rule, "label", "violations_per_1000", lang,
+                                     title=t("compliance.col_rule", lang),
+                                     value_title=t("compliance.violations_per_1000", lang),
+                                     count="violations"), width="stretch")
+    figure_table("rules", by_rule.select("label", "violations", "violations_per_1000"),
+                 [f"rule:{c}" for c in by_rule["rule"]],
+                 {"label": st.column_config.TextColumn(t("compliance.col_rule", lang))}
+                 | rate_columns("violations", "violations_per_1000"))
+    st.subheader(t("compliance.by_agency", lang))
+    agencies = view["agencies"].with_columns(
+        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"))
+    st.altair_chart(charts.rate_bars(agencies, "agency", "violations_per_1000", lang,
+                                     title=t("compliance.col_agency", lang),
+                                     value_title=t("compliance.violations_per_1000", lang),
+                                     count="violations"), width="stretch")
+    figure_table("agencies", agencies.select("agency", "contacts", "violations", "violations_per_1000",
+                                             "complaints_per_10000"),
+                 [f"agency:{a}" for a in agencies["agency_id"]],
+                 {"agency": st.column_config.TextColumn(t("compliance.col_agency", lang))}
+                 | rate_columns("contacts", "violations", "violations_per_1000", "complaints_per_10000"))
+    st.subheader(t("compliance.by_agent", lang))
+    agents = view["agents"].with_columns(
+        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"))
+    if agents.height:
+        figure_table("agents", agents.select("agent_id", "agency", "contacts", "violations", "violations_per_1000"),
+                     [f"agent:{a}" for a in agents["agent_id"]],
+                     {"agent_id": st.column_config.TextColumn(t("col.agent_id", lang)),
+                      "agency": st.column_config.TextColumn(t("compliance.col_agency", lang))}
+                     | rate_columns("contacts", "violations", "violations_per_1000"))
+    else:
+        st.info(t("compliance.no_violations", lang, month=month_label(month)))
+    st.subheader(t("compliance.trend", lang))
+    trend = view["trend"].with_columns(
+        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"))
+    st.altair_chart(charts.agency_trend(trend, lang), width="stretch")
+    return (["all"] + [f"rule:{c}" for c in rules.CODES] + [f"agency:{a}" for a in agencies["agency_id"]]
+            + [f"agent:{a}" for a in agents["agent_id"]])
+
+
+def drill_label(option: str, names: dict[str, str]) -> str:
+    if option == "all":
+        return t("compliance.drill_all", lang)
+    kind, value = option.split(":", 1)
+    shown = {"rule": lambda v: t(f"compliance.rule.{v}", lang), "agency": lambda v: agency_label(v, names),
+             "agent": lambda v: v}[kind](value)
+    return t(f"compliance.drill_{kind}", lang, value=shown)
+
+
+def drill_section(view: dict, options: list[str], names: dict[str, str]) -> None:
+    """The actions behind the chosen figure, masked, newest first, and their audited export."""
+    st.subheader(t("compliance.actions_title", lang))
+    choice = context.url_choice(st.selectbox, t("compliance.drill", lang), options, param=DRILL_PARAM, default="all",
+                                format_func=lambda o: drill_label(o, names), help=t("compliance.drill_help", lang))
+    filters = {} if choice == "all" else dict([choice.split(":", 1)])
+    rows = cd.violating_actions(view["start"], view["end"], filters)
+    note, download = st.columns([3, 1], vertical_alignment="bottom")
+    note.caption(t("compliance.actions_caption", lang, shown=fmt.count(rows.height)))
+    month_text = view["start"].strftime("%Y-%m")
+    loan_list.export_button(download, t("compliance.download", lang),
+                            cd.export_csv(view["start"], view["end"], filters, lang),
+                            file_name=f"compliance_violations_{month_text}.csv", key="compliance_export",
+                            what="compliance_violations_csv",
+                            parameters={"start": view["start"], "end": view["end"], **filters},
+                            rows=rows.height, help=t("compliance.download_help", lang))
+    if not rows.height:
+        st.info(t("compliance.no_violations", lang, month=month_label(month)))
+        return
+    shown = rows.with_columns(
+        pl.col("rule").map_elements(lambda c: t(f"compliance.rule.{c}", lang), return_dtype=pl.String),
+        pl.col("action_type").map_elements(lambda v: label("action", v, lang), return_dtype=pl.String),
+        pl.col("contact_party").map_elements(lambda v: label("party", v, lang), return_dtype=pl.String),
+        pl.col("outcome").map_elements(lambda v: label("outcome", v, lang), return_dtype=pl.String),
+        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"),
+        pl.col("loan_id").cast(pl.String))
+    columns = ("action_at", "rule", "loan_id", "customer", "action_type", "contact_party", "outcome", "agent_id",
+               "agency")
+    loan_list.table(shown.select(columns), rows["loan_id"].to_list(), "compliance.actions", lang, as_of,
+                    hide_index=True, width="stretch", height=tables.list_height(shown.height), placeholder=fmt.NONE,
+                    column_config={
+                        "action_at": st.column_config.DatetimeColumn(t("col.action_at", lang),
+                                                                     format="YYYY-MM-DD HH:mm:ss"),
+                        "rule": st.column_config.TextColumn(t("compliance.col_rule", lang)),
+                        "contact_party": st.column_config.TextColumn(t("compliance.col_party", lang)),
+                        "agency": st.column_config.TextColumn(t("compliance.col_agency", lang)),
+                        **tables.loan_columns(lang, "loan_id", "customer"),
+                        "action_type": st.column_config.TextColumn(t("col.action_type", lang)),
+                        "outcome": st.column_config.TextColumn(t("col.outcome", lang)),
+                        "agent_id": st.column_config.TextColumn(t("col.agent_id", lang))})
+
+
+def complaints_section(view: dict) -> None:
+    st.subheader(t("compliance.by_category", lang))
+    categories = view["categories"].with_columns(
+        pl.col("category").map_elements(lambda c: label("complaint_category", c, lang),
+                                        return_dtype=pl.String).alias("label"))
+    if not view["summary"]["accounts"]:
+        st.info(t("compliance.no_accounts", lang, month=month_label(month)))
+    else:
+        st.altair_chart(charts.rate_bars(categories, "label", "complaints_per_10000", lang,
+                                         title=t("compliance.col_category", lang),
+                                         value_title=t("compliance.complaints_per_10000", lang),
+                                         count="complaints"), width="stretch")
+    st.subheader(t("compliance.complaint_trend", lang))
+    st.altair_chart(charts.complaint_trend(view["trend"], lang), width="stretch")
+
+
+def scorecard_section(view: dict, names: dict[str, str]) -> None:
+    st.subheader(t("compliance.scorecard", lang))
+    limits = view["limits"]
+    st.caption(t("compliance.scorecard_caption", lang, violations=f"{limits['violations_per_1000']:g}",
+                 complaints=f"{limits['complaints_per_10000']:g}"))
+    card = view["scorecard"]
+    if not card.height:
+        st.info(t("compliance.no_contacts", lang, month=month_label(month)))
+        return
+    shown = card.with_columns(
+        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"),
+        pl.when(pl.col("agency_id") == "in_house").then(pl.lit(t("compliance.not_allocated", lang)))
+        .when(pl.col("within_limits")).then(pl.lit(t("compliance.within_limits", lang)))
+        .otherwise(pl.lit(t("compliance.review", lang))).alias("standing"),
+        *[(pl.col(c) * 100) for c in ("recovery_rate", "cure_rate", "promises_kept_rate", "net_recovery_rate",
+                                      "allocation_share")])
+    percent = {c: st.column_config.NumberColumn(t(f"compliance.col_{c}", lang), format="%.1f%%")
+               for c in ("recovery_rate", "cure_rate", "promises_kept_rate", "net_recovery_rate",
+                         "allocation_share")}
+    columns = {
+        "rank": st.column_config.NumberColumn(t("compliance.col_rank", lang), format="%d"),
+        "agency": st.column_config.TextColumn(t("compliance.col_agency", lang), pinned=True),
+        "standing": st.column_config.TextColumn(t("compliance.col_standing", lang)),
+        "accounts": st.column_config.NumberColumn(t("compliance.col_accounts", lang), format="%d"),
+        "balance_assigned": st.column_config.NumberColumn(t("compliance.col_balance_assigned", lang),
+                                                          format=tables.MONEY),
+        "cash_recovered": st.column_config.NumberColumn(t("compliance.col_cash_recovered", lang), format=tables.MONEY),
+        "cost_per_yuan": st.column_config.NumberColumn(t("compliance.col_cost_per_yuan", lang), format="¥%.2f"),
+        **rate_columns("violations_per_1000", "complaints_per_10000"), **percent}
+    # two tables that read without scrolling sideways: the allocation, then what it rests on
+    for names in (("agency", "rank", "standing", "allocation_share", "net_recovery_rate", "accounts",
+                   "balance_assigned", "cash_recovered"),
+                  ("agency", "recovery_rate", "cure_rate", "promises_kept_rate", "violations_per_1000",
+                   "complaints_per_10000", "cost_per_yuan")):
+        st.dataframe(shown.select(names), hide_index=True, width="stretch", height="content", placeholder=fmt.NONE,
+                     column_config={name: columns[name] for name in names})
+
+
+# ------------------------------------------------------------------------------------------------ the page
+st.title(t("compliance.title", lang))
+st.caption(t("compliance.caption", lang, as_of=as_of.isoformat()))
+month_box, section_box = st.columns([1, 3], vertical_alignment="bottom")
+month = context.url_choice(month_box.selectbox, t("compliance.month", lang), months(as_of), param="month",
+                           say_replaced=True, format_func=month_label)
+section = context.url_choice(section_box.segmented_control, t("compliance.section", lang), SECTIONS,
+                             param=SECTION_PARAM, default=SECTIONS[0], required=True, say_replaced=True,
+                             format_func=lambda s: t(f"compliance.section.{s}", lang))
+context.show_url_notices(lang)
+view = cd.section_view(section, as_of, month)
+agency_names = view["names"]
+kpis(view)
+if section == "conduct":
+    drill_options = conduct_section(view, agency_names)
+    if drill_options:
+        drill_section(view, drill_options, agency_names)
+elif section == "complaints":
+    complaints_section(view)
+else:
+    scorecard_section(view, agency_names)
+st.caption(t("compliance.provision", lang))
