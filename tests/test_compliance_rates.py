@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from monitor import db
+from monitor.alerts import catalog
 from monitor.compliance import rates, scorecard, view, violations
 from monitor.compliance.rules import CODES
 from monitor.status import latest_data_date
@@ -133,3 +134,10 @@ def test_on_the_demo_book_the_pushing_agency_is_on_top_and_under_review(demo_con
     pushing = card.filter(agency_id=PUSHING_AGENCY).row(0, named=True)
     assert not pushing["within_limits"] and pushing["allocation_share"] == 0.0
     assert card.filter(pl.col("within_limits"))["allocation_share"].sum() == pytest.approx(1.0)
+
+
+def test_the_conduct_rates_are_metrics_a_limit_watches(book):
+    assert catalog.read(book.con, "violations_per_1000", dt.date(2026, 6, 30)).value == 400.0
+    assert catalog.read(book.con, "complaints_per_10000", dt.date(2026, 6, 30)).value == 5000.0
+    assert catalog.read(book.con, "violations_per_1000", dt.date(2026, 5, 31)) == catalog.Reading(None, "no_contacts")
+    assert {"violations_per_1000", "complaints_per_10000"} <= set(catalog.INTRADAY)

@@ -18,7 +18,8 @@ from monitor.simulate.inputs import SimulationInputError
 from ui import auth, context, data, labels, safe_text
 from ui import format as fmt
 
-UNITS_SCALE = {"rate": 100.0, "hours": 1.0, "index": 1.0}  # a level as typed in the editor: rates in percent
+# a level as typed in the editor: rates in percent, the others as they read
+UNITS_SCALE = {"rate": 100.0, "hours": 1.0, "index": 1.0, "per_1000": 1.0, "per_10000": 1.0}
 
 
 def _board(con, hour: dt.datetime) -> dict:
@@ -90,6 +91,8 @@ def value_text(metric: str, value: float | None, lang: str) -> str:
         return fmt.pct(value)
     if kind == "hours":
         return t("alerts_page.hours", lang, value=f"{value:,.1f}")
+    if kind in ("per_1000", "per_10000"):
+        return t(f"notify.{kind}", lang, value=f"{value:,.1f}")
     return f"{value:.3f}"
 
 

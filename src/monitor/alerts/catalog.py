@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, metrics
+from monitor.compliance import rates as compliance_rates
 from monitor.metrics.collection import entry_rate_by_value
 from monitor.metrics.delinquency import DPD_THRESHOLDS, day_totals_by_value
 from monitor.metrics.losses import net_charge_off_by_value
@@ -38,7 +39,8 @@ class Reading:
 
 @dataclass(frozen=True)
 class Metric:
-    """One watchable metric: its unit ('rate': a share, shown as a percentage; 'hours'; 'index'), the direction a
+    """One watchable metric: its unit ('rate': a share, shown as a percentage; 'hours'; 'index'; 'per_1000' and
+    'per_10000': a count per 1,000 or 10,000, the collection-conduct rates), the direction a
     breach usually goes (the editor's default), whether it moves during the day, whether it needs a segment value
     (segment_share) or allows one at all, and how it is read."""
     unit: str
@@ -193,6 +195,14 @@ def _hours_since_batch(con, day, segment, value) -> Reading:
     return Reading(max(0.0, (end - found).total_seconds() / 3600))
 
 
+def _compliance(figure: str, why: str):
+    """A collection-conduct rate of the month to `day` (monitor.compliance.rates.summary), on the whole book."""
+    def read(con, day, segment, value) -> Reading:
+        found = compliance_rates.summary(con, day.replace(day=1), day)[figure]
+        return Reading(found) if found is not None else Reading(None, why)
+    return read
+
+
 METRICS: dict[str, Metric] = {
     **{f"dpd{x}_{measure}": Metric("rate", "above", True, _dpd_rate(x, measure), read_by=_dpd_rate_by(x, measure))
        for x in DPD_THRESHOLDS for measure in ("count", "balance")},
@@ -209,6 +219,10 @@ METRICS: dict[str, Metric] = {
     "cash_against_expected": Metric("rate", "below", True, _cash_against_expected, segment="none"),
     "model_psi": Metric("index", "above", False, _psi, segment="none"),
     "hours_since_batch": Metric("hours", "above", True, _hours_since_batch, segment="none"),
+    "violations_per_1000": Metric("per_1000", "above", True, _compliance("violations_per_1000", "no_contacts"),
+                                  segment="none"),
+    "complaints_per_10000": Metric("per_10000", "above", True,
+                                   _compliance("complaints_per_10000", "no_accounts_in_collection"), segment="none"),
 }
 
 INTRADAY = tuple(name for name, spec in METRICS.items() if spec.intraday)  # the metrics that move during the day

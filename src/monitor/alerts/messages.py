@@ -40,6 +40,8 @@ def _value(value: float | None, unit: str | None, lang: str) -> str:
         return f"{value * 100:.2f}%"
     if unit == "hours":
         return t("notify.hours", lang, value=f"{value:.1f}")
+    if unit in ("per_1000", "per_10000"):
+        return t(f"notify.{unit}", lang, value=f"{value:,.1f}")
     return f"{value:.4f}" if unit == "index" else f"{value:.4g}"
 
 

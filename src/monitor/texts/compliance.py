@@ -157,4 +157,18 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("compliance.col_promises_kept_rate", "承诺兑现率", "Promises kept"),
     ("compliance.col_cost_per_yuan", "每元回收成本", "Cost per yuan recovered"),
     ("compliance.col_net_recovery_rate", "净回收率", "Net recovery rate"),
+    # the conduct rates as metrics a limit watches (monitor.alerts.catalog)
+    ("alerts_page.metric.violations_per_1000", "催收每千次联系违规（当月）",
+     "Collection violations per 1,000 contacts (month)"),
+    ("alerts_page.metric.complaints_per_10000", "催收每万户投诉（当月）",
+     "Collection complaints per 10,000 accounts (month)"),
+    ("alerts.why.no_contacts", "本月无催收联系", "no collection contact this month"),
+    ("alerts.why.no_accounts_in_collection", "本月无在催账户", "no account in collection this month"),
+    ("notify.per_1000", "每千次 {value}", "{value} per 1,000"),
+    ("notify.per_10000", "每万户 {value}", "{value} per 10,000"),
+    ("alerts_page.unit.per_1000", "每千次", "per 1,000"),
+    ("alerts_page.unit.per_10000", "每万户", "per 10,000"),
+    ("alerts_page.level_help.per_1000", "每千次联系的违规次数，例如 5。", "Violations per 1,000 contacts, e.g. 5."),
+    ("alerts_page.level_help.per_10000", "每万户在催账户的投诉件数，例如 50。",
+     "Complaints per 10,000 accounts in collection, e.g. 50."),
 )
