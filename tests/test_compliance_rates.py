@@ -22,7 +22,7 @@ from monitor.alerts import catalog
 from monitor.compliance import rates, scorecard, view, violations
 from monitor.compliance.rules import CODES
 from monitor.status import latest_data_date
-from monitor.synth.collections import PUSHING_AGENCY
+from monitor.synth.collections import FEED_COMPLAINTS_SQL, PUSHING_AGENCY
 
 from .builders import Book
 
@@ -141,3 +141,14 @@ def test_the_conduct_rates_are_metrics_a_limit_watches(book):
     assert catalog.read(book.con, "complaints_per_10000", dt.date(2026, 6, 30)).value == 5000.0
     assert catalog.read(book.con, "violations_per_1000", dt.date(2026, 5, 31)) == catalog.Reading(None, "no_contacts")
     assert {"violations_per_1000", "complaints_per_10000"} <= set(catalog.INTRADAY)
+
+
+def test_the_live_feed_files_complaints_about_recent_violations(book):
+    """The feed's complaints (synth.collections.FEED_COMPLAINTS_SQL): none in no time; given the whole window at
+    once, far beyond the rule's share (chance 1), one complaint per violation of the last ten days, an hour old."""
+    now = dt.datetime(2026, 6, 2, 23, 30)  # the 23:00 call of 2 June is not an hour old yet
+    db.run(book.con, FEED_COMPLAINTS_SQL, {"now": now, "seconds": 0.0})
+    assert book.con.execute("SELECT count(*) FROM complaints").fetchall() == [(1,)]
+    db.run(book.con, FEED_COMPLAINTS_SQL, {"now": now, "seconds": 1e9})
+    assert book.con.execute("""SELECT loan_id, received_at, category, agency_id, agent_id, resolution FROM complaints
+                               WHERE complaint_id > 1""").fetchall() == [(1, now, "time", None, "A01", None)]

@@ -4,7 +4,8 @@ call, a message or a visit: what a dialer calls, and `python -m monitor contact-
 The answer reads the same facts and settings as the violations: the hour (and the debtor's consent to a later
 contact), the unanswered phone attempts to the contact today, whether an unrelated third party may be contacted (the
 debtor reached in the last days), and a request not to be contacted again. One query over the actions of the day
-and of the lookback window: the actions are stored in time order, so DuckDB reads only those days' row groups.
+and of the lookback window: the actions are stored in time order, so DuckDB reads only those days' row groups. A
+request not to be contacted is looked for over every action, and only when a third party is asked about.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ SELECT
        AND coalesce(a.answered, a.outcome <> 'no_answer') AND a.outcome NOT IN ('no_answer', 'wrong_number'))
         AS last_reached,
     (SELECT min(a.action_at) FROM collection_actions a
-     WHERE a.outcome = 'do_not_contact' AND a.action_at < $at AND coalesce(a.contact_party, 'debtor') <> 'debtor'
+     WHERE $party <> 'debtor'  -- only a third party's request binds: a debtor's question skips this whole-book scan
+       AND a.outcome = 'do_not_contact' AND a.action_at < $at AND coalesce(a.contact_party, 'debtor') <> 'debtor'
        AND coalesce(a.contact_id, CAST(a.loan_id AS VARCHAR) || ':' || a.contact_party) = $contact) AS asked_at
 """
 
@@ -67,7 +69,7 @@ def may_contact(con: duckdb.DuckDBPyConnection, loan_id: int, contact_id: str | 
     settings = rules.parameters(con)
     contact = contact_id if contact_id is not None else f"{loan_id}:{party}"
     unanswered, last_reached, asked_at = con.execute(
-        _CHECK_SQL, {"at": at, "contact": contact, "loan_id": loan_id,
+        _CHECK_SQL, {"at": at, "contact": contact, "loan_id": loan_id, "party": party,
                      "reachable_days": settings["reachable_days"]}).fetchall()[0]
     reasons = []
     if (at.hour >= settings["quiet_start"] or at.hour < settings["quiet_end"]) and not (consent and party == "debtor"):

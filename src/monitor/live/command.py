@@ -38,6 +38,7 @@ from monitor.compliance import contacts, violations
 from monitor.i18n import t
 from monitor.live.feed import KINDS, Buffer, Feed, LiveBook
 from monitor.status import fen_to_yuan
+from monitor.synth.collections import FEED_COMPLAINTS_SQL
 from monitor.usage import UsageError
 
 COMMIT_INTERVAL = 0.5  # seconds between batches, at least
@@ -102,10 +103,11 @@ def with_ids(buffer: Buffer, maxima: tuple[int, int, int, int]) -> dict[str, pl.
     return frames
 
 
-def write_batch(con: duckdb.DuckDBPyConnection, buffer: Buffer, batch_id: str, loaded_at: dt.datetime
-                ) -> pl.DataFrame:
-    """Write the buffer and its ingest_batches row in one transaction; returns the new loans as committed
-    (loan_id, customer_id, miss_prob, total, first_due) for the working set."""
+def write_batch(con: duckdb.DuckDBPyConnection, buffer: Buffer, batch_id: str, loaded_at: dt.datetime,
+                seconds: float = COMMIT_INTERVAL) -> pl.DataFrame:
+    """Write the buffer and its ingest_batches row in one transaction, with the complaints of the `seconds` since the
+    previous batch (synth.collections.FEED_COMPLAINTS_SQL); returns the new loans as committed (loan_id,
+    customer_id, miss_prob, total, first_due) for the working set."""
     con.begin()
     try:
         db.run(con, db.INGEST_DDL)  # a database built before the table existed gets it
@@ -121,6 +123,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, buffer: Buffer, batch_id: str, l
         derive_update.after_write(con, derived_before, _loans_written(frames))
         if "collection_actions" in frames:
             violations.update(con, frames["collection_actions"]["action_id"])
+        db.run(con, FEED_COMPLAINTS_SQL, {"now": loaded_at, "seconds": seconds})
         con.commit()
     except BaseException:
         con.rollback()
@@ -149,6 +152,7 @@ class Writer:
         self.totals = dict.fromkeys(COUNTED, 0) | {"events": 0, "batches": 0}
         self.judged_at: float | None = None  # monotonic time of the last evaluation of the intraday limits
         self.held = 0.0  # seconds the last commit held the file
+        self.written_at: float | None = None  # monotonic time of the last batch written
         self.courier = Courier()  # the notifications this feed's connections claim and record
 
     def commit(self, wait: float) -> bool:
@@ -172,7 +176,10 @@ class Writer:
                 events = self.buffer.events
                 raise db.refused(lambda lang: t("book.replaced", lang, path=self.path, events=events))
             if not self.buffer.empty():
-                loans = write_batch(con, self.buffer, f"feed-{uuid.uuid4()}", local_now(self.zone))
+                now = time.monotonic()
+                since = COMMIT_INTERVAL if self.written_at is None else now - self.written_at
+                loans = write_batch(con, self.buffer, f"feed-{uuid.uuid4()}", local_now(self.zone), since)
+                self.written_at = now
                 for key, n in self.buffer.counts.items():
                     self.totals[key] = self.totals.get(key, 0) + n
                 self.totals["events"] += self.buffer.events

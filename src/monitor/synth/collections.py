@@ -212,3 +212,19 @@ SELECT row_number() OVER (ORDER BY received_at, loan_id, category) AS complaint_
        CASE WHEN resolving_at < CAST($as_of AS TIMESTAMP) + INTERVAL 1 DAY THEN resolving_at END AS resolved_at
 FROM complaints
 """
+
+# The live feed's complaints (monitor.live.command): each violation of the last COMPLAINT_DAYS days, at least an hour
+# old, raises a complaint now with the chance its rule's share (_RAISED, per 1,000) spread over those days gives to
+# the seconds since the feed's previous batch: complaints arrive at the generator's rate, a few a day.
+COMPLAINT_DAYS = 10
+FEED_COMPLAINTS_SQL = f"""
+INSERT INTO complaints
+SELECT (SELECT coalesce(max(complaint_id), 0) FROM complaints) + row_number() OVER (ORDER BY action_id),
+       $now, loan_id,
+       CASE WHEN r < 0.15 THEN 'regulator_transfer' WHEN r < 0.7 THEN 'hotline' ELSE 'social_media' END,
+       CASE rule WHEN 'quiet_hours' THEN 'time' WHEN 'attempts' THEN 'frequency' ELSE 'third_party' END,
+       nullif(agency_id, 'in_house'), agent_id, NULL, NULL
+FROM (SELECT *, random() AS r FROM violations
+      WHERE action_at >= $now - INTERVAL {COMPLAINT_DAYS} DAY AND action_at < $now - INTERVAL 1 HOUR)
+WHERE random() < {_RAISED} / 1000.0 * $seconds / ({COMPLAINT_DAYS} * 86400)
+"""
