@@ -250,7 +250,10 @@ def collections_section(actions: pl.DataFrame, promises: dict[str, int]) -> None
         card.metric(t(f"account.promises_{state}", lang), fmt.count(promises[state]), border=True)
     shown = actions.drop("action_id").with_columns(
         _localized("action_type", "action"), _localized("contact_party", "party"), _localized("outcome", "outcome"),
-        pl.col("promise").map_elements(lambda s: t(f"account.promise_{s}", lang), return_dtype=pl.String))
+        pl.col("promise").map_elements(lambda s: t(f"account.promise_{s}", lang), return_dtype=pl.String),
+        pl.col("agency").fill_null(t("compliance.in_house", lang)),
+        pl.col("rules").map_elements(lambda codes: t("fmt.list_separator", lang).join(
+            t(f"compliance.rule.{code}", lang) for code in codes), return_dtype=pl.String))
     st.dataframe(shown, hide_index=True, width="stretch", placeholder=fmt.NONE,
                  height=tables.list_height(shown.height), column_config={
         "action_at": st.column_config.DatetimeColumn(t("col.action_at", lang), format="YYYY-MM-DD HH:mm"),
@@ -258,6 +261,8 @@ def collections_section(actions: pl.DataFrame, promises: dict[str, int]) -> None
         "contact_party": st.column_config.TextColumn(t("col.contact_party", lang)),
         "outcome": st.column_config.TextColumn(t("col.outcome", lang)),
         "agent_id": st.column_config.TextColumn(t("col.agent_id", lang)),
+        "agency": st.column_config.TextColumn(t("compliance.col_agency", lang)),
+        "rules": st.column_config.TextColumn(t("account.rules_broken", lang)),
         "ptp_amount": st.column_config.NumberColumn(t("col.ptp_amount", lang), format=tables.MONEY),
         "ptp_date": st.column_config.DateColumn(t("col.ptp_date", lang), format="YYYY-MM-DD"),
         "ptp_paid": st.column_config.NumberColumn(t("account.ptp_paid", lang), format=tables.MONEY),

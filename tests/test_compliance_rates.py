@@ -17,7 +17,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from monitor import db
+from monitor import account, db
 from monitor.alerts import catalog
 from monitor.compliance import rates, scorecard, view, violations
 from monitor.compliance.rules import CODES
@@ -152,3 +152,9 @@ def test_the_live_feed_files_complaints_about_recent_violations(book):
     db.run(book.con, FEED_COMPLAINTS_SQL, {"now": now, "seconds": 1e9})
     assert book.con.execute("""SELECT loan_id, received_at, category, agency_id, agent_id, resolution FROM complaints
                                WHERE complaint_id > 1""").fetchall() == [(1, now, "time", None, "A01", None)]
+
+
+def test_the_account_view_shows_the_agency_and_the_rules_an_action_broke(book):
+    actions = account.collection_actions(book.con, 2, dt.date(2026, 6, 30))
+    assert actions.select("action_id", "agency", "rules").rows() == [
+        (5, "华信", ["quiet_hours"]), (6, None, []), (4, "华信", [])]

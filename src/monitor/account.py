@@ -185,7 +185,8 @@ def payments(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> pl
 
 def collection_actions(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.date) -> pl.DataFrame:
     """The loan's collection actions up to the end of as_of, newest first: action_id, action_at, action_type,
-    contact_party, outcome, agent_id, ptp_amount, ptp_date, ptp_paid, promise.
+    contact_party, outcome, agent_id, agency (the outside agency's name; NULL: the lender's own), ptp_amount,
+    ptp_date, ptp_paid, promise, rules (the collection rules it broke, monitor.compliance; empty when none).
 
     For a promise to pay, ptp_paid is what was paid from the moment of the promise to the end of its date (or
     of as_of, if earlier); kept, pending or broken as monitor.promises defines them. promise is
@@ -202,13 +203,16 @@ def collection_actions(con: duckdb.DuckDBPyConnection, loan_id: int, as_of: dt.d
             WHERE a.outcome = 'promise_to_pay'
             GROUP BY a.action_id
         )
-        SELECT a.action_id, a.action_at, a.action_type, a.contact_party, a.outcome, a.agent_id,
+        SELECT a.action_id, a.action_at, a.action_type, a.contact_party, a.outcome, a.agent_id, ag.name AS agency,
                CAST(a.ptp_amount AS DOUBLE) AS ptp_amount, a.ptp_date, CAST(p.ptp_paid AS DOUBLE) AS ptp_paid,
                CASE WHEN a.outcome <> 'promise_to_pay' THEN NULL
                     WHEN {promises.kept("p.ptp_paid", "a.ptp_amount")} THEN 'kept'
                     WHEN a.ptp_date > $as_of THEN 'pending'
-                    ELSE 'broken' END AS promise
-        FROM actions a LEFT JOIN paid p USING (action_id)
+                    ELSE 'broken' END AS promise,
+               coalesce(v.rules, []) AS rules
+        FROM actions a LEFT JOIN paid p USING (action_id) LEFT JOIN agencies ag ON ag.agency_id = a.agency_id
+        LEFT JOIN (SELECT action_id, list(rule ORDER BY rule) AS rules FROM violations
+                   WHERE loan_id = $loan_id GROUP BY action_id) v USING (action_id)
         ORDER BY a.action_at DESC, a.action_id DESC
         """,
         loan_id=loan_id, until=_until(as_of), as_of=as_of,

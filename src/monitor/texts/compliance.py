@@ -171,4 +171,5 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("alerts_page.level_help.per_1000", "每千次联系的违规次数，例如 5。", "Violations per 1,000 contacts, e.g. 5."),
     ("alerts_page.level_help.per_10000", "每万户在催账户的投诉件数，例如 50。",
      "Complaints per 10,000 accounts in collection, e.g. 50."),
+    ("account.rules_broken", "违反的催收规则", "Collection rules broken"),
 )
