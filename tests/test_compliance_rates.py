@@ -24,18 +24,15 @@ from monitor.compliance.rules import CODES
 from monitor.status import latest_data_date
 from monitor.synth.collections import FEED_COMPLAINTS_SQL, PUSHING_AGENCY
 
-from .builders import Book
+from .test_compliance_rules import two_loans
 
 JUNE = (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
 MAY = (dt.date(2026, 5, 1), dt.date(2026, 5, 31))
-SCHEDULE = [("2026-05-10", "300.00", "15.00", "0.00"), ("2026-06-10", "300.00", "15.00", "0.00")]
 
 
 @pytest.fixture
 def book(tmp_path):
-    book = Book(tmp_path / "rates.duckdb")
-    book.loan(1, "2026-04-10", "600.00", SCHEDULE, customer_id=1)
-    book.loan(2, "2026-04-10", "600.00", SCHEDULE, customer_id=2)
+    book = two_loans(tmp_path / "rates.duckdb")
     db.run(book.con, "INSERT INTO agencies VALUES ('AG01', '华信', DATE '2025-01-01', NULL, 0.2000, 300.00)")
     for action_id, at in ((1, "2026-06-01 10:00:00"), (2, "2026-06-01 11:00:00"), (3, "2026-06-01 22:30:00")):
         book.action(action_id, 1, at, outcome="no_answer", contact_id="p1")

@@ -23,11 +23,17 @@ from .builders import Book
 SCHEDULE = [("2026-05-10", "300.00", "15.00", "0.00"), ("2026-06-10", "300.00", "15.00", "0.00")]
 
 
-@pytest.fixture
-def book(tmp_path):
-    book = Book(tmp_path / "rules.duckdb")
+def two_loans(path) -> Book:
+    """A new book at `path` with loans 1 and 2 (customers 1 and 2), each in arrears from 11 May 2026."""
+    book = Book(path)
     book.loan(1, "2026-04-10", "600.00", SCHEDULE, customer_id=1)
     book.loan(2, "2026-04-10", "600.00", SCHEDULE, customer_id=2)
+    return book
+
+
+@pytest.fixture
+def book(tmp_path):
+    book = two_loans(tmp_path / "rules.duckdb")
     yield book
     book.close()
 
@@ -173,10 +179,8 @@ ACTIONS = st.lists(st.tuples(
 @settings(max_examples=40, deadline=None)
 @given(actions=ACTIONS, cuts=st.lists(st.integers(1, 39), max_size=4))
 def test_the_table_kept_current_batch_by_batch_equals_a_rebuild(tmp_path_factory, actions, cuts):
-    book = Book(tmp_path_factory.mktemp("batches") / "b.duckdb")
+    book = two_loans(tmp_path_factory.mktemp("batches") / "b.duckdb")
     try:
-        book.loan(1, "2026-04-10", "600.00", SCHEDULE, customer_id=1)
-        book.loan(2, "2026-04-10", "600.00", SCHEDULE, customer_id=2)
         ordered = actions  # in any order: a file of older actions may land after newer ones
         bounds = [0, *sorted({c for c in cuts if c < len(ordered)}), len(ordered)]
         next_id = 1

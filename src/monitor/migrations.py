@@ -39,6 +39,7 @@ import duckdb
 
 from monitor import alerts_schema, alerts_starter
 from monitor import book_schema as db  # the schema and its statements; monitor.db opens books through this
+from monitor.compliance import violations
 from monitor.i18n import t
 
 
@@ -98,8 +99,6 @@ def _v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
 def _v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
     """collection_actions rebuilt with the columns and values of version 7 (a CHECK cannot be altered in place),
     agencies, complaints, the compliance settings and the violations of the actions there are."""
-    from monitor.compliance import violations  # imports monitor.db, which imports this module
-
     db.run(con, f"""CREATE TABLE collection_actions_v7 (
         action_id BIGINT PRIMARY KEY, loan_id BIGINT NOT NULL, action_at TIMESTAMP NOT NULL,
         action_type VARCHAR NOT NULL CHECK (action_type IN ('sms', 'ivr', 'call', 'letter', 'field_visit',

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import duckdb
 import polars as pl
 
-from monitor import db
+from monitor import book_schema as db  # not monitor.db: a migration rebuilds this table (no import circle)
 from monitor.compliance import rules
 
 _COLUMNS = "v.rule, f.action_id, f.loan_id, f.action_at, f.agent_id, f.agency_id"
