@@ -4,13 +4,13 @@ outside agencies keep the 2026 collection guideline, month by month.
 Three sections, one at a time: conduct (violations per 1,000 contacts by rule, agency and agent, and by agency over
 12 months; a row of a table opens the actions behind it, masked, with an audited export), complaints (per 10,000
 accounts in collection by category and by month) and the agency scorecard (results, conduct, cost and the ranking
-for next month's allocation). Every figure comes from monitor.compliance through ui.compliance_data."""
+for next month's allocation). Every figure comes from monitor.conduct through ui.compliance_data."""
 
 import polars as pl
 import streamlit as st
 
 from monitor.compliance import rules
-from monitor.compliance.view import SECTIONS, months
+from monitor.conduct.view import SECTIONS, months
 from monitor.i18n import label, t
 from ui import compliance_charts as charts
 from ui import compliance_data as cd

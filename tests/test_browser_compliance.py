@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from monitor.compliance.view import SECTIONS
+from monitor.conduct.view import SECTIONS
 from monitor.i18n import LANGUAGES, t
 from monitor.synth.collections import PUSHING_AGENCY
 

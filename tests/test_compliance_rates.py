@@ -1,4 +1,4 @@
-"""The Compliance page's figures worked by hand (monitor.compliance.rates and scorecard) on a two-loan book, and on
+"""The Compliance page's figures worked by hand (monitor.conduct.rates and scorecard) on a two-loan book, and on
 the demo book: the agency that pushes the rules comes out on top and is not allocated accounts.
 
 June 2026: loan 1 is worked by the lender's own collector A01, loan 2 by agency AG01's collector AG01-001.
@@ -19,8 +19,9 @@ import pytest
 
 from monitor import account, db
 from monitor.alerts import catalog
-from monitor.compliance import rates, scorecard, view, violations
+from monitor.compliance import violations
 from monitor.compliance.rules import CODES
+from monitor.conduct import rates, scorecard, view
 from monitor.status import latest_data_date
 from monitor.synth.collections import FEED_COMPLAINTS_SQL, PUSHING_AGENCY
 

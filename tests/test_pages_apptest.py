@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor import db, metrics
-from monitor.compliance.view import SECTIONS as COMPLIANCE_SECTIONS
+from monitor.conduct.view import SECTIONS as COMPLIANCE_SECTIONS
 from monitor.i18n import LANGUAGES, t
 from monitor.status import BUCKETS
 from monitor.views import DELINQUENCY_SECTIONS

@@ -1,5 +1,5 @@
 """The Compliance page (催收合规) through AppTest over the demo book, in both languages: each section shows the
-figures of monitor.compliance for the chosen month, the agency that pushes the rules on top of the agency table and
+figures of monitor.conduct for the chosen month, the agency that pushes the rules on top of the agency table and
 under review in the scorecard, the drill lists the actions behind a figure (masked), the choices live in the URL;
 and the audit export and the chart specs."""
 
@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor import list_export
-from monitor.compliance import rates, scorecard, view
+from monitor.conduct import rates, scorecard, view
 from monitor.i18n import LANGUAGES, t
 from monitor.synth.collections import AGENCIES, PUSHING_AGENCY
 from ui import compliance_charts, context

@@ -1,5 +1,5 @@
 """Cached loaders of the Compliance page, on ui.data's: each opens the database read-only for one result of
-monitor.compliance, cached by data version (the feed's new actions and violations show on the next rerun)."""
+monitor.conduct, cached by data version (the feed's new actions and violations show on the next rerun)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import datetime as dt
 from collections.abc import Callable
 
 from monitor import list_export
-from monitor.compliance import rates, view
+from monitor.conduct import rates, view
 from ui.data import load
 
 
 def section_view(section: str, as_of: dt.date, month: str) -> dict:
-    """monitor.compliance.view.section_view: one section's figures of `month`."""
+    """monitor.conduct.view.section_view: one section's figures of `month`."""
     return load(view.section_view, section, as_of, month)
 
 
 def violating_actions(start: dt.date, end: dt.date, filters: dict[str, str]) -> object:
-    """monitor.compliance.rates.violating_actions: the newest violating actions of the period behind a figure."""
+    """monitor.conduct.rates.violating_actions: the newest violating actions of the period behind a figure."""
     return load(_violating_actions, start, end, tuple(sorted(filters.items())))
 
 

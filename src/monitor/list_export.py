@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from monitor import export, metrics
-from monitor.compliance import rates
+from monitor.conduct import rates
 from monitor.i18n import t
 from monitor.live import today
 
@@ -77,7 +77,7 @@ def events_csv(con: duckdb.DuckDBPyConnection, day: dt.date, kind: str, lang: st
 
 def violations_csv(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, lang: str,
                    **filters: str | None) -> bytes:
-    """Every violating action of the period (of one rule, agency or agent: monitor.compliance.rates.DRILL_FILTERS),
+    """Every violating action of the period (of one rule, agency or agent: monitor.conduct.rates.DRILL_FILTERS),
     newest first, the customer masked: the audit export of the Compliance page."""
     rows = rates.violating_actions(con, start, end, limit=None, **filters).with_columns(
         pl.col("action_at").alias("at"), pl.col("agency").fill_null(t("compliance.in_house", lang)))

@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, metrics
-from monitor.compliance import rates as compliance_rates
+from monitor.conduct import rates as conduct_rates
 from monitor.metrics.collection import entry_rate_by_value
 from monitor.metrics.delinquency import DPD_THRESHOLDS, day_totals_by_value
 from monitor.metrics.losses import net_charge_off_by_value
@@ -196,9 +196,9 @@ def _hours_since_batch(con, day, segment, value) -> Reading:
 
 
 def _compliance(figure: str, why: str):
-    """A collection-conduct rate of the month to `day` (monitor.compliance.rates.summary), on the whole book."""
+    """A collection-conduct rate of the month to `day` (monitor.conduct.rates.summary), on the whole book."""
     def read(con, day, segment, value) -> Reading:
-        found = compliance_rates.summary(con, day.replace(day=1), day)[figure]
+        found = conduct_rates.summary(con, day.replace(day=1), day)[figure]
         return Reading(found) if found is not None else Reading(None, why)
     return read
 

@@ -1,5 +1,5 @@
 """What the Compliance page (催收合规) shows, one section at a time, each from one call here: the figures of a
-month (monitor.compliance.rates.period; the as-of month is month-to-date) and of the month before it (the deltas).
+month (monitor.conduct.rates.period; the as-of month is month-to-date) and of the month before it (the deltas).
 
 Sections: conduct (violations by rule, agency and agent, and by agency over the last 12 months), complaints (by
 category, and by month), scorecard (the agency scorecard and its allocation ranking).
@@ -11,7 +11,8 @@ import datetime as dt
 
 import duckdb
 
-from monitor.compliance import rates, rules, scorecard
+from monitor.compliance import rules
+from monitor.conduct import rates, scorecard
 
 SECTIONS = ("conduct", "complaints", "scorecard")
 MONTHS_SHOWN = 12  # the months a page may choose, and the months of its trends

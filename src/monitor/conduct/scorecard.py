@@ -10,7 +10,7 @@ Definitions:
 - cure rate: the share of its accounts at DPD 0 at the end of the period, or paid off or settled within it;
 - promises kept: of the promises to pay its collectors took that fell due in the period, the share kept
   (monitor.promises);
-- violations per 1,000 contacts, complaints per 10,000 accounts: monitor.compliance.rates;
+- violations per 1,000 contacts, complaints per 10,000 accounts: monitor.conduct.rates;
 - cost: the agency's commission (fee_rate x cash recovered) and its monthly fee for the days of the period; cost per
   yuan recovered = cost / cash recovered (the lender's own collectors: not in the data, None);
 - allocation: agencies within both conduct limits (settings compliance_agency_max_violations_per_1000 and
@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 
 from monitor import day_status, db, promises
-from monitor.compliance import rates
+from monitor.conduct import rates
 from monitor.status import status_params
 
 CONDUCT_LIMITS = {"violations_per_1000": "compliance_agency_max_violations_per_1000",
