@@ -22,7 +22,7 @@ with incident.reported(lang):
     # Navigation before any widget, so that the sidebar widgets keep their identity (and values) even when
     # app.py runs from inside a page file (see ui.context.start_page).
     user = auth.sign_in(lang)
-    page = st.navigation(navigation.pages(lang, user))
+    page = st.navigation(navigation.pages(lang, user), expanded=True)  # every page in the menu, none behind "View more"
     st.set_page_config(page_title=f"{page.title} · {t('app.title', lang)}")  # the browser tab names the page
     context.mark_document_language(lang)
     style.apply()

@@ -14,7 +14,7 @@ from monitor.conduct.view import SECTIONS, months
 from monitor.i18n import label, t
 from ui import compliance_charts as charts
 from ui import compliance_data as cd
-from ui import context, loan_list, tables
+from ui import context, data, loan_list, tables
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -233,6 +233,9 @@ def scorecard_section(view: dict, names: dict[str, str]) -> None:
 # ------------------------------------------------------------------------------------------------ the page
 st.title(t("compliance.title", lang))
 st.caption(t("compliance.caption", lang, as_of=as_of.isoformat()))
+if not data.active_loans(as_of):
+    st.info(t("data.no_active", lang, as_of=as_of.isoformat()))
+    st.stop()
 month_box, section_box = st.columns([1, 3], vertical_alignment="bottom")
 month = context.url_choice(month_box.selectbox, t("compliance.month", lang), months(as_of), param="month",
                            say_replaced=True, format_func=month_label)

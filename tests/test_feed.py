@@ -98,14 +98,15 @@ def _assert_landed(path: Path, before: dict, totals: dict) -> None:
             db.run(fresh, f"INSERT INTO {table} SELECT * FROM fed.{table}")
     finally:
         fresh.close()
-    # the violations the feed kept current are those a rebuild judges (monitor.compliance.violations)
+    # the violations and requests the feed kept current are those a rebuild finds (monitor.compliance.violations)
     judged = path.with_name("judged.duckdb")
     judged.write_bytes(path.read_bytes())
     con = db.connect(judged)
     try:
-        kept = con.execute("SELECT * FROM violations ORDER BY ALL").fetchall()
+        tables = ("violations", "contact_requests")
+        kept = {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in tables}
         violations.rebuild(con)
-        assert con.execute("SELECT * FROM violations ORDER BY ALL").fetchall() == kept
+        assert {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in tables} == kept
         assert con.execute("SELECT count(*) FROM collection_actions WHERE contact_id IS NULL").fetchall() == [(0,)]
     finally:
         con.close()

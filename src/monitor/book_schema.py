@@ -176,6 +176,13 @@ CREATE TABLE IF NOT EXISTS complaints (
     CHECK (resolved_at IS NULL OR resolved_at >= received_at)
 );
 
+-- Derived: each contact that asked not to be contacted again (a third party), and when first: what the check before
+-- a call looks up (monitor.compliance.contact_check); kept with the violations (monitor.compliance.violations).
+CREATE TABLE IF NOT EXISTS contact_requests (
+    contact_key VARCHAR PRIMARY KEY,
+    asked_at    TIMESTAMP NOT NULL
+);
+
 -- Derived: each action that broke a collection rule (monitor.compliance.rules), rebuilt by derive and kept current
 -- by every writer of collection_actions (monitor.compliance.violations).
 CREATE TABLE IF NOT EXISTS violations (

@@ -4,8 +4,9 @@ call, a message or a visit: what a dialer calls, and `python -m monitor contact-
 The answer reads the same facts and settings as the violations: the hour (and the debtor's consent to a later
 contact), the unanswered phone attempts to the contact today, whether an unrelated third party may be contacted (the
 debtor reached in the last days), and a request not to be contacted again. One query over the actions of the day
-and of the lookback window: the actions are stored in time order, so DuckDB reads only those days' row groups. A
-request not to be contacted is looked for over every action, and only when a third party is asked about.
+and of the lookback window (the actions are stored in time order, so DuckDB reads only those days' row groups), and
+the contact's request not to be contacted again from contact_requests (one key; only a third party's request binds).
+The requests and the actions are read as their writers keep them (monitor.compliance.violations).
 """
 
 from __future__ import annotations
@@ -51,10 +52,8 @@ SELECT
        AND a.action_type IN {rules.ANSWERABLE_TYPES}
        AND coalesce(a.answered, a.outcome <> 'no_answer') AND a.outcome NOT IN ('no_answer', 'wrong_number'))
         AS last_reached,
-    (SELECT min(a.action_at) FROM collection_actions a
-     WHERE $party <> 'debtor'  -- only a third party's request binds: a debtor's question skips this whole-book scan
-       AND a.outcome = 'do_not_contact' AND a.action_at < $at AND coalesce(a.contact_party, 'debtor') <> 'debtor'
-       AND coalesce(a.contact_id, CAST(a.loan_id AS VARCHAR) || ':' || a.contact_party) = $contact) AS asked_at
+    (SELECT r.asked_at FROM contact_requests r
+     WHERE $party <> 'debtor' AND r.contact_key = $contact AND r.asked_at < $at) AS asked_at
 """
 
 

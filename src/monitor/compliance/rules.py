@@ -115,10 +115,14 @@ def facts(where: str = "TRUE") -> str:
     return f"SELECT * FROM (SELECT {FACTS} FROM collection_actions a) WHERE {where}"
 
 
+# The requests not to be contacted again that bind: a third party's (a debtor's does not end collection).
+REQUESTS = "outcome = 'do_not_contact' AND contact_party <> 'debtor'"
+
+
 def violations_sql(scope: str, history: str) -> str:
     """(rule, action_id) of every action of the relation `scope` that breaks a rule, `history` the relation the
     checks look back on: both SQL relations of FACTS columns (facts())."""
     checks = " UNION ALL ".join(f"SELECT '{rule.code}' AS rule, action_id FROM ({rule.check})" for rule in RULES)
     return f"""WITH scope AS ({scope}), history AS ({history}),
-                    requests AS ({facts("outcome = 'do_not_contact' AND contact_party <> 'debtor'")})
+                    requests AS ({facts(REQUESTS)})
                {checks}"""

@@ -1,4 +1,6 @@
-"""The violations table: every action that broke a collection rule (monitor.compliance.rules), one row per rule.
+"""The violations table: every action that broke a collection rule (monitor.compliance.rules), one row per rule; and
+contact_requests, each contact that asked not to be contacted again and when it first asked (rules.REQUESTS), which
+the check before a call looks up instead of reading every action.
 
 `rebuild` judges every action (derive, a migration, a changed rule setting). `update` keeps the table current after
 a write of actions, inside the writer's transaction: a rule judges an action by the action itself and by earlier
@@ -12,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import duckdb
-import polars as pl
 
 from monitor import book_schema as db  # not monitor.db: a migration rebuilds this table (no import circle)
 from monitor.compliance import rules
@@ -20,8 +21,14 @@ from monitor.compliance import rules
 _COLUMNS = "v.rule, f.action_id, f.loan_id, f.action_at, f.agent_id, f.agency_id"
 
 
+_REQUESTS = "SELECT contact_key, min(action_at) AS asked_at FROM ({facts}) GROUP BY contact_key"
+
+
 def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     """Judge every action again; the number of violations."""
+    db.run(con, db.COMPLIANCE_DDL)  # a book of an early version 7 has no contact_requests
+    db.run(con, "DELETE FROM contact_requests")
+    db.run(con, f"INSERT INTO contact_requests {_REQUESTS.format(facts=rules.facts(rules.REQUESTS))}")
     db.run(con, "DELETE FROM violations")
     db.run(con, f"""INSERT INTO violations
                     SELECT {_COLUMNS} FROM ({rules.violations_sql(rules.facts(), rules.facts())}) v
@@ -33,15 +40,15 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
 def update(con: duckdb.DuckDBPyConnection, action_ids: Iterable[int]) -> int:
     """Judge again the actions a write of `action_ids` can have changed the judgement of; the violations now found
     among them."""
-    written = pl.DataFrame({"action_id": list(action_ids)}, schema={"action_id": pl.Int64})
-    if written.is_empty():
+    written = [int(action_id) for action_id in action_ids]
+    if not written:
         return 0
-    con.register("compliance_written", written)
-    try:
-        db.run(con, f"""CREATE OR REPLACE TEMP TABLE compliance_new AS
-                        {rules.facts("action_id IN (SELECT action_id FROM compliance_written)")}""")
-    finally:
-        con.unregister("compliance_written")
+    db.run(con, f"""CREATE OR REPLACE TEMP TABLE compliance_new AS
+                    {rules.facts("action_id IN (SELECT unnest($written::BIGINT[]))")}""", {"written": written})
+    db.run(con, db.COMPLIANCE_DDL)
+    new_requests = _REQUESTS.format(facts=f"SELECT * FROM compliance_new WHERE {rules.REQUESTS}")
+    db.run(con, f"""INSERT INTO contact_requests {new_requests}
+                    ON CONFLICT (contact_key) DO UPDATE SET asked_at = least(asked_at, excluded.asked_at)""")
     since = con.execute("SELECT min(action_at) FROM compliance_new").fetchall()[0][0]
     # The actions judged again: the new ones and every later action of their loans and contacts.
     db.run(con, f"""CREATE OR REPLACE TEMP TABLE compliance_scope AS {rules.facts(
