@@ -46,6 +46,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/early_warning.py
 	$(BIN)/python bench/what_if.py
 	$(BIN)/python bench/live.py
+	$(BIN)/python bench/contact_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

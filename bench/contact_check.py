@@ -8,8 +8,7 @@ rule that blocked them. The command line (`python -m monitor contact-check`) is 
 each a new process: Python's start-up and opening the file included. Prints one JSON object per book; writes the
 section of bench/RESULTS.md.
 
-    .venv/bin/python bench/contact_check.py --db BOOK.duckdb [BOOK.duckdb ...] [--questions 2000] [--seed 1]
-        [--no-write]
+    .venv/bin/python bench/contact_check.py [--db BOOK.duckdb ...] [--questions 2000] [--seed 1] [--no-write]
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from results import replace_section  # noqa: E402
-from run import machine, monitor_cmd  # noqa: E402
+from run import OUT, machine, monitor_cmd  # noqa: E402
 
 from monitor import db  # noqa: E402
 from monitor.compliance import rules  # noqa: E402
@@ -148,7 +147,9 @@ def section(rows: list[dict], command: str, load: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, nargs="+", required=True, help="books (opened read-only)")
+    parser.add_argument("--db", type=Path, nargs="+", help="books, opened read-only (default: bench/run.py's, "
+                        "50,000 and 1,000,000 loans)",
+                        default=[OUT / "bench_50000.duckdb", OUT / "bench_1000000.duckdb"])
     parser.add_argument("--questions", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-write", action="store_true", help="print the JSON only, leave bench/RESULTS.md alone")
