@@ -20,6 +20,7 @@ from ui import format as fmt
 lang, as_of = context.start_page()
 SECTION_PARAM = "show"  # not "section": the Delinquency page's sections are others, and a choice outlives a page
 DRILL_PARAM = "drill"  # the figure whose actions are listed: all, rule:<code>, agency:<id> or agent:<id>
+CATEGORY_PARAM = "complaints"  # the complaints listed: all, or a category
 RATE = "%.1f"
 
 
@@ -56,17 +57,17 @@ def kpis(view: dict) -> None:
     boxes[3].metric(t("compliance.col_accounts", lang), fmt.count(now["accounts"]), border=True)
 
 
-def pick_row(key: str, options: list[str]) -> None:
-    """Table callback: the chosen row's figure becomes the one whose actions are listed."""
+def pick_row(key: str, options: list[str], param: str) -> None:
+    """Table callback: the chosen row's figure becomes the one whose actions (complaints) are listed."""
     rows = st.session_state[key]["selection"]["rows"]
     if rows:
-        st.session_state[context.choice_key(DRILL_PARAM)] = options[rows[0]]
+        st.session_state[context.choice_key(param)] = options[rows[0]]
 
 
-def figure_table(name: str, shown: pl.DataFrame, options: list[str], columns: dict) -> None:
-    """A table whose row, when chosen, lists the actions behind it (drill_section)."""
+def figure_table(name: str, shown: pl.DataFrame, options: list[str], columns: dict, param: str = DRILL_PARAM) -> None:
+    """A table whose row, when chosen, lists the actions (the complaints) behind it: the choice `param`."""
     key = f"compliance.{name}"
-    st.dataframe(shown, key=key, on_select=lambda: pick_row(key, options), selection_mode="single-row",
+    st.dataframe(shown, key=key, on_select=lambda: pick_row(key, options, param), selection_mode="single-row",
                  hide_index=True, width="stretch", height="content", placeholder=fmt.NONE, column_config=columns)
 
 
@@ -176,7 +177,8 @@ def drill_section(view: dict, options: list[str], names: dict[str, str]) -> None
                         "agent_id": st.column_config.TextColumn(t("col.agent_id", lang))})
 
 
-def complaints_section(view: dict) -> None:
+def complaints_section(view: dict, names: dict[str, str]) -> None:
+    """Complaints per 10,000 accounts by category (a row lists its complaints) and by month; the complaints."""
     st.subheader(t("compliance.by_category", lang))
     categories = view["categories"].with_columns(
         pl.col("category").map_elements(lambda c: label("complaint_category", c, lang),
@@ -188,8 +190,41 @@ def complaints_section(view: dict) -> None:
                                          title=t("compliance.col_category", lang),
                                          value_title=t("compliance.complaints_per_10000", lang),
                                          count="complaints"), width="stretch")
+        figure_table("categories", categories.select("label", "complaints", "complaints_per_10000"),
+                     categories["category"].to_list(),
+                     {"label": st.column_config.TextColumn(t("compliance.col_category", lang))}
+                     | rate_columns("complaints", "complaints_per_10000"), param=CATEGORY_PARAM)
     st.subheader(t("compliance.complaint_trend", lang))
     st.altair_chart(charts.complaint_trend(view["trend"], lang), width="stretch")
+    st.subheader(t("compliance.complaints_title", lang))
+    choice = context.url_choice(st.selectbox, t("compliance.complaint_choice", lang),
+                                ["all", *categories["category"]], param=CATEGORY_PARAM, default="all",
+                                format_func=lambda c: t("compliance.complaint_all", lang) if c == "all"
+                                else label("complaint_category", c, lang), help=t("compliance.drill_help", lang))
+    rows = cd.complaints_behind(view["start"], view["end"], None if choice == "all" else choice)
+    st.caption(t("compliance.complaints_caption", lang, shown=fmt.count(rows.height)))
+    if not rows.height:
+        st.info(t("compliance.no_complaints", lang, month=month_label(month)))
+        return
+    shown = rows.with_columns(
+        pl.col("category").map_elements(lambda c: label("complaint_category", c, lang), return_dtype=pl.String),
+        pl.col("channel").map_elements(lambda c: label("complaint_channel", c, lang), return_dtype=pl.String),
+        pl.col("resolution").map_elements(lambda r: label("complaint_resolution", r, lang), return_dtype=pl.String)
+        .fill_null(t("compliance.open", lang)),
+        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"),
+        pl.col("loan_id").cast(pl.String))
+    columns = ("received_at", "category", "channel", "loan_id", "customer", "agency", "agent_id", "resolution")
+    loan_list.table(shown.select(columns), rows["loan_id"].to_list(), "compliance.complaints", lang, as_of,
+                    hide_index=True, width="stretch", height=tables.list_height(shown.height), placeholder=fmt.NONE,
+                    column_config={
+                        "received_at": st.column_config.DatetimeColumn(t("compliance.col_received_at", lang),
+                                                                       format="YYYY-MM-DD HH:mm"),
+                        "category": st.column_config.TextColumn(t("compliance.col_category", lang)),
+                        "channel": st.column_config.TextColumn(t("compliance.col_channel", lang)),
+                        **tables.loan_columns(lang, "loan_id", "customer"),
+                        "agency": st.column_config.TextColumn(t("compliance.col_agency", lang)),
+                        "agent_id": st.column_config.TextColumn(t("col.agent_id", lang)),
+                        "resolution": st.column_config.TextColumn(t("compliance.col_resolution", lang))})
 
 
 def scorecard_section(view: dict, names: dict[str, str]) -> None:
@@ -251,7 +286,7 @@ if section == "conduct":
     if drill_options:
         drill_section(view, drill_options, agency_names)
 elif section == "complaints":
-    complaints_section(view)
+    complaints_section(view, agency_names)
 else:
     scorecard_section(view, agency_names)
 st.caption(t("compliance.provision", lang))

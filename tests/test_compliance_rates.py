@@ -78,6 +78,15 @@ def test_complaints_by_category_and_month(book):
     assert monthly.rows() == [(dt.date(2026, 6, 1), 1, 2, 5000.0)]  # May had no account in collection: no row
 
 
+def test_the_complaints_behind_a_figure_are_masked_and_filtered(book):
+    rows = rates.complaints_behind(book.con, *JUNE)
+    assert rows.select("category", "channel", "loan_id", "agency_id", "agency", "agent_id", "resolution").rows() == [
+        ("time", "hotline", 2, "AG01", "华信", "AG01-001", None)]
+    assert rows["customer"][0].endswith("*")
+    assert rates.complaints_behind(book.con, *JUNE, category="abuse").height == 0
+    assert rates.complaints_behind(book.con, *MAY).height == 0
+
+
 def test_the_actions_behind_a_figure_are_masked_and_filtered(book):
     rows = rates.violating_actions(book.con, *JUNE, agency="AG01")
     assert rows.select("rule", "loan_id", "agent_id", "agency").rows() == [("quiet_hours", 2, "AG01-001", "华信")]

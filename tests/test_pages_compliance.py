@@ -74,12 +74,32 @@ def test_the_drill_lists_the_actions_behind_a_figure_masked(app, demo_con):
     assert app.query_params["drill"] == f"agency:{PUSHING_AGENCY}"
 
 
+def month_with_complaints(con) -> str:
+    """The demo book's month of the most complaints among those the page offers."""
+    return max(view.months(DEMO_AS_OF),
+               key=lambda m: rates.summary(con, *view.month_period(DEMO_AS_OF, m))["complaints"])
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_complaints_and_the_scorecard_sections(app, demo_con, lang):
-    compliance_page(app, lang, month=LAST_MONTH)
+def test_the_complaints_section_lists_the_complaints_behind_a_category(app, demo_con, lang):
+    month = month_with_complaints(demo_con)
+    compliance_page(app, lang, month=month)
     section(app, "complaints")
-    assert [s.value for s in app.main.subheader] == [t("compliance.by_category", lang),
-                                                     t("compliance.complaint_trend", lang)]
+    assert [s.value for s in app.main.subheader] == [t(f"compliance.{k}", lang) for k in
+                                                     ("by_category", "complaint_trend", "complaints_title")]
+    start, end = view.month_period(DEMO_AS_OF, month)
+    assert len(app.main.dataframe[-1].value) == rates.summary(demo_con, start, end)["complaints"] > 0
+    category = rates.complaints_behind(demo_con, start, end)["category"][0]
+    choose(app, "complaints", category)
+    listed = app.main.dataframe[-1].value
+    assert set(listed["category"]) == {t(f"complaint_category.{category}", lang)}
+    assert len(listed) == rates.complaints_behind(demo_con, start, end, category).height
+    assert all(name.endswith("*") for name in listed["customer"])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_scorecard_section(app, demo_con, lang):
+    compliance_page(app, lang, month=LAST_MONTH)
     section(app, "scorecard")
     assert [s.value for s in app.main.subheader] == [t("compliance.scorecard", lang)]
     card, basis = app.main.dataframe[0].value, app.main.dataframe[1].value

@@ -25,6 +25,11 @@ def _violating_actions(con, start: dt.date, end: dt.date, filters: tuple):
     return rates.violating_actions(con, start, end, **dict(filters))
 
 
+def complaints_behind(start: dt.date, end: dt.date, category: str | None) -> object:
+    """monitor.conduct.rates.complaints_behind: the newest complaints of the period behind a figure."""
+    return load(rates.complaints_behind, start, end, category)
+
+
 def export_csv(start: dt.date, end: dt.date, filters: dict[str, str], lang: str) -> Callable[[], bytes]:
     """The audit export of the period's violating actions behind a figure, as a callable for export_button."""
     return lambda: load(_violations_csv, start, end, lang, tuple(sorted(filters.items())))

@@ -40,7 +40,7 @@ EVENT_HEADINGS = {
 VIOLATION_HEADINGS = {
     "at": "col.action_at", "rule": "compliance.col_rule", "loan_id": "col.loan_id", "customer": "col.customer",
     "action_type": "col.action_type", "contact_party": "compliance.col_party", "outcome": "col.outcome",
-    "agent_id": "col.agent_id", "agency": "compliance.col_agency", "contact_id": "compliance.col_contact_id",
+    "agent_id": "col.agent_id", "agency": "compliance.col_agency",
 }
 # per list, the catalog kind labelling each coded column (monitor.i18n: `<kind>.<value>`)
 _VALUE_KINDS = {

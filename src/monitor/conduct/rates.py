@@ -180,3 +180,20 @@ def violating_actions(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.da
         WHERE {where} ORDER BY v.action_at DESC, v.rule {'' if limit is None else 'LIMIT $limit'}""",
         params=_params(start, end, **{k: v for k, v in filters.items() if v is not None},
                        **({} if limit is None else {"limit": limit}))).pl()
+
+
+def complaints_behind(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, category: str | None = None,
+                      limit: int | None = 500) -> pl.DataFrame:
+    """The complaints behind a figure: those received in the period (of one category, else all), newest first, the
+    customer masked: received_at, category, channel, loan_id, customer, agency_id, agency (its name; NULL: the
+    lender's own), agent_id, resolution (NULL: open), resolved_at."""
+    where = _PERIOD.format(at="k.received_at") + ("" if category is None else " AND k.category = $category")
+    return con.sql(f"""
+        SELECT k.received_at, k.category, k.channel, k.loan_id, {pii.masked_name('c.name')} AS customer,
+               coalesce(k.agency_id, '{db.IN_HOUSE}') AS agency_id, ag.name AS agency, k.agent_id, k.resolution,
+               k.resolved_at
+        FROM complaints k LEFT JOIN agencies ag ON ag.agency_id = k.agency_id
+        JOIN loans l ON l.loan_id = k.loan_id LEFT JOIN customers c ON c.customer_id = l.customer_id
+        WHERE {where} ORDER BY k.received_at DESC, k.complaint_id DESC {'' if limit is None else 'LIMIT $limit'}""",
+        params=_params(start, end, **({} if category is None else {"category": category}),
+                       **({} if limit is None else {"limit": limit}))).pl()
