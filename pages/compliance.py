@@ -9,6 +9,7 @@ for next month's allocation). Every figure comes from monitor.conduct through ui
 import polars as pl
 import streamlit as st
 
+from monitor import db, export
 from monitor.compliance import rules
 from monitor.conduct.view import SECTIONS, months
 from monitor.i18n import label, t
@@ -22,6 +23,9 @@ SECTION_PARAM = "show"  # not "section": the Delinquency page's sections are oth
 DRILL_PARAM = "drill"  # the figure whose actions are listed: all, rule:<code>, agency:<id> or agent:<id>
 CATEGORY_PARAM = "complaints"  # the complaints listed: all, or a category
 RATE = "%.1f"
+# the catalog kind of each coded column the page shows (monitor.export.in_words)
+CODE_KINDS = {"rule": "compliance.rule", "action_type": "action", "contact_party": "party", "outcome": "outcome",
+              "category": "complaint_category", "channel": "complaint_channel", "resolution": "complaint_resolution"}
 
 
 def month_label(month: str) -> str:
@@ -29,10 +33,21 @@ def month_label(month: str) -> str:
     return t("compliance.month_to_date", lang, month=month, day=as_of.isoformat()) if month == latest else month
 
 
-def agency_label(agency_id: str | None, names: dict[str, str]) -> str:
-    if agency_id is None or agency_id == "in_house":
-        return t("compliance.in_house", lang)
-    return names.get(agency_id) or agency_id
+def with_in_house(names: dict[str, str]) -> dict[str, str]:
+    """Each agency id's name to show, the lender's own collectors included."""
+    return names | {db.IN_HOUSE: t("compliance.in_house", lang)}
+
+
+def in_words(frame: pl.DataFrame, names: dict[str, str], **labels: str) -> pl.DataFrame:
+    """`frame` with its coded columns in the reader's words, agency_id's name as `agency`, and each `labels` column
+    (name=code column) the words of that code beside it."""
+    coded = frame.with_columns(pl.col(code).alias(name) for name, code in labels.items())
+    kinds = CODE_KINDS | {name: CODE_KINDS[code] for name, code in labels.items()}
+    shown = export.in_words(coded, kinds, lang)
+    if "agency_id" not in frame.columns:
+        return shown
+    return shown.with_columns(pl.col("agency_id").replace_strict(with_in_house(names), default=pl.col("agency_id"),
+                                                                 return_dtype=pl.String).alias("agency"))
 
 
 def rate_delta(now: float | None, before: float | None) -> str | None:
@@ -82,8 +97,7 @@ def conduct_section(view: dict, names: dict[str, str]) -> list[str]:
     figures = view["summary"]
     st.subheader(t("compliance.by_rule", lang))
     st.caption(" ".join(t(f"compliance.rule_about.{code}", lang, **view["parameters"]) for code in rules.CODES))
-    by_rule = view["rules"].with_columns(pl.col("rule").map_elements(lambda c: t(f"compliance.rule.{c}", lang),
-                                                                     return_dtype=pl.String).alias("label"))
+    by_rule = view["rules"].with_columns(in_words(view["rules"], names, label="rule")["label"])
     if not figures["contacts"]:
         st.info(t("compliance.no_contacts", lang, month=month_label(month)))
         return []
@@ -96,8 +110,7 @@ def conduct_section(view: dict, names: dict[str, str]) -> list[str]:
                  {"label": st.column_config.TextColumn(t("compliance.col_rule", lang))}
                  | rate_columns("violations", "violations_per_1000"))
     st.subheader(t("compliance.by_agency", lang))
-    agencies = view["agencies"].with_columns(
-        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"))
+    agencies = in_words(view["agencies"], names)
     st.altair_chart(charts.rate_bars(agencies, "agency", "violations_per_1000", lang,
                                      title=t("compliance.col_agency", lang),
                                      value_title=t("compliance.violations_per_1000", lang),
@@ -108,8 +121,7 @@ def conduct_section(view: dict, names: dict[str, str]) -> list[str]:
                  {"agency": st.column_config.TextColumn(t("compliance.col_agency", lang))}
                  | rate_columns("contacts", "violations", "violations_per_1000", "complaints_per_10000"))
     st.subheader(t("compliance.by_agent", lang))
-    agents = view["agents"].with_columns(
-        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"))
+    agents = in_words(view["agents"], names)
     if agents.height:
         figure_table("agents", agents.select("agent_id", "agency", "contacts", "violations", "violations_per_1000"),
                      [f"agent:{a}" for a in agents["agent_id"]],
@@ -119,9 +131,7 @@ def conduct_section(view: dict, names: dict[str, str]) -> list[str]:
     else:
         st.info(t("compliance.no_violations", lang, month=month_label(month)))
     st.subheader(t("compliance.trend", lang))
-    trend = view["trend"].with_columns(
-        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"))
-    st.altair_chart(charts.agency_trend(trend, lang), width="stretch")
+    st.altair_chart(charts.agency_trend(in_words(view["trend"], names), lang), width="stretch")
     return (["all"] + [f"rule:{c}" for c in rules.CODES] + [f"agency:{a}" for a in agencies["agency_id"]]
             + [f"agent:{a}" for a in agents["agent_id"]])
 
@@ -130,7 +140,7 @@ def drill_label(option: str, names: dict[str, str]) -> str:
     if option == "all":
         return t("compliance.drill_all", lang)
     kind, value = option.split(":", 1)
-    shown = {"rule": lambda v: t(f"compliance.rule.{v}", lang), "agency": lambda v: agency_label(v, names),
+    shown = {"rule": lambda v: label("compliance.rule", v, lang), "agency": lambda v: with_in_house(names).get(v, v),
              "agent": lambda v: v}[kind](value)
     return t(f"compliance.drill_{kind}", lang, value=shown)
 
@@ -154,13 +164,7 @@ def drill_section(view: dict, options: list[str], names: dict[str, str]) -> None
     if not rows.height:
         st.info(t("compliance.no_violations", lang, month=month_label(month)))
         return
-    shown = rows.with_columns(
-        pl.col("rule").map_elements(lambda c: t(f"compliance.rule.{c}", lang), return_dtype=pl.String),
-        pl.col("action_type").map_elements(lambda v: label("action", v, lang), return_dtype=pl.String),
-        pl.col("contact_party").map_elements(lambda v: label("party", v, lang), return_dtype=pl.String),
-        pl.col("outcome").map_elements(lambda v: label("outcome", v, lang), return_dtype=pl.String),
-        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"),
-        pl.col("loan_id").cast(pl.String))
+    shown = in_words(rows, names).with_columns(pl.col("loan_id").cast(pl.String))
     columns = ("action_at", "rule", "loan_id", "customer", "action_type", "contact_party", "outcome", "agent_id",
                "agency")
     loan_list.table(shown.select(columns), rows["loan_id"].to_list(), "compliance.actions", lang, as_of,
@@ -180,9 +184,7 @@ def drill_section(view: dict, options: list[str], names: dict[str, str]) -> None
 def complaints_section(view: dict, names: dict[str, str]) -> None:
     """Complaints per 10,000 accounts by category (a row lists its complaints) and by month; the complaints."""
     st.subheader(t("compliance.by_category", lang))
-    categories = view["categories"].with_columns(
-        pl.col("category").map_elements(lambda c: label("complaint_category", c, lang),
-                                        return_dtype=pl.String).alias("label"))
+    categories = view["categories"].with_columns(in_words(view["categories"], names, label="category")["label"])
     if not view["summary"]["accounts"]:
         st.info(t("compliance.no_accounts", lang, month=month_label(month)))
     else:
@@ -206,13 +208,8 @@ def complaints_section(view: dict, names: dict[str, str]) -> None:
     if not rows.height:
         st.info(t("compliance.no_complaints", lang, month=month_label(month)))
         return
-    shown = rows.with_columns(
-        pl.col("category").map_elements(lambda c: label("complaint_category", c, lang), return_dtype=pl.String),
-        pl.col("channel").map_elements(lambda c: label("complaint_channel", c, lang), return_dtype=pl.String),
-        pl.col("resolution").map_elements(lambda r: label("complaint_resolution", r, lang), return_dtype=pl.String)
-        .fill_null(t("compliance.open", lang)),
-        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"),
-        pl.col("loan_id").cast(pl.String))
+    shown = in_words(rows, names).with_columns(pl.col("resolution").fill_null(t("compliance.open", lang)),
+                                               pl.col("loan_id").cast(pl.String))
     columns = ("received_at", "category", "channel", "loan_id", "customer", "agency", "agent_id", "resolution")
     loan_list.table(shown.select(columns), rows["loan_id"].to_list(), "compliance.complaints", lang, as_of,
                     hide_index=True, width="stretch", height=tables.list_height(shown.height), placeholder=fmt.NONE,
@@ -236,9 +233,8 @@ def scorecard_section(view: dict, names: dict[str, str]) -> None:
     if not card.height:
         st.info(t("compliance.no_contacts", lang, month=month_label(month)))
         return
-    shown = card.with_columns(
-        pl.col("agency_id").map_elements(lambda a: agency_label(a, names), return_dtype=pl.String).alias("agency"),
-        pl.when(pl.col("agency_id") == "in_house").then(pl.lit(t("compliance.not_allocated", lang)))
+    shown = in_words(card, names).with_columns(
+        pl.when(pl.col("agency_id") == db.IN_HOUSE).then(pl.lit(t("compliance.not_allocated", lang)))
         .when(pl.col("within_limits")).then(pl.lit(t("compliance.within_limits", lang)))
         .otherwise(pl.lit(t("compliance.review", lang))).alias("standing"),
         *[(pl.col(c) * 100) for c in ("recovery_rate", "cure_rate", "promises_kept_rate", "net_recovery_rate",

@@ -53,6 +53,7 @@ __all__ = [  # what monitor.db re-exports
     "run",
     "create_schema",
     "schema_version",
+    "setting_values",
     "record",
     "transaction",
 ]
@@ -386,6 +387,14 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING", [key, value, description]
         )
     alerts_starter.write(con)
+
+
+def setting_values(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, str]:
+    """The settings `keys` as the book holds them, each missing one at its default (SETTINGS)."""
+    stored = dict(con.execute("SELECT key, value FROM settings WHERE key IN (SELECT unnest($keys::VARCHAR[]))",
+                              {"keys": keys}).fetchall())
+    defaults = {key: value for key, value, _ in SETTINGS}
+    return {key: stored.get(key, defaults[key]) for key in keys}
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -41,17 +41,14 @@ class Decision:
 
 _CHECK_SQL = f"""
 SELECT
+    {rules.QUIET.format(at='CAST($at AS TIMESTAMP)')} AS quiet,
     (SELECT count(*) FROM collection_actions a
      WHERE a.action_at >= CAST(CAST($at AS DATE) AS TIMESTAMP) AND a.action_at < $at
-       AND a.action_type IN {rules.PHONE_TYPES}
-       AND coalesce(a.contact_id, CAST(a.loan_id AS VARCHAR) || ':' || coalesce(a.contact_party, 'debtor')) = $contact
-       AND NOT coalesce(a.answered, a.outcome <> 'no_answer')) AS unanswered_today,
+       AND a.action_type IN {rules.PHONE_TYPES} AND {rules.CONTACT_KEY} = $contact AND NOT {rules.ANSWERED})
+        AS unanswered_today,
     (SELECT max(a.action_at) FROM collection_actions a
      WHERE a.action_at >= $at - to_days(CAST($reachable_days AS INTEGER)) AND a.action_at < $at
-       AND a.loan_id = $loan_id AND coalesce(a.contact_party, 'debtor') = 'debtor'
-       AND a.action_type IN {rules.ANSWERABLE_TYPES}
-       AND coalesce(a.answered, a.outcome <> 'no_answer') AND a.outcome NOT IN ('no_answer', 'wrong_number'))
-        AS last_reached,
+       AND a.loan_id = $loan_id AND {rules.REACHED}) AS last_reached,
     (SELECT r.asked_at FROM contact_requests r
      WHERE $party <> 'debtor' AND r.contact_key = $contact AND r.asked_at < $at) AS asked_at
 """
@@ -67,11 +64,11 @@ def may_contact(con: duckdb.DuckDBPyConnection, loan_id: int, contact_id: str | 
         raise ValueError(f"party must be one of {', '.join(db.CONTACT_PARTIES)}, not {party!r}")
     settings = rules.parameters(con)
     contact = contact_id if contact_id is not None else f"{loan_id}:{party}"
-    unanswered, last_reached, asked_at = con.execute(
+    quiet, unanswered, last_reached, asked_at = con.execute(
         _CHECK_SQL, {"at": at, "contact": contact, "loan_id": loan_id, "party": party,
-                     "reachable_days": settings["reachable_days"]}).fetchall()[0]
+                     **{k: settings[k] for k in ("quiet_start", "quiet_end", "reachable_days")}}).fetchall()[0]
     reasons = []
-    if (at.hour >= settings["quiet_start"] or at.hour < settings["quiet_end"]) and not (consent and party == "debtor"):
+    if quiet and not (consent and party == "debtor"):
         reasons.append("quiet_hours")
     if channel in rules.PHONE_TYPES and unanswered >= settings["max_unanswered"]:
         reasons.append("attempts")

@@ -35,17 +35,22 @@ CONTACT_TYPES = ("sms", "ivr", "call", "field_visit")
 PHONE_TYPES = ("ivr", "call")
 ANSWERABLE_TYPES = ("ivr", "call", "field_visit")  # a person answers (or not): the debtor can be reached by these
 
-# The columns every check reads, from collection_actions a (older rows' NULLs read as the schema says).
-FACTS = """a.action_id, a.loan_id, a.action_at, CAST(a.action_at AS DATE) AS day, a.action_type, a.agent_id,
-    coalesce(a.agency_id, 'in_house') AS agency_id, coalesce(a.contact_party, 'debtor') AS contact_party, a.outcome,
-    coalesce(a.contact_id, CAST(a.loan_id AS VARCHAR) || ':' || coalesce(a.contact_party, 'debtor')) AS contact_key,
-    coalesce(a.answered, a.outcome <> 'no_answer') AS answered,
-    coalesce(a.debtor_consent, FALSE) AS consent,
-    a.action_type IN ('sms', 'ivr', 'call', 'field_visit') AS is_contact,
-    a.action_type IN ('ivr', 'call') AS is_phone"""
+# What an action is for the rules, over collection_actions a (older rows' NULLs read as the schema says); the check
+# before a call (monitor.compliance.contact_check) reads the same expressions.
+PARTY = "coalesce(a.contact_party, 'debtor')"
+CONTACT_KEY = f"coalesce(a.contact_id, CAST(a.loan_id AS VARCHAR) || ':' || {PARTY})"
+ANSWERED = "coalesce(a.answered, a.outcome <> 'no_answer')"
+REACHED = (f"({PARTY} = 'debtor' AND a.action_type IN {ANSWERABLE_TYPES} AND {ANSWERED} "
+           "AND a.outcome NOT IN ('no_answer', 'wrong_number'))")
+QUIET = "(hour({at}) >= $quiet_start OR hour({at}) < $quiet_end)"  # {at}: a timestamp in local time
 
-REACHED = ("(d.contact_party = 'debtor' AND d.action_type IN ('ivr', 'call', 'field_visit') AND d.answered "
-           "AND d.outcome NOT IN ('no_answer', 'wrong_number'))")
+# The columns every check reads.
+FACTS = f"""a.action_id, a.loan_id, a.action_at, CAST(a.action_at AS DATE) AS day, a.action_type, a.agent_id,
+    coalesce(a.agency_id, 'in_house') AS agency_id, {PARTY} AS contact_party, a.outcome,
+    {CONTACT_KEY} AS contact_key, {ANSWERED} AS answered, {REACHED} AS reached,
+    coalesce(a.debtor_consent, FALSE) AS consent,
+    a.action_type IN {CONTACT_TYPES} AS is_contact,
+    a.action_type IN {PHONE_TYPES} AS is_phone"""
 
 
 @dataclass(frozen=True)
@@ -73,10 +78,10 @@ class Rule:
 
 
 RULES = (
-    Rule("quiet_hours", "催收行为规范 · 催收时间", ("quiet_start", "quiet_end"), """
+    Rule("quiet_hours", "催收行为规范 · 催收时间", ("quiet_start", "quiet_end"), f"""
         SELECT s.action_id FROM scope s
         WHERE s.is_contact AND NOT (s.consent AND s.contact_party = 'debtor')
-          AND (hour(s.action_at) >= $quiet_start OR hour(s.action_at) < $quiet_end)"""),
+          AND {QUIET.format(at='s.action_at')}"""),
     Rule("attempts", "催收行为规范 · 催收频次", ("max_unanswered",), """
         SELECT c.action_id FROM (
             SELECT h.action_id,
@@ -87,11 +92,11 @@ RULES = (
             WHERE h.is_phone AND EXISTS (SELECT 1 FROM scope s WHERE s.is_phone AND s.contact_key = h.contact_key
                                                                  AND s.day = h.day)) c
         WHERE c.unanswered_before >= $max_unanswered AND c.action_id IN (SELECT action_id FROM scope)"""),
-    Rule("third_party_reachable", "催收行为规范 · 第三人", ("reachable_days",), f"""
+    Rule("third_party_reachable", "催收行为规范 · 第三人", ("reachable_days",), """
         SELECT s.action_id FROM scope s
         WHERE s.is_contact AND s.contact_party = 'unrelated_third_party'
           AND EXISTS (SELECT 1 FROM history d
-                      WHERE d.loan_id = s.loan_id AND {REACHED}
+                      WHERE d.loan_id = s.loan_id AND d.reached
                         AND d.action_at < s.action_at
                         AND d.action_at >= s.action_at - to_days(CAST($reachable_days AS INTEGER)))"""),
     Rule("do_not_contact", "催收行为规范 · 第三人", (), """
@@ -105,9 +110,8 @@ CODES = tuple(rule.code for rule in RULES)
 
 def parameters(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """The rules' figures as the book's settings hold them: {quiet_start: 22, quiet_end: 8, ...}."""
-    stored = dict(con.execute("SELECT key, value FROM settings WHERE key LIKE 'compliance_%'").fetchall())
-    defaults = {key: value for key, value, _ in db.SETTINGS}
-    return {s.name: int(stored.get(s.key, defaults[s.key])) for s in SETTINGS}
+    stored = db.setting_values(con, [s.key for s in SETTINGS])
+    return {s.name: int(stored[s.key]) for s in SETTINGS}
 
 
 def facts(where: str = "TRUE") -> str:

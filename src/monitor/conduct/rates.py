@@ -36,6 +36,11 @@ def period(as_of: dt.date, months_back: int = 0) -> tuple[dt.date, dt.date]:
     return first, min(month_end(first), as_of)
 
 
+def _listed(column: str, param: str) -> str:
+    """SQL: the values of the list parameter $`param` as rows (`column`, position), to list every one in order."""
+    return f"SELECT unnest(${param}::VARCHAR[]) AS {column}, generate_subscripts(${param}::VARCHAR[], 1) AS position"
+
+
 def _params(start: dt.date, end: dt.date, **more) -> dict:
     return {"start": start, "end": end, **more}
 
@@ -61,7 +66,7 @@ def summary(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> dic
 def by_rule(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pl.DataFrame:
     """Each rule (in rules.RULES order, those without violations too): rule, violations, violations_per_1000."""
     return con.sql(f"""
-        WITH r AS (SELECT unnest($codes::VARCHAR[]) AS rule, generate_subscripts($codes::VARCHAR[], 1) AS position),
+        WITH r AS ({_listed("rule", "rules")}),
              contacts AS (SELECT count(*) AS n FROM collection_actions
                           WHERE {_IS_CONTACT} AND {_PERIOD.format(at='action_at')}),
              v AS (SELECT rule, count(*) AS violations FROM violations
@@ -69,7 +74,7 @@ def by_rule(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pl.
         SELECT r.rule, coalesce(v.violations, 0) AS violations,
                {_per('coalesce(v.violations, 0)', 'contacts.n', 1000)} AS violations_per_1000
         FROM r CROSS JOIN contacts LEFT JOIN v USING (rule) ORDER BY r.position""",
-        params=_params(start, end, codes=list(rules.CODES))).pl()
+        params=_params(start, end, rules=list(rules.CODES))).pl()
 
 
 def _groups_sql(group: str) -> str:
@@ -130,8 +135,7 @@ def complaints_by_category(con: duckdb.DuckDBPyConnection, start: dt.date, end: 
     """Each complaint category (db.COMPLAINT_CATEGORIES order): category, complaints, complaints_per_10000 (of the
     period's accounts in collection)."""
     return con.sql(f"""
-        WITH k AS (SELECT unnest($categories::VARCHAR[]) AS category,
-                          generate_subscripts($categories::VARCHAR[], 1) AS position),
+        WITH k AS ({_listed("category", "categories")}),
              accounts AS (SELECT count(DISTINCT loan_id) AS n FROM collection_actions
                           WHERE {_PERIOD.format(at='action_at')}),
              c AS (SELECT category, count(*) AS complaints FROM complaints

@@ -42,10 +42,8 @@ _WORK = f"""SELECT coalesce(agency_id, '{db.IN_HOUSE}') AS agency_id, loan_id, m
 
 def conduct_limits(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """The conduct limits an agency must keep to be allocated accounts (book settings)."""
-    stored = dict(con.execute("SELECT key, value FROM settings WHERE key IN (SELECT unnest($keys::VARCHAR[]))",
-                              {"keys": list(CONDUCT_LIMITS.values())}).fetchall())
-    defaults = {key: value for key, value, _ in db.SETTINGS}
-    return {figure: float(stored.get(key, defaults[key])) for figure, key in CONDUCT_LIMITS.items()}
+    stored = db.setting_values(con, list(CONDUCT_LIMITS.values()))
+    return {figure: float(stored[key]) for figure, key in CONDUCT_LIMITS.items()}
 
 
 def scorecard(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pl.DataFrame:
