@@ -66,9 +66,9 @@ def test_migrate_brings_a_version_1_book_to_the_current_version(current_book, tm
     path = _book_of_version(current_book, tmp_path, 1)
     result = monitor("migrate", "--db", path.name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "schema version 7" in result.stderr and "1 -> 2" in result.stderr and "6 -> 7" in result.stderr
+    assert "schema version 8" in result.stderr and "1 -> 2" in result.stderr and "7 -> 8" in result.stderr
     assert set(ADDED_SINCE_VERSION_1) <= _tables(path)
-    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5, 6, 7]
+    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert _raw(path, "SELECT event, detail->>'from', detail->>'to' FROM book_history ORDER BY 2") == [
         ("migrate", "1", "2"), ("migrate", "2", "3"), ("migrate", "3", "4"), ("migrate", "4", "5"),
         ("migrate", "5", "6"), ("migrate", "6", "7")]
@@ -203,3 +203,14 @@ def test_the_app_on_a_version_1_book_says_what_to_run_in_the_readers_language(cu
     at = run(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), lang=lang)
     expected = t("book.schema_older", lang, path=path, found=1, current=db.SCHEMA_VERSION)
     assert [e.value for e in at.error] == [t("error.database", lang, message=escape(expected))]  # shown as written
+
+
+def test_version_8_adds_the_tables_of_applications_empty(current_book, tmp_path):
+    """7 -> 8: a book without applications gains the tables of applications, the credit policy and the applicants'
+    hidden truth, empty (a lender's older book holds no applications until a file of them is loaded)."""
+    path = _book_of_version(current_book, tmp_path, 7,
+                            drop=("applications", "credit_policy", "synthetic_application_truth"))
+    assert not {"applications", "credit_policy"} & _tables(path)
+    db.connect(path).close()  # a read-write open migrates
+    assert {"applications", "credit_policy", "synthetic_application_truth"} <= _tables(path)
+    assert _raw(path, "SELECT (SELECT count(*) FROM applications) + (SELECT count(*) FROM credit_policy)") == [(0,)]

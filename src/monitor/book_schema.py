@@ -36,6 +36,10 @@ __all__ = [  # what monitor.db re-exports
     "IN_HOUSE",
     "ACTION_COLUMNS_V7",
     "COMPLIANCE_DDL",
+    "APPLICATIONS_DDL",
+    "DECISIONS",
+    "DECLINE_REASONS",
+    "ANY",
     "RESTRUCTURING_KINDS",
     "RISK_TIERS",
     "TREATMENTS",
@@ -58,7 +62,7 @@ __all__ = [  # what monitor.db re-exports
     "transaction",
 ]
 
-SCHEMA_VERSION = 7  # monitor.migrations brings an older book up to it; its docstring says what each version holds
+SCHEMA_VERSION = 8  # monitor.migrations brings an older book up to it; its docstring says what each version holds
 DEFAULT_CHARGE_OFF_DPD = 181
 
 LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
@@ -76,13 +80,16 @@ COMPLAINT_CHANNELS = ("regulator_transfer", "hotline", "social_media")
 COMPLAINT_CATEGORIES = ("time", "frequency", "third_party", "abuse", "privacy", "impersonation")
 COMPLAINT_RESOLUTIONS = ("upheld", "partly_upheld", "not_upheld")
 IN_HOUSE = "in_house"  # the agency_id of the lender's own collectors (collection_actions.agency_id NULL reads so)
+DECISIONS = ("approved", "declined")
+DECLINE_REASONS = ("score_below_cutoff",)
+ANY = "*"  # credit_policy: a cut-off for any channel or any product
 RESTRUCTURING_KINDS = ("extension", "reinstallment", "rate_cut", "fee_waiver", "settlement")
 RISK_TIERS = ("A", "B", "C", "D", "E")  # A lowest PD ... E highest (monitor.scoring.treatment)
 TREATMENTS = ("reminder", "call", "plan_offer", "field", "legal")
 
 # Source tables, in load order. Derived tables are rebuilt by monitor.derive.derive.
 SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings", "agencies",
-                 "complaints")
+                 "complaints", "applications", "credit_policy")
 DERIVED_TABLES = ("installment_settlement", "loan_month", "day_snapshot", "loan_segment")
 
 
@@ -197,6 +204,51 @@ CREATE TABLE IF NOT EXISTS violations (
 );
 """
 
+# Credit applications and the policy that decided them (schema version 8, issue 18). Source data: every application,
+# approved or declined, with what was known when it was made; the loan it became. monitor.origination reads them.
+APPLICATIONS_DDL = f"""
+CREATE TABLE IF NOT EXISTS applications (
+    application_id    BIGINT PRIMARY KEY,
+    applied_at        TIMESTAMP NOT NULL,
+    customer_id       BIGINT,            -- NULL: a declined applicant who never became a customer
+    channel           VARCHAR NOT NULL,
+    product           VARCHAR NOT NULL CHECK (product IN {_in(PRODUCTS)}),
+    amount            {MONEY} NOT NULL CHECK (amount > 0),   -- the amount asked for
+    term_months       INTEGER NOT NULL CHECK (term_months > 0),
+    monthly_income    {MONEY} NOT NULL CHECK (monthly_income > 0),
+    employment_type   VARCHAR NOT NULL,
+    city_tier         INTEGER NOT NULL CHECK (city_tier BETWEEN 1 AND 5),
+    age               INTEGER NOT NULL CHECK (age BETWEEN 18 AND 80),
+    bureau_score      INTEGER CHECK (bureau_score BETWEEN 300 AND 900),  -- NULL: no credit file
+    application_score INTEGER NOT NULL CHECK (application_score BETWEEN 300 AND 900),
+    cutoff            INTEGER NOT NULL CHECK (cutoff BETWEEN 300 AND 900),  -- the policy's, for it, on the day
+    decision          VARCHAR NOT NULL CHECK (decision IN {_in(DECISIONS)}),
+    decline_reason    VARCHAR CHECK (decline_reason IN {_in(DECLINE_REASONS)}),
+    override          BOOLEAN NOT NULL,  -- approved below the cut-off by a credit officer
+    loan_id           BIGINT UNIQUE,     -- the loan it became (approved applications only)
+    CHECK ((decision = 'declined') = (decline_reason IS NOT NULL)),
+    CHECK (decision = 'approved' OR loan_id IS NULL),
+    CHECK (NOT override OR (decision = 'approved' AND application_score < cutoff))
+);
+
+-- The cut-offs of the application score in force from each day: by channel and product, '*' for any. The most
+-- specific row valid on a day applies (channel and product, then channel, then product, then neither).
+CREATE TABLE IF NOT EXISTS credit_policy (
+    valid_from DATE NOT NULL,
+    channel    VARCHAR NOT NULL,
+    product    VARCHAR NOT NULL,
+    cutoff     INTEGER NOT NULL CHECK (cutoff BETWEEN 300 AND 900),
+    PRIMARY KEY (valid_from, channel, product)
+);
+
+-- The generator's hidden truth of the applicants it declined: only the tests that judge reject inference read it.
+CREATE TABLE IF NOT EXISTS synthetic_application_truth (
+    application_id    BIGINT PRIMARY KEY,
+    latent_risk       DOUBLE NOT NULL,
+    monthly_miss_prob DOUBLE NOT NULL
+);
+"""
+
 DDL = f"""
 CREATE TABLE IF NOT EXISTS schema_info (
     version     INTEGER NOT NULL,
@@ -278,6 +330,7 @@ CREATE TABLE IF NOT EXISTS collection_actions (
     CHECK ((outcome = 'promise_to_pay') = (ptp_date IS NOT NULL AND ptp_amount IS NOT NULL))
 );
 {COMPLIANCE_DDL}
+{APPLICATIONS_DDL}
 CREATE TABLE IF NOT EXISTS restructurings (
     restructuring_id    BIGINT PRIMARY KEY,
     old_loan_id         BIGINT NOT NULL,

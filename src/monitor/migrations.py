@@ -27,6 +27,9 @@ The versions (db.SCHEMA_VERSION is the newest):
   was no_answer, the lender's own collectors); the party third_party becomes unrelated_third_party (the guideline's
   stricter category: an older book did not say which); the outcome do_not_contact; the tables agencies and
   complaints; the rules' settings; the violations table (monitor.compliance), built from the actions.
+- 8: credit applications (issue 18): the tables applications (approved and declined, with the loan each became),
+  credit_policy (the cut-offs in force from each day) and synthetic_application_truth; an older book has none of
+  them until an application file is loaded.
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -124,7 +127,12 @@ def _v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
     violations.rebuild(con)
 
 
-STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
+def _v7_to_v8(con: duckdb.DuckDBPyConnection) -> None:
+    """The tables of applications and the credit policy, empty."""
+    db.run(con, db.APPLICATIONS_DDL)
+
+
+STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7, 7: _v7_to_v8}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, found: int) -> list[int]:

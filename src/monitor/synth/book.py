@@ -27,7 +27,7 @@ from monitor import db, derive, status
 from monitor.compliance import violations
 from monitor.i18n import t
 from monitor.status import fen_to_yuan
-from monitor.synth import behaviour, collections, population
+from monitor.synth import applications, behaviour, collections, population
 from monitor.synth.collections import COLLECTION_ACTIONS_SQL
 
 DUCKDB_MEMORY = "2GB"  # with the simulation's arrays, keeps generation of 1M loans under 4 GB
@@ -64,6 +64,7 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force
             db.run(con, collections.BLOCKED_SQL, {"seed": seed})
             violations.rebuild(con)
             db.run(con, collections.COMPLAINTS_SQL, {"seed": seed, "as_of": as_of})
+            applications.write(con, seed, as_of, n_loans)
             db.record(con, "generate", {"loans": n_loans, "seed": seed, "as_of": as_of})
             counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                       for t in (*db.SOURCE_TABLES, *db.DERIVED_TABLES)}

@@ -85,7 +85,9 @@ def origination_days(rng: np.random.Generator, n: int, as_of: dt.date) -> tuple[
     return days[idx], (double11 | mid_year)[idx]
 
 
-def draw_book(rng: np.random.Generator, n_loans: int, as_of: dt.date) -> Book:
+def draw_book(rng: np.random.Generator, n_loans: int, as_of: dt.date, risk_shift: float = 0.0) -> Book:
+    """`risk_shift` moves every customer's hidden risk by that many standard deviations (0: the lender's customers;
+    the applicants it declines come from a riskier crowd, monitor.synth.applications)."""
     orig, promo = origination_days(rng, n_loans, as_of)
 
     # Customers: most have one loan, some come back for more.
@@ -95,7 +97,7 @@ def draw_book(rng: np.random.Generator, n_loans: int, as_of: dt.date) -> Book:
     owner = np.repeat(np.arange(loans_per_customer.size), loans_per_customer)[:n_loans]
     n_cust = int(owner.max()) + 1
     owner = rng.permutation(owner)
-    customers, latent = _draw_customers(rng, n_cust, owner, orig, as_of)
+    customers, latent = _draw_customers(rng, n_cust, owner, orig, as_of, risk_shift)
 
     c = customers
     loan_customer = owner
@@ -186,7 +188,7 @@ def draw_book(rng: np.random.Generator, n_loans: int, as_of: dt.date) -> Book:
 
 
 def _draw_customers(
-    rng: np.random.Generator, n: int, owner: np.ndarray, orig: np.ndarray, as_of: dt.date
+    rng: np.random.Generator, n: int, owner: np.ndarray, orig: np.ndarray, as_of: dt.date, risk_shift: float = 0.0
 ) -> tuple[pl.DataFrame, np.ndarray]:
     weights = np.array([p[1] for p in PROVINCES], dtype=float)
     prov_idx = rng.choice(len(PROVINCES), n, p=weights / weights.sum())
@@ -198,7 +200,7 @@ def _draw_customers(
         np.where(tier_one & (rng.random(n) < 0.7), 1, 2),
         np.where(u < upper_share + (1 - upper_share) * 0.4, 3, np.where(rng.random(n) < 0.55, 4, 5)),
     )
-    latent = rng.normal(0, 1, n)
+    latent = rng.normal(0, 1, n) + risk_shift
     age = np.clip(np.rint(rng.gamma(5.5, 2.2, n) + 20), 20, 59).astype(np.int32)
     emp_idx = rng.choice(len(EMPLOYMENT), n, p=EMPLOYMENT_SHARE)
     tier_income = np.array([0, 13000, 9500, 7200, 5800, 4800])[tier]

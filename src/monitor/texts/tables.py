@@ -11,6 +11,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("table.restructurings", "重组记录", "Restructurings"),
     ("table.agencies", "委外催收机构", "Collection agencies"),
     ("table.complaints", "催收投诉", "Complaints"),
+    ("table.applications", "授信申请", "Credit applications"),
+    ("table.credit_policy", "授信策略（审批分数线）", "Credit policy (score cut-offs)"),
     ("table.installment_settlement", "分期结清", "Installment settlement"),
     ("table.loan_month", "月末贷款快照", "Month-end loan snapshots"),
     ("table.loan_segment", "贷款分群", "Loan segments"),
