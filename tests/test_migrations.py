@@ -71,11 +71,11 @@ def test_migrate_brings_a_version_1_book_to_the_current_version(current_book, tm
     assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert _raw(path, "SELECT event, detail->>'from', detail->>'to' FROM book_history ORDER BY 2") == [
         ("migrate", "1", "2"), ("migrate", "2", "3"), ("migrate", "3", "4"), ("migrate", "4", "5"),
-        ("migrate", "5", "6"), ("migrate", "6", "7")]
+        ("migrate", "5", "6"), ("migrate", "6", "7"), ("migrate", "7", "8")]
     report = monitor("report", "--as-of", AS_OF, "--db", path.name, cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     assert monitor("migrate", "--db", path.name, cwd=tmp_path).returncode == 0  # again: nothing more to do
-    assert len(_raw(path, "SELECT * FROM book_history")) == 6
+    assert len(_raw(path, "SELECT * FROM book_history")) == 7
 
 
 def test_version_3_keeps_a_rejected_rows_raw_values_only_as_long_as_a_setting_says(current_book, tmp_path):

@@ -65,7 +65,7 @@ def _declined(rng: np.random.Generator, n: int, as_of: dt.date, history) -> tupl
 
 def write(con, seed: int, as_of: dt.date, n_loans: int) -> int:
     """Write the policy history, the applications of the book's loans and the declined ones; how many applications."""
-    booked = con.sql(f"""
+    booked = con.sql("""
         SELECT l.loan_id, l.customer_id, l.channel, l.product, l.origination_date, l.principal AS amount,
                l.term_months, c.monthly_income, c.employment_type, c.city_tier, c.birth_year, c.bureau_score,
                l.application_score
