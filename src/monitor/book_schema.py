@@ -241,6 +241,32 @@ CREATE TABLE IF NOT EXISTS credit_policy (
     PRIMARY KEY (valid_from, channel, product)
 );
 
+-- The application scorecards (monitor.origination), kept apart from the early-warning models: the same columns as
+-- models; the live one is the newest.
+CREATE TABLE IF NOT EXISTS application_models (
+    model_version VARCHAR PRIMARY KEY,
+    created_at    TIMESTAMP NOT NULL,
+    path          VARCHAR NOT NULL,   -- the pickled estimator's file name in models/<database name>/ (not in git)
+    metadata      JSON NOT NULL       -- data range, features, reject inference, metrics, the score's reference
+);
+
+-- Each application's PD (30+ DPD within 6 months on book, monitor.origination.outcomes) and points under the
+-- application scorecard: approved and declined alike, rewritten by each scoring.
+CREATE TABLE IF NOT EXISTS application_scores (
+    application_id BIGINT PRIMARY KEY,
+    model_version  VARCHAR NOT NULL,
+    pd             DOUBLE NOT NULL CHECK (pd >= 0 AND pd <= 1),
+    points         DOUBLE NOT NULL
+);
+
+-- Credit-policy what-ifs saved by name (the strategy page, `python -m monitor policy --save`).
+CREATE TABLE IF NOT EXISTS credit_policy_whatifs (
+    name       VARCHAR PRIMARY KEY,
+    created_at TIMESTAMP NOT NULL,
+    created_by VARCHAR NOT NULL,
+    spec       JSON NOT NULL          -- cut-offs, line multipliers and assumptions (monitor.origination)
+);
+
 -- The generator's hidden truth of the applicants it declined: only the tests that judge reject inference read it.
 CREATE TABLE IF NOT EXISTS synthetic_application_truth (
     application_id    BIGINT PRIMARY KEY,

@@ -28,8 +28,9 @@ The versions (db.SCHEMA_VERSION is the newest):
   stricter category: an older book did not say which); the outcome do_not_contact; the tables agencies and
   complaints; the rules' settings; the violations table (monitor.compliance), built from the actions.
 - 8: credit applications (issue 18): the tables applications (approved and declined, with the loan each became),
-  credit_policy (the cut-offs in force from each day) and synthetic_application_truth; an older book has none of
-  them until an application file is loaded.
+  credit_policy (the cut-offs in force from each day), application_models and application_scores (the application
+  scorecard), credit_policy_whatifs (saved what-ifs) and synthetic_application_truth; an older book has no
+  applications until a file of them is loaded.
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
