@@ -21,6 +21,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 $(DB): | $(VENV)/.installed
 	$(BIN)/python -m monitor generate --db $(DB) --loans $(LOANS) --seed $(SEED)
 	$(BIN)/python -m monitor train --db $(DB)
+	$(BIN)/python -m monitor train-application --db $(DB)
 	$(BIN)/python -m monitor score --db $(DB) --month-ends 6
 
 demo: $(DB)

@@ -91,6 +91,18 @@ def scored_con(scored_db):
 
 
 @pytest.fixture(scope="session")
+def application_scored_db(demo_db, tmp_path_factory) -> Path:
+    """A copy of the demo book with the application scorecard trained (its file in models/ beside the copy) and
+    every application, approved and declined, scored. Treat it as read-only; copy it to change it."""
+    from monitor.origination import application_jobs  # scikit-learn only for the tests that score
+
+    path = tmp_path_factory.mktemp("application_scored") / "application_scored.duckdb"
+    shutil.copyfile(demo_db, path)
+    application_jobs.train_and_score(path, actor=access.COMMAND_USER)
+    return path
+
+
+@pytest.fixture(scope="session")
 def closed_db(tmp_path_factory) -> Path:
     """One loan, paid off on the day it was made: a book with a date but no active loan."""
     path = tmp_path_factory.mktemp("closed") / "closed.duckdb"

@@ -122,6 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
                           "(a score history for a new model)")
     sco.add_argument("--model", type=limits.text(), help="model version (default: the newest)")
 
+    tap = sub.add_parser("train-application",
+                         help="train the application scorecard with reject inference, test out of time, save and "
+                              "score every application (approved and declined) with it",
+                         description="Train the application scorecard on the booked loans' outcomes (30+ DPD within "
+                                     "6 months on book), with reject inference for the declined applications; the "
+                                     "newest application scorecard is the live one. Audited as command-line.")
+    _add_db(tap)
+    tap.add_argument("--format", choices=("text", "json"), default="text")
+    tap.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text and of the errors")
+
     sim = sub.add_parser("simulate", help="project the book's balances, charge-offs, cash and ECL (Markov chain)")
     _add_db(sim)
     sim.add_argument("--as-of", type=limits.day, required=True, help=f"the day to project from, YYYY-MM-DD; {SPAN}")
@@ -500,6 +510,48 @@ def cmd_score(args) -> int:
     return 0
 
 
+def cmd_train_application(args) -> int:
+    path = db.resolve_db_path(args.db)
+    db.connect(path).close()  # writable and not held by another process: checked before the training
+    _check_book(path)
+
+    from monitor.origination import application_jobs  # scikit-learn only once the book is known to be usable
+    from monitor.origination.application_training import ApplicationTrainingError
+
+    def progress(step: str, fraction: float) -> None:
+        print(f"monitor train-application: {fraction:4.0%} {step}", file=sys.stderr)
+
+    started = time.perf_counter()
+    try:
+        with db.disk_full_kept(lambda lang: t("book.kept_train", lang)):
+            model, scored = application_jobs.train_and_score(path, actor=access.COMMAND_USER, progress=progress)
+    except ApplicationTrainingError as exc:
+        raise UsageError(exc.text(args.lang)) from None
+    summary = application_jobs.summary(model, scored, time.perf_counter() - started)
+    if args.format == "json":
+        print(json.dumps(summary, indent=2))
+        return 0
+    lang, inference = args.lang, summary["reject_inference"]
+    method = t(f"application_scorecard.method.{inference['method']}", lang)
+    print(t("application_scorecard.trained", lang, model=summary["model_version"], rows=f"{summary['training_rows']:,}",
+            train_from=summary["train_from"], train_to=summary["train_to"], rejected=f"{summary['rejected_rows']:,}",
+            method=method, factor=inference["factor"], oot_rows=f"{summary['oot_rows']:,}",
+            oot_from=summary["oot_from"], oot_to=summary["oot_to"]))
+    columns = [("application_scorecard.with_inference", summary), ("application_scorecard.known_good_bad",
+                                                                   summary["known_good_bad"])]
+    print(f"{'':20}" + "".join(f"{t(key, lang):>14}" for key, _ in columns))
+    for sample, key in (("oot", "application_scorecard.out_of_time"), ("train", "application_scorecard.training")):
+        for name, label in (("auc", "AUC"), ("gini", "Gini"), ("ks", "KS"), ("brier", "Brier")):
+            row = f"{label} {t(key, lang)}"
+            print(f"{row:20}" + "".join(f"{figures[f'{name}_{sample}']:14.4f}" for _, figures in columns))
+    if inference["rejected_mean_pd"] is not None:
+        print(t("application_scorecard.declined", lang, pd=f"{inference['rejected_mean_pd']:.4f}",
+                kgb=f"{inference['rejected_mean_pd_known_good_bad']:.4f}",
+                inferred=f"{inference['inferred_bad_rate']:.4f}"))
+    print(t("application_scorecard.scored", lang, applications=f"{scored:,}", seconds=summary["seconds"]))
+    return 0
+
+
 def _simulate_inputs(args) -> dict:
     """The simulate options, checked before the database is opened (monitor.simulate.policy's rules)."""
     from monitor.simulate import policy
@@ -678,4 +730,5 @@ COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_deri
             "simulate": cmd_simulate, "drill": cmd_drill,
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
             "users": cmd_users, "alerts": cmd_alerts, "limits": cmd_limits, "contacts": cmd_contacts,
-            "alerts-deliver": cmd_alerts_deliver, "contact-check": cmd_contact_check}
+            "alerts-deliver": cmd_alerts_deliver, "contact-check": cmd_contact_check,
+            "train-application": cmd_train_application}

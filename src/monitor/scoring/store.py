@@ -61,8 +61,8 @@ def save(con: duckdb.DuckDBPyConnection, db_path: str | Path, bundle: ModelBundl
     path = folder / f"{bundle.version}.pkl"
     metadata = {**bundle.metadata, "sklearn_version": sklearn.__version__}
     bundle.metadata = metadata
-    _write_atomically(path, pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL))
-    _write_atomically(path.with_suffix(".json"), json.dumps(metadata, indent=2, ensure_ascii=False).encode())
+    write_atomically(path, pickle.dumps(bundle, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomically(path.with_suffix(".json"), json.dumps(metadata, indent=2, ensure_ascii=False).encode())
     db.create_schema(con)  # a database made before the models table existed
     db.run(con, """INSERT INTO models (model_version, created_at, path, metadata, promoted_at)
                    VALUES ($version, $created_at, $path, $metadata,
@@ -80,7 +80,7 @@ def promote(con: duckdb.DuckDBPyConnection, version: str) -> None:
     db.run(con, "UPDATE models SET promoted_at = current_localtimestamp() WHERE model_version = ?", [version])
 
 
-def _write_atomically(path: Path, payload: bytes) -> None:
+def write_atomically(path: Path, payload: bytes) -> None:
     """Write `payload` whole beside `path`, readable by its owner only whatever the umask (the metadata names the
     book's data range, the pickle holds a sample of its training rows), then rename it into place."""
     partial = path.with_name(path.name + ".partial")
