@@ -48,6 +48,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/what_if.py
 	$(BIN)/python bench/live.py
 	$(BIN)/python bench/contact_check.py
+	$(BIN)/python bench/policy_whatif.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

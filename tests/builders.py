@@ -148,6 +148,34 @@ class Book:
                 contact_id, answered, consent, agency_id])
         return action_id
 
+    LOAN_TERMS = ("channel", "product", "annual_rate", "application_score")
+
+    def loan_terms(self, loan_id: int, **values) -> None:
+        """Set some of a loan's LOAN_TERMS (loan() writes cash_loan, app, 18% and score 650); annual_rate as a str."""
+        for column, value in values.items():
+            if column not in self.LOAN_TERMS:
+                raise ValueError(f"loan_terms sets only {', '.join(self.LOAN_TERMS)}, not {column!r}")
+            db.run(self.con, f"UPDATE loans SET {column} = ? WHERE loan_id = ?",
+                   [Decimal(value) if column == "annual_rate" else value, loan_id])
+
+    def application(self, application_id: int, applied_at: str | dt.datetime | dt.date, *, channel: str = "app",
+                    product: str = "cash_loan", amount: Money = "1000.00", term: int = 12, score: int = 650,
+                    cutoff: int = 600, loan_id: int | None = None, decision: str | None = None,
+                    pd: float | None = None) -> int:
+        """One applications row: approved when it became a loan (loan_id) or scored at or above its cut-off, else
+        declined (unless `decision` says); an approval below the cut-off is an override. With `pd`, also its
+        application_scores row (model 'test', points = the score)."""
+        decision = decision or ("approved" if loan_id is not None or score >= cutoff else "declined")
+        db.run(self.con, "INSERT INTO applications VALUES (?, ?, ?, ?, ?, ?, ?, 8000, 'salaried', 1, 35, 650, ?, ?, ?, "
+                         "?, ?, ?)",
+               [application_id, moment(applied_at), 1 if loan_id is not None else None, channel, product,
+                money(amount), term, score, cutoff, decision,
+                "score_below_cutoff" if decision == "declined" else None,
+                decision == "approved" and score < cutoff, loan_id])
+        if pd is not None:
+            db.run(self.con, "INSERT INTO application_scores VALUES (?, 'test', ?, ?)", [application_id, pd, score])
+        return application_id
+
     # -- housekeeping -------------------------------------------------------------------------------
     def clear(self) -> None:
         """Empty the source and derived tables (to reuse one file across many examples)."""

@@ -202,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="comma-separated roles from " + ", ".join(access.ROLES) + "; empty removes the user")
 
     _add_alert_parsers(sub)
+    _add_policy_parser(sub)
 
     fd = sub.add_parser("feed", help="continue the synthetic lender in real time: payments, loans, actions")
     _add_db(fd)
@@ -398,6 +399,37 @@ def cmd_contact_check(args) -> int:
     else:
         print(decision.text(args.lang))
     return 0 if decision.allowed else 1
+
+
+def _add_policy_parser(sub) -> None:
+    """`policy`: monitor.origination.policy_command."""
+    pol = sub.add_parser("policy", help="credit policy what-if: cut-offs by channel and product and line multipliers "
+                                        "against today's policy (approval, bad rate, loss, income, profit, swap sets) "
+                                        "and the backtest of the loans it would have declined")
+    _add_db(pol)
+    pol.add_argument("--as-of", type=limits.day, default=None,
+                     help=f"the day, YYYY-MM-DD (default: the latest data day); {SPAN}")
+    pol.add_argument("--cutoff", type=limits.text(64), action="append", default=[], metavar="KEY=SCORE",
+                     help="a cut-off (repeatable); KEY a channel, channel/product, */product or default (*/*); "
+                          "a cut-off not given keeps today's")
+    pol.add_argument("--line", type=limits.text(32), action="append", default=[], metavar="SCORE=MULT",
+                     help="credit lines times MULT from application score SCORE up to the next band (repeatable)")
+    for name, what in (("lgd", "loss given default, 0 to 1"), ("ead-share", "exposure at default / amount, 0 to 1.5"),
+                       ("funding-rate", "a year, 0 to 1"), ("operating-cost", "yuan per approved loan"),
+                       ("fee-rate", "per yuan of principal per month, 0 to 0.1")):
+        pol.add_argument(f"--{name}", type=limits.text(32), default=None, help=f"{what} (default: from the data)")
+    pol.add_argument("--save", type=limits.text(), default=None, metavar="NAME",
+                     help="save the chosen policy and assumptions under NAME (the only write)")
+    pol.add_argument("--compare", type=limits.text(), nargs="+", default=None, metavar="NAME",
+                     help="saved policies to show side by side")
+    pol.add_argument("--format", choices=("text", "json"), default="text")
+    pol.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text")
+
+
+def cmd_policy(args) -> int:
+    from monitor.origination import policy_command
+
+    return policy_command.run(args)
 
 
 def cmd_worklists(args) -> int:
@@ -731,4 +763,4 @@ COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_deri
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
             "users": cmd_users, "alerts": cmd_alerts, "limits": cmd_limits, "contacts": cmd_contacts,
             "alerts-deliver": cmd_alerts_deliver, "contact-check": cmd_contact_check,
-            "train-application": cmd_train_application}
+            "train-application": cmd_train_application, "policy": cmd_policy}
