@@ -36,7 +36,13 @@ from monitor.metrics.credit_loss import default_losses_sql
 from monitor.months import same_day_months_before
 from monitor.origination import outcomes
 from monitor.origination.whatif_assumptions import Assumptions
-from monitor.origination.whatif_population import applied_sql, expected_interest_sql, pricing_sql, window
+from monitor.origination.whatif_population import (
+    APPLIED_IN_WINDOW,
+    applied_sql,
+    expected_interest_sql,
+    pricing_sql,
+    window,
+)
 
 if TYPE_CHECKING:
     from monitor.origination.whatif import PolicyChoice
@@ -62,7 +68,7 @@ def backtest_population(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.Da
     if not db.table_exists(con, "application_scores"):
         return pl.DataFrame(schema=COLUMNS)
     first, last = backtest_window(as_of)
-    applied = applied_sql("CAST(a.applied_at AS DATE) BETWEEN $first AND $last AND a.loan_id IS NOT NULL")
+    applied = applied_sql(f"{APPLIED_IN_WINDOW} AND a.loan_id IS NOT NULL")
     defaults = """
         SELECT l.loan_id, 'charge_off' AS kind, l.charge_off_date AS default_date, l.loan_id AS paying_loan
         FROM loans l SEMI JOIN booked b USING (loan_id) WHERE l.charge_off_date <= $as_of
@@ -73,7 +79,7 @@ def backtest_population(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.Da
     found = con.sql(f"""
         WITH outcome AS ({outcomes.booked_outcomes_sql(con)}),
         booked AS MATERIALIZED (
-            SELECT a.*, o.loan_id, o.bad, l.origination_date, l.charge_off_date
+            SELECT a.*, o.bad, l.origination_date, l.charge_off_date
             FROM ({applied}) a JOIN outcome o USING (application_id) JOIN loans l ON l.loan_id = o.loan_id
             WHERE o.observed
         ),

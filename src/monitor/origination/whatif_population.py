@@ -62,12 +62,12 @@ def interest_sql(rate: str, term: str, months: str) -> str:
 
 def pricing_sql(applied: str) -> str:
     """SQL of the pricing grid (product, band, rate): the mean annual_rate of the loans booked from the
-    applications of the relation `applied` (application_id, product, band), each band of `applied` priced by the
+    applications of the relation `applied` (loan_id, product, band), each band of `applied` priced by the
     nearest band with booked loans (module docstring)."""
     return f"""
         WITH booked AS (
             SELECT a.product, a.band, avg(CAST(l.annual_rate AS DOUBLE)) AS rate
-            FROM ({applied}) a JOIN applications x USING (application_id) JOIN loans l ON l.loan_id = x.loan_id
+            FROM ({applied}) a JOIN loans l ON l.loan_id = a.loan_id
             GROUP BY ALL
         ),
         bands AS (SELECT DISTINCT product, band FROM ({applied}))
@@ -77,11 +77,16 @@ def pricing_sql(applied: str) -> str:
         FROM bands b CROSS JOIN booked g GROUP BY ALL"""
 
 
+# Applied from the start of $first to the end of $last, on the timestamp itself (its row groups' ranges skip the rest).
+APPLIED_IN_WINDOW = "a.applied_at >= CAST($first AS TIMESTAMP) AND a.applied_at < CAST($last + 1 AS TIMESTAMP)"
+
+
 def applied_sql(where: str) -> str:
     """SQL of the scored applications passing `where` (over applications a), with the columns the aggregate and the
     pricing read."""
     return f"""
-        SELECT a.application_id, a.channel, a.product, a.application_score, CAST(a.amount AS DOUBLE) AS amount,
+        SELECT a.application_id, a.loan_id, a.channel, a.product, a.application_score,
+               CAST(a.amount AS DOUBLE) AS amount,
                a.term_months AS term, a.decision = 'approved' AS recorded_approved, s.pd,
                CAST(floor(a.application_score / {PRICE_BAND}) * {PRICE_BAND} AS INTEGER) AS band
         FROM applications a JOIN application_scores s USING (application_id)
@@ -108,17 +113,24 @@ def population(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = WIN
     if not db.table_exists(con, "application_scores"):
         return pl.DataFrame(schema=COLUMNS)
     first, last = window(as_of, months)
-    applied = applied_sql("CAST(a.applied_at AS DATE) BETWEEN $first AND $last")
+    applied = applied_sql(APPLIED_IN_WINDOW)
     found = con.sql(f"""
         WITH applied AS MATERIALIZED ({applied}),
-        grid AS ({pricing_sql("SELECT * FROM applied")})
+        grid AS ({pricing_sql("SELECT * FROM applied")}),
+        -- the interest per yuan of each price and term, once (a few hundred rows, not one per application)
+        priced AS (
+            SELECT g.product, g.band, t.term,
+                   {interest_sql("g.rate", "t.term", "t.term")} AS good,
+                   {interest_sql("g.rate", "t.term", f"least({MONTHS_PAID_BEFORE_DEFAULT}, t.term)")} AS bad
+            FROM grid g CROSS JOIN (SELECT DISTINCT term FROM applied) t
+        )
         SELECT a.channel, a.product, a.application_score, count(*) AS applications,
                count(*) FILTER (WHERE a.recorded_approved) AS recorded_approved,
                sum(a.amount) AS amount, sum(a.pd) AS pd_sum, sum(a.pd * a.amount) AS pd_amount,
-               sum(a.amount * {expected_interest_sql("a.pd", "g.rate", "a.term", "a.term")}) AS interest,
+               coalesce(sum(a.amount * ((1 - a.pd) * p.good + a.pd * p.bad)), 0) AS interest,
                sum(a.amount * ((1 - a.pd) * a.term + a.pd * least({MONTHS_PAID_BEFORE_DEFAULT}, a.term)))
                    AS paying_months,
                sum(a.amount * (a.term + 1) / 24.0) AS funding_years
-        FROM applied a LEFT JOIN grid g USING (product, band)
+        FROM applied a LEFT JOIN priced p USING (product, band, term)
         GROUP BY ALL ORDER BY ALL""", params={"first": first, "last": last}).pl()
     return found.cast(COLUMNS)
