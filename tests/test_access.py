@@ -13,7 +13,7 @@ EXPECTED_PAGES = {
     "executive": ["delinquency", "executive", "alerts"],  # Limits and alerts read-only (issue 16)
     "risk_manager": ["delinquency", "today", "executive", "early_warning", "collections", "compliance", "account",
                      "model", "alerts"],
-    "analyst": ["delinquency", "executive", "model", "simulator_loan", "simulator_portfolio"],
+    "analyst": ["delinquency", "executive", "model", "simulator_loan", "simulator_portfolio", "credit_policy"],
     "collections": ["today", "early_warning", "collections", "compliance", "account", "simulator_loan"],
     "data_steward": ["today", "data"],
     "admin": ["model", "data", "admin"],
@@ -43,7 +43,8 @@ def test_roles_add_up_and_no_role_opens_nothing():
 
 @pytest.mark.parametrize(("action", "allowed"), [
     ("land_files", {"data_steward"}), ("retrain_model", {"admin"}), ("promote_model", {"admin"}),
-    ("save_scenario", {"analyst"}), ("edit_settings", {"admin"}), ("edit_roles", {"admin"}),
+    ("save_scenario", {"analyst"}), ("save_policy", {"analyst"}), ("edit_settings", {"admin"}),
+    ("edit_roles", {"admin"}),
     ("reveal_phone", {"collections"}), ("view_quarantine_rows", {"data_steward"}),
 ])
 def test_require_lets_only_the_actions_roles_through(action, allowed):

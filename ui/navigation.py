@@ -22,6 +22,7 @@ PAGES = (
     ("alerts", ":material/crisis_alert:"),
     ("simulator_loan", ":material/tune:"),
     ("simulator_portfolio", ":material/ssid_chart:"),
+    ("credit_policy", ":material/rule:"),
     ("data", ":material/database:"),
     ("admin", ":material/admin_panel_settings:"),
 )

@@ -29,6 +29,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "alerts": frozenset({"risk_manager", "executive"}),  # executives read; risk managers act (ACTION_ROLES)
     "simulator_loan": frozenset({"analyst", "collections"}),
     "simulator_portfolio": frozenset({"analyst"}),
+    "credit_policy": frozenset({"analyst"}),
     "data": frozenset({"data_steward", "admin"}),
     "admin": frozenset({"admin"}),
 }
@@ -39,6 +40,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "retrain_model": frozenset({"admin"}),
     "promote_model": frozenset({"admin"}),
     "save_scenario": frozenset({"analyst"}),
+    "save_policy": frozenset({"analyst"}),
     "edit_settings": frozenset({"admin"}),
     "edit_roles": frozenset({"admin"}),
     "reveal_phone": frozenset({"collections"}),

@@ -1,0 +1,122 @@
+"""Catalog entries (key, zh, en) of the credit-policy what-if page (授信策略, issue 18)."""
+
+ENTRIES: tuple[tuple[str, str, str], ...] = (
+    ("nav.credit_policy", "授信策略", "Credit policy"),
+    ("credit_policy.title", "授信策略模拟", "Credit policy what-if"),
+    ("credit_policy.caption",
+     "对象：{first} 至 {as_of} 的全部 {applications} 笔申请（通过与拒绝）。"
+     "违约概率（6 个月内逾期 30 天以上）来自申请评分卡 {model}（含拒绝推断）。"
+     "所选策略与现行策略用同一规则作用于同一批申请：申请评分不低于其渠道和产品的分数线即通过。",
+     "Population: all {applications} applications (approved and declined) from {first} to {as_of}. The chance of going "
+     "30+ days past due within 6 months comes from the application scorecard {model} (with reject inference). Today's "
+     "policy and the chosen one apply the same rule to the same applications: an application scoring at or above its "
+     "channel's and product's cut-off is approved."),
+    ("credit_policy.no_applications",
+     "本账簿没有申请数据：在“数据”页加载申请文件后可模拟授信策略。",
+     "This book holds no applications: load an application file on the Data page to try a credit policy."),
+    ("credit_policy.no_scores",
+     "申请尚未评分：先训练申请评分卡（python -m monitor train-application --db 账簿文件）。",
+     "The applications are not scored yet: train the application scorecard first "
+     "(python -m monitor train-application --db BOOK)."),
+    ("credit_policy.no_window",
+     "{first} 至 {as_of} 没有申请。", "No application was made from {first} to {as_of}."),
+    # builder
+    ("credit_policy.builder", "策略设置", "Policy"),
+    ("credit_policy.cutoffs", "申请评分分数线（按渠道与产品）", "Application score cut-offs (by channel and product)"),
+    ("credit_policy.cutoffs_help",
+     "评分低于分数线的申请被拒绝。默认值为 {as_of} 执行的策略。",
+     "Applications scoring below the cut-off are declined. The defaults are the policy in force on {as_of}."),
+    ("credit_policy.cutoff_label", "{channel} · {product}", "{channel} · {product}"),
+    ("credit_policy.lines", "额度系数（按申请评分段）", "Credit-line multiplier (by application score band)"),
+    ("credit_policy.lines_help",
+     "授信金额 = 申请金额 × 该评分段的系数；违约概率不随额度变化（假设）。",
+     "Amount granted = amount asked × the band's multiplier; the PD is assumed not to change with the line."),
+    ("credit_policy.band_below", "{high} 分以下", "Below {high}"),
+    ("credit_policy.band_between", "{low}–{high} 分", "{low}–{high}"),
+    ("credit_policy.band_above", "{low} 分及以上", "{low} and above"),
+    ("credit_policy.assumptions", "假设", "Assumptions"),
+    ("credit_policy.assumption.lgd", "违约损失率（LGD）", "Loss given default (LGD)"),
+    ("credit_policy.assumption.ead_share", "违约时风险敞口占授信金额比例", "Exposure at default, share of the amount"),
+    ("credit_policy.assumption.funding_rate", "资金成本（年化）", "Funding cost (a year)"),
+    ("credit_policy.assumption.operating_cost", "单笔运营成本（元）", "Operating cost per loan (yuan)"),
+    ("credit_policy.assumption.fee_rate", "月手续费率（占授信金额）", "Monthly fee rate (of the amount)"),
+    ("credit_policy.edited", "已修改（数据默认值 {default}）", "edited (the data's default: {default})"),
+    # KPIs
+    ("credit_policy.kpis", "所选策略与现行策略", "The chosen policy against today's"),
+    ("credit_policy.kpi.approval_rate", "通过率", "Approval rate"),
+    ("credit_policy.kpi.amount", "放款金额", "Volume"),
+    ("credit_policy.kpi.expected_bad_rate", "预期坏账率", "Expected bad rate"),
+    ("credit_policy.kpi.expected_loss", "预期损失", "Expected loss"),
+    ("credit_policy.kpi.expected_profit", "预期利润", "Expected profit"),
+    ("credit_policy.kpi_help",
+     "所选策略的数值；变化为相对现行策略。",
+     "The chosen policy's figure; the change is against today's policy."),
+    ("credit_policy.figures", "损益明细", "Profit and loss"),
+    ("credit_policy.figure", "项目", "Figure"),
+    ("credit_policy.today", "现行策略", "Today's policy"),
+    ("credit_policy.chosen", "所选策略", "Chosen policy"),
+    ("credit_policy.change", "变化", "Change"),
+    ("credit_policy.row.applications", "申请笔数", "Applications"),
+    ("credit_policy.row.approved", "通过笔数", "Approved"),
+    ("credit_policy.row.approval_rate", "通过率", "Approval rate"),
+    ("credit_policy.row.amount", "放款金额", "Volume"),
+    ("credit_policy.row.expected_bad_rate", "预期坏账率", "Expected bad rate"),
+    ("credit_policy.row.expected_loss", "预期损失（PD × LGD × EAD）", "Expected loss (PD × LGD × EAD)"),
+    ("credit_policy.row.interest_income", "利息收入", "Interest income"),
+    ("credit_policy.row.fee_income", "手续费收入", "Fee income"),
+    ("credit_policy.row.funding_cost", "资金成本", "Funding cost"),
+    ("credit_policy.row.operating_cost", "运营成本", "Operating cost"),
+    ("credit_policy.row.expected_profit", "预期利润", "Expected profit"),
+    # swap sets
+    ("credit_policy.swaps", "换入与换出", "Swap-in and swap-out"),
+    ("credit_policy.swap_in", "换入（现被拒绝、将获通过）", "Swap-in (declined today, approved by the choice)"),
+    ("credit_policy.swap_out", "换出（现获通过、将被拒绝）", "Swap-out (approved today, declined by the choice)"),
+    ("credit_policy.swap_figures", "{count} 笔 · {amount} · 预期坏账率 {bad_rate}",
+     "{count} applications · {amount} · expected bad rate {bad_rate}"),
+    ("credit_policy.swap_none", "无", "None"),
+    # frontier
+    ("credit_policy.frontier", "通过率与坏账率", "Approval rate against bad rate"),
+    ("credit_policy.frontier_caption",
+     "曲线：按违约概率从低到高依次通过申请时的通过率与预期坏账率（同一通过率下最低的坏账率）。点：现行策略与所选策略。",
+     "The curve: approval rate and expected bad rate when applications are approved in order of PD, lowest first "
+     "(the lowest bad rate any policy reaches at that approval rate). The points: today's policy and the chosen one."),
+    ("credit_policy.chart.approval_rate", "通过率", "Approval rate"),
+    ("credit_policy.chart.bad_rate", "预期坏账率", "Expected bad rate"),
+    ("credit_policy.chart.series", "策略", "Policy"),
+    ("credit_policy.chart.frontier", "按违约概率排序", "In order of PD"),
+    # by channel
+    ("credit_policy.by_channel", "按渠道与产品", "By channel and product"),
+    ("credit_policy.col.channel", "渠道", "Channel"),
+    ("credit_policy.col.product", "产品", "Product"),
+    ("credit_policy.col.today_approval_rate", "现行通过率", "Approval rate today"),
+    ("credit_policy.col.chosen_approval_rate", "所选通过率", "Approval rate chosen"),
+    ("credit_policy.col.today_bad_rate", "现行预期坏账率", "Expected bad rate today"),
+    ("credit_policy.col.chosen_bad_rate", "所选预期坏账率", "Expected bad rate chosen"),
+    # backtest
+    ("credit_policy.backtest", "回测：换出贷款的实际表现", "Backtest: what the swap-out loans actually did"),
+    ("credit_policy.backtest_caption",
+     "{first} 至 {last} 申请并放款的贷款中，所选策略会拒绝的部分：页面对它们的预测与截至 {as_of} 的实际表现。"
+     "坏账：放款后 6 个月内逾期 30 天以上、重组或核销（每笔贷款的 6 个月均已观察完）；"
+     "损失与利息为截至 {as_of} 的实际值。",
+     "The loans applied for and booked from {first} to {last} that the chosen policy would have declined: what the "
+     "page projects for them, and what they actually did up to {as_of}. Bad: 30+ days past due, restructured or "
+     "charged off within 6 months on book (every loan's 6 months observed); losses and interest as they stand on "
+     "{as_of}."),
+    ("credit_policy.backtest_empty", "所选策略不会拒绝这段时间内放款的任何贷款：无可回测。",
+     "The chosen policy would have declined none of the loans booked in this period: nothing to backtest."),
+    ("credit_policy.projected", "预测", "Projected"),
+    ("credit_policy.actual", "实际", "Actual"),
+    ("credit_policy.error", "误差（预测 − 实际）", "Error (projected − actual)"),
+    ("credit_policy.row.loans", "贷款笔数", "Loans"),
+    ("credit_policy.row.bad_rate", "坏账率", "Bad rate"),
+    ("credit_policy.row.loss", "损失", "Loss"),
+    ("credit_policy.row.interest", "利息收入", "Interest income"),
+    # saved
+    ("credit_policy.save", "保存与比较", "Save and compare"),
+    ("credit_policy.name", "策略名称", "Policy name"),
+    ("credit_policy.save_button", "保存策略", "Save the policy"),
+    ("credit_policy.saved", "已保存：{name}", "Saved: {name}"),
+    ("credit_policy.name_taken", "名称“{name}”已被使用。", "The name {name} is taken."),
+    ("credit_policy.compare", "比较已保存的策略", "Compare saved policies"),
+    ("credit_policy.no_saved", "尚无已保存的策略。", "No policy saved yet."),
+)
