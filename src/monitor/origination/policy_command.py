@@ -23,6 +23,7 @@ from monitor.usage import UsageError
 MONEY = {"amount", "expected_loss", "interest_income", "fee_income", "funding_cost", "operating_cost",
          "expected_profit", "loss", "interest"}
 RATES = {"approval_rate", "expected_bad_rate", "bad_rate"}
+BY_CHANNEL = ("today_approval_rate", "chosen_approval_rate", "today_bad_rate", "chosen_bad_rate")
 
 
 def _checked(flag: str, parse, *values):
@@ -109,8 +110,8 @@ def run(args) -> int:
 def _written(field: str, value, signed: bool = False, lang: str = "en") -> str:
     if value is None:
         return t("policy_cli.none", lang)
-    if field in RATES:
-        return f"{value:+.2%}" if signed else f"{value:.2%}"
+    if field in RATES:  # a change of a rate in percentage points
+        return t("policy_cli.points", lang, points=f"{value * 100:+.2f}") if signed else f"{value:.2%}"
     if field in MONEY:
         return f"{value:+,.2f}" if signed else f"{value:,.2f}"
     return f"{value:+,}" if signed else f"{value:,}"
@@ -151,11 +152,9 @@ def to_text(result: dict, lang: str) -> str:
         out.append(c(name, count=swap["count"], amount=swap["amount"],
                      bad_rate=_written("expected_bad_rate", swap["expected_bad_rate"], lang=lang)))
     out += ["", c("by_channel"), _table(
-        [c("channel"), c("product"), c("today"), c("chosen"), c("today"), c("chosen")],
+        [c("channel"), c("product"), *(c(f"col.{name}") for name in BY_CHANNEL)],
         [[segment_value("channel", row["channel"], lang), segment_value("product", row["product"], lang),
-          *(_written("approval_rate", row[name], lang=lang) for name in ("today_approval_rate",
-                                                                         "chosen_approval_rate")),
-          *(_written("bad_rate", row[name], lang=lang) for name in ("today_bad_rate", "chosen_bad_rate"))]
+          *(_written("approval_rate", row[name], lang=lang) for name in BY_CHANNEL)]
          for row in result["by_channel"]])]
     backtest = result["backtest"]
     out += ["", c("backtest", first=backtest["first"], last=backtest["last"], as_of=result["as_of"],

@@ -85,6 +85,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("policy_cli.chosen", "所选策略", "Chosen"),
     ("policy_cli.change", "变化", "Change"),
     ("policy_cli.none", "无", "n/a"),
+    ("policy_cli.points", "{points} 个百分点", "{points} pp"),
     ("policy_cli.any", "任意", "any"),
     ("policy_cli.recorded",
      "数据中记录的决策（含人工超权限审批与旧策略）：通过率 {rate}。",
@@ -100,8 +101,11 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "换出（现行策略通过、所选策略拒绝）：{count:,} 笔，¥{amount:,.2f}，预期坏账率 {bad_rate}。",
      "Swap-out (approved today, declined by the choice): {count:,} applications, ¥{amount:,.2f}, expected bad rate "
      "{bad_rate}."),
-    ("policy_cli.by_channel", "按渠道与产品（通过率，预期坏账率）：", "By channel and product (approval rate, expected "
-                                                             "bad rate):"),
+    ("policy_cli.by_channel", "按渠道与产品：", "By channel and product:"),
+    ("policy_cli.col.today_approval_rate", "现行通过率", "Approval today"),
+    ("policy_cli.col.chosen_approval_rate", "所选通过率", "Approval chosen"),
+    ("policy_cli.col.today_bad_rate", "现行预期坏账率", "Bad rate today"),
+    ("policy_cli.col.chosen_bad_rate", "所选预期坏账率", "Bad rate chosen"),
     ("policy_cli.channel", "渠道", "Channel"),
     ("policy_cli.product", "产品", "Product"),
     ("policy_cli.backtest",
