@@ -10,7 +10,7 @@ import pytest
 
 from monitor import db, derive
 from monitor.metrics.credit_loss import LGD_PRIOR
-from monitor.origination import whatif
+from monitor.origination import whatif, whatif_assumptions
 from monitor.origination.backtest import backtest_window
 from monitor.origination.cutoffs import ANY, CutoffPolicy
 from monitor.origination.whatif import Assumption, Assumptions, PolicyChoice
@@ -163,14 +163,28 @@ def test_defaults_a_year_after_the_charge_off(book):
     defaults = whatif.default_assumptions(book.con, dt.date(2027, 6, 30))
     assert defaults.lgd.value == pytest.approx(0.75)
     assert defaults.lgd.source == "policy_source.lgd_observed"
-    assert {key: defaults.lgd.detail[key] for key in ("loans", "balance", "recovered", "bads", "defaulted",
-                                                       "default_share", "seasoned_by")} == {
-        "loans": 1, "balance": 2000.0, "recovered": 500.0, "bads": 2, "defaulted": 1, "default_share": 0.5,
-        "seasoned_by": "2025-12-31"}
-    assert "1 (50.0%) were charged off" in source_text(defaults.lgd, "en")
+    assert defaults.lgd.detail == {"loans": 1, "balance": 2000.0, "recovered": 500.0, "charged_off_by": "2026-06-30"}
+    share = defaults.default_share  # L2 and L3 (both 600-649) booked by 2025-12-31, L2 charged off
+    assert (share.value, share.source) == (0.5, "policy_source.default_share_observed")
+    assert share.detail == {"bads": 2, "defaulted": 1, "seasoned_by": "2025-12-31", "by_band": {}, "band_width": 50,
+                            "bands": 0, "min_bads": 30}  # no band holds 30 seasoned bads: all at the pooled share
+    assert "of the 2 bad loans (30+ DPD) booked by 2025-12-31, 1 were charged off" in source_text(share, "en")
     assert defaults.fee_rate.value == pytest.approx(20 / 2000)
     assert defaults.fee_rate.detail["by_product"] == pytest.approx({"cash_loan": 0.01, "installment": 0.01})
     assert defaults.fee_rate.detail["loans"] == 2
+
+
+def test_a_band_with_enough_seasoned_bads_has_its_own_share(book, monkeypatch):
+    monkeypatch.setattr(whatif_assumptions, "MIN_BAND_BADS", 2)
+    share = whatif.default_assumptions(book.con, dt.date(2027, 6, 30)).default_share
+    assert share.detail["by_band"] == {"600": 0.5}
+
+
+def test_before_any_seasoned_bad_every_bad_counts_as_a_default(book):
+    share = whatif.default_assumptions(book.con, AS_OF).default_share
+    assert (share.value, share.source, share.detail) == (1.0, "policy_source.default_share_none",
+                                                         {"seasoned_by": "2025-06-30"})
+    assert "ceiling" in source_text(share, "en")
 
 
 def test_no_loan_in_the_window_states_no_fee(book):

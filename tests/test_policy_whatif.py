@@ -327,3 +327,16 @@ def test_tightening_on_the_demo_lowers_approval_and_the_bad_rate(demo):
     for name in ("lgd", "ead_share", "fee_rate"):  # the demo has the history for each
         assert getattr(defaults, name).source.endswith(("_observed",)), name
         assert source_text(getattr(defaults, name), "zh")
+
+
+def test_the_share_of_bads_that_default_follows_the_score_band():
+    """By band where the book saw enough seasoned bads, else the pooled share; the expected loss takes it per row."""
+    share = Assumption(0.2, "policy_source.default_share_observed",
+                       {"by_band": {"500": 0.48, "700": 0.05}, "band_width": 50})
+    defaults = assumptions()
+    with_share = Assumptions(**{**{f: getattr(defaults, f) for f in ("lgd", "ead_share", "funding_rate",
+                                                                      "operating_cost", "fee_rate")},
+                                "default_share": share})
+    assert with_share.default_shares(np.array([510, 549, 550, 700, 749, 800])).tolist() == [
+        0.48, 0.48, 0.2, 0.05, 0.05, 0.2]
+    assert with_share.replace(default_share=0.3).default_shares(np.array([510, 700])).tolist() == [0.3, 0.3]

@@ -21,6 +21,7 @@ MULTIPLIERS = tuple(f"{m / 10:.1f}" for m in range(5, 21))  # 0.5 .. 2.0
 CUTOFF = {"min_value": 300, "max_value": 900, "step": 5}
 # The assumptions' inputs: (name, bounds, input format, how the page writes the value)
 ASSUMPTIONS = (
+    ("default_share", {"min_value": 0.0, "max_value": 1.0, "step": 0.01}, "%.2f", lambda v: fmt.pct(v, 1)),
     ("lgd", {"min_value": 0.0, "max_value": 1.0, "step": 0.01}, "%.2f", lambda v: fmt.pct(v, 1)),
     ("ead_share", {"min_value": 0.0, "max_value": 1.5, "step": 0.01}, "%.2f", lambda v: fmt.pct(v, 1)),
     ("funding_rate", {"min_value": 0.0, "max_value": 0.3, "step": 0.005}, "%.3f", lambda v: fmt.pct(v, 1)),

@@ -8,9 +8,10 @@ declined (overrides and loans of older, looser policies included).
 
 For the swap-out set, side by side, each with the keys loans, bad_rate, loss and interest:
 - projected, from the same PDs, pricing and assumptions as the what-if, at the amount lent (line multiplier 1, as
-  booked): loans; bad_rate, the expected bad rate (mean PD); loss, the expected loss (PD x LGD x amount x
-  ead_share); interest, the expected interest over the installments due by as_of (whole months from origination to
-  as_of, at most the term; a bad pays its first two), so that it is comparable with what can have been received.
+  booked): loans; bad_rate, the expected bad rate (mean PD); loss, the expected loss (PD x the share of bads
+  that default x LGD x amount x ead_share); interest, the expected interest over the installments due by as_of
+  (whole months from origination to as_of, at most the term; a bad pays its first two), so that it is comparable
+  with what can have been received.
 - actual, observable at as_of: loans; bad_rate (monitor.origination.outcomes: 30+ DPD, restructured or charged off
   within 6 months on book); loss, the net loss: for each loan charged off or settled at a discount by as_of, its
   principal balance the day before less the payments recovered since, to as_of (metrics.credit_loss
@@ -125,7 +126,9 @@ def backtest_figures(pop: pl.DataFrame, choice: PolicyChoice, assumptions: Assum
         return float(numerator / count) if count else None
 
     projected = {"loans": count, "bad_rate": rate(out["pd_sum"].sum()),
-                 "loss": float(assumptions.lgd.value * assumptions.ead_share.value * out["pd_amount"].sum()),
+                 "loss": float(assumptions.lgd.value * assumptions.ead_share.value
+                               * (assumptions.default_shares(out["application_score"].to_numpy())
+                                  * out["pd_amount"].to_numpy()).sum()),
                  "interest": float(out["projected_interest"].sum())}
     actual = {"loans": count, "bad_rate": rate(out["bad"].sum()), "loss": float(out["net_loss"].sum()),
               "interest": float(out["interest_received"].sum())}

@@ -13,8 +13,8 @@ pricing, expected interest, paying months and funding years), in numpy, no SQL:
 - amount (volume, yuan): amount granted = amount asked x the line multiplier of the score.
 - expected_bad_rate: mean PD of the approved (by count): the share expected to be bad (30+ DPD within 6 months on
   book, monitor.origination.outcomes).
-- expected_loss = PD x LGD x EAD, EAD = amount granted x ead_share: every bad counted as a default, a ceiling
-  (monitor.origination.whatif_assumptions says how many bads the book saw default).
+- expected_loss = PD x default_share x LGD x EAD, EAD = amount granted x ead_share: the PD is of a bad, the share
+  of bads that default is the book's by application-score band (monitor.origination.whatif_assumptions).
 - interest_income: expected interest of the amount granted (a bad pays its first two months).
 - fee_income = fee_rate of the product x amount granted x expected paying months.
 - funding_cost = funding_rate x average outstanding x years = funding_rate x amount granted x (term + 1) / 24.
@@ -149,7 +149,7 @@ def _row_money(pop: pl.DataFrame, multiplier: np.ndarray, assumptions: Assumptio
     money = {
         "amount": pop["amount"].to_numpy() * multiplier,
         "expected_loss": assumptions.lgd.value * assumptions.ead_share.value * pop["pd_amount"].to_numpy()
-        * multiplier,
+        * assumptions.default_shares(pop["application_score"].to_numpy()) * multiplier,
         "interest_income": pop["interest"].to_numpy() * multiplier,
         "fee_income": fee_rates * pop["paying_months"].to_numpy() * multiplier,
         "funding_cost": assumptions.funding_rate.value * pop["funding_years"].to_numpy() * multiplier,

@@ -27,31 +27,32 @@ _ASSUMPTIONS = (
     ("funding_rate", "资金成本（年化）", "Funding rate (a year)"),
     ("operating_cost", "单笔运营成本（元）", "Operating cost per loan (yuan)"),
     ("fee_rate", "月手续费率（占本金）", "Monthly fee rate (of the principal)"),
+    ("default_share", "坏账中最终违约的比例", "Share of bads that default"),
 )
 
 ENTRIES: tuple[tuple[str, str, str], ...] = (
     # where each assumption's default comes from
     ("policy_source.lgd_observed",
      "来自数据：1 − 已回收 ¥{recovered:,.2f} / 违约前一日本金余额 ¥{balance:,.2f}（截至 {charged_off_by} 的 "
-     "{loans:,} 笔核销及折价结清贷款）。每笔坏账（逾期 30 天以上）都按违约计，预期损失因此是上限："
-     "{seasoned_by} 前放款的 {bads:,} 笔坏账贷款中，只有 {defaulted:,} 笔（{default_share:.1%}）已核销或折价结清。",
+     "{loans:,} 笔核销及折价结清贷款）。",
      "From the data: 1 − ¥{recovered:,.2f} recovered / ¥{balance:,.2f} principal balance the day before default, "
-     "over {loans:,} charge-offs and discounted settlements up to {charged_off_by}. Every bad (30+ DPD) counts as a "
-     "default, so the expected loss is a ceiling: of the {bads:,} bad loans booked by {seasoned_by}, "
-     "{defaulted:,} ({default_share:.1%}) were charged off or settled at a discount."),
-    ("policy_source.lgd_no_share",
-     "来自数据：1 − 已回收 ¥{recovered:,.2f} / 违约前一日本金余额 ¥{balance:,.2f}（截至 {charged_off_by} 的 "
-     "{loans:,} 笔核销及折价结清贷款）。每笔坏账（逾期 30 天以上）都按违约计，预期损失因此是上限"
-     "（{seasoned_by} 前放款的贷款中还没有坏账可以看出其中多少会违约）。",
-     "From the data: 1 − ¥{recovered:,.2f} recovered / ¥{balance:,.2f} principal balance the day before default, "
-     "over {loans:,} charge-offs and discounted settlements up to {charged_off_by}. Every bad (30+ DPD) counts as a "
-     "default, so the expected loss is a ceiling (no bad loan booked by {seasoned_by} shows yet how many default)."),
+     "over {loans:,} charge-offs and discounted settlements up to {charged_off_by}."),
     ("policy_source.lgd_prior",
      "既定值：预期信用损失的先验违约损失率，因为截至 {charged_off_by}（评估日前 12 个月）账簿中没有核销或折价结清"
-     "可供观察；每笔坏账（逾期 30 天以上）都按违约计。",
+     "可供观察。",
      "Stated: the expected credit loss's prior LGD, for the book has no charge-off or discounted settlement up to "
-     "{charged_off_by} (12 months before the as-of day) to observe it from; every bad (30+ DPD) counts as a "
-     "default."),
+     "{charged_off_by} (12 months before the as-of day) to observe it from."),
+    ("policy_source.default_share_observed",
+     "来自数据：{seasoned_by} 前放款的 {bads:,} 笔坏账贷款（逾期 30 天以上）中，{defaulted:,} 笔已核销或折价结清；"
+     "按申请评分每 {band_width} 分一段计算（{bands} 段各有至少 {min_bads} 笔，其余用合计比例）。",
+     "From the data: of the {bads:,} bad loans (30+ DPD) booked by {seasoned_by}, {defaulted:,} were charged off or "
+     "settled at a discount; by application-score band of {band_width} points ({bands} bands with {min_bads} or "
+     "more, the others at the pooled share)."),
+    ("policy_source.default_share_none",
+     "既定值：100%，每笔坏账都按违约计，预期损失因此是上限"
+     "（{seasoned_by} 前放款的贷款中还没有坏账可以看出其中多少会违约）。",
+     "Stated: 100%, every bad counts as a default, so the expected loss is a ceiling (no bad loan booked by "
+     "{seasoned_by} shows yet how many default)."),
     ("policy_source.ead_observed",
      "来自数据：截至 {as_of} 的 {loans:,} 笔坏账贷款，首次在月末逾期 30 天以上时的本金余额 ¥{balance:,.2f}，"
      "占其放款本金 ¥{principal:,.2f} 的比例。",
