@@ -40,6 +40,13 @@ LOOKUPS = {
 # Lookups whose key or kind is a variable: (file, enclosing function, argument as written) -> (where it comes from,
 # the keys it can be; a glob such as "rule.*" stands for a kind, which at least one key must have).
 DYNAMIC: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {
+    ("src/monitor/cli.py", "cmd_train_application", "key"):
+        ("the application scorecard's columns and samples, written beside the call",
+         ("application_scorecard.with_inference", "application_scorecard.known_good_bad",
+          "application_scorecard.out_of_time", "application_scorecard.training")),
+    ("src/monitor/origination/application_training.py", "_error", "key"):
+        ("the reasons a book cannot train the application scorecard, named at each call",
+         ("application_scorecard.too_short", "application_scorecard.no_applications")),
     ("pages/account.py", "header_section", "key"):
         ("the headings of the figure cards, written beside the call",
          ("col.dpd", "col.bucket", "col.principal_balance", "col.overdue_amount")),

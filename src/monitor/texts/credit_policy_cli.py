@@ -34,16 +34,16 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     # where each assumption's default comes from
     ("policy_source.lgd_observed",
      "来自数据：1 − 已回收 ¥{recovered:,.2f} / 违约前一日本金余额 ¥{balance:,.2f}（截至 {charged_off_by} 的 "
-     "{loans:,} 笔核销及折价结清贷款）。",
+     "{loans:,} 笔核销及协商结清贷款）。",
      "From the data: 1 − ¥{recovered:,.2f} recovered / ¥{balance:,.2f} principal balance the day before default, "
      "over {loans:,} charge-offs and discounted settlements up to {charged_off_by}."),
     ("policy_source.lgd_prior",
-     "既定值：预期信用损失的先验违约损失率，因为截至 {charged_off_by}（评估日前 12 个月）账簿中没有核销或折价结清"
+     "既定值：预期信用损失的先验违约损失率，因为截至 {charged_off_by}（评估日前 12 个月）账簿中没有核销或协商结清"
      "可供观察。",
      "Stated: the expected credit loss's prior LGD, for the book has no charge-off or discounted settlement up to "
      "{charged_off_by} (12 months before the as-of day) to observe it from."),
     ("policy_source.default_share_observed",
-     "来自数据：{seasoned_by} 前放款的 {bads:,} 笔坏账贷款（逾期 30 天以上）中，{defaulted:,} 笔已核销或折价结清；"
+     "来自数据：{seasoned_by} 前放款的 {bads:,} 笔坏账贷款（逾期 30 天以上）中，{defaulted:,} 笔已核销或协商结清；"
      "按申请评分每 {band_width} 分一段计算（{bands} 段各有至少 {min_bads} 笔，其余用合计比例）。",
      "From the data: of the {bads:,} bad loans (30+ DPD) booked by {seasoned_by}, {defaulted:,} were charged off or "
      "settled at a discount; by application-score band of {band_width} points ({bands} bands with {min_bads} or "
