@@ -17,7 +17,14 @@ import threading
 
 from monitor import early_warning
 from monitor.views import DELINQUENCY_SECTIONS
-from ui import data, early_warning_data, simulator_portfolio_choices, simulator_portfolio_data, today_data
+from ui import (
+    credit_policy_data,
+    data,
+    early_warning_data,
+    simulator_portfolio_choices,
+    simulator_portfolio_data,
+    today_data,
+)
 
 _LOCK = threading.Lock()
 _STARTED: set[tuple[str, dt.date]] = set()
@@ -35,6 +42,7 @@ def views(latest: dt.date) -> list:
         *(_delinquency(latest, section) for section in DELINQUENCY_SECTIONS[1:]),
         lambda: data.bucket_distribution(latest),
         lambda: simulator_portfolio_data.simulation(latest, simulator_portfolio_choices.DEFAULT),
+        lambda: credit_policy_data.warm(latest),
     ]
 
 
