@@ -49,6 +49,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/live.py
 	$(BIN)/python bench/contact_check.py
 	$(BIN)/python bench/policy_whatif.py
+	$(BIN)/python bench/policy_page.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -5,21 +5,26 @@ charts and tables drawn: bench/browser_pages.py's COMPLETE_JS):
 - change: a cut-off typed into the page (a channel's cash-loan cut-off, a new value each time) and Enter pressed,
   --runs times, timed from the Enter until the page is complete again with the new figures: what the what-if costs
   a person once the page is open (the target: <= 1 s on the 1M book's applications).
-Prints one JSON line per view; with --write, puts the rows under the section "Credit policy what-if (issue 18)" of
-bench/RESULTS.md as a paragraph of its own (bench/policy_whatif.py writes the rest of the section).
+Prints one JSON line per view and writes the section "Credit policy page in the browser (issue 18)" of
+bench/RESULTS.md (bench/policy_whatif.py times the figures alone).
 
-    .venv/bin/python bench/policy_page.py --db BOOK.duckdb [--runs 10] [--lang zh] [--write]
+    .venv/bin/python bench/policy_page.py [--db BOOK.duckdb] [--runs 10] [--lang zh] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import statistics
+import sys
 import tempfile
 from pathlib import Path
 
 from browser_pages import _complete_since, _restart_watch, new_context
+from results import replace_section
+from run import OUT, machine
 
 from monitor import notes
 from monitor.i18n import LANGUAGES, t
@@ -27,6 +32,7 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 CHANNELS = ("broker", "social_ads", "partner_api", "app")
 TARGET_S = 1.0
+HEADING = "## Credit policy page in the browser (issue 18)"
 
 
 def time_cutoff_change(page, lang: str, channel: str, value: int) -> float | None:
@@ -40,12 +46,29 @@ def time_cutoff_change(page, lang: str, channel: str, value: int) -> float | Non
     return _complete_since(page, started)
 
 
+def section(summary: dict, book: Path, command: str, load: float) -> str:
+    met = "met" if summary["change_max_s"] <= TARGET_S else "missed"
+    return "\n".join([
+        f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()}; load average {load:.1f} at the start. "
+        f"Produced by `{command}`. Book {book.name}.",
+        "",
+        "| view | seconds (median / max) | target |",
+        "|---|---|---|",
+        f"| the page opened, the server's first view of it (its SQL aggregates computed) | {summary['open_s']:.2f} | |",
+        f"| after a cut-off typed and Enter, until the page is complete again ({summary['runs']} changes) | "
+        f"{summary['change_median_s']:.2f} / {summary['change_max_s']:.2f} | <= {TARGET_S:.0f} s: {met} |",
+    ])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=Path, default=OUT / "bench_1000000.duckdb",
+                        help="a book with application scores (bench/policy_whatif.py writes them into it)")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--lang", choices=LANGUAGES, default="zh")
+    parser.add_argument("--no-write", action="store_true", help="print the JSON only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -63,8 +86,12 @@ def main() -> None:
             print(json.dumps(rows[-1]), flush=True)
         browser.close()
     changes = [row["seconds"] for row in rows if row["view"] == "change" and row["seconds"] is not None]
-    print(json.dumps({"open_s": rows[0]["seconds"], "change_median_s": statistics.median(changes),
-                      "change_max_s": max(changes), "target_s": TARGET_S, "runs": len(changes)}))
+    summary = {"open_s": rows[0]["seconds"], "change_median_s": statistics.median(changes),
+               "change_max_s": max(changes), "target_s": TARGET_S, "runs": len(changes)}
+    print(json.dumps(summary))
+    if not args.no_write:
+        command = " ".join([".venv/bin/python bench/policy_page.py", *sys.argv[1:]])
+        replace_section(HEADING, section(summary, args.db, command, load))
 
 
 if __name__ == "__main__":
