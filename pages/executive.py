@@ -7,7 +7,7 @@ import streamlit as st
 
 from monitor import access, notes, views
 from monitor.i18n import t
-from ui import alerts_data, auth, charts, context, data, labels, safe_text
+from ui import alerts_data, auth, charts, context, data, front_door_charts, front_door_data, labels, safe_text
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -78,6 +78,42 @@ else:
         for column, (title, chart) in zip(st.columns(2), row, strict=True):
             column.markdown(f"**{t(title, lang)}**")
             column.altair_chart(chart, width="stretch")
+
+# ------------------------------------------------------------------------------------------- front door
+st.subheader(t("front_door.heading", lang))
+door = front_door_data.front_door(as_of, psi=False)
+if door.empty:
+    st.info(t("front_door.none", lang, as_of=day))
+else:
+    now = door.this_month
+    month, to_day = now["month"].strftime("%Y-%m"), as_of.strftime("%m-%d")
+    to_date = now["month_to_date"]
+    compared = t("front_door.vs_same_days" if to_date else "front_door.vs_last_month", lang)
+    figure_box, chart_box = st.columns([1, 2])
+    change = now["applications_change"]
+    figure_box.metric(
+        t("front_door.applications_to_date", lang, day=to_day) if to_date
+        else t("front_door.applications_month", lang, month=month),
+        fmt.count(now["applications"]), delta=delta_text("count", change),
+        delta_color="off" if fmt.reads_as_zero(change, "count") else "normal", delta_description=compared,
+        help=t("front_door.applications_help", lang), border=True)
+    figure_box.metric(
+        t("front_door.approval_rate_to_date", lang, day=to_day) if to_date
+        else t("front_door.approval_rate_month", lang, month=month),
+        value_text("rate", now["approval_rate"]), delta=delta_text("rate", now["approval_rate_change"]),
+        delta_color="off", delta_description=compared, help=t("front_door.approval_rate_help", lang), border=True)
+    score = fmt.NONE if now["mean_score"] is None else f"{now['mean_score']:.1f}"
+    if now["previous_applications"] is None:
+        figure_box.caption(t("front_door.compared_first", lang, month=month, overrides=fmt.count(now["overrides"]),
+                             score=score))
+    else:
+        figure_box.caption(t("front_door.compared_to_date" if to_date else "front_door.compared_month", lang,
+                             month=month, previous=now["previous_month"].strftime("%Y-%m"),
+                             days=now["compared_days"], previous_applications=fmt.count(now["previous_applications"]),
+                             previous_rate=value_text("rate", now["previous_approval_rate"]),
+                             overrides=fmt.count(now["overrides"]), score=score))
+    chart_box.markdown(f"**{t('front_door.trend', lang)}**")
+    chart_box.altair_chart(front_door_charts.trend_chart(door.months, lang), width="stretch")
 
 # ------------------------------------------------------------------------------------ vintage comparison
 st.subheader(t("executive.vintage", lang))

@@ -11,8 +11,9 @@ import polars as pl
 import streamlit as st
 
 from monitor.i18n import t
+from monitor.origination.front_door import REFERENCE_MONTHS
 from monitor.scoring.training import SCORE_BIN_WIDTH
-from ui import auth, context, data, model_charts, model_data
+from ui import auth, charts, context, data, front_door_charts, front_door_data, model_charts, model_data
 from ui import format as fmt
 
 lang, as_of = context.start_page()
@@ -107,6 +108,35 @@ def retrain_button(label_key: str, place) -> bool:
                         help=t("model.retrain_help", lang))
 
 
+def front_door_section() -> None:
+    """The application score at the front door (monitor.origination.front_door): its PSI by month against the
+    reference months, with the bands, and the approval rate by channel and month. Shown with or without a live
+    early-warning model: the application score is the lender's, not this page's model."""
+    st.subheader(t("front_door.model_heading", lang))
+    door = front_door_data.front_door(as_of)
+    if door.empty:
+        st.info(t("front_door.none", lang, as_of=day))
+        return
+    psi_box, channel_box = st.columns(2)
+    psi_box.markdown(f"**{t('front_door.psi_title', lang)}**")
+    if door.reference is None:
+        psi_box.info(t("front_door.no_reference", lang, months=REFERENCE_MONTHS, first=door.first_day.isoformat()))
+    else:
+        psi_box.altair_chart(front_door_charts.psi_chart(door.months, lang), width="stretch")
+        now = door.this_month
+        if now["psi"] is not None:  # None: nobody applied this month yet
+            month = front_door_charts.month_label(now["month"], now["month_to_date"], lang)
+            psi_box.markdown(t("front_door.psi_latest", lang, month=month, psi=f"{now['psi']:.3f}",
+                               verdict=t(f"verdict.{now['verdict']}", lang)))
+        first, last = door.reference
+        psi_box.caption(t("front_door.psi_caption", lang, first=first.strftime("%Y-%m"), last=last.strftime("%Y-%m"),
+                          months=REFERENCE_MONTHS))
+        psi_box.caption(t("model.thresholds", lang))
+    channel_box.markdown(f"**{t('front_door.channel_title', lang)}**")
+    channel_box.altair_chart(front_door_charts.channel_chart(door.channels, lang), width="stretch")
+    channel_box.caption(t("front_door.channel_caption", lang, as_of=day))
+
+
 st.title(t("model.title", lang))
 st.caption(t("model.caption", lang))
 
@@ -127,6 +157,7 @@ if view is None:
         retrain()
     if candidate is not None:
         candidate_section(candidate)
+    front_door_section()
     st.stop()
 
 # ------------------------------------------------------------------------------------------- live model
@@ -216,7 +247,7 @@ psi_box.caption(t("model.thresholds", lang))
 csi = stability["csi"].with_columns(
     pl.col("feature").map_elements(lambda name: t(f"feature.{name}", lang), return_dtype=pl.String),
     verdict_label=pl.col("verdict").map_elements(lambda name: t(f"verdict.{name}", lang), return_dtype=pl.String))
-verdict_colors = {t(f"verdict.{name}", lang): color for name, color in model_charts.VERDICT_COLORS.items()}
+verdict_colors = {t(f"verdict.{name}", lang): color for name, color in charts.VERDICT_COLORS.items()}
 table_box.caption(t("model.csi_caption", lang))
 table_box.dataframe(
     csi.select("feature", "csi", "verdict_label", "in_model").to_pandas().style
@@ -241,3 +272,5 @@ calibration_box.caption(t("model.calibration_level", lang, month_end=level["mont
 backtest_box.markdown(f"**{t('model.backtest', lang)}**")
 backtest_box.altair_chart(model_charts.backtest_chart(view["backtest"], lang), width="stretch")
 backtest_box.caption(t("model.backtest_caption", lang))
+
+front_door_section()

@@ -20,7 +20,7 @@ from .test_browser import (
 
 pytestmark = pytest.mark.browser
 
-CHARTS = 4  # ceiling, score distribution, calibration, backtest
+CHARTS = 6  # ceiling, score distribution, calibration, backtest; the application score's PSI, approval by channel
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -31,7 +31,8 @@ def test_model_page_renders_a_scored_book(scored_server, browser, lang):  # noqa
         _assert_healthy(page)
         _assert_charts_drawn(page, CHARTS)
         text = page.inner_text('[data-testid="stMain"]')
-        for key in ("model.live", "model.distribution", "model.stability", "model.calibration", "model.backtest"):
+        for key in ("model.live", "model.distribution", "model.stability", "model.calibration", "model.backtest",
+                    "front_door.model_heading", "front_door.psi_title", "front_door.channel_title"):
             assert t(key, lang) in text
         assert t("model.retrain", lang) in text
         ARTIFACTS.mkdir(exist_ok=True)

@@ -282,7 +282,7 @@ def test_executive_kpis_with_deltas(app, executive, lang):
     note = t("executive.ecl_note", lang, sicr_pd="20%", sicr_multiple="3",
              score_day=t("executive.ecl_no_model", lang), scored=fmt.count(0), lgd=fmt.pct(ecl["lgd"]["lgd"]))
     assert any(caption.startswith(note) for caption in captions)  # the demo book has no model
-    assert len(chart_specs(app)) == 4  # balance, rates, NCO, cash
+    assert len(chart_specs(app)) == 5  # balance, rates, NCO, cash; applications and approval rate
     assert all(chart_rows(app))
 
 

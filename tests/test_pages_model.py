@@ -70,7 +70,8 @@ def test_the_page_shows_the_live_model(scored_db, monkeypatch, live_version, lan
         assert t(f"model.metric.{name}", lang) in metrics
     assert metrics[t("model.metric.auc", lang)].delta  # champion against challenger
     assert t("model.psi", lang) in metrics
-    assert len(at.main.get("vega_lite_chart")) == 4  # oracle, distribution, calibration, backtest
+    # oracle, distribution, calibration, backtest; the application score's PSI and approval rate by channel
+    assert len(at.main.get("vega_lite_chart")) == 6
     assert t("model.oracle", lang) in [h.value for h in at.main.subheader]
     assert t("model.oracle_caption", lang) in [c.value for c in at.main.caption]
     csi = at.main.dataframe[1].value

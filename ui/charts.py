@@ -70,6 +70,9 @@ THRESHOLD_COLORS = {"1+": "#e6c84f", "30+": "#e07b39", "60+": "#b23a3a", "90+": 
 BASES = ("coincident", "lag3", "lag6")
 BASIS_DASHES = ([1, 0], [6, 3], [2, 3])  # solid, dashed, dotted
 PAYMENT_CHANNEL_COLORS = ("#3b6ea5", "#6fa8dc", "#e6a23c", "#b23a3a", "#7d8b99")
+# The stability bands of a PSI or CSI (DESIGN.md §5), on the Model monitoring page: the early-warning model's and the
+# application score's (ui.front_door_charts)
+VERDICT_COLORS = {"stable": "#2e7d4f", "watch": "#b7791f", "act": "#b23a3a"}
 
 
 def with_labels(frame: pl.DataFrame, column: str, labels: dict[str, str], name: str | None = None) -> pl.DataFrame:

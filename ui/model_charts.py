@@ -19,7 +19,6 @@ SAMPLE_COLORS = {"before": "#e4e7eb", "train": "#c7dcf0", "holdout": "#fbe3bf", 
 BACKTEST_METRICS = ("auc", "ks")
 METRIC_COLORS = ("#1f4e79", "#b23a3a")  # AUC, KS
 ORACLE_COLORS = ("#3b6ea5", "#9fb3c8", "#c3c8ce", "#4c9a6a")  # champion, challenger, true driver, oracle
-VERDICT_COLORS = {"stable": "#2e7d4f", "watch": "#b7791f", "act": "#b23a3a"}
 DIAGONAL_COLOR = "#7d8b99"
 LABEL_EVERY = 50  # points between the labels of the score axis
 RANDOM_AUC = 0.5  # the left end of the AUC axis: a ranking no better than chance
