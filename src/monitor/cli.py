@@ -178,12 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"the day, YYYY-MM-DD (default: the latest data day); {SPAN}")
     sl.add_argument("--format", choices=("json", "text"), default="json")
 
-    ing = sub.add_parser("ingest", help="load loan tapes, schedules, payments or collection actions")
+    ing = sub.add_parser("ingest", help="load loan tapes, schedules, payments, collection actions, applications or "
+                                        "credit policies")
     _add_db(ing)
     ing.add_argument("files", nargs="*", help="CSV (UTF-8 or GB18030) or Parquet files: regular files within "
                                               "$MONITOR_MAX_FILE_MB, $MONITOR_MAX_FILE_ROWS and, for Parquet, "
                                               "$MONITOR_MAX_PARQUET_MB (decompressed)")
-    ing.add_argument("--kind", choices=("loans", "installments", "payments", "collection_actions"),
+    ing.add_argument("--kind", choices=("loans", "installments", "payments", "collection_actions", "applications",
+                                        "credit_policy"),
                      help="what the files hold (default: detected from the columns)")
     ing.add_argument("--purge-raw", action="store_true",
                      help="drop the rows as read of the quarantine's batches loaded more than the setting "

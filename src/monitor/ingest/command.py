@@ -3,8 +3,8 @@
 Exit code: 0 every row of every file landed (or had landed before), 1 some rows were rejected (they are in
 quarantine), 2 a file could not be used at all (nothing of it was written; the message names the file): unreadable,
 not a regular file, or over a limit of monitor.limits.
-Files of one command load loans first, then installments, payments and collection actions, so a payment file may
-refer to loans in a loan tape given beside it.
+Files of one command load loans first, then installments, payments, collection actions, applications and credit
+policies (schema.KINDS), so a payment file or an application file may refer to loans in a loan tape given beside it.
 --purge-raw drops the quarantine's rows as read older than the setting quarantine_raw_days (each load does it too,
 so this is for a book that loads nothing for a while); rule, message, file and row number stay.
 """

@@ -7,7 +7,7 @@ What is checked, and the limits chosen:
   '-infinity' cast in DuckDB, to non-finite dates: rejected here, and nulled in the typed rows so that no
   non-finite or pre-EARLIEST value ever leaves DuckDB). The upper bound is a book rule: the book's today for
   events (rules.NOT_FUTURE), today + DATE_HORIZON_DAYS for the dates that legitimately lie ahead (FUTURE_OK: due
-  dates up to the longest term, promised payment dates);
+  dates up to the longest term, promised payment dates, the day a credit policy comes into force);
 - ids: every *_id BIGINT column from 1 to ID_LIMIT - 1 (2^53: the largest integer a double, JSON and the browser
   hold exactly); integers are written as digits, with at most a zero fraction ('7.0'): '1.5' and '0x10' do not
   cast, where DuckDB would round or read them as hex;
@@ -19,13 +19,14 @@ What is checked, and the limits chosen:
   or a character outside ASCII (Cyrillic 'а', full-width 'ａ') is rejected with a message naming the character,
   never normalised (NFKC) or stripped silently (an action's agency_id is a code too; that it names one of the
   book's agencies is a book rule, rules.book_rules). The loan's channel, free text in the schema, must be one of
-  db.LOAN_CHANNELS or a channel the book already holds (book rule);
+  db.LOAN_CHANNELS or a channel the book already holds (book rule), as must an application's and a credit
+  policy's (which may also say '*', any channel);
 - time zones: a timestamp written with a zone ('Z', '+08:00', '-0500', '+08') is converted to the book's local
   time (Asia/Shanghai, a fixed UTC+8 since 1991, so the offset is a constant for every date from EARLIEST on):
   2026-03-01T00:30:00Z lands as 2026-03-01 08:30:00 (zone_note says how many values were converted). A
   timestamp without a zone is local time, as before; any other zone (UTC, Asia/Tokyo, +25:00) is a wrong_type,
   where DuckDB's cast would drop it silently;
-- a loan's customer exists in customers (book rule);
+- a loan's customer exists in customers, and so does an application's when it names one (book rule);
 - installments fit their loan (book rules, on the loans of the book: files of one command land loans first, see
   schema.KINDS): installment_no within 1..term_months; due_date no later than origination + term months +
   DUE_GRACE_DAYS; the schedule's principal_due, over the book's rows and the file's rows of the loan together,
@@ -55,9 +56,15 @@ DUE_GRACE_DAYS = 31          # a due date may fall up to a month after originati
 DATE_HORIZON_DAYS = 3720     # today + this: the latest due date (or promise) a 120-month loan made today can carry
 MAX_CHARGE_RATE = 0.36       # interest + fees a year, of the principal: a plausibility bound (1.5 x the 24% APR cap)
 DECIMALS = {"DECIMAL(14,2)": 2, "DECIMAL(6,4)": 4}
-FUTURE_OK = {"installments": ("due_date",), "collection_actions": ("ptp_date",)}
+FUTURE_OK = {"installments": ("due_date",), "collection_actions": ("ptp_date",),
+             "credit_policy": ("valid_from",)}  # a policy may be announced before it comes into force
 CODES = {"loans": ("product", "channel", "repayment_method", "status"), "payments": ("channel",),
-         "collection_actions": ("action_type", "contact_party", "outcome", "agency_id")}
+         "collection_actions": ("action_type", "contact_party", "outcome", "agency_id"),
+         "applications": ("product", "channel", "employment_type", "decision", "decline_reason"),
+         "credit_policy": ("channel", "product")}
+# The kinds whose channel is a loan's acquisition channel: one of db.LOAN_CHANNELS or one the book's loans hold
+# (a credit policy's also '*', any channel).
+LOAN_CHANNEL_KINDS = ("loans", "applications", "credit_policy")
 DURATION_SECONDS_MAX = 86_400  # a call or a visit lasts less than a day (rules.RANGES: duration_seconds 0..this)
 BOOK_ZONE = ZoneInfo(db.BOOK_TIMEZONE)
 BOOK_OFFSET_MINUTES = int(BOOK_ZONE.utcoffset(dt.datetime(2000, 1, 1)).total_seconds()) // 60
@@ -174,12 +181,14 @@ def book_queries(kind: str, staged: str) -> list[str]:
                        days=literal(DATE_HORIZON_DAYS), today="$today")
         queries.append(violation("future_date", f"t.{column} > $today + INTERVAL {DATE_HORIZON_DAYS} DAY", text,
                                  f"{staged} t"))
-    if kind == "loans":
+    if kind in ("loans", "applications"):
         queries.append(f"""SELECT t.{ROW} AS row_number, 'unknown_customer' AS rule,
                                   {message("unknown_customer", value=shown("t.customer_id"))}
                            FROM {staged} t ANTI JOIN customers c ON c.customer_id = t.customer_id
                            WHERE t.customer_id IS NOT NULL""")
-        channels = ", ".join(literal(c) for c in db.LOAN_CHANNELS)
+    if kind in LOAN_CHANNEL_KINDS:
+        known = (*db.LOAN_CHANNELS, db.ANY) if kind == "credit_policy" else db.LOAN_CHANNELS
+        channels = ", ".join(literal(c) for c in known)
         allowed = (f"(SELECT string_agg(channel, ', ' ORDER BY channel) FROM (SELECT unnest([{channels}]) AS channel "
                    f"UNION SELECT DISTINCT channel FROM loans))")
         queries.append(violation(

@@ -209,7 +209,7 @@ def detect_kind(parsed: Parsed, kind: str | None = None) -> str:
     candidates = [kind] if kind else [k for k in schema.KINDS if set(schema.required(k)) <= set(seen)]
     if not candidates:
         raise FileError("unknown_kind", parsed.file_name,
-                        f"matches no kind of file (loans, installments, payments, collection_actions); "
+                        f"matches no kind of file ({', '.join(schema.KINDS)}); "
                         f"columns seen: {shown}", columns=shown)
     if len(candidates) > 1:
         raise FileError("ambiguous_kind", parsed.file_name,

@@ -8,9 +8,12 @@ from functools import cache
 
 from monitor import db
 
-KINDS = ("loans", "installments", "payments", "collection_actions")  # also the order files of one command load in
+# Also the order files of one command load in: applications after the loans they became.
+KINDS = ("loans", "installments", "payments", "collection_actions", "applications", "credit_policy")
 KEYS = {"loans": ("loan_id",), "installments": ("loan_id", "installment_no"), "payments": ("payment_id",),
-        "collection_actions": ("action_id",)}
+        "collection_actions": ("action_id",), "applications": ("application_id",),
+        "credit_policy": ("valid_from", "channel", "product")}
+UNIQUE = {"applications": ("loan_id",)}  # columns besides the key that no two rows share (NULL aside)
 
 
 @dataclass(frozen=True)

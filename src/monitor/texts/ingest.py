@@ -4,16 +4,16 @@ reject.<case> messages that say what is wrong with a row; monitor.ingest.rules b
 ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("ingest.heading", "导入文件", "Load files"),
     ("ingest.caption",
-     "上传放款、还款计划、还款或催收记录文件（CSV：UTF-8 或 GB18030；Parquet），可多选。先预览：哪些行将入库、"
-     "哪些行被拒及原因；确认后整批入库（每个文件一批，全部成功或全部不写入）。被拒的行进入隔离表，"
+     "上传放款、还款计划、还款、催收记录、授信申请或授信策略文件（CSV：UTF-8 或 GB18030；Parquet），可多选。"
+     "先预览：哪些行将入库、哪些行被拒及原因；确认后整批入库（每个文件一批，全部成功或全部不写入）。被拒的行进入隔离表，"
      "同一文件重复导入不会改变数据。派生表不会自动重建：派生截止日之后的数据由源表补算，指标与完整重算一致；"
      "改动派生截止日及以前数据的文件会让各页提示月末指标等待重算，直到下次派生。",
-     "Upload loan tapes, schedules, payments or collection actions (CSV in UTF-8 or GB18030, or Parquet), several "
-     "at once. The preview shows what will land and what is rejected and why; the button lands each file as one "
-     "batch, whole or not at all. Rejected rows go to quarantine; loading a file again changes nothing. Derived "
-     "tables are not rebuilt: what is dated after the day they were built through is computed from the source "
-     "tables (the figures equal a full derive); a file that changes an earlier day makes every page say that "
-     "month-end figures wait for the next derive."),
+     "Upload loan tapes, schedules, payments, collection actions, credit applications or credit policies (CSV in "
+     "UTF-8 or GB18030, or Parquet), several at once. The preview shows what will land and what is rejected and "
+     "why; the button lands each file as one batch, whole or not at all. Rejected rows go to quarantine; loading a "
+     "file again changes nothing. Derived tables are not rebuilt: what is dated after the day they were built "
+     "through is computed from the source tables (the figures equal a full derive); a file that changes an earlier "
+     "day makes every page say that month-end figures wait for the next derive."),
     ("ingest.upload", "选择文件", "Choose files"),
     ("ingest.upload_help", "表类型按列名自动识别。", "The table is recognised from the column names."),
     ("ingest.file_heading", "{file}（{kind}）", "{file} ({kind})"),
@@ -55,6 +55,8 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("batch_kind.installments", "还款计划", "Installments"),
     ("batch_kind.payments", "还款流水", "Payments"),
     ("batch_kind.collection_actions", "催收记录", "Collection actions"),
+    ("batch_kind.applications", "授信申请", "Credit applications"),
+    ("batch_kind.credit_policy", "授信策略", "Credit policy"),
     ("batch_kind.feed", "实时数据", "Live feed"),
     ("source.file", "命令行", "Command line"),
     ("source.upload", "页面上传", "Upload"),
@@ -71,9 +73,9 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("ingest.error.duplicate_column", "{file}：列名重复。文件中的列：{columns}",
      "{file}: names a column twice. Columns seen: {columns}"),
     ("ingest.error.unknown_kind",
-     "{file}：列名与任何表都不匹配（放款、还款计划、还款、催收记录）。文件中的列：{columns}",
-     "{file}: its columns match no table (loans, installments, payments, collection actions). Columns seen: "
-     "{columns}"),
+     "{file}：列名与任何表都不匹配（放款、还款计划、还款、催收记录、授信申请、授信策略）。文件中的列：{columns}",
+     "{file}: its columns match no table (loans, installments, payments, collection actions, credit applications, "
+     "credit policy). Columns seen: {columns}"),
     ("ingest.error.ambiguous_kind", "{file}：无法确定表类型。文件中的列：{columns}",
      "{file}: the table is ambiguous. Columns seen: {columns}"),
     ("ingest.error.missing_column", "{file}：缺少必需的列 {columns}（{kind}）。",
@@ -101,6 +103,11 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("rule.unknown_customer", "客户不存在", "Unknown customer"),
     ("rule.schedule_mismatch", "还款计划与贷款不符", "Schedule does not fit its loan"),
     ("rule.unknown_agency", "催收机构不存在", "Unknown collection agency"),
+    ("rule.inconsistent_decision", "审批结果与分数线、拒绝原因、特批或贷款不符",
+     "Decision does not fit its cut-off, reason, override or loan"),
+    ("rule.loan_mismatch", "申请与其贷款不符", "Application does not fit its loan"),
+    ("rule.policy_version_exists", "该生效日的授信策略已在库中",
+     "A policy version from that day is already in the book"),
     # what is wrong with a row, per case of a rule: {value} is the value as read, quoted, or reject.empty
     ("reject.empty", "（空）", "(empty)"),
     ("reject.ragged_row", "有 {fields} 个字段，表头有 {header} 个", "has {fields} fields, the header has {header}"),
@@ -176,4 +183,33 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
      "loan {loan}: the schedule's interest and fees sum to {total}, above {cap} ({rate} a year of the principal)"),
     ("reject.in_book", "列 {column}：{value} 已在库中，但其他字段不同",
      "column {column}: {value} is already in the book with other values"),
+    ("reject.taken", "列 {column}：{value} 已属于库中 {key} 为 {other} 的记录",
+     "column {column}: {value} already belongs to {key} {other} in the book"),
+    # applications and credit policies (issue 18)
+    ("reject.decline_reason",
+     "列 decline_reason：{value} 与审批结果 {decision} 不符（被拒绝的申请必须有拒绝原因，通过的申请不能有）",
+     "column decline_reason: {value} does not fit decision {decision} (a declined application has a reason, an "
+     "approved one none)"),
+    ("reject.declined_with_loan", "列 loan_id：{value} 出现在被拒绝的申请上（只有通过的申请才会成为贷款）",
+     "column loan_id: {value} on a declined application (only an approved application becomes a loan)"),
+    ("reject.override_declined", "列 override：{value}，但被拒绝的申请不能是特批",
+     "column override: {value}, but a declined application cannot be an override"),
+    ("reject.declined_above_cutoff",
+     "列 decision：以 score_below_cutoff 拒绝，但申请评分 {score} 不低于分数线 {cutoff}",
+     "column decision: declined for score_below_cutoff, but application_score {score} is not below cutoff {cutoff}"),
+    ("reject.override_not_below", "列 override：特批是低于分数线的通过，但申请评分 {score} 不低于分数线 {cutoff}",
+     "column override: an override is approved below its cut-off, but application_score {score} is not below "
+     "cutoff {cutoff}"),
+    ("reject.below_cutoff_approved", "列 override：申请评分 {score} 低于分数线 {cutoff} 却获通过，应标记为特批（true）",
+     "column override: approved with application_score {score} below cutoff {cutoff}, so it is an override (true)"),
+    ("reject.applied_after_origination", "列 applied_at：{value} 晚于贷款 {loan} 的放款日 {origination}",
+     "column applied_at: {value} is after loan {loan}'s origination on {origination}"),
+    ("reject.loan_customer", "列 customer_id：{value} 不是贷款 {loan} 的客户 {customer}",
+     "column customer_id: {value} is not loan {loan}'s customer {customer}"),
+    ("reject.loan_channel", "列 channel：{value} 与贷款 {loan} 的渠道 {theirs} 不符",
+     "column channel: {value} differs from loan {loan}'s channel {theirs}"),
+    ("reject.loan_product", "列 product：{value} 与贷款 {loan} 的产品 {theirs} 不符",
+     "column product: {value} differs from loan {loan}'s product {theirs}"),
+    ("reject.policy_version", "列 valid_from：库中已有自 {value} 起生效的授信策略；一个策略版本须整版导入",
+     "column valid_from: the book already holds the policy in force from {value}; a version loads whole"),
 )
