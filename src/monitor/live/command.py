@@ -46,12 +46,14 @@ READERS_SHARE = 2.0    # the file let go after a batch for this many times as lo
 BUSY_WAIT = 0.25       # the longest a batch waits for another process's lock before the feed buffers on
 JUDGE_INTERVAL = 2.0   # seconds at least between two evaluations of the intraday limits after a batch
 REPORT_INTERVAL = 5.0  # seconds between the progress lines on stderr
-COUNTED = (*KINDS, "customers", "installments", "payoffs", "charge_offs")
+COUNTED = (*KINDS, "customers", "installments", "payoffs", "charge_offs", "applications_approved",
+           "applications_declined")
 
 _IDS_SQL = """SELECT (SELECT coalesce(max(loan_id), 0) FROM loans),
                      (SELECT coalesce(max(customer_id), 0) FROM customers),
                      (SELECT coalesce(max(payment_id), 0) FROM payments),
-                     (SELECT coalesce(max(action_id), 0) FROM collection_actions)"""
+                     (SELECT coalesce(max(action_id), 0) FROM collection_actions),
+                     (SELECT coalesce(max(application_id), 0) FROM applications)"""
 _INSERTS = {
     "customers": """INSERT INTO customers SELECT customer_id, name, phone, id_number, birth_year, monthly_income,
         employment_type, province, city_tier, CAST(CASE WHEN NOT isnan(bureau_score) THEN bureau_score END AS INTEGER),
@@ -62,6 +64,17 @@ _INSERTS = {
     "installments": f"""INSERT INTO installments SELECT loan_id, installment_no, due_date,
         {fen_to_yuan('principal_fen')}, {fen_to_yuan('interest_fen')}, {fen_to_yuan('fee_fen')},
         {fen_to_yuan('amount_fen')} FROM frame ORDER BY loan_id, installment_no""",
+    # an approved application reads its customer's income, employment, city tier, age and bureau score (written just
+    # above for a new customer); a declined one brings the applicant's own
+    "applications": f"""INSERT INTO applications SELECT f.application_id, f.applied_at, f.customer_id, f.channel,
+        f.product, {fen_to_yuan('f.amount_fen')}, f.term_months, coalesce(c.monthly_income, f.monthly_income),
+        coalesce(c.employment_type, f.employment_type), coalesce(c.city_tier, f.city_tier),
+        year(f.applied_at) - coalesce(c.birth_year, f.birth_year),
+        CASE WHEN c.customer_id IS NOT NULL THEN c.bureau_score
+             WHEN NOT isnan(f.bureau_score) THEN CAST(f.bureau_score AS INTEGER) END,
+        f.application_score, f.cutoff, f.decision,
+        CASE WHEN f.decision = 'declined' THEN 'score_below_cutoff' END, f.override, f.loan_id
+        FROM frame f LEFT JOIN customers c ON c.customer_id = f.customer_id ORDER BY f.application_id""",
     "synthetic_truth": """INSERT INTO synthetic_truth SELECT loan_id, customer_id, latent_risk, monthly_miss_prob,
         behaviour FROM frame ORDER BY loan_id""",
     "payments": f"""INSERT INTO payments SELECT payment_id, loan_id, paid_at, {fen_to_yuan('amount_fen')}, channel
@@ -83,21 +96,23 @@ def local_now(zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.now(zone).replace(tzinfo=None)
 
 
-def with_ids(buffer: Buffer, maxima: tuple[int, int, int, int]) -> dict[str, pl.DataFrame]:
+def with_ids(buffer: Buffer, maxima: tuple[int, int, int, int, int]) -> dict[str, pl.DataFrame]:
     """The buffered frames with final ids that continue the tables' maxima: new loans max + 1.. in order of
-    their provisional refs, new customers likewise (refs -1, -2, ...), payments and actions in time order."""
-    max_loan, max_customer, max_payment, max_action = maxima
+    their provisional refs, new customers likewise (refs -1, -2, ...), payments, actions and applications in time
+    order (an application keeps its loan and customer, none for a declined one)."""
+    max_loan, max_customer, max_payment, max_action, max_application = maxima
     customer = pl.when(pl.col("customer_id") < 0).then(max_customer - pl.col("customer_id")) \
         .otherwise(pl.col("customer_id")).alias("customer_id")
     loan = (max_loan + pl.col("loan_ref")).alias("loan_id")
     frames = {}
     for name, ids in (("customers", [customer]), ("loans", [loan, customer]), ("installments", [loan]),
-                      ("synthetic_truth", [loan, customer]), ("closures", [])):
+                      ("synthetic_truth", [loan, customer]), ("closures", []), ("applications", [loan, customer])):
         if (frame := buffer.table(name)) is not None:
             frames[name] = frame.with_columns(*ids)
     for name, column, at, first in (("payments", "payment_id", "paid_at", max_payment),
-                                    ("collection_actions", "action_id", "action_at", max_action)):
-        if (frame := buffer.table(name)) is not None:
+                                    ("collection_actions", "action_id", "action_at", max_action),
+                                    ("applications", "application_id", "applied_at", max_application)):
+        if (frame := frames.get(name, buffer.table(name))) is not None:
             frames[name] = frame.sort(at, maintain_order=True).with_row_index(column, offset=first + 1) \
                 .with_columns(pl.col(column).cast(pl.Int64))
     return frames

@@ -1,5 +1,16 @@
 """The synthetic lender in real time: payments, new loans and collection actions, generated in memory.
 
+The front door moves too (issue 18): every new loan comes with the application it was approved from, made a few
+minutes before the loan (APPLIED_MINUTES_BEFORE), with the loan's score and the cut-off of the policy in force
+that day (monitor.origination.cutoffs.in_force; an override when the score is below it, as the generator's booked
+loans are). Declined applications arrive beside them at the book's recent decline rate of each channel (the
+applications of the DECLINE_WINDOW_DAYS before the day): for k new loans of a channel whose recent applications
+were declined d times per approval, Poisson(k d) declined ones. They are drawn as the generator draws its declined
+applicants (monitor.synth.applications): people of the riskier crowd (DECLINED_RISK_SHIFT) by the book's own
+model, kept when they score below their cut-off, with the income, employment, city tier, age and bureau score of
+the person. A channel whose applicants seldom score below its cut-off may come up short after DECLINE_DRAWS draws
+of the crowd; what is missing then is not made up.
+
 The feed keeps a working set of the active loans (`LiveBook`): what each has paid and what falls due, in
 integer fen, as of the book's day. Events are drawn for many loans at once with numpy (no loop per event)
 and update the working set as they are drawn, so the next draw sees them even before they are written.
@@ -21,8 +32,10 @@ import numpy as np
 import polars as pl
 
 from monitor import status
+from monitor.origination.cutoffs import CutoffPolicy, in_force
 from monitor.schedule import amortize_fen
 from monitor.synth import behaviour, calendar, population
+from monitor.synth.applications import DECLINED_RISK_SHIFT
 from monitor.synth.collections import OUTSOURCED_SHARE, PUSHING_AGENCY, PUSHING_AGENTS, STRATEGY
 
 KINDS = ("payments", "loans", "collection_actions")  # the events the rate counts
@@ -36,6 +49,27 @@ STRATEGY_DPD = np.array([dpd for dpd, _, _ in STRATEGY])
 STRATEGY_TYPE = np.array([kind for _, kind, _ in STRATEGY])
 QUIET_HOURS = (22, 8)  # the collection guideline's: compliant collectors contact nobody from 22:00 to 08:00
 OUTSOURCED_DPD = 61    # calls and visits from this DPD go to an outside agency for OUTSOURCED_SHARE of loans
+APPLIED_MINUTES_BEFORE = (2, 30)  # an approved application is made this many minutes (uniform) before its loan
+DECLINE_WINDOW_DAYS = 90  # the recent applications whose decline rate per channel the feed keeps to
+DECLINE_DRAWS = 8         # draws of the crowd at most, per batch, to find the declined applicants wanted
+CROWD_PER_DECLINE = 16    # people drawn per declined application wanted (about 1 in 14 of the crowd is declined)
+NO_POLICY_CUTOFF = 300    # the cut-off where no policy is in force: the lowest score, nobody declined
+
+_DECLINE_ODDS_SQL = f"""
+SELECT channel, count(*) FILTER (WHERE decision = 'declined') / count(*) FILTER (WHERE decision = 'approved') AS odds
+FROM applications
+WHERE applied_at >= $day - INTERVAL {DECLINE_WINDOW_DAYS} DAY AND applied_at < $day
+GROUP BY channel HAVING count(*) FILTER (WHERE decision = 'approved') > 0
+"""
+# The applications the feed buffers, approved and declined alike (one schema, so the two concatenate): an approved
+# one names its loan (loan_ref) and customer, whose income, employment, city tier, birth year and bureau score the
+# writer reads from the customer; a declined one carries the applicant's own.
+_APPLICATION_SCHEMA = {"loan_ref": pl.Int64, "customer_id": pl.Int64, "applied_at": pl.Datetime("us"),
+                       "channel": pl.String, "product": pl.String, "amount_fen": pl.Int64, "term_months": pl.Int32,
+                       "monthly_income": pl.Float64, "employment_type": pl.String, "city_tier": pl.Int32,
+                       "birth_year": pl.Int32, "bureau_score": pl.Float64, "application_score": pl.Int32,
+                       "cutoff": pl.Int32, "decision": pl.String, "override": pl.Boolean}
+_PERSON = ("monthly_income", "employment_type", "city_tier", "birth_year", "bureau_score")  # of a declined one
 
 _WORKING_SET_SQL = """
 WITH active AS (
@@ -89,10 +123,13 @@ class LiveBook:
     total: np.ndarray
     dpd: np.ndarray
     active: np.ndarray
+    policy: CutoffPolicy | None = None  # the cut-offs in force on the day (None: no policy, nobody declined)
+    decline_odds: dict[str, float] = field(default_factory=dict)  # declined per approved application, by channel
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, day: dt.date) -> LiveBook:
-        """The loans active on `day` (status active, originated by then), with their DPD by monitor.status."""
+        """The loans active on `day` (status active, originated by then), with their DPD by monitor.status, and the
+        front door's policy and recent decline odds (module docstring)."""
         grid = "SELECT loan_id, CAST($as_of AS DATE) AS as_of FROM loans WHERE status = 'active' " \
                "AND origination_date <= $as_of"
         frame = con.sql(_WORKING_SET_SQL.format(status=status.grid_status_sql(grid)),
@@ -103,7 +140,9 @@ class LiveBook:
                    due_before=col["due_before"].astype(np.int64), due_through=col["due_through"].astype(np.int64),
                    next_due=col["next_due"].astype(np.int64), installment=col["installment"].astype(np.int64),
                    total=col["total"].astype(np.int64),
-                   dpd=col["dpd"].astype(np.int64), active=np.ones(frame.height, dtype=bool))
+                   dpd=col["dpd"].astype(np.int64), active=np.ones(frame.height, dtype=bool),
+                   policy=in_force(con, day),
+                   decline_odds=dict(con.sql(_DECLINE_ODDS_SQL, params={"day": day}).fetchall()))
 
     def arrears(self) -> np.ndarray:
         return self.due_before - self.paid
@@ -339,6 +378,65 @@ class Feed:
         buffer.append("loans", loans.join(totals, on="loan_ref"), "loans")
         buffer.append("installments", installments)
         buffer.append("synthetic_truth", truth)
+        self._applications(buffer, loans, times, start, end)
+
+    def _cutoffs(self, channels: np.ndarray, products: np.ndarray) -> np.ndarray:
+        policy = self.book.policy
+        if policy is None:
+            return np.full(channels.size, NO_POLICY_CUTOFF, dtype=np.int32)
+        return policy.cutoffs_for(channels, products)
+
+    def _applications(self, buffer: Buffer, loans: pl.DataFrame, times: np.ndarray, start: dt.datetime,
+                      end: dt.datetime) -> None:
+        """The approved application of each new loan, and the declined ones beside them (module docstring)."""
+        rng = self.rng
+        channels, products = loans["channel"].to_numpy(), loans["product"].to_numpy()
+        scores = loans["application_score"].to_numpy()
+        cutoff = self._cutoffs(channels, products)
+        minutes = rng.uniform(*APPLIED_MINUTES_BEFORE, loans.height) * 60e6
+        buffer.append("applications", pl.DataFrame({
+            "loan_ref": loans["loan_ref"], "customer_id": loans["customer_id"],
+            "applied_at": times - minutes.astype("timedelta64[us]"), "channel": channels, "product": products,
+            "amount_fen": loans["principal_fen"], "term_months": loans["term_months"],
+            "application_score": scores, "cutoff": cutoff, "decision": "approved", "override": scores < cutoff,
+        }).with_columns(pl.lit(None).alias(c) for c in _PERSON).select(list(_APPLICATION_SCHEMA))
+            .cast(_APPLICATION_SCHEMA), "applications_approved")
+        made = loans.group_by("channel").len()
+        odds = np.array([self.book.decline_odds.get(c, 0.0) for c in made["channel"]])
+        wanted = dict(zip(made["channel"], rng.poisson(made["len"].to_numpy() * odds), strict=True))
+        declined = self._declined(wanted)
+        buffer.append("applications", declined.with_columns(
+            applied_at=pl.Series(self._times(declined.height, start, end))), "applications_declined")
+
+    def _declined(self, wanted: dict[str, int]) -> pl.DataFrame:
+        """Declined applicants, `wanted` of each channel: people of the riskier crowd who score below their cut-off
+        (at most DECLINE_DRAWS draws of the crowd)."""
+        need = {c: int(n) for c, n in wanted.items() if n > 0}
+        parts = []
+        for _ in range(DECLINE_DRAWS):
+            if not need:
+                break
+            crowd = population.draw_book(self.rng, CROWD_PER_DECLINE * sum(need.values()), self.book.day,
+                                         risk_shift=DECLINED_RISK_SHIFT)
+            people = crowd.loans.join(crowd.customers, on="customer_id")
+            cutoff = self._cutoffs(people["channel"].to_numpy(), people["product"].to_numpy())
+            below = people.with_columns(cutoff=pl.Series(cutoff, dtype=pl.Int32)).filter(
+                pl.col("application_score") < pl.col("cutoff"))
+            taken = below.filter(pl.int_range(pl.len()).over("channel")
+                                 < pl.col("channel").replace_strict(need, default=0, return_dtype=pl.Int64))
+            parts.append(taken)
+            found = dict(taken.group_by("channel").len().iter_rows())
+            need = {c: n - found.get(c, 0) for c, n in need.items() if n > found.get(c, 0)}
+        people = pl.concat(parts) if parts else None
+        if people is None or people.is_empty():
+            return pl.DataFrame(schema=_APPLICATION_SCHEMA)
+        return people.select(
+            pl.lit(None, pl.Int64).alias("loan_ref"), pl.lit(None, pl.Int64).alias("customer_id"),
+            pl.lit(None, pl.Datetime("us")).alias("applied_at"), "channel", "product",
+            pl.col("principal_fen").alias("amount_fen"), "term_months",
+            "monthly_income", "employment_type", "city_tier",
+            "birth_year", "bureau_score", "application_score", "cutoff", pl.lit("declined").alias("decision"),
+            pl.lit(False).alias("override")).cast(_APPLICATION_SCHEMA)
 
 
 def _quiet(at: dt.datetime) -> bool:
