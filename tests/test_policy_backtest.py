@@ -17,19 +17,9 @@ from monitor.origination.whatif import Assumption, Assumptions, PolicyChoice
 from monitor.origination.whatif_assumptions import source_text
 
 from .builders import Book
+from .test_policy_whatif import interest
 
 AS_OF = dt.date(2026, 12, 31)  # applications of 2025-07-01 .. 2026-06-30, each observed 6 months by AS_OF
-
-
-def interest(rate: float, term: int, months: int) -> float:
-    """Interest per yuan of the first `months` installments of an equal-installment loan, month by month."""
-    r = rate / 12
-    payment = r / (1 - (1 + r) ** -term)
-    balance, paid = 1.0, 0.0
-    for _ in range(months):
-        paid += balance * r
-        balance -= payment - balance * r
-    return paid
 
 
 ASSUMPTIONS = Assumptions(lgd=Assumption(0.8, "policy_source.lgd_observed"),

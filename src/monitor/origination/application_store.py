@@ -16,7 +16,7 @@ import sklearn
 
 from monitor import db
 from monitor.origination.application_training import ApplicationModel
-from monitor.scoring.store import ModelError, models_dir, write_atomically
+from monitor.scoring.store import ModelError, models_dir, read_model_file, write_atomically
 
 TRAIN_COMMAND = "python -m monitor train-application --db {path}"
 
@@ -67,17 +67,5 @@ def load(con: duckdb.DuckDBPyConnection, db_path: str | Path, version: str | Non
         if models.height == 0:
             raise ModelError(f"no application scorecard {version!r} is registered in {db_path}")
     row = models.row(0, named=True)
-    path = models_dir(db_path) / row["path"]
-    if not path.exists():
-        raise ModelError(f"the file of application scorecard {row['model_version']} is missing ({path}); "
-                         f"train again with `{command}`")
-    try:
-        with path.open("rb") as handle:
-            model = pickle.load(handle)  # noqa: S301 - our own file, see the module docstring
-    except (pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError) as exc:
-        raise ModelError(f"model file {path} cannot be read ({exc}); train again with `{command}`") from exc
-    trained_with = model.metadata.get("sklearn_version")
-    if trained_with != sklearn.__version__:
-        raise ModelError(f"application scorecard {model.version} was trained with scikit-learn {trained_with}, this "
-                         f"is {sklearn.__version__}; train again with `{command}`")
-    return model
+    return read_model_file(models_dir(db_path) / row["path"], f"application scorecard {row['model_version']}",
+                           command)

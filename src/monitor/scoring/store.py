@@ -142,17 +142,22 @@ def load(con: duckdb.DuckDBPyConnection, db_path: str | Path, version: str | Non
             raise ModelError(f"no model {version!r} is registered in {db_path}; "
                              f"the models there are {', '.join(registry(con)['model_version'])}")
     row = models.row(0, named=True)
-    path = models_dir(db_path) / row["path"]
+    return read_model_file(models_dir(db_path) / row["path"], f"model {row['model_version']}",
+                           f"python -m monitor train --db {db_path}")
+
+
+def read_model_file(path: Path, what: str, command: str):
+    """The object pickled at `path` (a file this module's writers made), with a ModelError naming `what` and the
+    `command` that trains it again when it is missing, unreadable or made with another scikit-learn."""
     if not path.exists():
-        raise ModelError(f"the file of model {row['model_version']} is missing ({path}); "
-                         f"train again with `python -m monitor train --db {db_path}`")
+        raise ModelError(f"the file of {what} is missing ({path}); train again with `{command}`")
     try:
         with path.open("rb") as handle:
-            bundle = pickle.load(handle)  # noqa: S301 - our own file, see the module docstring
+            model = pickle.load(handle)  # noqa: S301 - our own file, see the module docstring
     except (pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError) as exc:
-        raise ModelError(f"model file {path} cannot be read ({exc}); train again") from exc
-    trained_with = bundle.metadata.get("sklearn_version")
+        raise ModelError(f"model file {path} cannot be read ({exc}); train again with `{command}`") from exc
+    trained_with = model.metadata.get("sklearn_version")
     if trained_with != sklearn.__version__:
-        raise ModelError(f"model {bundle.version} was trained with scikit-learn {trained_with}, this is "
-                         f"{sklearn.__version__}; train again with `python -m monitor train --db {db_path}`")
-    return bundle
+        raise ModelError(f"{what} was trained with scikit-learn {trained_with}, this is {sklearn.__version__}; "
+                         f"train again with `{command}`")
+    return model
