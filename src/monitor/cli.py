@@ -418,7 +418,8 @@ def _add_policy_parser(sub) -> None:
                      help="credit lines times MULT from application score SCORE up to the next band (repeatable)")
     for name, what in (("lgd", "loss given default, 0 to 1"), ("ead-share", "exposure at default / amount, 0 to 1.5"),
                        ("funding-rate", "a year, 0 to 1"), ("operating-cost", "yuan per approved loan"),
-                       ("fee-rate", "per yuan of principal per month, 0 to 0.1")):
+                       ("fee-rate", "per yuan of principal per month, 0 to 0.1"),
+                       ("default-share", "the share of bads that default, 0 to 1")):
         pol.add_argument(f"--{name}", type=limits.text(32), default=None, help=f"{what} (default: from the data)")
     pol.add_argument("--save", type=limits.text(), default=None, metavar="NAME",
                      help="save the chosen policy and assumptions under NAME (the only write)")
