@@ -118,7 +118,7 @@ CREATE TABLE IF NOT EXISTS ingest_batches (
     batch_id       VARCHAR PRIMARY KEY,  -- a file: sha256 of its bytes (loaded again: nothing changes); feed: its id
     source         VARCHAR NOT NULL CHECK (source IN ('file', 'upload', 'feed')),
     file_name      VARCHAR NOT NULL,
-    kind           VARCHAR NOT NULL,     -- loans, installments, payments, collection_actions, or feed
+    kind           VARCHAR NOT NULL,     -- a kind of monitor.ingest.schema.KINDS, or feed
     loaded_at      TIMESTAMP NOT NULL,
     rows_total     INTEGER NOT NULL,
     rows_accepted  INTEGER NOT NULL,
