@@ -29,6 +29,7 @@ def replace_section(heading: str, body: str, path: Path = RESULTS) -> None:
         sections = [new if h == heading else (h, b) for h, b in sections]
     else:
         sections.append(new)
+    sections = [(h, b.rstrip("\n") + "\n\n") for h, b in sections]  # the file's last section had lost its blank line
     path.write_text((head + "".join(h + "\n" + b for h, b in sections)).rstrip("\n") + "\n")
 
 
