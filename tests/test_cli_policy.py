@@ -10,6 +10,7 @@ import pytest
 
 from monitor import db
 from monitor.origination import saved_policies, whatif
+from monitor.origination.backtest import backtest as policy_backtest
 from monitor.origination.cutoffs import ANY
 
 from .builders import Book
@@ -51,7 +52,7 @@ def test_the_json_is_the_functions_figures(folder):
                                      ((700, 1.5),))
         assumptions = whatif.default_assumptions(con, DEMO_AS_OF).replace(lgd=0.7)
         expected = whatif.compare(pop, today, chosen, assumptions)
-        backtest = whatif.backtest(con, DEMO_AS_OF, chosen, assumptions)
+        backtest = policy_backtest(con, DEMO_AS_OF, chosen, assumptions)
     finally:
         con.close()
     for name in ("today", "chosen", "swap_in", "swap_out", "recorded"):

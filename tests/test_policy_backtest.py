@@ -11,7 +11,7 @@ import pytest
 from monitor import db, derive
 from monitor.metrics.credit_loss import LGD_PRIOR
 from monitor.origination import whatif, whatif_assumptions
-from monitor.origination.backtest import backtest_window
+from monitor.origination.backtest import backtest, backtest_window
 from monitor.origination.cutoffs import ANY, CutoffPolicy
 from monitor.origination.whatif import Assumption, Assumptions, PolicyChoice
 from monitor.origination.whatif_assumptions import source_text
@@ -95,7 +95,7 @@ def test_the_window():
 
 def test_the_swap_out_set_against_what_it_did(book):
     """A cut-off of 620 for all declines L2 (610), L4 (560) and L7 (590)."""
-    result = whatif.backtest(book.con, AS_OF, policy({(ANY, ANY): 620}), ASSUMPTIONS)
+    result = backtest(book.con, AS_OF, policy({(ANY, ANY): 620}), ASSUMPTIONS)
     assert (result["first"], result["last"], result["booked"], result["empty"]) == (
         dt.date(2025, 7, 1), dt.date(2026, 6, 30), 5, False)
     rate = 0.18
@@ -113,13 +113,13 @@ def test_the_swap_out_set_against_what_it_did(book):
 def test_a_tighter_broker_cut_off(book):
     """Broker 650 (app stays 600): L2 and L3 (broker, below 650), L4 (app, 560) and L7 (app, 590); L3, which
     cured, is bad all the same."""
-    result = whatif.backtest(book.con, AS_OF, policy({(ANY, ANY): 600, ("broker", ANY): 650}), ASSUMPTIONS)
+    result = backtest(book.con, AS_OF, policy({(ANY, ANY): 600, ("broker", ANY): 650}), ASSUMPTIONS)
     assert result["actual"] == pytest.approx({"loans": 4, "bad_rate": 0.5, "loss": 1500.0, "interest": 185.0})
     assert result["projected"]["bad_rate"] == pytest.approx(1.0 / 4)
 
 
 def test_an_empty_swap_out_set_says_so(book):
-    result = whatif.backtest(book.con, AS_OF, policy({(ANY, ANY): 500}), ASSUMPTIONS)
+    result = backtest(book.con, AS_OF, policy({(ANY, ANY): 500}), ASSUMPTIONS)
     assert result["empty"] and result["booked"] == 5
     assert result["projected"] == {"loans": 0, "bad_rate": None, "loss": 0.0, "interest": 0.0}
     assert result["actual"] == {"loans": 0, "bad_rate": None, "loss": 0.0, "interest": 0.0}
@@ -129,7 +129,7 @@ def test_an_empty_swap_out_set_says_so(book):
 def test_no_application_scores_is_an_empty_backtest(tmp_path):
     book = Book(tmp_path / "empty.duckdb")
     db.run(book.con, "DROP TABLE application_scores")
-    result = whatif.backtest(book.con, AS_OF, policy({(ANY, ANY): 620}), ASSUMPTIONS)
+    result = backtest(book.con, AS_OF, policy({(ANY, ANY): 620}), ASSUMPTIONS)
     assert result["empty"] and result["booked"] == 0
     book.close()
 

@@ -15,6 +15,7 @@ from monitor import limits as bounds
 from monitor.i18n import t
 from monitor.notes import segment_value
 from monitor.origination import saved_policies, whatif
+from monitor.origination.backtest import backtest as policy_backtest
 from monitor.origination.cutoffs import ANY
 from monitor.origination.whatif_assumptions import NAMES, check, source_text
 from monitor.origination.whatif_population import has_scores, window
@@ -70,7 +71,7 @@ def figures(con, as_of: dt.date, pop, today: whatif.PolicyChoice, chosen: whatif
     return {"as_of": as_of, "first": first, "last": last,
             "policy": {"today": today.as_json(), "chosen": chosen.as_json()},
             "assumptions": assumptions.as_json(), **result, "by_channel": result["by_channel"].to_dicts(),
-            "backtest": whatif.backtest(con, as_of, chosen, assumptions),
+            "backtest": policy_backtest(con, as_of, chosen, assumptions),
             **({"compare": saved} if compared else {})}
 
 

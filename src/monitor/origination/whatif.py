@@ -33,13 +33,12 @@ import numpy as np
 import polars as pl
 
 from monitor.origination import cutoffs as cutoff_policies
-from monitor.origination.backtest import backtest
 from monitor.origination.cutoffs import ANY, CutoffPolicy
 from monitor.origination.whatif_assumptions import Assumption, Assumptions, default_assumptions
 from monitor.origination.whatif_population import population
 
 __all__ = ["PolicyChoice", "Assumption", "Assumptions", "default_assumptions", "population", "today_policy",
-           "evaluate", "compare", "frontier", "backtest", "parse_cutoff", "parse_line", "FIGURES"]
+           "evaluate", "compare", "frontier", "parse_cutoff", "parse_line", "FIGURES"]
 
 LOWEST_SCORE, HIGHEST_SCORE = 300, 900
 MAX_MULTIPLIER = 5.0
