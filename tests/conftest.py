@@ -72,13 +72,16 @@ def demo_con(demo_db):
 @pytest.fixture(scope="session")
 def scored_db(demo_db, tmp_path_factory) -> Path:
     """A copy of the demo book with a trained model (its file in models/ beside the copy) and scores at the
-    as-of day and the 3 month-ends before it. Treat it as read-only; copy it to change it."""
-    from monitor.scoring import jobs  # scikit-learn only for the tests that score
+    as-of day and the 3 month-ends before it, and the application scorecard with every application scored, as
+    `make run` builds the demo: every page in full. Treat it as read-only; copy it to change it."""
+    from monitor.origination import application_jobs  # scikit-learn only for the tests that score
+    from monitor.scoring import jobs
 
     path = tmp_path_factory.mktemp("scored") / "scored.duckdb"
     shutil.copyfile(demo_db, path)
     jobs.train_model(path, actor=access.COMMAND_USER, promote=True, backtest_months=6)
     jobs.score_book(path, DEMO_AS_OF, month_ends=3)
+    application_jobs.train_and_score(path, actor=access.COMMAND_USER)
     return path
 
 

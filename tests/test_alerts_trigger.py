@@ -93,16 +93,18 @@ def test_a_file_that_changes_nothing_judged_writes_no_event(book):
         con.close()
 
 
-def test_the_feeds_payments_cross_a_level_and_the_feed_delivers_it_once(demo_db, tmp_path):
-    """Today's cash against the expected, watched from above at a level any payment crosses: the feed's first
-    batches carry payments, so the feed itself evaluates, finds amber, queues it and sends it to the webhook (a real
-    HTTP server here) with no deliverer running; it records the delivery before it ends."""
+def test_the_feeds_batches_cross_a_level_and_the_feed_delivers_it_once(demo_db, tmp_path):
+    """The age of the newest batch, an intraday metric, watched from above at a level the feed's first batch crosses
+    at once: the feed itself evaluates, finds amber, queues it and sends it to the webhook (a real HTTP server here)
+    with no deliverer running; it records the delivery before it ends. (Not today's cash against the expected: in the
+    first minutes after midnight, book time, the four weeks before hold no cash that early, and it has no reading;
+    the test ran at 00:16 and failed.)"""
     path = tmp_path / "feed.duckdb"
     path.write_bytes(demo_db.read_bytes())
     receiver = Receiver()
     con = db.connect(path)
     try:
-        limit_id = _only(con, name="cash moved", metric="cash_against_expected", direction="above", amber=1e-9,
+        limit_id = _only(con, name="batch age", metric="hours_since_batch", direction="above", amber=1e-9,
                          red=1e9, target=receiver.url)
     finally:
         con.close()

@@ -84,7 +84,8 @@ def test_the_model_page_shows_the_oracle_on_a_synthetic_book(scored_db, monkeypa
     at = page_of(scored_db, monkeypatch, "model", lang)
     assert t("model.oracle", lang) in [h.value for h in at.main.subheader]
     assert {"en": "(synthetic book)", "zh": "（演示数据）"}[lang] in t("model.oracle", lang)
-    assert len(at.main.get("vega_lite_chart")) == 4  # oracle, distribution, calibration, backtest
+    assert len(at.main.get("vega_lite_chart")) == 6  # oracle, distribution, calibration,
+    # backtest; the front door: PSI, approval by channel
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -93,7 +94,8 @@ def test_the_model_page_of_a_lender_s_book_never_mentions_it(lender_scored_db, m
     text = page_text(at)
     assert t("model.title", lang) in text and t("model.distribution", lang) in text  # the rest of the page is there
     assert not DEMO_WORDS[lang].findall(text)
-    assert len(at.main.get("vega_lite_chart")) == 3  # distribution, calibration, backtest
+    assert len(at.main.get("vega_lite_chart")) == 5  # distribution, calibration, backtest; the front door: PSI,
+    # approval by channel
 
 
 def test_the_feed_refuses_a_lender_s_book(closed_db, tmp_path, capsys):
