@@ -179,7 +179,7 @@ def test_a_missing_model_file_and_another_sklearn_are_named(scored_db, tmp_path)
             store.load(con, path)
         folder = store.models_dir(path)
         shutil.copytree(store.models_dir(scored_db), folder)
-        pkl = next(folder.glob("*.pkl"))
+        pkl = folder / store.registry(con).filter("live")["path"][0]  # the folder holds the application scorecard's too
         bundle = pickle.loads(pkl.read_bytes())
         bundle.metadata["sklearn_version"] = "0.1"
         pkl.write_bytes(pickle.dumps(bundle))
