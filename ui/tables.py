@@ -50,6 +50,11 @@ def list_height(rows: int) -> int:
     return min(LIST_HEIGHT, 38 + 35 * max(rows, 1))
 
 
+def whole_height(rows: int) -> int:
+    """Pixels for a short table with every one of its `rows` rows shown (a header and rows of 35 px), however many."""
+    return 38 + 35 * max(rows, 1)
+
+
 def loan_columns(lang: str, *names: str) -> dict:
     """The column_config of the loan columns the lists share (loan_id, customer, product, channel, province, dpd,
     bucket, principal_balance, overdue_amount), headed by their catalog col.<name>, in the order given."""
