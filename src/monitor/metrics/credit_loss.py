@@ -102,14 +102,17 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
 # Defaults whose loss can be measured: charge-offs (balance the day before, less the payments received on the loan
 # from the charge-off on) and settlements at a discount (balance the day before, less what the settlement loan paid).
 # A settlement loan that is charged off in turn is part of its settlement's loss, not a second default.
-_DEFAULTS = """
+def defaults_sql(until: str) -> str:
+    """The defaults up to the day `until` (an SQL parameter such as $as_of): loan_id, kind, default_date,
+    paying_loan."""
+    return f"""
     SELECT l.loan_id, 'charge_off' AS kind, l.charge_off_date AS default_date, l.loan_id AS paying_loan
     FROM loans l
-    WHERE l.charge_off_date <= $cutoff
+    WHERE l.charge_off_date <= {until}
       AND l.loan_id NOT IN (SELECT new_loan_id FROM restructurings WHERE kind = 'settlement')
     UNION ALL
     SELECT r.old_loan_id, 'settlement', r.restructured_on, r.new_loan_id
-    FROM restructurings r WHERE r.kind = 'settlement' AND r.restructured_on <= $cutoff"""
+    FROM restructurings r WHERE r.kind = 'settlement' AND r.restructured_on <= {until}"""
 
 
 def default_losses_sql(con: duckdb.DuckDBPyConnection, defaults: str) -> str:
@@ -145,7 +148,7 @@ def loss_given_default(con: duckdb.DuckDBPyConnection, as_of: dt.date,
         con,
         f"""SELECT kind, count(*) AS loans, CAST(sum(balance) AS DOUBLE) AS balance,
                    CAST(sum(recovered) AS DOUBLE) AS recovered
-            FROM ({default_losses_sql(con, _DEFAULTS)}) GROUP BY kind""",
+            FROM ({default_losses_sql(con, defaults_sql('$cutoff'))}) GROUP BY kind""",
         cutoff=cutoff, as_of=as_of, charge_off_dpd=db.charge_off_dpd(con),
     )
     by_kind = {kind: {"loans": 0, "balance": 0.0, "recovered": 0.0, "lgd": None}

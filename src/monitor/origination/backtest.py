@@ -33,7 +33,7 @@ import duckdb
 import polars as pl
 
 from monitor import db, derived
-from monitor.metrics.credit_loss import default_losses_sql
+from monitor.metrics.credit_loss import default_losses_sql, defaults_sql
 from monitor.months import same_day_months_before
 from monitor.origination import outcomes
 from monitor.origination.whatif_assumptions import Assumptions
@@ -70,13 +70,7 @@ def backtest_population(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.Da
         return pl.DataFrame(schema=COLUMNS)
     first, last = backtest_window(as_of)
     applied = applied_sql(f"{APPLIED_IN_WINDOW} AND a.loan_id IS NOT NULL")
-    defaults = """
-        SELECT l.loan_id, 'charge_off' AS kind, l.charge_off_date AS default_date, l.loan_id AS paying_loan
-        FROM loans l SEMI JOIN booked b USING (loan_id) WHERE l.charge_off_date <= $as_of
-        UNION ALL
-        SELECT r.old_loan_id, 'settlement', r.restructured_on, r.new_loan_id
-        FROM restructurings r JOIN booked b ON b.loan_id = r.old_loan_id
-        WHERE r.kind = 'settlement' AND r.restructured_on <= $as_of"""
+    defaults = f"SELECT d.* FROM ({defaults_sql('$as_of')}) d SEMI JOIN booked b USING (loan_id)"
     found = con.sql(f"""
         WITH outcome AS ({outcomes.booked_outcomes_sql(con)}),
         booked AS MATERIALIZED (

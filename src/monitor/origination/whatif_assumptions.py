@@ -38,7 +38,7 @@ import polars as pl
 from monitor import derived
 from monitor.i18n import t
 from monitor.metrics import loss_given_default
-from monitor.metrics.credit_loss import LGD_SEASONING_MONTHS
+from monitor.metrics.credit_loss import LGD_SEASONING_MONTHS, defaults_sql
 from monitor.months import months_before
 from monitor.origination import outcomes
 from monitor.origination.whatif_population import window
@@ -147,9 +147,7 @@ def _bad_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple[pl.DataF
             SELECT o.loan_id, o.origination_date <= $seasoned_by AS seasoned,
                    CAST(a.application_score // $width * $width AS INTEGER) AS band
             FROM ({outcomes.booked_outcomes_sql(con)}) o JOIN applications a USING (application_id) WHERE o.bad),
-        defaulted AS (SELECT loan_id FROM loans WHERE charge_off_date <= $as_of
-                      UNION SELECT old_loan_id FROM restructurings
-                      WHERE kind = 'settlement' AND restructured_on <= $as_of),
+        defaulted AS (SELECT loan_id FROM ({defaults_sql('$as_of')})),
         first_30 AS (
             SELECT m.loan_id, arg_min(m.principal_balance, m.month_end) AS balance
             FROM {derived.loan_month(con)} m SEMI JOIN bad USING (loan_id)
