@@ -9,6 +9,9 @@ Declined applicants come from a riskier crowd than the lender's customers (their
 standard deviations higher), drawn by the same model of people and loans as the book (monitor.synth.population),
 from a random stream of their own so that the book itself is the same with or without them. Their hidden risk goes
 to `synthetic_application_truth`, which only the tests that judge reject inference read.
+
+A book generated in chunks (monitor.synth.book) gets its applications chunk by chunk too: each chunk's booked loans
+and declined crowd from a stream of the chunk's own, numbered together at the end in the order they were made.
 """
 
 from __future__ import annotations
@@ -52,67 +55,89 @@ def _applied_at(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
     return ((days - before).astype("datetime64[s]") + seconds).astype("datetime64[us]")
 
 
-def _declined(rng: np.random.Generator, n: int, as_of: dt.date, history) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One draw of the crowd, the applicants below their cut-off: applications and their hidden truth."""
+def _declined(rng: np.random.Generator, n: int, as_of: dt.date, history) -> pl.DataFrame:
+    """One draw of the crowd, the applicants below their cut-off: applications with their hidden truth."""
     crowd = population.draw_book(rng, n, as_of, risk_shift=DECLINED_RISK_SHIFT)
     loans = crowd.loans.join(crowd.customers, on="customer_id").join(crowd.truth.drop("customer_id"), on="loan_id")
     days = loans["origination_date"].to_numpy().astype("datetime64[D]")
     cutoff = _cutoffs(history, days, loans["channel"].to_numpy(), loans["product"].to_numpy())
     below = loans["application_score"].to_numpy() < cutoff
-    loans = loans.with_columns(cutoff=pl.Series(cutoff), applied_at=pl.Series(_applied_at(rng, days))).filter(below)
-    return loans, loans.select("latent_risk", "monthly_miss_prob")
+    return loans.with_columns(cutoff=pl.Series(cutoff), applied_at=pl.Series(_applied_at(rng, days))).filter(below)
 
 
-def write(con, seed: int, as_of: dt.date, n_loans: int) -> int:
-    """Write the policy history, the applications of the book's loans and the declined ones; how many applications."""
-    booked = con.sql("""
-        SELECT l.loan_id, l.customer_id, l.channel, l.product, l.origination_date, l.principal AS amount,
-               l.term_months, c.monthly_income, c.employment_type, c.city_tier, c.birth_year, c.bureau_score,
-               l.application_score
-        FROM loans l JOIN customers c USING (customer_id)
-        WHERE l.parent_loan_id IS NULL AND l.application_score IS NOT NULL ORDER BY l.loan_id""").pl()
-    if booked.is_empty():
+def write(con, seed: int, as_of: dt.date, chunk_sizes: list[int]) -> int:
+    """Write the policy history, the applications of the book's loans and the declined ones; how many applications.
+    `chunk_sizes`: the loans drawn in each chunk of the book, whose ids follow each other from 1."""
+    first_day = con.sql("SELECT min(origination_date) FROM loans "
+                        "WHERE parent_loan_id IS NULL AND application_score IS NOT NULL").fetchall()[0][0]
+    if first_day is None:
         return 0
-    history = policy_history(booked["origination_date"].min(), as_of)
-    rng = np.random.default_rng([seed, STREAM])
-    days = booked["origination_date"].to_numpy().astype("datetime64[D]")
-    booked = booked.with_columns(
-        applied_at=pl.Series(_applied_at(rng, days)),
-        cutoff=pl.Series(_cutoffs(history, days, booked["channel"].to_numpy(), booked["product"].to_numpy())),
-    )
-    parts = [_declined(rng, n_loans, as_of, history) for _ in range(APPLICANT_DRAWS)]
-    declined = pl.concat([p[0] for p in parts], how="diagonal_relaxed")
-    truth = pl.concat([p[1] for p in parts])
-    con.register("booked_df", booked)
-    con.register("declined_df", declined.with_columns(truth_row=pl.int_range(pl.len())))
-    con.register("truth_df", truth.with_columns(truth_row=pl.int_range(pl.len())))
+    history = policy_history(first_day, as_of)
     db.run(con, "INSERT INTO credit_policy VALUES " + ", ".join("(?, ?, ?, ?)" for _ in range(
         sum(len(p.cutoffs) for _, p in history))), [v for day, p in history for row in p.rows(day) for v in row])
-    db.run(con, f"""
-        CREATE TEMP TABLE stg_applications AS
-        SELECT applied_at, customer_id, channel, product, amount, term_months, monthly_income, employment_type,
-               city_tier, year(applied_at) - birth_year AS age, bureau_score, application_score, cutoff,
-               'approved' AS decision, NULL AS decline_reason, application_score < cutoff AS override, loan_id,
-               NULL::BIGINT AS truth_row
-        FROM booked_df
-        UNION ALL
-        SELECT applied_at, NULL, channel, product, {fen_to_yuan('principal_fen')}, term_months, monthly_income,
-               employment_type, city_tier, year(applied_at) - birth_year,
-               CAST(CASE WHEN isnan(bureau_score) THEN NULL ELSE bureau_score END AS INTEGER),
-               application_score, cutoff, 'declined', 'score_below_cutoff', false, NULL, truth_row
-        FROM declined_df;
+    db.run(con, """
+        CREATE TEMP TABLE stg_applications (
+            applied_at TIMESTAMP, customer_id BIGINT, channel VARCHAR, product VARCHAR, amount DECIMAL(14,2),
+            term_months INTEGER, monthly_income DECIMAL(14,2), employment_type VARCHAR, city_tier INTEGER,
+            age BIGINT, bureau_score INTEGER, application_score INTEGER, cutoff INTEGER, decision VARCHAR,
+            decline_reason VARCHAR, override BOOLEAN, loan_id BIGINT, truth_row BIGINT, latent_risk DOUBLE,
+            monthly_miss_prob DOUBLE)""")
+    first_id, truth_rows = 0, 0
+    for chunk, size in enumerate(chunk_sizes):
+        rng = np.random.default_rng([seed, STREAM] if chunk == 0 else [seed, STREAM, chunk])
+        truth_rows += _stage_chunk(con, rng, as_of, history, first_id, size, truth_rows)
+        first_id += size
+    db.run(con, """
         CREATE TEMP TABLE stg_numbered AS
         SELECT row_number() OVER (ORDER BY applied_at, loan_id NULLS LAST, truth_row) AS application_id, *
         FROM stg_applications;
+        DROP TABLE stg_applications;
         INSERT INTO applications
         SELECT application_id, applied_at, customer_id, channel, product, amount, term_months, monthly_income,
                employment_type, city_tier, age, bureau_score, application_score, cutoff, decision, decline_reason,
                override, loan_id
         FROM stg_numbered ORDER BY application_id;
         INSERT INTO synthetic_application_truth
-        SELECT a.application_id, t.latent_risk, t.monthly_miss_prob
-        FROM stg_numbered a JOIN truth_df t USING (truth_row) ORDER BY a.application_id;
-        DROP TABLE stg_numbered; DROP TABLE stg_applications;""")
-    for name in ("booked_df", "declined_df", "truth_df"):
-        con.unregister(name)
+        SELECT application_id, latent_risk, monthly_miss_prob
+        FROM stg_numbered WHERE truth_row IS NOT NULL ORDER BY application_id;
+        DROP TABLE stg_numbered;""")
     return con.sql("SELECT count(*) FROM applications").fetchall()[0][0]
+
+
+def _stage_chunk(con, rng: np.random.Generator, as_of: dt.date, history, first_id: int, n_loans: int,
+                 first_truth_row: int) -> int:
+    """Stage the applications of the loans first_id + 1 .. first_id + n_loans and the applicants declined beside
+    them (APPLICANT_DRAWS draws of n_loans); how many were declined."""
+    booked = con.sql("""
+        SELECT l.loan_id, l.customer_id, l.channel, l.product, l.origination_date, l.principal AS amount,
+               l.term_months, c.monthly_income, c.employment_type, c.city_tier, c.birth_year, c.bureau_score,
+               l.application_score
+        FROM loans l JOIN customers c USING (customer_id)
+        WHERE l.parent_loan_id IS NULL AND l.application_score IS NOT NULL AND l.loan_id > $first AND l.loan_id <= $last
+        ORDER BY l.loan_id""", params={"first": first_id, "last": first_id + n_loans}).pl()
+    days = booked["origination_date"].to_numpy().astype("datetime64[D]")
+    booked = booked.with_columns(
+        applied_at=pl.Series(_applied_at(rng, days)),
+        cutoff=pl.Series(_cutoffs(history, days, booked["channel"].to_numpy(), booked["product"].to_numpy())),
+    )
+    declined = pl.concat([_declined(rng, n_loans, as_of, history) for _ in range(APPLICANT_DRAWS)],
+                         how="diagonal_relaxed")
+    con.register("booked_df", booked)
+    con.register("declined_df", declined.with_columns(truth_row=pl.int_range(pl.len()) + first_truth_row))
+    db.run(con, f"""
+        INSERT INTO stg_applications
+        SELECT applied_at, customer_id, channel, product, amount, term_months, monthly_income, employment_type,
+               city_tier, year(applied_at) - birth_year AS age, bureau_score, application_score, cutoff,
+               'approved' AS decision, NULL AS decline_reason, application_score < cutoff AS override, loan_id,
+               NULL::BIGINT AS truth_row, NULL, NULL
+        FROM booked_df
+        UNION ALL
+        SELECT applied_at, NULL, channel, product, {fen_to_yuan('principal_fen')}, term_months, monthly_income,
+               employment_type, city_tier, year(applied_at) - birth_year,
+               CAST(CASE WHEN isnan(bureau_score) THEN NULL ELSE bureau_score END AS INTEGER),
+               application_score, cutoff, 'declined', 'score_below_cutoff', false, NULL, truth_row,
+               latent_risk, monthly_miss_prob
+        FROM declined_df""")
+    for name in ("booked_df", "declined_df"):
+        con.unregister(name)
+    return declined.height

@@ -8,6 +8,12 @@
 4. Recoveries after charge-off, then the derived tables; the collection actions that follow each delinquency, the
    outside agencies, the actions that broke a collection rule and the complaints they raised.
 
+Steps 1-3 and the recoveries run per chunk of at most CHUNK_LOANS loans, each a small book of its own on its own
+random stream, with its loan, customer and restructuring ids following the chunks before it: what a step holds in
+memory is one chunk's, whatever the size of the book. Every book of at most CHUNK_LOANS loans is one chunk on the
+seed's own stream, the book it was before chunks. The steps after run set-wise in DuckDB over the whole book, within
+DUCKDB_MEMORY (DuckDB spills what does not fit to a temporary file beside the book).
+
 An existing file is replaced only when asked (force), and never while another process holds it or when it is marked
 read-only: checked before the long work, and again, holding the file's lock, at the moment it is replaced. The new
 book is written to a temporary file beside it and moved into place only when complete, so a crash (or a full disk)
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,25 +37,37 @@ from monitor.status import fen_to_yuan
 from monitor.synth import applications, behaviour, collections, population
 from monitor.synth.collections import COLLECTION_ACTIONS_SQL
 
-DUCKDB_MEMORY = "2GB"  # with the simulation's arrays, keeps generation of 1M loans under 4 GB
+# DuckDB's memory limit while generating: with one chunk's arrays in Python (about 2 GB at 1M loans) the process
+# stays under about 7 GB at any size of book; DuckDB spills the rest of a big sort or join to disk.
+DUCKDB_MEMORY = "4GB"
+CHUNK_LOANS = 1_000_000  # loans drawn, simulated and settled at a time
+CHUNK_STREAM = 19  # chunk k >= 1 draws from numpy's seed sequence [seed, CHUNK_STREAM, k]; chunk 0 from the seed
 RESTRUCTURE_KINDS = ("extension", "reinstallment", "settlement")
 RESTRUCTURE_SHARE = (0.45, 0.35, 0.2)
+
+
+def chunk_sizes(n_loans: int) -> list[int]:
+    """The loans of each chunk: as few chunks of at most CHUNK_LOANS as hold the book, as even as can be."""
+    k = max(1, -(-n_loans // CHUNK_LOANS))
+    return [n_loans // k + (i < n_loans % k) for i in range(k)]
+
+
+def chunk_rng(seed: int, chunk: int) -> np.random.Generator:
+    return np.random.default_rng(seed if chunk == 0 else [seed, CHUNK_STREAM, chunk])
+
+
+@dataclass
+class _Next:
+    """How many of each id the chunks before have used (ids start after them)."""
+
+    loans: int = 0
+    customers: int = 0
+    restructurings: int = 0
 
 
 def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force: bool = False) -> dict[str, int]:
     path = Path(path)
     check_target(path, force)
-    rng = np.random.default_rng(seed)
-    book = population.draw_book(rng, n_loans, as_of)
-    first = behaviour.simulate(book.loans, rng, as_of)
-
-    requests = first.restructure_requests.filter(pl.col("restructured_on") <= as_of).sort("loan_id")
-    new_loans, restructurings, new_truth = _restructured_loans(rng, book, requests, n_loans)
-    second = behaviour.simulate(new_loans, rng, as_of)
-    frames = {"book": book, "new_loans": new_loans, "restructurings": restructurings, "new_truth": new_truth,
-              "first": first, "second": second}
-    del book, first, second, new_loans, restructurings, new_truth  # _load frees each once staged
-
     tmp = path.with_name(f".{path.name}.{os.getpid()}.generating")
     try:
         con = db.connect(tmp, create=True)
@@ -56,7 +75,12 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force
             os.chmod(tmp, 0o600)  # personal data from the first row on: the owner's only, whatever the umask
             db.create_schema(con)
             db.run(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
-            _load(con, frames, rng, seed, as_of)
+            _create_staging(con)
+            sizes = chunk_sizes(n_loans)
+            used = _Next()
+            for chunk, size in enumerate(sizes):
+                _generate_chunk(con, chunk_rng(seed, chunk), size, n_loans, used, as_of)
+            _write_rest(con, seed)
             derive.derive(con, as_of)
             db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
             db.run(con, collections.AGENCIES_SQL)
@@ -64,7 +88,7 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force
             db.run(con, collections.BLOCKED_SQL, {"seed": seed})
             violations.rebuild(con)
             db.run(con, collections.COMPLAINTS_SQL, {"seed": seed, "as_of": as_of})
-            applications.write(con, seed, as_of, n_loans)
+            applications.write(con, seed, as_of, sizes)
             db.record(con, "generate", {"loans": n_loans, "seed": seed, "as_of": as_of})
             counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                       for t in (*db.SOURCE_TABLES, *db.DERIVED_TABLES)}
@@ -105,8 +129,47 @@ def _move_into_place(tmp: Path, path: Path, force: bool) -> None:
         os.replace(tmp, path)
 
 
-def _restructured_loans(rng: np.random.Generator, book: population.Book, requests: pl.DataFrame, first_id: int):
-    """The linked loans opened by restructurings: arrears capitalized, a longer or discounted plan."""
+def _create_staging(con) -> None:
+    """What the chunks leave for the end: their payments, numbered in time order over the whole book, and the
+    restructured loans, whose ids follow every chunk's new loans."""
+    db.run(con, """
+        CREATE TEMP TABLE kept_payments (loan_id BIGINT, paid_on DATE, amount DECIMAL(14,2), channel_code TINYINT);
+        CREATE TEMP TABLE new_loans AS SELECT * FROM loans LIMIT 0;
+        CREATE TEMP TABLE new_installments AS SELECT * FROM installments LIMIT 0;
+        CREATE TEMP TABLE new_truth AS SELECT * FROM synthetic_truth LIMIT 0;
+    """)
+
+
+def _generate_chunk(con, rng: np.random.Generator, n: int, n_loans: int, used: _Next, as_of: dt.date) -> None:
+    """Draw, simulate and settle one chunk of `n` loans, write its rows and stage the rest; `used` moves on."""
+    book = _shifted(population.draw_book(rng, n, as_of), used.loans, used.customers)
+    first = behaviour.simulate(book.loans, rng, as_of)
+    requests = first.restructure_requests.filter(pl.col("restructured_on") <= as_of).sort("loan_id")
+    new_loans, restructurings, new_truth = _restructured_loans(rng, book, requests, n_loans + used.restructurings,
+                                                               used.restructurings)
+    second = behaviour.simulate(new_loans, rng, as_of)
+    used.loans += n
+    used.customers += book.customers.height
+    used.restructurings += requests.height
+    frames = {"book": book, "new_loans": new_loans, "restructurings": restructurings, "new_truth": new_truth,
+              "first": first, "second": second}
+    del book, first, second, new_loans, restructurings, new_truth  # _load frees each once staged
+    _load(con, frames, rng, as_of)
+
+
+def _shifted(book: population.Book, loans: int, customers: int) -> population.Book:
+    """The book with its loan and customer ids after those of the chunks before."""
+    if not (loans or customers):
+        return book
+    ids = {"loan_id": pl.col("loan_id") + loans, "customer_id": pl.col("customer_id") + customers}
+    return population.Book(customers=book.customers.with_columns(customer_id=ids["customer_id"]),
+                           loans=book.loans.with_columns(**ids), truth=book.truth.with_columns(**ids))
+
+
+def _restructured_loans(rng: np.random.Generator, book: population.Book, requests: pl.DataFrame, first_id: int,
+                        first_restructuring_id: int):
+    """The linked loans opened by restructurings: arrears capitalized, a longer or discounted plan. Their loan ids
+    follow `first_id`, the restructurings' `first_restructuring_id`."""
     n = requests.height
     old = requests.join(book.loans, on="loan_id", how="left")
     kind_idx = rng.choice(len(RESTRUCTURE_KINDS), n, p=RESTRUCTURE_SHARE)
@@ -141,7 +204,7 @@ def _restructured_loans(rng: np.random.Generator, book: population.Book, request
         "parent_loan_id": old["loan_id"],
     }).filter(pl.col("principal_fen") > 0)
     restructurings = pl.DataFrame({
-        "restructuring_id": np.arange(1, n + 1, dtype=np.int64),
+        "restructuring_id": np.arange(first_restructuring_id + 1, first_restructuring_id + 1 + n, dtype=np.int64),
         "old_loan_id": old["loan_id"],
         "new_loan_id": new_id,
         "restructured_on": old["restructured_on"],
@@ -156,8 +219,9 @@ def _restructured_loans(rng: np.random.Generator, book: population.Book, request
     return loans, restructurings, truth
 
 
-def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
-    """Stage the simulated frames in DuckDB, settle each loan's fate, write the source tables."""
+def _load(con, frames: dict, rng, as_of: dt.date):
+    """Stage one chunk's simulated frames in DuckDB, settle each loan's fate, write the chunk's customers, loans
+    drawn, their installments, truth and restructurings; stage its payments and restructured loans (_write_rest)."""
     book, first, second = frames.pop("book"), frames.pop("first"), frames.pop("second")
     restructurings, new_truth = frames.pop("restructurings"), frames.pop("new_truth")
     loans = pl.concat([book.loans, frames.pop("new_loans").cast(book.loans.schema)])
@@ -170,17 +234,17 @@ def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
     con.register("payments_df", payments)
     con.register("restructurings_df", restructurings)
     db.run(con, f"""
-        CREATE TEMP TABLE stg_loans AS
+        CREATE OR REPLACE TEMP TABLE stg_loans AS
         SELECT *, {fen_to_yuan('principal_fen')} AS principal, CAST(NULL AS DATE) AS charge_off_date
         FROM loans_df;
-        CREATE TEMP TABLE stg_installments AS
+        CREATE OR REPLACE TEMP TABLE stg_installments AS
         SELECT loan_id, installment_no, due_date,
                {fen_to_yuan('principal_fen')} AS principal_due,
                {fen_to_yuan('interest_fen')} AS interest_due,
                {fen_to_yuan('fee_fen')} AS fee_due,
                {fen_to_yuan('principal_fen + interest_fen + fee_fen')} AS amount_due
         FROM installments_df;
-        CREATE TEMP TABLE stg_payments AS
+        CREATE OR REPLACE TEMP TABLE stg_payments AS
         SELECT loan_id, paid_on, {fen_to_yuan('amount_fen')} AS amount, channel_code,
                CAST(paid_on AS TIMESTAMP) AS paid_at
         FROM payments_df;
@@ -189,12 +253,12 @@ def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
         con.unregister(name)
     del loans, installments, payments
     settlement = derive.settlement_query("stg_loans", "stg_installments", "stg_payments")
-    db.run(con, f"CREATE TEMP TABLE stg_settlement AS {settlement}",
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE stg_settlement AS {settlement}",
                 {"as_of": as_of})
     # Each loan's fate: the first of charge-off (DPD reaches the policy), payoff, restructuring.
     db.run(con,
         """
-        CREATE TEMP TABLE fate AS
+        CREATE OR REPLACE TEMP TABLE fate AS
         WITH charge_off AS (
             SELECT loan_id, min(due_date + CAST($co_dpd AS INTEGER)) AS day
             FROM stg_settlement
@@ -225,6 +289,7 @@ def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
         """,
         {"co_dpd": co_dpd, "as_of": as_of},
     )
+    db.run(con, "DROP TABLE stg_settlement")
     db.run(con, "UPDATE stg_loans SET charge_off_date = f.charge_off_date FROM fate f "
                 "WHERE f.loan_id = stg_loans.loan_id")
     recoveries = _recoveries(con, rng, co_dpd, as_of)
@@ -237,48 +302,72 @@ def _load(con, frames: dict, rng, seed: int, as_of: dt.date):
                city_tier, CAST(CASE WHEN NOT isnan(bureau_score) THEN bureau_score END AS INTEGER), created_at
         FROM customers_df ORDER BY customer_id
     """)
-    db.run(con, """
-        INSERT INTO loans
-        SELECT l.loan_id, l.customer_id, l.product, l.channel, l.origination_date, l.principal,
-               l.annual_rate, l.term_months, l.repayment_method, l.application_score,
-               f.status, f.closed_date, f.charge_off_date, l.parent_loan_id
-        FROM stg_loans l JOIN fate f USING (loan_id) ORDER BY l.loan_id
-    """)
-    db.run(con, "INSERT INTO installments SELECT * FROM stg_installments ORDER BY loan_id, installment_no")
+    # The loans drawn go to the book now; the restructured ones (parent_loan_id), whose ids follow every chunk's
+    # loans drawn, after the last chunk (_write_rest): the tables stay in the order of their ids.
+    for target, drawn in (("loans", "l.parent_loan_id IS NULL"), ("new_loans", "l.parent_loan_id IS NOT NULL")):
+        db.run(con, f"""
+            INSERT INTO {target}
+            SELECT l.loan_id, l.customer_id, l.product, l.channel, l.origination_date, l.principal,
+                   l.annual_rate, l.term_months, l.repayment_method, l.application_score,
+                   f.status, f.closed_date, f.charge_off_date, l.parent_loan_id
+            FROM stg_loans l JOIN fate f USING (loan_id) WHERE {drawn} ORDER BY l.loan_id
+        """)
+    for target, drawn in (("installments", "NOT IN"), ("new_installments", "IN")):
+        db.run(con, f"""
+            INSERT INTO {target} SELECT * FROM stg_installments
+            WHERE loan_id {drawn} (SELECT loan_id FROM stg_loans WHERE parent_loan_id IS NOT NULL)
+            ORDER BY loan_id, installment_no""")
     db.run(con,
         f"""
-        INSERT INTO payments
-        WITH kept AS (
-            SELECT p.loan_id, p.paid_on, p.amount, p.channel_code FROM stg_payments p JOIN fate f USING (loan_id)
-            WHERE f.charge_off_date IS NULL OR p.paid_on < f.charge_off_date
-            UNION ALL
-            SELECT loan_id, paid_on, {fen_to_yuan('amount_fen')}, 4 FROM recoveries_df
-        ),
-        timed AS (
-            SELECT *, CAST(paid_on AS TIMESTAMP) + to_seconds(CASE channel_code
-                WHEN 0 THEN 6 * 3600 + hash(loan_id, paid_on, $seed) % (3 * 3600)
-                WHEN 3 THEN 10 * 3600 + hash(loan_id, paid_on, $seed) % (7 * 3600)
-                ELSE 8 * 3600 + hash(loan_id, paid_on, $seed) % (15 * 3600) END) AS paid_at
-            FROM kept
-        )
-        SELECT row_number() OVER (ORDER BY paid_at, loan_id, amount), loan_id, paid_at, amount,
-               ['auto_debit', 'app', 'collections', 'legal', 'recovery'][channel_code + 1]
-        FROM timed ORDER BY paid_at, loan_id, amount
-        """,
-        {"seed": seed},
-    )
+        INSERT INTO kept_payments
+        SELECT p.loan_id, p.paid_on, p.amount, p.channel_code FROM stg_payments p JOIN fate f USING (loan_id)
+        WHERE f.charge_off_date IS NULL OR p.paid_on < f.charge_off_date
+        UNION ALL
+        SELECT loan_id, paid_on, {fen_to_yuan('amount_fen')}, 4 FROM recoveries_df
+        """)
     db.run(con, f"""
         INSERT INTO restructurings
         SELECT restructuring_id, old_loan_id, new_loan_id, restructured_on, kind,
                {fen_to_yuan('arrears_fen')}, approved_by
         FROM restructurings_df ORDER BY restructuring_id
     """)
-    con.register("truth_df", pl.concat([book.truth, new_truth]))
-    db.run(con, "INSERT INTO synthetic_truth SELECT loan_id, customer_id, latent_risk, monthly_miss_prob, behaviour "
-                "FROM truth_df ORDER BY loan_id")
-    for name in ("restructurings_df", "recoveries_df",
-                 "customers_df", "truth_df"):
+    con.register("truth_df", book.truth)
+    con.register("new_truth_df", new_truth)
+    for target, source in (("synthetic_truth", "truth_df"), ("new_truth", "new_truth_df")):
+        db.run(con, f"INSERT INTO {target} SELECT loan_id, customer_id, latent_risk, monthly_miss_prob, behaviour "
+                    f"FROM {source} ORDER BY loan_id")
+    for name in ("restructurings_df", "recoveries_df", "customers_df", "truth_df", "new_truth_df"):
         con.unregister(name)
+    db.run(con, "DROP TABLE stg_loans; DROP TABLE stg_installments; DROP TABLE stg_payments; DROP TABLE fate")
+
+
+def _write_rest(con, seed: int) -> None:
+    """After the last chunk: the restructured loans with their installments and truth, and every payment, numbered
+    in the order of when it was made (a loan's payments of the same amount at the same time in the order of their
+    channels: DuckDB's sort alone numbered them in any order, another each run)."""
+    db.run(con, """
+        INSERT INTO loans SELECT * FROM new_loans ORDER BY loan_id;
+        INSERT INTO installments SELECT * FROM new_installments ORDER BY loan_id, installment_no;
+        INSERT INTO synthetic_truth SELECT * FROM new_truth ORDER BY loan_id;
+        DROP TABLE new_loans; DROP TABLE new_installments; DROP TABLE new_truth;
+    """)
+    db.run(con,
+        """
+        INSERT INTO payments
+        WITH timed AS (
+            SELECT *, CAST(paid_on AS TIMESTAMP) + to_seconds(CASE channel_code
+                WHEN 0 THEN 6 * 3600 + hash(loan_id, paid_on, $seed) % (3 * 3600)
+                WHEN 3 THEN 10 * 3600 + hash(loan_id, paid_on, $seed) % (7 * 3600)
+                ELSE 8 * 3600 + hash(loan_id, paid_on, $seed) % (15 * 3600) END) AS paid_at
+            FROM kept_payments
+        )
+        SELECT row_number() OVER (ORDER BY paid_at, loan_id, amount, channel_code), loan_id, paid_at, amount,
+               ['auto_debit', 'app', 'collections', 'legal', 'recovery'][channel_code + 1]
+        FROM timed ORDER BY paid_at, loan_id, amount, channel_code
+        """,
+        {"seed": seed},
+    )
+    db.run(con, "DROP TABLE kept_payments")
 
 
 def _recoveries(con, rng: np.random.Generator, co_dpd: int, as_of: dt.date) -> pl.DataFrame:
