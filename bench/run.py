@@ -68,7 +68,9 @@ def bench_scale(loans: int) -> dict:
     con = db.connect(path)
     try:
         started = time.perf_counter()
-        derive.build_loan_month(con, AS_OF, {"charge_off_dpd": db.charge_off_dpd(con)})
+        loan_month = next(table for table in derive.derived_tables(AS_OF, db.charge_off_dpd(con))
+                          if table.name == "loan_month")
+        derive.build_table(con, loan_month)
         row["loan_month_s"] = time.perf_counter() - started
         row["loan_month_rows"] = con.execute("SELECT count(*) FROM loan_month").fetchall()[0][0]
         row["month_ends"] = con.execute("SELECT count(DISTINCT month_end) FROM loan_month").fetchall()[0][0]

@@ -10,6 +10,7 @@ to the metrics.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 
@@ -22,15 +23,39 @@ from monitor.status import ACTIVE_AT, fen_to_yuan, grid_status_sql, latest_data_
 def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict[str, int]:
     """(Re)build the derived tables up to `as_of` (default: the latest date in the data), in one transaction."""
     as_of = as_of or latest_data_date(con)
-    params_co = {"charge_off_dpd": db.charge_off_dpd(con)}
     with db.transaction(con):  # a full disk: DuckDB's own error, not a failed rollback's
-        _build_installment_settlement(con, as_of)
-        build_loan_month(con, as_of, params_co)
-        _build_day_snapshot(con, as_of, params_co)
-        segments.build_loan_segment(con)
+        for table in derived_tables(as_of, db.charge_off_dpd(con)):
+            build_table(con, table)
         violations.rebuild(con)
         freshness.record_build(con, as_of)
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in db.DERIVED_TABLES}
+
+
+@dataclass(frozen=True)
+class DerivedTable:
+    """One derived table as derive builds it: its rows (SQL in DESIGN.md §9's portable subset, written in DuckDB's
+    dialect, over the source tables and the derived tables before it in derived_tables), their parameters, and the
+    order the rows are stored in. monitor.engines runs the same list on DuckDB or Spark over Parquet."""
+    name: str
+    rows: str
+    params: dict
+    order_by: str
+
+
+def derived_tables(as_of: dt.date, charge_off_dpd: int) -> tuple[DerivedTable, ...]:
+    """The derived tables at `as_of`, in the order they must be built (each reads only those before it)."""
+    co = {"charge_off_dpd": charge_off_dpd}
+    return (
+        DerivedTable("installment_settlement", settlement_query(), {"as_of": as_of}, "loan_id, installment_no"),
+        DerivedTable("loan_month", loan_month_rows(), {"as_of": as_of, **co}, "month_end, loan_id"),
+        DerivedTable("day_snapshot", day_snapshot_rows(), {"days": snapshot_days(as_of), **co}, "as_of, loan_id"),
+        DerivedTable("loan_segment", segments.segment_rows_sql("loan_month"), {}, "loan_id"),
+    )
+
+
+def build_table(con: duckdb.DuckDBPyConnection, table: DerivedTable) -> None:
+    """(Re)build one derived table in the book."""
+    db.run(con, f"CREATE OR REPLACE TABLE {table.name} AS {table.rows} ORDER BY {table.order_by}", table.params)
 
 
 # The recent days whose status derive precomputes, with what each is compared with (see snapshot_days).
@@ -48,17 +73,11 @@ def snapshot_days(as_of: dt.date) -> list[dt.date]:
     return sorted(days, reverse=True)
 
 
-def _build_day_snapshot(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:
-    """day_snapshot: every loan's status at the end of each of snapshot_days(as_of)."""
-    db.run(con, f"CREATE OR REPLACE TABLE day_snapshot AS {day_snapshot_rows()} ORDER BY as_of, loan_id",
-           {"days": snapshot_days(as_of), **params_co})
-
-
 def day_snapshot_rows(loan_filter: str = "TRUE") -> str:
     """The day_snapshot rows of the loans passing `loan_filter` (SQL over loans l) at the days $days. Reads the
     running sums of installment_settlement, which must hold the same installments (built just before)."""
     grid = f"""SELECT l.loan_id, d.as_of FROM loans l
-               JOIN (SELECT unnest($days::DATE[]) AS as_of) d ON {ACTIVE_AT.format(d='d.as_of')}
+               JOIN (SELECT unnest(CAST($days AS DATE[])) AS as_of) d ON {ACTIVE_AT.format(d='d.as_of')}
                WHERE {loan_filter}"""
     return f"SELECT * FROM ({grid_status_sql(grid, precomputed_sums=True)})"
 
@@ -69,45 +88,45 @@ def settlement_query(loans: str = "loans", installments: str = "installments", p
     Settled on the first day the loan's cumulative payments reach cum_due(k) (in whole fen, which is
     the 0.005 tolerance of DESIGN.md §4). Payments on or
     after a charge-off are recoveries and settle nothing.
+
+    In DESIGN.md §9's portable subset, so that Spark runs it too: the installments' running sums and the payments'
+    are put in one order per loan (an installment before a payment of the same running sum), and an installment's
+    day is the earliest payment day at or after it in that order. (An ASOF join says the same; on a 1M-loan book
+    this window costs the same time.)
     """
     return f"""
         WITH daily_paid AS (
             SELECT p.loan_id, CAST(p.paid_at AS DATE) AS paid_date,
                    sum(CAST(p.amount * 100 AS BIGINT)) AS amount
-            FROM {payments} p JOIN {loans} l USING (loan_id)
+            FROM {payments} p JOIN {loans} l ON l.loan_id = p.loan_id
             WHERE CAST(p.paid_at AS DATE) <= $as_of
               AND (l.charge_off_date IS NULL OR CAST(p.paid_at AS DATE) < l.charge_off_date)
-            GROUP BY ALL
-        ),
-        cum_paid AS (
-            SELECT loan_id, paid_date,
-                   sum(amount) OVER (PARTITION BY loan_id ORDER BY paid_date) AS cum_paid
-            FROM daily_paid
+            GROUP BY p.loan_id, CAST(p.paid_at AS DATE)
         ),
         inst AS (
             SELECT loan_id, installment_no, due_date, principal_due, interest_due, fee_due, amount_due,
                    sum(CAST(amount_due * 100 AS BIGINT)) OVER w AS cum_due_fen
             FROM {installments}
             WINDOW w AS (PARTITION BY loan_id ORDER BY installment_no ROWS UNBOUNDED PRECEDING)
+        ),
+        running AS (
+            SELECT loan_id, installment_no, cum_due_fen AS running_fen, 0 AS is_payment, CAST(NULL AS DATE) AS paid_date
+            FROM inst
+            UNION ALL
+            SELECT loan_id, NULL, sum(amount) OVER (PARTITION BY loan_id ORDER BY paid_date ROWS UNBOUNDED PRECEDING),
+                   1, paid_date
+            FROM daily_paid
+        ),
+        settled AS (
+            SELECT loan_id, installment_no, is_payment,
+                   min(paid_date) OVER (PARTITION BY loan_id ORDER BY running_fen, is_payment
+                                        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS settled_on
+            FROM running
         )
-        SELECT i.loan_id, i.installment_no, i.due_date, i.principal_due, i.interest_due, i.fee_due,
-               i.amount_due, {fen_to_yuan("i.cum_due_fen")} AS cum_due, cp.paid_date AS settled_on
-        FROM inst i ASOF LEFT JOIN cum_paid cp ON i.loan_id = cp.loan_id AND i.cum_due_fen <= cp.cum_paid
+        SELECT i.loan_id, i.installment_no, i.due_date, i.principal_due, i.interest_due, i.fee_due, i.amount_due,
+               {fen_to_yuan("i.cum_due_fen")} AS cum_due, s.settled_on
+        FROM inst i JOIN settled s ON s.loan_id = i.loan_id AND s.installment_no = i.installment_no AND s.is_payment = 0
     """
-
-
-def _build_installment_settlement(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
-    db.run(con,
-        f"CREATE OR REPLACE TABLE installment_settlement AS {settlement_query()} ORDER BY loan_id, installment_no",
-        {"as_of": as_of},
-    )
-
-
-def build_loan_month(con: duckdb.DuckDBPyConnection, as_of: dt.date, params_co: dict) -> None:
-    """Every month-end from the first origination to `as_of`, every loan active then. Reads the running
-    sums of installment_settlement, which derive builds first."""
-    db.run(con, f"CREATE OR REPLACE TABLE loan_month AS {loan_month_rows()} ORDER BY month_end, loan_id",
-           {"as_of": as_of, **params_co})
 
 
 def loan_month_rows(loan_filter: str = "TRUE", after: str = "DATE '0001-01-01'") -> str:

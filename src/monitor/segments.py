@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import duckdb
 
-from monitor import db
 from monitor.months import months_between_sql
 
 SCORE_BANDS = ("<600", "600-649", "650-699", "700-749", "750+", "none")
@@ -63,11 +62,6 @@ def segment_rows_sql(month_rows: str, loan_filter: str = "TRUE") -> str:
         FROM loans l LEFT JOIN customers c USING (customer_id) LEFT JOIN milestones m USING (loan_id)
         WHERE {loan_filter}
     """
-
-
-def build_loan_segment(con: duckdb.DuckDBPyConnection) -> None:
-    """loan_segment: one row per loan (segment_rows_sql over loan_month, so build that first)."""
-    db.run(con, f"CREATE OR REPLACE TABLE loan_segment AS {segment_rows_sql('loan_month')} ORDER BY loan_id")
 
 
 def values(con: duckdb.DuckDBPyConnection, segment: str) -> list[str]:
