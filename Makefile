@@ -7,7 +7,7 @@ DB     ?= $(or $(MONITOR_DB),data/monitor.duckdb)
 LOANS  ?= 50000
 SEED   ?= 42
 
-.PHONY: run test demo venv browser bench lint clean
+.PHONY: run test demo venv browser bench bench-growth lint clean
 
 venv: $(VENV)/.installed
 
@@ -39,6 +39,16 @@ browser:
 test: $(VENV)/.installed browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# Apache Spark for the derive's second engine (monitor.engines.spark_engine): pyspark from PyPI, Java 17 from Debian.
+spark: $(VENV)/.installed
+	@command -v java >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
+	$(BIN)/python -m pip install --quiet -r requirements-spark.txt
+
+# The engines' parity test (tests/test_spark_parity.py) and the other tests marked spark; `make test` leaves them out.
+test-spark: spark
+	$(BIN)/python -m pytest -m spark
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
@@ -50,6 +60,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/contact_check.py
 	$(BIN)/python bench/policy_whatif.py
 	$(BIN)/python bench/policy_page.py
+
+# The growth curve of issue 19 (50,000 to 10,000,000 loans, hours), not part of bench; options in GROWTH_ARGS,
+# e.g. GROWTH_ARGS="--book 10000000=PATH" to use a book already generated for a scale.
+bench-growth: $(VENV)/.installed
+	$(BIN)/python bench/growth.py $(GROWTH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

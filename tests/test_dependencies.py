@@ -10,6 +10,7 @@ import tomllib
 from importlib.metadata import packages_distributions, requires
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -52,8 +53,19 @@ def imported(*paths: Path) -> set[str]:
     return {canonicalize_name(by_module[m][0]) for m in third_party}
 
 
+SPARK_ENGINE = ROOT / "src" / "monitor" / "engines" / "spark_engine.py"  # pyspark: the "spark" extra only
+
+
 def test_the_package_declares_what_it_imports():
-    assert imported(ROOT / "src" / "monitor") <= declared()
+    assert imported(*(path for path in (ROOT / "src" / "monitor").rglob("*.py") if path != SPARK_ENGINE)) <= declared()
+
+
+@pytest.mark.spark
+def test_the_spark_engine_declares_what_it_imports_and_requirements_spark_pins_it():
+    assert imported(SPARK_ENGINE) <= declared("spark")
+    lines = [line.strip() for line in (ROOT / "requirements-spark.txt").read_text().splitlines()]
+    pins = {canonicalize_name(line.split("==")[0]) for line in lines if line and not line.startswith("#")}
+    assert pins == _closure(_declared_requirements("spark")) - _closure(_declared_requirements())
 
 
 def test_the_app_declares_what_it_imports():

@@ -63,10 +63,25 @@ def build_parser() -> argparse.ArgumentParser:
     mig = sub.add_parser("migrate", help="bring a book of an older schema version up to this monitor's")
     _add_db(mig)
 
-    der = sub.add_parser("derive", help="(re)build the derived tables (loan_month, installment_settlement)")
+    der = sub.add_parser("derive", help="(re)build the derived tables (loan_month, installment_settlement), in the "
+                                        "book, or from a folder of Parquet source tables into another (--source)")
     _add_db(der)
     der.add_argument("--as-of", type=limits.day, default=None,
                      help=f"build up to this day (default: latest data); {SPAN}")
+    der.add_argument("--source", default=None,
+                     help="a folder `export` wrote: derive from its Parquet instead of the book (with --to)")
+    der.add_argument("--to", default=None, help="with --source: the folder the derived tables are written into")
+    der.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                     help="with --source: DuckDB in this process, or Apache Spark (needs requirements-spark.txt)")
+    der.add_argument("--master", default="local[*]", help="with --engine spark: the Spark master (default local[*])")
+
+    exp = sub.add_parser("export", help="write the book's source tables as Parquet, one folder per table")
+    _add_db(exp)
+    exp.add_argument("--to", required=True, help="the folder to write into")
+
+    att = sub.add_parser("attach", help="make a derived folder (derive --source ... --to DIR) the derived tables")
+    _add_db(att)
+    att.add_argument("--derived", required=True, help="the folder derive --to wrote")
 
     st = sub.add_parser("status", help="DPD, bucket and balances of every loan active at the end of a day")
     _add_db(st)
@@ -352,6 +367,11 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_derive(args) -> int:
+    if args.source is not None:
+        from monitor.engines import command
+        return command.derive_parquet(args)
+    if args.engine != "duckdb" or args.to is not None:
+        raise UsageError("--engine and --to derive from a folder of Parquet: give --source too")
     con = _open_existing(args, read_only=False)
     try:
         limits.check_as_of(con, args.as_of or status.latest_data_date(con) or dt.date.min)
@@ -363,6 +383,16 @@ def cmd_derive(args) -> int:
     summary = ", ".join(f"{table} {n:,}" for table, n in counts.items())
     print(f"derived in {time.perf_counter() - started:.1f} s: {summary}", file=sys.stderr)
     return 0
+
+
+def cmd_export(args) -> int:
+    from monitor.engines import command
+    return command.export(args)
+
+
+def cmd_attach(args) -> int:
+    from monitor.engines import command
+    return command.attach(args)
 
 
 def cmd_status(args) -> int:
@@ -766,4 +796,5 @@ COMMANDS = {"generate": cmd_generate, "migrate": cmd_migrate, "derive": cmd_deri
             "simulate-loan": cmd_simulate_loan, "ingest": cmd_ingest, "feed": cmd_feed, "audit": cmd_audit,
             "users": cmd_users, "alerts": cmd_alerts, "limits": cmd_limits, "contacts": cmd_contacts,
             "alerts-deliver": cmd_alerts_deliver, "contact-check": cmd_contact_check,
-            "train-application": cmd_train_application, "policy": cmd_policy}
+            "train-application": cmd_train_application, "policy": cmd_policy, "export": cmd_export,
+            "attach": cmd_attach}

@@ -62,7 +62,19 @@ def data_through(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
 
 def record_build(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     """Record, in the settings, the day the derived tables were just built through, when, and what from."""
-    for key, value, description in (
+    write_build(con, build_record(con, as_of))
+
+
+def write_build(con: duckdb.DuckDBPyConnection, record: list[tuple[str, str, str]]) -> None:
+    """Write a build_record into the book's settings."""
+    for key, value, description in record:
+        db.run(con, "INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", [key, value, description])
+
+
+def build_record(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[tuple[str, str, str]]:
+    """The settings (key, value, description) that record a build through `as_of` from the data on `con`: the book's
+    own, or the Parquet source tables another engine derived from (monitor.engines)."""
+    return [
         ("derived_as_of", as_of.isoformat(), "Derived tables were built up to this day."),
         ("derived_at", dt.datetime.now().isoformat(timespec="seconds"), "When the derived tables were built."),
         ("derived_from", data_fingerprint(con), "Row counts of the source tables the derived tables were built from."),
@@ -71,8 +83,7 @@ def record_build(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         ("derived_month_end", data_through(con, last_month_end(as_of)),
          "data_through(the last month-end on or before derived_as_of) at the build: the month-end rows up to that "
          "month-end hold while it is unchanged."),
-    ):
-        db.run(con, "INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", [key, value, description])
+    ]
 
 
 def derived_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
