@@ -37,7 +37,16 @@ def lock_wait() -> float:
 
 # No connection loads or downloads an extension on its own: a file DuckDB would read through one (a SQLite file
 # needs the sqlite extension) is refused as not a monitor database instead of fetched for.
-CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+#
+# DuckDB's memory and threads are set, not left to its defaults (80% of the machine's memory for each process that
+# opens a book): past the limit DuckDB spills to disk (the book's .tmp folder) instead of taking memory the other
+# processes (the dashboard, the feed, the nightly derive) and Python's own frames need. A 10M-loan book's derive
+# runs within it (bench/RESULTS.md). MONITOR_DUCKDB_MEMORY (a DuckDB size, default 8GB) and MONITOR_DUCKDB_THREADS
+# (default: every core) change them for a process.
+DEFAULT_DUCKDB_MEMORY = "8GB"
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+          "memory_limit": os.environ.get("MONITOR_DUCKDB_MEMORY", DEFAULT_DUCKDB_MEMORY),
+          "threads": int(os.environ.get("MONITOR_DUCKDB_THREADS", 0)) or os.cpu_count() or 1}
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
 

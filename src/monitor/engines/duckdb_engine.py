@@ -14,11 +14,16 @@ from monitor.engines import build, parquet
 from monitor.status import latest_data_date
 
 
-def source_connection(source: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection whose source tables are views over the Parquet of `source`."""
-    con = duckdb.connect()
+def source_connection(source: Path, spill: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection (with monitor.db's memory limit and threads; what does not fit spills into the
+    folder `spill`) whose source tables are views over the Parquet of `source`."""
+    con = db.memory()
+    db.run(con, f"SET temp_directory = '{parquet.sql_path(spill)}'")
     parquet.attach_views(con, source, parquet.EXPORTED_TABLES)
     return con
+
+
+SPILL = ".spill"  # under the derived folder: DuckDB's temporary files while it builds
 
 
 def plan(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> tuple[dt.date, int]:
@@ -31,7 +36,7 @@ def derive_parquet(source: Path, to: Path, as_of: dt.date | None = None) -> buil
     started = time.perf_counter()
     to.mkdir(parents=True, exist_ok=True)
     build.clear(to)
-    con = source_connection(source)
+    con = source_connection(source, to / SPILL)
     try:
         as_of, charge_off_dpd = plan(con, as_of)
         rows = {}

@@ -43,7 +43,7 @@ def export(con: duckdb.DuckDBPyConnection, to: Path) -> dict[str, int]:
             target = target / "part-0.parquet"
         copy_options = ", ".join(part for part in ("FORMAT parquet", "COMPRESSION zstd",
                                                    f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}", options) if part)
-        db.run(con, f"COPY ({rows}) TO '{_quoted(target)}' ({copy_options})")
+        db.run(con, f"COPY ({rows}) TO '{sql_path(target)}' ({copy_options})")
         counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return counts
 
@@ -58,7 +58,7 @@ def files(folder: Path, table: str) -> str:
 
 def read_sql(folder: Path, table: str) -> str:
     """SQL reading `table` from `folder`: the table's own columns (a partition's value stays in its path)."""
-    return f"read_parquet('{_quoted(Path(files(folder, table)))}', hive_partitioning = false)"
+    return f"read_parquet('{sql_path(Path(files(folder, table)))}', hive_partitioning = false)"
 
 
 def attach_views(con: duckdb.DuckDBPyConnection, folder: Path, tables: tuple[str, ...]) -> None:
@@ -67,6 +67,6 @@ def attach_views(con: duckdb.DuckDBPyConnection, folder: Path, tables: tuple[str
         db.run(con, f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {read_sql(folder, table)}")
 
 
-def _quoted(path: Path) -> str:
-    """A path inside a SQL string literal (COPY and read_parquet take no bound parameter for it)."""
+def sql_path(path: Path) -> str:
+    """A path inside a SQL string literal (COPY, read_parquet and SET take no bound parameter for it)."""
     return str(path).replace("'", "''")

@@ -45,7 +45,7 @@ def derive_parquet(source: Path, to: Path, as_of: dt.date | None = None, master:
     started = time.perf_counter()
     to.mkdir(parents=True, exist_ok=True)
     build.clear(to)
-    con = duckdb_engine.source_connection(source)
+    con = duckdb_engine.source_connection(source, to / duckdb_engine.SPILL)
     try:
         as_of, charge_off_dpd = duckdb_engine.plan(con, as_of)
         spark = session(master)
