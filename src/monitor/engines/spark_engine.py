@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+import warnings
 from pathlib import Path
 
 from monitor import derive, freshness
@@ -26,8 +27,11 @@ DRIVER_MEMORY = os.environ.get("MONITOR_SPARK_DRIVER_MEMORY", "4g")
 def session(master: str = DEFAULT_MASTER):
     """A Spark session as the derive needs it: day counts and timestamps read as written (UTC, no time zone), no web
     UI, shuffles sized by adaptive execution rather than Spark's fixed 200 partitions."""
-    from pyspark.sql import SparkSession
-
+    with warnings.catch_warnings():  # pyspark warns of pandas 3 on import; the derive hands Spark no pandas frame
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+        from pyspark.sql import SparkSession
+    if master.startswith("local"):  # one machine: Spark need not look for the network address it would serve on
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     return (SparkSession.builder.master(master).appName("monitor-derive")
             .config("spark.driver.memory", DRIVER_MEMORY)
             .config("spark.sql.session.timeZone", "UTC")
