@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -33,14 +34,9 @@ def plan(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> tuple[dt.date
 
 def derive_parquet(source: Path, to: Path, as_of: dt.date | None = None) -> build.Build:
     """Build the derived tables from the Parquet of `source` into `to` (one folder per table) and its build record."""
-    started = time.perf_counter()
-    to.mkdir(parents=True, exist_ok=True)
-    build.clear(to)
-    con = source_connection(source, to / SPILL)
-    try:
-        as_of, charge_off_dpd = plan(con, as_of)
+    def build_tables(con: duckdb.DuckDBPyConnection, tables: tuple[derive.DerivedTable, ...]) -> dict[str, int]:
         rows = {}
-        for table in derive.derived_tables(as_of, charge_off_dpd):
+        for table in tables:
             target = to / table.name
             target.mkdir(exist_ok=True)
             for old in target.glob("*"):
@@ -49,7 +45,25 @@ def derive_parquet(source: Path, to: Path, as_of: dt.date | None = None) -> buil
                                                                    compression="zstd")
             parquet.attach_views(con, to, (table.name,))  # the next tables read it
             rows[table.name] = con.execute(f"SELECT count(*) FROM {table.name}").fetchall()[0][0]
-        result = build.Build(as_of, charge_off_dpd, "duckdb", time.perf_counter() - started, rows,
+        return rows
+    return derive_with(source, to, as_of, "duckdb", build_tables)
+
+
+def derive_with(source: Path, to: Path, as_of: dt.date | None, engine: str,
+                build_tables: Callable[[duckdb.DuckDBPyConnection, tuple[derive.DerivedTable, ...]], dict[str, int]],
+                ) -> build.Build:
+    """What both engines do around `build_tables` (which writes each table of derive.derived_tables into `to` and
+    returns its rows; it gets the source's DuckDB connection): the day and the charge-off DPD from the source, and
+    the build record, written last."""
+    started = time.perf_counter()
+    to.mkdir(parents=True, exist_ok=True)
+    build.clear(to)
+    con = source_connection(source, to / SPILL)
+    try:
+        as_of, charge_off_dpd = plan(con, as_of)
+        rows = build_tables(con, derive.derived_tables(as_of, charge_off_dpd))
+        parquet.attach_views(con, to, tuple(rows))
+        result = build.Build(as_of, charge_off_dpd, engine, time.perf_counter() - started, rows,
                              freshness.build_record(con, as_of))
     finally:
         con.close()

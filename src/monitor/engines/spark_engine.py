@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 import warnings
 from pathlib import Path
 
-from monitor import derive, freshness
-from monitor.engines import build, duckdb_engine, parquet, spark_sql
+from monitor import derive
+from monitor.engines import build, duckdb_engine, spark_sql
 
 # The source tables the derived tables read.
 READ_TABLES = ("customers", "loans", "installments", "payments")
@@ -46,28 +45,18 @@ def session(master: str = DEFAULT_MASTER):
 
 def derive_parquet(source: Path, to: Path, as_of: dt.date | None = None, master: str = DEFAULT_MASTER) -> build.Build:
     """Build the derived tables from the Parquet of `source` into `to` on Spark, and the folder's build record."""
-    started = time.perf_counter()
-    to.mkdir(parents=True, exist_ok=True)
-    build.clear(to)
-    con = duckdb_engine.source_connection(source, to / duckdb_engine.SPILL)
-    try:
-        as_of, charge_off_dpd = duckdb_engine.plan(con, as_of)
+    def build_tables(_, tables: tuple[derive.DerivedTable, ...]) -> dict[str, int]:
         spark = session(master)
         spark.sparkContext.setLogLevel("ERROR")
         for table in READ_TABLES:
             _view(spark, source / table, table)
         rows = {}
-        for table in derive.derived_tables(as_of, charge_off_dpd):
+        for table in tables:
             target = to / table.name
             spark.sql(spark_sql.translate(table.rows, table.params)).write.mode("overwrite").parquet(str(target))
             rows[table.name] = _view(spark, target, table.name).count()
-        parquet.attach_views(con, to, tuple(rows))
-        result = build.Build(as_of, charge_off_dpd, "spark", time.perf_counter() - started, rows,
-                             freshness.build_record(con, as_of))
-    finally:
-        con.close()
-    build.write(to, result)
-    return result
+        return rows
+    return duckdb_engine.derive_with(source, to, as_of, "spark", build_tables)
 
 
 def _view(spark, folder: Path, name: str):
