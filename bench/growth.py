@@ -433,10 +433,13 @@ class Scale:
 
 
 def _copy_book(source: Path, target: Path) -> None:
-    shutil.copyfile(source, target)
-    wal = Path(f"{source}.wal")
-    if wal.exists():
-        shutil.copyfile(wal, f"{target}.wal")
+    """The book and its WAL, readable by the owner only as `generate` leaves a book (personal data)."""
+    for old, new in ((source, target), (Path(f"{source}.wal"), Path(f"{target}.wal"))):
+        if old.exists():
+            new.unlink(missing_ok=True)
+            with open(old, "rb") as read, os.fdopen(os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                                                    "wb") as write:
+                shutil.copyfileobj(read, write, 16 * 1024 * 1024)
 
 
 def probe(book: Path) -> dict:
