@@ -58,11 +58,13 @@ def _applied_at(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
 def _declined(rng: np.random.Generator, n: int, as_of: dt.date, history) -> pl.DataFrame:
     """One draw of the crowd, the applicants below their cut-off: applications with their hidden truth."""
     crowd = population.draw_book(rng, n, as_of, risk_shift=DECLINED_RISK_SHIFT)
-    loans = crowd.loans.join(crowd.customers, on="customer_id").join(crowd.truth.drop("customer_id"), on="loan_id")
+    loans = crowd.loans
     days = loans["origination_date"].to_numpy().astype("datetime64[D]")
     cutoff = _cutoffs(history, days, loans["channel"].to_numpy(), loans["product"].to_numpy())
     below = loans["application_score"].to_numpy() < cutoff
-    return loans.with_columns(cutoff=pl.Series(cutoff), applied_at=pl.Series(_applied_at(rng, days))).filter(below)
+    declined = loans.with_columns(cutoff=pl.Series(cutoff), applied_at=pl.Series(_applied_at(rng, days))).filter(below)
+    return declined.join(crowd.customers, on="customer_id", maintain_order="left").join(
+        crowd.truth.drop("customer_id"), on="loan_id", maintain_order="left")
 
 
 def write(con, seed: int, as_of: dt.date, chunk_sizes: list[int]) -> int:

@@ -68,7 +68,10 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
     shopping = (loans["product"] == "installment").to_numpy()
     risk = np.clip(miss_prob / 0.1, 0, 1)
 
-    due = calendar.due_dates(orig, K)
+    # The calendar of a loan depends on its origination day alone: worked out once per day, a few hundred of them.
+    days, on_day = np.unique(orig, return_inverse=True)
+    due_of_day = calendar.due_dates(days, K)
+    due = due_of_day[on_day]
     prev_due = np.concatenate([orig[:, None], due[:, :-1]], axis=1)
 
     principal_due, interest_due = amortize_fen(
@@ -86,18 +89,20 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
     total_due = cum_due[:, -1]
     typical = amount[:, 0]
 
-    sf = calendar.days_from_spring_festival(due)
+    sf = calendar.days_from_spring_festival(due_of_day)
     holiday = (sf >= -5) & (sf <= 12)
     shock_start, shock_end = calendar.shock_window(as_of)
-    shock = (due >= shock_start) & (due < shock_end)
-    miss_mult = np.where(holiday, 1.5, 1.0) * np.where(shock, 2.1, 1.0)
-    late_mult = np.where(holiday, 2.5, 1.0)
-    cure_mult = np.where(shock, 0.65, 1.0)
+    shock = (due_of_day >= shock_start) & (due_of_day < shock_end)
+    miss_mult = (np.where(holiday, 1.5, 1.0) * np.where(shock, 2.1, 1.0))[on_day]
+    late_mult = np.where(holiday, 2.5, 1.0)[on_day]
+    cure_mult = np.where(shock, 0.65, 1.0)[on_day]
 
     prepay_at = rng.geometric(np.clip(loans["prepay_prob"].to_numpy(), 1e-6, 1)) - 1  # installment index
     paid = np.zeros(n, dtype=np.int64)
     last_paid = orig.copy()  # the day of each loan's latest payment so far
     closed = np.zeros(n, dtype=bool)
+    covered = np.zeros(n, dtype=np.int64)  # installments before the current one that the payments so far cover
+    rows = np.arange(n)
     pay_rows: list[tuple[np.ndarray, ...]] = []  # (loan index, day, amount in fen, channel)
     prepaid_rows: list[tuple[np.ndarray, ...]] = []
     restructure_rows: list[tuple[np.ndarray, ...]] = []
@@ -110,7 +115,10 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
 
     for k in range(K):
         d = due[:, k]
-        behind = k - (cum_due[:, :k] <= paid[:, None]).sum(axis=1)
+        # cum_due grows along a row, so the installments covered are the first ones: count on from the last cycle.
+        while (more := (covered < k) & (cum_due[rows, np.minimum(covered, K - 1)] <= paid)).any():
+            covered += more
+        behind = k - covered
         live = ~closed & (paid < total_due) & ((k < term) | (behind > 0))
         if not live.any():
             continue
@@ -177,9 +185,9 @@ def _simulate_term(loans: pl.DataFrame, term: int, rng: np.random.Generator, as_
                                                           due[idx], day, principal[idx]), term - k))
             closed |= restructure
 
-        for idx, day_paid, amount_fen, _ in cycle:
-            np.add.at(paid, idx, amount_fen)
-            np.maximum.at(last_paid, idx, day_paid)
+        for idx, day_paid, amount_fen, _ in cycle:  # each entry names a loan at most once
+            paid[idx] += amount_fen
+            last_paid[idx] = np.maximum(last_paid[idx], day_paid)
         pay_rows.extend(cycle)
 
     return _assemble(loan_id, term, due, principal_due, interest_due, fee_due, pay_rows, prepaid_rows,
