@@ -7,7 +7,8 @@ DuckDB and on Spark (local[*], every core of this machine), and `attach` of Spar
 the two folders is compared (EXCEPT ALL both ways): the parity test's check at this book's scale. Writes the section
 of bench/RESULTS.md.
 
-    .venv/bin/python bench/engines.py --db BOOK.duckdb [--work DIR] [--no-write]
+    .venv/bin/python bench/engines.py --db BOOK.duckdb [--work DIR] [--no-write] [--note TEXT]
+    .venv/bin/python bench/engines.py --render RUN.json [--note TEXT]
 """
 
 from __future__ import annotations
@@ -111,9 +112,11 @@ def section(result: dict) -> str:
              "Produced by `.venv/bin/python bench/engines.py --db BOOK`. Each step is a process of its own, as a "
              "lender runs it; memory is the peak resident memory of the process and its descendants together "
              "(for Spark, the Python driver and its Java process), sampled every 0.2 s.", "",
-             "| step | seconds | peak memory (GB) | what it said |", "|---|---|---|---|"]
+             "| step | seconds | peak memory (GB) |", "|---|---|---|"]
     for name, step in result["steps"].items():
-        lines.append(f"| {name} | {step['seconds']:.1f} | {step['peak_gb']:.2f} | {'; '.join(step['said'])} |")
+        lines.append(f"| {name} | {step['seconds']:.1f} | {step['peak_gb']:.2f} |")
+    spark_said = result["steps"]["derive --engine spark --source (local[*])"]["said"]
+    lines += ["", "Derived rows: " + (spark_said[0].split(": ", 1)[1] if spark_said else "(not said)") + "."]
     same = all(rows == [0, 0] for rows in result["differing_rows"].values())
     lines += ["", "Every derived row of Spark's folder against DuckDB's (EXCEPT ALL both ways): "
               + ("equal, every table." if same else f"DIFFERENT: {result['differing_rows']}")]
@@ -122,15 +125,20 @@ def section(result: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=Path)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--render", type=Path, default=None, help="no measuring: the section from a run's JSON output")
+    parser.add_argument("--note", default="", help="what else the machine ran meanwhile, said under the table")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(dir=args.work) as work:
-        result = run(args.db, Path(work))
-    print(json.dumps(result, indent=1))
+    if args.render:
+        result = json.loads(args.render.read_text())
+    else:
+        with tempfile.TemporaryDirectory(dir=args.work) as work:
+            result = run(args.db, Path(work))
+        print(json.dumps(result, indent=1))
     if not args.no_write:
-        replace_section(HEADING, section(result))
+        replace_section(HEADING, section(result) + (f"\n\n{args.note}" if args.note else ""))
 
 
 if __name__ == "__main__":
