@@ -10,9 +10,10 @@
 
 Steps 1-3 and the recoveries run per chunk of at most CHUNK_LOANS loans, each a small book of its own on its own
 random stream, with its loan, customer and restructuring ids following the chunks before it: what a step holds in
-memory is one chunk's, whatever the size of the book. Every book of at most CHUNK_LOANS loans is one chunk on the
-seed's own stream, the book it was before chunks. The steps after run set-wise in DuckDB over the whole book, within
-DUCKDB_MEMORY (DuckDB spills what does not fit to a temporary file beside the book).
+memory is one chunk's (two: the next is drawn while this one is loaded), whatever the size of the book. Every book
+of at most CHUNK_LOANS loans is one chunk on the seed's own stream, the book it was before chunks. The steps after
+run set-wise in DuckDB over the whole book, within DUCKDB_MEMORY (DuckDB spills what does not fit to a temporary
+file beside the book).
 
 An existing file is replaced only when asked (force), and never while another process holds it or when it is marked
 read-only: checked before the long work, and again, holding the file's lock, at the moment it is replaced. The new
@@ -24,11 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+from numpy.random import Generator
 
 from monitor import db, derive, status
 from monitor.compliance import violations
@@ -37,9 +40,10 @@ from monitor.status import fen_to_yuan
 from monitor.synth import applications, behaviour, collections, population
 from monitor.synth.collections import COLLECTION_ACTIONS_SQL
 
-# DuckDB's memory limit while generating: with one chunk's arrays in Python (about 2 GB at 1M loans) the process
-# stays under about 7 GB at any size of book; DuckDB spills the rest of a big sort or join to disk.
-DUCKDB_MEMORY = "4GB"
+# DuckDB's memory limit while generating (monitor.db's default for any process): past it DuckDB spills a big sort,
+# join or aggregate to disk (the book's .tmp folder). Python holds one chunk's arrays besides (about 2 GB at 1M loans,
+# while DuckDB holds little), so the process stays within about 10 GB at any size of book.
+DUCKDB_MEMORY = "8GB"
 CHUNK_LOANS = 1_000_000  # loans drawn, simulated and settled at a time
 CHUNK_STREAM = 19  # chunk k >= 1 draws from numpy's seed sequence [seed, CHUNK_STREAM, k]; chunk 0 from the seed
 RESTRUCTURE_KINDS = ("extension", "reinstallment", "settlement")
@@ -56,15 +60,6 @@ def chunk_rng(seed: int, chunk: int) -> np.random.Generator:
     return np.random.default_rng(seed if chunk == 0 else [seed, CHUNK_STREAM, chunk])
 
 
-@dataclass
-class _Next:
-    """How many of each id the chunks before have used (ids start after them)."""
-
-    loans: int = 0
-    customers: int = 0
-    restructurings: int = 0
-
-
 def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force: bool = False) -> dict[str, int]:
     path = Path(path)
     check_target(path, force)
@@ -77,9 +72,8 @@ def generate(path: str | Path, n_loans: int, seed: int, as_of: dt.date, *, force
             db.run(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
             _create_staging(con)
             sizes = chunk_sizes(n_loans)
-            used = _Next()
-            for chunk, size in enumerate(sizes):
-                _generate_chunk(con, chunk_rng(seed, chunk), size, n_loans, used, as_of)
+            for rng, frames in _ahead(_drawn_chunks(seed, sizes, n_loans, as_of)):
+                _load(con, frames, rng, as_of)
             _write_rest(con, seed)
             derive.derive(con, as_of)
             db.run(con, COLLECTION_ACTIONS_SQL, {"seed": seed, "as_of": as_of})
@@ -140,21 +134,33 @@ def _create_staging(con) -> None:
     """)
 
 
-def _generate_chunk(con, rng: np.random.Generator, n: int, n_loans: int, used: _Next, as_of: dt.date) -> None:
-    """Draw, simulate and settle one chunk of `n` loans, write its rows and stage the rest; `used` moves on."""
-    book = _shifted(population.draw_book(rng, n, as_of), used.loans, used.customers)
-    first = behaviour.simulate(book.loans, rng, as_of)
-    requests = first.restructure_requests.filter(pl.col("restructured_on") <= as_of).sort("loan_id")
-    new_loans, restructurings, new_truth = _restructured_loans(rng, book, requests, n_loans + used.restructurings,
-                                                               used.restructurings)
-    second = behaviour.simulate(new_loans, rng, as_of)
-    used.loans += n
-    used.customers += book.customers.height
-    used.restructurings += requests.height
-    frames = {"book": book, "new_loans": new_loans, "restructurings": restructurings, "new_truth": new_truth,
-              "first": first, "second": second}
-    del book, first, second, new_loans, restructurings, new_truth  # _load frees each once staged
-    _load(con, frames, rng, as_of)
+def _drawn_chunks(seed: int, sizes: list[int], n_loans: int, as_of: dt.date) -> Iterator[tuple[Generator, dict]]:
+    """Each chunk drawn and simulated, its ids after those of the chunks before: its random stream (the recoveries
+    draw from it next) and its frames for _load."""
+    loans = customers = restructurings = 0  # the ids the chunks before used
+    for chunk, n in enumerate(sizes):
+        rng = chunk_rng(seed, chunk)
+        book = _shifted(population.draw_book(rng, n, as_of), loans, customers)
+        first = behaviour.simulate(book.loans, rng, as_of)
+        requests = first.restructure_requests.filter(pl.col("restructured_on") <= as_of).sort("loan_id")
+        new = _restructured_loans(rng, book, requests, n_loans + restructurings, restructurings)
+        second = behaviour.simulate(new[0], rng, as_of)
+        loans, customers = loans + n, customers + book.customers.height
+        restructurings += requests.height
+        frames = {"book": book, "new_loans": new[0], "restructurings": new[1], "new_truth": new[2], "first": first,
+                  "second": second}
+        del book, first, second, new  # _load frees each once staged
+        yield rng, frames
+
+
+def _ahead(items: Iterator):
+    """The items of `items`, each made on a thread while the one before is used: the next chunk is drawn and simulated
+    (numpy, on one core) while DuckDB loads this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(next, items, None)
+        while (item := future.result()) is not None:
+            future = pool.submit(next, items, None)
+            yield item
 
 
 def _shifted(book: population.Book, loans: int, customers: int) -> population.Book:

@@ -30,6 +30,7 @@ STRATEGY = (
 )
 
 _STRATEGY_VALUES = ", ".join(f"({dpd}, '{kind}', {share})" for dpd, kind, share in STRATEGY)
+_FIRST_DPD = min(dpd for dpd, _, _ in STRATEGY)  # an installment settled by then gets no action (most of them)
 
 # (id, name, contract start, fee rate on cash recovered, monthly fee): the outside agencies of the demo lender.
 AGENCIES = (
@@ -48,12 +49,16 @@ _TIMING = "hash($seed, loan_id, installment_no, dpd, 'time')"
 COLLECTION_ACTIONS_SQL = f"""
 INSERT INTO collection_actions BY NAME
 WITH strategy(dpd, action_type, share) AS (VALUES {_STRATEGY_VALUES}),
-spells AS (
-    SELECT s.loan_id, l.customer_id, s.installment_no, s.due_date, s.amount_due, s.settled_on,
-           coalesce(lag(s.settled_on, 1, DATE '1900-01-01') OVER w, DATE '9999-12-31') AS previous_settled_on,
-           l.closed_date
-    FROM installment_settlement s JOIN loans l USING (loan_id)
-    WINDOW w AS (PARTITION BY s.loan_id ORDER BY s.installment_no)
+spells AS (  -- the installments still unsettled on the strategy's first day after their due date
+    SELECT * FROM (
+        SELECT s.loan_id, l.customer_id, s.installment_no, s.due_date, s.amount_due, s.settled_on,
+               coalesce(lag(s.settled_on, 1, DATE '1900-01-01') OVER w, DATE '9999-12-31') AS previous_settled_on,
+               l.closed_date
+        FROM installment_settlement s JOIN loans l USING (loan_id)
+        WINDOW w AS (PARTITION BY s.loan_id ORDER BY s.installment_no)
+    )
+    WHERE (settled_on IS NULL OR settled_on > due_date + {_FIRST_DPD})
+      AND (closed_date IS NULL OR closed_date > due_date + {_FIRST_DPD}) AND due_date + {_FIRST_DPD} <= $as_of
 ),
 acts AS (
     SELECT sp.loan_id, sp.customer_id, sp.installment_no, st.dpd, st.action_type,
