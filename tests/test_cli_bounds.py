@@ -41,7 +41,7 @@ def span(folder) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--loans", "100000000"], ["--loans", "at most 5,000,000", "got 100,000,000"]),
+    (["--loans", "100000000"], ["--loans", "at most 10,000,000", "got 100,000,000"]),
     (["--seed", "-1"], ["--seed", "at least 0", "4,294,967,295", "got -1"]),
     (["--seed", "4294967296"], ["--seed", "got 4,294,967,296"]),
     (["--as-of", "9999-12-31"], ["--as-of", "9999-12-31", "2002-01-01 to today"]),

@@ -37,7 +37,7 @@ DEFAULT_MAX_FILE_MB = 100
 DEFAULT_MAX_FILE_ROWS = 2_000_000
 DEFAULT_MAX_PARQUET_MB = 1_000
 
-MAX_LOANS = 5_000_000            # generate --loans
+MAX_LOANS = 10_000_000           # generate --loans (chunked: memory does not grow with the book)
 MAX_SEED = 2**32 - 1             # every --seed (numpy's legacy seeds stop there; one range for all commands)
 MAX_MONTHS = 120                 # simulate --months: ten years, the longest term a loan may have
 MAX_WINDOW = 60                  # simulate --window: month-end pairs
