@@ -47,6 +47,23 @@ def test_chunk_sizes(monkeypatch):
     assert book.chunk_sizes(1) == [1]
 
 
+def test_same_seed_same_chunked_book(chunked, tmp_path):
+    """The chunks are drawn on a thread while the one before is loaded: the book is still the seed's alone."""
+    again = tmp_path / "again.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(book, "CHUNK_LOANS", CHUNK)
+        book.generate(again, LOANS, 7, DEMO_AS_OF)
+    con = db.connect(again, read_only=True)
+    try:
+        con.execute(f"ATTACH '{chunked}' AS first (READ_ONLY)")
+        for table in ("customers", "loans", "installments", "payments", "restructurings", "collection_actions",
+                      "applications", "synthetic_truth", "synthetic_application_truth"):
+            for a, b in ((table, f"first.{table}"), (f"first.{table}", table)):
+                assert one(con, f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})") == (0,), a
+    finally:
+        con.close()
+
+
 def test_ids_unique_and_following_each_other(con):
     # The loans drawn are 1..LOANS; the restructured ones follow them, each with its parent and its restructuring.
     assert one(con, """SELECT count(*), count(DISTINCT loan_id), min(loan_id), max(loan_id)
