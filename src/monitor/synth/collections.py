@@ -60,15 +60,17 @@ spells AS (  -- the installments still unsettled on the strategy's first day aft
     WHERE (settled_on IS NULL OR settled_on > due_date + {_FIRST_DPD})
       AND (closed_date IS NULL OR closed_date > due_date + {_FIRST_DPD}) AND due_date + {_FIRST_DPD} <= $as_of
 ),
-acts AS (
+stretches AS (  -- the DPDs of the stretch: from the day the installment before was settled, until this one is
+    SELECT *, previous_settled_on - due_date AS first_dpd,
+           least(coalesce(settled_on, DATE '9999-12-31'), coalesce(closed_date, DATE '9999-12-31'),
+                 CAST($as_of AS DATE) + 1) - due_date AS end_dpd
+    FROM spells
+),
+acts AS (  -- two inequalities between columns: DuckDB's range join, not a nested loop over every pair
     SELECT sp.loan_id, sp.customer_id, sp.installment_no, st.dpd, st.action_type,
            sp.due_date + st.dpd AS day, sp.settled_on, sp.amount_due,
            hash($seed, sp.loan_id, sp.installment_no, st.dpd) AS h
-    FROM spells sp JOIN strategy st
-      ON sp.due_date + st.dpd >= sp.previous_settled_on
-     AND (sp.settled_on IS NULL OR sp.settled_on > sp.due_date + st.dpd)
-     AND (sp.closed_date IS NULL OR sp.closed_date > sp.due_date + st.dpd)
-     AND sp.due_date + st.dpd <= $as_of
+    FROM stretches sp JOIN strategy st ON st.dpd >= sp.first_dpd AND st.dpd < sp.end_dpd
     WHERE hash($seed, sp.loan_id, sp.installment_no, st.dpd, 'share') % 100 < st.share
 ),
 staffed AS (
