@@ -16,7 +16,7 @@ import duckdb
 
 from monitor import db, freshness, segments
 from monitor.compliance import violations
-from monitor.months import same_day_months_before
+from monitor.months import month_ends, same_day_months_before
 from monitor.status import ACTIVE_AT, fen_to_yuan, grid_status_sql, latest_data_date
 
 
@@ -31,31 +31,88 @@ def derive(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in db.DERIVED_TABLES}
 
 
+# The rows one statement builds at most (about): past this a table is built in slices of its storage order, so that
+# DuckDB's memory for the status grid stays bounded whatever the book's size (a 10M-loan book's loan_month and
+# day_snapshot in one statement ran out of DuckDB's 8GB; 11M rows in one took 2.5 GB).
+ROWS_PER_STATEMENT = 8_000_000
+WHOLE_BOOK = {"first_loan": -(2**62), "last_loan": 2**62}  # the loan range of a table built in one statement
+
+
 @dataclass(frozen=True)
 class DerivedTable:
     """One derived table as derive builds it: its rows (SQL in DESIGN.md §9's portable subset, written in DuckDB's
-    dialect, over the source tables and the derived tables before it in derived_tables), their parameters, and the
-    order the rows are stored in. monitor.engines runs the same list on DuckDB or Spark over Parquet."""
+    dialect, over the source tables and the derived tables before it in derived_tables), their parameters, the
+    order the rows are stored in, and how the rows are cut into slices of that order: by loan ranges ('loans', the
+    parameters $first_loan and $last_loan), by month-ends ('month_ends': $after and $as_of), by days ('days': $days),
+    or not at all (None). monitor.engines runs the same list on DuckDB or Spark over Parquet."""
     name: str
     rows: str
     params: dict
     order_by: str
+    sliced_by: str | None = None
 
 
 def derived_tables(as_of: dt.date, charge_off_dpd: int) -> tuple[DerivedTable, ...]:
     """The derived tables at `as_of`, in the order they must be built (each reads only those before it)."""
     co = {"charge_off_dpd": charge_off_dpd}
+    in_range = "(SELECT * FROM {} WHERE loan_id BETWEEN $first_loan AND $last_loan)"
+    settlement = settlement_query(*(in_range.format(t) for t in ("loans", "installments", "payments")))
     return (
-        DerivedTable("installment_settlement", settlement_query(), {"as_of": as_of}, "loan_id, installment_no"),
-        DerivedTable("loan_month", loan_month_rows(), {"as_of": as_of, **co}, "month_end, loan_id"),
-        DerivedTable("day_snapshot", day_snapshot_rows(), {"days": snapshot_days(as_of), **co}, "as_of, loan_id"),
+        DerivedTable("installment_settlement", settlement, {"as_of": as_of, **WHOLE_BOOK}, "loan_id, installment_no",
+                     "loans"),
+        DerivedTable("loan_month", loan_month_rows(after="$after"), {"as_of": as_of, "after": dt.date.min, **co},
+                     "month_end, loan_id", "month_ends"),
+        DerivedTable("day_snapshot", day_snapshot_rows(), {"days": snapshot_days(as_of), **co}, "as_of, loan_id",
+                     "days"),
         DerivedTable("loan_segment", segments.segment_rows_sql("loan_month"), {}, "loan_id"),
     )
 
 
 def build_table(con: duckdb.DuckDBPyConnection, table: DerivedTable) -> None:
-    """(Re)build one derived table in the book."""
-    db.run(con, f"CREATE OR REPLACE TABLE {table.name} AS {table.rows} ORDER BY {table.order_by}", table.params)
+    """(Re)build one derived table in the book, slice by slice (table_slices)."""
+    for k, params in enumerate(table_slices(con, table)):
+        start = f"CREATE OR REPLACE TABLE {table.name} AS" if k == 0 else f"INSERT INTO {table.name}"
+        db.run(con, f"{start} {table.rows} ORDER BY {table.order_by}", params)
+
+
+def table_slices(con: duckdb.DuckDBPyConnection, table: DerivedTable) -> list[dict]:
+    """The parameters of each slice of `table`, in storage order, each of about ROWS_PER_STATEMENT rows at most (one
+    loan range, month-end or day may hold more); together they give exactly the table's rows."""
+    if table.sliced_by == "loans":
+        per_loan = con.execute("SELECT count(*) / greatest(1, (SELECT count(*) FROM loans)) FROM installments"
+                               ).fetchall()[0][0]
+        ranges = con.execute("""
+            SELECT min(loan_id), max(loan_id) FROM (
+                SELECT loan_id, (row_number() OVER (ORDER BY loan_id) - 1) // $per_slice AS part FROM loans)
+            GROUP BY part ORDER BY 1""", {"per_slice": max(1, int(ROWS_PER_STATEMENT / max(per_loan, 1)))}).fetchall()
+        return [{**table.params, "first_loan": first, "last_loan": last} for first, last in ranges] or [table.params]
+    if table.sliced_by == "month_ends":
+        first = con.execute("SELECT min(origination_date) FROM loans").fetchall()[0][0]
+        groups = _grouped(con, month_ends(first, table.params["as_of"]) if first else [])
+        afters = [dt.date.min] + [group[-1] for group in groups[:-1]]
+        return [{**table.params, "after": after, "as_of": group[-1]}
+                for after, group in zip(afters, groups, strict=True)] or [table.params]
+    if table.sliced_by == "days":
+        return [{**table.params, "days": group} for group in _grouped(con, sorted(table.params["days"]))]
+    return [table.params]
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, days: list[dt.date]) -> list[list[dt.date]]:
+    """`days` (ascending) in consecutive groups whose loans active at the end of each day add up to about
+    ROWS_PER_STATEMENT at most (a day alone may hold more)."""
+    if not days:
+        return []
+    active = dict(con.execute(f"""
+        SELECT d.as_of, count(*) FROM loans l JOIN (SELECT unnest(CAST($days AS DATE[])) AS as_of) d
+        ON {ACTIVE_AT.format(d='d.as_of')} GROUP BY d.as_of""", {"days": days}).fetchall())
+    groups, rows = [[]], 0
+    for day in days:
+        if groups[-1] and rows + active.get(day, 0) > ROWS_PER_STATEMENT:
+            groups.append([])
+            rows = 0
+        groups[-1].append(day)
+        rows += active.get(day, 0)
+    return groups
 
 
 # The recent days whose status derive precomputes, with what each is compared with (see snapshot_days).
