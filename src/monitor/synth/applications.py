@@ -40,7 +40,7 @@ def policy_history(first_day: dt.date, as_of: dt.date) -> list[tuple[dt.date, Cu
     return [(min(first_day, tightened), FIRST_POLICY), (tightened, TIGHTENED_POLICY)]
 
 
-def _cutoffs(history, days: np.ndarray, channels: np.ndarray, products: np.ndarray) -> np.ndarray:
+def _cutoffs(history, days: np.ndarray, channels: pl.Series, products: pl.Series) -> np.ndarray:
     out = np.zeros(len(days), dtype=np.int32)
     for valid_from, policy in history:
         on = days >= np.datetime64(valid_from)
@@ -60,7 +60,7 @@ def _declined(rng: np.random.Generator, n: int, as_of: dt.date, history) -> pl.D
     crowd = population.draw_book(rng, n, as_of, risk_shift=DECLINED_RISK_SHIFT)
     loans = crowd.loans
     days = loans["origination_date"].to_numpy().astype("datetime64[D]")
-    cutoff = _cutoffs(history, days, loans["channel"].to_numpy(), loans["product"].to_numpy())
+    cutoff = _cutoffs(history, days, loans["channel"], loans["product"])
     below = loans["application_score"].to_numpy() < cutoff
     declined = loans.with_columns(cutoff=pl.Series(cutoff), applied_at=pl.Series(_applied_at(rng, days))).filter(below)
     return declined.join(crowd.customers, on="customer_id", maintain_order="left").join(
@@ -120,7 +120,7 @@ def _stage_chunk(con, rng: np.random.Generator, as_of: dt.date, history, first_i
     days = booked["origination_date"].to_numpy().astype("datetime64[D]")
     booked = booked.with_columns(
         applied_at=pl.Series(_applied_at(rng, days)),
-        cutoff=pl.Series(_cutoffs(history, days, booked["channel"].to_numpy(), booked["product"].to_numpy())),
+        cutoff=pl.Series(_cutoffs(history, days, booked["channel"], booked["product"])),
     )
     declined = pl.concat([_declined(rng, n_loans, as_of, history) for _ in range(APPLICANT_DRAWS)],
                          how="diagonal_relaxed")

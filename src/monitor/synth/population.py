@@ -52,6 +52,13 @@ PHONE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139",
                   "187", "188", "189", "198", "199")
 ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 ID_CHECK = tuple("10X98765432")
+# The check digit's weighted sum of the 17-digit body, looked up per group of its digits (positions start to end):
+# a third of the time of weighing each digit.
+ID_GROUPS = ((0, 2), (2, 5), (5, 8), (8, 11), (11, 14), (14, 17))
+ID_GROUP_SUMS = tuple(
+    np.array([sum(int(d) * int(w) for d, w in zip(f"{v:0{end - start}d}", ID_WEIGHTS[start:end], strict=True))
+              for v in range(10 ** (end - start))])
+    for start, end in ID_GROUPS)
 BEHAVIOURS = ("never_pay", "reliable", "occasional", "fragile", "high_risk")
 
 
@@ -257,5 +264,6 @@ def _id_numbers(rng: np.random.Generator, n: int, prov_idx: np.ndarray, birth_ye
     birthday = birth_year * 10000 + rng.integers(1, 13, n) * 100 + rng.integers(1, 29, n)
     seq = rng.integers(0, 1000, n)
     body = region.astype(np.int64) * 10**11 + birthday.astype(np.int64) * 1000 + seq
-    digits = (body[:, None] // 10 ** np.arange(16, -1, -1)) % 10
-    return pl.Series(body).cast(pl.String) + _labels(ID_CHECK, (digits * ID_WEIGHTS).sum(axis=1) % 11)
+    weighted = sum(sums[body // 10 ** (17 - end) % 10 ** (end - start)]
+                   for (start, end), sums in zip(ID_GROUPS, ID_GROUP_SUMS, strict=True))
+    return pl.Series(body).cast(pl.String) + _labels(ID_CHECK, weighted % 11)
