@@ -89,9 +89,11 @@ def table_slices(con: duckdb.DuckDBPyConnection, table: DerivedTable) -> list[di
     if table.sliced_by == "month_ends":
         first = con.execute("SELECT min(origination_date) FROM loans").fetchall()[0][0]
         groups = _grouped(con, month_ends(first, table.params["as_of"]) if first else [])
+        if not groups:  # no month-end yet: the table's (empty) rows in one statement
+            return [table.params]
         afters = [dt.date.min] + [group[-1] for group in groups[:-1]]
         return [{**table.params, "after": after, "as_of": group[-1]}
-                for after, group in zip(afters, groups, strict=True)] or [table.params]
+                for after, group in zip(afters, groups, strict=True)]
     if table.sliced_by == "days":
         return [{**table.params, "days": group} for group in _grouped(con, sorted(table.params["days"]))]
     return [table.params]
