@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from monitor import access, db, ingest
+from monitor import access, db, ingest, limits
 from monitor.ingest.read import FileError
 from tests.conftest import APPTEST_TIMEOUT, DEMO_AS_OF, ROOT
 from tests.test_pages_apptest import PAGE_STEMS, open_page, run
@@ -46,7 +46,7 @@ BAD_REALS = ["inf", "-inf", "nan", "0", "-1", "1e309", "", "abc"]
 def command_cases(book: str, scratch: str) -> list[list[str]]:
     """Argument lists every one of which must be refused with one line and exit 2, the book untouched."""
     cases = []
-    for value in BAD_WHOLE + ["5000001"]:
+    for value in BAD_WHOLE + [str(limits.MAX_LOANS + 1)]:
         cases.append(["generate", "--db", f"{scratch}/new.duckdb", "--loans", value])
     for value in BAD_NATURAL + ["4294967296"]:
         cases.append(["generate", "--db", f"{scratch}/new.duckdb", "--loans", "10", "--seed", value])
