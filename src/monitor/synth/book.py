@@ -42,8 +42,7 @@ from monitor.synth.collections import COLLECTION_ACTIONS_SQL
 
 # DuckDB's memory limit while generating (monitor.db's default for any process): past it DuckDB spills a big sort,
 # join or aggregate to disk (the book's .tmp folder). Python holds two chunks' arrays besides (about 3 GB, while
-# DuckDB holds little): 10M loans peaked at 8.6 GB. A much lower limit can fail instead of spilling (derive at 3M
-# loans under 4GB, at 2M under 3GB: DuckDB's out-of-memory error); under 8GB derive passed at 3M, 6M and 10M.
+# DuckDB holds little): 10M loans peaked at 8.8 GB.
 DUCKDB_MEMORY = "8GB"
 CHUNK_LOANS = 1_000_000  # loans drawn, simulated and settled at a time
 CHUNK_STREAM = 19  # chunk k >= 1 draws from numpy's seed sequence [seed, CHUNK_STREAM, k]; chunk 0 from the seed
