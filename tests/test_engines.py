@@ -130,10 +130,13 @@ def test_the_commands(demo_db, tmp_path):
     for args, message in (
             (("derive", "--source", str(tmp_path / "none"), "--to", str(tmp_path / "x")), "no Parquet files"),
             (("derive", "--source", str(tmp_path / "source")), "--source needs --to"),
+            (("derive", "--source", str(tmp_path / "source"), "--to", str(tmp_path / "derived"), "--as-of",
+              "2099-12-31"), "is after the book's today"),
             (("derive", "--db", str(book), "--engine", "spark"), "give --source too"),
             (("attach", "--db", str(book), "--derived", str(tmp_path / "source")), "no _build.json")):
         done = _monitor(*args)
         assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert (tmp_path / "derived" / "_build.json").exists()  # the refused derive left the folder's build as it was
 
 
 def test_translation_puts_typed_literals_for_the_parameters():

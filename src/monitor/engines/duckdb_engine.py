@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from monitor import db, derive, freshness
+from monitor import db, derive, freshness, limits
 from monitor.engines import build, parquet
 from monitor.status import latest_data_date
 
@@ -28,7 +28,10 @@ SPILL = ".spill"  # under the derived folder: DuckDB's temporary files while it 
 
 
 def plan(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> tuple[dt.date, int]:
-    """The day to build through (default: the source's latest day) and the charge-off DPD of the source's settings."""
+    """The day to build through (default: the source's latest day; a day given must lie in the source's span, as
+    for the book's derive) and the charge-off DPD of the source's settings."""
+    if as_of is not None:
+        limits.check_as_of(con, as_of)
     return as_of or latest_data_date(con), db.charge_off_dpd(con)
 
 
@@ -57,11 +60,11 @@ def derive_with(source: Path, to: Path, as_of: dt.date | None, engine: str,
     returns its rows; it gets the source's DuckDB connection): the day and the charge-off DPD from the source, and
     the build record, written last."""
     started = time.perf_counter()
-    to.mkdir(parents=True, exist_ok=True)
-    build.clear(to)
     con = source_connection(source, to / SPILL)
     try:
-        as_of, charge_off_dpd = plan(con, as_of)
+        as_of, charge_off_dpd = plan(con, as_of)  # a day outside the source's span: refused before `to` is touched
+        to.mkdir(parents=True, exist_ok=True)
+        build.clear(to)
         rows = build_tables(con, derive.derived_tables(as_of, charge_off_dpd))
         parquet.attach_views(con, to, tuple(rows))
         result = build.Build(as_of, charge_off_dpd, engine, time.perf_counter() - started, rows,
