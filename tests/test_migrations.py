@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from monitor import day_status, db
 from monitor.compliance import violations
 from monitor.synth.book import generate
+from tests.derived_parity import differences
 from tests.test_cli import assert_bad_input, monitor
 from ui.safe_text import escape
 
@@ -66,16 +67,16 @@ def test_migrate_brings_a_version_1_book_to_the_current_version(current_book, tm
     path = _book_of_version(current_book, tmp_path, 1)
     result = monitor("migrate", "--db", path.name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "schema version 8" in result.stderr and "1 -> 2" in result.stderr and "7 -> 8" in result.stderr
+    assert "schema version 9" in result.stderr and "1 -> 2" in result.stderr and "8 -> 9" in result.stderr
     assert set(ADDED_SINCE_VERSION_1) <= _tables(path)
-    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert [r[0] for r in _raw(path, "SELECT version FROM schema_info ORDER BY version")] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert _raw(path, "SELECT event, detail->>'from', detail->>'to' FROM book_history ORDER BY 2") == [
         ("migrate", "1", "2"), ("migrate", "2", "3"), ("migrate", "3", "4"), ("migrate", "4", "5"),
-        ("migrate", "5", "6"), ("migrate", "6", "7"), ("migrate", "7", "8")]
+        ("migrate", "5", "6"), ("migrate", "6", "7"), ("migrate", "7", "8"), ("migrate", "8", "9")]
     report = monitor("report", "--as-of", AS_OF, "--db", path.name, cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     assert monitor("migrate", "--db", path.name, cwd=tmp_path).returncode == 0  # again: nothing more to do
-    assert len(_raw(path, "SELECT * FROM book_history")) == 7
+    assert len(_raw(path, "SELECT * FROM book_history")) == 8
 
 
 def test_version_3_keeps_a_rejected_rows_raw_values_only_as_long_as_a_setting_says(current_book, tmp_path):
@@ -214,3 +215,15 @@ def test_version_8_adds_the_tables_of_applications_empty(current_book, tmp_path)
     db.connect(path).close()  # a read-write open migrates
     assert {"applications", "credit_policy", "synthetic_application_truth"} <= _tables(path)
     assert _raw(path, "SELECT (SELECT count(*) FROM applications) + (SELECT count(*) FROM credit_policy)") == [(0,)]
+
+
+def test_version_9_sums_the_month_end_totals_from_loan_month(current_book, tmp_path):
+    """8 -> 9: a derived book without month_totals gains it, equal row for row to what this version's derive builds
+    (the current book's own), and the month-end series read it."""
+    path = _book_of_version(current_book, tmp_path, 8, drop=("month_totals",))
+    assert "month_totals" not in _tables(path)
+    db.connect(path).close()  # a read-write open migrates
+    with duckdb.connect(str(path), read_only=True) as con:
+        con.execute(f"ATTACH '{current_book}' AS derived_here (READ_ONLY)")
+        assert differences(con, "month_totals", "derived_here.month_totals") == (0, 0)
+        assert con.execute("SELECT count(*) FROM month_totals").fetchall()[0][0] > 0

@@ -62,7 +62,7 @@ __all__ = [  # what monitor.db re-exports
     "transaction",
 ]
 
-SCHEMA_VERSION = 8  # monitor.migrations brings an older book up to it; its docstring says what each version holds
+SCHEMA_VERSION = 9  # monitor.migrations brings an older book up to it; its docstring says what each version holds
 DEFAULT_CHARGE_OFF_DPD = 181
 
 LOAN_STATUSES = ("active", "paid_off", "charged_off", "restructured", "settled")
@@ -90,7 +90,7 @@ TREATMENTS = ("reminder", "call", "plan_offer", "field", "legal")
 # Source tables, in load order. Derived tables are rebuilt by monitor.derive.derive.
 SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings", "agencies",
                  "complaints", "applications", "credit_policy")
-DERIVED_TABLES = ("installment_settlement", "loan_month", "day_snapshot", "loan_segment")
+DERIVED_TABLES = ("installment_settlement", "loan_month", "day_snapshot", "loan_segment", "month_totals")
 
 
 def _in(values: tuple[str, ...]) -> str:

@@ -7,7 +7,8 @@ writer brings the tables up to date as it writes, for what its write changed:
 
 - every derived row depends only on its own loan's source rows, the day, and the charge-off DPD (monitor.status;
   installment_settlement, loan_month, day_snapshot and loan_segment are all per loan), so the rows of the loans a
-  write touched, computed again, and the others kept, are what a full `derive` would give;
+  write touched, computed again, and the others kept, are what a full `derive` would give; month_totals, their sums,
+  loses the touched loans' month-end rows as they were and gains them as they are;
 - a write that brings a new latest day also adds that day's new month-ends and snapshot days for every loan, and
   drops the snapshot days the new day no longer keeps (derive.snapshot_days).
 
@@ -25,12 +26,13 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from monitor import db, derive, freshness, segments
+from monitor import db, derive, freshness, month_totals, segments
 from monitor.months import month_ends
 from monitor.status import latest_data_date
 
 _TOUCHED = "derive_update_touched"
 _ONLY_TOUCHED = f"l.loan_id IN (SELECT loan_id FROM {_TOUCHED})"
+_TOTALS_CHANGE = "derive_update_totals"
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,11 @@ def after_write(con: duckdb.DuckDBPyConnection, before: Before, loan_ids: Iterab
     params = {"as_of": latest, "charge_off_dpd": db.charge_off_dpd(con)}
     new_day = latest != before.built_through
     snapshot_days_before = _snapshot_days_present(con) if new_day else None
+    _take_out_totals(con)
     _recompute_touched(con, params)
     if new_day:
         _add_new_days(con, before.built_through, snapshot_days_before, params)
+    _put_in_totals(con, before.built_through if new_day else None)
     freshness.record_build(con, latest)
     return "rolled" if new_day else "updated"
 
@@ -133,6 +137,29 @@ def _add_new_days(con: duckdb.DuckDBPyConnection, built_through: dt.date, snapsh
     if month_ends(built_through + dt.timedelta(days=1), latest):
         _redo_segments(con, """SELECT loan_id FROM loan_month WHERE month_end > $built_through AND dpd >= 30
                                EXCEPT SELECT loan_id FROM """ + _TOUCHED, {"built_through": built_through})
+
+
+def _take_out_totals(con: duckdb.DuckDBPyConnection) -> None:
+    """Start month_totals' change: the touched loans' month-end rows as they stand, taken out (their sums negated)."""
+    rows = f"(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED}))"
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_TOTALS_CHANGE} AS "
+                f"{month_totals.signed_rows_sql(rows, 'loan_segment', -1)}")
+
+
+def _put_in_totals(con: duckdb.DuckDBPyConnection, new_after: dt.date | None) -> None:
+    """Finish month_totals' change and apply it: the touched loans' month-end rows as computed again, and (`new_after`,
+    on a new latest day) the other loans' rows of the month-ends after it, put in. month_totals is a few thousand
+    rows: it is written again whole, its sums plus the change, without the groups the change emptied."""
+    rows = f"""(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED})
+                OR month_end > CAST($new_after AS DATE))"""
+    db.run(con, f"INSERT INTO {_TOTALS_CHANGE} {month_totals.signed_rows_sql(rows, 'loan_segment', 1)}",
+           {"new_after": new_after or dt.date.max})
+    keys, sums = ", ".join(month_totals.KEY), ", ".join(f"sum({name}) AS {name}" for name in month_totals.SUMS)
+    db.run(con, f"""CREATE OR REPLACE TEMP TABLE {_TOTALS_CHANGE}_applied AS
+                    SELECT {keys}, {sums} FROM (SELECT * FROM month_totals UNION ALL SELECT * FROM {_TOTALS_CHANGE})
+                    GROUP BY {keys} HAVING sum(loans) <> 0""")
+    db.run(con, "DELETE FROM month_totals")
+    db.run(con, f"INSERT INTO month_totals SELECT * FROM {_TOTALS_CHANGE}_applied ORDER BY {keys}")
 
 
 def _redo_segments(con: duckdb.DuckDBPyConnection, loans_sql: str, params: dict | None = None) -> None:

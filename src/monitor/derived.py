@@ -1,14 +1,14 @@
 """The derived tables as every metric reads them: what a full `derive` would give now, or a flag saying why not.
 
-`derive` builds installment_settlement, loan_month and loan_segment up to a day; the book moves on after it (the live
-feed's day, a book whose last derive was days ago, `derive --as-of` an earlier day). Metric SQL reads these tables
-only through the relations returned here:
+`derive` builds installment_settlement, loan_month, loan_segment and month_totals up to a day; the book moves on
+after it (the live feed's day, a book whose last derive was days ago, `derive --as-of` an earlier day). Metric SQL
+reads these tables only through the relations returned here:
 - while the derived rows hold through the data's latest day, the tables themselves;
 - while they hold through an earlier day V (freshness.valid_through), the tables completed from the source tables
   with the same definitions, into temporary tables of this connection: the month-ends after V, the installments of
   the loans with one due by the latest day and not settled by V (and of loans added since), and the segment rows of
-  the loans whose milestones those change. That is one grid of loans x one day per missing month-end, and it equals
-  what a full `derive` would give (a test checks every figure);
+  the loans whose milestones those change, and those months' month-end totals. That is one grid of loans x one day
+  per missing month-end, and it equals what a full `derive` would give (a test checks every figure);
 - when data of a day before V came in since the build, or derive never ran, the tables as they are, and `state`
   says the month-end figures wait for derive, and since when.
 Installments due after the latest day keep the settled_on of the build (no metric judges an installment before
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from monitor import db, derive, freshness, segments, status
+from monitor import db, derive, freshness, month_totals, segments, status
 from monitor.months import month_ends
 
 _MARK = "derived_completion"
@@ -80,6 +80,12 @@ def loan_segment(con: duckdb.DuckDBPyConnection) -> str:
     return _relation(con, "loan_segment")
 
 
+def month_totals_of(con: duckdb.DuckDBPyConnection) -> str:
+    """The month-end totals by bucket and segment value (the columns of month_totals) of every month-end up to the
+    data's latest day: loan_month and loan_segment as loan_month(con) and loan_segment(con) give them, summed."""
+    return _relation(con, "month_totals")
+
+
 def _relation(con: duckdb.DuckDBPyConnection, table: str) -> str:
     through, latest = freshness.valid_through(con), status.latest_data_date(con)
     if through is None or latest is None or through >= latest:
@@ -129,6 +135,13 @@ def _complete(con: duckdb.DuckDBPyConnection, through: dt.date, latest: dt.date)
         CREATE OR REPLACE TEMP VIEW derived_loan_segment AS
         SELECT * FROM main.loan_segment WHERE loan_id NOT IN (SELECT loan_id FROM derived_redone_segments)
         UNION ALL SELECT * FROM derived_redone_segment_rows""")
+    # the month-end totals of the month-ends computed here; those up to `through` hold as derive summed them
+    db.run(con, "CREATE OR REPLACE TEMP TABLE derived_added_totals AS "
+                + month_totals.rows_sql("derived_added_months", "derived_loan_segment"))
+    db.run(con, """
+        CREATE OR REPLACE TEMP VIEW derived_month_totals AS
+        SELECT * FROM main.month_totals WHERE month_end <= (SELECT day FROM derived_rows_hold_through)
+        UNION ALL SELECT * FROM derived_added_totals""")
     db.run(con, f"CREATE OR REPLACE TEMP TABLE {_MARK} AS SELECT CAST($through AS DATE) AS through, "
                 "CAST($latest AS DATE) AS latest, CAST($fingerprint AS VARCHAR) AS fingerprint",
            {**params, "fingerprint": fingerprint})

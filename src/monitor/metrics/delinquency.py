@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import day_status, derived, freshness, pii, segments, status
+from monitor import day_status, derived, freshness, month_totals, pii, segments, status
 from monitor.months import months_before
 from monitor.query import frame, rows
 from monitor.segments import segment_filter
@@ -81,9 +81,9 @@ def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date], segment: st
     found: dict[dt.date, float] = {}
     covered = [day for day in days if freshness.derived_covers(con, day)] if segment is None else []
     if covered:
-        found.update(rows(con, """
-            SELECT month_end, CAST(sum(principal_balance) AS DOUBLE) FROM loan_month
-            WHERE month_end IN (SELECT unnest($days::DATE[])) GROUP BY 1
+        found.update(rows(con, f"""
+            SELECT month_end, CAST(sum(balance) AS DOUBLE) FROM month_totals
+            WHERE segment = '{month_totals.BOOK}' AND month_end IN (SELECT unnest($days::DATE[])) GROUP BY 1
             UNION ALL
             SELECT as_of, CAST(sum(principal_balance) AS DOUBLE) FROM day_snapshot
             WHERE as_of IN (SELECT unnest($days::DATE[])) GROUP BY 1""", days=covered))
@@ -94,11 +94,9 @@ def balances_at(con: duckdb.DuckDBPyConnection, days: list[dt.date], segment: st
 
 
 def _month_end_totals(con, month_end: dt.date, segment: str | None, value: str | None) -> dict:
-    where, params = segment_filter(segment, value)
-    result = con.sql(
-        _totals_sql(f"SELECT m.* FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s "
-                    f"USING (loan_id) WHERE m.month_end = $month_end AND {where}"),
-        params={"month_end": month_end, **params})
+    where, params = month_totals.where(segment, value)
+    result = con.sql(month_totals.totals_sql(derived.month_totals_of(con), f"t.month_end = $month_end AND {where}"),
+                     params={"month_end": month_end, **params})
     return dict(zip(result.columns, result.fetchall()[0], strict=True))
 
 
@@ -129,12 +127,8 @@ def dpd_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.dat
     """DPD x+ rates at every month-end from `first` to `last`, coincident and lagged 3 and 6 months.
     Long format: month_end, threshold ('1+'..'90+'), measure ('count'|'balance'), coincident, lag3, lag6,
     plus the month-end's active loans and balance."""
-    where, params = segment_filter(segment, value)
-    sums = ", ".join(
-        f"count(*) FILTER (WHERE m.dpd >= {x}) AS count_{x}, "
-        f"coalesce(sum(m.principal_balance) FILTER (WHERE m.dpd >= {x}), 0) AS balance_{x}"
-        for x in DPD_THRESHOLDS
-    )
+    where, params = month_totals.where(segment, value)
+    sums = ", ".join(f"sum(t.loans_{x}) AS count_{x}, sum(t.balance_{x}) AS balance_{x}" for x in DPD_THRESHOLDS)
     unpivot = " UNION ALL ".join(
         f"SELECT month_end, '{x}+' AS threshold, '{measure}' AS measure, {measure}_{x} AS numerator, "
         f"{measure}_all AS denominator, lag({measure}_all, 3) OVER w AS lag3_denominator, "
@@ -142,14 +136,14 @@ def dpd_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.dat
         f"WINDOW w AS (ORDER BY month_end)"
         for x in DPD_THRESHOLDS for measure in ("count", "balance")
     )
+    totals = derived.month_totals_of(con)
     result = frame(
         con,
         f"""
-        WITH calendar AS (SELECT DISTINCT month_end FROM {derived.loan_month(con)}),
+        WITH calendar AS (SELECT DISTINCT month_end FROM {totals} WHERE segment = '{month_totals.BOOK}'),
         sums AS (
-            SELECT m.month_end, count(*) AS count_all, sum(m.principal_balance) AS balance_all, {sums}
-            FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s USING (loan_id)
-            WHERE {where} GROUP BY m.month_end
+            SELECT t.month_end, sum(t.loans) AS count_all, sum(t.balance) AS balance_all, {sums}
+            FROM {totals} t WHERE {where} GROUP BY t.month_end
         ),
         totals AS (SELECT * FROM calendar LEFT JOIN sums USING (month_end)),
         long AS ({unpivot})
@@ -173,6 +167,8 @@ def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str 
     Columns: segment, value, loans, balance, rate, rate_before, change, balance_share (within its segment)."""
     names = (segment,) if isinstance(segment, str) else segment
     columns = [segments.column(name) for name in names]
+    if threshold not in DPD_THRESHOLDS:
+        raise ValueError(f"threshold {threshold}: one of {', '.join(map(str, DPD_THRESHOLDS))}")
 
     def grouped(rows: str) -> str:
         return " UNION ALL ".join(
@@ -187,20 +183,19 @@ def segment_movers(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: str 
             SELECT s.*, d.principal_balance, d.dpd
             FROM ({day_status.source(con, as_of)}) d JOIN {derived.loan_segment(con)} s USING (loan_id)
         ),
-        before_rows AS MATERIALIZED (
-            SELECT s.*, m.principal_balance, m.dpd
-            FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s USING (loan_id)
-            WHERE m.month_end = $before
-        ),
         now AS ({grouped("now_rows")}),
-        before AS ({grouped("before_rows")})
+        before AS (
+            SELECT t.segment, t.value, sum(t.balance) AS balance, sum(t.balance_{threshold}) AS bad
+            FROM {derived.month_totals_of(con)} t
+            WHERE t.month_end = $before AND list_contains($segments, t.segment) GROUP BY t.segment, t.value
+        )
         SELECT now.segment, now.value, now.loans, CAST(now.balance AS DOUBLE) AS balance,
                CAST(coalesce(now.bad, 0) / now.balance AS DOUBLE) AS rate,
                CAST(coalesce(before.bad, 0) / nullif(before.balance, 0) AS DOUBLE) AS rate_before,
                CAST(now.balance / sum(now.balance) OVER (PARTITION BY now.segment) AS DOUBLE) AS balance_share
         FROM now LEFT JOIN before USING (segment, value)
         """,
-        **status.status_params(con, as_of), x=threshold, before=months_before(as_of, 1),
+        **status.status_params(con, as_of), x=threshold, before=months_before(as_of, 1), segments=columns,
     )
     return (result.with_columns(change=pl.col("rate") - pl.col("rate_before"))
             .filter(pl.col("balance_share") >= min_share)
@@ -247,17 +242,18 @@ def delinquent_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date, segment: st
 
 def balance_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> pl.DataFrame:
     """Active loans and principal balance at each month-end from `first` to `last`."""
-    return frame(con, f"""SELECT month_end, count(*) AS loans, CAST(sum(principal_balance) AS DOUBLE) AS balance
-                          FROM {derived.loan_month(con)} WHERE month_end BETWEEN $first AND $last
+    return frame(con, f"""SELECT month_end, CAST(sum(loans) AS BIGINT) AS loans, CAST(sum(balance) AS DOUBLE) AS balance
+                          FROM {derived.month_totals_of(con)}
+                          WHERE segment = '{month_totals.BOOK}' AND month_end BETWEEN $first AND $last
                           GROUP BY 1 ORDER BY 1""", first=first, last=last)
 
 
 def bucket_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> pl.DataFrame:
     """Loans and balance by bucket at each month-end (long format)."""
-    return frame(con, f"""SELECT month_end, bucket, count(*) AS loans,
-                                 CAST(sum(principal_balance) AS DOUBLE) AS balance
-                          FROM {derived.loan_month(con)} WHERE month_end BETWEEN $first AND $last
-                          GROUP BY 1, 2 ORDER BY 1, 2""", first=first, last=last)
+    return frame(con, f"""SELECT month_end, bucket, loans, CAST(balance AS DOUBLE) AS balance
+                          FROM {derived.month_totals_of(con)}
+                          WHERE segment = '{month_totals.BOOK}' AND month_end BETWEEN $first AND $last
+                          ORDER BY 1, 2""", first=first, last=last)
 
 
 __all__ = ["BUCKET_ORDER", "DPD_THRESHOLDS", "balance_series", "bucket_distribution", "bucket_series",

@@ -8,7 +8,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import derived, freshness, segments, status
+from monitor import derived, freshness, month_totals, segments, status
 from monitor.query import frame
 from monitor.segments import segment_filter
 
@@ -84,22 +84,22 @@ def cure_rates(rolls: pl.DataFrame) -> pl.DataFrame:
 def flow_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date, segment: str | None = None,
                      value: str | None = None) -> pl.DataFrame:
     """Flow rates (迁徙率) at each month-end t in [first, last]: balance in M(k+1) at t / balance in Mk at t-1,
-    and M6 -> CO: principal charged off during the month (balance the day before charge-off) / M6 at t-1.
+    and M6 -> CO: principal charged off during the month (balance the day before charge-off) / M6 at t-1 (a loan
+    found past the charge-off DPD at a month-end but not charged off, one restructured instead, is not a charge-off).
     Long format: month_end, step ('M0->M1'...'M6->CO'), rate, numerator, denominator."""
     where, params = segment_filter(segment, value)
+    in_totals, totals_params = month_totals.where(segment, value)
     grid = """SELECT l.loan_id, l.charge_off_date - 1 AS as_of FROM loans l
               WHERE l.charge_off_date IS NOT NULL AND l.charge_off_date <= $last"""
     statuses = status.grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
+    totals = derived.month_totals_of(con)
     return frame(
         con,
         f"""
         WITH calendar AS (SELECT month_end, lag(month_end) OVER (ORDER BY month_end) AS previous
-                          FROM (SELECT DISTINCT month_end FROM {derived.loan_month(con)})),
-        by_bucket AS (
-            SELECT m.month_end, m.bucket, sum(m.principal_balance) AS balance
-            FROM {derived.loan_month(con)} m JOIN {derived.loan_segment(con)} s USING (loan_id)
-            WHERE {where} GROUP BY 1, 2
-        ),
+                          FROM (SELECT DISTINCT month_end FROM {totals} WHERE segment = '{month_totals.BOOK}')),
+        by_bucket AS (SELECT t.month_end, t.bucket, sum(t.balance) AS balance FROM {totals} t
+                      WHERE {in_totals} AND t.bucket <> 'CO' GROUP BY 1, 2),
         charged AS (
             SELECT last_day(c.as_of + 1) AS month_end, 'CO' AS bucket, sum(c.principal_balance) AS balance
             FROM ({statuses}) c JOIN {derived.loan_segment(con)} s USING (loan_id)
@@ -119,7 +119,7 @@ def flow_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
         WHERE c.month_end BETWEEN $first AND $last AND c.previous IS NOT NULL
         ORDER BY c.month_end, st.step_no
         """,
-        first=first, last=last, charge_off_dpd=status.db.charge_off_dpd(con), **params,
+        first=first, last=last, charge_off_dpd=status.db.charge_off_dpd(con), **params, **totals_params,
     )
 
 
