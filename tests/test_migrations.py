@@ -217,13 +217,14 @@ def test_version_8_adds_the_tables_of_applications_empty(current_book, tmp_path)
     assert _raw(path, "SELECT (SELECT count(*) FROM applications) + (SELECT count(*) FROM credit_policy)") == [(0,)]
 
 
-def test_version_9_sums_the_month_end_totals_from_loan_month(current_book, tmp_path):
-    """8 -> 9: a derived book without month_totals gains it, equal row for row to what this version's derive builds
-    (the current book's own), and the month-end series read it."""
-    path = _book_of_version(current_book, tmp_path, 8, drop=("month_totals",))
-    assert "month_totals" not in _tables(path)
+def test_version_9_sums_the_month_end_totals_and_moves_from_loan_month(current_book, tmp_path):
+    """8 -> 9: a derived book without month_totals and month_rolls gains them, equal row for row to what this
+    version's derive builds (the current book's own)."""
+    path = _book_of_version(current_book, tmp_path, 8, drop=("month_totals", "month_rolls"))
+    assert not {"month_totals", "month_rolls"} & _tables(path)
     db.connect(path).close()  # a read-write open migrates
     with duckdb.connect(str(path), read_only=True) as con:
         con.execute(f"ATTACH '{current_book}' AS derived_here (READ_ONLY)")
-        assert differences(con, "month_totals", "derived_here.month_totals") == (0, 0)
-        assert con.execute("SELECT count(*) FROM month_totals").fetchall()[0][0] > 0
+        for table in ("month_totals", "month_rolls"):
+            assert differences(con, table, f"derived_here.{table}") == (0, 0)
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] > 0

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from monitor import derive, metrics, month_totals, segments
+from monitor import derive, metrics, month_rolls, month_totals, segments
 
 from .test_metrics import FEB, JAN, eight_loan_book, monthly
 
@@ -87,3 +87,46 @@ def test_a_loan_past_the_charge_off_dpd_but_not_charged_off_is_no_charge_off(tmp
             (1.0, 300.0, 300.0)]
     finally:
         book.close()
+
+
+def test_the_month_end_moves_of_january_to_february(con):
+    """month_rolls' whole-book rows of the pair 01-31 -> 02-28: each loan's bucket at 01-31, its state at 02-28, its
+    principal at both (none after a closing)."""
+    found = con.execute("""SELECT from_bucket, to_state, loans, balance, balance_after FROM month_rolls
+                           WHERE segment = 'book' AND from_month_end = ? AND to_month_end = ?
+                           ORDER BY from_bucket, to_state""", [JAN, FEB]).fetchall()
+    d = Decimal
+    assert found == [
+        ("M0", "M0", 1, d("200.00"), d("100.00")),              # L1
+        ("M0", "paid_off", 1, d("200.00"), d("0.00")),          # L5
+        ("M1", "M0", 1, d("300.00"), d("100.00")),              # L2 cured
+        ("M1", "M2", 1, d("300.00"), d("300.00")),              # L3 rolled
+        ("M2", "M1", 1, d("400.00"), d("200.00")),              # L4 rolled back
+        ("M3", "restructured", 1, d("300.00"), d("0.00")),      # L7
+        ("M6", "charged_off", 1, d("300.00"), d("0.00")),       # L6
+    ]
+
+
+@pytest.mark.parametrize("segment", list(segments.SEGMENTS))
+def test_each_segments_moves_add_up_to_the_whole_books(con, segment):
+    sums = ", ".join(f"sum({s}) AS {s}" for s in month_rolls.SUMS)
+    differing = con.execute(f"""
+        SELECT count(*) FROM (
+            SELECT to_month_end, from_month_end, from_bucket, to_state, {sums}
+            FROM month_rolls WHERE segment = $segment GROUP BY ALL
+            EXCEPT ALL
+            SELECT to_month_end, from_month_end, from_bucket, to_state, {', '.join(month_rolls.SUMS)}
+            FROM month_rolls WHERE segment = 'book')""", {"segment": segment}).fetchall()[0][0]
+    assert differing == 0
+
+
+def test_roll_rates_of_two_segments_at_once_come_from_the_loans_moves(con):
+    """The projection's loans in two segments at once (no sum of month_rolls holds them) pool the loans' own moves:
+    with the whole book as both filters' values, the same estimate as the book's."""
+    from monitor.simulate import markov
+    channel = con.execute("SELECT DISTINCT channel FROM loan_segment").fetchall()
+    product = con.execute("SELECT DISTINCT product FROM loan_segment").fetchall()
+    assert len(channel) == len(product) == 1  # every loan of the eight in one channel and one product
+    book = markov.estimate(con, FEB, 1)
+    both = markov.estimate(con, FEB, 1, (("channel", channel[0][0]), ("product", product[0][0])))
+    assert (book.flows == both.flows).all() and (book.counts == both.counts).all() and book.pairs == both.pairs == 1

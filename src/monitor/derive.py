@@ -2,9 +2,10 @@
 
 installment_settlement (each installment with its running sum and the day it was settled), loan_month (every
 loan's status at every month-end), day_snapshot (every loan's status on the days the default views compare),
-loan_segment and month_totals (loan_month summed by month-end, bucket and segment value); and the collection rules'
-violations (monitor.compliance.violations). The statuses are monitor.status's definition; monitor.freshness tells
-whether the rows still hold, and monitor.derived serves them to the metrics.
+loan_segment, month_totals (loan_month summed by month-end, bucket and segment value) and month_rolls (the loans'
+moves between consecutive month-ends, summed likewise); and the collection rules' violations
+(monitor.compliance.violations). The statuses are monitor.status's definition; monitor.freshness tells whether the
+rows still hold, and monitor.derived serves them to the metrics.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from monitor import db, freshness, month_totals, segments
+from monitor import db, freshness, month_rolls, month_totals, segments
 from monitor.compliance import violations
 from monitor.months import month_ends, same_day_months_before
 from monitor.status import ACTIVE_AT, fen_to_yuan, grid_status_sql, latest_data_date
@@ -67,6 +68,7 @@ def derived_tables(as_of: dt.date, charge_off_dpd: int) -> tuple[DerivedTable, .
         DerivedTable("loan_segment", segments.segment_rows_sql("loan_month"), {}, "loan_id"),
         DerivedTable("month_totals", month_totals.rows_sql("loan_month", "loan_segment"), {},
                      ", ".join(month_totals.KEY)),
+        DerivedTable("month_rolls", month_rolls.rows_sql("loan_month", "loan_segment"), {}, ", ".join(month_rolls.KEY)),
     )
 
 

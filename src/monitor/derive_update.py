@@ -7,8 +7,8 @@ writer brings the tables up to date as it writes, for what its write changed:
 
 - every derived row depends only on its own loan's source rows, the day, and the charge-off DPD (monitor.status;
   installment_settlement, loan_month, day_snapshot and loan_segment are all per loan), so the rows of the loans a
-  write touched, computed again, and the others kept, are what a full `derive` would give; month_totals, their sums,
-  loses the touched loans' month-end rows as they were and gains them as they are;
+  write touched, computed again, and the others kept, are what a full `derive` would give; month_totals and
+  month_rolls, their sums, lose the touched loans' month-end rows and moves as they were and gain them as they are;
 - a write that brings a new latest day also adds that day's new month-ends and snapshot days for every loan, and
   drops the snapshot days the new day no longer keeps (derive.snapshot_days).
 
@@ -26,13 +26,15 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from monitor import db, derive, freshness, month_totals, segments
+from monitor import db, derive, freshness, month_rolls, month_totals, segments
 from monitor.months import month_ends
 from monitor.status import latest_data_date
 
 _TOUCHED = "derive_update_touched"
 _ONLY_TOUCHED = f"l.loan_id IN (SELECT loan_id FROM {_TOUCHED})"
 _TOTALS_CHANGE = "derive_update_totals"
+_MOVES_CHANGE = "derive_update_moves"
+_MOVES_OF_TOUCHED = f"m.loan_id IN (SELECT loan_id FROM {_TOUCHED})"  # a move of a touched loan (month_rolls.moves_sql)
 
 
 @dataclass(frozen=True)
@@ -140,26 +142,40 @@ def _add_new_days(con: duckdb.DuckDBPyConnection, built_through: dt.date, snapsh
 
 
 def _take_out_totals(con: duckdb.DuckDBPyConnection) -> None:
-    """Start month_totals' change: the touched loans' month-end rows as they stand, taken out (their sums negated)."""
+    """Start the changes of month_totals and month_rolls: the touched loans' month-end rows and moves as they stand,
+    taken out (their sums negated)."""
     rows = f"(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED}))"
     db.run(con, f"CREATE OR REPLACE TEMP TABLE {_TOTALS_CHANGE} AS "
                 f"{month_totals.signed_rows_sql(rows, 'loan_segment', -1)}")
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_MOVES_CHANGE} AS "
+                f"{month_rolls.signed_rows_sql('loan_month', 'loan_segment', _MOVES_OF_TOUCHED, -1)}")
 
 
 def _put_in_totals(con: duckdb.DuckDBPyConnection, new_after: dt.date | None) -> None:
-    """Finish month_totals' change and apply it: the touched loans' month-end rows as computed again, and (`new_after`,
-    on a new latest day) the other loans' rows of the month-ends after it, put in. month_totals is a few thousand
-    rows: it is written again whole, its sums plus the change, without the groups the change emptied."""
+    """Finish the changes and apply them: the touched loans' month-end rows and moves as computed again, and
+    (`new_after`, on a new latest day) the other loans' rows of the month-ends after it and their moves into them,
+    put in."""
+    params = {"new_after": new_after or dt.date.max}
     rows = f"""(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED})
                 OR month_end > CAST($new_after AS DATE))"""
-    db.run(con, f"INSERT INTO {_TOTALS_CHANGE} {month_totals.signed_rows_sql(rows, 'loan_segment', 1)}",
-           {"new_after": new_after or dt.date.max})
-    keys, sums = ", ".join(month_totals.KEY), ", ".join(f"sum({name}) AS {name}" for name in month_totals.SUMS)
-    db.run(con, f"""CREATE OR REPLACE TEMP TABLE {_TOTALS_CHANGE}_applied AS
-                    SELECT {keys}, {sums} FROM (SELECT * FROM month_totals UNION ALL SELECT * FROM {_TOTALS_CHANGE})
+    db.run(con, f"INSERT INTO {_TOTALS_CHANGE} {month_totals.signed_rows_sql(rows, 'loan_segment', 1)}", params)
+    moves = f"({_MOVES_OF_TOUCHED} OR p.t1 > CAST($new_after AS DATE))"
+    db.run(con, f"INSERT INTO {_MOVES_CHANGE} {month_rolls.signed_rows_sql('loan_month', 'loan_segment', moves, 1)}",
+           params)
+    _apply(con, "month_totals", _TOTALS_CHANGE, month_totals.KEY, month_totals.SUMS)
+    _apply(con, "month_rolls", _MOVES_CHANGE, month_rolls.KEY, month_rolls.SUMS)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, table: str, change: str, key: tuple[str, ...],
+           sums: tuple[str, ...]) -> None:
+    """Add the signed rows of `change` to `table` (a table of sums by `key`: tens of thousands of rows at most, written
+    again whole), leaving out the groups the change emptied (no loan left in them), as derive would not build them."""
+    keys, summed = ", ".join(key), ", ".join(f"sum({name}) AS {name}" for name in sums)
+    db.run(con, f"""CREATE OR REPLACE TEMP TABLE {change}_applied AS
+                    SELECT {keys}, {summed} FROM (SELECT * FROM {table} UNION ALL SELECT * FROM {change})
                     GROUP BY {keys} HAVING sum(loans) <> 0""")
-    db.run(con, "DELETE FROM month_totals")
-    db.run(con, f"INSERT INTO month_totals SELECT * FROM {_TOTALS_CHANGE}_applied ORDER BY {keys}")
+    db.run(con, f"DELETE FROM {table}")
+    db.run(con, f"INSERT INTO {table} SELECT * FROM {change}_applied ORDER BY {keys}")
 
 
 def _redo_segments(con: duckdb.DuckDBPyConnection, loans_sql: str, params: dict | None = None) -> None:

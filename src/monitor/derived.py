@@ -7,8 +7,8 @@ reads these tables only through the relations returned here:
 - while they hold through an earlier day V (freshness.valid_through), the tables completed from the source tables
   with the same definitions, into temporary tables of this connection: the month-ends after V, the installments of
   the loans with one due by the latest day and not settled by V (and of loans added since), and the segment rows of
-  the loans whose milestones those change, and those months' month-end totals. That is one grid of loans x one day
-  per missing month-end, and it equals what a full `derive` would give (a test checks every figure);
+  the loans whose milestones those change, and those months' month-end totals and moves. That is one grid of loans
+  x one day per missing month-end, and it equals what a full `derive` would give (a test checks every figure);
 - when data of a day before V came in since the build, or derive never ran, the tables as they are, and `state`
   says the month-end figures wait for derive, and since when.
 Installments due after the latest day keep the settled_on of the build (no metric judges an installment before
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from monitor import db, derive, freshness, month_totals, segments, status
+from monitor import db, derive, freshness, month_rolls, month_totals, segments, status
 from monitor.months import month_ends
 
 _MARK = "derived_completion"
@@ -86,6 +86,12 @@ def month_totals_of(con: duckdb.DuckDBPyConnection) -> str:
     return _relation(con, "month_totals")
 
 
+def month_rolls_of(con: duckdb.DuckDBPyConnection) -> str:
+    """The moves between consecutive month-ends by bucket, state and segment value (the columns of month_rolls) up to
+    the data's latest day, from loan_month(con) and loan_segment(con)."""
+    return _relation(con, "month_rolls")
+
+
 def _relation(con: duckdb.DuckDBPyConnection, table: str) -> str:
     through, latest = freshness.valid_through(con), status.latest_data_date(con)
     if through is None or latest is None or through >= latest:
@@ -142,6 +148,13 @@ def _complete(con: duckdb.DuckDBPyConnection, through: dt.date, latest: dt.date)
         CREATE OR REPLACE TEMP VIEW derived_month_totals AS
         SELECT * FROM main.month_totals WHERE month_end <= (SELECT day FROM derived_rows_hold_through)
         UNION ALL SELECT * FROM derived_added_totals""")
+    added_moves = month_rolls.rows_sql("derived_loan_month", "derived_loan_segment",
+                                       "p.t1 > (SELECT day FROM derived_rows_hold_through)")
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE derived_added_moves AS {added_moves}")
+    db.run(con, """
+        CREATE OR REPLACE TEMP VIEW derived_month_rolls AS
+        SELECT * FROM main.month_rolls WHERE to_month_end <= (SELECT day FROM derived_rows_hold_through)
+        UNION ALL SELECT * FROM derived_added_moves""")
     db.run(con, f"CREATE OR REPLACE TEMP TABLE {_MARK} AS SELECT CAST($through AS DATE) AS through, "
                 "CAST($latest AS DATE) AS latest, CAST($fingerprint AS VARCHAR) AS fingerprint",
            {**params, "fingerprint": fingerprint})

@@ -31,8 +31,9 @@ The versions (db.SCHEMA_VERSION is the newest):
   credit_policy (the cut-offs in force from each day), application_models and application_scores (the application
   scorecard), credit_policy_whatifs (saved what-ifs) and synthetic_application_truth; an older book has no
   applications until a file of them is loaded.
-- 9: the derived table month_totals (monitor.month_totals: loan_month summed by month-end, bucket and segment value),
-  which the month-end series read instead of loan_month; an older book's is summed from its loan_month.
+- 9: the derived tables month_totals (monitor.month_totals: loan_month summed by month-end, bucket and segment value)
+  and month_rolls (monitor.month_rolls: the moves between consecutive month-ends, summed likewise), which the
+  month-end series and the roll rates read instead of loan_month; an older book's are summed from its loan_month.
 
 A new version adds a step here (STEPS[n] takes a book from n to n + 1), a test that builds a book of version n and
 opens it, and its line above. A step that changes a table must write its own DDL rather than db.DDL, so that the
@@ -43,7 +44,7 @@ from __future__ import annotations
 
 import duckdb
 
-from monitor import alerts_schema, alerts_starter, month_totals
+from monitor import alerts_schema, alerts_starter, month_rolls, month_totals
 from monitor import book_schema as db  # the schema and its statements; monitor.db opens books through this
 from monitor.compliance import violations
 from monitor.i18n import t
@@ -136,11 +137,12 @@ def _v7_to_v8(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _v8_to_v9(con: duckdb.DuckDBPyConnection) -> None:
-    """month_totals (where derive built loan_month and loan_segment): summed from them as this version's derive sums
-    them (month_totals.rows_sql; the same SQL as a step of its own: a later change to derive must not change it)."""
+    """month_totals and month_rolls (where derive built loan_month and loan_segment): summed from them as this
+    version's derive sums them (the modules' rows_sql)."""
     if db.table_exists(con, "loan_month") and db.table_exists(con, "loan_segment"):
-        db.run(con, "CREATE OR REPLACE TABLE month_totals AS "
-                    f"{month_totals.rows_sql('loan_month', 'loan_segment')} ORDER BY {', '.join(month_totals.KEY)}")
+        for table, module in (("month_totals", month_totals), ("month_rolls", month_rolls)):
+            db.run(con, f"CREATE OR REPLACE TABLE {table} AS {module.rows_sql('loan_month', 'loan_segment')} "
+                        f"ORDER BY {', '.join(module.KEY)}")
 
 
 STEPS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7, 7: _v7_to_v8,

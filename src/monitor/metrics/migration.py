@@ -16,37 +16,16 @@ ROLL_TO_STATES = (*status.BUCKETS, "paid_off", "charged_off", "restructured", "s
 FLOW_STEPS = tuple(f"{a}->{b}" for a, b in zip(status.BUCKETS, (*status.BUCKETS[1:], "CO"), strict=True))
 
 
-def roll_sql(where: str, month_rows: str, segment_rows: str, by: str | None = None) -> str:
-    """The roll-rate rows of roll_rate_series (parameters $first, $last and those of `where`, a condition on
-    m, the month-end row, and s, the segment row) over month-end rows and segment rows: the relations
-    monitor.derived gives (derived.loan_month(con), derived.loan_segment(con)). With `by` (a segment of the
-    allow-list) the rows of every value of that segment at once, in a first column `value`."""
-    value = "" if by is None else f"s.{segments.column(by)} AS value, "
-    carried, keys = ("", "") if by is None else ("st.value, ", "value, ")
+def _rates_sql(grouped: str, by: str | None) -> str:
+    """Roll rates from `grouped`, moves counted and summed by pair of month-ends, from_bucket and to_state (and, with
+    `by`, a first column value): each state's share of its bucket, by count and by balance at the first month-end."""
+    keys = "" if by is None else "value, "
     return f"""
-        WITH pairs AS (
-            SELECT month_end AS t1, lag(month_end) OVER (ORDER BY month_end) AS t0
-            FROM (SELECT DISTINCT month_end FROM {month_rows})
-        ),
-        start AS (
-            SELECT {value}p.t0, p.t1, m.loan_id, m.bucket, m.principal_balance
-            FROM {month_rows} m JOIN pairs p ON m.month_end = p.t0 JOIN {segment_rows} s USING (loan_id)
-            WHERE p.t1 BETWEEN $first AND $last AND {where}
-        ),
-        moves AS (
-            SELECT {carried}st.t0, st.t1, st.bucket AS from_bucket, coalesce(f.bucket, l.status) AS to_state,
-                   st.principal_balance
-            FROM start st
-            LEFT JOIN {month_rows} f ON f.loan_id = st.loan_id AND f.month_end = st.t1
-            JOIN loans l ON l.loan_id = st.loan_id
-        )
-        SELECT {keys}t0 AS from_month_end, t1 AS to_month_end, from_bucket, to_state, count(*) AS loans,
-               CAST(sum(principal_balance) AS DOUBLE) AS balance,
-               count(*) / sum(count(*)) OVER (PARTITION BY {keys}t1, from_bucket) AS count_rate,
-               CAST(sum(principal_balance) / nullif(sum(sum(principal_balance)) OVER (PARTITION BY {keys}t1,
-                    from_bucket), 0) AS DOUBLE) AS balance_rate
-        FROM moves GROUP BY {keys}t0, t1, from_bucket, to_state ORDER BY {keys}to_month_end, from_bucket, to_state
-    """
+        SELECT {keys}from_month_end, to_month_end, from_bucket, to_state, loans, CAST(balance AS DOUBLE) AS balance,
+               loans / sum(loans) OVER (PARTITION BY {keys}to_month_end, from_bucket) AS count_rate,
+               CAST(balance / nullif(sum(balance) OVER (PARTITION BY {keys}to_month_end, from_bucket), 0) AS DOUBLE)
+                   AS balance_rate
+        FROM ({grouped}) ORDER BY {keys}to_month_end, from_bucket, to_state"""
 
 
 def roll_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date, segment: str | None = None,
@@ -55,12 +34,20 @@ def roll_rate_series(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.da
     in bucket i at t-1, the share in state j at t (a bucket, or the closing status of loans that closed in
     between), by count and by balance at t-1. Long format: from_month_end, to_month_end, from_bucket,
     to_state, loans, balance, count_rate, balance_rate. `delinquent_only` leaves out the rows from M0
-    (most of the book), which cure rates do not need. `by`: every value of a segment at once (roll_sql)."""
-    where, params = segment_filter(segment, value)
+    (most of the book), which cure rates do not need. `by`: every value of a segment at once, in a first column
+    `value` (not with `segment`). Read from month_rolls."""
+    if by is not None and segment is not None:
+        raise ValueError("roll rates of one segment value, or by every value of a segment: not both")
+    if by is None:
+        where, params = month_totals.where(segment, value)
+    else:
+        where, params = "t.segment = $by_segment", {"by_segment": segments.column(by)}
     if delinquent_only:
-        where += " AND m.bucket <> 'M0'"
-    return frame(con, roll_sql(where, derived.loan_month(con), derived.loan_segment(con), by), first=first,
-                 last=last, **params)
+        where += " AND t.from_bucket <> 'M0'"
+    grouped = f"""SELECT {'' if by is None else 'value, '}from_month_end, to_month_end, from_bucket, to_state, loans,
+                         balance
+                  FROM {derived.month_rolls_of(con)} t WHERE t.to_month_end BETWEEN $first AND $last AND {where}"""
+    return frame(con, _rates_sql(grouped, by), first=first, last=last, **params)
 
 
 def roll_rates(con: duckdb.DuckDBPyConnection, from_month_end: dt.date, to_month_end: dt.date,

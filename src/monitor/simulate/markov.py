@@ -30,8 +30,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-from monitor import day_status, derived, segments, status
-from monitor.metrics.migration import roll_sql
+from monitor import day_status, derived, month_rolls, month_totals, segments, status
 from monitor.months import last_month_end, months_before
 from monitor.query import frame, rows
 from monitor.simulate.inputs import SimulationInputError
@@ -124,25 +123,15 @@ def window(as_of: dt.date, months: int) -> tuple[dt.date, dt.date]:
 
 def estimate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int, filters: Filters = ()) -> Estimate:
     """Pool the month-end moves of the last `months` pairs of month-ends up to `as_of` (set-oriented SQL:
-    the roll rates of monitor.metrics.migration, and the balance at t of the loans still open)."""
+    the moves of monitor.month_rolls, and the balance at t of the loans still open)."""
     first, last = window(as_of, months)
-    condition, params = where(filters)
-    months_rows, segment_rows = derived.loan_month(con), derived.loan_segment(con)
-    rolls = frame(con, f"""SELECT from_bucket, to_state, CAST(sum(loans) AS DOUBLE) AS loans, sum(balance) AS balance,
-                                  count(DISTINCT to_month_end) AS pairs, min(to_month_end) AS first,
-                                  max(to_month_end) AS last
-                           FROM ({roll_sql(condition, months_rows, segment_rows)}) GROUP BY 1, 2""",
-                  first=first, last=last, **params)
-    after = dict(((f, t), b) for f, t, b in rows(con, f"""
-        WITH pairs AS (
-            SELECT month_end AS t1, lag(month_end) OVER (ORDER BY month_end) AS t0
-            FROM (SELECT DISTINCT month_end FROM {months_rows})
-        )
-        SELECT m.bucket, f.bucket, CAST(sum(f.principal_balance) AS DOUBLE)
-        FROM {months_rows} m JOIN pairs p ON m.month_end = p.t0 JOIN {segment_rows} s USING (loan_id)
-        JOIN {months_rows} f ON f.loan_id = m.loan_id AND f.month_end = p.t1
-        WHERE p.t1 BETWEEN $first AND $last AND {condition}
-        GROUP BY 1, 2""", first=first, last=last, **params))
+    rolls = frame(con, f"""SELECT from_bucket, to_state, CAST(sum(loans) AS DOUBLE) AS loans,
+                                  CAST(sum(balance) AS DOUBLE) AS balance, count(DISTINCT to_month_end) AS pairs,
+                                  min(to_month_end) AS first, max(to_month_end) AS last,
+                                  CAST(sum(balance_after) AS DOUBLE) AS balance_after
+                           FROM ({_moves(con, filters)}) GROUP BY 1, 2""",
+                  first=first, last=last, **_moves_params(filters))
+    after = {(row["from_bucket"], row["to_state"]): row["balance_after"] for row in rolls.iter_rows(named=True)}
     size = len(STATES)
     flows, counts = np.zeros((len(BUCKETS), size)), np.zeros((len(BUCKETS), size))
     exposure = np.zeros(len(BUCKETS))
@@ -161,6 +150,31 @@ def estimate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int, filter
     pairs = int(rolls["pairs"].max() or 0) if rolls.height else 0
     return Estimate(flows, exposure, counts, rolls["first"].min() if rolls.height else None,
                     rolls["last"].max() if rolls.height else None, pairs)
+
+
+def _moves(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
+    """The month-end moves whose later month-end is in [$first, $last] of the loans in every filter, by pair, bucket and
+    state (to_month_end, from_bucket, to_state, loans, balance, balance_after): summed by derive in month_rolls for the
+    book or one segment value, counted from the loans' own moves for loans in two segments at once."""
+    if len(filters) <= 1:
+        segment, value = filters[0] if filters else (None, None)
+        condition, _ = month_totals.where(segment, value)
+        return f"""SELECT to_month_end, from_bucket, to_state, loans, balance, balance_after
+                   FROM {derived.month_rolls_of(con)} t
+                   WHERE t.to_month_end BETWEEN $first AND $last AND {condition}"""
+    condition, _ = where(filters)
+    moves = month_rolls.moves_sql(derived.loan_month(con), derived.loan_segment(con),
+                                  f"p.t1 BETWEEN $first AND $last AND {condition}")
+    return f"""SELECT to_month_end, from_bucket, to_state, count(*) AS loans, sum(balance) AS balance,
+                      coalesce(sum(balance_after), 0) AS balance_after
+               FROM ({moves}) GROUP BY 1, 2, 3"""
+
+
+def _moves_params(filters: Filters) -> dict:
+    """The parameters of _moves(filters) besides $first and $last."""
+    if len(filters) <= 1:
+        return month_totals.where(*(filters[0] if filters else (None, None)))[1]
+    return where(filters)[1]
 
 
 def start_balances(con: duckdb.DuckDBPyConnection, as_of: dt.date, filters: Filters = ()) -> dict:

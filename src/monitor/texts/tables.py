@@ -18,6 +18,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("table.loan_segment", "贷款分群", "Loan segments"),
     ("table.day_snapshot", "日终状态快照", "Day-end status snapshots"),
     ("table.month_totals", "月末分群汇总", "Month-end totals by segment"),
+    ("table.month_rolls", "月末迁移汇总", "Month-end moves by segment"),
     ("table.synthetic_truth", "演示数据真值", "Synthetic truth"),
     # columns
     ("col.customer_id", "客户编号", "Customer ID"),
