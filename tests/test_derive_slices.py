@@ -12,7 +12,8 @@ from monitor import db, derive
 from tests.derived_parity import differences
 
 DEMO_AS_OF = dt.date(2026, 11, 29)
-ORDER = {"installment_settlement": "loan_id", "loan_month": "month_end", "day_snapshot": "as_of"}
+ORDER = {"installment_settlement": "loan_id", "loan_month": "month_end", "day_snapshot": "as_of",
+         "month_totals": "month_end", "month_rolls": "to_month_end"}
 
 
 @pytest.fixture
@@ -33,6 +34,9 @@ def test_slices_give_the_tables_of_one_statement_in_storage_order(book, monkeypa
     assert len(slices["installment_settlement"]) >= 15  # about 9 installments a loan: 222 loans a slice
     assert len(slices["loan_month"]) > 10 and len(slices["day_snapshot"]) == len(derive.snapshot_days(DEMO_AS_OF))
     assert len(slices["loan_segment"]) == 1
+    ends = [(part["after"], part["as_of"]) for part in slices["loan_month"]]
+    for table in ("month_totals", "month_rolls"):  # its sums of the month-ends sliced as loan_month is
+        assert [(part["after"], part["as_of"]) for part in slices[table]] == ends
     derive.derive(book, DEMO_AS_OF)
     for table in db.DERIVED_TABLES:
         assert differences(book, table, f"whole_{table}") == (0, 0), table

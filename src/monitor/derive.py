@@ -56,6 +56,8 @@ class DerivedTable:
 def derived_tables(as_of: dt.date, charge_off_dpd: int) -> tuple[DerivedTable, ...]:
     """The derived tables at `as_of`, in the order they must be built (each reads only those before it)."""
     co = {"charge_off_dpd": charge_off_dpd}
+    # the sums of month-ends sliced as loan_month is: those after $after up to $as_of
+    ends, month_slice = "{c} > $after AND {c} <= $as_of", {"as_of": as_of, "after": dt.date.min}
     in_range = "(SELECT * FROM {} WHERE loan_id BETWEEN $first_loan AND $last_loan)"
     settlement = settlement_query(*(in_range.format(t) for t in ("loans", "installments", "payments")))
     return (
@@ -66,9 +68,11 @@ def derived_tables(as_of: dt.date, charge_off_dpd: int) -> tuple[DerivedTable, .
         DerivedTable("day_snapshot", day_snapshot_rows(), {"days": snapshot_days(as_of), **co}, "as_of, loan_id",
                      "days"),
         DerivedTable("loan_segment", segments.segment_rows_sql("loan_month"), {}, "loan_id"),
-        DerivedTable("month_totals", month_totals.rows_sql("loan_month", "loan_segment"), {},
-                     ", ".join(month_totals.KEY)),
-        DerivedTable("month_rolls", month_rolls.rows_sql("loan_month", "loan_segment"), {}, ", ".join(month_rolls.KEY)),
+        DerivedTable("month_totals", month_totals.rows_sql("loan_month", "loan_segment", ends.format(c="m.month_end")),
+                     month_slice, ", ".join(month_totals.KEY), "month_ends"),
+        DerivedTable("month_rolls", month_rolls.rows_sql("loan_month", "loan_segment", ends.format(c="p.t1"),
+                                                         later=ends.format(c="f.month_end")),
+                     month_slice, ", ".join(month_rolls.KEY), "month_ends"),
     )
 
 

@@ -17,12 +17,13 @@ KEY = ("to_month_end", "from_month_end", "from_bucket", "to_state", "segment", "
 SUMS = ("loans", "balance", "balance_after")
 
 
-def moves_sql(month_rows: str, segment_rows: str, condition: str = "TRUE") -> str:
+def moves_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later: str = "TRUE") -> str:
     """Each loan's move between consecutive month-ends of the month-end rows `month_rows` (loan_month's columns) whose
     row at the first passes `condition` (SQL on m, the first month-end's row, p, the pair of month-ends, and s, the
     loan's row of `segment_rows`): from_month_end, to_month_end, loan_id, from_bucket, to_state (its bucket at the
     second, or its closing status), balance (principal at the first), balance_after (at the second; NULL when it
-    closed), and every segment column of s."""
+    closed), and every segment column of s. `later`, a condition on f.month_end that every second month-end of the
+    moves asked for passes, spares the join the month-end rows it cannot match (derive's slices)."""
     columns = ", ".join(f"s.{segments.column(name)}" for name in segments.SEGMENTS)
     return f"""
         WITH pairs AS (
@@ -34,12 +35,12 @@ def moves_sql(month_rows: str, segment_rows: str, condition: str = "TRUE") -> st
                f.principal_balance AS balance_after, {columns}
         FROM {month_rows} m JOIN pairs p ON m.month_end = p.t0
         JOIN {segment_rows} s ON s.loan_id = m.loan_id
-        LEFT JOIN {month_rows} f ON f.loan_id = m.loan_id AND f.month_end = p.t1
+        LEFT JOIN {month_rows} f ON f.loan_id = m.loan_id AND f.month_end = p.t1 AND {later}
         JOIN loans l ON l.loan_id = m.loan_id
         WHERE {condition}"""
 
 
-def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE") -> str:
+def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later: str = "TRUE") -> str:
     """The month_rolls rows of the moves of moves_sql: loans and their principal at the first month-end and at the
     second, by pair of month-ends, bucket and state, for the book and each segment value (GROUPING SETS)."""
     names = [segments.column(name) for name in segments.SEGMENTS]
@@ -54,7 +55,7 @@ def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE") -> str
                CAST({value} AS VARCHAR) AS value, CAST(count(*) AS BIGINT) AS loans,
                CAST(sum(mv.balance) AS {money}) AS balance,
                CAST(coalesce(sum(mv.balance_after), 0) AS {money}) AS balance_after
-        FROM ({moves_sql(month_rows, segment_rows, condition)}) mv
+        FROM ({moves_sql(month_rows, segment_rows, condition, later)}) mv
         GROUP BY GROUPING SETS ({sets})"""
 
 

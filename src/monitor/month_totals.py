@@ -22,10 +22,11 @@ MONEY = "DECIMAL(18,2)"  # a sum of balances: ten million loans of a million yua
 SUMS = ("loans", "balance", *(f"{measure}_{x}" for x in THRESHOLDS for measure in ("loans", "balance")))
 
 
-def rows_sql(month_rows: str, segment_rows: str) -> str:
-    """The month_totals rows of the month-end rows `month_rows` (a relation with loan_month's columns) with the segment
-    values of `segment_rows` (loan_segment's columns): one row per month-end, bucket and segment value present, in
-    DESIGN.md §9's portable subset (GROUPING SETS, which Spark reads as DuckDB does)."""
+def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE") -> str:
+    """The month_totals rows of the month-end rows `month_rows` (a relation with loan_month's columns, alias m) that
+    pass `condition`, with the segment values of `segment_rows` (loan_segment's columns): one row per month-end,
+    bucket and segment value present, in DESIGN.md §9's portable subset (GROUPING SETS, which Spark reads as DuckDB
+    does)."""
     names = [segments.column(name) for name in segments.SEGMENTS]
     sets = ", ".join(["(m.month_end, m.bucket)", *(f"(m.month_end, m.bucket, s.{name})" for name in names)])
     segment = "CASE " + " ".join(f"WHEN grouping(s.{name}) = 0 THEN '{name}'" for name in names) + f" ELSE '{BOOK}' END"
@@ -37,6 +38,7 @@ def rows_sql(month_rows: str, segment_rows: str) -> str:
         SELECT m.month_end, m.bucket, {segment} AS segment, CAST({value} AS VARCHAR) AS value,
                CAST(count(*) AS BIGINT) AS loans, CAST(sum(m.principal_balance) AS {MONEY}) AS balance, {parts}
         FROM {month_rows} m JOIN {segment_rows} s ON s.loan_id = m.loan_id
+        WHERE {condition}
         GROUP BY GROUPING SETS ({sets})"""
 
 
