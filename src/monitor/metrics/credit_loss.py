@@ -25,7 +25,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import day_status, db, derived, early_warning, freshness, memo, status
+from monitor import day_status, db, derived, early_warning, freshness, memo, month_totals, status
 from monitor.memo import Memo
 from monitor.months import last_month_end, months_before, months_between
 from monitor.query import frame, rows
@@ -55,7 +55,8 @@ def default_rates_by_bucket(con: duckdb.DuckDBPyConnection, as_of: dt.date, hori
     months = derived.loan_month(con)
     end = last_month_end(as_of)
     seasoned = rows(con, f"""SELECT min(month_end) FROM (
-                                 SELECT month_end FROM {months} WHERE bucket IN ('M1', 'M2', 'M3')
+                                 SELECT month_end FROM {derived.month_totals_of(con)}
+                                 WHERE segment = '{month_totals.BOOK}' AND bucket IN ('M1', 'M2', 'M3')
                                  GROUP BY month_end HAVING count(DISTINCT bucket) = 3)""")[0][0]
     start = months_before(end, horizon)
     if seasoned is not None and start < seasoned < end:

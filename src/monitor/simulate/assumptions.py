@@ -79,8 +79,8 @@ class Assumption:
 
 
 def _last_month_end(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
-    return frame(con, f"SELECT max(month_end) AS m FROM {derived.loan_month(con)} WHERE month_end <= $as_of",
-                  as_of=as_of)["m"][0]
+    return frame(con, f"SELECT max(month_end) AS m FROM {derived.month_totals_of(con)} WHERE month_end <= $as_of",
+                 as_of=as_of)["m"][0]
 
 
 def restructured_outcomes(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
