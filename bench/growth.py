@@ -433,13 +433,17 @@ class Scale:
 
 
 def _copy_book(source: Path, target: Path) -> None:
-    """The book and its WAL, readable by the owner only as `generate` leaves a book (personal data)."""
+    """The book and its WAL, readable by the owner only as `generate` leaves a book (personal data), and its models
+    (models/<stem>/ beside it, where `train` keeps them: `score` reads them)."""
     for old, new in ((source, target), (Path(f"{source}.wal"), Path(f"{target}.wal"))):
         if old.exists():
             new.unlink(missing_ok=True)
             with open(old, "rb") as read, os.fdopen(os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
                                                     "wb") as write:
                 shutil.copyfileobj(read, write, 16 * 1024 * 1024)
+    models = source.parent / "models" / source.stem
+    if models.is_dir():
+        shutil.copytree(models, target.parent / "models" / target.stem, dirs_exist_ok=True)
 
 
 def probe(book: Path) -> dict:
