@@ -35,6 +35,7 @@ _ONLY_TOUCHED = f"l.loan_id IN (SELECT loan_id FROM {_TOUCHED})"
 _TOTALS_CHANGE = "derive_update_totals"
 _MOVES_CHANGE = "derive_update_moves"
 _MOVES_OF_TOUCHED = f"m.loan_id IN (SELECT loan_id FROM {_TOUCHED})"  # a move of a touched loan (month_rolls.moves_sql)
+_CALENDAR = f"month_totals WHERE segment = '{month_totals.BOOK}'"  # the book's month-ends, for month_rolls.moves_sql
 
 
 @dataclass(frozen=True)
@@ -143,26 +144,35 @@ def _add_new_days(con: duckdb.DuckDBPyConnection, built_through: dt.date, snapsh
 
 def _take_out_totals(con: duckdb.DuckDBPyConnection) -> None:
     """Start the changes of month_totals and month_rolls: the touched loans' month-end rows and moves as they stand,
-    taken out (their sums negated)."""
+    taken out (their sums negated). Only those loans' rows are read: the month-ends the moves pair come from
+    month_totals, which holds every month-end of loan_month. A move into a closing carries the loan's status, read
+    now, after the write: the writers change a loan's status only when they close it (the feed closes active loans,
+    the loaders add loans), so the status of a loan closed before the write is the one its moves were summed with."""
     rows = f"(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED}))"
     db.run(con, f"CREATE OR REPLACE TEMP TABLE {_TOTALS_CHANGE} AS "
                 f"{month_totals.signed_rows_sql(rows, 'loan_segment', -1)}")
     db.run(con, f"CREATE OR REPLACE TEMP TABLE {_MOVES_CHANGE} AS "
-                f"{month_rolls.signed_rows_sql('loan_month', 'loan_segment', _MOVES_OF_TOUCHED, -1)}")
+                f"{month_rolls.signed_rows_sql(rows, 'loan_segment', 'TRUE', -1, _CALENDAR)}")
 
 
 def _put_in_totals(con: duckdb.DuckDBPyConnection, new_after: dt.date | None) -> None:
     """Finish the changes and apply them: the touched loans' month-end rows and moves as computed again, and
-    (`new_after`, on a new latest day) the other loans' rows of the month-ends after it and their moves into them,
-    put in."""
+    (`new_after`, on a new latest day) the other loans' rows of the month-ends after it and their moves into them
+    (from the last month-end on or before it), put in. month_totals first: its month-ends pair the moves."""
     params = {"new_after": new_after or dt.date.max}
     rows = f"""(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED})
                 OR month_end > CAST($new_after AS DATE))"""
     db.run(con, f"INSERT INTO {_TOTALS_CHANGE} {month_totals.signed_rows_sql(rows, 'loan_segment', 1)}", params)
-    moves = f"({_MOVES_OF_TOUCHED} OR p.t1 > CAST($new_after AS DATE))"
-    db.run(con, f"INSERT INTO {_MOVES_CHANGE} {month_rolls.signed_rows_sql('loan_month', 'loan_segment', moves, 1)}",
-           params)
     _apply(con, "month_totals", _TOTALS_CHANGE, month_totals.KEY, month_totals.SUMS)
+    # the book's last month-end up to `new_after`: the first month-end of the moves into the new ones
+    before_new = con.execute(f"SELECT max(month_end) FROM {_CALENDAR} AND month_end <= ?",
+                             [params["new_after"]]).fetchall()[0][0] if new_after is not None else None
+    params["from_end"] = before_new or dt.date.max
+    rows = f"""(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED})
+                OR month_end >= CAST($from_end AS DATE))"""
+    moves = f"({_MOVES_OF_TOUCHED} OR p.t1 > CAST($new_after AS DATE))"
+    db.run(con, f"INSERT INTO {_MOVES_CHANGE} "
+                f"{month_rolls.signed_rows_sql(rows, 'loan_segment', moves, 1, _CALENDAR)}", params)
     _apply(con, "month_rolls", _MOVES_CHANGE, month_rolls.KEY, month_rolls.SUMS)
 
 

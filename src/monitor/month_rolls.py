@@ -17,18 +17,21 @@ KEY = ("to_month_end", "from_month_end", "from_bucket", "to_state", "segment", "
 SUMS = ("loans", "balance", "balance_after")
 
 
-def moves_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later: str = "TRUE") -> str:
+def moves_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later: str = "TRUE",
+              calendar: str | None = None) -> str:
     """Each loan's move between consecutive month-ends of the month-end rows `month_rows` (loan_month's columns) whose
     row at the first passes `condition` (SQL on m, the first month-end's row, p, the pair of month-ends, and s, the
     loan's row of `segment_rows`): from_month_end, to_month_end, loan_id, from_bucket, to_state (its bucket at the
     second, or its closing status), balance (principal at the first), balance_after (at the second; NULL when it
     closed), and every segment column of s. `later`, a condition on f.month_end that every second month-end of the
-    moves asked for passes, spares the join the month-end rows it cannot match (derive's slices)."""
+    moves asked for passes, spares the join the month-end rows it cannot match (derive's slices). `calendar`, a
+    relation of the book's month-ends (column month_end), pairs them when `month_rows` holds only some loans' rows
+    (by default its own month-ends)."""
     columns = ", ".join(f"s.{segments.column(name)}" for name in segments.SEGMENTS)
     return f"""
         WITH pairs AS (
             SELECT month_end AS t1, lag(month_end) OVER (ORDER BY month_end) AS t0
-            FROM (SELECT DISTINCT month_end FROM {month_rows}) ends
+            FROM (SELECT DISTINCT month_end FROM {calendar or month_rows}) ends
         )
         SELECT p.t0 AS from_month_end, p.t1 AS to_month_end, m.loan_id, m.bucket AS from_bucket,
                coalesce(f.bucket, l.status) AS to_state, m.principal_balance AS balance,
@@ -40,7 +43,8 @@ def moves_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later
         WHERE {condition}"""
 
 
-def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later: str = "TRUE") -> str:
+def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later: str = "TRUE",
+             calendar: str | None = None) -> str:
     """The month_rolls rows of the moves of moves_sql: loans and their principal at the first month-end and at the
     second, by pair of month-ends, bucket and state, for the book and each segment value (GROUPING SETS)."""
     names = [segments.column(name) for name in segments.SEGMENTS]
@@ -55,11 +59,11 @@ def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later:
                CAST({value} AS VARCHAR) AS value, CAST(count(*) AS BIGINT) AS loans,
                CAST(sum(mv.balance) AS {money}) AS balance,
                CAST(coalesce(sum(mv.balance_after), 0) AS {money}) AS balance_after
-        FROM ({moves_sql(month_rows, segment_rows, condition, later)}) mv
+        FROM ({moves_sql(month_rows, segment_rows, condition, later, calendar)}) mv
         GROUP BY GROUPING SETS ({sets})"""
 
 
-def signed_rows_sql(month_rows: str, segment_rows: str, condition: str, sign: int) -> str:
+def signed_rows_sql(month_rows: str, segment_rows: str, condition: str, sign: int, calendar: str) -> str:
     """rows_sql with every sum multiplied by `sign` (1 or -1): a change to add to month_rolls."""
     sums = ", ".join(f"{sign} * {name} AS {name}" for name in SUMS)
-    return f"SELECT {', '.join(KEY)}, {sums} FROM ({rows_sql(month_rows, segment_rows, condition)})"
+    return f"SELECT {', '.join(KEY)}, {sums} FROM ({rows_sql(month_rows, segment_rows, condition, calendar=calendar)})"
