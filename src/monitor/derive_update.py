@@ -149,10 +149,8 @@ def _take_out_totals(con: duckdb.DuckDBPyConnection) -> None:
     now, after the write: the writers change a loan's status only when they close it (the feed closes active loans,
     the loaders add loans), so the status of a loan closed before the write is the one its moves were summed with."""
     rows = f"(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED}))"
-    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_TOTALS_CHANGE} AS "
-                f"{month_totals.signed_rows_sql(rows, 'loan_segment', -1)}")
-    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_MOVES_CHANGE} AS "
-                f"{month_rolls.signed_rows_sql(rows, 'loan_segment', 'TRUE', -1, _CALENDAR)}")
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_TOTALS_CHANGE} AS {_totals_change(rows, -1)}")
+    db.run(con, f"CREATE OR REPLACE TEMP TABLE {_MOVES_CHANGE} AS {_moves_change(rows, 'TRUE', -1)}")
 
 
 def _put_in_totals(con: duckdb.DuckDBPyConnection, new_after: dt.date | None) -> None:
@@ -162,7 +160,7 @@ def _put_in_totals(con: duckdb.DuckDBPyConnection, new_after: dt.date | None) ->
     params = {"new_after": new_after or dt.date.max}
     rows = f"""(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED})
                 OR month_end > CAST($new_after AS DATE))"""
-    db.run(con, f"INSERT INTO {_TOTALS_CHANGE} {month_totals.signed_rows_sql(rows, 'loan_segment', 1)}", params)
+    db.run(con, f"INSERT INTO {_TOTALS_CHANGE} {_totals_change(rows, 1)}", params)
     _apply(con, "month_totals", _TOTALS_CHANGE, month_totals.KEY, month_totals.SUMS)
     # the book's last month-end up to `new_after`: the first month-end of the moves into the new ones
     before_new = con.execute(f"SELECT max(month_end) FROM {_CALENDAR} AND month_end <= ?",
@@ -171,9 +169,20 @@ def _put_in_totals(con: duckdb.DuckDBPyConnection, new_after: dt.date | None) ->
     rows = f"""(SELECT * FROM loan_month WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED})
                 OR month_end >= CAST($from_end AS DATE))"""
     moves = f"({_MOVES_OF_TOUCHED} OR p.t1 > CAST($new_after AS DATE))"
-    db.run(con, f"INSERT INTO {_MOVES_CHANGE} "
-                f"{month_rolls.signed_rows_sql(rows, 'loan_segment', moves, 1, _CALENDAR)}", params)
+    db.run(con, f"INSERT INTO {_MOVES_CHANGE} {_moves_change(rows, moves, 1)}", params)
     _apply(con, "month_rolls", _MOVES_CHANGE, month_rolls.KEY, month_rolls.SUMS)
+
+
+def _totals_change(month_rows: str, sign: int) -> str:
+    """month_totals' rows of `month_rows` (loan_month's rows of some loans), signed."""
+    return month_totals.signed(month_totals.rows_sql(month_rows, "loan_segment"), month_totals.KEY, month_totals.SUMS,
+                               sign)
+
+
+def _moves_change(month_rows: str, condition: str, sign: int) -> str:
+    """month_rolls' rows of the moves of `month_rows` passing `condition`, paired by the book's month-ends, signed."""
+    rows = month_rolls.rows_sql(month_rows, "loan_segment", condition, calendar=_CALENDAR)
+    return month_totals.signed(rows, month_rolls.KEY, month_rolls.SUMS, sign)
 
 
 def _apply(con: duckdb.DuckDBPyConnection, table: str, change: str, key: tuple[str, ...],

@@ -1,8 +1,8 @@
 """The derived tables as every metric reads them: what a full `derive` would give now, or a flag saying why not.
 
-`derive` builds installment_settlement, loan_month, loan_segment and month_totals up to a day; the book moves on
-after it (the live feed's day, a book whose last derive was days ago, `derive --as-of` an earlier day). Metric SQL
-reads these tables only through the relations returned here:
+`derive` builds installment_settlement, loan_month, loan_segment, month_totals and month_rolls up to a day; the book
+moves on after it (the live feed's day, a book whose last derive was days ago, `derive --as-of` an earlier day).
+Metric SQL reads these tables only through the relations returned here:
 - while the derived rows hold through the data's latest day, the tables themselves;
 - while they hold through an earlier day V (freshness.valid_through), the tables completed from the source tables
   with the same definitions, into temporary tables of this connection: the month-ends after V, the installments of

@@ -47,12 +47,8 @@ def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later:
              calendar: str | None = None) -> str:
     """The month_rolls rows of the moves of moves_sql: loans and their principal at the first month-end and at the
     second, by pair of month-ends, bucket and state, for the book and each segment value (GROUPING SETS)."""
-    names = [segments.column(name) for name in segments.SEGMENTS]
-    pair = "mv.from_month_end, mv.to_month_end, mv.from_bucket, mv.to_state"
-    sets = ", ".join([f"({pair})", *(f"({pair}, mv.{name})" for name in names)])
-    segment = ("CASE " + " ".join(f"WHEN grouping(mv.{name}) = 0 THEN '{name}'" for name in names)
-               + f" ELSE '{month_totals.BOOK}' END")
-    value = "CASE " + " ".join(f"WHEN grouping(mv.{name}) = 0 THEN mv.{name}" for name in names) + " END"
+    sets, segment, value = month_totals.by_segment_value(
+        "mv.from_month_end, mv.to_month_end, mv.from_bucket, mv.to_state", "mv")
     money = month_totals.MONEY
     return f"""
         SELECT mv.to_month_end, mv.from_month_end, mv.from_bucket, mv.to_state, {segment} AS segment,
@@ -61,9 +57,3 @@ def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE", later:
                CAST(coalesce(sum(mv.balance_after), 0) AS {money}) AS balance_after
         FROM ({moves_sql(month_rows, segment_rows, condition, later, calendar)}) mv
         GROUP BY GROUPING SETS ({sets})"""
-
-
-def signed_rows_sql(month_rows: str, segment_rows: str, condition: str, sign: int, calendar: str) -> str:
-    """rows_sql with every sum multiplied by `sign` (1 or -1): a change to add to month_rolls."""
-    sums = ", ".join(f"{sign} * {name} AS {name}" for name in SUMS)
-    return f"SELECT {', '.join(KEY)}, {sums} FROM ({rows_sql(month_rows, segment_rows, condition, calendar=calendar)})"

@@ -27,10 +27,7 @@ def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE") -> str
     pass `condition`, with the segment values of `segment_rows` (loan_segment's columns): one row per month-end,
     bucket and segment value present, in DESIGN.md §9's portable subset (GROUPING SETS, which Spark reads as DuckDB
     does)."""
-    names = [segments.column(name) for name in segments.SEGMENTS]
-    sets = ", ".join(["(m.month_end, m.bucket)", *(f"(m.month_end, m.bucket, s.{name})" for name in names)])
-    segment = "CASE " + " ".join(f"WHEN grouping(s.{name}) = 0 THEN '{name}'" for name in names) + f" ELSE '{BOOK}' END"
-    value = "CASE " + " ".join(f"WHEN grouping(s.{name}) = 0 THEN s.{name}" for name in names) + " END"
+    sets, segment, value = by_segment_value("m.month_end, m.bucket", "s")
     parts = ", ".join(f"CAST(count(CASE WHEN m.dpd >= {x} THEN 1 END) AS BIGINT) AS loans_{x}, "
                       f"CAST(sum(CASE WHEN m.dpd >= {x} THEN m.principal_balance ELSE 0 END) AS {MONEY}) AS balance_{x}"
                       for x in THRESHOLDS)
@@ -42,11 +39,24 @@ def rows_sql(month_rows: str, segment_rows: str, condition: str = "TRUE") -> str
         GROUP BY GROUPING SETS ({sets})"""
 
 
-def signed_rows_sql(month_rows: str, segment_rows: str, sign: int) -> str:
-    """rows_sql with every sum multiplied by `sign` (1 or -1): a change to add to month_totals (monitor.derive_update
-    takes a loan's rows out before computing them again, and adds them back after)."""
-    sums = ", ".join(f"{sign} * {name} AS {name}" for name in SUMS)
-    return f"SELECT {', '.join(KEY)}, {sums} FROM ({rows_sql(month_rows, segment_rows)})"
+def by_segment_value(keys: str, alias: str) -> tuple[str, str, str]:
+    """The GROUPING SETS of `keys` (SQL columns) for the whole book and with each segment column of `alias` (a relation
+    with loan_segment's segment columns), and the expressions of the rows' `segment` (BOOK or the segment's name) and
+    `value` (NULL for the book's rows): what month_totals and month_rolls are grouped by."""
+    names = [segments.column(name) for name in segments.SEGMENTS]
+    sets = ", ".join([f"({keys})", *(f"({keys}, {alias}.{name})" for name in names)])
+    segment = ("CASE " + " ".join(f"WHEN grouping({alias}.{name}) = 0 THEN '{name}'" for name in names)
+               + f" ELSE '{BOOK}' END")
+    value = "CASE " + " ".join(f"WHEN grouping({alias}.{name}) = 0 THEN {alias}.{name}" for name in names) + " END"
+    return sets, segment, value
+
+
+def signed(rows: str, key: tuple[str, ...], sums: tuple[str, ...], sign: int) -> str:
+    """The rows of a summed table (`rows`, its SQL: month_totals' or month_rolls') with every sum multiplied by `sign`
+    (1 or -1): a change to add to the table (monitor.derive_update takes a loan's rows out before computing them
+    again, and puts them back after)."""
+    multiplied = ", ".join(f"{sign} * {name} AS {name}" for name in sums)
+    return f"SELECT {', '.join(key)}, {multiplied} FROM ({rows})"
 
 
 def where(segment: str | None, value: str | None, alias: str = "t") -> tuple[str, dict]:

@@ -125,12 +125,13 @@ def estimate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int, filter
     """Pool the month-end moves of the last `months` pairs of month-ends up to `as_of` (set-oriented SQL:
     the moves of monitor.month_rolls, and the balance at t of the loans still open)."""
     first, last = window(as_of, months)
+    moves, params = _moves(con, filters)
     rolls = frame(con, f"""SELECT from_bucket, to_state, CAST(sum(loans) AS DOUBLE) AS loans,
                                   CAST(sum(balance) AS DOUBLE) AS balance, count(DISTINCT to_month_end) AS pairs,
                                   min(to_month_end) AS first, max(to_month_end) AS last,
                                   CAST(sum(balance_after) AS DOUBLE) AS balance_after
-                           FROM ({_moves(con, filters)}) GROUP BY 1, 2""",
-                  first=first, last=last, **_moves_params(filters))
+                           FROM ({moves}) GROUP BY 1, 2""",
+                  first=first, last=last, **params)
     after = {(row["from_bucket"], row["to_state"]): row["balance_after"] for row in rolls.iter_rows(named=True)}
     size = len(STATES)
     flows, counts = np.zeros((len(BUCKETS), size)), np.zeros((len(BUCKETS), size))
@@ -152,29 +153,22 @@ def estimate(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int, filter
                     rolls["last"].max() if rolls.height else None, pairs)
 
 
-def _moves(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
+def _moves(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, dict]:
     """The month-end moves whose later month-end is in [$first, $last] of the loans in every filter, by pair, bucket and
-    state (to_month_end, from_bucket, to_state, loans, balance, balance_after): summed by derive in month_rolls for the
-    book or one segment value, counted from the loans' own moves for loans in two segments at once."""
+    state (to_month_end, from_bucket, to_state, loans, balance, balance_after), and their parameters besides $first and
+    $last: summed by derive in month_rolls for the book or one segment value, counted from the loans' own moves for
+    loans in two segments at once."""
     if len(filters) <= 1:
-        segment, value = filters[0] if filters else (None, None)
-        condition, _ = month_totals.where(segment, value)
+        condition, params = month_totals.where(*(filters[0] if filters else (None, None)))
         return f"""SELECT to_month_end, from_bucket, to_state, loans, balance, balance_after
                    FROM {derived.month_rolls_of(con)} t
-                   WHERE t.to_month_end BETWEEN $first AND $last AND {condition}"""
-    condition, _ = where(filters)
+                   WHERE t.to_month_end BETWEEN $first AND $last AND {condition}""", params
+    condition, params = where(filters)
     moves = month_rolls.moves_sql(derived.loan_month(con), derived.loan_segment(con),
                                   f"p.t1 BETWEEN $first AND $last AND {condition}")
     return f"""SELECT to_month_end, from_bucket, to_state, count(*) AS loans, sum(balance) AS balance,
                       coalesce(sum(balance_after), 0) AS balance_after
-               FROM ({moves}) GROUP BY 1, 2, 3"""
-
-
-def _moves_params(filters: Filters) -> dict:
-    """The parameters of _moves(filters) besides $first and $last."""
-    if len(filters) <= 1:
-        return month_totals.where(*(filters[0] if filters else (None, None)))[1]
-    return where(filters)[1]
+               FROM ({moves}) GROUP BY 1, 2, 3""", params
 
 
 def start_balances(con: duckdb.DuckDBPyConnection, as_of: dt.date, filters: Filters = ()) -> dict:
