@@ -22,7 +22,7 @@ import datetime as dt
 
 import duckdb
 
-from monitor import db
+from monitor import db, freshness
 from monitor.months import months_between_sql
 
 # Buckets in their order; the DPD ranges are DESIGN.md §4. CO is the charged-off state.
@@ -155,7 +155,12 @@ def active_loans(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
 
 
 def latest_data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The newest day any source table knows about: the default as-of date."""
+    """The newest day any source table knows about: the default as-of date (remembered as freshness.remembered
+    does: a view asks it for every derived relation it reads)."""
+    return freshness.remembered(con, "latest_data_date", lambda: _latest_data_date(con))
+
+
+def _latest_data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     return con.execute(
         """SELECT greatest(
                (SELECT max(origination_date) FROM loans),
