@@ -120,12 +120,14 @@ def _peak(scale: dict) -> dict | None:
     return max(killed or found, key=lambda step: step["peak_gb"]) if found else None
 
 
+COLD_TARGET_S = 3.0  # every page's data cold, at 10,000,000 loans; a page over it is explained (growth_pages --explain)
+
 # (target, limit, unit, the step it is read from, the step's field); limits at 10,000,000 loans (issue 19)
 TARGETS = (
     ("generate + derive", 600.0, "s", _step("generate"), "wall_s"),
     ("peak memory", 16.0, "GB", _peak, "peak_gb"),
     ("status of any day", 8.0, "s", _worst("status, derived day", "status, other day"), "wall_s"),
-    ("every page's data, cold", 3.0, "s", _step("page data, slowest cold"), "wall_s"),
+    ("every page's data, cold", COLD_TARGET_S, "s", _step("page data, slowest cold"), "wall_s"),
     ("every page's data, cached", 0.1, "s", _step("page data, slowest cached"), "wall_s"),
     ("report", 15.0, "s", _worst("report json", "report html"), "wall_s"),
     ("score", 180.0, "s", _step("score"), "wall_s"),
@@ -369,7 +371,8 @@ class Scale:
     def _pages(self, latest: str, other: str) -> None:
         out = self.opts.logs / "pages.jsonl"
         step = self.run("page data (process)", [sys.executable, str(HERE / "growth_pages.py"), "--db", str(self.book),
-                                                "--day", latest, "--day", other], stdout=out)
+                                                "--day", latest, "--day", other, "--explain", str(COLD_TARGET_S)],
+                        stdout=out)
         rows = [json.loads(line) for line in out.read_text().splitlines() if line.startswith("{")]
         self.result["pages"] = rows
         timed = [row for row in rows if "error" not in row]
@@ -493,23 +496,34 @@ def growth_rows(scales: list[dict]) -> list[dict]:
     return rows
 
 
-def render(scales: list[dict], run: dict) -> str:
-    """The RESULTS.md section: the run's circumstances, the growth table, the page table and the targets."""
+def _run_line(run: dict) -> str:
+    return (f"measured {run['measured']} on {run['machine']}; Python {run['versions']['python']}, DuckDB "
+            f"{run['versions']['duckdb']}, polars {run['versions']['polars']}, Streamlit "
+            f"{run['versions']['streamlit']}; code {run['commit']}; load average {run['load_before']} before, "
+            f"{run['load_after']} after. Produced by `{run['command']}`.")
+
+
+def render(scales: list[dict], runs: list[dict]) -> str:
+    """The RESULTS.md section: the runs' circumstances, the growth table, the page table and the targets."""
     scales = sorted(scales, key=lambda scale: scale["scale"])
     heads = [f"{scale['scale']:,}" for scale in scales]
     pairs = [f"{_short(a['scale'])} → {_short(b['scale'])}" for a, b in zip(scales, scales[1:], strict=False)]
-    lines = [
-        f"Measured {run['measured']} on {run['machine']}; Python {run['versions']['python']}, DuckDB "
-        f"{run['versions']['duckdb']}, polars {run['versions']['polars']}, Streamlit {run['versions']['streamlit']}; "
-        f"code {run['commit']}; load average {run['load_before']} before, {run['load_after']} after. Produced by "
-        f"`{run['command']}`.",
-        "",
+    if len(runs) == 1:
+        line = _run_line(runs[0])
+        lines = [line[0].upper() + line[1:], ""]
+    else:
+        lines = [f"{len(runs)} runs, each step from the last run that measured it:", ""]
+        lines += [f"- Run {run['number']}, {_run_line(run)} Steps: " + "; ".join(run["measured_steps"]) + "."
+                  for run in runs]
+        lines += [""]
+    lines += [
         "Books: " + "; ".join(_book_line(scale) for scale in scales) + ".",
         "Each command runs as its own process, measured by os.wait4: wall time and peak resident memory (its waited "
         "children included). `generate` derives the new book itself; `derive` runs again as at night. Page data: "
         "bench/growth_pages.py, each page's own loaders (ui/*_data.py) as it calls them on opening, cold (loaders' "
-        "cache and memo of past days empty), warm (cache emptied, memo kept: after a data change) and cached (a "
-        "rerun), in-process; the slowest page is shown here, every page below. Ingest: 1,000,000 payment rows "
+        "cache, memo of past days and answers about the file empty), warm (cache and answers emptied, memo kept: "
+        "after a data change) and cached (a rerun), in-process; the slowest page is shown here, every page below, "
+        f"and where the time goes of each page over {COLD_TARGET_S:g} s cold. Ingest: 1,000,000 payment rows "
         "(bench/ingest.py's file) into a copy. Today refresh: bench/live_day.py (derive, 30 s of the feed), the "
         "slowest of 5 refreshes, in-process. Each cell: time, then its cost per loan of the book; growth: the exponent "
         f"log(t2/t1)/log(n2/n1) between the scales, 1 = linear, **bold** above {SUPERLINEAR} (start-up of about "
@@ -597,7 +611,26 @@ def render(scales: list[dict], run: dict) -> str:
     stopped = {(r["page"], r["note"]) for s in scales for r in s["pages"] if r.get("note")}
     if stopped:
         lines += ["", "Stopped early: " + "; ".join(f"{page}: {note}" for page, note in sorted(stopped)) + "."]
-    return "\n".join(lines)
+    return "\n".join(lines + _causes(scales))
+
+
+def _causes(scales: list[dict]) -> list[str]:
+    """Where the time goes of each page over the cold target, at each scale: the monitor functions whose SQL took
+    most (bench/statement_times.py; threads side by side overlap, so they can add up to more than the page)."""
+    rows = [(scale, row) for scale in scales for row in scale["pages"] if row.get("causes")]
+    if not rows:
+        return []
+    lines = ["", f"Where the time goes, each page over {COLD_TARGET_S:g} s cold: the page opened cold once more with "
+             "every SQL statement timed (bench/statement_times.py), the monitor functions whose statements took most "
+             "(statements run by threads side by side overlap):", "",
+             "| loans | page | day | cold | the costliest functions: statement time (statements) |",
+             "|---|---|---|---|---|"]
+    for scale, row in rows:
+        day = "latest" if row["as_of"] == scale.get("latest_day") else "other"
+        costliest = "; ".join(f"{cause['function']} {_seconds(cause['seconds'])} ({cause['statements']})"
+                              for cause in row["causes"][:4])
+        lines.append(f"| {scale['scale']:,} | {row['page']} | {day} | {_seconds(row['cold_s'])} | {costliest} |")
+    return lines
 
 
 def _book_line(scale: dict) -> str:
@@ -661,9 +694,8 @@ def main(argv: list[str] | None = None) -> None:
     opts = parser.parse_args(argv)
 
     if opts.render:
-        raw = [json.loads(path.read_text()) for path in opts.render]
-        by_scale = {scale["scale"]: scale for one in raw for scale in one["scales"]}
-        finish(list(by_scale.values()), raw[-1]["run"], opts)
+        scales, runs = merge([json.loads(path.read_text()) for path in opts.render])
+        finish(scales, runs, opts)
         return
 
     books = dict(opts.book)
@@ -687,13 +719,36 @@ def main(argv: list[str] | None = None) -> None:
     run["load_after"] = _load()
     save()
     print(f"raw figures: {raw_path}", file=sys.stderr)
-    finish(scales, run, opts)
+    finish(*merge([{"run": run, "scales": scales}]), opts)
 
 
-def finish(scales: list[dict], run: dict, opts: argparse.Namespace) -> None:
+def merge(raws: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The scales of several runs' raw JSON, in order: a later run's step replaces an earlier one's of the same scale
+    and name, its pages all the earlier pages (they are measured together); each step and page row keeps the number
+    of its run. Returns the scales and the runs, each with the steps it still contributes ("measured")."""
+    runs, merged = [], {}
+    for number, raw in enumerate(raws, start=1):
+        runs.append({**raw["run"], "number": number})
+        for scale in raw["scales"]:
+            into = merged.setdefault(scale["scale"], {"scale": scale["scale"], "steps": {}, "pages": [],
+                                                      "details": {}})
+            into.update({key: value for key, value in scale.items() if key not in ("steps", "pages", "details")})
+            into["steps"].update({name: {**step, "run": number} for name, step in scale["steps"].items()})
+            into["details"].update(scale.get("details", {}))
+            if scale.get("pages"):
+                into["pages"] = [{**row, "run": number} for row in scale["pages"]]
+    for run in runs:
+        run["measured_steps"] = [f"{_short(scale['scale'])}: " + ", ".join(
+            name for name, step in scale["steps"].items() if step["run"] == run["number"])
+            for scale in sorted(merged.values(), key=lambda scale: scale["scale"])
+            if any(step["run"] == run["number"] for step in scale["steps"].values())]
+    return list(merged.values()), [run for run in runs if run["measured_steps"]]
+
+
+def finish(scales: list[dict], runs: list[dict], opts: argparse.Namespace) -> None:
     from results import replace_section
 
-    body = render(scales, run)
+    body = render(scales, runs)
     print(HEADING + "\n\n" + body)
     if not opts.no_write:
         replace_section(HEADING, body)

@@ -3,16 +3,20 @@ as the page calls them when it opens with its default choices, each loader on it
 
 bench/pages.py's three figures, for every page of the menu (ui.navigation.PAGES) but Admin, whose users and audit log
 live in the access file and do not grow with the book:
-- cold: the loaders' cache and the server's memo of past days (ui.data.past_days) emptied first, so the page computes
-  everything, as the first view of a day on a new server;
-- warm: the loaders' cache emptied again, the memo kept: what the page costs after the data changed (a feed batch,
-  a load), when a server has seen the day before;
+- cold: the loaders' cache, the server's memo of past days (ui.data.past_days) and the answers about the book file
+  (monitor.freshness.forget) emptied first, so the page computes everything, as the first view of a day on a new
+  server;
+- warm: the loaders' cache and the answers about the file emptied again, the memo kept: what the page costs after
+  the data changed (a feed batch, a load: the file is no longer what the answers were about), when a server has seen
+  the day before;
 - cached: the same calls again, every loader a hit of st.cache_data (what a rerun costs).
 The pages are timed in one process (the Streamlit server's place), one after another, for each day given; the Today
 page only for the latest day (it shows no other). Prints one JSON line per (page, day); a page that fails says why
-in "error" and the others go on. Run by bench/growth.py; alone:
+in "error" and the others go on. With --explain SECONDS, a page slower than that cold is opened cold once more with
+every SQL statement timed (bench/statement_times.py): its five costliest monitor functions are its "causes", the
+measured reason a page misses its target. Run by bench/growth.py; alone:
 
-    .venv/bin/python bench/growth_pages.py --db BOOK --day 2026-11-29 --day 2026-06-15
+    .venv/bin/python bench/growth_pages.py --db BOOK --day 2026-11-29 --day 2026-06-15 [--explain 3]
 """
 
 from __future__ import annotations
@@ -156,13 +160,24 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="the book (read only); ui.data.db_path reads this argument")
     parser.add_argument("--day", type=dt.date.fromisoformat, action="append", required=True,
                         help="an as-of day; the first is the latest (the only one the Today page is timed for)")
+    parser.add_argument("--explain", type=float, metavar="SECONDS",
+                        help="a page slower than this cold is opened cold once more with its statements timed "
+                             "(bench/statement_times.py): its five costliest monitor functions, in \"causes\"")
     args = parser.parse_args()
     os.environ.pop("MONITOR_DB", None)
     os.environ["MONITOR_WARM_CACHE"] = "0"
     os.environ["STREAMLIT_LOGGER_LEVEL"] = "error"  # bare mode's warning at every loader
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
+    from statement_times import explain
+
+    from monitor import freshness
     from ui import data
+
+    def forget_all() -> None:
+        data._cached.clear()
+        data._past_days.clear()
+        freshness.forget()
 
     loads = page_loads()
     for index, day in enumerate(args.day):
@@ -171,14 +186,17 @@ def main() -> None:
                 continue
             row: dict = {"page": name, "as_of": day.isoformat()}
             try:
-                data._cached.clear()
-                data._past_days.clear()
+                forget_all()
                 row["cold_s"], shown = timed(lambda: load(day))  # noqa: B023 - called at once
                 data._cached.clear()
+                freshness.forget()
                 row["warm_s"], _ = timed(lambda: load(day))  # noqa: B023
                 row["cached_s"], _ = timed(lambda: load(day))  # noqa: B023
                 if isinstance(shown, str):  # the page stopped early and measured little
                     row["note"] = shown
+                if args.explain is not None and row["cold_s"] > args.explain:
+                    forget_all()
+                    row["causes"] = explain(lambda: load(day))  # noqa: B023
             except Exception as exc:  # noqa: BLE001 - the page's failure is a finding; the next page goes on
                 row["error"] = f"{type(exc).__name__}: {exc}"[:300]
             print(json.dumps(row), flush=True)

@@ -98,3 +98,20 @@ def test_growth_rows_flag_only_comparable_steps(growth):
     assert rows["derive"]["cells"][1]["us_per_loan"] == pytest.approx(40.0)
     assert rows[live]["exponents"] == [None]  # a fixed 30 s of feed inside: no cost per loan, no exponent
     assert rows[live]["cells"][0]["us_per_loan"] is None
+
+
+def test_runs_merge_step_by_step(growth):
+    run = {"measured": "2026-12-07 01:00", "machine": "m", "versions": {}, "commit": "c", "command": "x",
+           "load_before": "0", "load_after": "0"}
+    first = {"run": run, "scales": [{"scale": 1_000_000, "loans": 1_000_123, "steps": {
+        "generate": step("generate", 90.0, 3.0), "derive": step("derive", 30.0, 2.0)},
+        "pages": [{"page": "executive", "as_of": "2026-12-06", "cold_s": 2.0}], "details": {"a": 1}}]}
+    second = {"run": {**run, "commit": "d"}, "scales": [{"scale": 1_000_000, "loans": 1_000_123, "steps": {
+        "derive": step("derive", 25.0, 2.0)}, "pages": [], "details": {"b": 2}}]}
+    scales, runs = growth.merge([first, second])
+    (scale,) = scales
+    assert scale["steps"]["generate"]["wall_s"] == 90.0 and scale["steps"]["generate"]["run"] == 1
+    assert scale["steps"]["derive"]["wall_s"] == 25.0 and scale["steps"]["derive"]["run"] == 2
+    assert scale["pages"] == [{"page": "executive", "as_of": "2026-12-06", "cold_s": 2.0, "run": 1}]  # none newer
+    assert scale["details"] == {"a": 1, "b": 2}
+    assert [(r["commit"], r["measured_steps"]) for r in runs] == [("c", ["1M: generate"]), ("d", ["1M: derive"])]
