@@ -28,18 +28,19 @@ class StatementLog:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.entries: list[tuple[float, str]] = []
+        self.entries: list[tuple[float, str, bool]] = []
 
-    def add(self, seconds: float, function: str) -> None:
+    def add(self, seconds: float, function: str, statement: bool = True) -> None:
+        """Time spent by `function`'s statements; `statement` false for fetching the result of one counted already."""
         with self._lock:
-            self.entries.append((seconds, function))
+            self.entries.append((seconds, function, statement))
 
     def top(self, count: int) -> list[dict]:
         """The `count` functions with the most statement time: function, seconds, statements."""
         totals: dict[str, list] = defaultdict(lambda: [0.0, 0])
-        for seconds, function in self.entries:
+        for seconds, function, statement in self.entries:
             totals[function][0] += seconds
-            totals[function][1] += 1
+            totals[function][1] += statement
         ranked = sorted(totals.items(), key=lambda item: -item[1][0])[:count]
         return [{"function": name, "seconds": round(seconds, 3), "statements": statements}
                 for name, (seconds, statements) in ranked]
@@ -55,10 +56,11 @@ def _function() -> str:
 
 
 class _Relation:
-    """A lazy relation whose fetch is timed."""
+    """A lazy relation whose fetch is timed, with the time its creation took (`prepared_s`: parsing and binding)."""
 
-    def __init__(self, relation, function: str, log: StatementLog):
-        self._relation, self._function, self._log = relation, function, log
+    def __init__(self, relation, function: str, log: StatementLog, prepared_s: float = 0.0, counted: bool = False):
+        self._relation, self._function, self._log, self._prepared_s = relation, function, log, prepared_s
+        self._counted = counted
 
     def __getattr__(self, name: str):
         value = getattr(self._relation, name)
@@ -70,7 +72,8 @@ class _Relation:
             try:
                 return value(*args, **kwargs)
             finally:
-                self._log.add(time.perf_counter() - started, self._function)
+                self._log.add(time.perf_counter() - started + self._prepared_s, self._function, not self._counted)
+                self._prepared_s, self._counted = 0.0, True
         return fetch
 
 
@@ -82,8 +85,8 @@ class TimedConnection:
 
     def __getattr__(self, name: str):
         value = getattr(self._connection, name)
-        if name in FETCHES:  # of the statement execute ran
-            return _Relation(self._connection, _function(), self._log).__getattr__(name)
+        if name in FETCHES:  # the result of the statement execute ran (and counted)
+            return _Relation(self._connection, _function(), self._log, counted=True).__getattr__(name)
         if name == "cursor":
             return lambda *args, **kwargs: TimedConnection(value(*args, **kwargs), self._log)
         if name == "execute":
@@ -99,8 +102,11 @@ class TimedConnection:
             def sql(*args, **kwargs):
                 function, started = _function(), time.perf_counter()
                 relation = value(*args, **kwargs)
-                self._log.add(time.perf_counter() - started, function)  # a statement that is not a query runs here
-                return _Relation(relation, function, self._log) if relation is not None else None
+                elapsed = time.perf_counter() - started
+                if relation is None:  # a statement that is not a query: it ran here
+                    self._log.add(elapsed, function)
+                    return None
+                return _Relation(relation, function, self._log, elapsed)
             return sql
         return value
 
