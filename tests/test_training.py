@@ -39,6 +39,19 @@ def test_the_training_window_leaves_the_out_of_time_outcomes_unseen(demo_con):
     assert window.current == DEMO_AS_OF
 
 
+def test_above_max_rows_the_fit_and_each_backtest_month_take_a_sample_the_oot_all(demo_con):
+    """At 10,000,000 loans the pool of six month-ends holds about 19 million rows: held whole through the backtest
+    it took training past 18 GB. The fit samples max_rows of it, and every backtest month but the OOT one scores at
+    most max_rows of its loans (the OOT month all, as its metrics)."""
+    window = training.training_window(demo_con)
+    meta = training.train(demo_con, max_rows=600, backtest_months=8).metadata
+    months = {row["month_end"]: row for row in meta["backtest"]}
+    assert meta["data"]["training_rows"] > 6 * 600 and meta["data"]["training_rows_used"] == 600
+    assert months[window.oot.isoformat()]["loans"] == meta["data"]["oot_rows"] > 600
+    assert {row["sample"] for row in meta["backtest"]} == {"train", "holdout", "oot"}
+    assert all(row["loans"] == 600 for row in meta["backtest"] if row["sample"] != "oot")
+
+
 def test_a_book_too_short_to_test_out_of_time_says_so(closed_db):
     con = db.connect(closed_db, read_only=True)
     try:

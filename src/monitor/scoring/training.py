@@ -159,9 +159,18 @@ def calibrate_to_latest(model: Scorecard, pool: pl.DataFrame, month_end: dt.date
                                         "mean_pd_before": before, "log_odds_shift": float(shift)}
 
 
-def _backtest(con, model, window: TrainingWindow, pool: pl.DataFrame, oot_frame: pl.DataFrame,
-              backtest_months: int, horizon_months: int, columns: list[str]) -> list[dict]:
-    """AUC and KS of the champion at each observable month-end of the last `backtest_months` up to the OOT point."""
+def at_most(frame: pl.DataFrame, rows: int, seed: int) -> pl.DataFrame:
+    """`frame`, or a seeded random sample of `rows` of its rows when it has more."""
+    return frame.sample(n=rows, seed=seed) if frame.height > rows else frame
+
+
+def _backtest(con, model, window: TrainingWindow, train_months: dict[dt.date, pl.DataFrame],
+              oot_frame: pl.DataFrame, backtest_months: int, horizon_months: int, columns: list[str],
+              max_rows: int, seed: int) -> list[dict]:
+    """AUC and KS of the champion at each observable month-end of the last `backtest_months` up to the OOT point:
+    the OOT month on all its loans (as the OOT metrics), any other on at most `max_rows` of them (`train_months`
+    holds the training month-ends' rows so cut; a seeded sample where a month has more, as at 10,000,000 loans,
+    whose 3 million rows a month held together would not fit the memory a training may take)."""
     points = [months_before(window.oot, k) for k in range(backtest_months - 1, -1, -1)]
     first = status.first_data_date(con)
     rows = []
@@ -169,9 +178,9 @@ def _backtest(con, model, window: TrainingWindow, pool: pl.DataFrame, oot_frame:
         if month_end == window.oot:
             frame, sample = oot_frame, "oot"
         elif month_end in window.train:
-            frame, sample = pool.filter(pl.col("as_of") == month_end), "train"
+            frame, sample = train_months[month_end], "train"
         else:
-            frame = labelled_points(con, [month_end], horizon_months)
+            frame = at_most(labelled_points(con, [month_end], horizon_months), max_rows, seed)
             sample = "before" if month_end < window.train[0] else "holdout"
         if frame.height == 0 or frame["label"].n_unique() < 2:
             continue
@@ -200,7 +209,7 @@ def train(con: duckdb.DuckDBPyConnection, *, train_months: int = 6, horizon_mont
     _check_classes(pool, f"the training month-ends {window.train[0]} to {window.train[-1]}")
     oot = labelled_points(con, [window.oot], horizon_months)
     _check_classes(oot, f"the out-of-time month-end {window.oot}")
-    sample = pool.sample(n=max_rows, seed=seed) if pool.height > max_rows else pool
+    sample = at_most(pool, max_rows, seed)
     timings["features_s"] = time.perf_counter() - tick
 
     report("scorecard", 0.3)
@@ -209,6 +218,11 @@ def train(con: duckdb.DuckDBPyConnection, *, train_months: int = 6, horizon_mont
     timings["scorecard_fit_s"] = time.perf_counter() - tick
 
     champion, calibration_in_the_large = calibrate_to_latest(champion, pool, window.train[-1], columns)
+    # the training month-ends' rows the backtest scores, each cut to max_rows; the whole pool is let go here
+    train_months = {month_end: at_most(pool.filter(pl.col("as_of") == month_end), max_rows, seed)
+                    for month_end in window.train}
+    pool_rows = pool.height
+    del pool
 
     report("challenger", 0.45)
     tick = time.perf_counter()
@@ -239,7 +253,8 @@ def train(con: duckdb.DuckDBPyConnection, *, train_months: int = 6, horizon_mont
 
     report("backtest", 0.8)
     tick = time.perf_counter()
-    backtest = _backtest(con, champion, window, pool, oot, backtest_months, horizon_months, columns)
+    backtest = _backtest(con, champion, window, train_months, oot, backtest_months, horizon_months, columns,
+                         max_rows, seed)
     timings["backtest_s"] = time.perf_counter() - tick
     timings["total_s"] = time.perf_counter() - started
 
@@ -255,7 +270,7 @@ def train(con: duckdb.DuckDBPyConnection, *, train_months: int = 6, horizon_mont
             "latest_data_date": window.current.isoformat(),
             "train_month_ends": [d.isoformat() for d in window.train],
             "oot_month_end": window.oot.isoformat(),
-            "training_rows": pool.height,
+            "training_rows": pool_rows,
             "training_rows_used": sample.height,
             "training_bad_rate": float(sample["label"].mean()),
             "oot_rows": oot.height,
