@@ -49,8 +49,7 @@ def undelivered() -> pl.DataFrame:
 
 
 def _limits(con) -> dict:
-    return {"limits": store.listing(con), "segments": {name: segments.values(con, name) for name in segments.SEGMENTS},
-            "playbooks": playbooks.read_all(con)}
+    return {"limits": store.listing(con), "segments": segments.values_of(con), "playbooks": playbooks.read_all(con)}
 
 
 def limit_listing() -> dict:

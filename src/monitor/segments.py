@@ -67,7 +67,19 @@ def segment_rows_sql(month_rows: str, loan_filter: str = "TRUE") -> str:
 def values(con: duckdb.DuckDBPyConnection, segment: str) -> list[str]:
     """The values a segment takes in the book, sorted (from the loans themselves: loan_segment may not hold the loans
     added since the last derive)."""
-    expression = SEGMENTS[column(segment)]
-    return [row[0] for row in con.execute(
-        f"SELECT DISTINCT value FROM (SELECT {expression} AS value FROM loans l LEFT JOIN customers c "
-        "USING (customer_id)) WHERE value IS NOT NULL ORDER BY 1").fetchall()]
+    return values_of(con, (segment,))[segment]
+
+
+def values_of(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = tuple(SEGMENTS)) -> dict[str, list[str]]:
+    """values() of each segment of `names`, in one pass over the loans and their customers (GROUPING SETS): the
+    Limits page's editor offers every segment's, six passes at 0.5 s each at 10,000,000 loans."""
+    expressions = [f"{SEGMENTS[column(name)]} AS {name}" for name in names]
+    grouped = con.execute(
+        f"SELECT {', '.join(names)} FROM (SELECT {', '.join(expressions)} FROM loans l LEFT JOIN customers c "
+        f"USING (customer_id)) GROUP BY GROUPING SETS ({', '.join(f'({name})' for name in names)})").fetchall()
+    found: dict[str, list[str]] = {name: [] for name in names}
+    for row in grouped:
+        for name, value in zip(names, row, strict=True):
+            if value is not None:
+                found[name].append(value)
+    return {name: sorted(found_values) for name, found_values in found.items()}
