@@ -54,20 +54,28 @@ ORDER BY hour
 
 EVENT_KINDS = ("payments", "loans", "actions")
 _CUSTOMER = f"coalesce({pii.masked_name('c.name')}, '') AS customer"
+# The day's newest events are picked first and only they are joined to their loans and customers: the planner cannot
+# tell that a day's rows are few, and joined the whole day to every loan and customer (1.6 s at 10,000,000 loans).
 _EVENTS_SQL = {
     "payments": f"""
+        WITH newest AS (SELECT payment_id, paid_at, loan_id, amount, channel FROM payments
+                        WHERE {_DAY.format(at='paid_at')} ORDER BY paid_at DESC, payment_id DESC LIMIT $limit)
         SELECT p.paid_at AS at, p.loan_id, {_CUSTOMER}, CAST(p.amount AS DOUBLE) AS amount, p.channel
-        FROM payments p JOIN loans l USING (loan_id) LEFT JOIN customers c ON c.customer_id = l.customer_id
-        WHERE {_DAY.format(at='p.paid_at')} ORDER BY p.paid_at DESC, p.payment_id DESC LIMIT $limit""",
+        FROM newest p JOIN loans l USING (loan_id) LEFT JOIN customers c ON c.customer_id = l.customer_id
+        ORDER BY p.paid_at DESC, p.payment_id DESC""",
     "loans": f"""
+        WITH newest AS (SELECT loan_id FROM loans WHERE origination_date = $day ORDER BY loan_id DESC LIMIT $limit)
         SELECT l.loan_id, {_CUSTOMER}, l.product, l.channel, CAST(l.principal AS DOUBLE) AS principal, l.term_months
-        FROM loans l LEFT JOIN customers c ON c.customer_id = l.customer_id
-        WHERE l.origination_date = $day ORDER BY l.loan_id DESC LIMIT $limit""",
+        FROM newest n JOIN loans l USING (loan_id) LEFT JOIN customers c ON c.customer_id = l.customer_id
+        ORDER BY l.loan_id DESC""",
     "actions": f"""
+        WITH newest AS (SELECT action_id, action_at, loan_id, action_type, outcome, ptp_amount, ptp_date
+                        FROM collection_actions WHERE {_DAY.format(at='action_at')}
+                        ORDER BY action_at DESC, action_id DESC LIMIT $limit)
         SELECT a.action_at AS at, a.loan_id, {_CUSTOMER}, a.action_type, a.outcome,
                CAST(a.ptp_amount AS DOUBLE) AS ptp_amount, a.ptp_date
-        FROM collection_actions a JOIN loans l USING (loan_id) LEFT JOIN customers c ON c.customer_id = l.customer_id
-        WHERE {_DAY.format(at='a.action_at')} ORDER BY a.action_at DESC, a.action_id DESC LIMIT $limit""",
+        FROM newest a JOIN loans l USING (loan_id) LEFT JOIN customers c ON c.customer_id = l.customer_id
+        ORDER BY a.action_at DESC, a.action_id DESC""",
 }
 
 
