@@ -77,8 +77,7 @@ class PastDayMemo(Computed):
         """Pin the status at the end of `day` on `con` (monitor.day_status.pin_day) from the rows kept for it while the
         data up to `day` is as it was, else computed and kept. Days the derived tables hold are read from them, not
         kept; a thread asking for a day another is computing waits for its rows."""
-        if day_status.precomputed(con, day):
-            day_status.pin_day(con, day)
+        if day_status.precomputed(con, day):  # pinned on con already, or read from the derived tables
             return
         key = (day, freshness.data_through(con, day))
         with self._lock:
