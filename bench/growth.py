@@ -15,6 +15,8 @@ say so (in-process). The steps, in order:
 - simulate: `monitor simulate`, 12 months, 1,000 paths, mild stress (as bench/simulate_portfolio.py);
 - page data: bench/growth_pages.py, every page's loaders as the page calls them, cold, warm and cached (bench/pages.py's
   three figures) on both days, in one process; its rows are in-process figures, the process's peak is a server's;
+  each page over the cold target (COLD_TARGET_S) is opened cold once more with its SQL statements timed (--explain):
+  the monitor functions that cost it most, the measured cause of the miss;
 - ingest: 1,000,000 payment rows (bench/ingest.py's file) into a copy of the book with `monitor ingest`, then the same
   file again (nothing new: the batch's hash and a lookup);
 - Today refresh: bench/live_day.py on a copy of the book (derive, 30 s of the feed at 200 events/s, then the Today
@@ -38,8 +40,9 @@ the section "## Growth to 10M loans (issue 19)" of bench/RESULTS.md unless --no-
 --max-gb GB        memory guard: a step whose processes together hold more is killed and recorded as failed (the
                    machine has 24 GiB and no swap; default 18)
 --timeout S        a step still running after S seconds is killed and recorded as failed (default 7200)
---render FILE...   no measuring: the section from raw JSON files of earlier runs (a later file's scale replaces an
-                   earlier one's), printed, and written unless --no-write
+--render FILE...   no measuring: the section from raw JSON files of earlier runs (a later run's step replaces the
+                   same step of the same scale of an earlier one; each run is named with the steps it measured),
+                   printed, and written unless --no-write
 """
 
 from __future__ import annotations
