@@ -195,18 +195,25 @@ def test_delinquent_loans_are_listed_worst_first_and_masked(con):
 
 
 def test_pinning_a_day_changes_no_number(con):
-    """Pages pin the as-of day's status once; every metric must read the same numbers from it."""
+    """Pages pin the as-of day's status once; every metric must read the same numbers from it. A month-end the
+    derived tables hold is read where it is (pinning it copies nothing); a day they do not hold is pinned."""
+    mid = D(2026, 1, 20)
     before = (metrics.bucket_distribution(con, JAN), metrics.dpd_rates(con, JAN),
-              metrics.segment_movers(con, FEB, "cohort"), metrics.delinquent_loans(con, JAN))
+              metrics.segment_movers(con, FEB, "cohort"), metrics.delinquent_loans(con, JAN),
+              metrics.bucket_distribution(con, mid), metrics.dpd_rates(con, mid))
     day_status.pin_day(con, JAN)
     day_status.pin_day(con, FEB)
-    day_status.pin_day(con, JAN)  # idempotent
-    assert day_status.pinned_days(con) == {JAN, FEB}
+    day_status.pin_day(con, mid)
+    day_status.pin_day(con, mid)  # idempotent
+    assert day_status.pinned_days(con) == {mid}
     after = (metrics.bucket_distribution(con, JAN), metrics.dpd_rates(con, JAN),
-             metrics.segment_movers(con, FEB, "cohort"), metrics.delinquent_loans(con, JAN))
+             metrics.segment_movers(con, FEB, "cohort"), metrics.delinquent_loans(con, JAN),
+             metrics.bucket_distribution(con, mid), metrics.dpd_rates(con, mid))
     assert before[0].equals(after[0]) and before[1] == after[1]
     assert before[2].equals(after[2]) and before[3].equals(after[3])
-    assert "pinned_day_status" in day_status.source(con, JAN)
+    assert before[4].equals(after[4]) and before[5] == after[5]
+    assert "loan_month" in day_status.source(con, JAN)
+    assert "pinned_day_status" in day_status.source(con, mid)
 
 
 def test_segment_values_and_segment_filters_on_early_defaults(con):
