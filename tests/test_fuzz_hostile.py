@@ -190,12 +190,9 @@ def fuzzed(demo_db, tmp_path_factory):
     con.close()
     files = hostile_files(scratch, loan_id)
     job = {"commands": command_cases(str(book), str(scratch)), "files": [str(f) for f in files], "book": str(book)}
-    # DuckDB's own limit under the address space the child may take: at its default (8GB, monitor.db) DuckDB
-    # believes it may grow past FUZZ_MEMORY, and under load an allocation the kernel refuses ended the child with
-    # an OutOfMemory error or a segmentation fault instead of DuckDB spilling (CI, 2026-12-07)
     child = subprocess.run([sys.executable, "-c", "from tests.test_fuzz_hostile import drive; drive()"],
                            input=json.dumps(job), capture_output=True, text=True, cwd=ROOT, timeout=1200,
-                           preexec_fn=_limit_memory, env={**os.environ, "MONITOR_DUCKDB_MEMORY": "1GB"})
+                           preexec_fn=_limit_memory)
     assert child.returncode == 0, child.stderr[-4000:]
     results = [json.loads(line) for line in child.stdout.splitlines() if line.startswith("{")]
     return {"book": book, "scratch": scratch, "results": results, "job": job, "loan_id": loan_id}
