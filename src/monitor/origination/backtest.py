@@ -72,9 +72,11 @@ def backtest_population(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.Da
     applied = applied_sql(f"{APPLIED_IN_WINDOW} AND a.loan_id IS NOT NULL")
     defaults = f"SELECT d.* FROM ({defaults_sql('$as_of')}) d SEMI JOIN booked b USING (loan_id)"
     found = con.sql(f"""
-        WITH outcome AS ({outcomes.booked_outcomes_sql(con)}),
+        WITH outcome AS ({outcomes.booked_outcomes_sql(con, APPLIED_IN_WINDOW)}),
         booked AS MATERIALIZED (
-            SELECT a.*, o.bad, l.origination_date, l.charge_off_date
+            SELECT a.*, o.bad, l.origination_date, l.charge_off_date,
+                   -- payments count up to as_of and before any charge-off: one comparison per payment
+                   CAST(least($as_of + 1, coalesce(l.charge_off_date, $as_of + 1)) AS TIMESTAMP) AS paid_before
             FROM ({applied}) a JOIN outcome o USING (application_id) JOIN loans l ON l.loan_id = o.loan_id
             WHERE o.observed
         ),
@@ -82,17 +84,18 @@ def backtest_population(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.Da
         losses AS (SELECT loan_id, sum(balance - recovered) AS net_loss
                    FROM ({default_losses_sql(con, defaults)}) GROUP BY loan_id),
         paid AS (
-            SELECT p.loan_id, sum(p.amount) AS paid FROM payments p JOIN booked b USING (loan_id)
-            WHERE CAST(p.paid_at AS DATE) <= $as_of
-              AND (b.charge_off_date IS NULL OR CAST(p.paid_at AS DATE) < b.charge_off_date)
+            SELECT p.loan_id, sum(p.amount) AS paid
+            FROM payments p JOIN booked b ON b.loan_id = p.loan_id AND p.paid_at < b.paid_before
             GROUP BY p.loan_id
         ),
         received AS (
             SELECT i.loan_id,
-                   sum(least(i.interest_due, greatest(0, coalesce(p.paid, 0) - (i.cum_due - i.amount_due))))
+                   sum(least(i.interest_due, p.paid - (i.cum_due - i.amount_due)))
                        AS interest
-            FROM {derived.installment_settlement(con)} i SEMI JOIN booked b USING (loan_id)
-            LEFT JOIN paid p USING (loan_id) GROUP BY i.loan_id
+            -- an installment the payments did not reach received nothing: not read
+            FROM paid p JOIN {derived.installment_settlement(con)} i
+              ON i.loan_id = p.loan_id AND i.cum_due - i.amount_due < p.paid
+            GROUP BY i.loan_id
         )
         SELECT b.channel, b.product, b.application_score, count(*) AS loans, sum(b.pd) AS pd_sum,
                sum(b.pd * b.amount) AS pd_amount,
