@@ -199,11 +199,13 @@ def _fee_rate(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Assumption:
             FROM applications a JOIN loans l USING (loan_id)
             WHERE l.origination_date BETWEEN $first AND $last
         ),
-        fees AS (SELECT loan_id, CAST(sum(fee_due) AS DOUBLE) AS fees FROM installments SEMI JOIN booked USING (loan_id)
-                 GROUP BY loan_id)
-        SELECT b.product, count(*) AS loans, coalesce(sum(f.fees), 0) AS fees,
-               sum(b.principal_months) AS principal_months
-        FROM booked b LEFT JOIN fees f USING (loan_id) GROUP BY ALL ORDER BY ALL""", first=first, last=last)
+        by_product AS (SELECT product, count(*) AS loans, sum(principal_months) AS principal_months
+                       FROM booked GROUP BY product),
+        -- summed by product straight away: a sum per loan first grouped every installment by its loan
+        fees AS (SELECT b.product, CAST(sum(i.fee_due) AS DOUBLE) AS fees
+                 FROM installments i JOIN booked b USING (loan_id) GROUP BY b.product)
+        SELECT p.product, p.loans, coalesce(f.fees, 0) AS fees, p.principal_months
+        FROM by_product p LEFT JOIN fees f USING (product) ORDER BY p.product""", first=first, last=last)
     detail = {"start": first.isoformat(), "end": last.isoformat()}
     if found.is_empty() or not found["principal_months"].sum():
         return Assumption(0.0, SOURCE + "fee_none", detail)
