@@ -24,7 +24,6 @@ def k(key: str, **values) -> str:
 
 
 RATES = {"approval_rate", "expected_bad_rate", "bad_rate"}
-FIGURE_COLUMN = {t("credit_policy.figure", lang): st.column_config.TextColumn(width="large")}  # names read whole
 COUNTS = {"applications", "approved", "loans"}
 
 
@@ -87,7 +86,8 @@ st.dataframe(pl.DataFrame({
     k("today"): [written(field, result["today"][field]) for field in FIELDS],
     k("chosen"): [written(field, result["chosen"][field]) for field in FIELDS],
     k("change"): [written(field, result["chosen"][field] - result["today"][field], signed=True) for field in FIELDS],
-}), hide_index=True, width="stretch", height=whole_height(len(FIELDS)), column_config=FIGURE_COLUMN)
+}), hide_index=True, width="stretch", height=whole_height(len(FIELDS)))
+st.caption(k("expected_loss_formula"))
 
 st.subheader(k("by_channel"))
 by_channel = result["by_channel"]
@@ -113,7 +113,7 @@ else:
         k("projected"): [written(row, backtest["projected"][row]) for row in rows],
         k("actual"): [written(row, backtest["actual"][row]) for row in rows],
         k("error"): [written(row, backtest["error"][row], signed=True) for row in rows],
-    }), hide_index=True, width="stretch", column_config=FIGURE_COLUMN)
+    }), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------------------------- save and compare
 st.subheader(k("save"))
@@ -140,4 +140,4 @@ else:
             k("figure"): [k(f"row.{field}") for field in FIELDS],
             **{safe_text.escape(saved_name): [written(field, figs[field]) for field in FIELDS]
                for saved_name, figs in figures.items()},
-        }), hide_index=True, width="stretch", height=whole_height(len(FIELDS)), column_config=FIGURE_COLUMN)
+        }), hide_index=True, width="stretch", height=whole_height(len(FIELDS)))
