@@ -12,8 +12,8 @@ from monitor import db, derive
 from tests.derived_parity import differences
 
 DEMO_AS_OF = dt.date(2026, 11, 29)
-ORDER = {"installment_settlement": "loan_id", "loan_month": "month_end", "day_snapshot": "as_of",
-         "month_totals": "month_end", "month_rolls": "to_month_end"}
+ORDER = {"installment_settlement": "loan_id", "loan_status_path": "loan_id", "loan_month": "month_end",
+         "day_snapshot": "as_of", "month_totals": "month_end", "month_rolls": "to_month_end"}
 
 
 @pytest.fixture
@@ -32,6 +32,7 @@ def test_slices_give_the_tables_of_one_statement_in_storage_order(book, monkeypa
     tables = derive.derived_tables(DEMO_AS_OF, db.charge_off_dpd(book))
     slices = {table.name: derive.table_slices(book, table) for table in tables}
     assert len(slices["installment_settlement"]) >= 15  # about 9 installments a loan: 222 loans a slice
+    assert slices["loan_status_path"] == slices["installment_settlement"]
     assert len(slices["loan_month"]) > 10 and len(slices["day_snapshot"]) == len(derive.snapshot_days(DEMO_AS_OF))
     assert len(slices["loan_segment"]) == 1
     ends = [(part["after"], part["as_of"]) for part in slices["loan_month"]]
@@ -50,7 +51,7 @@ def test_month_end_slices_follow_each_other(book, monkeypatch):
     """Each slice of loan_month takes the month-ends after the one before it up to its own last: none twice, none
     missed, the last one the last month-end on or before the day."""
     monkeypatch.setattr(derive, "ROWS_PER_STATEMENT", 5_000)
-    loan_month = derive.derived_tables(DEMO_AS_OF, 181)[1]
+    loan_month = next(table for table in derive.derived_tables(DEMO_AS_OF, 181) if table.name == "loan_month")
     slices = derive.table_slices(book, loan_month)
     assert slices[0]["after"] == dt.date.min and slices[-1]["as_of"] == dt.date(2026, 10, 31)
     assert all(later["after"] == earlier["as_of"] for earlier, later in zip(slices, slices[1:], strict=False))

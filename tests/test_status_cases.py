@@ -18,7 +18,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from monitor import day_status, db, derive, status
+from monitor import day_status, db, derive, status, status_path
 from tests.builders import Book
 
 ORIG = "2026-01-10"
@@ -56,10 +56,25 @@ def month_rows(book: Book, loan_id: int) -> dict[str, tuple]:
     return {r[0].isoformat(): tuple(r[1:]) for r in rows}
 
 
+def on_path(book: Book, loan_id: int, day: str) -> tuple | None:
+    """(dpd, bucket, principal_balance, overdue_amount) of the loan on `day` from its status path (None: no row)."""
+    rows = book.con.sql(f"SELECT dpd, bucket, principal_balance, overdue_amount FROM ({status_path.day_rows_sql()}) "
+                        "WHERE loan_id = $id", params={**status.status_params(book.con, d(day)), "id": loan_id}
+                        ).fetchall()
+    assert len(rows) <= 1
+    return rows[0] if rows else None
+
+
 def check(book: Book, loan_id: int, expected: dict[str, tuple | None]) -> None:
+    """The loan's status on each day as computed, then as its status path holds it once derive has run through the
+    last of those days."""
     for day, want in expected.items():
         got = at(book, day).get(loan_id)
         assert got == want, f"loan {loan_id} on {day}: got {got}, want {want}"
+    derive.derive(book.con, max(d(day) for day in expected))
+    for day, want in expected.items():
+        got = on_path(book, loan_id, day)
+        assert got == want, f"loan {loan_id} on {day}, from its status path: got {got}, want {want}"
 
 
 def settled_on(book: Book, loan_id: int) -> list:

@@ -54,21 +54,25 @@ def test_each_day_pinned_from_the_day_after_equals_its_full_status(demo_db):
         full.close()
 
 
-# the oldest of the demo's recent snapshot days (derive.snapshot_days: the last week, each with the day before it)
-OLDEST_RECENT_SNAPSHOT = DEMO_AS_OF - dt.timedelta(days=derive.SNAPSHOT_RECENT_DAYS)
+BUILT_THROUGH = DEMO_AS_OF - dt.timedelta(days=2)  # derive ran two days ago: the last two days are live
 
 
-@pytest.mark.parametrize("day", [OLDEST_RECENT_SNAPSHOT - dt.timedelta(days=k) for k in (1, 2)])
-def test_a_day_near_a_snapshot_pinned_in_steps_equals_its_full_status(demo_db, day):
-    """pin_day reaches a day up to MAX_STEPS from a derived day in steps (the days before the demo's recent snapshot
-    days); farther, it computes the day whole."""
-    stepped, full = db.connect(demo_db, read_only=True), db.connect(demo_db, read_only=True)
+@pytest.mark.parametrize("steps", [1, 2])
+def test_a_live_day_near_the_build_pinned_in_steps_equals_its_full_status(demo_db, tmp_path, steps):
+    """A day after the one the derived tables were built through is not in them (nor in the status paths): pin_day
+    reaches it from that day in steps, up to MAX_STEPS; farther, it computes the day whole."""
+    path = tmp_path / "built_earlier.duckdb"
+    shutil.copyfile(demo_db, path)
+    with db.connect(path) as con:
+        derive.derive(con, BUILT_THROUGH)
+    day = BUILT_THROUGH + dt.timedelta(days=steps)
+    stepped, full = db.connect(path, read_only=True), db.connect(demo_db, read_only=True)
     try:
+        assert not day_status.precomputed(stepped, day)
         day_status.pin_day(stepped, day)
         computed = full.sql(f"SELECT * FROM ({day_status.source(full, day)})",
                             params=status.status_params(full, day)).pl()
         assert day_status.pinned_rows(stepped, day).sort("loan_id").equals(computed.sort("loan_id"))
-        steps = (OLDEST_RECENT_SNAPSHOT - day).days
         assert len(day_status.pinned_days(stepped)) == (steps + 1 if steps <= day_status.MAX_STEPS else 1)
     finally:
         stepped.close()

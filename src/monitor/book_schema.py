@@ -90,8 +90,8 @@ TREATMENTS = ("reminder", "call", "plan_offer", "field", "legal")
 # Source tables, in load order. Derived tables are rebuilt by monitor.derive.derive.
 SOURCE_TABLES = ("customers", "loans", "installments", "payments", "collection_actions", "restructurings", "agencies",
                  "complaints", "applications", "credit_policy")
-DERIVED_TABLES = ("installment_settlement", "loan_month", "day_snapshot", "loan_segment", "month_totals",
-                  "month_rolls")
+DERIVED_TABLES = ("installment_settlement", "loan_status_path", "loan_month", "day_snapshot", "loan_segment",
+                  "month_totals", "month_rolls")
 
 
 def _in(values: tuple[str, ...]) -> str:

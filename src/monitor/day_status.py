@@ -1,8 +1,9 @@
 """A day's status rows on a connection: pinned once for the day, read from the derived rows, or computed.
 
 The many metrics of one page or report read one day's status; `source` gives them the cheapest relation holding it
-(the definition is monitor.status's, whichever it is). pin_day computes it once into a temporary table of the
-connection; pin_next_day does so from the day before, computing only the loans that can have moved (a live day).
+(the definition is monitor.status's, whichever it is). pin_day copies it once into a temporary table of the
+connection from the loans' status paths (monitor.status_path), or computes it; pin_next_day does so from the day
+before, computing only the loans that can have moved (a live day after the tables were built).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from monitor import db, freshness
+from monitor import db, freshness, status_path
 from monitor.months import months_between_sql
 from monitor.status import ACTIVE_AT, day_status_sql, grid_status_sql, status_params
 
@@ -31,15 +32,19 @@ def pin_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     Several days can be pinned. Temporary tables live in memory: this works on a read-only connection.
     A day the derived tables hold is not copied: source reads their rows (a copy cost 0.2-0.3 s a day at 10,000,000
     loans, on every loader of the latest day).
-    A day with no derived rows near a day that has them or is pinned (a live day after the last derive, the day
-    before a snapshot day) is pinned from it one day at a time (pin_next_day, pin_previous_day), each step computing
-    only the loans that can have moved."""
+    A day the status paths cover is copied from them (a read of the paths costs 0.05-0.1 s at 1,000,000 loans, a read
+    of the copy a few milliseconds).
+    A day neither covers near a day that has them or is pinned (a live day after the last derive) is pinned from it one
+    day at a time (pin_next_day, pin_previous_day), each step computing only the loans that can have moved."""
     if as_of in pinned_days(con) or _derived_rows(con, as_of) is not None:
+        return
+    if _path_covers(con, as_of):
+        _pin_source(con, as_of)
         return
     for steps in range(1, MAX_STEPS + 1):
         for direction, step in ((-1, pin_next_day), (1, pin_previous_day)):
             anchor = as_of + dt.timedelta(days=direction * steps)
-            if anchor in pinned_days(con) or _derived_rows(con, anchor):
+            if anchor in pinned_days(con) or _derived_rows(con, anchor) or _path_covers(con, anchor):
                 for k in range(steps - 1, -1, -1):  # from the anchor's neighbour to as_of
                     step(con, as_of + dt.timedelta(days=direction * k))
                 return
@@ -55,10 +60,10 @@ def _pin_source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
 
 def _hold(con: duckdb.DuckDBPyConnection, day: dt.date) -> None:
     """The day's rows in the pinned table, where _pin_from reads a neighbour's: pinned, copied from the derived rows
-    or computed (pin_day)."""
+    or the status paths, or computed (pin_day)."""
     if day in pinned_days(con):
         return
-    if _derived_rows(con, day) is not None:
+    if _derived_rows(con, day) is not None or _path_covers(con, day):
         _pin_source(con, day)
     else:
         pin_day(con, day)
@@ -172,19 +177,26 @@ def source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     """The status of every loan active at the end of `as_of`, with the columns and parameters (status_params) of
     monitor.status.day_status_sql, from the cheapest place that holds it. The first of:
     the rows this connection pinned for that day; the derived day_snapshot or loan_month rows for it, while
-    they still hold (freshness.derived_covers; same numbers: the same grid_status_sql built them); else the computation
+    they still hold (freshness.derived_covers; same numbers: the same grid_status_sql built them); the loans' status
+    paths, while they cover the day (_path_covers; a test checks them equal to the computation); else the computation
     itself (reading the installments' running sums from the derived tables when they are fresh)."""
     if as_of in pinned_days(con):
         return f"SELECT * FROM {_PINNED} WHERE as_of = $as_of AND $charge_off_dpd IS NOT NULL"
-    return _derived_rows(con, as_of) or day_status_sql(precomputed_sums=freshness.derived_is_fresh(con))
+    if (derived := _derived_rows(con, as_of)) is not None:
+        return derived
+    if _path_covers(con, as_of):
+        return status_path.day_rows_sql()
+    return day_status_sql(precomputed_sums=freshness.derived_is_fresh(con))
 
 
 def loans_source(con: duckdb.DuckDBPyConnection, as_of: dt.date, loans_sql: str) -> str:
     """The status at the end of `as_of` of the loans of the relation `loans_sql` (loan_id; SQL the caller's query
     defines), columns and parameters as source's: the day's rows where the derived tables or this connection hold
-    them, else computed for those loans alone (a few thousand, not the book)."""
+    them, else those loans' status paths, else computed for those loans alone (a few thousand, not the book)."""
     if precomputed(con, as_of):
         return f"SELECT * FROM ({source(con, as_of)}) WHERE loan_id IN (SELECT loan_id FROM {loans_sql})"
+    if _path_covers(con, as_of):
+        return status_path.day_rows_sql(f"p.loan_id IN (SELECT loan_id FROM {loans_sql})")
     grid = f"SELECT loan_id, CAST($as_of AS DATE) AS as_of FROM {loans_sql}"
     return grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
 
@@ -192,6 +204,15 @@ def loans_source(con: duckdb.DuckDBPyConnection, as_of: dt.date, loans_sql: str)
 def precomputed(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
     """Whether the derived tables hold the day's status (source reads them: pinning the day would only copy them)."""
     return as_of in pinned_days(con) or _derived_rows(con, as_of) is not None
+
+
+def _path_covers(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
+    """Whether the status paths hold the day's rows: they were built (derive since they exist) and hold through it
+    (freshness.valid_through: the day they were built through, or the month-end before while only later data came
+    in since). A book derived before they existed computes its days until the next derive."""
+    through = freshness.valid_through(con)
+    return through is not None and as_of <= through and freshness.remembered(
+        con, "status_path_built", lambda: db.table_exists(con, status_path.TABLE))
 
 
 def _derived_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:

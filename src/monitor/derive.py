@@ -1,11 +1,12 @@
 """`derive`: the derived tables built from the source tables up to a day, in one transaction.
 
-installment_settlement (each installment with its running sum and the day it was settled), loan_month (every
-loan's status at every month-end), day_snapshot (every loan's status on the days the default views compare),
-loan_segment, month_totals (loan_month summed by month-end, bucket and segment value) and month_rolls (the loans'
-moves between consecutive month-ends, summed likewise); and the collection rules' violations
-(monitor.compliance.violations). The statuses are monitor.status's definition; monitor.freshness tells whether the
-rows still hold, and monitor.derived serves them to the metrics.
+installment_settlement (each installment with its running sum and the day it was settled), loan_status_path (each
+loan's status on every day, as intervals: monitor.status_path), loan_month (every loan's status at every month-end),
+day_snapshot (every loan's status on the days the default views compare), loan_segment, month_totals (loan_month
+summed by month-end, bucket and segment value) and month_rolls (the loans' moves between consecutive month-ends,
+summed likewise); and the collection rules' violations (monitor.compliance.violations). The statuses are
+monitor.status's definition; monitor.freshness tells whether the rows still hold, and monitor.derived serves them to
+the metrics.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from monitor import db, freshness, month_rolls, month_totals, segments
+from monitor import db, freshness, month_rolls, month_totals, segments, status_path
 from monitor.compliance import violations
 from monitor.months import month_ends, same_day_months_before
 from monitor.status import ACTIVE_AT, fen_to_yuan, grid_status_sql, latest_data_date
@@ -60,9 +61,11 @@ def derived_tables(as_of: dt.date, charge_off_dpd: int) -> tuple[DerivedTable, .
     ends, month_slice = "{c} > $after AND {c} <= $as_of", {"as_of": as_of, "after": dt.date.min}
     in_range = "(SELECT * FROM {} WHERE loan_id BETWEEN $first_loan AND $last_loan)"
     settlement = settlement_query(*(in_range.format(t) for t in ("loans", "installments", "payments")))
+    path = status_path.path_rows_sql(*(in_range.format(t) for t in ("loans", "installment_settlement", "payments")))
     return (
         DerivedTable("installment_settlement", settlement, {"as_of": as_of, **WHOLE_BOOK}, "loan_id, installment_no",
                      "loans"),
+        DerivedTable(status_path.TABLE, path, {"as_of": as_of, **WHOLE_BOOK}, "loan_id, valid_from", "loans"),
         DerivedTable("loan_month", loan_month_rows(after="$after"), {"as_of": as_of, "after": dt.date.min, **co},
                      "month_end, loan_id", "month_ends"),
         DerivedTable("day_snapshot", day_snapshot_rows(), {"days": snapshot_days(as_of), **co}, "as_of, loan_id",

@@ -6,11 +6,13 @@ tables on its own connection (monitor.derived), a full status grid per reader at
 writer brings the tables up to date as it writes, for what its write changed:
 
 - every derived row depends only on its own loan's source rows, the day, and the charge-off DPD (monitor.status;
-  installment_settlement, loan_month, day_snapshot and loan_segment are all per loan), so the rows of the loans a
-  write touched, computed again, and the others kept, are what a full `derive` would give; month_totals and
-  month_rolls, their sums, lose the touched loans' month-end rows and moves as they were and gain them as they are;
+  installment_settlement, loan_status_path, loan_month, day_snapshot and loan_segment are all per loan), so the
+  rows of the loans a write touched, computed again, and the others kept, are what a full `derive` would give;
+  month_totals and month_rolls, their sums, lose the touched loans' month-end rows and moves as they were and gain
+  them as they are;
 - a write that brings a new latest day also adds that day's new month-ends and snapshot days for every loan, and
-  drops the snapshot days the new day no longer keeps (derive.snapshot_days).
+  drops the snapshot days the new day no longer keeps (derive.snapshot_days); the untouched loans' status paths
+  already run past it (they hold their future installments, monitor.status_path).
 
 A test checks every derived row equal to a full `derive` after each write. A write into tables that did not match
 the data before it (derive never ran, or data of an earlier day came in since the build) changes nothing here:
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from monitor import db, derive, freshness, month_rolls, month_totals, segments
+from monitor import db, derive, freshness, month_rolls, month_totals, segments, status_path
 from monitor.months import month_ends
 from monitor.status import latest_data_date
 
@@ -103,10 +105,13 @@ def _touch(con: duckdb.DuckDBPyConnection, loan_ids: pl.DataFrame, since: dt.dat
 
 def _recompute_touched(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     """Every derived row of the touched loans, computed again as derive does (settlement first: the others read its
-    running sums), their day_snapshot rows at the snapshot days of the latest day."""
+    running sums and settlement days), their day_snapshot rows at the snapshot days of the latest day."""
     only = f"(SELECT * FROM {{}} WHERE loan_id IN (SELECT loan_id FROM {_TOUCHED}))"
     settlement = derive.settlement_query(only.format("loans"), only.format("installments"), only.format("payments"))
+    path = status_path.path_rows_sql(only.format("loans"), only.format("installment_settlement"),
+                                     only.format("payments"))
     tables = [("installment_settlement", settlement, {"as_of": params["as_of"]}),
+              (status_path.TABLE, path, {"as_of": params["as_of"]}),
               ("loan_month", derive.loan_month_rows(_ONLY_TOUCHED), params),
               ("day_snapshot", derive.day_snapshot_rows(_ONLY_TOUCHED),
                {"days": derive.snapshot_days(params["as_of"]), "charge_off_dpd": params["charge_off_dpd"]})]

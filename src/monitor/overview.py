@@ -27,6 +27,7 @@ DATE_COLUMNS = {
     "agencies": "contract_start",
     "complaints": "received_at",
     "installment_settlement": "due_date",
+    "loan_status_path": "valid_from",
     "loan_month": "month_end",
     "day_snapshot": "as_of",
 }

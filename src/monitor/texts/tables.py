@@ -14,6 +14,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("table.applications", "授信申请", "Credit applications"),
     ("table.credit_policy", "授信策略（审批分数线）", "Credit policy (score cut-offs)"),
     ("table.installment_settlement", "分期结清", "Installment settlement"),
+    ("table.loan_status_path", "逐日贷款状态区间", "Loan status by day (intervals)"),
     ("table.loan_month", "月末贷款快照", "Month-end loan snapshots"),
     ("table.loan_segment", "贷款分群", "Loan segments"),
     ("table.day_snapshot", "日终状态快照", "Day-end status snapshots"),
