@@ -52,27 +52,32 @@ inst AS (
                                  ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS oldest_due_from
     FROM {settlement} i
 ),
+paid_days AS (
+    SELECT p.loan_id, CAST(p.paid_at AS DATE) AS day, sum(CAST(p.amount * 100 AS BIGINT)) AS paid
+    FROM {payments} p JOIN loan l ON l.loan_id = p.loan_id
+    WHERE CAST(p.paid_at AS DATE) <= $as_of AND (l.closed_date IS NULL OR CAST(p.paid_at AS DATE) < l.closed_date)
+    GROUP BY p.loan_id, CAST(p.paid_at AS DATE)
+),
 changes AS (
-    SELECT loan_id, due_date AS day, 0 AS paid, 0 AS due, 1 AS fallen_due, 0 AS settled, 0 AS settled_principal
-    FROM inst
-    UNION ALL SELECT loan_id, due_date + 1, 0, amount_due, 0, 0, 0 FROM inst
-    UNION ALL SELECT loan_id, settled_on, 0, 0, 0, 1, principal_due FROM inst WHERE settled_on IS NOT NULL
-    UNION ALL SELECT p.loan_id, CAST(p.paid_at AS DATE), CAST(p.amount * 100 AS BIGINT), 0, 0, 0, 0
-              FROM {payments} p JOIN loan l ON l.loan_id = p.loan_id
-              WHERE CAST(p.paid_at AS DATE) <= $as_of
-                AND (l.closed_date IS NULL OR CAST(p.paid_at AS DATE) < l.closed_date)
-    UNION ALL SELECT loan_id, origination_date, 0, 0, 0, 0, 0 FROM loan
+    SELECT loan_id, due_date AS day, 1 AS kind, k AS seq,
+           0 AS paid, 0 AS due, 1 AS fallen_due, 0 AS settled, 0 AS settled_principal FROM inst
+    UNION ALL SELECT loan_id, due_date + 1, 2, k, 0, amount_due, 0, 0, 0 FROM inst
+    UNION ALL SELECT loan_id, settled_on, 3, k, 0, 0, 0, 1, principal_due FROM inst WHERE settled_on IS NOT NULL
+    UNION ALL SELECT loan_id, day, 4, 0, paid, 0, 0, 0, 0 FROM paid_days
+    UNION ALL SELECT loan_id, origination_date, 5, 0, 0, 0, 0, 0, 0 FROM loan
 ),
 running AS (
     SELECT c.loan_id, greatest(c.day, l.origination_date) AS day,
-           lead(greatest(c.day, l.origination_date)) OVER w AS next_day,
+           lead(greatest(c.day, l.origination_date)) OVER (PARTITION BY c.loan_id ORDER BY
+               greatest(c.day, l.origination_date), c.kind, c.seq) AS next_day,
            CAST(sum(c.paid) OVER w AS BIGINT) AS paid,
            CAST(sum(c.due) OVER w AS BIGINT) AS due_before,
            CAST(sum(c.fallen_due) OVER w AS BIGINT) AS fallen_due,
            CAST(sum(c.settled) OVER w AS BIGINT) AS settled,
            CAST(sum(c.settled_principal) OVER w AS BIGINT) AS settled_principal
     FROM changes c JOIN loan l ON l.loan_id = c.loan_id
-    WINDOW w AS (PARTITION BY c.loan_id ORDER BY greatest(c.day, l.origination_date) ROWS UNBOUNDED PRECEDING)
+    WINDOW w AS (PARTITION BY c.loan_id ORDER BY greatest(c.day, l.origination_date), c.kind, c.seq
+                 ROWS UNBOUNDED PRECEDING)
 )
 SELECT r.loan_id, r.day AS valid_from,
        CASE WHEN l.closed_date IS NULL THEN coalesce(r.next_day, DATE '9999-12-31')
@@ -88,8 +93,10 @@ FROM running r
 JOIN loan l ON l.loan_id = r.loan_id
 LEFT JOIN inst j ON j.loan_id = r.loan_id AND j.k = r.settled + 1
 WHERE (r.next_day IS NULL OR r.next_day > r.day) AND (l.closed_date IS NULL OR r.day < l.closed_date)"""
-# The last of a day's changes in the window's order carries the day's running sums, and its next_day is the next day
-# (the WHERE keeps it): sorting the changes once costs less than grouping them by day first.
+# The last of a day's changes in the windows' order carries the day's running sums, and its next_day is the next day
+# (the WHERE keeps it): sorting the changes once costs less than grouping them by day first. The order is total
+# (kind and installment break a day's ties; payments are summed by day), so that lead, which Spark allows no frame,
+# and the running sums see the same order.
 
 
 def _dpd(day: str) -> str:
