@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from monitor import db, derive
+from monitor import db, derive, status_path
 from monitor.metrics.credit_loss import LGD_PRIOR
 from monitor.origination import whatif, whatif_assumptions
 from monitor.origination.backtest import backtest, backtest_window
@@ -29,9 +29,11 @@ ASSUMPTIONS = Assumptions(lgd=Assumption(0.8, "policy_source.lgd_observed"),
                           fee_rate=Assumption(0.0, "policy_source.fee_observed"))
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """Cash loans at 18% (loan_id = application_id), today's cut-offs app 600, broker 620:
+@pytest.fixture(scope="module", params=["computed", "from the status paths"])
+def book(tmp_path_factory, request):
+    """Derived through its latest data day (AS_OF is later: the interest received is computed from the payments), or
+    through AS_OF (read from the loans' status paths).
+    Cash loans at 18% (loan_id = application_id), today's cut-offs app 600, broker 620:
     L1 app 700, PD 0.05: ¥3,000 in 3, paid on time (interest 45 + 30 + 15).
     L2 broker 610, PD 0.30: ¥3,000 in 3; pays the first installment, then 20 on the second (interest first: 20 of
     its 30), nothing more: 30+ DPD on 2025-12-31, charged off 2026-05-31 with ¥2,000 of principal, ¥500 recovered
@@ -80,7 +82,8 @@ def book(tmp_path_factory):
     book.application(6, "2026-06-30 10:00:00", channel="app", product="installment", amount="1000", term=1,
                      score=500, loan_id=6, pd=0.5)
     book.application(8, "2026-03-01 10:00:00", channel="app", amount="1000", term=1, score=500, pd=0.5)
-    derive.derive(book.con)
+    derive.derive(book.con, AS_OF if request.param == "from the status paths" else None)
+    assert status_path.covers(book.con, AS_OF) == (request.param == "from the status paths")
     yield book
     book.close()
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pytest
+
 from monitor import day_status, db, derive, status, status_path
 from monitor.status import day_status_sql, status_params
 
@@ -86,3 +88,28 @@ def test_a_book_derived_before_the_paths_existed_computes_its_days(demo_db, tmp_
         assert day_status.source(con, day) == day_status_sql(precomputed_sums=True)
     finally:
         con.close()
+
+
+# What each loan had paid by the end of the day before any charge-off, and the interest it brought: its installments
+# in order, within each interest first (DESIGN.md §4) -- written out plainly, payments against installments.
+PAID_AND_INTEREST = """
+    WITH l AS (SELECT loan_id, CAST(least($as_of + 1, coalesce(charge_off_date, $as_of + 1)) AS TIMESTAMP) AS before
+               FROM loans WHERE origination_date <= $as_of AND loan_id IN (SELECT loan_id FROM installments)),
+         paid AS (SELECT l.loan_id, coalesce(sum(p.amount), 0) AS paid FROM l
+                  LEFT JOIN payments p ON p.loan_id = l.loan_id AND p.paid_at < l.before GROUP BY l.loan_id),
+         due AS (SELECT loan_id, interest_due, sum(amount_due) OVER (PARTITION BY loan_id ORDER BY installment_no)
+                        - amount_due AS due_before_it FROM installments)
+    SELECT p.loan_id, CAST(p.paid * 100 AS BIGINT) AS paid_fen,
+           CAST(coalesce(sum(least(d.interest_due, greatest(0, p.paid - d.due_before_it))), 0) * 100 AS BIGINT)
+               AS interest_fen
+    FROM paid p JOIN due d USING (loan_id) GROUP BY p.loan_id, p.paid"""
+
+
+@pytest.mark.parametrize("day", [dt.date(2025, 3, 9), dt.date(2026, 6, 17), AS_OF])
+def test_what_each_loan_had_paid_and_the_interest_it_brought(demo_con, day):
+    held = status_path.held_sql("(SELECT loan_id FROM loans)")
+    assert [demo_con.execute(f"SELECT count(*) FROM (({a}) EXCEPT ALL ({b}))", {"as_of": day}).fetchall()[0][0]
+            for a, b in ((held, PAID_AND_INTEREST), (PAID_AND_INTEREST, held))] == [0, 0]
+    closed = demo_con.execute(f"SELECT count(*) FROM ({held}) h JOIN loans l USING (loan_id) "
+                              "WHERE l.closed_date <= $as_of", {"as_of": day}).fetchall()[0][0]
+    assert closed > 0 or day < dt.date(2025, 6, 1)  # closed loans keep what they had paid

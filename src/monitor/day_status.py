@@ -38,13 +38,13 @@ def pin_day(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     day at a time (pin_next_day, pin_previous_day), each step computing only the loans that can have moved."""
     if as_of in pinned_days(con) or _derived_rows(con, as_of) is not None:
         return
-    if _path_covers(con, as_of):
+    if status_path.covers(con, as_of):
         _pin_source(con, as_of)
         return
     for steps in range(1, MAX_STEPS + 1):
         for direction, step in ((-1, pin_next_day), (1, pin_previous_day)):
             anchor = as_of + dt.timedelta(days=direction * steps)
-            if anchor in pinned_days(con) or _derived_rows(con, anchor) or _path_covers(con, anchor):
+            if anchor in pinned_days(con) or _derived_rows(con, anchor) or status_path.covers(con, anchor):
                 for k in range(steps - 1, -1, -1):  # from the anchor's neighbour to as_of
                     step(con, as_of + dt.timedelta(days=direction * k))
                 return
@@ -63,7 +63,7 @@ def _hold(con: duckdb.DuckDBPyConnection, day: dt.date) -> None:
     or the status paths, or computed (pin_day)."""
     if day in pinned_days(con):
         return
-    if _derived_rows(con, day) is not None or _path_covers(con, day):
+    if _derived_rows(con, day) is not None or status_path.covers(con, day):
         _pin_source(con, day)
     else:
         pin_day(con, day)
@@ -178,13 +178,13 @@ def source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     monitor.status.day_status_sql, from the cheapest place that holds it. The first of:
     the rows this connection pinned for that day; the derived day_snapshot or loan_month rows for it, while
     they still hold (freshness.derived_covers; same numbers: the same grid_status_sql built them); the loans' status
-    paths, while they cover the day (_path_covers; a test checks them equal to the computation); else the computation
-    itself (reading the installments' running sums from the derived tables when they are fresh)."""
+    paths, while they cover the day (status_path.covers; a test checks them equal to the computation); else the
+    computation itself (reading the installments' running sums from the derived tables when they are fresh)."""
     if as_of in pinned_days(con):
         return f"SELECT * FROM {_PINNED} WHERE as_of = $as_of AND $charge_off_dpd IS NOT NULL"
     if (derived := _derived_rows(con, as_of)) is not None:
         return derived
-    if _path_covers(con, as_of):
+    if status_path.covers(con, as_of):
         return status_path.day_rows_sql()
     return day_status_sql(precomputed_sums=freshness.derived_is_fresh(con))
 
@@ -195,7 +195,7 @@ def loans_source(con: duckdb.DuckDBPyConnection, as_of: dt.date, loans_sql: str)
     them, else those loans' status paths, else computed for those loans alone (a few thousand, not the book)."""
     if precomputed(con, as_of):
         return f"SELECT * FROM ({source(con, as_of)}) WHERE loan_id IN (SELECT loan_id FROM {loans_sql})"
-    if _path_covers(con, as_of):
+    if status_path.covers(con, as_of):
         return status_path.day_rows_sql(f"p.loan_id IN (SELECT loan_id FROM {loans_sql})")
     grid = f"SELECT loan_id, CAST($as_of AS DATE) AS as_of FROM {loans_sql}"
     return grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
@@ -204,15 +204,6 @@ def loans_source(con: duckdb.DuckDBPyConnection, as_of: dt.date, loans_sql: str)
 def precomputed(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
     """Whether the derived tables hold the day's status (source reads them: pinning the day would only copy them)."""
     return as_of in pinned_days(con) or _derived_rows(con, as_of) is not None
-
-
-def _path_covers(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> bool:
-    """Whether the status paths hold the day's rows: they were built (derive since they exist) and hold through it
-    (freshness.valid_through: the day they were built through, or the month-end before while only later data came
-    in since). A book derived before they existed computes its days until the next derive."""
-    through = freshness.valid_through(con)
-    return through is not None and as_of <= through and freshness.remembered(
-        con, "status_path_built", lambda: db.table_exists(con, status_path.TABLE))
 
 
 def _derived_rows(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
-from monitor import db, derived
+from monitor import db, derived, status_path
 from monitor.metrics.credit_loss import default_losses_sql, defaults_sql
 from monitor.months import same_day_months_before
 from monitor.origination import outcomes
@@ -44,6 +44,7 @@ from monitor.origination.whatif_population import (
     pricing_sql,
     window,
 )
+from monitor.status import fen_to_yuan
 
 if TYPE_CHECKING:
     from monitor.origination.whatif import PolicyChoice
@@ -83,20 +84,7 @@ def backtest_population(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.Da
         grid AS ({pricing_sql("SELECT * FROM booked")}),
         losses AS (SELECT loan_id, sum(balance - recovered) AS net_loss
                    FROM ({default_losses_sql(con, defaults)}) GROUP BY loan_id),
-        paid AS (
-            SELECT p.loan_id, sum(p.amount) AS paid
-            FROM payments p JOIN booked b ON b.loan_id = p.loan_id AND p.paid_at < b.paid_before
-            GROUP BY p.loan_id
-        ),
-        received AS (
-            SELECT i.loan_id,
-                   sum(least(i.interest_due, p.paid - (i.cum_due - i.amount_due)))
-                       AS interest
-            -- an installment the payments did not reach received nothing: not read
-            FROM paid p JOIN {derived.installment_settlement(con)} i
-              ON i.loan_id = p.loan_id AND i.cum_due - i.amount_due < p.paid
-            GROUP BY i.loan_id
-        )
+        received AS ({_interest_received_sql(con, as_of)})
         SELECT b.channel, b.product, b.application_score, count(*) AS loans, sum(b.pd) AS pd_sum,
                sum(b.pd * b.amount) AS pd_amount,
                sum(b.amount * {expected_interest_sql("b.pd", "g.rate", "b.term",
@@ -110,6 +98,25 @@ def backtest_population(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.Da
         GROUP BY ALL ORDER BY ALL""",
         params={"first": first, "last": last, "as_of": as_of, "charge_off_dpd": db.charge_off_dpd(con)}).pl()
     return found.cast(COLUMNS)
+
+
+def _interest_received_sql(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
+    """Each booked loan's interest received (loan_id, interest; SQL over the relation booked, parameter $as_of): read
+    from the loans' status paths where they cover as_of, else computed from the payments (the same numbers: a test
+    compares them). Its payments count up to as_of and before any charge-off."""
+    if status_path.covers(con, as_of):
+        return f"SELECT loan_id, {fen_to_yuan('interest_fen')} AS interest FROM ({status_path.held_sql('booked')})"
+    return f"""
+        WITH paid AS (
+            SELECT p.loan_id, sum(p.amount) AS paid
+            FROM payments p JOIN booked b ON b.loan_id = p.loan_id AND p.paid_at < b.paid_before
+            GROUP BY p.loan_id
+        )
+        SELECT i.loan_id, sum(least(i.interest_due, p.paid - (i.cum_due - i.amount_due))) AS interest
+        -- an installment the payments did not reach received nothing: not read
+        FROM paid p JOIN {derived.installment_settlement(con)} i
+          ON i.loan_id = p.loan_id AND i.cum_due - i.amount_due < p.paid
+        GROUP BY i.loan_id"""
 
 
 def backtest_figures(pop: pl.DataFrame, choice: PolicyChoice, assumptions: Assumptions) -> dict:
