@@ -32,7 +32,7 @@ def test_slices_give_the_tables_of_one_statement_in_storage_order(book, monkeypa
     tables = derive.derived_tables(DEMO_AS_OF, db.charge_off_dpd(book))
     slices = {table.name: derive.table_slices(book, table) for table in tables}
     assert len(slices["installment_settlement"]) >= 15  # about 9 installments a loan: 222 loans a slice
-    assert slices["loan_status_path"] == slices["installment_settlement"]
+    assert len(slices["loan_status_path"]) >= 3 * len(slices["installment_settlement"]) - 2  # a third the loans each
     assert len(slices["loan_month"]) > 10 and len(slices["day_snapshot"]) == len(derive.snapshot_days(DEMO_AS_OF))
     assert len(slices["loan_segment"]) == 1
     ends = [(part["after"], part["as_of"]) for part in slices["loan_month"]]
