@@ -15,7 +15,8 @@ ui.navigation.PAGES and each section of the Delinquency page (measured_views: th
   cached, as for a person; the latest day's main figures may also be in the cache warmer's hands, ui/warm.py, which
   starts on the server's first run);
 - cold_older: the same, once per page and language after those days, at older_day (about three weeks back): a day
-  whose status nothing precomputed, so the page computes it (derive's snapshots hold the last week's days);
+  derive's snapshots (the last week's days) and month-ends do not hold, so the page pins its status from the loans'
+  status paths;
 - new_tab: the same URL (with the day) in a new tab of that context: a new session with the data cached, which
   pays the app's start in the browser (reported, no target);
 - warm, as a user works all day: the page again through the menu of an open tab after another page
@@ -287,8 +288,8 @@ def copy_book(source: Path, work: Path) -> Path:
 
 
 def older_day(latest: dt.date) -> dt.date:
-    """The day of the cold_older views: OLDER_GAP or a little more before `latest`, a day whose status nothing
-    precomputed (neither a snapshot day of derive.snapshot_days nor a month-end)."""
+    """The day of the cold_older views: OLDER_GAP or a little more before `latest`, neither a snapshot day of
+    derive.snapshot_days nor a month-end (its status is pinned from the status paths, monitor.status_path)."""
     day = latest - OLDER_GAP
     while day in derive.snapshot_days(latest) or day == month_end(day):
         day -= dt.timedelta(days=1)
@@ -454,8 +455,8 @@ def summary(views: list[dict], load: float, kept_from: str | None = None) -> str
         "date field, from the Enter until the page shows that day complete; the first view of the page for that day "
         "and language on a running server (a fresh server per language; the latest day and the days before it; on "
         "the latest day the server's cache warmer may have computed the main figures already); cold, older day: the "
-        "same, at a day about three weeks back whose status nothing precomputed (not one of derive's snapshot days "
-        "of the last week, nor a month-end); warm: the page "
+        "same, at a day about three weeks back that is neither one of derive's snapshot days of the last week nor a "
+        "month-end (its status is pinned from the loans' status paths); warm: the page "
         "again through the menu of an open tab after another page, from the click; new tab: the same URL again in a "
         "new tab (a new session with the data cached, which pays the app's start in the browser; no target); feed: "
         "with `monitor feed` writing into the book, in one open tab at the feed's day (every page viewed once first, "

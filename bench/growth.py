@@ -71,7 +71,7 @@ DEFAULT_SCALES = (50_000, 1_000_000, 3_000_000, 10_000_000)
 AS_OF = dt.date(2026, 11, 29)
 SEED = 42
 SUPERLINEAR = 1.15  # a growth exponent above this is flagged: the step costs more per loan as the book grows
-OTHER_DAY_BACK = 167  # days before the latest: 2026-06-15 for 2026-11-29, bench/pages.py's day nothing precomputed
+OTHER_DAY_BACK = 167  # days before the latest: 2026-06-15 for 2026-11-29, bench/pages.py's day, not a snapshot day
 GROUPS = ("derive", "status", "report", "train", "score", "simulate", "pages", "ingest", "today")
 
 # (step, group, what it measures); the order they run in and are shown
@@ -173,8 +173,8 @@ def check_targets(scale: dict) -> list[dict]:
 
 
 def other_day(latest: dt.date, precomputed: set[dt.date]) -> dt.date:
-    """A day whose status nothing precomputed: OTHER_DAY_BACK days before `latest`, moved earlier past any derived
-    snapshot day and any month-end (loan_month holds the month-ends)."""
+    """A day of no snapshot: OTHER_DAY_BACK days before `latest`, moved earlier past any derived snapshot day and any
+    month-end (loan_month holds the month-ends); its status is read from the status paths (monitor.status_path)."""
     day = latest - dt.timedelta(days=OTHER_DAY_BACK)
     while day in precomputed or (day + dt.timedelta(days=1)).day == 1:
         day -= dt.timedelta(days=1)

@@ -10,6 +10,7 @@ import datetime as dt
 import shutil
 
 import pytest
+from polars.testing import assert_frame_equal
 
 from monitor import day_status, db, derive, status, status_path
 from monitor.status import day_status_sql, status_params
@@ -38,6 +39,9 @@ def differing(con, day: dt.date) -> tuple[int, int]:
 
 
 def test_every_day_of_the_demo_book_reads_from_the_paths_as_computed(demo_con):
+    types = [demo_con.execute(f"DESCRIBE ({sql})", status_params(demo_con, AS_OF)).fetchall()
+             for sql in (status_path.day_rows_sql(), day_status_sql(precomputed_sums=True))]
+    assert types[0] == types[1]  # the same columns of the same types, so that either serves a page
     days = demo_days(demo_con)
     assert len(days) > 200
     for day in days:
@@ -113,3 +117,28 @@ def test_what_each_loan_had_paid_and_the_interest_it_brought(demo_con, day):
     closed = demo_con.execute(f"SELECT count(*) FROM ({held}) h JOIN loans l USING (loan_id) "
                               "WHERE l.closed_date <= $as_of", {"as_of": day}).fetchall()[0][0]
     assert closed > 0 or day < dt.date(2025, 6, 1)  # closed loans keep what they had paid
+
+
+def test_some_loans_status_has_the_same_rows_however_the_day_is_held(demo_db, monkeypatch):
+    """day_status.loans_source of loans some of which are not active at the day (originated later, closed before):
+    the same rows, active loans only, from the snapshots, the status paths or computed."""
+    day = AS_OF - dt.timedelta(days=1)  # a snapshot day
+    chosen = ("(SELECT loan_id FROM (SELECT loan_id FROM loans ORDER BY origination_date DESC, loan_id LIMIT 250) "
+              "UNION ALL SELECT loan_id FROM (SELECT loan_id FROM loans WHERE closed_date <= $as_of "
+              "ORDER BY closed_date DESC, loan_id LIMIT 50))")
+    con = db.connect(demo_db, read_only=True)
+    try:
+        rows = {}
+        for held in ("snapshot", "paths", "computed"):
+            if held == "paths":
+                monkeypatch.setattr(day_status, "_derived_rows", lambda con, as_of: None)
+            if held == "computed":
+                monkeypatch.setattr(status_path, "covers", lambda con, as_of: False)
+            query = day_status.loans_source(con, day, chosen)
+            assert (status_path.TABLE in query) == (held == "paths")
+            rows[held] = con.sql(f"SELECT * FROM ({query}) ORDER BY loan_id", params=status_params(con, day)).pl()
+    finally:
+        con.close()
+    assert 200 < rows["snapshot"].height < 250  # the newest loans but those of AS_OF; none of the closed
+    assert_frame_equal(rows["paths"], rows["snapshot"])
+    assert_frame_equal(rows["computed"], rows["snapshot"])

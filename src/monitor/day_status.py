@@ -191,13 +191,15 @@ def source(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
 
 def loans_source(con: duckdb.DuckDBPyConnection, as_of: dt.date, loans_sql: str) -> str:
     """The status at the end of `as_of` of the loans of the relation `loans_sql` (loan_id; SQL the caller's query
-    defines), columns and parameters as source's: the day's rows where the derived tables or this connection hold
-    them, else those loans' status paths, else computed for those loans alone (a few thousand, not the book)."""
+    defines) active then, columns and parameters as source's: the day's rows where the derived tables or this
+    connection hold them, else those loans' status paths, else computed for those loans alone (a few thousand, not
+    the book). A loan not active at the end of the day (not yet originated, or closed) has no row, from any of them."""
     if precomputed(con, as_of):
         return f"SELECT * FROM ({source(con, as_of)}) WHERE loan_id IN (SELECT loan_id FROM {loans_sql})"
     if status_path.covers(con, as_of):
         return status_path.day_rows_sql(f"p.loan_id IN (SELECT loan_id FROM {loans_sql})")
-    grid = f"SELECT loan_id, CAST($as_of AS DATE) AS as_of FROM {loans_sql}"
+    grid = (f"SELECT l.loan_id, CAST($as_of AS DATE) AS as_of FROM loans l "
+            f"WHERE l.loan_id IN (SELECT loan_id FROM {loans_sql}) AND {ACTIVE_AT.format(d='$as_of')}")
     return grid_status_sql(grid, precomputed_sums=freshness.derived_is_fresh(con))
 
 

@@ -134,7 +134,7 @@ def day_rows_sql(loan_filter: str = "TRUE") -> str:
     return f"""
         SELECT p.loan_id, {day} AS as_of, {months_between_sql("p.origination_date", day)} AS mob,
                {_dpd(day)} AS dpd, {bucket_sql(_dpd(day))} AS bucket,
-               {fen_to_yuan("p.balance_fen")} AS principal_balance,
+               CAST({fen_to_yuan("p.balance_fen")} AS DECIMAL(15, 2)) AS principal_balance,  -- principal - repaid's
                {fen_to_yuan("greatest(0, p.due_fen - p.paid_fen)")} AS overdue_amount, p.installments_left
         FROM {TABLE} p WHERE p.valid_from <= $as_of AND $as_of < p.valid_to AND p.active AND {loan_filter}"""
 
