@@ -18,6 +18,10 @@ def _localize(kind: str, column: str, lang: str) -> pl.Expr:
                                        else value, return_dtype=pl.String)
 
 
+TABLE_NAME_WIDTH = 215  # pixels: the longest table name, "Credit policy (score cut-offs)" / 授信策略（审批分数线）
+ROW_COUNT_WIDTH = 110  # pixels: a count of tens of millions, "20,544,374"
+
+
 def table_summary(frame: pl.DataFrame, lang: str) -> None:
     """monitor.overview.table_summary's frame: one row per table with its size and date range."""
     shown = frame.with_columns(_localize("table", "table", lang), _localize("kind", "kind", lang),
@@ -29,9 +33,10 @@ def table_summary(frame: pl.DataFrame, lang: str) -> None:
         height="content",  # every table, without a scroll bar
         placeholder="—",
         column_config={
-            "table": st.column_config.TextColumn(t("summary.table", lang)),
+            # widths set, not measured: the grid measures Chinese names and 8-digit counts short and cuts them
+            "table": st.column_config.TextColumn(t("summary.table", lang), width=TABLE_NAME_WIDTH),
             "kind": st.column_config.TextColumn(t("summary.kind", lang)),
-            "rows": st.column_config.NumberColumn(t("summary.rows", lang), format="localized"),
+            "rows": st.column_config.NumberColumn(t("summary.rows", lang), format="localized", width=ROW_COUNT_WIDTH),
             "date_column": st.column_config.TextColumn(t("summary.date_column", lang)),
             "first_date": st.column_config.DateColumn(t("summary.first_date", lang), format="YYYY-MM-DD"),
             "last_date": st.column_config.DateColumn(t("summary.last_date", lang), format="YYYY-MM-DD"),
