@@ -41,6 +41,7 @@ from monitor.origination.whatif_population import (
     APPLIED_IN_WINDOW,
     applied_sql,
     expected_interest_sql,
+    priced_sql,
     pricing_sql,
     window,
 )
@@ -54,8 +55,8 @@ COLUMNS = {"channel": pl.String, "product": pl.String, "application_score": pl.I
            "net_loss": pl.Float64, "interest_received": pl.Float64}
 
 # The installments due by $as_of: whole months from origination (due on the origination's day, at most the 28th).
-_MONTHS_DUE = """(12 * (year($as_of) - year(b.origination_date)) + month($as_of) - month(b.origination_date)
-                  - CASE WHEN day($as_of) < least(day(b.origination_date), 28) THEN 1 ELSE 0 END)"""
+_MONTHS_DUE = """(12 * (year($as_of) - year(l.origination_date)) + month($as_of) - month(l.origination_date)
+                  - CASE WHEN day($as_of) < least(day(l.origination_date), 28) THEN 1 ELSE 0 END)"""
 
 
 def backtest_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -76,24 +77,26 @@ def backtest_population(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.Da
         WITH outcome AS ({outcomes.booked_outcomes_sql(con, APPLIED_IN_WINDOW)}),
         booked AS MATERIALIZED (
             SELECT a.*, o.bad, l.origination_date, l.charge_off_date,
+                   greatest(0, least(a.term, {_MONTHS_DUE})) AS months_due,
                    -- payments count up to as_of and before any charge-off: one comparison per payment
                    CAST(least($as_of + 1, coalesce(l.charge_off_date, $as_of + 1)) AS TIMESTAMP) AS paid_before
             FROM ({applied}) a JOIN outcome o USING (application_id) JOIN loans l ON l.loan_id = o.loan_id
             WHERE o.observed
         ),
         grid AS ({pricing_sql("SELECT * FROM booked")}),
+        priced AS ({priced_sql("SELECT * FROM grid", "SELECT DISTINCT term, months_due AS months FROM booked")}),
         losses AS (SELECT loan_id, sum(balance - recovered) AS net_loss
                    FROM ({default_losses_sql(con, defaults)}) GROUP BY loan_id),
         received AS ({_interest_received_sql(con, as_of)})
         SELECT b.channel, b.product, b.application_score, count(*) AS loans, sum(b.pd) AS pd_sum,
                sum(b.pd * b.amount) AS pd_amount,
-               sum(b.amount * {expected_interest_sql("b.pd", "g.rate", "b.term",
-                                                     f"greatest(0, least(b.term, {_MONTHS_DUE}))")})
-                   AS projected_interest,
+               sum(b.amount * {expected_interest_sql("b.pd", "p")}) AS projected_interest,
                count(*) FILTER (WHERE b.bad) AS bad,
                CAST(coalesce(sum(s.net_loss), 0) AS DOUBLE) AS net_loss,
                CAST(coalesce(sum(r.interest), 0) AS DOUBLE) AS interest_received
-        FROM booked b LEFT JOIN grid g USING (product, band) LEFT JOIN losses s USING (loan_id)
+        FROM booked b LEFT JOIN priced p ON p.product = b.product AND p.band = b.band AND p.term = b.term
+                                       AND p.months = b.months_due
+        LEFT JOIN losses s USING (loan_id)
         LEFT JOIN received r USING (loan_id)
         GROUP BY ALL ORDER BY ALL""",
         params={"first": first, "last": last, "as_of": as_of, "charge_off_dpd": db.charge_off_dpd(con)}).pl()

@@ -93,11 +93,22 @@ def applied_sql(where: str) -> str:
         WHERE {where}"""
 
 
-def expected_interest_sql(pd: str, rate: str, term: str, months: str) -> str:
-    """SQL: expected interest per yuan over the first `months` installments (at most the term): a good pays them
-    all, a bad the first MONTHS_PAID_BEFORE_DEFAULT of them."""
-    paid = f"least({MONTHS_PAID_BEFORE_DEFAULT}, {months})"
-    return f"((1 - {pd}) * ({interest_sql(rate, term, months)}) + {pd} * ({interest_sql(rate, term, paid)}))"
+def priced_sql(grid: str, terms: str) -> str:
+    """SQL (product, band, term, months, good, bad): the interest per yuan of the first `months` installments that a
+    good pays (good) and a bad pays (bad: the first MONTHS_PAID_BEFORE_DEFAULT of them), for each price of the grid
+    (product, band, rate) and each (term, months) of the relation `terms`. A few thousand rows computed once, not
+    one per application."""
+    return f"""
+        SELECT g.product, g.band, t.term, t.months,
+               {interest_sql("g.rate", "t.term", "t.months")} AS good,
+               {interest_sql("g.rate", "t.term", f"least({MONTHS_PAID_BEFORE_DEFAULT}, t.months)")} AS bad
+        FROM ({grid}) g CROSS JOIN ({terms}) t"""
+
+
+def expected_interest_sql(pd: str, priced: str) -> str:
+    """SQL: the expected interest per yuan of an application of PD `pd` priced by the row `priced` of priced_sql: a
+    good (1 - PD) pays good, a bad (PD) pays bad."""
+    return f"((1 - {pd}) * {priced}.good + {pd} * {priced}.bad)"
 
 
 def has_scores(con: duckdb.DuckDBPyConnection) -> bool:
@@ -117,17 +128,11 @@ def population(con: duckdb.DuckDBPyConnection, as_of: dt.date, months: int = WIN
     found = con.sql(f"""
         WITH applied AS MATERIALIZED ({applied}),
         grid AS ({pricing_sql("SELECT * FROM applied")}),
-        -- the interest per yuan of each price and term, once (a few hundred rows, not one per application)
-        priced AS (
-            SELECT g.product, g.band, t.term,
-                   {interest_sql("g.rate", "t.term", "t.term")} AS good,
-                   {interest_sql("g.rate", "t.term", f"least({MONTHS_PAID_BEFORE_DEFAULT}, t.term)")} AS bad
-            FROM grid g CROSS JOIN (SELECT DISTINCT term FROM applied) t
-        )
+        priced AS ({priced_sql("SELECT * FROM grid", "SELECT DISTINCT term, term AS months FROM applied")})
         SELECT a.channel, a.product, a.application_score, count(*) AS applications,
                count(*) FILTER (WHERE a.recorded_approved) AS recorded_approved,
                sum(a.amount) AS amount, sum(a.pd) AS pd_sum, sum(a.pd * a.amount) AS pd_amount,
-               coalesce(sum(a.amount * ((1 - a.pd) * p.good + a.pd * p.bad)), 0) AS interest,
+               coalesce(sum(a.amount * {expected_interest_sql("a.pd", "p")}), 0) AS interest,
                sum(a.amount * ((1 - a.pd) * a.term + a.pd * least({MONTHS_PAID_BEFORE_DEFAULT}, a.term)))
                    AS paying_months,
                sum(a.amount * (a.term + 1) / 24.0) AS funding_years
