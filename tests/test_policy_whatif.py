@@ -9,11 +9,12 @@ import datetime as dt
 import numpy as np
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor import db
-from monitor.origination import saved_policies, whatif
+from monitor.origination import backtest, policy_inputs, saved_policies, whatif
 from monitor.origination.cutoffs import ANY, CutoffPolicy
 from monitor.origination.whatif import Assumption, Assumptions, PolicyChoice
 from monitor.origination.whatif_assumptions import EDITED, source_text
@@ -327,6 +328,17 @@ def test_tightening_on_the_demo_lowers_approval_and_the_bad_rate(demo):
     for name in ("lgd", "ead_share", "fee_rate"):  # the demo has the history for each
         assert getattr(defaults, name).source.endswith(("_observed",)), name
         assert source_text(getattr(defaults, name), "zh")
+
+
+def test_the_page_s_inputs_read_alongside_are_the_four_reads(demo):
+    """policy_inputs computes the assumptions and the backtest on their own cursors: the same figures as each read
+    alone on the connection."""
+    inputs = policy_inputs.policy_inputs(demo, DEMO_AS_OF)
+    assert_frame_equal(inputs.population, whatif.population(demo, DEMO_AS_OF))
+    assert_frame_equal(inputs.backtest, backtest.backtest_population(demo, DEMO_AS_OF))
+    assert inputs.backtest["bad"].sum() > 0 and inputs.population["applications"].sum() > 1000
+    assert inputs.assumptions == whatif.default_assumptions(demo, DEMO_AS_OF)
+    assert inputs.today == whatif.today_policy(demo, DEMO_AS_OF)
 
 
 def test_the_share_of_bads_that_default_follows_the_score_band():

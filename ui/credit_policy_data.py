@@ -1,6 +1,7 @@
-"""The credit-policy page's data: the through-the-door population, today's policy and the data's assumptions,
-cached per data version (ui.data.load); the what-if's figures computed on the cached population by
-monitor.origination.whatif (milliseconds); saving a policy through a short read-write connection."""
+"""The credit-policy page's data: the through-the-door population, today's policy, the data's assumptions and the
+backtest's booked loans, read together and cached per data version (monitor.origination.policy_inputs through
+ui.data.load); the what-if's figures computed on the cached population by monitor.origination.whatif
+(milliseconds); saving a policy through a short read-write connection."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import polars as pl
 
 from monitor import access, access_store, db
 from monitor.origination import backtest as backtest_module
-from monitor.origination import saved_policies, strategy, whatif, whatif_assumptions, whatif_population
+from monitor.origination import policy_inputs, saved_policies, strategy, whatif
 from monitor.origination.whatif import PolicyChoice
 from monitor.origination.whatif_assumptions import Assumptions
 from ui import data
@@ -20,8 +21,12 @@ def readiness(as_of: dt.date) -> dict:
     return data.load(strategy.readiness, as_of)
 
 
+def _inputs(as_of: dt.date) -> policy_inputs.PolicyInputs:
+    return data.load(policy_inputs.policy_inputs, as_of)
+
+
 def population(as_of: dt.date) -> pl.DataFrame:
-    return data.load(whatif_population.population, as_of)
+    return _inputs(as_of).population
 
 
 def pairs(as_of: dt.date) -> list[tuple[str, str]]:
@@ -32,11 +37,11 @@ def pairs(as_of: dt.date) -> list[tuple[str, str]]:
 
 
 def today_policy(as_of: dt.date) -> PolicyChoice:
-    return data.load(whatif.today_policy, as_of)
+    return _inputs(as_of).today
 
 
 def default_assumptions(as_of: dt.date) -> Assumptions:
-    return data.load(whatif_assumptions.default_assumptions, as_of)
+    return _inputs(as_of).assumptions
 
 
 def compare(as_of: dt.date, today: PolicyChoice, chosen: PolicyChoice, assumptions: Assumptions) -> dict:
@@ -47,13 +52,9 @@ def frontier(as_of: dt.date, assumptions: Assumptions) -> pl.DataFrame:
     return whatif.frontier(population(as_of), assumptions)
 
 
-def _backtest_population(con, as_of: dt.date) -> pl.DataFrame:
-    return backtest_module.backtest_population(con, as_of)
-
-
 def backtest(as_of: dt.date, chosen: PolicyChoice, assumptions: Assumptions) -> dict:
     first, last = backtest_module.backtest_window(as_of)
-    figures = backtest_module.backtest_figures(data.load(_backtest_population, as_of), chosen, assumptions)
+    figures = backtest_module.backtest_figures(_inputs(as_of).backtest, chosen, assumptions)
     return {"first": first.isoformat(), "last": last.isoformat(), **figures}
 
 
@@ -61,10 +62,7 @@ def warm(as_of: dt.date) -> None:
     """The page's cached figures of `as_of` computed ahead (ui.warm): what its first view waits seconds for at
     1,000,000 loans."""
     if readiness(as_of)["state"] == "ready":
-        population(as_of)
-        today_policy(as_of)
-        default_assumptions(as_of)
-        data.load(_backtest_population, as_of)
+        _inputs(as_of)
 
 
 def saved_names() -> list[str]:
