@@ -9,9 +9,9 @@ import datetime as dt
 import numpy as np
 import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from monitor import db
 from monitor.origination import backtest, policy_inputs, saved_policies, whatif
