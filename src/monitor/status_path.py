@@ -6,8 +6,10 @@ what fell due before d), a payment comes in, an installment is settled (on a pay
 two such days its balance, overdue amount, installments left and oldest unsettled installment stay the same, and its
 DPD is the day less that installment's due date. So derive keeps, per loan, one row per such day: the state from
 that day (valid_from) to the next (valid_to, exclusive), `active` while the loan is open. Any day's status of every
-loan is then one range scan (day_rows_sql), at a million loans 0.03-0.15 s against 0.2-0.6 s computed; the rows
-equal monitor.status.day_status_sql (tests check the hand-worked loans' days and 200+ days of the demo book).
+loan is then one range scan (day_rows_sql); the rows equal monitor.status.day_status_sql (tests check the
+hand-worked loans' days and 200+ days of the demo book). derive stores them by the day they end (valid_to), so that a
+day's scan skips the row groups that ended before it or begin after it: at a million loans (20.5 million rows) 0.01 s,
+against 0.03-0.06 s stored by loan and 0.2-0.6 s computed.
 
 The rows also carry what the loan had paid by the day before any charge-off (paid_fen), and the interest those
 payments brought (interest_fen: allocated to the installments in order and, within one, to interest first), closed
