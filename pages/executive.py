@@ -19,15 +19,6 @@ def value_text(kind: str, value: float | None) -> str:
             "rate": lambda: fmt.pct(value)}[kind]() if value is not None else fmt.NONE
 
 
-def delta_text(kind: str, delta: float | None) -> str | None:
-    """A change, signed; one that reads as zero unsigned (0.00 pp, ¥0, 0)."""
-    if delta is None:
-        return None
-    signed = not fmt.reads_as_zero(delta, kind)
-    return {"money": lambda: fmt.money(delta, lang, signed=signed), "count": lambda: fmt.count(delta, signed=signed),
-            "rate": lambda: fmt.pp(delta, lang, signed=signed)}[kind]()
-
-
 st.title(t("executive.title", lang))
 st.caption(t("executive.caption", lang, as_of=day))
 limits_line = t("executive.alerts", lang, **alerts_data.counts())
@@ -52,11 +43,11 @@ for row in views.KPI_ROWS:
         figures = kpis[kpi]
         unchanged = fmt.reads_as_zero(figures["mom"], kind)
         column.metric(notes.kpi_name(kpi, view["nco_month_to_date"], lang), value_text(kind, figures["now"]),
-                      delta=delta_text(kind, figures["mom"]),
+                      delta=fmt.change(figures["mom"], kind, lang),
                       delta_color="off" if unchanged else "inverse" if rise_is_bad else "normal",
                       delta_arrow="off" if unchanged else "auto",
                       delta_description=t("executive.mom", lang), help=t(f"kpi.{kpi}_help", lang), border=True)
-        column.caption(t("executive.yoy", lang, delta=delta_text(kind, figures["yoy"]) or fmt.NONE))
+        column.caption(t("executive.yoy", lang, delta=fmt.change(figures["yoy"], kind, lang) or fmt.NONE))
 
 download_box, note_box = st.columns([1, 3])
 download_box.download_button(t("executive.download", lang), data=data.report_html(as_of, lang),
@@ -94,13 +85,13 @@ else:
     figure_box.metric(
         t("front_door.applications_to_date", lang, day=to_day) if to_date
         else t("front_door.applications_month", lang, month=month),
-        fmt.count(now["applications"]), delta=delta_text("count", change),
+        fmt.count(now["applications"]), delta=fmt.change(change, "count", lang),
         delta_color="off" if fmt.reads_as_zero(change, "count") else "normal", delta_description=compared,
         help=t("front_door.applications_help", lang), border=True)
     figure_box.metric(
         t("front_door.approval_rate_to_date", lang, day=to_day) if to_date
         else t("front_door.approval_rate_month", lang, month=month),
-        value_text("rate", now["approval_rate"]), delta=delta_text("rate", now["approval_rate_change"]),
+        value_text("rate", now["approval_rate"]), delta=fmt.change(now["approval_rate_change"], "rate", lang),
         delta_color="off", delta_description=compared, help=t("front_door.approval_rate_help", lang), border=True)
     score = fmt.NONE if now["mean_score"] is None else f"{now['mean_score']:.1f}"
     if now["previous_applications"] is None:

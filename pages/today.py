@@ -40,7 +40,9 @@ def _figures(view: dict) -> None:
     for card, x in zip(cards[2:], ("1+", "30+"), strict=True):
         now, before = view["rates"]["today"][x][measure], view["rates"]["yesterday"][x][measure]
         change = None if now is None or before is None else now - before
-        card.metric(t("today.rate", lang, x=x), fmt.pct(now), fmt.pp(change, lang), delta_color="inverse",
+        unchanged = fmt.reads_as_zero(change, "rate")
+        card.metric(t("today.rate", lang, x=x), fmt.pct(now), fmt.change(change, "rate", lang),
+                    delta_color="off" if unchanged else "inverse", delta_arrow="off" if unchanged else "auto",
                     border=True, help=t("today.rate_help", lang, days=x.rstrip("+"), yesterday=fmt.pct(before),
                                         measure=labels.measure(measure, lang, phrase=True)))
 

@@ -300,6 +300,15 @@ def assert_delta_style(card, change: float, kpi: str) -> None:
         assert direction == ("UP" if change > 0 else "DOWN"), (kpi, change, direction)
 
 
+@pytest.mark.parametrize(("delta", "kind", "lang", "written"), [
+    (-0.00001, "rate", "en", "0.00 pp"), (-0.00001, "rate", "zh", "0.00个百分点"), (0.0006, "rate", "en", "+0.06 pp"),
+    (-0.0123, "rate", "en", "-1.23 pp"), (-0.4, "money", "en", "¥0"), (-424.16, "money", "en", "-¥424"),
+    (0.2, "count", "en", "0"), (-3, "count", "en", "-3"), (None, "count", "en", None)])
+def test_a_change_that_reads_as_zero_is_written_without_a_sign(delta, kind, lang, written):
+    """The Today and Executive cards write a change with fmt.change: a rate 0.001 pp down reads 0.00 pp, not -0.00."""
+    assert fmt.change(delta, kind, lang) == written
+
+
 def test_an_unchanged_kpi_reads_as_no_change(app, demo_con):
     """Early in the book the 90+ rate is 0 a month apart: grey 0.00 pp, not a red rise of +0.00."""
     day = dt.date(2025, 1, 15)

@@ -35,10 +35,11 @@ def pp(change: float | None, lang: str, digits: int = 2, signed: bool = True) ->
 
 
 def money(value: float | None, lang: str, signed: bool = False) -> str:
-    """Yuan, short: ¥916.69万, ¥1.23亿 / ¥9.17M, ¥917k. A sign in front when `signed` (for deltas)."""
+    """Yuan, short: ¥916.69万, ¥1.23亿 / ¥9.17M, ¥917k. A sign in front when `signed` (for deltas); unsigned, a minus
+    only on an amount that does not round to ¥0."""
     if value is None:
         return NONE
-    sign = ("+" if value >= 0 else "-") if signed else ("-" if value < 0 else "")
+    sign = ("+" if value >= 0 else "-") if signed else ("-" if value < 0 and round(value) != 0 else "")
     amount = abs(value)
     if lang == "zh":
         if amount >= 1e8:
@@ -79,6 +80,16 @@ def count(value: float | None, signed: bool = False) -> str:
 def pp_size(change: float, digits: int = 2) -> str:
     """The size of a change of a rate in percentage points, without sign or unit: -0.0123 -> '1.23'."""
     return f"{abs(change) * 100:.{digits}f}"
+
+
+def change(delta: float | None, kind: str, lang: str) -> str | None:
+    """A change as a metric's delta (kind: 'rate' in points, 'money', 'count'), signed; one that reads as zero
+    unsigned (0.00 pp, ¥0, 0), which the page shows grey and without an arrow (reads_as_zero)."""
+    if delta is None:
+        return None
+    signed = not reads_as_zero(delta, kind)
+    return {"money": lambda: money(delta, lang, signed=signed), "count": lambda: count(delta, signed=signed),
+            "rate": lambda: pp(delta, lang, signed=signed)}[kind]()
 
 
 def reads_as_zero(change: float | None, kind: str) -> bool:
